@@ -1,5 +1,6 @@
 package dev.rendezvous.server.ice;
 
+import dev.rendezvous.protocol.IceServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,17 +60,17 @@ public final class IceConfig {
     }
 
     /** The {@code iceServers} list for {@code clientId}, with fresh TURN credentials; empty when none configured. */
-    public List<IceServerEntry> serversFor(String clientId) {
+    public List<IceServer> serversFor(String clientId) {
         if (stunUrls.isEmpty() && turnUrls.isEmpty()) {
             return List.of();
         }
-        List<IceServerEntry> entries = new ArrayList<>(2);
+        List<IceServer> entries = new ArrayList<>(2);
         if (!stunUrls.isEmpty()) {
-            entries.add(new IceServerEntry(stunUrls, null, null));
+            entries.add(new IceServer(stunUrls, null, null));
         }
         if (!turnUrls.isEmpty()) {
             TurnCredential credential = minter.orElseThrow().mint(clientId);
-            entries.add(new IceServerEntry(turnUrls, credential.username(), credential.password()));
+            entries.add(new IceServer(turnUrls, credential.username(), credential.password()));
         }
         return List.copyOf(entries);
     }

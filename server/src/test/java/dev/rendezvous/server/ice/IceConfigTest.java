@@ -3,6 +3,7 @@ package dev.rendezvous.server.ice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rendezvous.protocol.IceServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +28,11 @@ class IceConfigTest {
                 List.of("stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"),
                 Optional.of("north-secret"), Duration.ofDays(1), CLOCK);
 
-        List<IceServerEntry> servers = config.serversFor("alice");
+        List<IceServer> servers = config.serversFor("alice");
 
         assertThat(servers).containsExactly(
-                new IceServerEntry(List.of("stun:127.0.0.1:3478"), null, null),
-                new IceServerEntry(List.of("turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"),
+                new IceServer(List.of("stun:127.0.0.1:3478"), null, null),
+                new IceServer(List.of("turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"),
                         "1700086400:alice", "Nni2GlD6PVaoCP0Cx2DhLKDWjyY="));
     }
 

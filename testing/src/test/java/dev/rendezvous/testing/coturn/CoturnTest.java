@@ -3,7 +3,7 @@ package dev.rendezvous.testing.coturn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.rendezvous.server.ice.IceServerEntry;
+import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.server.ice.IceUrl;
 import dev.rendezvous.server.ice.StunProbe;
 import dev.rendezvous.server.ice.StunProbe.Result;
@@ -67,7 +67,7 @@ class CoturnTest {
 
     @Test
     void credentialsHandedToClientsByTheIceConfigAllocate() {
-        IceServerEntry entry = turn.iceConfig().serversFor("carol").getFirst();
+        IceServer entry = turn.iceConfig().serversFor("carol").getFirst();
 
         Result result = StunProbe.allocate(IceUrl.parse(entry.urls().getFirst()), entry.username(), entry.credential(), TIMEOUT);
 
