@@ -22,6 +22,7 @@ import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.rendezvous.protocol.IceServer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -242,7 +243,7 @@ public final class PeerSession implements AutoCloseable {
             return;
         }
         RTCConfiguration rtcConfig = new RTCConfiguration();
-        for (IceServerSpec spec : config.iceServers()) {
+        for (IceServer spec : config.iceServers()) {
             RTCIceServer server = new RTCIceServer();
             server.urls = new ArrayList<>(spec.urls());
             if (spec.username() != null) {

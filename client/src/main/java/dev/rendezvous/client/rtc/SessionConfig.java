@@ -1,5 +1,6 @@
 package dev.rendezvous.client.rtc;
 
+import dev.rendezvous.protocol.IceServer;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
  * @param sendPolicy bounds of safe send
  */
 public record SessionConfig(
-        List<IceServerSpec> iceServers, boolean loopback, boolean trickle, boolean relayOnly, SendPolicy sendPolicy) {
+        List<IceServer> iceServers, boolean loopback, boolean trickle, boolean relayOnly, SendPolicy sendPolicy) {
 
     public SessionConfig {
         iceServers = List.copyOf(iceServers);
@@ -24,7 +25,7 @@ public record SessionConfig(
         return new SessionConfig(List.of(), true, true, false, SendPolicy.DEFAULT);
     }
 
-    public SessionConfig withIceServers(List<IceServerSpec> servers) {
+    public SessionConfig withIceServers(List<IceServer> servers) {
         return new SessionConfig(servers, loopback, trickle, relayOnly, sendPolicy);
     }
 
