@@ -66,6 +66,27 @@ public record Setting<T>(String key, String flag, String env, T defaultValue, Re
         }, false, description);
     }
 
+    public static Setting<Double> decimal(String key, String flag, String env, Double defaultValue, double min,
+            String description) {
+        return new Setting<>(key, flag, env, defaultValue, raw -> {
+            double value;
+            if (raw.isNumber()) {
+                value = raw.asDouble();
+            } else {
+                String text = readText(raw);
+                try {
+                    value = Double.parseDouble(text.strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + text + "' is not a number");
+                }
+            }
+            if (!(value >= min) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException(value + " is below the minimum " + min);
+            }
+            return value;
+        }, false, description);
+    }
+
     public static Setting<Boolean> bool(String key, String flag, String env, Boolean defaultValue, String description) {
         return new Setting<>(key, flag, env, defaultValue, raw -> {
             if (raw.isBoolean()) {

@@ -2,6 +2,7 @@ package dev.rendezvous.server.metrics;
 
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
+import dev.rendezvous.server.hub.HubObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -32,13 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code rendezvous_errors_total{code}} — {@code error} messages sent, by protocol error code
  *   <li>{@code rendezvous_auth_failures_total} — refused or timed-out authentications
  *   <li>{@code rendezvous_keepalive_timeouts_total} — sessions closed for silence (4008)
+ *   <li>{@code rendezvous_throttled_total} — sessions closed for sending too fast or not reading (4029)
  *   <li>{@code rendezvous_relay_seconds} (histogram) — server-side relay time, frame read to frame written
  *   <li>{@code jvm_*}, {@code process_*}, {@code system_*} — JVM memory, GC, threads, classes, CPU, uptime
  * </ul>
  *
  * Thread-safe; see the package documentation for the hot-path rule.
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements HubObserver {
 
     private final PrometheusMeterRegistry registry;
     private final AtomicLong connections = new AtomicLong();
@@ -49,6 +51,7 @@ public final class ServerMetrics {
     private final Counter pairsFormed;
     private final Counter authFailures;
     private final Counter keepaliveTimeouts;
+    private final Counter throttled;
     private final Map<MessageType, Counter> relayedByType = new EnumMap<>(MessageType.class);
     private final Map<ErrorCode, Counter> errorsByCode = new EnumMap<>(ErrorCode.class);
     private final Timer relayTime;
@@ -76,6 +79,8 @@ public final class ServerMetrics {
                 .description("Refused or timed-out authentications").register(registry);
         keepaliveTimeouts = Counter.builder("rendezvous.keepalive.timeouts")
                 .description("Sessions closed for silence (4008)").register(registry);
+        throttled = Counter.builder("rendezvous.throttled")
+                .description("Sessions closed for sending too fast or not reading (4029)").register(registry);
         for (MessageType type : MessageType.values()) {
             if (isRelayed(type)) {
                 relayedByType.put(type, Counter.builder("rendezvous.messages.relayed")
@@ -112,41 +117,50 @@ public final class ServerMetrics {
         };
     }
 
+    @Override
     public void connectionOpened() {
         connections.incrementAndGet();
         connectionsOpened.increment();
     }
 
+    @Override
     public void connectionClosed() {
         connections.decrementAndGet();
     }
 
-    public void clientAdmitted() {
+    @Override
+    public void clientAdmitted(String clientId, String room) {
         clients.incrementAndGet();
     }
 
-    public void clientLeft() {
+    @Override
+    public void clientLeft(String clientId, String room) {
         clients.decrementAndGet();
     }
 
-    public void roomCreated() {
+    @Override
+    public void roomCreated(String room) {
         rooms.incrementAndGet();
     }
 
-    public void roomRemoved() {
+    @Override
+    public void roomRemoved(String room) {
         rooms.decrementAndGet();
     }
 
-    public void paired() {
+    @Override
+    public void paired(String initiatorId, String peerId) {
         pairs.incrementAndGet();
         pairsFormed.increment();
     }
 
-    public void unpaired() {
+    @Override
+    public void unpaired(String clientId, String peerId) {
         pairs.decrementAndGet();
     }
 
-    /** A relayed message reached its target {@code nanos} after its frame was decoded. */
+    /** A relayed message was handed to the transport {@code nanos} after its frame arrived. */
+    @Override
     public void relayed(MessageType type, long nanos) {
         Counter counter = relayedByType.get(type);
         if (counter != null) {
@@ -155,16 +169,24 @@ public final class ServerMetrics {
         }
     }
 
+    @Override
     public void errorSent(ErrorCode code) {
         errorsByCode.get(code).increment();
     }
 
-    public void authFailed() {
+    @Override
+    public void authFailed(ErrorCode code) {
         authFailures.increment();
     }
 
-    public void keepaliveTimedOut() {
+    @Override
+    public void keepaliveTimedOut(String clientId) {
         keepaliveTimeouts.increment();
+    }
+
+    @Override
+    public void throttled(String clientId) {
+        throttled.increment();
     }
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. */

@@ -42,11 +42,11 @@ class ServerMetricsTest {
         metrics.connectionOpened();
         metrics.connectionOpened();
         metrics.connectionClosed();
-        metrics.clientAdmitted();
-        metrics.roomCreated();
-        metrics.paired();
-        metrics.paired();
-        metrics.unpaired();
+        metrics.clientAdmitted("a", null);
+        metrics.roomCreated("r");
+        metrics.paired("a", "b");
+        metrics.paired("a", "b");
+        metrics.unpaired("a", "b");
 
         assertThat(metrics.scrape())
                 .contains("rendezvous_connections 1.0")
@@ -64,15 +64,17 @@ class ServerMetricsTest {
         metrics.errorSent(ErrorCode.INVALID_JSON);
         metrics.errorSent(ErrorCode.INVALID_JSON);
         metrics.errorSent(ErrorCode.AUTH_FAILED);
-        metrics.authFailed();
-        metrics.keepaliveTimedOut();
+        metrics.authFailed(ErrorCode.AUTH_FAILED);
+        metrics.keepaliveTimedOut("a");
+        metrics.throttled("b");
 
         assertThat(metrics.scrape())
                 .contains("rendezvous_errors_total{code=\"invalid_json\"} 2.0")
                 .contains("rendezvous_errors_total{code=\"auth_failed\"} 1.0")
                 .contains("rendezvous_errors_total{code=\"peer_busy\"} 0.0")
                 .contains("rendezvous_auth_failures_total 1.0")
-                .contains("rendezvous_keepalive_timeouts_total 1.0");
+                .contains("rendezvous_keepalive_timeouts_total 1.0")
+                .contains("rendezvous_throttled_total 1.0");
     }
 
     @Test
