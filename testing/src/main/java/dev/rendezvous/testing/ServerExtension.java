@@ -77,7 +77,9 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
                 assertNoLeaks();
             }
         } finally {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         }
     }
 

@@ -30,6 +30,7 @@ import java.security.InvalidKeyException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 
 import java.util.Objects;
@@ -88,7 +89,11 @@ public final class JwtAuthenticator implements Authenticator {
             exact.issuer(options.issuer());
         }
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                options.audience() == null ? null : Set.of(options.audience()), exact.build(), Set.of(), Set.of());
+                // Nimbus asks these sets contains(null): Set.of would throw, so use the Collections ones.
+                options.audience() == null ? null : Collections.singleton(options.audience()),
+                exact.build(),
+                Collections.emptySet(),
+                Collections.emptySet());
         claims.setMaxClockSkew((int) options.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
     }
