@@ -165,11 +165,11 @@ public final class JwtAuthenticator implements Authenticator {
         if (m.contains("before use time")) {
             return "the token is not valid yet (nbf)";
         }
-        if (m.contains("issuer")) {
-            return "the token's issuer is not accepted";
-        }
-        if (m.contains("audience")) {
+        if (m.contains("aud")) { // "JWT audience rejected", "JWT missing required audience"
             return "the token's audience is not accepted";
+        }
+        if (m.contains("iss")) { // "JWT \"iss\" claim has value ..., must be ...", "missing required claims: [iss]"
+            return "the token's issuer is not accepted";
         }
         if (m.contains("plain") || m.contains("Unsecured")) {
             return "unsigned tokens are not accepted";
