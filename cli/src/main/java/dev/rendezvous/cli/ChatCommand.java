@@ -45,7 +45,14 @@ import picocli.CommandLine.Option;
                     + " status lines go to stderr prefixed \"* \"."
         })
 final class ChatCommand implements java.util.concurrent.Callable<Integer> {
-    private static final long FLUSH_ON_QUIT_SECONDS = 5;
+    private static final long FLUSH_ON_QUIT_SECONDS = 10;
+    private static final int MAX_HELD_LINES = 1000;
+
+    /** Lobby lines typed before any pairing: sent to the next peer we pair with. Guarded by itself. */
+    private final List<String> held = new ArrayList<>();
+    /** Settlement of every message still queued, plus one future per held line. Guarded by itself. */
+    private final List<CompletableFuture<?>> pending = new ArrayList<>();
+    private volatile Peer peer;
 
     @Option(names = "--server", defaultValue = "ws://127.0.0.1:8765/ws", description = "Lobby URL of the signaling server (default: ${DEFAULT-VALUE}).")
     URI server;
@@ -82,7 +89,6 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private int chat(ChatConsole console) {
         SignalingOptions signaling = SignalingOptions.of(server).withToken(token).withClientId(clientId).withUsername(name);
         PeerOptions options = PeerOptions.lobby(server).withSignaling(signaling).withLoopback(iceLoopback).inRoom(room);
-        Peer peer;
         try {
             peer = Peer.connect(options, new ConsoleEvents(console, room == null)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -103,14 +109,13 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
                     console.status("waiting: /pair <id>, or give your id to the other side");
                 }
             }
-            List<CompletableFuture<?>> pending = new ArrayList<>();
             String line;
             while ((line = console.readLine()) != null) {
-                if (!handle(peer, console, line, pending)) {
+                if (!handle(peer, console, line)) {
                     break;
                 }
             }
-            flushPending(pending);
+            flushPending();
             return 0;
         } finally {
             peer.close();
@@ -118,7 +123,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** @return false to quit */
-    private boolean handle(Peer peer, ChatConsole console, String line, List<CompletableFuture<?>> pending) {
+    private boolean handle(Peer peer, ChatConsole console, String line) {
         if (line.isBlank()) {
             return true;
         }
@@ -148,21 +153,57 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
             return true;
         }
         String text = line.startsWith("//") ? line.substring(1) : line;
+        send(peer, console, text);
+        return true;
+    }
+
+    /** Sends to every peer; in the lobby with no peer yet, holds the line for the next pairing. */
+    private void send(Peer peer, ChatConsole console, String text) {
+        if (!peer.inRoom()) {
+            synchronized (held) {
+                if (peer.peers().isEmpty() || !held.isEmpty()) {
+                    if (held.size() >= MAX_HELD_LINES) {
+                        console.status("not sent: " + MAX_HELD_LINES + " lines already wait for a peer");
+                    } else {
+                        held.add(text);
+                        console.status("no peer yet: the line will go to the next peer (/pair <id>)");
+                    }
+                    return;
+                }
+            }
+        }
         Map<String, Delivery> deliveries = peer.send(text);
         if (deliveries.isEmpty()) {
-            console.status("not sent: no peer yet" + (peer.inRoom() ? "" : " (/pair <id>)"));
+            console.status("not sent: nobody else in the room");
         }
         deliveries.forEach((to, delivery) -> {
             switch (delivery.outcome()) {
                 case SendOutcome.Sent s -> {}
                 case SendOutcome.Queued q -> {
-                    pending.add(delivery.settled().toCompletableFuture());
-                    pending.removeIf(CompletableFuture::isDone);
+                    synchronized (pending) {
+                        pending.removeIf(CompletableFuture::isDone);
+                        pending.add(delivery.settled().toCompletableFuture());
+                    }
                 }
                 case SendOutcome.Refused r -> console.status("not sent to " + to + ": " + describe(r.reason()));
             }
         });
-        return true;
+    }
+
+    /** Paired (on the event thread, the new session exists): held lines go to it, in order. */
+    private void releaseHeld(ChatConsole console) {
+        Peer current = peer;
+        if (current == null) {
+            return;
+        }
+        synchronized (held) {
+            List<String> lines = new ArrayList<>(held);
+            held.clear();
+            for (String line : lines) {
+                send(current, console, line);
+            }
+            held.notifyAll();
+        }
     }
 
     private static void pair(Peer peer, ChatConsole console, String target) {
@@ -194,14 +235,29 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         console.status("//text      send a line that starts with /");
     }
 
-    /** Messages still queued (peer not connected yet) get a short grace period to go out before exit. */
-    private static void flushPending(List<CompletableFuture<?>> pending) {
-        pending.removeIf(CompletableFuture::isDone);
-        if (pending.isEmpty()) {
-            return;
-        }
+    /**
+     * Lines still held for a pairing, or queued until a channel opens, get a bounded grace period to go
+     * out before exit (so {@code echo hi | rendezvous chat --pair ID} delivers "hi").
+     */
+    private void flushPending() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FLUSH_ON_QUIT_SECONDS);
         try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(FLUSH_ON_QUIT_SECONDS, TimeUnit.SECONDS);
+            synchronized (held) {
+                while (!held.isEmpty()) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        return;
+                    }
+                    held.wait(left);
+                }
+            }
+            CompletableFuture<?>[] waiting;
+            synchronized (pending) {
+                pending.removeIf(CompletableFuture::isDone);
+                waiting = pending.toArray(CompletableFuture[]::new);
+            }
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            CompletableFuture.allOf(waiting).get(left, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -240,10 +296,19 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** Peer events, printed; runs on the peer's event thread. */
-    private record ConsoleEvents(ChatConsole console, boolean lobby) implements PeerListener {
+    private final class ConsoleEvents implements PeerListener {
+        private final ChatConsole console;
+        private final boolean lobby;
+
+        ConsoleEvents(ChatConsole console, boolean lobby) {
+            this.console = console;
+            this.lobby = lobby;
+        }
+
         @Override
         public void onPaired(String peerId, boolean initiator) {
             console.status("paired with " + peerId + (initiator ? " (we offer)" : " (they offer)"));
+            releaseHeld(console);
         }
 
         @Override
