@@ -23,6 +23,7 @@ final class PeerProcess implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> backlog = new ArrayList<>(); // lines skipped by a wait, guarded by this
 
     private PeerProcess(Process process) {
         this.process = process;
@@ -63,21 +64,23 @@ final class PeerProcess implements AutoCloseable {
         stdin.flush();
     }
 
-    /** Waits for the stdout line {@code expected}, skipping others. */
-    void awaitLine(String expected) throws InterruptedException {
+    /** Waits for the stdout line {@code expected}; lines skipped meanwhile stay available to later waits. */
+    synchronized void awaitLine(String expected) throws InterruptedException {
+        if (backlog.remove(expected)) {
+            return;
+        }
         long deadline = System.nanoTime() + PeerRecorder.WAIT.toNanos();
-        List<String> seen = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
             String next = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {
-                throw new AssertionError("peer process did not print \"" + expected + "\"; printed " + seen
+                throw new AssertionError("peer process did not print \"" + expected + "\"; printed " + backlog
                         + (process.isAlive() ? "" : " and exited with " + process.exitValue()));
             }
             if (next.equals(expected)) {
                 return;
             }
-            seen.add(next);
+            backlog.add(next);
         }
     }
 
