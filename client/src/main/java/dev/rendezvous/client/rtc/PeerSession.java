@@ -346,6 +346,7 @@ public final class PeerSession implements AutoCloseable {
     }
 
     private void signalDescription(RTCSdpType type, String sdp) {
+        log.debug("to {}: {}", remoteId, type);
         String outgoing = config.loopback() ? LoopbackCandidates.rewriteSdp(sdp) : sdp;
         if (type == RTCSdpType.OFFER) {
             signals.offer(outgoing);
@@ -359,6 +360,7 @@ public final class PeerSession implements AutoCloseable {
             return;
         }
         Optional<String> line = config.loopback() ? LoopbackCandidates.rewrite(candidate.sdp) : Optional.of(candidate.sdp);
+        log.debug("to {}: candidate {}", remoteId, line.orElse("(dropped) " + candidate.sdp));
         line.ifPresent(c -> signals.candidate(c, candidate.sdpMid, candidate.sdpMLineIndex));
     }
 
@@ -553,6 +555,7 @@ public final class PeerSession implements AutoCloseable {
 
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
+            log.debug("with {}: ICE {}", remoteId, state);
             post(() -> {
                 if (!closed) {
                     iceConnectionState = state;
