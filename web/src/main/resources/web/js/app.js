@@ -428,7 +428,7 @@ function displayName(clientId) {
 }
 
 function clock() {
-  return new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 function setRoomInUrl(room) {

@@ -4,7 +4,7 @@
 // the description it depends on; remote candidates that arrive before the remote description wait.
 // Page thread only. Emits 'change' whenever a state or a metric moves, and 'message' per chat message.
 
-import { candidateMessage, candidateOf, descriptionMessage, isLoopbackCandidate, keepLoopbackCandidates, sdpOf } from './wire.js';
+import { candidateAddress, candidateMessage, candidateOf, descriptionMessage, isLoopbackCandidate, keepLoopbackCandidates, sdpOf } from './wire.js';
 import { Outcome, SafeSender } from './safe-sender.js';
 
 let loopbackPermission = null;
@@ -229,13 +229,18 @@ export class PeerLink extends EventTarget {
 
   #adoptChannel(channel) {
     this.#channel = channel;
-    this.#track('channel', channel.readyState);
-    channel.addEventListener('open', () => {
+    let opened = false;
+    const onOpen = () => {
+      if (opened || this.#closed) return;
+      opened = true;
       this.metrics.timeToConnectMs = Math.round(performance.now() - this.createdAt);
       this.#track('channel', 'open');
       this.refreshSelectedPair().catch(() => {});
       this.#statsTimer = setInterval(() => this.refreshSelectedPair().catch(() => {}), 2000);
-    });
+    };
+    channel.addEventListener('open', onOpen);
+    if (channel.readyState === 'open') onOpen();
+    else this.#track('channel', channel.readyState);
     channel.addEventListener('close', () => {
       clearInterval(this.#statsTimer);
       this.#track('channel', 'closed');
@@ -304,6 +309,7 @@ export class PeerLink extends EventTarget {
     }
     if (this.#config.loopback && !isLoopbackCandidate(candidate.candidate)) {
       this.metrics.candidatesWithheld++;
+      this.#event('candidate_withheld', { address: candidateAddress(candidate.candidate), reason: 'loopback mode' });
       return;
     }
     this.metrics.candidatesSent++;
