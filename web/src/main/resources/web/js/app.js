@@ -159,6 +159,14 @@ function onRelayed(message) {
     const username = message.username ?? session.members.get(from) ?? null;
     if (session.room && !session.members.has(from)) session.members.set(from, username);
     link = openLink(from, false, username);
+  } else if (message.type === 'offer' && link.initiator) {
+    // Offers crossed (a peer that ignores the no-glare rule): as in the Java SDK, the greater id yields
+    // and answers; the smaller keeps its own offer.
+    if (link.state.channel === 'open' || !session.myId || session.myId < from) {
+      log.add(from, 'crossing_offer_ignored', { note: 'our offer stands' }, 'warn');
+      return;
+    }
+    link = openLink(from, false, link.username);
   }
   link.handleSignal(message);
 }

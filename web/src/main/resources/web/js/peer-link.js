@@ -265,7 +265,6 @@ export class PeerLink extends EventTarget {
   async #applyDescription(type, message) {
     const sdp = sdpOf(message);
     if (sdp === null) throw new Error(`${type} without sdp`);
-    if (type === 'offer' && this.initiator) this.#event('unexpected_offer', { note: 'answering anyway' }, 'warn');
     await this.#pc.setRemoteDescription({ type, sdp });
     this.#event(`remote_${type}_applied`, { sdpLength: sdp.length });
     for (const candidate of this.#pendingCandidates.splice(0)) await this.#addCandidate(candidate);

@@ -6,20 +6,30 @@
 // - `channel.send` is never called unless `readyState === 'open'`; nothing ever throws at the caller.
 // Runs on the page's single thread; the clock is injectable so tests drive expiry without waiting.
 
+/** What became of a message: at once (any), or when a queued one settles (SENT or REFUSED). */
 export const Outcome = Object.freeze({
   SENT: 'sent',
   QUEUED: 'queued',
   REFUSED: 'refused',
-  EXPIRED: 'expired',
-  DROPPED: 'dropped',
 });
 
+/** Why a message was refused: the same reasons as the Java SDK's RefusalReason. */
+export const Refusal = Object.freeze({
+  CLOSED: 'closed',
+  QUEUE_FULL: 'queue_full',
+  EXPIRED: 'expired',
+  TOO_LARGE: 'too_large',
+  SEND_FAILED: 'send_failed',
+});
+
+/** The Java SDK's SendPolicy.DEFAULT. */
 export const DEFAULT_LIMITS = Object.freeze({
-  maxQueuedMessages: 256,
-  maxQueuedBytes: 1024 * 1024,
+  maxQueuedMessages: 10_000,
+  maxQueuedBytes: 16 * 1024 * 1024,
   queueExpiryMs: 30_000,
   highWaterMark: 1024 * 1024,
   lowWaterMark: 256 * 1024,
+  maxMessageBytes: 256 * 1024, // libwebrtc's default SCTP max-message-size
 });
 
 const encoder = new TextEncoder();
@@ -69,21 +79,25 @@ export class SafeSender {
   }
 
   /**
-   * Sends, queues or refuses one text message. Returns `{outcome, reason?}` at once; for a queued message,
-   * `onSettled({outcome, reason?})` reports later whether it was sent, expired or dropped.
+   * Sends, queues or refuses one text message. Returns `{outcome, code?, reason?}` at once; for a queued
+   * message, `onSettled({outcome, code?, reason?})` reports later whether it was sent or refused (expired,
+   * closed). Every message settles exactly once: nothing is lost silently.
    */
   send(text, onSettled = () => {}) {
-    if (this.#closedReason) return refused(this.#closedReason);
+    if (this.#closedReason) return refused(Refusal.CLOSED, this.#closedReason);
     const bytes = encoder.encode(text).length;
+    if (bytes > this.#limits.maxMessageBytes) {
+      return refused(Refusal.TOO_LARGE, `message is ${bytes} bytes; the limit is ${this.#limits.maxMessageBytes}`);
+    }
     if (this.#canSendNow()) {
       return this.#transmit(text) ?? { outcome: Outcome.SENT };
     }
     this.#expire();
     if (this.#queue.length >= this.#limits.maxQueuedMessages) {
-      return refused(`send queue full (${this.#limits.maxQueuedMessages} messages)`);
+      return refused(Refusal.QUEUE_FULL, `send queue full (${this.#limits.maxQueuedMessages} messages)`);
     }
     if (this.#queuedBytes + bytes > this.#limits.maxQueuedBytes) {
-      return refused(`send queue full (${this.#limits.maxQueuedBytes} bytes)`);
+      return refused(Refusal.QUEUE_FULL, `send queue full (${this.#limits.maxQueuedBytes} bytes)`);
     }
     this.#queue.push({ text, bytes, queuedAt: this.#now(), onSettled });
     this.#queuedBytes += bytes;
@@ -104,7 +118,7 @@ export class SafeSender {
     const dropped = this.#queue.splice(0);
     this.#queuedBytes = 0;
     if (dropped.length) this.#onEvent('dropped', { count: dropped.length, reason });
-    for (const message of dropped) settle(message, { outcome: Outcome.DROPPED, reason });
+    for (const message of dropped) settle(message, { outcome: Outcome.REFUSED, code: Refusal.CLOSED, reason });
   }
 
   #isOpen() {
@@ -123,7 +137,7 @@ export class SafeSender {
     } catch (error) {
       const reason = `send failed: ${error.message}`;
       this.#onEvent('send_failed', { reason });
-      return refused(reason);
+      return refused(Refusal.SEND_FAILED, reason);
     }
   }
 
@@ -147,7 +161,7 @@ export class SafeSender {
     while (this.#queue.length && this.#queue[0].queuedAt <= deadline) {
       const message = this.#queue.shift();
       this.#queuedBytes -= message.bytes;
-      settle(message, { outcome: Outcome.EXPIRED, reason: `not sent within ${this.#limits.queueExpiryMs} ms` });
+      settle(message, { outcome: Outcome.REFUSED, code: Refusal.EXPIRED, reason: `not sent within ${this.#limits.queueExpiryMs} ms` });
       expired++;
     }
     if (expired) this.#onEvent('expired', { count: expired });
@@ -168,8 +182,8 @@ export class SafeSender {
   }
 }
 
-function refused(reason) {
-  return { outcome: Outcome.REFUSED, reason };
+function refused(code, reason) {
+  return { outcome: Outcome.REFUSED, code, reason };
 }
 
 function settle(message, result) {

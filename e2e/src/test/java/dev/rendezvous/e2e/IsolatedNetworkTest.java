@@ -1,0 +1,25 @@
+package dev.rendezvous.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards the e2e set-up itself: the test JVM (and so the server, Chromium and the Java peers it starts)
+ * runs in a network namespace whose only interface is loopback (see {@code src/test/netns/bin/java}), so
+ * no packet of these tests can reach anything but 127.0.0.1 / ::1.
+ */
+class IsolatedNetworkTest {
+
+  @Test
+  void theOnlyNetworkInterfaceIsAnUpLoopback() throws SocketException {
+    assertThat(NetworkInterface.networkInterfaces().toList())
+        .singleElement()
+        .satisfies(lo -> {
+          assertThat(lo.isLoopback()).isTrue();
+          assertThat(lo.isUp()).isTrue();
+        });
+  }
+}
