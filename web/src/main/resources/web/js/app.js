@@ -372,7 +372,9 @@ function renderChatHeader() {
   } else if (session.pairedPeer) {
     const link = session.links.get(session.pairedPeer);
     title = `Chat with ${link?.displayName ?? shortId(session.pairedPeer)}`;
-    subtitle = link ? `Connection ${link.state.connection} · channel ${link.state.channel}` : '';
+    subtitle = !link ? '' : link.state.channel === 'open'
+      ? 'Peer-to-peer · end-to-end encrypted data channel'
+      : `Connecting… (ICE ${link.state.iceConnection}, channel ${link.state.channel})`;
     state = open ? 'connected' : 'connecting';
   } else {
     title = 'Lobby';
