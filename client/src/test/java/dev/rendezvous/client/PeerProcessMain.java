@@ -1,0 +1,62 @@
+package dev.rendezvous.client;
+
+import dev.rendezvous.client.signaling.SignalingOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Java peer in its own JVM, for tests that kill a peer's process. Args: {@code <lobby-url> <client-id>}.
+ * Loopback ICE mode. Stdin: {@code /pair <id>}, {@code /quit}, or a line to send. Stdout, one event per
+ * line: {@code id <id>}, {@code paired <peer> <initiator>}, {@code open <peer>}, {@code msg <peer> <text>},
+ * {@code left <peer>}, {@code error <code>}.
+ */
+public final class PeerProcessMain {
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PeerListener events = new PeerListener() {
+            @Override
+            public void onPaired(String peerId, boolean initiator) {
+                out.println("paired " + peerId + " " + initiator);
+            }
+
+            @Override
+            public void onChannelOpen(String peerId) {
+                out.println("open " + peerId);
+            }
+
+            @Override
+            public void onMessage(String peerId, String text) {
+                out.println("msg " + peerId + " " + text);
+            }
+
+            @Override
+            public void onPeerLeft(String peerId) {
+                out.println("left " + peerId);
+            }
+
+            @Override
+            public void onError(String code, String message) {
+                out.println("error " + code);
+            }
+        };
+        PeerOptions options = PeerOptions.lobby(URI.create(args[0]))
+                .withSignaling(SignalingOptions.of(URI.create(args[0])).withClientId(args[1]))
+                .withLoopback(true);
+        try (Peer peer = Peer.connect(options, events).get(30, TimeUnit.SECONDS)) {
+            out.println("id " + peer.id());
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("/quit")) {
+                if (line.startsWith("/pair ")) {
+                    peer.pair(line.substring(6).strip());
+                } else {
+                    peer.send(line);
+                }
+            }
+        }
+    }
+}
