@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,20 +24,21 @@ import org.junit.jupiter.api.Test;
 class LobbyChatTest {
 
   private static Chromium chromium;
-  private static URI server;
+  private static E2eServer server;
 
   private final List<BrowserContext> contexts = new ArrayList<>();
 
   @BeforeAll
   static void launch() {
     PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    server = URI.create(System.getProperty("devserver", "http://127.0.0.1:8799/"));
+    server = E2eServer.start();
     chromium = Chromium.launch();
   }
 
   @AfterAll
   static void shutDown() {
     chromium.close();
+    server.close();
   }
 
   @AfterEach
@@ -154,6 +154,6 @@ class LobbyChatTest {
   private ChatPage open() {
     BrowserContext context = chromium.newContext();
     contexts.add(context);
-    return ChatPage.open(context, server, "");
+    return ChatPage.open(context, server.http(), "");
   }
 }
