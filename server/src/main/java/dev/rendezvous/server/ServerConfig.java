@@ -1,0 +1,252 @@
+package dev.rendezvous.server;
+
+import dev.rendezvous.protocol.IceServer;
+import dev.rendezvous.server.auth.Authenticator;
+import dev.rendezvous.server.http.HttpEndpoint;
+import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.hub.HubObserver;
+import dev.rendezvous.server.hub.LocalHub;
+import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Every setting of a {@link SignalingServer}. Build with {@link #builder()}; unset values take the
+ * defaults documented on each builder method.
+ *
+ * @param authenticator null: auth off
+ * @param sslContext null: plain ws/http; otherwise TLS first in the pipeline (wss/https)
+ * @param iceServers client id → {@code ice_servers} for its {@code your_id}
+ * @param hubFactory builds the hub, given the observer (in-process by default)
+ * @param httpEndpoints extra HTTP endpoints by exact path
+ * @param ioThreads event loop threads; 0 = Netty's default (2 × cores)
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Duration pingInterval,
+        Duration pingTimeout,
+        Authenticator authenticator,
+        Duration authTimeout,
+        int maxMessageBytes,
+        double rateLimitPerSecond,
+        double rateLimitBurst,
+        int maxOutboundBytes,
+        SslContext sslContext,
+        Function<String, List<IceServer>> iceServers,
+        HubObserver observer,
+        Function<HubObserver, Hub> hubFactory,
+        Map<String, HttpEndpoint> httpEndpoints,
+        Duration shutdownTimeout,
+        int ioThreads,
+        boolean nativeTransport) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8765;
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMillis(30_000);
+    public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofMillis(45_000);
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 65_536;
+    public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 1_000;
+    public static final double DEFAULT_RATE_LIMIT_BURST = 2_000;
+    public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1 << 20;
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0-65535, got " + port);
+        }
+        if (pingInterval.toMillis() <= 0 || pingTimeout.compareTo(pingInterval) <= 0) {
+            throw new IllegalArgumentException("ping timeout (" + pingTimeout.toMillis()
+                    + " ms) must be greater than the ping interval (" + pingInterval.toMillis() + " ms), both > 0");
+        }
+        if (authTimeout.toMillis() <= 0) {
+            throw new IllegalArgumentException("auth timeout must be > 0");
+        }
+        if (maxMessageBytes < 64) {
+            throw new IllegalArgumentException("max message bytes must be at least 64, got " + maxMessageBytes);
+        }
+        if (rateLimitPerSecond < 0 || (rateLimitPerSecond > 0 && rateLimitBurst < 1)) {
+            throw new IllegalArgumentException("rate limit must be >= 0 with a burst >= 1");
+        }
+        if (maxOutboundBytes < 1024) {
+            throw new IllegalArgumentException("max outbound bytes must be at least 1024, got " + maxOutboundBytes);
+        }
+        Objects.requireNonNull(iceServers, "iceServers");
+        Objects.requireNonNull(observer, "observer");
+        Objects.requireNonNull(hubFactory, "hubFactory");
+        httpEndpoints = Map.copyOf(httpEndpoints);
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /** Whether clients must present a token. */
+    public boolean authEnabled() {
+        return authenticator != null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.pingInterval = pingInterval;
+        b.pingTimeout = pingTimeout;
+        b.authenticator = authenticator;
+        b.authTimeout = authTimeout;
+        b.maxMessageBytes = maxMessageBytes;
+        b.rateLimitPerSecond = rateLimitPerSecond;
+        b.rateLimitBurst = rateLimitBurst;
+        b.maxOutboundBytes = maxOutboundBytes;
+        b.sslContext = sslContext;
+        b.iceServers = iceServers;
+        b.observer = observer;
+        b.hubFactory = hubFactory;
+        b.httpEndpoints.putAll(httpEndpoints);
+        b.shutdownTimeout = shutdownTimeout;
+        b.ioThreads = ioThreads;
+        b.nativeTransport = nativeTransport;
+        return b;
+    }
+
+    /** Builds a {@link ServerConfig}; every setter documents its default. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+        private Authenticator authenticator;
+        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private double rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
+        private double rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+        private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
+        private SslContext sslContext;
+        private Function<String, List<IceServer>> iceServers = id -> List.of();
+        private HubObserver observer = HubObserver.NONE;
+        private Function<HubObserver, Hub> hubFactory = LocalHub::new;
+        private final Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int ioThreads;
+        private boolean nativeTransport = true;
+
+        private Builder() {}
+
+        /** Address to bind; default 127.0.0.1. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Port to bind, 0 for any free port; default 8765. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Server ping period; default 30 s. */
+        public Builder pingInterval(Duration d) {
+            this.pingInterval = d;
+            return this;
+        }
+
+        /** Silence after which a client is closed with 4008; default 45 s; must exceed the interval. */
+        public Builder pingTimeout(Duration d) {
+            this.pingTimeout = d;
+            return this;
+        }
+
+        /** Token verifier; default null (auth off). */
+        public Builder authenticator(Authenticator a) {
+            this.authenticator = a;
+            return this;
+        }
+
+        /** Time a client has to send {@code auth_token}; default 10 s. */
+        public Builder authTimeout(Duration d) {
+            this.authTimeout = d;
+            return this;
+        }
+
+        /** Largest accepted frame payload in bytes; default 65 536. */
+        public Builder maxMessageBytes(int n) {
+            this.maxMessageBytes = n;
+            return this;
+        }
+
+        /** Inbound frames per second per connection, 0 = unlimited; default 1000, burst 2000. */
+        public Builder rateLimit(double perSecond, double burst) {
+            this.rateLimitPerSecond = perSecond;
+            this.rateLimitBurst = burst;
+            return this;
+        }
+
+        /** Bytes queued for a client before it counts as not reading (closed 4029); default 1 MiB. */
+        public Builder maxOutboundBytes(int n) {
+            this.maxOutboundBytes = n;
+            return this;
+        }
+
+        /** TLS for wss/https; default none. */
+        public Builder sslContext(SslContext ssl) {
+            this.sslContext = ssl;
+            return this;
+        }
+
+        /** The {@code ice_servers} handed to each client id; default an empty list. */
+        public Builder iceServers(Function<String, List<IceServer>> provider) {
+            this.iceServers = provider;
+            return this;
+        }
+
+        /** Metrics hook; default observes nothing. */
+        public Builder observer(HubObserver o) {
+            this.observer = o;
+            return this;
+        }
+
+        /** Hub implementation; default {@link LocalHub}. */
+        public Builder hubFactory(Function<HubObserver, Hub> factory) {
+            this.hubFactory = factory;
+            return this;
+        }
+
+        /** Adds an HTTP endpoint at an exact path (e.g. {@code /metrics}). */
+        public Builder httpEndpoint(String path, HttpEndpoint endpoint) {
+            this.httpEndpoints.put(path, endpoint);
+            return this;
+        }
+
+        /** Bound on graceful shutdown; default 5 s. */
+        public Builder shutdownTimeout(Duration d) {
+            this.shutdownTimeout = d;
+            return this;
+        }
+
+        /** Event loop threads; default 0 (Netty's choice). */
+        public Builder ioThreads(int n) {
+            this.ioThreads = n;
+            return this;
+        }
+
+        /** Use native epoll when available; default true. */
+        public Builder nativeTransport(boolean enabled) {
+            this.nativeTransport = enabled;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
+                    rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.rendezvous.server;
+
+import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.session.ConnectionSettings;
+import dev.rendezvous.server.transport.ServerInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running signaling server: WebSocket lobby ({@code /ws}, {@code /}) and rooms ({@code /ws/{room}}),
+ * {@code GET /healthz} and the web client, all on one port.
+ *
+ * <pre>{@code
+ * try (SignalingServer server = SignalingServer.start(ServerConfig.builder().port(0).build())) {
+ *     URI lobby = server.lobbyUri();
+ * }
+ * }</pre>
+ *
+ * {@link #close()} is graceful: it stops accepting, closes every session with 1001, and returns within
+ * the configured shutdown timeout (plus a moment for the event loops to stop).
+ */
+public final class SignalingServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+
+    private final ServerConfig config;
+    private final Hub hub;
+    private final EventLoopGroup group;
+    private final ExecutorService authExecutor;
+    private final Channel serverChannel;
+    private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long startedNanos = System.nanoTime();
+    private final boolean nativeTransport;
+
+    private SignalingServer(ServerConfig config) throws InterruptedException {
+        this.config = config;
+        this.hub = config.hubFactory().apply(config.observer());
+        this.nativeTransport = config.nativeTransport() && Epoll.isAvailable();
+        IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.group = new MultiThreadIoEventLoopGroup(threads, io);
+        this.authExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rendezvous-auth-", 0).factory());
+        ConnectionSettings settings = new ConnectionSettings(
+                hub,
+                config.observer(),
+                config.pingInterval(),
+                config.pingTimeout(),
+                config.authenticator(),
+                config.authTimeout(),
+                authExecutor,
+                config.iceServers(),
+                config.rateLimitPerSecond(),
+                config.rateLimitBurst());
+        ServerInitializer initializer = new ServerInitializer(
+                settings,
+                config.maxMessageBytes(),
+                config.sslContext(),
+                new StaticFiles("web", SignalingServer.class.getClassLoader()),
+                config.httpEndpoints(),
+                this::healthJson,
+                this::opened);
+        Class<? extends ServerChannel> channelType =
+                nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
+                .childHandler(initializer);
+        try {
+            ChannelFuture bound = bootstrap.bind(config.host(), config.port()).sync();
+            this.serverChannel = bound.channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            authExecutor.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Binds and starts serving; throws if the address cannot be bound. */
+    public static SignalingServer start(ServerConfig config) throws InterruptedException {
+        SignalingServer server = new SignalingServer(config);
+        log.info("listening on {} (transport {}, auth {})", server.httpUri(),
+                server.nativeTransport ? "epoll" : "nio", config.authEnabled() ? "on" : "off");
+        return server;
+    }
+
+    private void opened(Channel channel) {
+        connections.incrementAndGet();
+        sessions.add(channel);
+        channel.closeFuture().addListener(f -> connections.decrementAndGet());
+        if (closed.get()) {
+            ServerInitializer.requestShutdown(channel); // upgraded while shutting down
+        }
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    /** The bound address (with the real port when configured with port 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Open WebSocket connections. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Whether the native epoll transport is in use. */
+    public boolean nativeTransport() {
+        return nativeTransport;
+    }
+
+    /** {@code ws://host:port/} (wss with TLS): the lobby. */
+    public URI lobbyUri() {
+        return URI.create((config.sslContext() != null ? "wss" : "ws") + "://" + hostForUri() + ":" + port() + "/");
+    }
+
+    /** {@code ws://host:port/ws/{room}}. */
+    public URI roomUri(String room) {
+        return lobbyUri().resolve("/ws/" + room);
+    }
+
+    /** {@code http://host:port/} (https with TLS). */
+    public URI httpUri() {
+        return URI.create((config.sslContext() != null ? "https" : "http") + "://" + hostForUri() + ":" + port() + "/");
+    }
+
+    private String hostForUri() {
+        String h = address().getAddress().getHostAddress();
+        return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    /** The body of {@code GET /healthz}. */
+    public String healthJson() {
+        Hub.HubState s = hub.state();
+        double uptime = (System.nanoTime() - startedNanos) / 1e9;
+        return String.format(Locale.ROOT,
+                "{\"status\":\"%s\",\"uptime\":%.3f,\"connections\":%d,\"sessions\":%d,\"pairs\":%d,\"rooms\":%d,\"transport\":\"%s\"}",
+                closed.get() ? "stopping" : "ok", uptime, connections.get(), s.sessions(), s.pairs(), s.rooms(),
+                nativeTransport ? "epoll" : "nio");
+    }
+
+    /**
+     * Graceful stop: stop accepting, close every session with 1001, wait for them within the shutdown
+     * timeout, then stop the event loops. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        log.info("shutting down: closing {} connections", connections.get());
+        serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        for (Channel ch : sessions) {
+            ServerInitializer.requestShutdown(ch);
+        }
+        for (Channel ch : sessions) {
+            if (!ch.closeFuture().awaitUninterruptibly(remainingMillis(deadline))) {
+                break;
+            }
+        }
+        group.shutdownGracefully(0, Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(remainingMillis(deadline) + 1_000);
+        authExecutor.shutdownNow();
+        log.info("stopped");
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.rendezvous.server.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** Small builders for complete HTTP responses. */
+public final class HttpResponses {
+    private HttpResponses() {}
+
+    public static FullHttpResponse of(HttpResponseStatus status, String contentType, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return r;
+    }
+
+    public static FullHttpResponse text(HttpResponseStatus status, String body) {
+        return of(status, "text/plain; charset=utf-8", (body + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static FullHttpResponse json(HttpResponseStatus status, String json) {
+        return of(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.rendezvous.server.hub;
+
+import dev.rendezvous.protocol.CloseCode;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The transport end of one client connection, as the hub sees it. Implementations never block and may
+ * be called from any thread.
+ */
+public interface Link {
+
+    /**
+     * Queues one text frame holding {@code utf8Json}; takes ownership of the buffer (releases it).
+     * Frames sent from one thread arrive in the order sent. A link that is closing, or whose client
+     * stopped reading, drops the frame.
+     */
+    void send(ByteBuf utf8Json);
+
+    /** Sends a close frame with {@code code} and closes the connection; later calls do nothing. */
+    void close(CloseCode code, String reason);
+}

@@ -1,0 +1,14 @@
+/**
+ * The hub: who is connected (the id directory), who is paired with whom, who is in which room, and
+ * delivery of frames to a client id. {@link dev.rendezvous.server.hub.Hub} is the seam where a cluster
+ * backplane slots in; {@link dev.rendezvous.server.hub.LocalHub} is the in-process implementation.
+ *
+ * <p>Threading: every method may be called from any event loop at once. There is no global lock:
+ * the directory and room table are concurrent maps; a pairing change holds the monitors of the two
+ * sessions involved (taken in id order); a presence change holds its room's monitor. Frames that
+ * describe a state change (paired, peer_disconnected, users_in_room, user_joined, user_left) are
+ * handed to the transport while that monitor is held, so every client sees changes in the order the
+ * hub made them. {@link dev.rendezvous.server.hub.Link#send} never blocks, so holding a monitor across
+ * it is cheap.
+ */
+package dev.rendezvous.server.hub;

@@ -1,0 +1,422 @@
+package dev.rendezvous.server.session;
+
+import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.Message;
+import dev.rendezvous.protocol.MessageType;
+import dev.rendezvous.server.auth.AuthResult;
+import dev.rendezvous.server.hub.ControlFrames;
+import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.hub.Link;
+import dev.rendezvous.server.hub.Session;
+import io.netty.buffer.ByteBuf;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state machine of one WebSocket connection: admission, dispatch of every inbound frame,
+ * keepalive and limits. Transport-independent: frames come in through the {@code on…} methods, frames
+ * go out through the {@link Link}, time and timers through the {@link Transport}.
+ *
+ * <p>Confined to one thread (the channel's event loop); only {@link Hub} calls cross threads.
+ */
+public final class Connection {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    /** Client ids and room names: 1–64 characters of {@code [A-Za-z0-9._-]}. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private enum Phase {
+        AWAITING_TOKEN,
+        AUTHENTICATING,
+        ADMITTED,
+        CLOSED
+    }
+
+    private final ConnectionSettings settings;
+    private final Link link;
+    private final Transport transport;
+    private final String room;
+    private final String requestedId;
+    private final String queryUsername;
+    private final String remote;
+    private final RateLimiter rateLimiter;
+    private final Keepalive keepalive;
+
+    private Phase phase = Phase.AWAITING_TOKEN;
+    private Session session;
+    private Runnable cancelTimer;
+    private boolean rateLimitedStreak;
+
+    /**
+     * @param room the room of a {@code /ws/{room}} connection, or null for the lobby
+     * @param requestedId the {@code client_id} query parameter (already validated), or null
+     * @param username the {@code username} query parameter, or null
+     * @param remote the peer address, for logs
+     */
+    public Connection(
+            ConnectionSettings settings,
+            Link link,
+            Transport transport,
+            String room,
+            String requestedId,
+            String username,
+            String remote) {
+        this.settings = settings;
+        this.link = link;
+        this.transport = transport;
+        this.room = room;
+        this.requestedId = requestedId;
+        this.queryUsername = username;
+        this.remote = remote;
+        long now = transport.nanoTime();
+        this.rateLimiter = settings.rateLimitPerSecond() > 0
+                ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), ConnectionSettings.RATE_LIMIT_STRIKES, now)
+                : null;
+        this.keepalive = new Keepalive(settings.pingInterval().toNanos(), settings.pingTimeout().toNanos(), now);
+    }
+
+    /** The admitted session, or null before admission. */
+    public Session session() {
+        return session;
+    }
+
+    /** The upgrade completed: admit right away, or ask for a token. */
+    public void open() {
+        settings.observer().connectionOpened();
+        log.info("connect remote={} scope={}", remote, scope());
+        if (!settings.authRequired()) {
+            admit(requestedId, queryUsername, Optional.empty(), false);
+            return;
+        }
+        phase = Phase.AWAITING_TOKEN;
+        link.send(ControlFrames.of(new Message.AuthRequired()));
+        cancelTimer = transport.schedule(this::authTimedOut, settings.authTimeout().toNanos());
+    }
+
+    /** A text frame arrived; {@code utf8} is not released here. */
+    public void onText(ByteBuf utf8) {
+        long now = transport.nanoTime();
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        keepalive.heard(now);
+        FrameScanner frame = FrameScanner.forThisThread();
+        boolean valid = frame.scan(utf8);
+        if (!admitLimited(now, valid ? frame.type : null)) {
+            return;
+        }
+        switch (phase) {
+            case AWAITING_TOKEN -> onPreAdmission(frame, valid);
+            case AUTHENTICATING -> {} // a verdict is on its way; frames before admission are ignored
+            case ADMITTED -> onAdmitted(frame, valid, now);
+            case CLOSED -> {}
+        }
+    }
+
+    /** A WebSocket-level ping or pong arrived: liveness only. */
+    public void onControlFrame() {
+        keepalive.heard(transport.nanoTime());
+    }
+
+    /** A binary frame arrived: refused, the session carries on. */
+    public void onBinary() {
+        long now = transport.nanoTime();
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        keepalive.heard(now);
+        if (admitLimited(now, null)) {
+            sendError(ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames", null);
+        }
+    }
+
+    /** A frame over the size limit arrived: error, then close 1009. */
+    public void onTooLarge(int limit) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        sendError(ErrorCode.MESSAGE_TOO_LARGE, "frames are limited to " + limit + " bytes", null);
+        closeWith(CloseCode.MESSAGE_TOO_LARGE, "message too large");
+    }
+
+    /** The server is shutting down: close 1001. */
+    public void onShutdown() {
+        closeWith(CloseCode.GOING_AWAY, "server shutting down");
+    }
+
+    /** The outbound queue overflowed: the client stopped reading. */
+    public void onSlowConsumer() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        log.info("refuse client={} reason=slow-consumer", clientId());
+        settings.observer().throttled(clientId());
+        closeWith(CloseCode.RATE_LIMITED, "client is not reading");
+    }
+
+    /** The transport closed (any reason): clean up, exactly once. */
+    public void onClosed() {
+        phase = Phase.CLOSED;
+        cancelTimer();
+        if (session != null) {
+            settings.hub().depart(session);
+        }
+        settings.observer().connectionClosed();
+        log.info("disconnect client={} remote={}", clientId(), remote);
+    }
+
+    // ---- admission ----------------------------------------------------------------------------
+
+    private void onPreAdmission(FrameScanner frame, boolean valid) {
+        if (!valid) {
+            sendError(frame.error, frame.errorMessage, null);
+            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            return;
+        }
+        if (!frame.type.equals(MessageType.AUTH_TOKEN.wireName())) {
+            refuseAdmission(ErrorCode.AUTH_FAILED, "authenticate first: send auth_token", frame.type);
+            return;
+        }
+        if (frame.tokenField != FrameScanner.Field.STRING) {
+            sendError(ErrorCode.INVALID_MESSAGE, "field \"token\" of auth_token must be a string", frame.type);
+            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            return;
+        }
+        if (frame.clientIdField == FrameScanner.Field.WRONG_TYPE
+                || (frame.clientId != null && !NAME.matcher(frame.clientId).matches())) {
+            sendError(ErrorCode.INVALID_MESSAGE, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]", frame.type);
+            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            return;
+        }
+        String token = frame.token;
+        String wantedId = frame.clientId != null ? frame.clientId : requestedId;
+        phase = Phase.AUTHENTICATING;
+        try {
+            settings.authExecutor().execute(() -> {
+                AuthResult result = verify(token);
+                transport.execute(() -> onVerdict(result, wantedId));
+            });
+        } catch (RejectedExecutionException e) {
+            refuseAdmission(ErrorCode.AUTH_FAILED, "the server is shutting down", null);
+        }
+    }
+
+    private AuthResult verify(String token) {
+        try {
+            return settings.authenticator().authenticate(token);
+        } catch (RuntimeException e) { // the contract says never, but a bug must not leave the client hanging
+            log.warn("authenticator failed", e);
+            return new AuthResult.Refused("the token could not be verified");
+        }
+    }
+
+    private void onVerdict(AuthResult result, String wantedId) {
+        if (phase != Phase.AUTHENTICATING) {
+            return; // closed (timeout, shutdown) meanwhile
+        }
+        switch (result) {
+            case AuthResult.Refused refused -> refuseAdmission(ErrorCode.AUTH_FAILED, refused.reason(), null);
+            case AuthResult.Admitted admitted -> {
+                if (room != null && !admitted.mayJoin(room)) {
+                    refuseAdmission(ErrorCode.ROOM_FORBIDDEN, "this token may not join room " + room, null);
+                    return;
+                }
+                admit(wantedId, admitted.user(), admitted.rooms(), true);
+            }
+        }
+    }
+
+    private void authTimedOut() {
+        if (phase == Phase.AWAITING_TOKEN || phase == Phase.AUTHENTICATING) {
+            refuseAdmission(ErrorCode.AUTH_TIMEOUT, "no auth_token within " + settings.authTimeout().toMillis() + " ms", null);
+        }
+    }
+
+    /** Sends the error (when {@code message} is not null) and closes 4001. */
+    private void refuseAdmission(ErrorCode code, String message, String ref) {
+        if (message != null) {
+            sendError(code, message, ref);
+        }
+        settings.observer().authFailed(code);
+        log.info("refuse remote={} scope={} code={} reason={}", remote, scope(), code.wireName(), message);
+        closeWith(CloseCode.AUTH_FAILED, code.wireName());
+    }
+
+    private void admit(String wantedId, String username, Optional<Set<String>> rooms, boolean authenticated) {
+        cancelTimer();
+        String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
+        Session candidate = new Session(id, username, room, link);
+        if (!settings.hub().register(candidate)) {
+            sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
+            log.info("refuse remote={} client={} code=id_taken", remote, id);
+            closeWith(CloseCode.ID_TAKEN, "id taken");
+            return;
+        }
+        session = candidate;
+        phase = Phase.ADMITTED;
+        if (authenticated) {
+            link.send(ControlFrames.of(new Message.AuthSuccess(username, id)));
+        }
+        link.send(ControlFrames.of(new Message.YourId(
+                id,
+                settings.iceServers().apply(id),
+                settings.pingInterval().toMillis(),
+                settings.pingTimeout().toMillis())));
+        log.info("admit client={} scope={} user={} remote={}", id, scope(), username, remote);
+        if (room != null) {
+            settings.hub().join(session);
+        }
+        keepalive.heard(transport.nanoTime());
+        scheduleWake();
+    }
+
+    // ---- admitted traffic ---------------------------------------------------------------------
+
+    private void onAdmitted(FrameScanner frame, boolean valid, long arrived) {
+        if (!valid) {
+            sendError(frame.error, frame.errorMessage, null);
+            return;
+        }
+        MessageType type = MessageType.fromWire(frame.type);
+        if (type == null || !type.sentByClient()) {
+            sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + frame.type + "\"", frame.type);
+            return;
+        }
+        switch (type) {
+            case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> relay(type, frame, arrived);
+            case PING -> link.send(ControlFrames.pong());
+            case PONG -> {}
+            case PAIR_REQUEST -> pair(frame);
+            case UNPAIR -> settings.hub().unpair(session); // never acknowledged to the requester
+            case AUTH_TOKEN -> sendError(ErrorCode.INVALID_MESSAGE, "already admitted", frame.type);
+            default -> sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + frame.type + "\"", frame.type);
+        }
+    }
+
+    private void relay(MessageType type, FrameScanner frame, long arrived) {
+        if (frame.toField == FrameScanner.Field.WRONG_TYPE) {
+            sendError(ErrorCode.INVALID_MESSAGE, "field \"to\" of " + frame.type + " must be a string", frame.type);
+            return;
+        }
+        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp()));
+        switch (result) {
+            case DELIVERED -> settings.observer().relayed(type, transport.nanoTime() - arrived);
+            case DROPPED_SELF -> {}
+            case TARGET_NOT_FOUND -> sendError(
+                    ErrorCode.TARGET_NOT_FOUND,
+                    session.inLobby() ? "\"to\" must name your paired peer" : "no client " + frame.to + " in room " + room,
+                    frame.type);
+            case NOT_PAIRED -> sendError(ErrorCode.NOT_PAIRED, "pair with a peer before sending " + frame.type, frame.type);
+        }
+    }
+
+    private void pair(FrameScanner frame) {
+        if (frame.targetIdField != FrameScanner.Field.STRING) {
+            sendError(ErrorCode.INVALID_MESSAGE, "field \"target_id\" of pair_request must be a string", frame.type);
+            return;
+        }
+        String target = frame.targetId;
+        switch (settings.hub().pair(session, target)) {
+            case PAIRED, ALREADY_PAIRED_WITH_TARGET -> {}
+            case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", frame.type);
+            case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, frame.type);
+            case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", frame.type);
+            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, "you are already paired with " + session.peerId(), frame.type);
+        }
+    }
+
+    // ---- keepalive and limits -----------------------------------------------------------------
+
+    private void scheduleWake() {
+        long delay = keepalive.nextWakeAt() - transport.nanoTime();
+        cancelTimer = transport.schedule(this::wake, Math.max(0, delay));
+    }
+
+    private void wake() {
+        if (phase != Phase.ADMITTED) {
+            return;
+        }
+        long now = transport.nanoTime();
+        switch (keepalive.wake(now)) {
+            case CLOSE -> {
+                log.info("timeout client={} silent_ms={}", clientId(), keepalive.silentFor(now) / 1_000_000);
+                settings.observer().keepaliveTimedOut(clientId());
+                closeWith(CloseCode.KEEPALIVE_TIMEOUT, "no frame for " + settings.pingTimeout().toMillis() + " ms");
+                return;
+            }
+            case PING -> link.send(ControlFrames.ping());
+            case NOTHING -> {}
+        }
+        scheduleWake();
+    }
+
+    /** Applies the rate limit to one frame; false when the frame must not be processed. */
+    private boolean admitLimited(long now, String ref) {
+        if (rateLimiter == null) {
+            return true;
+        }
+        switch (rateLimiter.onFrame(now)) {
+            case ACCEPT -> {
+                rateLimitedStreak = false;
+                return true;
+            }
+            case REFUSE -> {
+                if (!rateLimitedStreak) {
+                    log.info("refuse client={} code=rate_limited", clientId());
+                    rateLimitedStreak = true;
+                }
+                sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", ref);
+                return false;
+            }
+            default -> {
+                log.info("refuse client={} reason=rate-limit-persisted", clientId());
+                settings.observer().throttled(clientId());
+                sendError(ErrorCode.RATE_LIMITED, "too many messages for too long", ref);
+                closeWith(CloseCode.RATE_LIMITED, "rate limit");
+                return false;
+            }
+        }
+    }
+
+    private void sendError(ErrorCode code, String message, String ref) {
+        settings.observer().errorSent(code);
+        if (code != ErrorCode.RATE_LIMITED) {
+            log.info("refuse client={} code={} ref={}", clientId(), code.wireName(), ref);
+        }
+        link.send(ControlFrames.error(code, message, ref));
+    }
+
+    /** Closes with {@code code} and cleans up now (the transport's later {@link #onClosed} is then a no-op for the hub). */
+    private void closeWith(CloseCode code, String reason) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        cancelTimer();
+        link.close(code, reason);
+        if (session != null) {
+            settings.hub().depart(session);
+        }
+    }
+
+    private void cancelTimer() {
+        if (cancelTimer != null) {
+            cancelTimer.run();
+            cancelTimer = null;
+        }
+    }
+
+    private String clientId() {
+        return session != null ? session.id() : "-";
+    }
+
+    private String scope() {
+        return room == null ? "lobby" : "room:" + room;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.rendezvous.server.transport;
+
+import dev.rendezvous.server.http.HttpEndpoint;
+import dev.rendezvous.server.http.HttpResponses;
+import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.session.Connection;
+import dev.rendezvous.server.session.ConnectionSettings;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Routes plain HTTP requests and performs the WebSocket upgrade. Upgrades go to {@code /} or
+ * {@code /ws} (lobby) and {@code /ws/{room}}; the room name and the {@code client_id}/{@code username}
+ * query parameters are validated before the upgrade (HTTP 400). Other GETs: {@code /healthz}, extra
+ * endpoints, then static files of the web client; 404 otherwise.
+ */
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final int MAX_USERNAME_CHARS = 64;
+
+    private final ConnectionSettings settings;
+    private final int maxMessageBytes;
+    private final boolean tls;
+    private final StaticFiles staticFiles;
+    private final Map<String, HttpEndpoint> endpoints;
+    private final Supplier<String> health;
+    private final SessionRegistry registry;
+
+    HttpRequestHandler(
+            ConnectionSettings settings,
+            int maxMessageBytes,
+            boolean tls,
+            StaticFiles staticFiles,
+            Map<String, HttpEndpoint> endpoints,
+            Supplier<String> health,
+            SessionRegistry registry) {
+        this.settings = settings;
+        this.maxMessageBytes = maxMessageBytes;
+        this.tls = tls;
+        this.staticFiles = staticFiles;
+        this.endpoints = endpoints;
+        this.health = health;
+        this.registry = registry;
+    }
+
+    /** Tracks upgraded channels for shutdown and the connection count. */
+    interface SessionRegistry {
+        void opened(Channel channel);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        boolean lobbyPath = path.equals("/") || path.equals("/ws");
+        boolean roomPath = path.startsWith("/ws/");
+        if (upgrade) {
+            if (!lobbyPath && !roomPath) {
+                respond(ctx, request, HttpResponses.text(HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path));
+                return;
+            }
+            upgrade(ctx, request, uri, roomPath ? path.substring("/ws/".length()) : null);
+            return;
+        }
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            FullHttpResponse r = HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is served here");
+            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            respond(ctx, request, r);
+            return;
+        }
+        if (path.equals("/healthz")) {
+            respond(ctx, request, HttpResponses.json(HttpResponseStatus.OK, health.get()));
+            return;
+        }
+        HttpEndpoint endpoint = endpoints.get(path);
+        if (endpoint != null) {
+            respond(ctx, request, endpoint.respond(request));
+            return;
+        }
+        if (path.equals("/ws") || roomPath) {
+            FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED, "this is a WebSocket endpoint");
+            r.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            respond(ctx, request, r);
+            return;
+        }
+        respond(ctx, request, staticFiles.respond(path)
+                .orElseGet(() -> HttpResponses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path)));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String room) {
+        if (room != null && !Connection.NAME.matcher(room).matches()) {
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "room names are 1-64 characters of [A-Za-z0-9._-]"));
+            return;
+        }
+        String clientId = first(uri, "client_id");
+        if (clientId != null && !Connection.NAME.matcher(clientId).matches()) {
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "client_id must be 1-64 characters of [A-Za-z0-9._-]"));
+            return;
+        }
+        String username = first(uri, "username");
+        if (username != null && !validUsername(username)) {
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "username must be 1-" + MAX_USERNAME_CHARS + " characters without control characters"));
+            return;
+        }
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + uri.path(),
+                null,
+                WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(maxMessageBytes)
+                        .allowExtensions(false)
+                        .closeOnProtocolViolation(false)
+                        .withUTF8Validator(false) // the JSON scanner rejects bad UTF-8 as invalid_json, session kept
+                        .build());
+        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        WebSocketSessionHandler session = new WebSocketSessionHandler(
+                ctx.channel(), settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username);
+        ctx.pipeline().addAfter(ctx.name(), "ws-session", session);
+        ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                registry.opened(f.channel());
+                session.start();
+            } else {
+                f.channel().close();
+            }
+        });
+        ctx.pipeline().remove(this);
+    }
+
+    private static String first(QueryStringDecoder uri, String name) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static boolean validUsername(String name) {
+        if (name.isEmpty()) {
+            return true; // treated as absent
+        }
+        if (name.codePointCount(0, name.length()) > MAX_USERNAME_CHARS) {
+            return false;
+        }
+        return name.codePoints().noneMatch(Character::isISOControl);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.method() == HttpMethod.HEAD) {
+            response.content().clear();
+        }
+        if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        }
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

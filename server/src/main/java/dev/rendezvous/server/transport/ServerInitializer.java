@@ -1,0 +1,69 @@
+package dev.rendezvous.server.transport;
+
+import dev.rendezvous.server.http.HttpEndpoint;
+import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.session.ConnectionSettings;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The whole pipeline of an accepted connection, in one place: [TLS] → HTTP codec → aggregator → HTTP
+ * routing and upgrade. After the upgrade the HTTP handlers give way to: WebSocket codec → frame
+ * aggregator (size limit) → session handler.
+ */
+public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+    private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
+
+    private final ConnectionSettings settings;
+    private final int maxMessageBytes;
+    private final SslContext ssl;
+    private final StaticFiles staticFiles;
+    private final Map<String, HttpEndpoint> endpoints;
+    private final Supplier<String> health;
+    private final HttpRequestHandler.SessionRegistry registry;
+
+    public ServerInitializer(
+            ConnectionSettings settings,
+            int maxMessageBytes,
+            SslContext ssl,
+            StaticFiles staticFiles,
+            Map<String, HttpEndpoint> endpoints,
+            Supplier<String> health,
+            SessionRegistry registry) {
+        this.settings = settings;
+        this.maxMessageBytes = maxMessageBytes;
+        this.ssl = ssl;
+        this.staticFiles = staticFiles;
+        this.endpoints = endpoints;
+        this.health = health;
+        this.registry = registry::opened;
+    }
+
+    /** Receives every channel that completed a WebSocket upgrade. */
+    public interface SessionRegistry {
+        void opened(io.netty.channel.Channel channel);
+    }
+
+    /** Asks every session on {@code channel} to close with 1001 (server shutdown); any thread. */
+    public static void requestShutdown(io.netty.channel.Channel channel) {
+        channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(WebSocketSessionHandler.SHUTDOWN));
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        p.addLast("http", new HttpServerCodec());
+        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast("http-handler", new HttpRequestHandler(
+                settings, maxMessageBytes, ssl != null, staticFiles, endpoints, health, registry));
+    }
+}

@@ -1,0 +1,220 @@
+package dev.rendezvous.server.transport;
+
+import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.server.hub.Link;
+import dev.rendezvous.server.session.Connection;
+import dev.rendezvous.server.session.ConnectionSettings;
+import dev.rendezvous.server.session.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges one upgraded WebSocket channel and its {@link Connection}: inbound frames to the connection,
+ * the connection's output ({@link Link}) and timers ({@link Transport}) to the channel.
+ *
+ * <p>Bounded outbound queue: the channel's write-buffer high water mark is the bound. A frame for a
+ * channel above it is dropped and the client is closed with 4029 — a client that stops reading never
+ * grows the server's memory.
+ */
+final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
+    /** A close frame that cannot be flushed (client not reading) does not hold the socket longer than this. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
+
+    /** User event asking a session to close with 1001 (server shutdown). */
+    static final Object SHUTDOWN = new Object();
+
+    private final Channel channel;
+    private final Connection connection;
+    private final int maxMessageBytes;
+    private volatile boolean closing;
+    private volatile boolean slowConsumerReported;
+
+    WebSocketSessionHandler(
+            Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username) {
+        this.channel = channel;
+        this.maxMessageBytes = maxMessageBytes;
+        this.connection = new Connection(settings, this, this, room, clientId, username, String.valueOf(channel.remoteAddress()));
+    }
+
+    /** Called on the event loop once the 101 response is out. */
+    void start() {
+        connection.open();
+    }
+
+    // ---- inbound ------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof TextWebSocketFrame text) {
+                connection.onText(text.content());
+            } else if (msg instanceof BinaryWebSocketFrame) {
+                connection.onBinary();
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                connection.onControlFrame();
+                channel.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), channel.voidPromise());
+            } else if (msg instanceof PongWebSocketFrame) {
+                connection.onControlFrame();
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                onCloseFrame(close);
+            } else if (msg instanceof WebSocketFrame) {
+                connection.onBinary(); // a stray continuation frame: treat as a bad non-text frame
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onCloseFrame(CloseWebSocketFrame close) {
+        if (closing) {
+            channel.close(); // the client answered our close: done
+            return;
+        }
+        closing = true;
+        int status = close.statusCode();
+        // Echo the client's code (RFC 6455 §5.5.1), then close the TCP connection.
+        CloseWebSocketFrame reply = status < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
+        channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        connection.onClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!channel.isWritable()) {
+            reportSlowConsumer();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == SHUTDOWN) {
+            connection.onShutdown();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException
+                || (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
+            connection.onTooLarge(maxMessageBytes);
+        } else if (cause instanceof CorruptedWebSocketFrameException c) {
+            log.info("protocol violation remote={}: {}", channel.remoteAddress(), c.getMessage());
+            closeNow(c.closeStatus().code(), "protocol error");
+        } else if (cause instanceof CorruptedFrameException) {
+            closeNow(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "protocol error");
+        } else if (cause instanceof IOException) {
+            channel.close(); // reset by peer and friends: the client is gone
+        } else {
+            log.warn("unexpected error remote={}", channel.remoteAddress(), cause);
+            channel.close();
+        }
+    }
+
+    // ---- Link ---------------------------------------------------------------------------------
+
+    @Override
+    public void send(ByteBuf utf8Json) {
+        if (closing) {
+            utf8Json.release();
+            return;
+        }
+        if (!channel.isWritable()) {
+            utf8Json.release();
+            reportSlowConsumer();
+            return;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(utf8Json), channel.voidPromise());
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        closeNow(code.code(), reason);
+    }
+
+    private void closeNow(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (channel.eventLoop().inEventLoop()) {
+            writeClose(code, reason);
+        } else {
+            channel.eventLoop().execute(() -> writeClose(code, reason));
+        }
+    }
+
+    private void writeClose(int code, String reason) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void reportSlowConsumer() {
+        if (slowConsumerReported || closing) {
+            return;
+        }
+        slowConsumerReported = true;
+        if (channel.eventLoop().inEventLoop()) {
+            connection.onSlowConsumer();
+        } else {
+            channel.eventLoop().execute(connection::onSlowConsumer);
+        }
+    }
+
+    // ---- Transport ----------------------------------------------------------------------------
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public Runnable schedule(Runnable task, long delayNanos) {
+        Future<?> f = channel.eventLoop().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+}
