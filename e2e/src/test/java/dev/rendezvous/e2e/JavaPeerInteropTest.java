@@ -6,17 +6,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.client.rtc.RtcRuntime;
+import dev.rendezvous.testing.ServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The page and a Java SDK peer (webrtc-java) chat through the lobby, with the page in either role. */
 class JavaPeerInteropTest {
 
   private static Chromium chromium;
-  private static E2eServer server;
+  @RegisterExtension
+  final ServerExtension server = ServerExtension.create();
+
   private static RtcRuntime rtc;
 
   private BrowserContext context;
@@ -24,7 +28,6 @@ class JavaPeerInteropTest {
   @BeforeAll
   static void start() {
     PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    server = E2eServer.start();
     chromium = Chromium.launch();
     rtc = RtcRuntime.create();
   }
@@ -33,7 +36,6 @@ class JavaPeerInteropTest {
   static void stop() {
     chromium.close();
     rtc.close();
-    server.close();
   }
 
   @BeforeEach
@@ -48,8 +50,8 @@ class JavaPeerInteropTest {
 
   @Test
   void pageAsInitiatorChatsBothWaysWithAJavaPeer() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobby(), rtc, "java")) {
-      ChatPage page = ChatPage.open(context, server.http(), "");
+    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc, "java")) {
+      ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
       String pageId = page.awaitId();
 
       page.pairWith(java.id());
@@ -67,8 +69,8 @@ class JavaPeerInteropTest {
 
   @Test
   void pageAsAnswererChatsBothWaysWithAJavaPeer() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobby(), rtc, "java")) {
-      ChatPage page = ChatPage.open(context, server.http(), "");
+    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc, "java")) {
+      ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
       String pageId = page.awaitId();
 
       java.pair(pageId);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.rendezvous.testing.ServerExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two pages meet in the lobby: one pairs with the other's id, both chat; the dashboard shows the
@@ -24,21 +26,21 @@ import org.junit.jupiter.api.Test;
 class LobbyChatTest {
 
   private static Chromium chromium;
-  private static E2eServer server;
+  @RegisterExtension
+  final ServerExtension server = ServerExtension.create();
+
 
   private final List<BrowserContext> contexts = new ArrayList<>();
 
   @BeforeAll
   static void launch() {
     PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    server = E2eServer.start();
     chromium = Chromium.launch();
   }
 
   @AfterAll
   static void shutDown() {
     chromium.close();
-    server.close();
   }
 
   @AfterEach
@@ -154,6 +156,6 @@ class LobbyChatTest {
   private ChatPage open() {
     BrowserContext context = chromium.newContext();
     contexts.add(context);
-    return ChatPage.open(context, server.http(), "");
+    return ChatPage.open(context, server.httpUri("/"), "");
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.client.rtc.RtcRuntime;
+import dev.rendezvous.testing.ServerExtension;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A room of three pages and one Java peer: a full mesh (the newcomer offers, members answer), every
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.Test;
 class RoomMeshTest {
 
   private static Chromium chromium;
-  private static E2eServer server;
+  @RegisterExtension
+  final ServerExtension server = ServerExtension.create();
+
   private static RtcRuntime rtc;
 
   private final List<BrowserContext> contexts = new ArrayList<>();
@@ -32,7 +36,6 @@ class RoomMeshTest {
   @BeforeAll
   static void start() {
     PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
-    server = E2eServer.start();
     chromium = Chromium.launch();
     rtc = RtcRuntime.create();
   }
@@ -41,7 +44,6 @@ class RoomMeshTest {
   static void stop() {
     chromium.close();
     rtc.close();
-    server.close();
   }
 
   @AfterEach
@@ -58,7 +60,7 @@ class RoomMeshTest {
     pages.put(ana.awaitId(), ana);
     ChatPage ben = join(room, "ben");
     pages.put(ben.awaitId(), ben);
-    try (JavaPeer java = JavaPeer.room(server.lobby(), rtc, room, "jay")) {
+    try (JavaPeer java = JavaPeer.room(server.lobbyUri(), rtc, room, "jay")) {
       ChatPage cleo = join(room, "cleo");
       pages.put(cleo.awaitId(), cleo);
       List<String> everyone = new ArrayList<>(pages.keySet());
@@ -137,6 +139,6 @@ class RoomMeshTest {
   private ChatPage join(String room, String name) {
     BrowserContext context = chromium.newContext();
     contexts.add(context);
-    return ChatPage.open(context, server.http(), "room=" + room + "&name=" + name);
+    return ChatPage.open(context, server.httpUri("/"), "room=" + room + "&name=" + name);
   }
 }

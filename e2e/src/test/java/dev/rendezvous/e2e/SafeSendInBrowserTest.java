@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import java.io.IOException;
+import dev.rendezvous.testing.ServerExtension;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The page's safe send ({@code js/safe-sender.js}) in real Chromium, against a scripted data channel (a
@@ -50,27 +51,27 @@ class SafeSendInBrowserTest {
       """;
 
   private static Chromium chromium;
-  private static StaticWebServer web;
+  @RegisterExtension
+  final ServerExtension server = ServerExtension.create();
+
   private BrowserContext context;
   private Page page;
 
   @BeforeAll
-  static void launch() throws IOException {
+  static void launch() {
     chromium = Chromium.launch();
-    web = StaticWebServer.start();
   }
 
   @AfterAll
   static void shutDown() {
     chromium.close();
-    web.close();
   }
 
   @BeforeEach
   void openHarness() {
     context = chromium.newContext();
     page = context.newPage();
-    page.navigate(web.uri().resolve("/css/rendezvous.css").toString());
+    page.navigate(server.httpUri("/css/rendezvous.css").toString());
     page.evaluate(HARNESS);
   }
 
