@@ -247,8 +247,14 @@ export class PeerLink extends EventTarget {
     });
     channel.addEventListener('closing', () => this.#track('channel', 'closing'));
     channel.addEventListener('error', (event) => {
+      const error = event.error;
+      // SCTP cause 12 (User-Initiated Abort): the other side closed its channel; a departure, not a fault.
+      if (error?.sctpCauseCode === 12 || /User-Initiated Abort/.test(error?.message ?? '')) {
+        this.#event('channel_closed_by_peer', { detail: error?.message ?? '' });
+        return;
+      }
       this.metrics.errors++;
-      this.#event('channel_error', { error: event.error?.message ?? 'unknown' }, 'error');
+      this.#event('channel_error', { error: error?.message ?? 'unknown', detail: error?.errorDetail ?? null }, 'error');
     });
     channel.addEventListener('message', (event) => {
       if (typeof event.data !== 'string') {

@@ -10,9 +10,12 @@ import dev.rendezvous.client.signaling.SignalingOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -74,14 +77,19 @@ final class JavaPeer implements AutoCloseable {
 
   /** Waits for the event line {@code expected}, skipping others. */
   void awaitEvent(String expected) throws InterruptedException {
+    awaitEvents(List.of(expected));
+  }
+
+  /** Waits until every one of {@code expected} has happened, in any order, skipping other events. */
+  void awaitEvents(Collection<String> expected) throws InterruptedException {
+    Set<String> missing = new LinkedHashSet<>(expected);
     long deadline = System.nanoTime() + WAIT.toNanos();
     List<String> seen = new ArrayList<>();
-    while (true) {
+    while (!missing.isEmpty()) {
       long left = deadline - System.nanoTime();
       String next = left > 0 ? recorder.events.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (next == null) throw new AssertionError("no event '" + expected + "' within " + WAIT + "; saw " + seen);
-      if (next.equals(expected)) return;
-      seen.add(next);
+      if (next == null) throw new AssertionError("no event " + missing + " within " + WAIT + "; saw " + seen);
+      if (!missing.remove(next)) seen.add(next);
     }
   }
 

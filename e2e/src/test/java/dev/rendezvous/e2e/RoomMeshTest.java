@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
@@ -75,7 +76,7 @@ class RoomMeshTest {
         }
         page.awaitChatState("connected");
       }
-      for (String pageId : pages.keySet()) java.awaitEvent("open " + pageId);
+      java.awaitEvents(pages.keySet().stream().map(pageId -> "open " + pageId).toList());
       assertThat(java.sdk().peers()).containsOnlyKeys(pages.keySet()).allSatisfy((id, open) -> assertThat(open).isTrue());
 
       // Every member says one thing; every other member shows it exactly once.
@@ -91,7 +92,7 @@ class RoomMeshTest {
       for (ChatPage page : pages.values()) {
         assertThat(page.member(benId)).hasCount(0);
         assertThat(page.members()).hasCount(2);
-        assertThat(page.systemMessages().filter(new com.microsoft.playwright.Locator.FilterOptions()
+        assertThat(page.systemMessages().filter(new Locator.FilterOptions()
             .setHasText(Pattern.compile("^ben left\\.$")))).hasCount(1);
       }
       java.awaitEvent("left " + benId);
