@@ -55,6 +55,7 @@ function connect(room) {
   on('auth_required', onAuthRequired);
   on('auth_success', (message) => {
     $('card-auth').classList.add('hidden');
+    $('token-input').value = '';
     systemMessage(`Signed in as ${message.user}.`);
   });
   on('users_in_room', onUsersInRoom);
@@ -64,8 +65,13 @@ function connect(room) {
   on('peer_disconnected', onPeerDisconnected);
   on('error', onServerError);
   on('closed', (detail) => {
-    const why = detail.reason ? `${detail.code} ${detail.reason}` : `${detail.code}`;
-    systemMessage(`Disconnected from the server (${why}).`, 'warn');
+    if (detail.code === 4001) {
+      $('card-auth').classList.remove('hidden');
+      systemMessage('Sign-in failed: check your token and sign in again.', 'error');
+    } else {
+      const why = detail.reason ? `${detail.code} ${detail.reason}` : `${detail.code}`;
+      systemMessage(`Disconnected from the server (${why}).`, 'warn');
+    }
     renderAll();
   });
   on('message', (message) => {
@@ -311,7 +317,7 @@ function renderAll() {
   pill.dataset.state = admitted ? 'ready' : connectionState;
   pill.querySelector('.label').textContent =
     admitted ? (session.room ? `Room · ${session.room}` : 'Lobby') :
-    connectionState === 'open' ? 'Waiting for admission' :
+    connectionState === 'open' ? (!$('card-auth').classList.contains('hidden') ? 'Sign-in required' : 'Waiting for admission') :
     connectionState === 'connecting' ? 'Connecting…' :
     connectionState === 'closed' ? 'Disconnected' : 'Not connected';
 
@@ -500,7 +506,11 @@ $('leave-room-button').addEventListener('click', () => {
 $('auth-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const token = $('token-input').value.trim();
-  if (token) sendToken(token);
+  if (!token) return;
+  options.token = token;
+  // After a refusal the server has closed the connection (4001): sign in again on a fresh one.
+  if (session.connection?.state === 'open' && !session.myId) sendToken(token);
+  else connect(session.room);
 });
 
 $('copy-id').addEventListener('click', async () => {

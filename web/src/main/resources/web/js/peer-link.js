@@ -180,8 +180,8 @@ export class PeerLink extends EventTarget {
     const selected = {
       localType: local?.candidateType ?? 'unknown',
       remoteType: remote?.candidateType ?? 'unknown',
-      local: local ? `${local.address ?? local.ip}:${local.port}` : null,
-      remote: remote ? `${remote.address ?? remote.ip}:${remote.port}` : null,
+      local: endpoint(local),
+      remote: endpoint(remote),
       protocol: local?.protocol ?? null,
       rttMs: pair.currentRoundTripTime != null ? Math.round(pair.currentRoundTripTime * 1000) : null,
     };
@@ -348,6 +348,12 @@ export class PeerLink extends EventTarget {
   #changed() {
     this.dispatchEvent(new CustomEvent('change'));
   }
+}
+
+/** `address:port` of a candidate stat; Chromium hides the address of peer-reflexive remote candidates. */
+function endpoint(candidate) {
+  if (!candidate) return null;
+  return `${candidate.address ?? candidate.ip ?? '(hidden)'}:${candidate.port}`;
 }
 
 export function shortId(id) {
