@@ -75,6 +75,9 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ice-loopback", description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
     boolean iceLoopback;
 
+    @Option(names = "--no-trickle", description = "Send each offer/answer once ICE gathering is complete, candidates inside (for peers that do not trickle).")
+    boolean noTrickle;
+
     @Option(names = "--plain", description = "Plain line mode even in a terminal (as when scripted).")
     boolean plain;
 
@@ -89,6 +92,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private int chat(ChatConsole console) {
         SignalingOptions signaling = SignalingOptions.of(server).withToken(token).withClientId(clientId).withUsername(name);
         PeerOptions options = PeerOptions.lobby(server).withSignaling(signaling).withLoopback(iceLoopback).inRoom(room);
+        options = options.withSession(options.session().withTrickle(!noTrickle));
         try {
             peer = Peer.connect(options, new ConsoleEvents(console, room == null)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -119,6 +119,20 @@ class PeerLobbyTest {
     }
 
     @Test
+    void aPeerJvmExitsByItselfOnceClosedEvenAfterAConnection() throws Exception {
+        PeerRecorder alice = new PeerRecorder();
+        try (Peer a = connect("alice-exit", alice); PeerProcess bob = PeerProcess.start(server.lobby(), "bob-exit")) {
+            bob.awaitLine("id bob-exit");
+            a.pair("bob-exit");
+            alice.awaitEvent("open bob-exit");
+            bob.awaitLine("open alice-exit");
+            // main() returns after Peer.close(): the JVM ends only if the factory was disposed.
+            assertThat(bob.quitAndAwaitExit()).isZero();
+            alice.awaitEvent("left bob-exit");
+        }
+    }
+
+    @Test
     void refusalsFromTheServerReachTheListener() throws Exception {
         PeerRecorder lonely = new PeerRecorder();
         try (Peer a = connect("lonely", lonely)) {

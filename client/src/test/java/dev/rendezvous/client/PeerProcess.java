@@ -81,6 +81,13 @@ final class PeerProcess implements AutoCloseable {
         }
     }
 
+    /** Sends /quit and waits for the JVM to exit by itself (main returns; no System.exit). */
+    int quitAndAwaitExit() throws IOException, InterruptedException {
+        send("/quit");
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the peer JVM exits after close").isTrue();
+        return process.exitValue();
+    }
+
     /** Kills the JVM at once, as a crash would: no close frame, no goodbye. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
