@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.testing.ServerExtension;
 import java.io.IOException;
@@ -151,6 +152,17 @@ class LobbyChatTest {
     carol.send("hello alice");
     alice.awaitIncoming(carolId, "hello alice");
     assertThat(alice.incomingFromAnyone("bye soon")).hasCount(1);
+  }
+
+  @Test
+  void debugPageOpensTheDashboardOfThePage() {
+    BrowserContext context = chromium.newContext();
+    contexts.add(context);
+    Page page = context.newPage();
+    page.navigate(server.httpUri("/debug.html?loopback=1").toString());
+    assertThat(page.locator("#view-dashboard")).isVisible();
+    assertThat(page.locator(".tile[data-metric=\"signaling\"] .tile-value")).hasText("ready");
+    assertThat(page.locator(".peer-grid .card.empty")).isVisible();
   }
 
   private ChatPage open() {
