@@ -315,11 +315,12 @@ function renderAll() {
   const pill = $('signaling-status');
   const admitted = connectionState === 'open' && session.myId;
   pill.dataset.state = admitted ? 'ready' : connectionState;
+  pill.title = connectionState === 'closed' ? 'Click to reconnect' : '';
   pill.querySelector('.label').textContent =
     admitted ? (session.room ? `Room · ${session.room}` : 'Lobby') :
     connectionState === 'open' ? (!$('card-auth').classList.contains('hidden') ? 'Sign-in required' : 'Waiting for admission') :
     connectionState === 'connecting' ? 'Connecting…' :
-    connectionState === 'closed' ? 'Disconnected' : 'Not connected';
+    connectionState === 'closed' ? 'Disconnected · reconnect' : 'Not connected';
 
   $('my-id').textContent = session.myId ?? '—';
   $('scope-hint').textContent = session.room
@@ -523,6 +524,10 @@ $('copy-id').addEventListener('click', async () => {
     $('copy-id').textContent = 'Selected';
   }
   setTimeout(() => ($('copy-id').textContent = 'Copy'), 1500);
+});
+
+$('signaling-status').addEventListener('click', () => {
+  if (session.connection?.state === 'closed') connect(session.room);
 });
 
 window.addEventListener('hashchange', showView);

@@ -92,7 +92,7 @@ export class PeerLink extends EventTarget {
   start() {
     return this.#enqueue('start', async () => {
       await this.#createConnection();
-      if (!this.initiator) return;
+      if (!this.#pc || !this.initiator) return;
       this.#adoptChannel(this.#pc.createDataChannel('chat'));
       const offer = await this.#pc.createOffer();
       await this.#pc.setLocalDescription(offer);
@@ -105,6 +105,7 @@ export class PeerLink extends EventTarget {
     const type = message.type === 'ice_candidate' ? 'candidate' : message.type;
     return this.#enqueue(`handle_${type}`, async () => {
       if (!this.#pc) await this.#createConnection();
+      if (!this.#pc) return;
       if (type === 'offer' || type === 'answer') {
         await this.#applyDescription(type, message);
       } else if (type === 'candidate') {
@@ -196,6 +197,7 @@ export class PeerLink extends EventTarget {
   async #createConnection() {
     if (this.#pc) return;
     if (this.#config.loopback) await ensureLoopbackPermission(this.#log);
+    if (this.#closed) return; // closed while waiting for the permission: build nothing
     const configuration = { iceServers: this.#config.iceServers };
     if (this.#config.relayOnly) configuration.iceTransportPolicy = 'relay';
     const pc = new RTCPeerConnection(configuration);
