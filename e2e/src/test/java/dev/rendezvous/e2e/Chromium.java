@@ -1,5 +1,7 @@
 package dev.rendezvous.e2e;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -61,7 +63,15 @@ final class Chromium implements AutoCloseable {
     this.profile = profile;
   }
 
+  /**
+   * Launches the browser, or skips the calling test class (an aborted assumption, as for coturn) when
+   * Chromium is not installed or the test JVM is not in its loopback-only network namespace.
+   */
   static Chromium launch() {
+    assumeTrue(Files.isExecutable(EXECUTABLE),
+        "Chromium is not installed at " + EXECUTABLE + " (./run-tests installs it when run as root)");
+    assumeTrue(IsolatedNetworkTest.isolated(),
+        "the test JVM is not in a loopback-only network namespace (see e2e/src/test/netns/bin/java)");
     Path profile = createProfileDirectory();
     List<String> args = new ArrayList<>(FLAGS);
     args.add("--user-data-dir=" + profile);

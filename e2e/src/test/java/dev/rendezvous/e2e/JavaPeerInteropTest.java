@@ -34,8 +34,8 @@ class JavaPeerInteropTest {
 
   @AfterAll
   static void stop() {
-    chromium.close();
-    rtc.close();
+    if (chromium != null) chromium.close();
+    if (rtc != null) rtc.close();
   }
 
   @BeforeEach

@@ -41,7 +41,7 @@ class LobbyChatTest {
 
   @AfterAll
   static void shutDown() {
-    chromium.close();
+    if (chromium != null) chromium.close();
   }
 
   @AfterEach

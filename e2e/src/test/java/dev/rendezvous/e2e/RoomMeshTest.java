@@ -43,8 +43,8 @@ class RoomMeshTest {
 
   @AfterAll
   static void stop() {
-    chromium.close();
-    rtc.close();
+    if (chromium != null) chromium.close();
+    if (rtc != null) rtc.close();
   }
 
   @AfterEach

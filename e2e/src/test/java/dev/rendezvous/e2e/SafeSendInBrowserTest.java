@@ -64,7 +64,7 @@ class SafeSendInBrowserTest {
 
   @AfterAll
   static void shutDown() {
-    chromium.close();
+    if (chromium != null) chromium.close();
   }
 
   @BeforeEach

@@ -48,7 +48,7 @@ class SignInTest {
 
   @AfterAll
   static void shutDown() {
-    chromium.close();
+    if (chromium != null) chromium.close();
   }
 
   @AfterEach

@@ -41,7 +41,7 @@ class TurnRelayTest {
 
   @AfterAll
   static void shutDown() {
-    chromium.close();
+    if (chromium != null) chromium.close();
   }
 
   @AfterEach

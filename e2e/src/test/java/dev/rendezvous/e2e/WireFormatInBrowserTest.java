@@ -34,7 +34,7 @@ class WireFormatInBrowserTest {
 
   @AfterAll
   static void shutDown() {
-    chromium.close();
+    if (chromium != null) chromium.close();
   }
 
   @BeforeEach
