@@ -125,10 +125,14 @@ sealed interface ChatConsole extends AutoCloseable permits ChatConsole.Interacti
             err.println("* " + line);
         }
 
+        /**
+         * Closes stdout itself (file descriptor 1): libwebrtc's native threads print "VM attach current
+         * thread failed" to fd 1 while the JVM exits, which would break the one-line-per-message contract.
+         */
         @Override
         public void close() {
-            out.flush();
             err.flush();
+            out.close();
         }
     }
 }

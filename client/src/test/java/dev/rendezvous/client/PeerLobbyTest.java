@@ -30,6 +30,10 @@ class PeerLobbyTest {
     }
 
     static Peer connect(String clientId, PeerRecorder events) throws Exception {
+        return connect(clientId, events, server);
+    }
+
+    static Peer connect(String clientId, PeerRecorder events, ServerFixture server) throws Exception {
         PeerOptions options = PeerOptions.lobby(server.lobby())
                 .withSignaling(SignalingOptions.of(server.lobby()).withClientId(clientId))
                 .withLoopback(true);

@@ -8,6 +8,7 @@ import dev.rendezvous.client.PeerOptions;
 import dev.rendezvous.client.ServerFixture;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
+import dev.rendezvous.client.rtc.SendPolicy;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class DataChannelBenchmark {
     private static final int PAIRINGS = Integer.getInteger("rendezvous.bench.pairings", 30);
     private static final long VOLUME_BYTES = Long.getLong("rendezvous.bench.mib", 256) << 20;
+    private static final long HIGH_WATER = Long.getLong("rendezvous.bench.highKiB", SendPolicy.DEFAULT.highWaterBytes() >> 10) << 10;
+    private static final long LOW_WATER = Long.getLong("rendezvous.bench.lowKiB", SendPolicy.DEFAULT.lowWaterBytes() >> 10) << 10;
 
     /** Timestamps of one pairing, taken on the event threads. */
     private static final class Timing implements PeerListener {
@@ -100,6 +103,7 @@ class DataChannelBenchmark {
                 }
             }
         }
+        report.add("| flow control | pause above " + (HIGH_WATER >> 10) + " KiB buffered, resume at " + (LOW_WATER >> 10) + " KiB |");
         String table = String.join("\n", report);
         System.out.println(table);
         Path out = Path.of("target", "benchmarks", "java-peer.md");
@@ -129,6 +133,9 @@ class DataChannelBenchmark {
         PeerOptions options = PeerOptions.lobby(server.lobby())
                 .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
                 .withLoopback(true);
+        SendPolicy d = SendPolicy.DEFAULT;
+        options = options.withSession(options.session().withSendPolicy(new SendPolicy(
+                d.maxQueuedMessages(), d.maxQueuedBytes(), d.expiry(), HIGH_WATER, LOW_WATER, d.maxMessageBytes())));
         return Peer.connect(options, timing).get(20, TimeUnit.SECONDS);
     }
 
