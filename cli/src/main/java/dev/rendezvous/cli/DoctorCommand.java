@@ -48,8 +48,9 @@ final class DoctorCommand implements Callable<Integer> {
 
     private final Doctor.PeerCheck peerCheck;
 
+    /** The command line's instance: the peers run in a child JVM ({@link DoctorPeersProcess}). */
     DoctorCommand() {
-        this(new DoctorPeers());
+        this(new DoctorPeersProcess());
     }
 
     DoctorCommand(Doctor.PeerCheck peerCheck) {

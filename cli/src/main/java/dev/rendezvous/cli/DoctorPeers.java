@@ -25,6 +25,19 @@ final class DoctorPeers implements Doctor.PeerCheck {
 
     static final String NAME = "peers pair and open a data channel";
 
+    /**
+     * Entry point of the child JVM {@link DoctorPeersProcess} starts: {@code <ws-uri> <timeout-ms>}, the
+     * token in {@code RENDEZVOUS_DOCTOR_TOKEN}. Prints one {@link DoctorPeersProcess#MARKER} line with the
+     * verdict as JSON; anything else libwebrtc prints on standard output is ignored by the parent.
+     */
+    public static void main(String[] args) {
+        Optional<String> token = Optional.ofNullable(System.getenv(DoctorPeersProcess.TOKEN_ENV)).filter(t -> !t.isBlank());
+        DoctorCheck check = new DoctorPeers().run(URI.create(args[0]), token, Duration.ofMillis(Long.parseLong(args[1])));
+        System.out.println(DoctorPeersProcess.MARKER + DoctorPeersProcess.encode(check));
+        System.out.flush();
+        System.exit(0);
+    }
+
     @Override
     public DoctorCheck run(URI webSocket, Optional<String> token, Duration timeout) {
         long start = System.nanoTime();

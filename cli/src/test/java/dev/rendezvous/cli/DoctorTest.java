@@ -67,6 +67,22 @@ class DoctorTest {
     }
 
     @Test
+    void jsonOfAHealthyDeploymentIsOneObjectWithEveryCheckOk(Coturn turn) throws Exception {
+        try (OpsServer server = serverWithAuthAnd(turn)) {
+            int exit = doctor(server.http("").toString(), "--json", "--token", IceServersWiringTest.token(JWT_SECRET, "doctor"));
+
+            assertThat(exit).as(out.toString()).isZero();
+            JsonNode root = new ObjectMapper().readTree(out.toString());
+            assertThat(root.path("ok").asBoolean(false)).isTrue();
+            assertThat(root.path("checks")).hasSize(8).allSatisfy(check -> {
+                assertThat(check.path("ok").asBoolean(false)).as(check.toString()).isTrue();
+                assertThat(check.path("detail").asText()).isNotBlank();
+                assertThat(check.path("elapsed_ms").isNumber()).isTrue();
+            });
+        }
+    }
+
+    @Test
     void wrongTokenFailsWithTheReasonAndExitsNonZero(Coturn turn) throws Exception {
         try (OpsServer server = serverWithAuthAnd(turn)) {
             String forged = IceServersWiringTest.token("another-secret-of-32-bytes-or-more!!", "mallory");
