@@ -30,7 +30,11 @@ const session = {
   links: new Map(), // peer id → PeerLink (live)
   pastLinks: [], // closed links, newest first, for the dashboard
   members: new Map(), // room members other than me: client id → username
+  earlyCandidates: new Map(), // room: sender id → candidates that came before its offer
 };
+
+/** Per sender, at most this many candidates wait for an offer (as in the Java SDK). */
+const MAX_EARLY_CANDIDATES = 200;
 
 const dashboard = new Dashboard({ log, session: () => sessionSnapshot(), links: () => allLinks(), root: document });
 
@@ -44,6 +48,7 @@ function connect(room) {
   session.room = room;
   session.pairedPeer = null;
   session.members.clear();
+  session.earlyCandidates.clear();
   const connection = new SignalingConnection(signalingUrl(location, room, options.name), log);
   session.connection = connection;
   const on = (type, handler) =>
@@ -123,6 +128,7 @@ function onUserJoined(message) {
 function onUserLeft(message) {
   const name = displayName(message.client_id);
   session.members.delete(message.client_id);
+  session.earlyCandidates.delete(message.client_id);
   closeLink(message.client_id, 'peer left the room');
   systemMessage(`${name} left.`);
   renderAll();
@@ -159,7 +165,14 @@ function onRelayed(message) {
   let link = session.links.get(from);
   if (!link) {
     if (message.type !== 'offer') {
-      log.add('signaling', 'relay_from_unknown_peer', { type: message.type, from }, 'warn');
+      // A stack may trickle its first candidates before its offer reaches us: keep them for the offer.
+      const early = session.earlyCandidates.get(from) ?? [];
+      if (session.room && message.type !== 'answer' && early.length < MAX_EARLY_CANDIDATES) {
+        early.push(message);
+        session.earlyCandidates.set(from, early);
+      } else {
+        log.add('signaling', 'relay_from_unknown_peer', { type: message.type, from }, 'warn');
+      }
       return;
     }
     const username = message.username ?? session.members.get(from) ?? null;
@@ -175,6 +188,10 @@ function onRelayed(message) {
     link = openLink(from, false, link.username);
   }
   link.handleSignal(message);
+  if (message.type === 'offer') {
+    for (const candidate of session.earlyCandidates.get(from) ?? []) link.handleSignal(candidate);
+    session.earlyCandidates.delete(from);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -355,7 +355,7 @@ export class PeerLink extends EventTarget {
 /** `address:port` of a candidate stat; Chromium hides the address of peer-reflexive remote candidates. */
 function endpoint(candidate) {
   if (!candidate) return null;
-  return `${candidate.address ?? candidate.ip ?? '(hidden)'}:${candidate.port}`;
+  return `${candidate.address || candidate.ip || '(hidden)'}:${candidate.port}`;
 }
 
 export function shortId(id) {
