@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import dev.rendezvous.testing.ServerExtension;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -155,6 +156,38 @@ class LobbyChatTest {
   }
 
   @Test
+  void aRoomJoinedFromTheFieldConnectsItsMembersAndLeavingReturnsToTheLobby() {
+    ChatPage alice = open();
+    String lobbyId = alice.awaitId();
+    Page page = alice.page();
+
+    page.getByLabel("Room name").fill("no spaces allowed");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join room")).click();
+    assertThat(alice.systemMessages().last()).hasText(Pattern.compile("Room names are 1–64"));
+
+    page.getByLabel("Room name").fill("team");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join room")).click();
+    assertThat(page.locator("#chat-title")).hasText("# team");
+    assertThat(page).hasURL(Pattern.compile("[?&]room=team(&|$)"));
+    String roomId = alice.awaitId();
+
+    ChatPage bob = ChatPage.open(newContext(), server.httpUri("/"), "room=team&name=bob");
+    String bobId = bob.awaitId();
+    alice.awaitChatState("connected");
+    bob.awaitChatState("connected");
+    assertThat(alice.member(bobId).locator(".name")).hasText("bob");
+    bob.send("welcome to team");
+    alice.awaitIncoming(bobId, "welcome to team");
+
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Leave")).click();
+    assertThat(page.locator("#chat-title")).hasText("Lobby");
+    assertThat(page.getByTestId("my-id")).not().hasText(roomId);
+    assertThat(page.getByTestId("my-id")).not().hasText(lobbyId);
+    assertThat(bob.members()).hasCount(0);
+    bob.awaitChatState("alone");
+  }
+
+  @Test
   void debugPageOpensTheDashboardOfThePage() {
     BrowserContext context = chromium.newContext();
     contexts.add(context);
@@ -166,8 +199,12 @@ class LobbyChatTest {
   }
 
   private ChatPage open() {
+    return ChatPage.open(newContext(), server.httpUri("/"), "");
+  }
+
+  private BrowserContext newContext() {
     BrowserContext context = chromium.newContext();
     contexts.add(context);
-    return ChatPage.open(context, server.httpUri("/"), "");
+    return context;
   }
 }
