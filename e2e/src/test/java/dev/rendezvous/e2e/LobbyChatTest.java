@@ -188,6 +188,19 @@ class LobbyChatTest {
   }
 
   @Test
+  void refusalsAreShownAndNothingIsSentWithoutAPeer() {
+    ChatPage alice = open();
+    alice.awaitId();
+    alice.pairWith("nobody-has-this-id");
+    assertThat(alice.systemMessages().last()).hasText(Pattern.compile("\\(peer_not_found\\)$"));
+    alice.awaitChatState("waiting");
+
+    alice.send("into the void");
+    assertThat(alice.outgoing("into the void")).hasAttribute("data-status", "refused");
+    assertThat(alice.outgoing("into the void").locator(".status")).hasText(Pattern.compile("Nobody to send to yet"));
+  }
+
+  @Test
   void debugPageOpensTheDashboardOfThePage() {
     BrowserContext context = chromium.newContext();
     contexts.add(context);
