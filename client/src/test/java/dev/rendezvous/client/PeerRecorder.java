@@ -71,6 +71,11 @@ final class PeerRecorder implements PeerListener {
     }
 
     @Override
+    public void onSignalingClosed(int code, String reason) {
+        events.add("signaling closed " + code);
+    }
+
+    @Override
     public void onError(String code, String message) {
         events.add("error " + code);
     }

@@ -138,6 +138,11 @@ public final class PeerSession implements AutoCloseable {
         return initiator;
     }
 
+    /** The settings this session was made with (ICE servers from {@code your_id}, loopback mode...). */
+    public SessionConfig config() {
+        return config;
+    }
+
     public boolean isChannelOpen() {
         return channelOpen;
     }
