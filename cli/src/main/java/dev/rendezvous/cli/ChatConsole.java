@@ -85,6 +85,7 @@ sealed interface ChatConsole extends AutoCloseable permits ChatConsole.Interacti
             reader.printAbove("* " + line);
         }
 
+        /** Restores the terminal, then closes fd 1 so libwebrtc's exit noise does not land after the prompt. */
         @Override
         public void close() {
             try {
@@ -92,6 +93,7 @@ sealed interface ChatConsole extends AutoCloseable permits ChatConsole.Interacti
             } catch (IOException ignored) {
                 // Exiting anyway.
             }
+            System.out.close();
         }
     }
 

@@ -74,4 +74,30 @@ class ChatCommandProcessTest {
             assertThat(alice.awaitExit()).isZero();
         }
     }
+
+    @Test
+    void twoChatProcessesInARoom() throws Exception {
+        String lobby = server.lobby().toString();
+        try (ChatProcess first = ChatProcess.start("--server", lobby, "--room", "cli-room", "--id", "room-1", "--ice-loopback", "--plain")) {
+            first.awaitStatus("room is empty");
+            try (ChatProcess second = ChatProcess.start(
+                    "--server", lobby, "--room", "cli-room", "--id", "room-2", "--ice-loopback", "--plain")) {
+                second.awaitStatus("in the room: room-1");
+                first.awaitStatus("room-2 joined");
+                first.awaitStatus("room-2: channel open");
+                second.awaitStatus("room-1: channel open");
+                second.type("hello room ✓");
+                assertThat(first.nextMessage()).isEqualTo("hello room ✓");
+                first.type("welcome 🎉");
+                assertThat(second.nextMessage()).isEqualTo("welcome 🎉");
+                second.type("/leave");
+                second.awaitStatus("left room cli-room");
+                first.awaitStatus("room-2 left");
+                second.type("/quit");
+                assertThat(second.awaitExit()).isZero();
+            }
+            first.endInput();
+            assertThat(first.awaitExit()).isZero();
+        }
+    }
 }

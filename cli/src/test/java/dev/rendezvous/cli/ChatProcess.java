@@ -23,6 +23,7 @@ final class ChatProcess implements AutoCloseable {
     private final Writer stdin;
     final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     final BlockingQueue<String> stderr = new LinkedBlockingQueue<>();
+    private final List<String> backlog = new ArrayList<>(); // status lines skipped by a wait, guarded by this
 
     private ChatProcess(Process process) {
         this.process = process;
@@ -79,20 +80,26 @@ final class ChatProcess implements AutoCloseable {
         return line;
     }
 
-    /** Waits for a stderr status line containing {@code fragment}; returns it. */
-    String awaitStatus(String fragment) throws InterruptedException {
+    /** Waits for a stderr status line containing {@code fragment}; lines skipped stay available to later waits. */
+    synchronized String awaitStatus(String fragment) throws InterruptedException {
+        for (var it = backlog.iterator(); it.hasNext(); ) {
+            String line = it.next();
+            if (line.contains(fragment)) {
+                it.remove();
+                return line;
+            }
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
-        List<String> seen = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
             String line = left > 0 ? stderr.poll(left, TimeUnit.NANOSECONDS) : null;
             if (line == null) {
-                throw new AssertionError("no status containing \"" + fragment + "\"; saw " + seen);
+                throw new AssertionError("no status containing \"" + fragment + "\"; saw " + backlog);
             }
             if (line.contains(fragment)) {
                 return line;
             }
-            seen.add(line);
+            backlog.add(line);
         }
     }
 

@@ -304,6 +304,7 @@ public final class Peer implements AutoCloseable {
 
     private void offerReceived(String from, String sdp) {
         PeerSession session = sessionFor(from);
+        log.debug("{}: offer from {} (session {})", id(), from, session);
         String remoteId = session != null ? session.remoteId() : from;
         if (remoteId == null) {
             log.debug("offer from an unknown sender ignored");
@@ -382,6 +383,7 @@ public final class Peer implements AutoCloseable {
         public void onAnswer(SignalingClient client, String from, String sdp) {
             post(() -> {
                 PeerSession session = sessionFor(from);
+                log.debug("{}: answer from {} (session {})", id(), from, session);
                 if (session != null && session.initiator()) {
                     session.acceptAnswer(sdp);
                 }
@@ -392,6 +394,7 @@ public final class Peer implements AutoCloseable {
         public void onCandidate(SignalingClient client, String from, RemoteCandidate candidate) {
             post(() -> {
                 PeerSession session = sessionFor(from);
+                log.debug("{}: candidate from {} (session {})", id(), from, session);
                 if (session != null) {
                     session.acceptCandidate(candidate.candidate(), candidate.sdpMid(), candidate.sdpMLineIndex());
                 } else if (from != null && inRoom()) {

@@ -19,10 +19,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** {@link PeerProcessMain} in its own JVM: the test writes its stdin and reads its event lines. */
-final class PeerProcess implements AutoCloseable {
+public final class PeerProcess implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> backlog = new ArrayList<>(); // lines skipped by a wait, guarded by this
 
     private PeerProcess(Process process) {
         this.process = process;
@@ -41,11 +42,16 @@ final class PeerProcess implements AutoCloseable {
         reader.start();
     }
 
-    static PeerProcess start(URI lobby, String clientId) throws IOException {
+    public static PeerProcess start(URI lobby, String clientId) throws IOException {
+        return start(lobby, clientId, List.of());
+    }
+
+    /** With {@code extraArgs} = [bytes]: a counting sink (see {@link PeerProcessMain}). */
+    public static PeerProcess start(URI lobby, String clientId, List<String> extraArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path logs = Path.of("target", "peer-processes");
         Files.createDirectories(logs);
-        ProcessBuilder builder = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 java,
                 "--enable-native-access=ALL-UNNAMED",
                 "-Djava.net.preferIPv4Stack=true",
@@ -53,7 +59,9 @@ final class PeerProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 PeerProcessMain.class.getName(),
                 lobby.toString(),
-                clientId);
+                clientId));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(ProcessBuilder.Redirect.to(new File(logs.toFile(), clientId + ".stderr")));
         return new PeerProcess(builder.start());
     }
@@ -63,21 +71,23 @@ final class PeerProcess implements AutoCloseable {
         stdin.flush();
     }
 
-    /** Waits for the stdout line {@code expected}, skipping others. */
-    void awaitLine(String expected) throws InterruptedException {
+    /** Waits for the stdout line {@code expected}; lines skipped meanwhile stay available to later waits. */
+    public synchronized void awaitLine(String expected) throws InterruptedException {
+        if (backlog.remove(expected)) {
+            return;
+        }
         long deadline = System.nanoTime() + PeerRecorder.WAIT.toNanos();
-        List<String> seen = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
             String next = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {
-                throw new AssertionError("peer process did not print \"" + expected + "\"; printed " + seen
+                throw new AssertionError("peer process did not print \"" + expected + "\"; printed " + backlog
                         + (process.isAlive() ? "" : " and exited with " + process.exitValue()));
             }
             if (next.equals(expected)) {
                 return;
             }
-            seen.add(next);
+            backlog.add(next);
         }
     }
 

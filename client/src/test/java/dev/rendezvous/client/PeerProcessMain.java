@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java peer in its own JVM, for tests that kill a peer's process. Args: {@code <lobby-url> <client-id>}.
+ * A Java peer in its own JVM, for tests that kill a peer's process. Args: {@code <lobby-url> <client-id>
+ * [<bytes>]}; with {@code bytes} it is a counting sink (for the benchmark): it prints {@code received <n>}
+ * once that many message bytes arrived (then again for each further {@code bytes}), instead of each message.
  * Loopback ICE mode. Stdin: {@code /pair <id>}, {@code /quit}, or a line to send. Stdout, one event per
  * line: {@code id <id>}, {@code paired <peer> <initiator>}, {@code open <peer>}, {@code msg <peer> <text>},
  * {@code left <peer>}, {@code error <code>}.
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class PeerProcessMain {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        long sinkBytes = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
         PeerListener events = new PeerListener() {
             @Override
             public void onPaired(String peerId, boolean initiator) {
@@ -30,7 +34,14 @@ public final class PeerProcessMain {
 
             @Override
             public void onMessage(String peerId, String text) {
-                out.println("msg " + peerId + " " + text);
+                if (sinkBytes == 0) {
+                    out.println("msg " + peerId + " " + text);
+                    return;
+                }
+                long total = received.addAndGet(text.length());
+                if (total % sinkBytes == 0) {
+                    out.println("received " + total);
+                }
             }
 
             @Override

@@ -24,6 +24,7 @@ final class PeerRecorder implements PeerListener {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final List<String> undelivered = new ArrayList<>();
+    private final List<String> backlog = new ArrayList<>(); // events skipped by a wait, guarded by this
     volatile BiConsumer<String, Boolean> onPairedHook = (peer, initiator) -> {};
 
     @Override
@@ -70,6 +71,11 @@ final class PeerRecorder implements PeerListener {
     }
 
     @Override
+    public void onSignalingClosed(int code, String reason) {
+        events.add("signaling closed " + code);
+    }
+
+    @Override
     public void onError(String code, String message) {
         events.add("error " + code);
     }
@@ -79,19 +85,25 @@ final class PeerRecorder implements PeerListener {
         awaitEvent(expected::equals, expected);
     }
 
-    void awaitEvent(Predicate<String> matching, String description) throws InterruptedException {
+    /** Waits for an event matching {@code matching}; events skipped meanwhile stay available to later waits. */
+    synchronized void awaitEvent(Predicate<String> matching, String description) throws InterruptedException {
+        for (var it = backlog.iterator(); it.hasNext(); ) {
+            if (matching.test(it.next())) {
+                it.remove();
+                return;
+            }
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
-        List<String> seen = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
             String next = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {
-                throw new AssertionError("no event " + description + " within " + WAIT + "; saw " + seen);
+                throw new AssertionError("no event " + description + " within " + WAIT + "; saw " + backlog);
             }
             if (matching.test(next)) {
                 return;
             }
-            seen.add(next);
+            backlog.add(next);
         }
     }
 

@@ -138,6 +138,11 @@ public final class PeerSession implements AutoCloseable {
         return initiator;
     }
 
+    /** The settings this session was made with (ICE servers from {@code your_id}, loopback mode...). */
+    public SessionConfig config() {
+        return config;
+    }
+
     public boolean isChannelOpen() {
         return channelOpen;
     }
@@ -346,6 +351,7 @@ public final class PeerSession implements AutoCloseable {
     }
 
     private void signalDescription(RTCSdpType type, String sdp) {
+        log.debug("to {}: {}", remoteId, type);
         String outgoing = config.loopback() ? LoopbackCandidates.rewriteSdp(sdp) : sdp;
         if (type == RTCSdpType.OFFER) {
             signals.offer(outgoing);
@@ -359,6 +365,7 @@ public final class PeerSession implements AutoCloseable {
             return;
         }
         Optional<String> line = config.loopback() ? LoopbackCandidates.rewrite(candidate.sdp) : Optional.of(candidate.sdp);
+        log.debug("to {}: candidate {}", remoteId, line.orElse("(dropped) " + candidate.sdp));
         line.ifPresent(c -> signals.candidate(c, candidate.sdpMid, candidate.sdpMLineIndex));
     }
 
@@ -553,6 +560,7 @@ public final class PeerSession implements AutoCloseable {
 
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
+            log.debug("with {}: ICE {}", remoteId, state);
             post(() -> {
                 if (!closed) {
                     iceConnectionState = state;

@@ -49,6 +49,7 @@ public final class SignalingClient {
     private volatile String id;
     private volatile List<IceServer> iceServers = List.of();
     private volatile String lastErrorCode;
+    private volatile Thread dispatchThread; // the thread running a listener method, while it runs
 
     private SignalingClient(SignalingOptions options, SignalingListener listener) {
         this.options = options;
@@ -152,6 +153,15 @@ public final class SignalingClient {
                     .thenCompose(ignored -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"))
                     .thenApply(ignored -> (Void) null);
             sendTail = closeSent;
+        }
+        if (Thread.currentThread() == dispatchThread) {
+            // Called from a listener method: the server's close frame cannot be read while we wait here,
+            // so let the handshake finish on its own, and drop the socket later if it never does.
+            CompletableFuture.runAsync(() -> {
+                ws.abort();
+                finish(WebSocket.NORMAL_CLOSURE, "closed by client");
+            }, CompletableFuture.delayedExecutor(2 * CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            return;
         }
         try {
             closeSent.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -290,10 +300,13 @@ public final class SignalingClient {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
+                dispatchThread = Thread.currentThread();
                 try {
                     dispatch(text);
                 } catch (RuntimeException e) {
                     log.warn("signaling listener failed on a frame", e);
+                } finally {
+                    dispatchThread = null;
                 }
             }
             ws.request(1);

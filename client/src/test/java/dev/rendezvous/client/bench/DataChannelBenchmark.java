@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
+import dev.rendezvous.client.PeerProcess;
 import dev.rendezvous.client.ServerFixture;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
@@ -98,8 +99,27 @@ class DataChannelBenchmark {
                 report.add("| paired → channel open on both sides | " + summary(bothOpen) + " |");
 
                 for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
-                    report.add("| throughput, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20) + " MiB | "
+                    report.add("| throughput, one JVM, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20) + " MiB | "
                             + String.format(Locale.ROOT, "%.1f MiB/s", throughput(initiator, b, size)) + " |");
+                }
+                initiator.leave();
+                b.left.get(20, TimeUnit.SECONDS);
+
+                // Two JVMs, as two terminals would be: the receiver is a separate process counting bytes.
+                try (PeerProcess sink = PeerProcess.start(server.lobby(), "bench-sink", List.of(Long.toString(VOLUME_BYTES)))) {
+                    sink.awaitLine("id bench-sink");
+                    a.reset();
+                    initiator.pair("bench-sink");
+                    long aOpen = a.open.get(20, TimeUnit.SECONDS);
+                    sink.awaitLine("open bench-a");
+                    report.add("| paired → channel open, two JVMs (first pairing of a fresh JVM) | "
+                            + String.format(Locale.ROOT, "%.1f ms", (aOpen - a.pairedNanos) / 1e6) + " |");
+                    int round = 0;
+                    for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
+                        round++;
+                        report.add("| throughput, two JVMs, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20) + " MiB | "
+                                + String.format(Locale.ROOT, "%.1f MiB/s", throughputToProcess(initiator, sink, size, round)) + " |");
+                    }
                 }
             }
         }
@@ -108,7 +128,8 @@ class DataChannelBenchmark {
         System.out.println(table);
         Path out = Path.of("target", "benchmarks", "java-peer.md");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, "| measure | result |\n|---|---|\n" + table + "\n");
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        Files.writeString(out, "| measure | result |\n|---|---|\n" + table + "\n\nload average at the end (/proc/loadavg): " + load + "\n");
     }
 
     private static double throughput(Peer sender, Timing receiver, int messageBytes) throws Exception {
@@ -126,6 +147,22 @@ class DataChannelBenchmark {
             }
         }
         long end = receiver.allReceived.get(120, TimeUnit.SECONDS);
+        return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+    }
+
+    private static double throughputToProcess(Peer sender, PeerProcess sink, int messageBytes, int round) throws Exception {
+        String message = "x".repeat(messageBytes);
+        long count = VOLUME_BYTES / messageBytes;
+        long start = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            Delivery d = sender.send(message).get("bench-sink");
+            assertThat(d.refused()).isFalse();
+            if (d.outcome() instanceof SendOutcome.Queued) {
+                d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+        sink.awaitLine("received " + round * VOLUME_BYTES);
+        long end = System.nanoTime();
         return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class SignalingRecorder implements SignalingListener {
     static final Duration WAIT = Duration.ofSeconds(10);
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final List<String> backlog = new ArrayList<>(); // events skipped by await, guarded by this
 
     @Override
     public void onAuthRequired(SignalingClient client) {
@@ -82,20 +83,22 @@ final class SignalingRecorder implements SignalingListener {
         return next;
     }
 
-    /** Waits for {@code expected}, skipping other events. */
-    void await(String expected) throws InterruptedException {
-        List<String> seen = new ArrayList<>();
+    /** Waits for {@code expected}; events skipped meanwhile stay available to {@link #await} (not {@link #next}). */
+    synchronized void await(String expected) throws InterruptedException {
+        if (backlog.remove(expected)) {
+            return;
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             String next = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {
-                throw new AssertionError("no event \"" + expected + "\"; saw " + seen);
+                throw new AssertionError("no event \"" + expected + "\"; saw " + backlog);
             }
             if (next.equals(expected)) {
                 return;
             }
-            seen.add(next);
+            backlog.add(next);
         }
     }
 }
