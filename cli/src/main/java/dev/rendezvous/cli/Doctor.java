@@ -381,6 +381,9 @@ final class Doctor {
             case ConnectException c -> "connection refused at " + where + ": is `rendezvous serve` running there?";
             case UnknownHostException u -> "cannot resolve host " + base.getHost();
             case UnresolvedAddressException u -> "cannot resolve host " + base.getHost();
+            case SSLHandshakeException s when String.valueOf(s.getMessage()).contains("PKIX path building failed") ->
+                    "the certificate of " + where + " is not trusted by this JVM (self-signed or a private CA?"
+                            + " pass a trust store: -Djavax.net.ssl.trustStore in RENDEZVOUS_JAVA_OPTS)";
             case SSLHandshakeException s -> "TLS handshake with " + where + " failed: " + s.getMessage();
             case SSLException s -> "TLS error with " + where + ": " + s.getMessage()
                     + ("http".equals(base.getScheme()) ? "" : " (is the server serving plain http?)");

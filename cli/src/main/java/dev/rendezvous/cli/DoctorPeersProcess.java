@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,13 +27,22 @@ final class DoctorPeersProcess implements Doctor.PeerCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** JVM start and libwebrtc load come on top of the check's own time limit. */
     private static final Duration START_ALLOWANCE = Duration.ofSeconds(15);
+    private static final List<String> TRUST_PROPERTIES = List.of(
+            "javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType");
 
     @Override
     public DoctorCheck run(URI webSocket, Optional<String> token, Duration timeout) {
         long start = System.nanoTime();
-        List<String> command = List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                DoctorPeers.class.getName(), webSocket.toString(), Long.toString(timeout.toMillis()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED"));
+        // A trust store given to the doctor (RENDEZVOUS_JAVA_OPTS=-Djavax.net.ssl.trustStore=...) applies to the peers too.
+        for (String property : TRUST_PROPERTIES) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                DoctorPeers.class.getName(), webSocket.toString(), Long.toString(timeout.toMillis())));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         // The token goes through the environment, not the argument list that `ps` shows everyone.
         token.ifPresentOrElse(t -> builder.environment().put(TOKEN_ENV, t), () -> builder.environment().remove(TOKEN_ENV));

@@ -80,4 +80,22 @@ class TlsServeTest {
                     .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
         }
     }
+
+    @Test
+    void doctorExplainsAnUntrustedCertificate() throws Exception {
+        TestCertificate cert = TestCertificate.generate(dir);
+        try (OpsServer server = OpsServer.start(Map.of(
+                ServeSettings.TLS_CERT.key(), cert.certFile().toString(),
+                ServeSettings.TLS_KEY.key(), cert.keyFile().toString()))) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cli = new picocli.CommandLine(new DoctorCommand());
+            cli.setOut(new java.io.PrintWriter(out, true));
+
+            int exit = cli.execute("https://127.0.0.1:" + server.server().port(), "--timeout", "3s");
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(out.toString()).contains("✗ HTTP reachable")
+                    .contains("is not trusted by this JVM (self-signed or a private CA?");
+        }
+    }
 }

@@ -32,11 +32,16 @@ import java.util.stream.Stream;
  * <pre>{@code
  * assumeTrue(Coturn.isInstalled(), "coturn is not installed");
  * try (Coturn turn = Coturn.start()) {
- *     IceConfig ice = turn.iceConfig();              // hand to the server: clients get minted credentials
- *     TurnCredential c = turn.minter().mint("alice"); // or mint directly
- *     String url = turn.turnUrl();                     // "turn:127.0.0.1:<port>?transport=udp"
+ *     IceConfig ice = turn.iceConfig();               // clients get a credential minted for their id:
+ *     ServerConfig config = ServerConfig.builder().port(0).iceServers(ice::serversFor).build();
+ *     TurnCredential c = turn.credential("alice");      // or mint one directly
+ *     String url = turn.turnUrl();                      // "turn:127.0.0.1:<port>?transport=udp"
  * }
  * }</pre>
+ *
+ * With JUnit 5, {@link CoturnExtension} starts one per test class and injects it as a parameter. Peers
+ * then use relay-only policy ({@code iceTransportPolicy: "relay"}) with the {@code ice_servers} of
+ * their {@code your_id}; every packet stays on 127.0.0.1.
  *
  * {@link #close()} stops the process through its handle (SIGTERM, then SIGKILL after 5 s) and deletes
  * the working directory.
