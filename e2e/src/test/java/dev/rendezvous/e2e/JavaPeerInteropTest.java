@@ -7,6 +7,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,43 @@ class JavaPeerInteropTest {
       assertThat(page.peerMetric(java.id(), "received")).hasText("1");
       assertThat(page.peerMetric(java.id(), "sent")).hasText("1");
       assertThat(page.consoleErrors()).isEmpty();
+    }
+  }
+
+  @Test
+  void messagesSentWhileTheConnectionIsBeingMadeAreQueuedAndArriveOnceInOrder() throws Exception {
+    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc, "java")) {
+      ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+      String pageId = page.awaitId();
+
+      // Submitted in the same turn as the page learns it is paired, before the connection can exist:
+      // the messages must wait in the page's queue and flush in order once the channel opens.
+      Object statusesAtSend = page.page().evaluate("""
+          javaId => new Promise((resolve) => {
+            const list = document.getElementById('messages');
+            const observer = new MutationObserver(() => {
+              const paired = [...list.querySelectorAll('li.system')].some((li) => li.textContent.startsWith('Paired with'));
+              if (!paired) return;
+              observer.disconnect();
+              const input = document.getElementById('message-input');
+              for (let i = 1; i <= 3; i++) {
+                input.value = `early ${i}`;
+                document.getElementById('composer').requestSubmit();
+              }
+              resolve([...list.querySelectorAll('li.outgoing')].map((li) => li.dataset.status));
+            });
+            observer.observe(list, { childList: true });
+            document.getElementById('pair-input').value = javaId;
+            document.getElementById('pair-form').requestSubmit();
+          })
+          """, java.id());
+      assertThat(statusesAtSend).isEqualTo(List.of("queued", "queued", "queued"));
+
+      assertThat(java.nextMessage()).isEqualTo(pageId + ": early 1");
+      assertThat(java.nextMessage()).isEqualTo(pageId + ": early 2");
+      assertThat(java.nextMessage()).isEqualTo(pageId + ": early 3");
+      for (int i = 1; i <= 3; i++) assertThat(page.outgoing("early " + i).locator(".status")).hasText("Sent");
+      assertThat(java.unreadMessages()).isEmpty();
     }
   }
 }
