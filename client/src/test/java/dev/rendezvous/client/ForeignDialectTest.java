@@ -102,7 +102,7 @@ class ForeignDialectTest {
         @Override
         public void candidate(String candidate, String sdpMid, int sdpMLineIndex) {
             ObjectNode message = JSON.createObjectNode().put("type", "ice_candidate")
-                    .put("candidate", "a=" + candidate).put("sdpMid", sdpMid).put("sdpMLineIndex", sdpMLineIndex);
+                    .put("candidate", "a=" + candidate).put("sdpMLineIndex", sdpMLineIndex); // no sdpMid: index only
             signaling.sendText(message.toString());
         }
 
@@ -130,6 +130,7 @@ class ForeignDialectTest {
         assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("bonjour 🌍");
         theirs.session.send("hola ✓");
         assertThat(ourEvents.nextMessage()).isEqualTo(theirId + ": hola ✓");
+        assertThat(ourEvents.errors).as("every foreign candidate and description was accepted").isEmpty();
     }
 
     @Test
