@@ -77,7 +77,9 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
                 assertNoLeaks();
             }
         } finally {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         }
     }
 
@@ -146,7 +148,7 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
     }
 
     /** Registers anything to close after the test (before the leak check). */
-    public <T extends AutoCloseable> T track(T closeable) {
+    public <T extends AutoCloseable> T trackCloseable(T closeable) {
         closeables.add(closeable);
         return closeable;
     }

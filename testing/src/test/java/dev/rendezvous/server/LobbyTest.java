@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
+import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Protocol v1 lobby: admission, pairing and its refusals, unpair, departure. Real sockets. */
+/** Protocol v1 lobby: admission, pairing and its refusals, unpair, relay, departure. Real sockets. */
 class LobbyTest {
 
     @RegisterExtension
@@ -30,12 +32,71 @@ class LobbyTest {
     }
 
     @Test
+    void everyClientGetsItsOwnId() {
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = server.admittedClient();
+        assertThat(a.id()).isNotEqualTo(b.id());
+    }
+
+    @Test
+    void requestedClientIdIsHonoured() {
+        WsRecorder c = server.client(server.uri("/ws?client_id=alice.1_x-Y"));
+        assertThat(c.next(Message.YourId.class).id()).isEqualTo("alice.1_x-Y");
+    }
+
+    @Test
+    void anIdInUseIsRefusedWith4002AndTheHolderKeepsIt() {
+        WsRecorder first = server.client(server.uri("/ws?client_id=alice"));
+        first.next(Message.YourId.class);
+        WsRecorder second = server.client(server.uri("/ws?client_id=alice"));
+        second.nextError(ErrorCode.ID_TAKEN);
+        assertThat(second.awaitClose()).isEqualTo(4002);
+        // the holder is untouched and still reachable
+        WsRecorder bob = server.admittedClient();
+        bob.send(new Message.PairRequest("alice"));
+        assertThat(first.next(Message.Paired.class).peerId()).isEqualTo(bob.id());
+    }
+
+    @Test
+    void idsAreUniqueAcrossLobbyAndRooms() {
+        WsRecorder inRoom = server.client(server.uri("/ws/r1?client_id=carol"));
+        inRoom.next(Message.YourId.class);
+        WsRecorder lobby = server.client(server.uri("/ws?client_id=carol"));
+        lobby.nextError(ErrorCode.ID_TAKEN);
+        assertThat(lobby.awaitClose()).isEqualTo(4002);
+        WsRecorder otherRoom = server.client(server.uri("/ws/r2?client_id=carol"));
+        otherRoom.nextError(ErrorCode.ID_TAKEN);
+        assertThat(otherRoom.awaitClose()).isEqualTo(4002);
+    }
+
+    @Test
+    void anIdIsFreeAgainOnceItsHolderLeft() {
+        WsRecorder first = server.client(server.uri("/ws?client_id=dave"));
+        first.next(Message.YourId.class);
+        first.close(1000, "bye");
+        first.awaitClose();
+        server.assertNoLeaks();
+        WsRecorder again = server.client(server.uri("/ws?client_id=dave"));
+        assertThat(again.next(Message.YourId.class).id()).isEqualTo("dave");
+    }
+
+    @Test
+    void invalidClientIdIsRefusedBeforeTheUpgrade() {
+        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id=bad%20id"))).isEqualTo(400);
+        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id=" + "x".repeat(65)))).isEqualTo(400);
+        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id="))).isEqualTo(400);
+        WsRecorder ok = server.client(server.uri("/ws?client_id=" + "x".repeat(64)));
+        assertThat(ok.next(Message.YourId.class).id()).hasSize(64);
+    }
+
+    @Test
     void rootPathIsAlsoTheLobby() {
         WsRecorder c = server.client(server.uri("/"));
         c.next(Message.YourId.class);
         WsRecorder other = server.admittedClient();
         c.send(new Message.PairRequest(other.id()));
         assertThat(c.next(Message.Paired.class).peerId()).isEqualTo(other.id());
+        assertThat(other.next(Message.Paired.class).initiator()).isFalse();
     }
 
     @Test
@@ -45,27 +106,216 @@ class LobbyTest {
         a.send(new Message.PairRequest(b.id()));
         assertThat(a.next(Message.Paired.class)).isEqualTo(new Message.Paired(b.id(), true));
         assertThat(b.next(Message.Paired.class)).isEqualTo(new Message.Paired(a.id(), false));
+        assertThat(server.hubState().pairs()).isEqualTo(1);
         a.assertNoMoreMessages();
         b.assertNoMoreMessages();
     }
 
     @Test
-    void relayStampsFromAndRemovesTo() {
+    void pairingRefusals() {
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = server.admittedClient();
+        WsRecorder c = server.admittedClient();
+
+        a.send(new Message.PairRequest("nobody"));
+        assertThat(a.nextError(ErrorCode.PEER_NOT_FOUND).ref()).isEqualTo("pair_request");
+        a.send(new Message.PairRequest(a.id()));
+        assertThat(a.nextError(ErrorCode.SELF_PAIR).ref()).isEqualTo("pair_request");
+
+        a.send(new Message.PairRequest(b.id()));
+        a.next(Message.Paired.class);
+        b.next(Message.Paired.class);
+
+        c.send(new Message.PairRequest(a.id()));
+        assertThat(c.nextError(ErrorCode.PEER_BUSY).ref()).isEqualTo("pair_request");
+        a.send(new Message.PairRequest(c.id()));
+        assertThat(a.nextError(ErrorCode.ALREADY_PAIRED).ref()).isEqualTo("pair_request");
+
+        // refusals changed nothing
+        assertThat(server.hubState().pairs()).isEqualTo(1);
+        a.assertNoMoreMessages();
+        b.assertNoMoreMessages();
+        c.assertNoMoreMessages();
+    }
+
+    @Test
+    void aLobbyPairRequestNamingARoomClientIsPeerNotFound() {
+        WsRecorder roomClient = server.admittedClient("r");
+        WsRecorder a = server.admittedClient();
+        a.send(new Message.PairRequest(roomClient.id()));
+        a.nextError(ErrorCode.PEER_NOT_FOUND);
+    }
+
+    @Test
+    void unpairTellsOnlyThePeerAndBothCanPairAgain() {
         WsRecorder a = server.admittedClient();
         WsRecorder b = server.admittedClient();
         a.send(new Message.PairRequest(b.id()));
         a.next(Message.Paired.class);
         b.next(Message.Paired.class);
-        a.sendText("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"from\":\"liar\",\"to\":\"" + b.id() + "\"}");
-        assertThat(b.nextText()).isEqualTo("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"from\":\"" + a.id() + "\"}");
+
+        a.send(new Message.Unpair());
+        assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo(a.id());
+        a.assertNoMoreMessages();
+        assertThat(server.hubState().pairs()).isZero();
+
+        b.send(new Message.PairRequest(a.id()));
+        assertThat(b.next(Message.Paired.class)).isEqualTo(new Message.Paired(a.id(), true));
+        assertThat(a.next(Message.Paired.class)).isEqualTo(new Message.Paired(b.id(), false));
+    }
+
+    @Test
+    void unpairWithoutAPeerIsANoOp() {
+        WsRecorder a = server.admittedClient();
+        a.send(new Message.Unpair());
         a.assertNoMoreMessages();
     }
 
     @Test
-    void unknownTypeIsRefusedWithRef() {
+    void relayStageDialectArrivesIntactWithFromStampedAndToRemoved() {
+        WsRecorder[] pair = pair();
+        WsRecorder a = pair[0];
+        WsRecorder b = pair[1];
+        a.sendText("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"from\":\"liar\",\"to\":\"" + b.id() + "\"}");
+        assertThat(b.nextText()).isEqualTo("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"from\":\"" + a.id() + "\"}");
+        b.sendText("{\"type\":\"answer\",\"sdp\":\"v=0\"}");
+        assertThat(a.nextText()).isEqualTo("{\"type\":\"answer\",\"sdp\":\"v=0\",\"from\":\"" + b.id() + "\"}");
+        String candidate = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}";
+        a.sendText("{\"type\":\"candidate\",\"candidate\":" + candidate + "}");
+        assertThat(b.nextText()).isEqualTo("{\"type\":\"candidate\",\"candidate\":" + candidate + ",\"from\":\"" + a.id() + "\"}");
+        a.assertNoMoreMessages();
+        b.assertNoMoreMessages();
+    }
+
+    @Test
+    void relaySeed004DialectAndUnknownFieldsTravelUnchanged() {
+        WsRecorder[] pair = pair();
+        WsRecorder a = pair[0];
+        WsRecorder b = pair[1];
+        String offer = "{ \"type\" : \"offer\" , \"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"}, \"to\":\"" + b.id()
+                + "\", \"extra\": [1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}] , \"username\":\"spoof\" }";
+        a.sendText(offer);
+        String extra = "[1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}]";
+        assertThat(b.nextText()).as("members copied byte for byte; to and username dropped; from stamped")
+                .isEqualTo("{\"type\" : \"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"extra\": " + extra
+                        + ",\"from\":\"" + a.id() + "\"}");
+        b.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0},\"to\":\"" + a.id() + "\"}");
+        JsonNode ice = a.nextJson();
+        assertThat(ice.get("type").asText()).isEqualTo("ice_candidate");
+        assertThat(ice.get("candidate").get("candidate").asText()).isEqualTo("c");
+        assertThat(ice.get("from").asText()).isEqualTo(b.id());
+    }
+
+    @Test
+    void relayStampsTheUsernameWhenKnown() {
+        WsRecorder a = server.client(server.uri("/ws?username=Alice%20A."));
+        String aId = a.next(Message.YourId.class).id();
+        WsRecorder b = server.admittedClient();
+        a.send(new Message.PairRequest(b.id()));
+        a.next(Message.Paired.class);
+        b.next(Message.Paired.class);
+        a.sendText("{\"type\":\"offer\",\"sdp\":\"x\"}");
+        JsonNode got = b.nextJson();
+        assertThat(got.get("from").asText()).isEqualTo(aId);
+        assertThat(got.get("username").asText()).isEqualTo("Alice A.");
+    }
+
+    @Test
+    void relayRefusals() {
         WsRecorder a = server.admittedClient();
-        a.sendText("{\"type\":\"dance\"}");
-        Message.Error e = a.nextError(ErrorCode.UNKNOWN_TYPE);
-        assertThat(e.ref()).isEqualTo("dance");
+        a.sendText("{\"type\":\"offer\",\"sdp\":\"x\"}");
+        assertThat(a.nextError(ErrorCode.NOT_PAIRED).ref()).isEqualTo("offer");
+        a.sendText("{\"type\":\"candidate\",\"candidate\":{},\"to\":\"someone\"}");
+        assertThat(a.nextError(ErrorCode.NOT_PAIRED).ref()).isEqualTo("candidate");
+
+        WsRecorder b = server.admittedClient();
+        WsRecorder c = server.admittedClient();
+        a.send(new Message.PairRequest(b.id()));
+        a.next(Message.Paired.class);
+        b.next(Message.Paired.class);
+        a.sendText("{\"type\":\"answer\",\"sdp\":\"x\",\"to\":\"" + c.id() + "\"}");
+        assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
+        a.sendText("{\"type\":\"answer\",\"sdp\":\"x\",\"to\":\"" + a.id() + "\"}");
+        assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
+        b.assertNoMoreMessages();
+        c.assertNoMoreMessages();
+    }
+
+    @Test
+    void orderIsPreservedPerSenderAndNothingIsEchoed() {
+        WsRecorder[] pair = pair();
+        WsRecorder a = pair[0];
+        WsRecorder b = pair[1];
+        int n = 500;
+        for (int i = 0; i < n; i++) {
+            a.sendText("{\"type\":\"candidate\",\"seq\":" + i + "}");
+            b.sendText("{\"type\":\"candidate\",\"seq\":" + i + "}");
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat(b.nextJson().get("seq").asInt()).isEqualTo(i);
+            assertThat(a.nextJson().get("seq").asInt()).isEqualTo(i);
+        }
+        a.assertNoMoreMessages();
+        b.assertNoMoreMessages();
+    }
+
+    @Test
+    void cleanCloseTellsThePeerWhichCanPairAgain() {
+        WsRecorder[] pair = pair();
+        pair[0].close(1000, "bye");
+        assertThat(pair[0].awaitClose()).isEqualTo(1000);
+        assertThat(pair[1].next(Message.PeerDisconnected.class).peerId()).isEqualTo(pair[0].id());
+        WsRecorder c = server.admittedClient();
+        pair[1].send(new Message.PairRequest(c.id()));
+        assertThat(pair[1].next(Message.Paired.class).peerId()).isEqualTo(c.id());
+    }
+
+    @Test
+    void abruptCloseTellsThePeer() {
+        WsRecorder[] pair = pair();
+        pair[0].abort();
+        assertThat(pair[1].next(Message.PeerDisconnected.class).peerId()).isEqualTo(pair[0].id());
+        pair[1].assertNoMoreMessages();
+    }
+
+    @Test
+    void tcpResetTellsThePeer() throws Exception {
+        RawWebSocket raw = RawWebSocket.connect(server.lobbyUri());
+        String rawId = ((Message.YourId) dev.rendezvous.protocol.MessageCodec.decode(raw.readText())).id();
+        WsRecorder b = server.admittedClient();
+        b.send(new Message.PairRequest(rawId));
+        b.next(Message.Paired.class);
+        raw.reset();
+        assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo(rawId);
+    }
+
+    @Test
+    void clientPingIsAnsweredWithPong() {
+        WsRecorder a = server.admittedClient();
+        a.sendText("{\"type\":\"ping\"}");
+        a.next(Message.Pong.class);
+        a.sendText("{\"type\":\"pong\"}");
+        a.assertNoMoreMessages();
+    }
+
+    @Test
+    void aLargeRelayWithinTheLimitArrivesWhole() {
+        WsRecorder[] pair = pair();
+        String prefix = "{\"type\":\"offer\",\"sdp\":\"";
+        String suffix = "\"}";
+        String body = "a".repeat(65_536 - prefix.length() - suffix.length());
+        pair[0].sendText(prefix + body + suffix);
+        JsonNode got = pair[1].nextJson();
+        assertThat(got.get("sdp").asText()).isEqualTo(body);
+        pair[0].assertNoMoreMessages(Duration.ofMillis(100));
+    }
+
+    private WsRecorder[] pair() {
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = server.admittedClient();
+        a.send(new Message.PairRequest(b.id()));
+        a.next(Message.Paired.class);
+        b.next(Message.Paired.class);
+        return new WsRecorder[] {a, b};
     }
 }

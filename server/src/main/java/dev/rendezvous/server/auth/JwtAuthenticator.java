@@ -30,6 +30,7 @@ import java.security.InvalidKeyException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 
 import java.util.Objects;
@@ -88,7 +89,11 @@ public final class JwtAuthenticator implements Authenticator {
             exact.issuer(options.issuer());
         }
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                options.audience() == null ? null : Set.of(options.audience()), exact.build(), Set.of(), Set.of());
+                // Nimbus asks these sets contains(null): Set.of would throw, so use the Collections ones.
+                options.audience() == null ? null : Collections.singleton(options.audience()),
+                exact.build(),
+                Collections.emptySet(),
+                Collections.emptySet());
         claims.setMaxClockSkew((int) options.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
     }
@@ -160,11 +165,11 @@ public final class JwtAuthenticator implements Authenticator {
         if (m.contains("before use time")) {
             return "the token is not valid yet (nbf)";
         }
-        if (m.contains("issuer")) {
-            return "the token's issuer is not accepted";
-        }
-        if (m.contains("audience")) {
+        if (m.contains("aud")) { // "JWT audience rejected", "JWT missing required audience"
             return "the token's audience is not accepted";
+        }
+        if (m.contains("iss")) { // "JWT \"iss\" claim has value ..., must be ...", "missing required claims: [iss]"
+            return "the token's issuer is not accepted";
         }
         if (m.contains("plain") || m.contains("Unsecured")) {
             return "unsigned tokens are not accepted";

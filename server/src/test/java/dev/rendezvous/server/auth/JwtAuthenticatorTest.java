@@ -1,0 +1,89 @@
+package dev.rendezvous.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.util.Base64URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/** Token rules of {@link JwtAuthenticator}, in memory (tokens built by hand). */
+class JwtAuthenticatorTest {
+    private static final String SECRET = "s3cret";
+    private final JwtAuthenticator auth = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), JwtAuthenticator.Options.defaults());
+
+    private static String hs256(String secret, String claimsJson) {
+        String input = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claimsJson);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return input + "." + Base64URL.encode(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String b64(String s) {
+        return Base64URL.encode(s.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    @Test
+    void aMinimalTokenWithoutExpiryOrIssuerIsAcceptedWhenNoneAreRequired() {
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"alice\"}")))
+                .isEqualTo(new AuthResult.Admitted("alice", Optional.empty()));
+    }
+
+    @Test
+    void roomsClaimAsListOrSingleString() {
+        AuthResult list = auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":[\"x\",\"y\"]}"));
+        assertThat(list).isEqualTo(new AuthResult.Admitted("a", Optional.of(Set.of("x", "y"))));
+        assertThat(((AuthResult.Admitted) list).mayJoin("x")).isTrue();
+        assertThat(((AuthResult.Admitted) list).mayJoin("z")).isFalse();
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":\"x\"}")))
+                .isEqualTo(new AuthResult.Admitted("a", Optional.of(Set.of("x"))));
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":5}"))).isInstanceOf(AuthResult.Refused.class);
+    }
+
+    @Test
+    void clockSkewIsSmall() {
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + (now() - 2) + "}"))).isInstanceOf(AuthResult.Admitted.class);
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + (now() - 30) + "}")))
+                .isEqualTo(new AuthResult.Refused("the token has expired"));
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"nbf\":" + (now() + 30) + "}")))
+                .isEqualTo(new AuthResult.Refused("the token is not valid yet (nbf)"));
+    }
+
+    @Test
+    void refusalsNeverEchoTheToken() {
+        for (String token : new String[] {
+                hs256("wrong", "{\"sub\":\"a\"}"),
+                b64("{\"alg\":\"none\"}") + "." + b64("{\"sub\":\"a\"}") + ".",
+                "not-a-token",
+                hs256(SECRET, "{\"iss\":\"nobody\"}")}) {
+            AuthResult r = auth.authenticate(token);
+            assertThat(r).isInstanceOf(AuthResult.Refused.class);
+            assertThat(((AuthResult.Refused) r).reason()).doesNotContain(token);
+        }
+    }
+
+    @Test
+    void issuerAndAudienceAreCheckedWhenConfigured() {
+        JwtAuthenticator strict = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
+                new JwtAuthenticator.Options("iss-1", "aud-1", Duration.ofSeconds(5)));
+        assertThat(strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"iss\":\"iss-1\",\"aud\":[\"x\",\"aud-1\"]}")))
+                .isInstanceOf(AuthResult.Admitted.class);
+        assertThat(strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"iss\":\"iss-2\",\"aud\":\"aud-1\"}")))
+                .isEqualTo(new AuthResult.Refused("the token's issuer is not accepted"));
+        assertThat(strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"iss\":\"iss-1\",\"aud\":\"aud-2\"}")))
+                .isEqualTo(new AuthResult.Refused("the token's audience is not accepted"));
+    }
+}

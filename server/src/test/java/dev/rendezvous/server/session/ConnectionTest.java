@@ -1,0 +1,179 @@
+package dev.rendezvous.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.Message;
+import dev.rendezvous.server.auth.AuthResult;
+import dev.rendezvous.server.auth.Authenticator;
+import dev.rendezvous.server.hub.HubObserver;
+import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.hub.RecordingLink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** One connection's protocol logic on a manual clock: admission, keepalive, auth timeout, limits. No sockets. */
+class ConnectionTest {
+    private final ManualTransport clock = new ManualTransport();
+    private final LocalHub hub = new LocalHub();
+    private final AtomicInteger closedEvents = new AtomicInteger();
+    private final HubObserver observer = new HubObserver() {
+        @Override
+        public void connectionClosed() {
+            closedEvents.incrementAndGet();
+        }
+    };
+
+    private ConnectionSettings settings(Authenticator auth, double rate) {
+        return new ConnectionSettings(hub, observer, Duration.ofMillis(100), Duration.ofMillis(300), auth,
+                Duration.ofMillis(1000), Runnable::run, id -> List.of(), rate, rate * 2);
+    }
+
+    private Connection open(ConnectionSettings settings, RecordingLink link, String room, String id) {
+        Connection c = new Connection(settings, link, clock, room, id, null, "test");
+        c.open();
+        return c;
+    }
+
+    private static void text(Connection c, String json) {
+        ByteBuf b = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+        try {
+            c.onText(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    @Test
+    void authOffAdmitsAtOnceThenPingsEveryIntervalAndClosesASilentClientAtTheTimeout() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(null, 0), link, null, "a");
+        assertThat(link.drainMessages()).containsExactly(new Message.YourId("a", List.of(), 100, 300));
+        clock.advanceMillis(100);
+        assertThat(link.drainMessages()).containsExactly(new Message.Ping());
+        clock.advanceMillis(100);
+        assertThat(link.drainMessages()).containsExactly(new Message.Ping());
+        clock.advanceMillis(99);
+        assertThat(link.closedWith()).isNull();
+        clock.advanceMillis(1);
+        assertThat(link.closedWith()).isEqualTo(CloseCode.KEEPALIVE_TIMEOUT);
+        assertThat(hub.state().empty()).as("cleaned up at once").isTrue();
+        c.onClosed();
+        assertThat(closedEvents.get()).isEqualTo(1);
+        assertThat(clock.liveTimers()).isZero();
+    }
+
+    @Test
+    void anyFrameIsLivenessEvenAnInvalidOne() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(null, 0), link, null, "a");
+        for (int i = 0; i < 20; i++) {
+            clock.advanceMillis(250);
+            text(c, i % 2 == 0 ? "garbage" : "{\"type\":\"pong\"}");
+        }
+        assertThat(link.closedWith()).isNull();
+        clock.advanceMillis(300);
+        assertThat(link.closedWith()).isEqualTo(CloseCode.KEEPALIVE_TIMEOUT);
+    }
+
+    @Test
+    void authTimeoutClosesWith4001() {
+        RecordingLink link = new RecordingLink();
+        open(settings(token -> new AuthResult.Refused("never asked"), 0), link, null, null);
+        assertThat(link.drainMessages()).containsExactly(new Message.AuthRequired());
+        clock.advanceMillis(999);
+        assertThat(link.closedWith()).isNull();
+        clock.advanceMillis(1);
+        List<Message> out = link.drainMessages();
+        assertThat(out).hasSize(1);
+        assertThat(((Message.Error) out.get(0)).code()).isEqualTo(ErrorCode.AUTH_TIMEOUT);
+        assertThat(link.closedWith()).isEqualTo(CloseCode.AUTH_FAILED);
+    }
+
+    @Test
+    void tokensAreVerifiedOffThreadAndTheVerdictComesBackOnIt() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(token -> new AuthResult.Admitted("user-" + token, Optional.empty()), 0), link, null, null);
+        link.drain();
+        text(c, "{\"type\":\"auth_token\",\"token\":\"t1\",\"clientId\":\"me\"}");
+        text(c, "{\"type\":\"ping\"}"); // before the verdict: ignored
+        assertThat(link.drain()).isEmpty();
+        clock.runPending();
+        assertThat(link.drainMessages()).containsExactly(
+                new Message.AuthSuccess("user-t1", "me"), new Message.YourId("me", List.of(), 100, 300));
+        clock.advanceMillis(1000);
+        assertThat(link.closedWith()).as("no auth timeout once admitted, but the keepalive").isEqualTo(CloseCode.KEEPALIVE_TIMEOUT);
+    }
+
+    @Test
+    void aRoomOutsideTheTokensRoomsIsForbidden() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(token -> new AuthResult.Admitted("u", Optional.of(Set.of("blue"))), 0), link, "red", null);
+        link.drain();
+        text(c, "{\"type\":\"auth_token\",\"token\":\"t\"}");
+        clock.runPending();
+        Message.Error e = (Message.Error) link.drainMessages().get(0);
+        assertThat(e.code()).isEqualTo(ErrorCode.ROOM_FORBIDDEN);
+        assertThat(link.closedWith()).isEqualTo(CloseCode.AUTH_FAILED);
+        assertThat(hub.state().empty()).isTrue();
+    }
+
+    @Test
+    void idTakenClosesWith4002AndTheHolderStays() {
+        RecordingLink first = new RecordingLink();
+        open(settings(null, 0), first, null, "same");
+        RecordingLink second = new RecordingLink();
+        Connection dup = open(settings(null, 0), second, null, "same");
+        assertThat(((Message.Error) second.drainMessages().get(0)).code()).isEqualTo(ErrorCode.ID_TAKEN);
+        assertThat(second.closedWith()).isEqualTo(CloseCode.ID_TAKEN);
+        dup.onClosed();
+        assertThat(hub.find("same")).isNotNull();
+        assertThat(hub.state().sessions()).isEqualTo(1);
+    }
+
+    @Test
+    void rateLimitRefusesThenCloses() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(null, 5), link, null, "a"); // 5/s, burst 10
+        link.drain();
+        for (int i = 0; i < 10; i++) {
+            text(c, "{\"type\":\"ping\"}");
+        }
+        assertThat(link.drainMessages()).hasSize(10).containsOnly(new Message.Pong());
+        text(c, "{\"type\":\"ping\"}");
+        assertThat(link.drainMessages()).containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
+        clock.advanceMillis(200); // one token back (and two server pings meanwhile)
+        link.drain();
+        text(c, "{\"type\":\"ping\"}");
+        assertThat(link.drainMessages()).containsExactly(new Message.Pong());
+        for (int i = 0; i < 200 && link.closedWith() == null; i++) {
+            text(c, "{\"type\":\"ping\"}");
+        }
+        assertThat(link.closedWith()).isEqualTo(CloseCode.RATE_LIMITED);
+    }
+
+    @Test
+    void cleanupRunsOnceWhateverEndsTheSession() {
+        RecordingLink a = new RecordingLink();
+        RecordingLink b = new RecordingLink();
+        Connection ca = open(settings(null, 0), a, null, "a");
+        open(settings(null, 0), b, null, "b");
+        text(ca, "{\"type\":\"pair_request\",\"target_id\":\"b\"}");
+        b.drain();
+        ca.onTooLarge(65_536);
+        ca.onClosed();
+        ca.onShutdown();
+        assertThat(a.closedWith()).isEqualTo(CloseCode.MESSAGE_TOO_LARGE);
+        assertThat(b.drainMessages()).containsExactly(new Message.PeerDisconnected("a"));
+        assertThat(hub.state().pairs()).isZero();
+        assertThat(closedEvents.get()).isEqualTo(1);
+    }
+}

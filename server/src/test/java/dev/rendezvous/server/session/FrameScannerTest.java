@@ -1,0 +1,156 @@
+package dev.rendezvous.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.protocol.ErrorCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+
+/** The streaming scanner and the byte-splicing relay stamp. */
+class FrameScannerTest {
+    private static final byte[] STAMP = "\"from\":\"me\"".getBytes(StandardCharsets.UTF_8);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FrameScanner scanner = new FrameScanner();
+
+    private boolean scan(String text) {
+        ByteBuf buf = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        try {
+            return scanner.scan(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private String stamped(String text) {
+        assertThat(scan(text)).as(text).isTrue();
+        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP);
+        try {
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            out.release();
+        }
+    }
+
+    static Stream<Arguments> splices() {
+        return Stream.of(
+                Arguments.of("{\"type\":\"offer\",\"sdp\":\"x\"}", "{\"type\":\"offer\",\"sdp\":\"x\",\"from\":\"me\"}"),
+                Arguments.of("{\"to\":\"b\",\"type\":\"offer\"}", "{\"type\":\"offer\",\"from\":\"me\"}"),
+                Arguments.of("{\"type\":\"offer\",\"to\":\"b\"}", "{\"type\":\"offer\",\"from\":\"me\"}"),
+                Arguments.of("{\"type\":\"offer\",\"to\":\"b\",\"sdp\":\"x\"}", "{\"type\":\"offer\",\"sdp\":\"x\",\"from\":\"me\"}"),
+                Arguments.of("{\"from\":\"liar\",\"username\":\"spoof\",\"type\":\"offer\",\"to\":null}", "{\"type\":\"offer\",\"from\":\"me\"}"),
+                Arguments.of("{ \"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ] , \"to\" : \"b\" }", "{\"type\" : \"offer\",\"a\" : [ 1 , 2 ],\"from\":\"me\"}"),
+                Arguments.of("{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"}}", "{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"},\"from\":\"me\"}"),
+                Arguments.of("{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null}", "{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null,\"from\":\"me\"}"),
+                Arguments.of("{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"to\":\"b\"}", "{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"from\":\"me\"}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splices")
+    void stampRemovesEnvelopeMembersAndCopiesTheRestByteForByte(String in, String out) {
+        assertThat(stamped(in)).isEqualTo(out);
+    }
+
+    @Test
+    void capturesTheFieldsTheServerActsOn() {
+        assertThat(scan("{\"type\":\"pair_request\",\"target_id\":\"bob\",\"to\":\"x\",\"token\":\"t\",\"clientId\":\"c\"}")).isTrue();
+        assertThat(scanner.type).isEqualTo("pair_request");
+        assertThat(scanner.targetId).isEqualTo("bob");
+        assertThat(scanner.to).isEqualTo("x");
+        assertThat(scanner.token).isEqualTo("t");
+        assertThat(scanner.clientId).isEqualTo("c");
+        assertThat(scan("{\"type\":\"offer\",\"to\":5,\"target_id\":[1]}")).isTrue();
+        assertThat(scanner.toField).isEqualTo(FrameScanner.Field.WRONG_TYPE);
+        assertThat(scanner.targetIdField).isEqualTo(FrameScanner.Field.WRONG_TYPE);
+        assertThat(scan("{\"t\\u0079pe\":\"ping\"}")).as("escaped names are names").isTrue();
+        assertThat(scanner.type).isEqualTo("ping");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"type\":\"ping\"} x|INVALID_JSON",
+        "{\"type\":\"ping\"} {}|INVALID_JSON",
+        "{\"type\":\"ping\"|INVALID_JSON",
+        "{\"type\":\"ping\",}|INVALID_JSON",
+        "{'type':'ping'}|INVALID_JSON",
+        "[1] [2]|INVALID_JSON",
+        "[1]|INVALID_MESSAGE",
+        "1|INVALID_MESSAGE",
+        "\"s\"|INVALID_MESSAGE",
+        "true|INVALID_MESSAGE",
+        "{}|INVALID_MESSAGE",
+        "{\"type\":1}|INVALID_MESSAGE",
+        "{\"type\":[\"ping\"]}|INVALID_MESSAGE",
+    })
+    void validityRules(String in, ErrorCode code) {
+        assertThat(scan(in)).isFalse();
+        assertThat(scanner.error).isEqualTo(code);
+    }
+
+    @Test
+    void emptyBlankAndAbsurdlyDeepFramesAreInvalidJson() {
+        assertThat(scan("")).isFalse();
+        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(scan(" \n ")).isFalse();
+        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}")).isFalse();
+        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+    }
+
+    @Test
+    void invalidUtf8IsInvalidJsonEvenInsideSkippedStrings() {
+        byte[] bad = "{\"type\":\"offer\",\"sdp\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuf buf = Unpooled.wrappedBuffer(bad);
+        assertThat(scanner.scan(buf)).isFalse();
+        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+    }
+
+    @Test
+    void randomObjectsSurviveTheSpliceSemantically() throws Exception {
+        Random random = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            ObjectNode o = JSON.createObjectNode();
+            int fields = random.nextInt(8);
+            int typeAt = random.nextInt(fields + 1);
+            for (int f = 0; f <= fields; f++) {
+                if (f == typeAt) {
+                    o.put("type", "candidate");
+                }
+                switch (random.nextInt(6)) {
+                    case 0 -> o.put("to", "x" + f);
+                    case 1 -> o.put("from", "forged");
+                    case 2 -> o.put("k" + f, "v\"\\\u00e9\u2028" + f);
+                    case 3 -> o.putArray("a" + f).add(f).add("s").addObject().put("to", "inner");
+                    case 4 -> o.put("n" + f, random.nextDouble());
+                    default -> o.putNull("z" + f);
+                }
+            }
+            String text = random.nextBoolean() ? o.toString() : o.toPrettyString();
+            JsonNode got = JSON.readTree(stamped(text));
+            ObjectNode expected = o.deepCopy();
+            expected.remove("to");
+            expected.remove("username");
+            expected.put("from", "me");
+            assertThat(got).as(text).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theScannerIsReusableAcrossSizes() {
+        String big = "{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(70_000) + "\"}";
+        assertThat(stamped(big)).hasSize(big.length() + ",\"from\":\"me\"".length());
+        assertThat(stamped("{\"type\":\"offer\"}")).isEqualTo("{\"type\":\"offer\",\"from\":\"me\"}");
+    }
+}

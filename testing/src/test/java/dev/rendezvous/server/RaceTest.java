@@ -1,0 +1,239 @@
+package dev.rendezvous.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.protocol.Message;
+import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.WsRecorder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Concurrency on real sockets: mutual pairing at once, presence under join/leave storms, ordering under fan-in. */
+class RaceTest {
+
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
+
+    @Test
+    void hundredClientsPairingMutuallyAtOnceMakeExactlyFiftyPairs() throws Exception {
+        int n = 100;
+        List<WsRecorder> clients = connectAll(n, i -> server.uri("/ws?client_id=c" + i));
+        for (WsRecorder c : clients) {
+            c.rememberId(c.next(Message.YourId.class).id());
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> sends = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                WsRecorder me = clients.get(i);
+                String partner = "c" + (i ^ 1);
+                sends.add(pool.submit(() -> {
+                    go.await();
+                    me.send(new Message.PairRequest(partner));
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : sends) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        }
+        Map<String, Message.Paired> pairedOf = new HashMap<>();
+        for (WsRecorder c : clients) {
+            pairedOf.put(c.id(), c.next(Message.Paired.class));
+        }
+        for (WsRecorder c : clients) {
+            c.assertNoMoreMessages(Duration.ofMillis(20)); // exactly one paired each, no error
+        }
+        for (int i = 0; i < n; i += 2) {
+            Message.Paired a = pairedOf.get("c" + i);
+            Message.Paired b = pairedOf.get("c" + (i + 1));
+            assertThat(a.peerId()).isEqualTo("c" + (i + 1));
+            assertThat(b.peerId()).isEqualTo("c" + i);
+            assertThat(a.initiator()).as("exactly one initiator in pair %d", i / 2).isNotEqualTo(b.initiator());
+        }
+        assertThat(server.hubState().pairs()).isEqualTo(n / 2);
+    }
+
+    @Test
+    void manyClientsRacingForOneTargetPairExactlyOnce() throws Exception {
+        WsRecorder target = server.client(server.uri("/ws?client_id=popular"));
+        target.next(Message.YourId.class);
+        List<WsRecorder> suitors = connectAll(30, i -> server.lobbyUri());
+        for (WsRecorder s : suitors) {
+            s.rememberId(s.next(Message.YourId.class).id());
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (WsRecorder s : suitors) {
+                pool.submit(() -> {
+                    go.await();
+                    s.send(new Message.PairRequest("popular"));
+                    return null;
+                });
+            }
+            go.countDown();
+        }
+        Message.Paired won = target.next(Message.Paired.class);
+        target.assertNoMoreMessages();
+        int paired = 0;
+        int busy = 0;
+        for (WsRecorder s : suitors) {
+            Message m = s.next();
+            if (m instanceof Message.Paired p) {
+                assertThat(s.id()).isEqualTo(won.peerId());
+                assertThat(p.initiator()).isTrue();
+                paired++;
+            } else {
+                assertThat(((Message.Error) m).code().wireName()).isEqualTo("peer_busy");
+                busy++;
+            }
+        }
+        assertThat(paired).isEqualTo(1);
+        assertThat(busy).isEqualTo(29);
+    }
+
+    @Test
+    void joinLeaveStormsLeaveEveryMembersViewEqualToTheServers() throws Exception {
+        String room = "storm";
+        int observers = 5;
+        List<WsRecorder> watchers = new ArrayList<>();
+        List<Set<String>> views = new ArrayList<>();
+        for (int i = 0; i < observers; i++) {
+            WsRecorder w = server.client(server.uri("/ws/" + room + "?client_id=obs" + i));
+            w.rememberId(w.next(Message.YourId.class).id());
+            Set<String> view = new HashSet<>();
+            for (Message.RoomUser u : w.next(Message.UsersInRoom.class).users()) {
+                view.add(u.clientId());
+            }
+            watchers.add(w);
+            views.add(view);
+        }
+        int churners = 20;
+        int rounds = 4;
+        Set<String> survivors = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int i = 0; i < churners; i++) {
+                int me = i;
+                jobs.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        String id = "churn" + me + "-" + r;
+                        WsRecorder c = server.track(WsRecorder.connect(server.uri("/ws/" + room + "?client_id=" + id)));
+                        c.next(Message.YourId.class);
+                        boolean stay = r == rounds - 1 && me % 2 == 0;
+                        if (stay) {
+                            survivors.add(id);
+                        } else if (r % 2 == 0) {
+                            c.abort();
+                        } else {
+                            c.close(1000, "");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : jobs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        int expectedMembers = observers + survivors.size();
+        Awaitility.await("departures processed").atMost(Duration.ofSeconds(10))
+                .until(() -> server.hubState().roomMembers() == expectedMembers);
+        for (int i = 0; i < observers; i++) {
+            Set<String> expected = new HashSet<>(survivors);
+            for (WsRecorder w : watchers) {
+                expected.add(w.id());
+            }
+            expected.remove(watchers.get(i).id());
+            applyAll(watchers.get(i), views.get(i));
+            assertThat(views.get(i)).as("view of %s", watchers.get(i).id()).isEqualTo(expected);
+        }
+    }
+
+    /** Applies every presence event until the stream is quiet; each id joins before it leaves, once. */
+    private static void applyAll(WsRecorder w, Set<String> view) {
+        while (true) {
+            WsRecorder.Event e;
+            try {
+                e = w.nextEvent(Duration.ofMillis(300));
+            } catch (AssertionError quiet) {
+                return;
+            }
+            Message m;
+            try {
+                m = dev.rendezvous.protocol.MessageCodec.decode(((WsRecorder.Event.Text) e).text());
+            } catch (dev.rendezvous.protocol.ProtocolException ex) {
+                throw new AssertionError(ex);
+            }
+            switch (m) {
+                case Message.UserJoined j -> assertThat(view.add(j.clientId())).as("joined twice: %s", j).isTrue();
+                case Message.UserLeft l -> assertThat(view.remove(l.clientId())).as("left unknown: %s", l).isTrue();
+                default -> throw new AssertionError("unexpected " + m);
+            }
+        }
+    }
+
+    @Test
+    void fanInKeepsEachSendersOrderWithoutLossOrDuplicates() throws Exception {
+        WsRecorder sink = server.client(server.uri("/ws/fan?client_id=sink"));
+        sink.next(Message.YourId.class);
+        sink.next(Message.UsersInRoom.class);
+        int senders = 5;
+        int perSender = 200;
+        List<WsRecorder> sources = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            WsRecorder s = server.client(server.uri("/ws/fan?client_id=src" + i));
+            s.next(Message.YourId.class);
+            s.next(Message.UsersInRoom.class);
+            sources.add(s);
+            sink.next(Message.UserJoined.class);
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (WsRecorder s : sources) {
+                pool.submit(() -> {
+                    for (int k = 0; k < perSender; k++) {
+                        s.sendText("{\"type\":\"candidate\",\"to\":\"sink\",\"seq\":" + k + "}");
+                    }
+                    return null;
+                });
+            }
+        }
+        Map<String, Integer> next = new HashMap<>();
+        for (int k = 0; k < senders * perSender; k++) {
+            var msg = sink.nextJson();
+            String from = msg.get("from").asText();
+            int seq = msg.get("seq").asInt();
+            assertThat(seq).as("next from %s", from).isEqualTo(next.getOrDefault(from, 0));
+            next.put(from, seq + 1);
+        }
+        sink.assertNoMoreMessages(Duration.ofMillis(50));
+        assertThat(next.values()).containsOnly(perSender);
+    }
+
+    private List<WsRecorder> connectAll(int n, java.util.function.IntFunction<java.net.URI> uri) {
+        List<CompletableFuture<WsRecorder>> pending = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pending.add(WsRecorder.connectAsync(uri.apply(i)));
+        }
+        List<WsRecorder> clients = new ArrayList<>();
+        for (CompletableFuture<WsRecorder> f : pending) {
+            clients.add(server.track(f.join()));
+        }
+        return clients;
+    }
+}

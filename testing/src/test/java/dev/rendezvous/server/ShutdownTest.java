@@ -1,0 +1,47 @@
+package dev.rendezvous.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rendezvous.protocol.Message;
+import dev.rendezvous.protocol.MessageCodec;
+import dev.rendezvous.testing.RawWebSocket;
+import dev.rendezvous.testing.WsRecorder;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Graceful shutdown: stop accepting, close every session with 1001, return within the bound. */
+class ShutdownTest {
+
+    @Test
+    void closeSendsGoingAwayToEveryoneAndReturnsWithinTheBound() throws Exception {
+        SignalingServer server = SignalingServer.start(ServerConfig.builder()
+                .port(0)
+                .shutdownTimeout(Duration.ofSeconds(2))
+                .build());
+        WsRecorder a = WsRecorder.admitted(server.lobbyUri());
+        WsRecorder b = WsRecorder.admitted(server.lobbyUri());
+        a.send(new Message.PairRequest(b.id()));
+        a.next(Message.Paired.class);
+        b.next(Message.Paired.class);
+        WsRecorder r = WsRecorder.admitted(server.roomUri("x"));
+        r.next(Message.UsersInRoom.class);
+        // a client that never reads nor answers the close handshake
+        RawWebSocket mute = RawWebSocket.connect(server.lobbyUri());
+        MessageCodec.decode(mute.readText());
+
+        long start = System.nanoTime();
+        server.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(4)); // shutdown timeout + event loop stop
+        assertThat(a.awaitClose()).isEqualTo(1001);
+        assertThat(b.awaitClose()).isEqualTo(1001);
+        assertThat(r.awaitClose()).isEqualTo(1001);
+        assertThat(mute.awaitClose(Duration.ofSeconds(2))).isIn(1001, 1006);
+        assertThat(server.hub().state().empty()).isTrue();
+        assertThatThrownBy(() -> WsRecorder.connect(server.lobbyUri())).isInstanceOf(AssertionError.class);
+        server.close(); // idempotent
+        mute.close();
+    }
+}
