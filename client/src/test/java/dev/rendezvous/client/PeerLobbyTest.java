@@ -49,6 +49,8 @@ class PeerLobbyTest {
             a.pair("bob-kill");
             alice.awaitEvent("paired bob-kill true");
             bob.awaitLine("paired alice-kill false");
+            alice.awaitEvent("connected bob-kill");
+            bob.awaitLine("connected alice-kill");
             alice.awaitEvent("open bob-kill");
             bob.awaitLine("open alice-kill");
             await().atMost(PeerRecorder.WAIT).until(() -> a.session("bob-kill").connectionState() == RTCPeerConnectionState.CONNECTED);
