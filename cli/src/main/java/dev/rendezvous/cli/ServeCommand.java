@@ -60,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rate-limit", defaultValue = "${env:RENDEZVOUS_RATE_LIMIT:-1000}", description = "Inbound frames per second per connection, 0 = unlimited (default: ${DEFAULT-VALUE}).")
     double rateLimit;
 
-    @Option(names = "--rate-burst", defaultValue = "${env:RENDEZVOUS_RATE_BURST:-2000}", description = "Frames a connection may send at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate-burst", defaultValue = "${env:RENDEZVOUS_RATE_BURST:-5000}", description = "Frames a connection may send at once (default: ${DEFAULT-VALUE}).")
     double rateBurst;
 
     @Option(names = "--max-outbound-bytes", defaultValue = "${env:RENDEZVOUS_MAX_OUTBOUND_BYTES:-1048576}", description = "Bytes queued for a client before it counts as not reading and is closed with 4029 (default: ${DEFAULT-VALUE}).")
