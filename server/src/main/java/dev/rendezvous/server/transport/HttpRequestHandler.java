@@ -96,7 +96,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         HttpEndpoint endpoint = endpoints.get(path);
         if (endpoint != null) {
-            respond(ctx, request, endpoint.respond(request));
+            respondLater(ctx, request, endpoint);
             return;
         }
         if (path.equals("/ws") || roomPath) {
@@ -172,6 +172,25 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return false;
         }
         return name.codePoints().noneMatch(Character::isISOControl);
+    }
+
+    /** Runs an endpoint that may answer later; the request is retained until then, the answer written on the loop. */
+    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
+        request.retain(); // SimpleChannelInboundHandler releases it when channelRead0 returns
+        java.util.concurrent.CompletionStage<FullHttpResponse> answer;
+        try {
+            answer = endpoint.respondAsync(request);
+        } catch (RuntimeException e) {
+            answer = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            try {
+                respond(ctx, request, response != null ? response
+                        : HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
+            } finally {
+                request.release();
+            }
+        }));
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
