@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int MAX_USERNAME_CHARS = 64;
+    static final String IDLE_TIMEOUT_NAME = "http-idle-timeout";
 
     private final ConnectionSettings settings;
     private final int maxMessageBytes;
@@ -142,6 +143,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         WebSocketSessionHandler session = new WebSocketSessionHandler(
                 ctx.channel(), settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username);
+        if (ctx.pipeline().get(IDLE_TIMEOUT_NAME) != null) {
+            ctx.pipeline().remove(IDLE_TIMEOUT_NAME); // WebSocket liveness is the keepalive's job
+        }
         ctx.pipeline().addAfter(ctx.name(), "ws-session", session);
         ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
