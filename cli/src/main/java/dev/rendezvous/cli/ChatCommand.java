@@ -14,6 +14,7 @@ import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.RefusalReason;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
+import dev.rendezvous.protocol.IceServer;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,18 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ice-loopback", description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
     boolean iceLoopback;
 
+    @Option(names = "--ice-relay", description = "Relay only (TURN): the server's ice_servers, or --ice-server, must name a TURN server.")
+    boolean iceRelay;
+
+    @Option(names = "--ice-server", paramLabel = "URL", description = "STUN/TURN URL to use instead of the server's ice_servers (repeatable).")
+    List<String> iceServerUrls = new ArrayList<>();
+
+    @Option(names = "--ice-username", description = "TURN username for --ice-server.")
+    String iceUsername;
+
+    @Option(names = "--ice-credential", description = "TURN password for --ice-server.")
+    String iceCredential;
+
     @Option(names = "--no-trickle", description = "Send each offer/answer once ICE gathering is complete, candidates inside (for peers that do not trickle).")
     boolean noTrickle;
 
@@ -92,7 +105,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private int chat(ChatConsole console) {
         SignalingOptions signaling = SignalingOptions.of(server).withToken(token).withClientId(clientId).withUsername(name);
         PeerOptions options = PeerOptions.lobby(server).withSignaling(signaling).withLoopback(iceLoopback).inRoom(room);
-        options = options.withSession(options.session().withTrickle(!noTrickle));
+        options = options.withSession(options.session().withTrickle(!noTrickle).withRelayOnly(iceRelay));
+        if (!iceServerUrls.isEmpty()) {
+            options = options.withIceServers(List.of(new IceServer(iceServerUrls, iceUsername, iceCredential)));
+        }
         try {
             peer = Peer.connect(options, new ConsoleEvents(console, room == null)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.rendezvous.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.testing.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,25 @@ class ChatCommandProcessTest {
             }
             first.endInput();
             assertThat(first.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void withATokenItJoinsAServerWithAuthAndWithABadOneItExitsOne() throws Exception {
+        String secret = "chat-test-secret-of-at-least-32-bytes!";
+        try (ChatServerFixture authServer = ChatServerFixture.withJwtSecret(secret)) {
+            String lobby = authServer.lobby().toString();
+            String token = Tokens.hs256(secret, Tokens.claims("carol").build());
+            try (ChatProcess carol = ChatProcess.start("--server", lobby, "--token", token, "--id", "cli-carol", "--ice-loopback", "--plain")) {
+                carol.awaitStatus("your id: cli-carol");
+                carol.type("/quit");
+                assertThat(carol.awaitExit()).isZero();
+            }
+            String forged = Tokens.hs256("some-other-secret-of-at-least-32-bytes", Tokens.claims("mallory").build());
+            try (ChatProcess mallory = ChatProcess.start("--server", lobby, "--token", forged, "--ice-loopback", "--plain")) {
+                assertThat(mallory.awaitStatus("could not join")).contains("auth_failed");
+                assertThat(mallory.awaitExit()).isEqualTo(1);
+            }
         }
     }
 }

@@ -49,6 +49,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #connect} → admitted → ... → {@link #close()} (sessions, signaling, then the
  * libwebrtc runtime if the peer owns it; after that the JVM can exit).
+ *
+ * <pre>{@code
+ * PeerOptions options = PeerOptions.lobby(URI.create("ws://127.0.0.1:8765/ws")).withLoopback(true);
+ * try (Peer peer = Peer.connect(options, new PeerListener() {
+ *         @Override public void onMessage(String from, String text) { System.out.println(from + ": " + text); }
+ *     }).join()) {
+ *     peer.pair("alice");                                // or wait to be paired
+ *     Map<String, Delivery> sent = peer.send("hello");   // SENT, QUEUED (until open) or REFUSED, per peer
+ * }
+ * }</pre>
  */
 public final class Peer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Peer.class);

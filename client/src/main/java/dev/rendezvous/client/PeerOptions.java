@@ -40,6 +40,11 @@ public record PeerOptions(
         return withSession(session.withLoopback(on));
     }
 
+    /** Uses these ICE servers instead of the ones the signaling server announces. */
+    public PeerOptions withIceServers(java.util.List<dev.rendezvous.protocol.IceServer> servers) {
+        return new PeerOptions(signaling, room, session.withIceServers(servers), true, runtime);
+    }
+
     public PeerOptions withRuntime(RtcRuntime shared) {
         return new PeerOptions(signaling, room, session, keepIceServers, shared);
     }

@@ -47,6 +47,7 @@ class ForeignDialectTest {
     /** A peer that signals in the seed-004 dialect and reads whatever comes. */
     private static final class ForeignPeer implements SignalingListener, SignalSink, PeerSessionListener {
         final boolean trickle;
+        volatile boolean alwaysOffer; // a naive stack that offers whatever the initiator flag says
         volatile SignalingClient signaling;
         volatile PeerSession session;
         final CompletableFuture<Void> open = new CompletableFuture<>();
@@ -59,20 +60,25 @@ class ForeignDialectTest {
         @Override
         public void onPaired(SignalingClient client, String peerId, boolean initiator) {
             SessionConfig config = SessionConfig.loopbackDefaults().withTrickle(trickle);
-            session = PeerSession.create(foreignRtc, peerId, initiator, config, this, this);
-            if (initiator) {
+            boolean offer = initiator || alwaysOffer;
+            session = PeerSession.create(foreignRtc, peerId, offer, config, this, this);
+            if (offer) {
                 session.start();
             }
         }
 
         @Override
         public void onOffer(SignalingClient client, String from, String sdp) {
-            session.acceptOffer(sdp);
+            if (!session.initiator()) {
+                session.acceptOffer(sdp); // a naive offerer ignores offers that cross its own
+            }
         }
 
         @Override
         public void onAnswer(SignalingClient client, String from, String sdp) {
-            session.acceptAnswer(sdp);
+            if (session.initiator()) {
+                session.acceptAnswer(sdp);
+            }
         }
 
         @Override
@@ -102,7 +108,7 @@ class ForeignDialectTest {
         @Override
         public void candidate(String candidate, String sdpMid, int sdpMLineIndex) {
             ObjectNode message = JSON.createObjectNode().put("type", "ice_candidate")
-                    .put("candidate", "a=" + candidate).put("sdpMid", sdpMid).put("sdpMLineIndex", sdpMLineIndex);
+                    .put("candidate", "a=" + candidate).put("sdpMLineIndex", sdpMLineIndex); // no sdpMid: index only
             signaling.sendText(message.toString());
         }
 
@@ -130,6 +136,7 @@ class ForeignDialectTest {
         assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("bonjour 🌍");
         theirs.session.send("hola ✓");
         assertThat(ourEvents.nextMessage()).isEqualTo(theirId + ": hola ✓");
+        assertThat(ourEvents.errors).as("every foreign candidate and description was accepted").isEmpty();
     }
 
     @Test
@@ -154,6 +161,25 @@ class ForeignDialectTest {
             ours.pair("foreign-answerer");
             ourEvents.awaitEvent("paired foreign-answerer true");
             chat(ours, ourEvents, theirs, "foreign-answerer");
+        } finally {
+            theirs.signaling.close();
+            theirs.session.close();
+        }
+    }
+
+    @Test
+    void offersThatCrossAreResolvedByTheGreaterIdYielding() throws Exception {
+        ForeignPeer theirs = foreign("aa-naive", true);
+        theirs.alwaysOffer = true;
+        PeerRecorder ourEvents = new PeerRecorder();
+        try (Peer ours = PeerLobbyTest.connect("zz-java", ourEvents, server)) {
+            ours.pair("aa-naive"); // we are the initiator, and offer; so do they
+            ourEvents.awaitEvent("paired aa-naive true");
+            theirs.open.get(20, TimeUnit.SECONDS);
+            ourEvents.awaitEvent("open aa-naive");
+            assertThat(ours.session("aa-naive").initiator()).as("zz-java > aa-naive: we yielded and answered").isFalse();
+            ours.send("glare resolved");
+            assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("glare resolved");
         } finally {
             theirs.signaling.close();
             theirs.session.close();

@@ -7,6 +7,7 @@ import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
+import dev.rendezvous.protocol.IceServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,8 @@ class PeerLobbyTest {
             a.pair("bob-kill");
             alice.awaitEvent("paired bob-kill true");
             bob.awaitLine("paired alice-kill false");
+            alice.awaitEvent("connected bob-kill");
+            bob.awaitLine("connected alice-kill");
             alice.awaitEvent("open bob-kill");
             bob.awaitLine("open alice-kill");
             await().atMost(PeerRecorder.WAIT).until(() -> a.session("bob-kill").connectionState() == RTCPeerConnectionState.CONNECTED);
@@ -144,6 +147,39 @@ class PeerLobbyTest {
             lonely.awaitEvent("error peer_not_found");
             a.pair("lonely");
             lonely.awaitEvent("error self_pair");
+        }
+    }
+
+    @Test
+    void anOpenChannelOutlivesTheSignalingServer() throws Exception {
+        try (ServerFixture doomed = ServerFixture.start()) {
+            PeerRecorder first = new PeerRecorder();
+            PeerRecorder second = new PeerRecorder();
+            try (Peer a = connect("outlive-a", first, doomed); Peer b = connect("outlive-b", second, doomed)) {
+                a.pair("outlive-b");
+                first.awaitEvent("open outlive-b");
+                second.awaitEvent("open outlive-a");
+                doomed.close();
+                first.awaitEvent(e -> e.startsWith("signaling closed"), "signaling closed");
+                a.send("the server is gone, we are not");
+                assertThat(second.nextMessage()).isEqualTo("outlive-a: the server is gone, we are not");
+            }
+        }
+    }
+
+    @Test
+    void sessionsUseTheIceServersTheServerAnnounces() throws Exception {
+        // A loopback STUN address: nothing listens there, and no packet leaves 127.0.0.1.
+        IceServer loopbackStun = IceServer.stun("stun:127.0.0.1:3478");
+        try (ServerFixture withIce = ServerFixture.start(b -> b.iceServers(id -> List.of(loopbackStun)))) {
+            PeerRecorder first = new PeerRecorder();
+            PeerRecorder second = new PeerRecorder();
+            try (Peer a = connect("ice-a", first, withIce); Peer b = connect("ice-b", second, withIce)) {
+                a.pair("ice-b");
+                first.awaitEvent("open ice-b");
+                assertThat(a.session("ice-b").config().iceServers()).containsExactly(loopbackStun);
+                assertThat(b.session("ice-a").config().iceServers()).containsExactly(loopbackStun);
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * [<bytes>]}; with {@code bytes} it is a counting sink (for the benchmark): it prints {@code received <n>}
  * once that many message bytes arrived (then again for each further {@code bytes}), instead of each message.
  * Loopback ICE mode. Stdin: {@code /pair <id>}, {@code /quit}, or a line to send. Stdout, one event per
- * line: {@code id <id>}, {@code paired <peer> <initiator>}, {@code open <peer>}, {@code msg <peer> <text>},
+ * line: {@code id <id>}, {@code paired <peer> <initiator>}, {@code connected <peer>}, {@code open <peer>}, {@code msg <peer> <text>},
  * {@code left <peer>}, {@code error <code>}.
  */
 public final class PeerProcessMain {
@@ -25,6 +25,13 @@ public final class PeerProcessMain {
             @Override
             public void onPaired(String peerId, boolean initiator) {
                 out.println("paired " + peerId + " " + initiator);
+            }
+
+            @Override
+            public void onConnectionState(String peerId, dev.onvoid.webrtc.RTCPeerConnectionState state) {
+                if (state == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTED) {
+                    out.println("connected " + peerId);
+                }
             }
 
             @Override

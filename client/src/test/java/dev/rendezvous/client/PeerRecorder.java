@@ -24,6 +24,7 @@ final class PeerRecorder implements PeerListener {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final List<String> undelivered = new ArrayList<>();
+    final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> backlog = new ArrayList<>(); // events skipped by a wait, guarded by this
     volatile BiConsumer<String, Boolean> onPairedHook = (peer, initiator) -> {};
 
@@ -71,7 +72,13 @@ final class PeerRecorder implements PeerListener {
     }
 
     @Override
+    public void onSignalingClosed(int code, String reason) {
+        events.add("signaling closed " + code);
+    }
+
+    @Override
     public void onError(String code, String message) {
+        errors.add(code + ": " + message);
         events.add("error " + code);
     }
 

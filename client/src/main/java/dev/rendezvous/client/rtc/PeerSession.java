@@ -138,6 +138,11 @@ public final class PeerSession implements AutoCloseable {
         return initiator;
     }
 
+    /** The settings this session was made with (ICE servers from {@code your_id}, loopback mode...). */
+    public SessionConfig config() {
+        return config;
+    }
+
     public boolean isChannelOpen() {
         return channelOpen;
     }
@@ -184,7 +189,8 @@ public final class PeerSession implements AutoCloseable {
 
     /** Adds one remote candidate, or keeps it until the remote description is set. */
     public void acceptCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
-        RTCIceCandidate ice = new RTCIceCandidate(sdpMid, sdpMLineIndex, candidate);
+        // An empty mid makes libwebrtc go by the m-line index (null would not survive JNI).
+        RTCIceCandidate ice = new RTCIceCandidate(sdpMid == null ? "" : sdpMid, sdpMLineIndex, candidate);
         post(() -> {
             if (pc == null) {
                 return;

@@ -37,6 +37,10 @@ public record SessionConfig(
         return new SessionConfig(iceServers, loopback, on, relayOnly, sendPolicy);
     }
 
+    public SessionConfig withRelayOnly(boolean on) {
+        return new SessionConfig(iceServers, loopback, trickle, on, sendPolicy);
+    }
+
     public SessionConfig withSendPolicy(SendPolicy policy) {
         return new SessionConfig(iceServers, loopback, trickle, relayOnly, policy);
     }

@@ -61,7 +61,7 @@ final class RelayReader {
         JsonNode index = holder.get("sdpMLineIndex");
         return Optional.of(new RemoteCandidate(
                 line,
-                mid != null && mid.isTextual() ? mid.textValue() : "0",
+                mid != null && mid.isTextual() ? mid.textValue() : "",
                 index != null && index.canConvertToInt() ? index.intValue() : 0));
     }
 }

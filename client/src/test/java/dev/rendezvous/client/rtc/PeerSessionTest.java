@@ -203,4 +203,22 @@ class PeerSessionTest {
                 .isEqualTo(SendOutcome.refused(RefusalReason.CLOSED));
         await().atMost(WAIT).until(() -> p.initiatorEvents().undelivered.contains("never sent:CLOSED"));
     }
+
+    @Test
+    void queuedMessagesExpireWhenTheChannelNeverOpensAndTheCallerIsTold() throws Exception {
+        SessionConfig shortExpiry = SessionConfig.loopbackDefaults()
+                .withSendPolicy(SendPolicy.DEFAULT.withExpiry(Duration.ofMillis(200)));
+        SessionRecorder events = new SessionRecorder();
+        PeerSession lonely = PeerSession.create(rtc, "nobody", true, shortExpiry, new LocalLink().initiatorSink(), events);
+        try {
+            // Never started and never answered: the channel cannot open.
+            Delivery waiting = lonely.send("into the void");
+            assertThat(waiting.outcome()).isEqualTo(SendOutcome.QUEUED);
+            assertThat(waiting.settled().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .isEqualTo(SendOutcome.refused(RefusalReason.EXPIRED));
+            await().atMost(WAIT).until(() -> events.undelivered.contains("into the void:EXPIRED"));
+        } finally {
+            lonely.close();
+        }
+    }
 }

@@ -34,7 +34,7 @@ class RelayReaderTest {
                         "{\"candidate\":\"a=candidate:2 1 udp 1 127.0.0.1 6 typ host\",\"sdpMid\":\"data\",\"sdpMLineIndex\":1}")))
                 .contains(new RemoteCandidate("candidate:2 1 udp 1 127.0.0.1 6 typ host", "data", 1));
         assertThat(RelayReader.candidate(json("{\"candidate\":{\"candidate\":\"candidate:3 1 udp 1 127.0.0.1 7 typ host\"}}")))
-                .contains(new RemoteCandidate("candidate:3 1 udp 1 127.0.0.1 7 typ host", "0", 0));
+                .contains(new RemoteCandidate("candidate:3 1 udp 1 127.0.0.1 7 typ host", "", 0));
     }
 
     @Test
