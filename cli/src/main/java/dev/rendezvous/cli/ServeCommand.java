@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rate-limit", description = "Inbound frames per second per connection, 0 = unlimited (default: 1000).")
     String rateLimit;
 
-    @Option(names = "--rate-burst", description = "Frames a connection may send at once (default: 2000).")
+    @Option(names = "--rate-burst", description = "Frames a connection may send at once (default: 5000).")
     String rateBurst;
 
     @Option(names = "--max-outbound-bytes", description = "Bytes queued for a client before it counts as not reading and is closed with 4029 (default: 1048576).")
