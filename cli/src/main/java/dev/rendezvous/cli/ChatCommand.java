@@ -55,10 +55,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private volatile Peer peer;
 
-    @Option(names = "--server", defaultValue = "ws://127.0.0.1:8765/ws", description = "Lobby URL of the signaling server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8765/ws", description = "Lobby URL of the signaling server (default: ${DEFAULT-VALUE}).")
     URI server;
 
-    @Option(names = "--room", description = "Join this room (full mesh) instead of the lobby.")
+    @Option(names = "--room", paramLabel = "NAME", description = "Join this room (full mesh) instead of the lobby.")
     String room;
 
     @Option(names = "--pair", paramLabel = "ID", description = "Lobby: pair with this peer at once.")
@@ -67,10 +67,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--token", paramLabel = "JWT", description = "Token for a server with auth on.")
     String token;
 
-    @Option(names = "--name", description = "Display name (auth off).")
+    @Option(names = "--name", paramLabel = "NAME", description = "Display name (auth off).")
     String name;
 
-    @Option(names = "--id", description = "Ask the server for this id (1-64 of [A-Za-z0-9._-]).")
+    @Option(names = "--id", paramLabel = "ID", description = "Ask the server for this id (1-64 of [A-Za-z0-9._-]).")
     String clientId;
 
     @Option(names = "--ice-loopback", description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
@@ -82,10 +82,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ice-server", paramLabel = "URL", description = "STUN/TURN URL to use instead of the server's ice_servers (repeatable).")
     List<String> iceServerUrls = new ArrayList<>();
 
-    @Option(names = "--ice-username", description = "TURN username for --ice-server.")
+    @Option(names = "--ice-username", paramLabel = "USER", description = "TURN username for --ice-server.")
     String iceUsername;
 
-    @Option(names = "--ice-credential", description = "TURN password for --ice-server.")
+    @Option(names = "--ice-credential", paramLabel = "PASSWORD", description = "TURN password for --ice-server.")
     String iceCredential;
 
     @Option(names = "--no-trickle", description = "Send each offer/answer once ICE gathering is complete, candidates inside (for peers that do not trickle).")

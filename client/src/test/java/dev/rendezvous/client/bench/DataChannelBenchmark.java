@@ -114,6 +114,17 @@ class DataChannelBenchmark {
                     sink.awaitLine("open bench-a");
                     report.add("| paired → channel open, two JVMs (first pairing of a fresh JVM) | "
                             + String.format(Locale.ROOT, "%.1f ms", (aOpen - a.pairedNanos) / 1e6) + " |");
+                    List<Double> twoJvmOpen = new ArrayList<>();
+                    for (int i = 0; i < PAIRINGS; i++) {
+                        initiator.leave();
+                        sink.awaitLine("left bench-a");
+                        a.reset();
+                        initiator.pair("bench-sink");
+                        long opened = a.open.get(20, TimeUnit.SECONDS);
+                        sink.awaitLine("open bench-a");
+                        twoJvmOpen.add((opened - a.pairedNanos) / 1e6);
+                    }
+                    report.add("| paired → channel open, two JVMs, " + PAIRINGS + " more pairings | " + summary(twoJvmOpen) + " |");
                     int round = 0;
                     for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
                         round++;
