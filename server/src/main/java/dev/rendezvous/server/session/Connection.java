@@ -304,7 +304,7 @@ public final class Connection {
             sendError(ErrorCode.INVALID_MESSAGE, "field \"to\" of " + frame.type + " must be a string", frame.type);
             return;
         }
-        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp()));
+        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp(), session.username() != null));
         switch (result) {
             case DELIVERED -> settings.observer().relayed(type, transport.nanoTime() - arrived);
             case DROPPED_SELF -> {}
