@@ -10,8 +10,6 @@ import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +96,7 @@ public final class Connection {
         settings.observer().connectionOpened();
         log.info("connect remote={} scope={}", remote, scope());
         if (!settings.authRequired()) {
-            admit(requestedId, queryUsername, Optional.empty(), false);
+            admit(requestedId, queryUsername, false);
             return;
         }
         phase = Phase.AWAITING_TOKEN;
@@ -234,7 +232,7 @@ public final class Connection {
                     refuseAdmission(ErrorCode.ROOM_FORBIDDEN, "this token may not join room " + room, null);
                     return;
                 }
-                admit(wantedId, admitted.user(), admitted.rooms(), true);
+                admit(wantedId, admitted.user(), true); // rooms claim checked above
             }
         }
     }
@@ -255,7 +253,7 @@ public final class Connection {
         closeWith(CloseCode.AUTH_FAILED, code.wireName());
     }
 
-    private void admit(String wantedId, String username, Optional<Set<String>> rooms, boolean authenticated) {
+    private void admit(String wantedId, String username, boolean authenticated) {
         cancelTimer();
         String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
         Session candidate = new Session(id, username, room, link);
