@@ -1,13 +1,20 @@
 package dev.rendezvous.server.hub;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The shared state of the signaling server: the id directory, lobby pairings, room membership and
  * delivery to a client id. In-process today ({@link LocalHub}); a cluster backplane implements the same
  * contract across nodes. All methods are thread-safe and never block on I/O.
+ *
+ * <p>A backplane whose directory or pairings live elsewhere answers {@link #admit} and
+ * {@link #pairAsync} later; their defaults complete at once with {@link #register} and {@link #pair},
+ * which is all the in-process hub needs.
  */
-public interface Hub {
+public interface Hub extends AutoCloseable {
 
     /** Puts {@code session} in the id directory; false when its id is in use (never replaced). */
     boolean register(Session session);
@@ -42,6 +49,43 @@ public interface Hub {
     /** Counts of what the hub holds, for health and leak checks. */
     HubState state();
 
+    /**
+     * {@link #register}, for hubs that must ask another process: completes (on any thread) with the
+     * outcome. The default registers at once.
+     */
+    default CompletionStage<Admission> admit(Session session) {
+        return CompletableFuture.completedFuture(register(session) ? Admission.ADMITTED : Admission.ID_TAKEN);
+    }
+
+    /** {@link #pair}, for hubs that must ask another process; completes on any thread. The default pairs at once. */
+    default CompletionStage<PairResult> pairAsync(Session requester, String targetId) {
+        return CompletableFuture.completedFuture(pair(requester, targetId));
+    }
+
+    /** The cluster backplane's state for {@code /healthz}; empty for the in-process hub. */
+    default Optional<Backplane> backplane() {
+        return Optional.empty();
+    }
+
+    /** Releases what the hub holds outside the process; called once the server stopped. */
+    @Override
+    default void close() {}
+
+    /** The outcome of {@link #admit}. */
+    enum Admission {
+        ADMITTED,
+        ID_TAKEN,
+        /** The id directory could not be reached (cluster backplane down). */
+        CLUSTER_UNAVAILABLE
+    }
+
+    /**
+     * @param kind the backplane's kind, e.g. {@code redis}
+     * @param up whether it is reachable now
+     * @param node this node's id in the cluster
+     */
+    record Backplane(String kind, boolean up, String node) {}
+
     /** The outcome of {@link #pair}. */
     enum PairResult {
         PAIRED,
@@ -50,7 +94,9 @@ public interface Hub {
         SELF_PAIR,
         PEER_NOT_FOUND,
         PEER_BUSY,
-        ALREADY_PAIRED
+        ALREADY_PAIRED,
+        /** The pairing could not be decided: the cluster backplane is down. */
+        CLUSTER_UNAVAILABLE
     }
 
     /** The outcome of {@link #relay}. */
@@ -59,7 +105,9 @@ public interface Hub {
         /** A room {@code to} naming the sender: never delivered back, not an error. */
         DROPPED_SELF,
         TARGET_NOT_FOUND,
-        NOT_PAIRED
+        NOT_PAIRED,
+        /** The target is on another node and the cluster backplane is down (local receivers, if any, got it). */
+        CLUSTER_UNAVAILABLE
     }
 
     /**

@@ -10,9 +10,13 @@ import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -34,6 +38,8 @@ public final class Connection {
     private enum Phase {
         AWAITING_TOKEN,
         AUTHENTICATING,
+        /** The hub is deciding on the id (a cluster backplane answers later); frames wait. */
+        REGISTERING,
         ADMITTED,
         CLOSED
     }
@@ -48,8 +54,14 @@ public final class Connection {
     private final RateLimiter rateLimiter;
     private final Keepalive keepalive;
 
+    /** Frames that came while {@link Phase#REGISTERING}, replayed once admitted. */
+    private static final int MAX_FRAMES_WHILE_REGISTERING = 32;
+
     private Phase phase = Phase.AWAITING_TOKEN;
     private Session session;
+    /** The session being registered (asynchronously), until admitted or refused. */
+    private Session registering;
+    private ArrayDeque<ByteBuf> framesWhileRegistering;
     private Runnable cancelTimer;
     private boolean rateLimitedStreak;
 
@@ -114,6 +126,7 @@ public final class Connection {
         switch (phase) {
             case AWAITING_TOKEN -> onPreAdmission(frame, valid);
             case AUTHENTICATING -> {} // a verdict is on its way; frames before admission are ignored
+            case REGISTERING -> holdWhileRegistering(utf8);
             case ADMITTED -> onAdmitted(frame, valid, now);
             case CLOSED -> {}
         }
@@ -164,6 +177,7 @@ public final class Connection {
     public void onClosed() {
         phase = Phase.CLOSED;
         cancelTimer();
+        releaseHeldFrames();
         if (session != null) {
             settings.hub().depart(session);
         }
@@ -252,11 +266,35 @@ public final class Connection {
         cancelTimer();
         String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
         Session candidate = new Session(id, username, room, link);
-        if (!settings.hub().register(candidate)) {
-            sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
-            log.info("refuse remote={} client={} code=id_taken", remote, id);
-            closeWith(CloseCode.ID_TAKEN, "id taken");
+        registering = candidate;
+        phase = Phase.REGISTERING;
+        onThisThread(settings.hub().admit(candidate), admission -> onRegistered(candidate, admission, authenticated));
+    }
+
+    private void onRegistered(Session candidate, Hub.Admission admission, boolean authenticated) {
+        registering = null;
+        String id = candidate.id();
+        String username = candidate.username();
+        if (phase != Phase.REGISTERING) {
+            if (admission == Hub.Admission.ADMITTED) {
+                settings.hub().depart(candidate); // closed while the hub decided: give the id back
+            }
             return;
+        }
+        switch (admission == null ? Hub.Admission.CLUSTER_UNAVAILABLE : admission) {
+            case ADMITTED -> {}
+            case ID_TAKEN -> {
+                sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
+                log.info("refuse remote={} client={} code=id_taken", remote, id);
+                closeWith(CloseCode.ID_TAKEN, "id taken");
+                return;
+            }
+            case CLUSTER_UNAVAILABLE -> {
+                sendError(ErrorCode.CLUSTER_UNAVAILABLE, "the cluster backplane is unavailable; try again later", null);
+                log.info("refuse remote={} client={} code=cluster_unavailable", remote, id);
+                closeWith(CloseCode.TRY_AGAIN_LATER, "cluster unavailable");
+                return;
+            }
         }
         session = candidate;
         phase = Phase.ADMITTED;
@@ -274,6 +312,64 @@ public final class Connection {
         }
         keepalive.heard(transport.nanoTime());
         scheduleWake();
+        replayHeldFrames();
+    }
+
+    /**
+     * Runs {@code then} with the stage's result on this connection's thread: right away when the hub
+     * answered at once (the in-process hub), else once it answers (a failed stage counts as null).
+     */
+    private <T> void onThisThread(CompletionStage<T> stage, Consumer<T> then) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            then.accept(f.join());
+            return;
+        }
+        f.whenComplete((result, error) -> {
+            if (error != null) {
+                log.warn("hub call failed", error);
+            }
+            try {
+                transport.execute(() -> then.accept(result));
+            } catch (RejectedExecutionException e) {
+                log.debug("event loop gone before the hub answered");
+            }
+        });
+    }
+
+    private void holdWhileRegistering(ByteBuf utf8) {
+        if (framesWhileRegistering == null) {
+            framesWhileRegistering = new ArrayDeque<>();
+        }
+        if (framesWhileRegistering.size() < MAX_FRAMES_WHILE_REGISTERING) {
+            framesWhileRegistering.add(utf8.retainedDuplicate());
+        }
+    }
+
+    private void replayHeldFrames() {
+        ArrayDeque<ByteBuf> held = framesWhileRegistering;
+        framesWhileRegistering = null;
+        if (held == null) {
+            return;
+        }
+        for (ByteBuf frame; (frame = held.poll()) != null; ) {
+            try {
+                if (phase == Phase.ADMITTED) {
+                    FrameScanner scanner = FrameScanner.forThisThread();
+                    onAdmitted(scanner, scanner.scan(frame), transport.nanoTime());
+                }
+            } finally {
+                frame.release();
+            }
+        }
+    }
+
+    private void releaseHeldFrames() {
+        ArrayDeque<ByteBuf> held = framesWhileRegistering;
+        framesWhileRegistering = null;
+        if (held != null) {
+            held.forEach(ByteBuf::release);
+        }
     }
 
     // ---- admitted traffic ---------------------------------------------------------------------
@@ -313,6 +409,8 @@ public final class Connection {
                     session.inLobby() ? "\"to\" must name your paired peer" : "no client " + frame.to + " in room " + room,
                     frame.type);
             case NOT_PAIRED -> sendError(ErrorCode.NOT_PAIRED, "pair with a peer before sending " + frame.type, frame.type);
+            case CLUSTER_UNAVAILABLE -> sendError(ErrorCode.CLUSTER_UNAVAILABLE,
+                    "the receiver is on another node and the cluster backplane is unavailable", frame.type);
         }
     }
 
@@ -322,12 +420,23 @@ public final class Connection {
             return;
         }
         String target = frame.targetId;
-        switch (settings.hub().pair(session, target)) {
+        String ref = frame.type;
+        onThisThread(settings.hub().pairAsync(session, target), result -> onPairResult(result, target, ref));
+    }
+
+    private void onPairResult(Hub.PairResult result, String target, String ref) {
+        if (phase != Phase.ADMITTED) {
+            return; // closed while the hub decided
+        }
+        switch (result == null ? Hub.PairResult.CLUSTER_UNAVAILABLE : result) {
             case PAIRED, ALREADY_PAIRED_WITH_TARGET -> {}
-            case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", frame.type);
-            case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, frame.type);
-            case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", frame.type);
-            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, "you are already paired with " + session.peerId(), frame.type);
+            case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", ref);
+            case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, ref);
+            case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", ref);
+            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, session.peerId() != null
+                    ? "you are already paired with " + session.peerId() : "you are already paired", ref);
+            case CLUSTER_UNAVAILABLE -> sendError(ErrorCode.CLUSTER_UNAVAILABLE,
+                    "the cluster backplane is unavailable; try again later", ref);
         }
     }
 
