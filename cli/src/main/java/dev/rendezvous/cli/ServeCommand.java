@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -72,6 +73,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "${env:RENDEZVOUS_IO_THREADS:-0}", description = "Event loop threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    @Mixin
+    ClusterOptions cluster;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -89,11 +93,18 @@ final class ServeCommand implements Callable<Integer> {
                     .shutdownTimeout(Duration.ofMillis(shutdownTimeoutMs))
                     .ioThreads(ioThreads)
                     .build();
+            config = cluster.applyTo(config);
         } catch (IllegalArgumentException e) {
             System.err.println("rendezvous serve: " + e.getMessage());
             return 2;
         }
-        SignalingServer server = SignalingServer.start(config);
+        SignalingServer server;
+        try {
+            server = SignalingServer.start(config);
+        } catch (IllegalStateException e) { // e.g. Redis cannot be reached
+            System.err.println("rendezvous serve: cannot start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
