@@ -1,0 +1,218 @@
+package dev.rendezvous.cluster.redis;
+
+import dev.rendezvous.server.ServerConfig;
+import dev.rendezvous.server.SignalingServer;
+import dev.rendezvous.testing.redis.RedisServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Relay throughput and latency of one server versus two nodes on Redis, both ends of each pair on one
+ * node or on different nodes. Not a test: run it by hand (see docs/benchmarks.md).
+ *
+ * <pre>
+ * CrossNodeBench [pairs=16] [messages=4000] [window=64] [latencyMessages=2000]
+ * </pre>
+ *
+ * Each pair's sender sends {@code messages} {@code candidate} frames (about 200 bytes) to its peer,
+ * at most {@code window} unacknowledged (the receiver counting is the acknowledgement); throughput is
+ * every frame received over the time from the first send to the last receipt. Latency: one pair, one
+ * frame in flight at a time, one-way time from the sender's {@code sendText} to the receiver's
+ * {@code onText} (both in this JVM, one clock). Clients, nodes and redis-server share this machine.
+ */
+public final class CrossNodeBench {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String PAD = "x".repeat(120);
+
+    private CrossNodeBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        int messages = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
+        int window = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        int latencyMessages = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
+        System.out.printf(Locale.ROOT, "pairs=%d messages/pair=%d window=%d latency messages=%d cores=%d%n",
+                pairs, messages, window, latencyMessages, Runtime.getRuntime().availableProcessors());
+        try (RedisServer redis = RedisServer.start()) {
+            try (SignalingServer single = SignalingServer.start(config().build())) {
+                run("single node (in-process hub)", single, single, pairs, messages, window, latencyMessages);
+            }
+            SignalingServer n0 = SignalingServer.start(config().hubFactory(RedisHub.factory(
+                    RedisHubConfig.of(redis.uri()).withNodeId("bench-0"))).build());
+            SignalingServer n1 = SignalingServer.start(config().hubFactory(RedisHub.factory(
+                    RedisHubConfig.of(redis.uri()).withNodeId("bench-1"))).build());
+            try (n0; n1) {
+                run("redis hub, both ends on one node", n0, n0, pairs, messages, window, latencyMessages);
+                run("redis hub, ends on two nodes", n0, n1, pairs, messages, window, latencyMessages);
+            }
+        }
+    }
+
+    private static ServerConfig.Builder config() {
+        return ServerConfig.builder().host("127.0.0.1").port(0).rateLimit(0, 0).maxOutboundBytes(16 << 20);
+    }
+
+    private static void run(String name, SignalingServer a, SignalingServer b, int pairs, int messages, int window,
+            int latencyMessages) throws Exception {
+        String tag = Long.toString(System.nanoTime(), 36);
+        // warm-up, then the measured runs
+        throughput(a, b, tag + "w", Math.min(pairs, 4), Math.min(messages, 1000), window);
+        double perSecond = throughput(a, b, tag + "t", pairs, messages, window);
+        long[] lat = latency(a, b, tag + "l", latencyMessages);
+        System.out.printf(Locale.ROOT,
+                "%-36s throughput %,9.0f msg/s | one-way latency µs p50 %6.0f p90 %6.0f p99 %6.0f max %7.0f%n",
+                name, perSecond, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[lat.length - 1] / 1e3);
+    }
+
+    private static double throughput(SignalingServer a, SignalingServer b, String tag, int pairs, int messages, int window)
+            throws Exception {
+        List<Client[]> ps = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            ps.add(pair(a, b, tag + "s" + i, tag + "r" + i));
+        }
+        CountDownLatch done = new CountDownLatch(pairs);
+        long start = System.nanoTime();
+        List<Thread> senders = new ArrayList<>();
+        for (Client[] p : ps) {
+            Semaphore credit = new Semaphore(window);
+            p[1].onFrame = t -> {
+                credit.release();
+                if (p[1].received.incrementAndGet() == messages) {
+                    done.countDown();
+                }
+            };
+            senders.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < messages; i++) {
+                    credit.acquireUninterruptibly();
+                    p[0].send(frame(i));
+                }
+            }));
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("throughput run did not finish: " + done.getCount() + " pairs left");
+        }
+        long elapsed = System.nanoTime() - start;
+        for (Thread t : senders) {
+            t.join();
+        }
+        ps.forEach(p -> {
+            p[0].close();
+            p[1].close();
+        });
+        return (double) pairs * messages / (elapsed / 1e9);
+    }
+
+    private static long[] latency(SignalingServer a, SignalingServer b, String tag, int n) throws Exception {
+        Client[] p = pair(a, b, tag + "s", tag + "r");
+        long[] samples = new long[n];
+        BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+        p[1].onFrame = t -> arrivals.add(t);
+        for (int i = 0; i < n; i++) {
+            long sent = System.nanoTime();
+            p[0].send(frame(i));
+            Long got = arrivals.poll(10, TimeUnit.SECONDS);
+            if (got == null) {
+                throw new IllegalStateException("frame " + i + " lost");
+            }
+            samples[i] = got - sent;
+        }
+        p[0].close();
+        p[1].close();
+        Arrays.sort(samples);
+        return samples;
+    }
+
+    private static String frame(int i) {
+        return "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:" + i + " 1 udp 2122260223 10.0.0.1 5000 typ host "
+                + PAD + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
+    }
+
+    private static double pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e3;
+    }
+
+    /** A sender on {@code a} paired with a receiver on {@code b}. */
+    private static Client[] pair(SignalingServer a, SignalingServer b, String sender, String receiver) throws Exception {
+        Client s = Client.connect(a, sender);
+        Client r = Client.connect(b, receiver);
+        s.send("{\"type\":\"pair_request\",\"target_id\":\"" + receiver + "\"}");
+        s.awaitControl("\"paired\"");
+        r.awaitControl("\"paired\"");
+        return new Client[] {s, r};
+    }
+
+    /** A lobby client: control frames on a queue, relayed frames to {@link #onFrame} with their arrival time. */
+    private static final class Client implements WebSocket.Listener {
+        final BlockingQueue<String> control = new LinkedBlockingQueue<>();
+        final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        volatile java.util.function.LongConsumer onFrame = t -> {};
+        private final StringBuilder partial = new StringBuilder();
+        private WebSocket ws;
+        private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
+
+        static Client connect(SignalingServer server, String id) throws Exception {
+            Client c = new Client();
+            c.ws = HTTP.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws?client_id=" + id), c)
+                    .get(10, TimeUnit.SECONDS);
+            c.awaitControl("\"your_id\"");
+            return c;
+        }
+
+        synchronized void send(String text) {
+            lastSend = lastSend.thenCompose(w -> ws.sendText(text, true));
+        }
+
+        void awaitControl(String contains) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) {
+                String m = control.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (m == null) {
+                    throw new IllegalStateException("no " + contains + " within 10 s");
+                }
+                if (m.contains(contains)) {
+                    return;
+                }
+            }
+        }
+
+        void close() {
+            ws.abort();
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            long now = System.nanoTime();
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                if (text.startsWith("{\"type\":\"candidate\"")) {
+                    onFrame.accept(now);
+                } else {
+                    control.add(text);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}
