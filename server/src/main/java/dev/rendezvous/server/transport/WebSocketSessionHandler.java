@@ -173,11 +173,21 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /**
+     * Sends the close frame and waits for the client's answering close frame ({@link #onCloseFrame})
+     * before closing the TCP connection: closing at once would reset a client that is still sending,
+     * and it would never read our close code. A client that does not answer within the grace period
+     * (not reading, or gone) is dropped.
+     */
     private void writeClose(int code, String reason) {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                f.channel().close();
+            }
+        });
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
