@@ -7,13 +7,13 @@ import dev.rendezvous.protocol.Message;
 import dev.rendezvous.server.ServerConfig;
 import dev.rendezvous.server.SignalingServer;
 import dev.rendezvous.server.hub.HubObserver;
+import dev.rendezvous.server.metrics.ServerMetrics;
 import dev.rendezvous.testing.WsRecorder;
 import dev.rendezvous.testing.redis.RedisServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,19 +28,14 @@ class RedisOutageTest {
     private final RedisServer redis = RedisServer.start(); // its own: this test kills it
     private final List<SignalingServer> nodes = new ArrayList<>();
     private final List<WsRecorder> clients = new ArrayList<>();
-    private final List<Boolean> backplaneEvents = new CopyOnWriteArrayList<>();
+    private final ServerMetrics metrics = new ServerMetrics(false);
 
     @BeforeEach
     void startNodes() throws Exception {
         for (int i = 0; i < 2; i++) {
             RedisHubConfig config = new RedisHubConfig(redis.uri(), "outage-n" + i, Duration.ofMillis(1500),
                     Duration.ofSeconds(10), RedisHubConfig.DEFAULT_KEY_PREFIX, Duration.ofMillis(200));
-            HubObserver observer = i == 0 ? new HubObserver() {
-                @Override
-                public void backplaneChanged(String kind, boolean up) {
-                    backplaneEvents.add(up);
-                }
-            } : HubObserver.NONE;
+            HubObserver observer = i == 0 ? metrics : HubObserver.NONE;
             nodes.add(SignalingServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
                     .observer(observer).hubFactory(RedisHub.factory(config)).build()));
         }
@@ -94,10 +89,13 @@ class RedisOutageTest {
         pair(a, b);
         pair(c, d);
         assertRelayed(c, d, "before");
+        assertThat(metrics.scrape()).contains("rendezvous_backplane_up{kind=\"redis\"} 1.0");
 
         redis.stop();
         Awaitility.await("both nodes see Redis down").atMost(Duration.ofSeconds(10))
                 .until(() -> !hub(0).up() && !hub(1).up());
+        assertThat(metrics.scrape()).contains("rendezvous_backplane_up{kind=\"redis\"} 0.0");
+        assertThat(nodes.get(1).healthJson()).contains("\"backplane\":{\"kind\":\"redis\",\"state\":\"down\"");
 
         assertRelayed(a, b, "same-node-during-outage");
         assertRelayed(b, a, "and-back");
@@ -129,6 +127,6 @@ class RedisOutageTest {
         WsRecorder e = admitted(1, "/ws?client_id=e");
         a.send(new Message.PairRequest("e"));
         assertThat(e.next(Message.Paired.class).peerId()).isEqualTo("a");
-        assertThat(backplaneEvents).containsSubsequence(false, true);
+        assertThat(metrics.scrape()).contains("rendezvous_backplane_up{kind=\"redis\"} 1.0");
     }
 }
