@@ -1,7 +1,5 @@
 package dev.rendezvous.cluster.redis;
 
-import dev.rendezvous.server.ServerConfig;
-import dev.rendezvous.server.SignalingServer;
 import dev.rendezvous.testing.redis.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +18,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Relay throughput and latency of one server versus two nodes on Redis, both ends of each pair on one
- * node or on different nodes. Not a test: run it by hand (see docs/benchmarks.md).
+ * Relay throughput, latency and server CPU per message of one server versus two nodes on Redis, both
+ * ends of each pair on one node or on different nodes. The nodes run as child processes
+ * ({@link NodeMain}), so their CPU time (and redis-server's) is measured apart from the load
+ * generator's. Not a test: run it by hand (see docs/benchmarks.md).
  *
  * <pre>
  * CrossNodeBench [pairs=16] [messages=4000] [window=64] [latencyMessages=2000]
@@ -47,37 +47,73 @@ public final class CrossNodeBench {
         System.out.printf(Locale.ROOT, "pairs=%d messages/pair=%d window=%d latency messages=%d cores=%d%n",
                 pairs, messages, window, latencyMessages, Runtime.getRuntime().availableProcessors());
         try (RedisServer redis = RedisServer.start()) {
-            try (SignalingServer single = SignalingServer.start(config().build())) {
-                run("single node (in-process hub)", single, single, pairs, messages, window, latencyMessages);
+            ProcessHandle redisProcess = ProcessHandle.of(redis.pid()).orElseThrow();
+            try (Node single = Node.spawn("local")) {
+                run("single node (in-process hub)", single, single, List.of(single.process.toHandle()), null,
+                        pairs, messages, window, latencyMessages);
             }
-            SignalingServer n0 = SignalingServer.start(config().hubFactory(RedisHub.factory(
-                    RedisHubConfig.of(redis.uri()).withNodeId("bench-0"))).build());
-            SignalingServer n1 = SignalingServer.start(config().hubFactory(RedisHub.factory(
-                    RedisHubConfig.of(redis.uri()).withNodeId("bench-1"))).build());
-            try (n0; n1) {
-                run("redis hub, both ends on one node", n0, n0, pairs, messages, window, latencyMessages);
-                run("redis hub, ends on two nodes", n0, n1, pairs, messages, window, latencyMessages);
+            try (Node n0 = Node.spawn(redis.uri(), "bench-0"); Node n1 = Node.spawn(redis.uri(), "bench-1")) {
+                List<ProcessHandle> both = List.of(n0.process.toHandle(), n1.process.toHandle());
+                run("2 nodes on Redis, pair on one node", n0, n0, both, redisProcess, pairs, messages, window, latencyMessages);
+                run("2 nodes on Redis, pair across nodes", n0, n1, both, redisProcess, pairs, messages, window, latencyMessages);
             }
         }
     }
 
-    private static ServerConfig.Builder config() {
-        return ServerConfig.builder().host("127.0.0.1").port(0).rateLimit(0, 0).maxOutboundBytes(16 << 20);
+    /** A server node in a child process. */
+    private record Node(Process process, int port) implements AutoCloseable {
+        static Node spawn(String... args) throws Exception {
+            List<String> command = new ArrayList<>(List.of(
+                    java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), NodeMain.class.getName()));
+            command.addAll(List.of(args));
+            if (args.length == 2) {
+                command.add("10000");
+            }
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            for (String l; (l = out.readLine()) != null; ) {
+                if (l.startsWith("port=")) {
+                    return new Node(p, Integer.parseInt(l.substring(5)));
+                }
+            }
+            throw new IllegalStateException("node did not start");
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
-    private static void run(String name, SignalingServer a, SignalingServer b, int pairs, int messages, int window,
-            int latencyMessages) throws Exception {
+    private static long cpuNanos(List<ProcessHandle> processes) {
+        long sum = 0;
+        for (ProcessHandle p : processes) {
+            sum += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+        return sum;
+    }
+
+    private static void run(String name, Node a, Node b, List<ProcessHandle> servers, ProcessHandle redis,
+            int pairs, int messages, int window, int latencyMessages) throws Exception {
         String tag = Long.toString(System.nanoTime(), 36);
-        // warm-up, then the measured runs
-        throughput(a, b, tag + "w", Math.min(pairs, 4), Math.min(messages, 1000), window);
+        // warm-up (JIT), then the measured runs
+        throughput(a, b, tag + "w", pairs, Math.min(messages, 2000), window);
+        long serverCpu = cpuNanos(servers);
+        long redisCpu = redis == null ? 0 : cpuNanos(List.of(redis));
         double perSecond = throughput(a, b, tag + "t", pairs, messages, window);
+        double total = (double) pairs * messages;
+        double serverUs = (cpuNanos(servers) - serverCpu) / 1e3 / total;
+        double redisUs = redis == null ? 0 : (cpuNanos(List.of(redis)) - redisCpu) / 1e3 / total;
         long[] lat = latency(a, b, tag + "l", latencyMessages);
         System.out.printf(Locale.ROOT,
-                "%-36s throughput %,9.0f msg/s | one-way latency µs p50 %6.0f p90 %6.0f p99 %6.0f max %7.0f%n",
-                name, perSecond, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[lat.length - 1] / 1e3);
+                "%-38s %,8.0f msg/s | server CPU %5.1f µs/msg, redis %4.1f µs/msg | one-way µs p50 %5.0f p90 %5.0f p99 %6.0f%n",
+                name, perSecond, serverUs, redisUs, pct(lat, 50), pct(lat, 90), pct(lat, 99));
     }
 
-    private static double throughput(SignalingServer a, SignalingServer b, String tag, int pairs, int messages, int window)
+    private static double throughput(Node a, Node b, String tag, int pairs, int messages, int window)
             throws Exception {
         List<Client[]> ps = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
@@ -115,7 +151,7 @@ public final class CrossNodeBench {
         return (double) pairs * messages / (elapsed / 1e9);
     }
 
-    private static long[] latency(SignalingServer a, SignalingServer b, String tag, int n) throws Exception {
+    private static long[] latency(Node a, Node b, String tag, int n) throws Exception {
         Client[] p = pair(a, b, tag + "s", tag + "r");
         long[] samples = new long[n];
         BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
@@ -145,9 +181,9 @@ public final class CrossNodeBench {
     }
 
     /** A sender on {@code a} paired with a receiver on {@code b}. */
-    private static Client[] pair(SignalingServer a, SignalingServer b, String sender, String receiver) throws Exception {
-        Client s = Client.connect(a, sender);
-        Client r = Client.connect(b, receiver);
+    private static Client[] pair(Node a, Node b, String sender, String receiver) throws Exception {
+        Client s = Client.connect(a.port(), sender);
+        Client r = Client.connect(b.port(), receiver);
         s.send("{\"type\":\"pair_request\",\"target_id\":\"" + receiver + "\"}");
         s.awaitControl("\"paired\"");
         r.awaitControl("\"paired\"");
@@ -163,10 +199,10 @@ public final class CrossNodeBench {
         private WebSocket ws;
         private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
 
-        static Client connect(SignalingServer server, String id) throws Exception {
+        static Client connect(int port, String id) throws Exception {
             Client c = new Client();
             c.ws = HTTP.newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws?client_id=" + id), c)
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?client_id=" + id), c)
                     .get(10, TimeUnit.SECONDS);
             c.awaitControl("\"your_id\"");
             return c;

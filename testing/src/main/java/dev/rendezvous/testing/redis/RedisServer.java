@@ -124,6 +124,11 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /** The server process's pid (for CPU accounting in benchmarks). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean running() {
         return process != null && process.isAlive();
     }
