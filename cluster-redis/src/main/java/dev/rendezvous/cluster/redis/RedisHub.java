@@ -584,6 +584,7 @@ public final class RedisHub implements Hub {
                 Local target = locals.get(f[1]);
                 if (target != null && target.peer.compareAndSet(null, new Peer(f[2], f[3], f[4]))) {
                     target.session.link().send(ControlFrames.of(new Message.Paired(f[2], false)));
+                    observer.paired(f[2], f[1]); // each node observes the pairs its clients are in
                 } // a target that left meanwhile: its departure script unpairs and tells the requester
             }
             case 'U' -> {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** The Lua scripts of the backplane (resources next to this class), each prefixed with {@code common.lua}. */
 enum Script {
@@ -25,7 +26,7 @@ enum Script {
 
     Script(ScriptOutputType output) {
         this.output = output;
-        this.text = load("common.lua") + "\n" + load(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
+        this.text = load("common.lua") + "\n" + load(name().toLowerCase(Locale.ROOT) + ".lua");
     }
 
     private static String load(String name) {

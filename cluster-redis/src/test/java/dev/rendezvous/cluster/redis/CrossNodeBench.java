@@ -1,9 +1,13 @@
 package dev.rendezvous.cluster.redis;
 
 import dev.rendezvous.testing.redis.RedisServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * Relay throughput, latency and server CPU per message of one server versus two nodes on Redis, both
@@ -64,15 +70,14 @@ public final class CrossNodeBench {
     private record Node(Process process, int port) implements AutoCloseable {
         static Node spawn(String... args) throws Exception {
             List<String> command = new ArrayList<>(List.of(
-                    java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), NodeMain.class.getName()));
             command.addAll(List.of(args));
             if (args.length == 2) {
                 command.add("10000");
             }
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            java.io.BufferedReader out = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             for (String l; (l = out.readLine()) != null; ) {
                 if (l.startsWith("port=")) {
                     return new Node(p, Integer.parseInt(l.substring(5)));
@@ -193,8 +198,8 @@ public final class CrossNodeBench {
     /** A lobby client: control frames on a queue, relayed frames to {@link #onFrame} with their arrival time. */
     private static final class Client implements WebSocket.Listener {
         final BlockingQueue<String> control = new LinkedBlockingQueue<>();
-        final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
-        volatile java.util.function.LongConsumer onFrame = t -> {};
+        final AtomicInteger received = new AtomicInteger();
+        volatile LongConsumer onFrame = t -> {};
         private final StringBuilder partial = new StringBuilder();
         private WebSocket ws;
         private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -150,8 +151,8 @@ class CrossNodeTest {
             assertThat(l.initiator()).isNotEqualTo(r.initiator());
         }
         for (int i = 0; i < couples; i++) {
-            left.get(i).assertNoMoreMessages(java.time.Duration.ofMillis(20));
-            right.get(i).assertNoMoreMessages(java.time.Duration.ofMillis(20));
+            left.get(i).assertNoMoreMessages(Duration.ofMillis(20));
+            right.get(i).assertNoMoreMessages(Duration.ofMillis(20));
         }
         assertThat(cluster.hubState().pairs()).isEqualTo(couples);
     }
@@ -244,7 +245,7 @@ class CrossNodeTest {
             }
             view.add(c.id());
             assertThat(view).isEqualTo(all);
-            c.assertNoMoreMessages(java.time.Duration.ofMillis(20));
+            c.assertNoMoreMessages(Duration.ofMillis(20));
         }
     }
 
