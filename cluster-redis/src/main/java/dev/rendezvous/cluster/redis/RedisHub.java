@@ -162,6 +162,7 @@ public final class RedisHub implements Hub {
             this.connection = client.connect(CODEC);
             this.subscription = client.connectPubSub(CODEC);
         } catch (RuntimeException e) {
+            loop.shutdownNow();
             shutdownClient();
             throw new IllegalStateException("cannot reach Redis at " + config.redisUri() + ": " + e.getMessage(), e);
         }

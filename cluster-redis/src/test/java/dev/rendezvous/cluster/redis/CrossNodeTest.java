@@ -250,6 +250,41 @@ class CrossNodeTest {
     }
 
     @Test
+    void aNodeTakenForDeadWhileAliveWritesItsStateAgainAndItsClientsCarryOn() throws Exception {
+        WsRecorder c = admittedAt(0, "/ws?client_id=c");
+        WsRecorder d = admittedAt(1, "/ws?client_id=d");
+        c.send(new Message.PairRequest("d"));
+        c.next(Message.Paired.class);
+        d.next(Message.Paired.class);
+        WsRecorder m0 = admittedAt(0, "/ws/team?client_id=m0");
+        m0.next(Message.UsersInRoom.class);
+        WsRecorder m1 = admittedAt(1, "/ws/team?client_id=m1");
+        m1.next(Message.UsersInRoom.class);
+        m0.next(Message.UserJoined.class);
+
+        // as if node 1's heartbeat had expired (a long pause) and a survivor cleaned it up, in one step
+        String node1 = ((RedisHub) cluster.nodes().get(1).hub()).nodeId();
+        Object cleaned = SharedRedis.get().call("EVAL",
+                "redis.call('DEL', ARGV[1] .. 'node:' .. ARGV[4])\n" + Script.CLEANUP.text,
+                "0", RedisHubConfig.DEFAULT_KEY_PREFIX, "a-survivor", "1500", node1);
+        assertThat(cleaned).isEqualTo(List.of(node1));
+        assertThat(c.next(Message.PeerDisconnected.class).peerId()).isEqualTo("d");
+        assertThat(m0.next(Message.UserLeft.class).clientId()).isEqualTo("m1");
+
+        // node 1 finds its registration gone, writes it again; its clients were never disconnected
+        assertThat(m0.next(Message.UserJoined.class).clientId()).isEqualTo("m1");
+        assertThat(d.next(Message.PeerDisconnected.class).peerId()).as("its pairing ended cluster-wide").isEqualTo("c");
+        WsRecorder dup = at(0, "/ws?client_id=d");
+        dup.nextError(ErrorCode.ID_TAKEN);
+        assertThat(dup.awaitClose()).isEqualTo(4002);
+        m0.sendText("{\"type\":\"offer\",\"sdp\":\"again\",\"to\":\"m1\"}");
+        assertThat(m1.nextJson().get("sdp").asText()).isEqualTo("again");
+        d.send(new Message.PairRequest("c"));
+        assertThat(c.next(Message.Paired.class).peerId()).isEqualTo("d");
+        m1.assertNoMoreMessages();
+    }
+
+    @Test
     void healthzShowsTheBackplaneOfEachNode() throws Exception {
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
