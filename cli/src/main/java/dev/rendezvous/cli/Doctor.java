@@ -359,7 +359,6 @@ final class Doctor {
             case GOING_AWAY -> " (server going away)";
             case MESSAGE_TOO_LARGE -> " (message too large)";
             case INTERNAL_ERROR -> " (server error)";
-            case TRY_AGAIN_LATER -> " (try again later: the cluster backplane is unavailable)";
             case NORMAL -> "";
         }).orElse("");
     }

@@ -12,8 +12,6 @@ public enum CloseCode {
     MESSAGE_TOO_LARGE(1009),
     /** The server hit an unexpected condition. */
     INTERNAL_ERROR(1011),
-    /** A service the server needs (the cluster backplane) is unavailable; try again later. */
-    TRY_AGAIN_LATER(1013),
     /** Authentication failed, timed out, or the token may not join the room. */
     AUTH_FAILED(4001),
     /** The requested client id is already in use. */

@@ -216,38 +216,35 @@ public final class RedisHub implements Hub {
 
     // ---- Hub ----------------------------------------------------------------------------------
 
-    /** Not used: admission goes through {@link #admit}, which asks Redis. */
+    /** Claims the id cluster-wide ({@code SET NX}); fails with {@link ClusterUnavailableException} while Redis is away. */
     @Override
-    public boolean register(Session session) {
-        throw new UnsupportedOperationException("RedisHub admits asynchronously: call admit()");
-    }
-
-    @Override
-    public CompletionStage<Admission> admit(Session session) {
+    public CompletionStage<Boolean> register(Session session) {
         if (!up) {
-            return CompletableFuture.completedFuture(Admission.CLUSTER_UNAVAILABLE);
+            return CompletableFuture.failedFuture(new ClusterUnavailableException("Redis is unreachable"));
         }
         Local local = new Local(session);
         if (locals.putIfAbsent(session.id(), local) != null) {
-            return CompletableFuture.completedFuture(Admission.ID_TAKEN);
+            return CompletableFuture.completedFuture(false);
         }
-        CompletableFuture<Admission> result = new CompletableFuture<>();
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
         onBackplane(() -> eval(Script.REGISTER, node, session.id(), roomOf(session), millis(config.idTtl()))
                 .whenCompleteAsync((r, e) -> {
                     if (e == null && asLong(r) == 1) {
                         local.admitted = true;
                         observer.clientAdmitted(session.id(), session.room());
-                        result.complete(Admission.ADMITTED);
+                        result.complete(true);
                         return;
                     }
                     locals.remove(session.id(), local);
                     if (e != null) {
                         log.info("register client={} failed: {}", session.id(), e.toString());
+                        result.completeExceptionally(new ClusterUnavailableException("Redis did not answer: " + e));
+                    } else {
+                        result.complete(false);
                     }
-                    result.complete(e == null ? Admission.ID_TAKEN : Admission.CLUSTER_UNAVAILABLE);
                 }, loop), () -> {
                     locals.remove(session.id(), local);
-                    result.complete(Admission.CLUSTER_UNAVAILABLE);
+                    result.completeExceptionally(new ClusterUnavailableException("the hub is closed"));
                 });
         return result;
     }
@@ -275,16 +272,11 @@ public final class RedisHub implements Hub {
     private void refuseJoin(Session session) {
         session.link().send(ControlFrames.error(ErrorCode.CLUSTER_UNAVAILABLE,
                 "the cluster backplane is unavailable; try again later", null));
-        session.link().close(CloseCode.TRY_AGAIN_LATER, "cluster unavailable");
+        session.link().close(CloseCode.INTERNAL_ERROR, "cluster unavailable");
     }
 
     @Override
-    public PairResult pair(Session requester, String targetId) {
-        throw new UnsupportedOperationException("RedisHub pairs asynchronously: call pairAsync()");
-    }
-
-    @Override
-    public CompletionStage<PairResult> pairAsync(Session requester, String targetId) {
+    public CompletionStage<PairResult> pair(Session requester, String targetId) {
         if (!requester.inLobby()) {
             return CompletableFuture.completedFuture(PairResult.PEER_NOT_FOUND);
         }
@@ -301,14 +293,19 @@ public final class RedisHub implements Hub {
                     current.id().equals(targetId) ? PairResult.ALREADY_PAIRED_WITH_TARGET : PairResult.ALREADY_PAIRED);
         }
         if (!up) {
-            return CompletableFuture.completedFuture(PairResult.CLUSTER_UNAVAILABLE);
+            return CompletableFuture.failedFuture(new ClusterUnavailableException("Redis is unreachable"));
         }
         String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
         CompletableFuture<PairResult> result = new CompletableFuture<>();
         onBackplane(() -> eval(Script.PAIR, node, requester.id(), targetId, token)
-                .whenCompleteAsync((r, e) -> result.complete(
-                        e != null ? PairResult.CLUSTER_UNAVAILABLE : onPaired(local, targetId, token, asString(r))), loop),
-                () -> result.complete(PairResult.CLUSTER_UNAVAILABLE));
+                .whenCompleteAsync((r, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(new ClusterUnavailableException("Redis did not answer: " + e));
+                    } else {
+                        result.complete(onPaired(local, targetId, token, asString(r)));
+                    }
+                }, loop),
+                () -> result.completeExceptionally(new ClusterUnavailableException("the hub is closed")));
         return result;
     }
 

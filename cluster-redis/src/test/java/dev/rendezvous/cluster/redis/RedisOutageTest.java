@@ -105,7 +105,7 @@ class RedisOutageTest {
         m0.nextError(ErrorCode.CLUSTER_UNAVAILABLE);
         WsRecorder late = connect(1, "/ws?client_id=late");
         late.nextError(ErrorCode.CLUSTER_UNAVAILABLE);
-        assertThat(late.awaitClose()).isEqualTo(1013);
+        assertThat(late.awaitClose()).isEqualTo(1011);
         a.send(new Message.Unpair());
         assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo("a");
         a.send(new Message.PairRequest("b"));

@@ -2,7 +2,6 @@ package dev.rendezvous.server.hub;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -10,14 +9,19 @@ import java.util.concurrent.CompletionStage;
  * delivery to a client id. In-process today ({@link LocalHub}); a cluster backplane implements the same
  * contract across nodes. All methods are thread-safe and never block on I/O.
  *
- * <p>A backplane whose directory or pairings live elsewhere answers {@link #admit} and
- * {@link #pairAsync} later; their defaults complete at once with {@link #register} and {@link #pair},
- * which is all the in-process hub needs.
+ * <p>The two decisions that a cluster must take atomically across nodes ({@link #register},
+ * {@link #pair}) answer with a {@link CompletionStage}: the in-process hub completes it at once (and
+ * the caller then carries on inline), a backplane completes it when its store has answered. The
+ * others are fire-and-forget or answered from local state ({@link #relay}: a backplane keeps a
+ * replica of the directory and room membership).
  */
 public interface Hub extends AutoCloseable {
 
-    /** Puts {@code session} in the id directory; false when its id is in use (never replaced). */
-    boolean register(Session session);
+    /**
+     * Puts {@code session} in the id directory; completes with false when its id is in use (never
+     * replaced), exceptionally when the directory cannot be reached.
+     */
+    CompletionStage<Boolean> register(Session session);
 
     /**
      * Adds a registered room session to its room: sends it {@code users_in_room} (the others) and
@@ -28,8 +32,9 @@ public interface Hub extends AutoCloseable {
     /**
      * Pairs two unpaired lobby sessions; on success both get {@code paired} (the requester is the
      * initiator). Atomic: two sessions requesting each other at once are paired exactly once.
+     * Completes exceptionally when the pairing store cannot be reached.
      */
-    PairResult pair(Session requester, String targetId);
+    CompletionStage<PairResult> pair(Session requester, String targetId);
 
     /** Ends {@code session}'s pairing, telling only the peer ({@code peer_disconnected}); false if unpaired. */
     boolean unpair(Session session);
@@ -49,19 +54,6 @@ public interface Hub extends AutoCloseable {
     /** Counts of what the hub holds, for health and leak checks. */
     HubState state();
 
-    /**
-     * {@link #register}, for hubs that must ask another process: completes (on any thread) with the
-     * outcome. The default registers at once.
-     */
-    default CompletionStage<Admission> admit(Session session) {
-        return CompletableFuture.completedFuture(register(session) ? Admission.ADMITTED : Admission.ID_TAKEN);
-    }
-
-    /** {@link #pair}, for hubs that must ask another process; completes on any thread. The default pairs at once. */
-    default CompletionStage<PairResult> pairAsync(Session requester, String targetId) {
-        return CompletableFuture.completedFuture(pair(requester, targetId));
-    }
-
     /** The cluster backplane's state for {@code /healthz}; empty for the in-process hub. */
     default Optional<Backplane> backplane() {
         return Optional.empty();
@@ -70,14 +62,6 @@ public interface Hub extends AutoCloseable {
     /** Releases what the hub holds outside the process; called once the server stopped. */
     @Override
     default void close() {}
-
-    /** The outcome of {@link #admit}. */
-    enum Admission {
-        ADMITTED,
-        ID_TAKEN,
-        /** The id directory could not be reached (cluster backplane down). */
-        CLUSTER_UNAVAILABLE
-    }
 
     /**
      * @param kind the backplane's kind, e.g. {@code redis}
@@ -94,9 +78,7 @@ public interface Hub extends AutoCloseable {
         SELF_PAIR,
         PEER_NOT_FOUND,
         PEER_BUSY,
-        ALREADY_PAIRED,
-        /** The pairing could not be decided: the cluster backplane is down. */
-        CLUSTER_UNAVAILABLE
+        ALREADY_PAIRED
     }
 
     /** The outcome of {@link #relay}. */

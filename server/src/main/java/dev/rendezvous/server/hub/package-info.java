@@ -3,7 +3,7 @@
  * delivery of frames to a client id. {@link dev.rendezvous.server.hub.Hub} is the seam where a cluster
  * backplane slots in; {@link dev.rendezvous.server.hub.LocalHub} is the in-process implementation
  * (the Redis one is {@code dev.rendezvous.cluster.redis.RedisHub}, module {@code cluster-redis}, which
- * answers {@code admit} and {@code pairAsync} later, after asking Redis).
+ * completes {@code register} and {@code pair} once Redis has answered).
  *
  * <p>Threading: every method may be called from any event loop at once. There is no global lock:
  * the directory and room table are concurrent maps; a pairing change holds the monitors of the two

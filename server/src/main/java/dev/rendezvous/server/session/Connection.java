@@ -10,13 +10,12 @@ import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayDeque;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public final class Connection {
     private enum Phase {
         AWAITING_TOKEN,
         AUTHENTICATING,
-        /** The hub is deciding on the id (a cluster backplane answers later); frames wait. */
+        /** The id is being claimed in the hub's directory (at once in-process; a round trip in a cluster). */
         REGISTERING,
         ADMITTED,
         CLOSED
@@ -54,14 +53,8 @@ public final class Connection {
     private final RateLimiter rateLimiter;
     private final Keepalive keepalive;
 
-    /** Frames that came while {@link Phase#REGISTERING}, replayed once admitted. */
-    private static final int MAX_FRAMES_WHILE_REGISTERING = 32;
-
     private Phase phase = Phase.AWAITING_TOKEN;
     private Session session;
-    /** The session being registered (asynchronously), until admitted or refused. */
-    private Session registering;
-    private ArrayDeque<ByteBuf> framesWhileRegistering;
     private Runnable cancelTimer;
     private boolean rateLimitedStreak;
 
@@ -103,7 +96,7 @@ public final class Connection {
         settings.observer().connectionOpened();
         log.info("connect remote={} scope={}", remote, scope());
         if (!settings.authRequired()) {
-            admit(requestedId, queryUsername, Optional.empty(), false);
+            admit(requestedId, queryUsername, false);
             return;
         }
         phase = Phase.AWAITING_TOKEN;
@@ -125,8 +118,7 @@ public final class Connection {
         }
         switch (phase) {
             case AWAITING_TOKEN -> onPreAdmission(frame, valid);
-            case AUTHENTICATING -> {} // a verdict is on its way; frames before admission are ignored
-            case REGISTERING -> holdWhileRegistering(utf8);
+            case AUTHENTICATING, REGISTERING -> {} // admission is on its way; frames before it are ignored
             case ADMITTED -> onAdmitted(frame, valid, now);
             case CLOSED -> {}
         }
@@ -177,7 +169,6 @@ public final class Connection {
     public void onClosed() {
         phase = Phase.CLOSED;
         cancelTimer();
-        releaseHeldFrames();
         if (session != null) {
             settings.hub().depart(session);
         }
@@ -241,7 +232,7 @@ public final class Connection {
                     refuseAdmission(ErrorCode.ROOM_FORBIDDEN, "this token may not join room " + room, null);
                     return;
                 }
-                admit(wantedId, admitted.user(), admitted.rooms(), true);
+                admit(wantedId, admitted.user(), true); // rooms claim checked above
             }
         }
     }
@@ -262,113 +253,68 @@ public final class Connection {
         closeWith(CloseCode.AUTH_FAILED, code.wireName());
     }
 
-    private void admit(String wantedId, String username, Optional<Set<String>> rooms, boolean authenticated) {
+    private void admit(String wantedId, String username, boolean authenticated) {
         cancelTimer();
         String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
         Session candidate = new Session(id, username, room, link);
-        registering = candidate;
         phase = Phase.REGISTERING;
-        onThisThread(settings.hub().admit(candidate), admission -> onRegistered(candidate, admission, authenticated));
+        whenDone(settings.hub().register(candidate), (registered, failure) -> onRegistered(candidate, authenticated, registered, failure));
     }
 
-    private void onRegistered(Session candidate, Hub.Admission admission, boolean authenticated) {
-        registering = null;
-        String id = candidate.id();
-        String username = candidate.username();
+    private void onRegistered(Session candidate, boolean authenticated, Boolean registered, Throwable failure) {
         if (phase != Phase.REGISTERING) {
-            if (admission == Hub.Admission.ADMITTED) {
-                settings.hub().depart(candidate); // closed while the hub decided: give the id back
+            if (Boolean.TRUE.equals(registered)) {
+                settings.hub().depart(candidate); // the connection ended while the id was being claimed
             }
             return;
         }
-        switch (admission == null ? Hub.Admission.CLUSTER_UNAVAILABLE : admission) {
-            case ADMITTED -> {}
-            case ID_TAKEN -> {
-                sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
-                log.info("refuse remote={} client={} code=id_taken", remote, id);
-                closeWith(CloseCode.ID_TAKEN, "id taken");
-                return;
-            }
-            case CLUSTER_UNAVAILABLE -> {
-                sendError(ErrorCode.CLUSTER_UNAVAILABLE, "the cluster backplane is unavailable; try again later", null);
-                log.info("refuse remote={} client={} code=cluster_unavailable", remote, id);
-                closeWith(CloseCode.TRY_AGAIN_LATER, "cluster unavailable");
-                return;
-            }
+        String id = candidate.id();
+        if (failure != null) {
+            sendError(ErrorCode.CLUSTER_UNAVAILABLE, "the id directory cannot be reached; try again", null);
+            closeWith(CloseCode.INTERNAL_ERROR, "directory unavailable");
+            return;
+        }
+        if (!registered) {
+            sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
+            log.info("refuse remote={} client={} code=id_taken", remote, id);
+            closeWith(CloseCode.ID_TAKEN, "id taken");
+            return;
         }
         session = candidate;
         phase = Phase.ADMITTED;
         if (authenticated) {
-            link.send(ControlFrames.of(new Message.AuthSuccess(username, id)));
+            link.send(ControlFrames.of(new Message.AuthSuccess(candidate.username(), id)));
         }
         link.send(ControlFrames.of(new Message.YourId(
                 id,
                 settings.iceServers().apply(id),
                 settings.pingInterval().toMillis(),
                 settings.pingTimeout().toMillis())));
-        log.info("admit client={} scope={} user={} remote={}", id, scope(), username, remote);
+        log.info("admit client={} scope={} user={} remote={}", id, scope(), candidate.username(), remote);
         if (room != null) {
             settings.hub().join(session);
         }
         keepalive.heard(transport.nanoTime());
         scheduleWake();
-        replayHeldFrames();
     }
 
     /**
-     * Runs {@code then} with the stage's result on this connection's thread: right away when the hub
-     * answered at once (the in-process hub), else once it answers (a failed stage counts as null).
+     * Runs {@code then} with the outcome of {@code stage} on this connection's thread: at once when the
+     * stage is already complete (the in-process hub), else when it completes (a cluster backplane).
      */
-    private <T> void onThisThread(CompletionStage<T> stage, Consumer<T> then) {
+    private <T> void whenDone(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
         CompletableFuture<T> f = stage.toCompletableFuture();
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-            then.accept(f.join());
-            return;
-        }
-        f.whenComplete((result, error) -> {
-            if (error != null) {
-                log.warn("hub call failed", error);
-            }
+        if (f.isDone()) {
+            T value = null;
+            Throwable failure = null;
             try {
-                transport.execute(() -> then.accept(result));
-            } catch (RejectedExecutionException e) {
-                log.debug("event loop gone before the hub answered");
+                value = f.join();
+            } catch (CompletionException | CancellationException e) {
+                failure = e.getCause() != null ? e.getCause() : e;
             }
-        });
-    }
-
-    private void holdWhileRegistering(ByteBuf utf8) {
-        if (framesWhileRegistering == null) {
-            framesWhileRegistering = new ArrayDeque<>();
-        }
-        if (framesWhileRegistering.size() < MAX_FRAMES_WHILE_REGISTERING) {
-            framesWhileRegistering.add(utf8.retainedDuplicate());
-        }
-    }
-
-    private void replayHeldFrames() {
-        ArrayDeque<ByteBuf> held = framesWhileRegistering;
-        framesWhileRegistering = null;
-        if (held == null) {
-            return;
-        }
-        for (ByteBuf frame; (frame = held.poll()) != null; ) {
-            try {
-                if (phase == Phase.ADMITTED) {
-                    FrameScanner scanner = FrameScanner.forThisThread();
-                    onAdmitted(scanner, scanner.scan(frame), transport.nanoTime());
-                }
-            } finally {
-                frame.release();
-            }
-        }
-    }
-
-    private void releaseHeldFrames() {
-        ArrayDeque<ByteBuf> held = framesWhileRegistering;
-        framesWhileRegistering = null;
-        if (held != null) {
-            held.forEach(ByteBuf::release);
+            then.accept(value, failure);
+        } else {
+            stage.whenComplete((value, failure) -> transport.execute(() -> then.accept(value, failure)));
         }
     }
 
@@ -400,7 +346,7 @@ public final class Connection {
             sendError(ErrorCode.INVALID_MESSAGE, "field \"to\" of " + frame.type + " must be a string", frame.type);
             return;
         }
-        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp()));
+        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp(), session.username() != null));
         switch (result) {
             case DELIVERED -> settings.observer().relayed(type, transport.nanoTime() - arrived);
             case DROPPED_SELF -> {}
@@ -421,22 +367,24 @@ public final class Connection {
         }
         String target = frame.targetId;
         String ref = frame.type;
-        onThisThread(settings.hub().pairAsync(session, target), result -> onPairResult(result, target, ref));
+        whenDone(settings.hub().pair(session, target), (result, failure) -> onPairResult(target, ref, result, failure));
     }
 
-    private void onPairResult(Hub.PairResult result, String target, String ref) {
+    private void onPairResult(String target, String ref, Hub.PairResult result, Throwable failure) {
         if (phase != Phase.ADMITTED) {
-            return; // closed while the hub decided
+            return;
         }
-        switch (result == null ? Hub.PairResult.CLUSTER_UNAVAILABLE : result) {
+        if (failure != null) {
+            sendError(ErrorCode.CLUSTER_UNAVAILABLE, "pairing is unavailable right now; try again", ref);
+            return;
+        }
+        switch (result) {
             case PAIRED, ALREADY_PAIRED_WITH_TARGET -> {}
             case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", ref);
             case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, ref);
             case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", ref);
             case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, session.peerId() != null
                     ? "you are already paired with " + session.peerId() : "you are already paired", ref);
-            case CLUSTER_UNAVAILABLE -> sendError(ErrorCode.CLUSTER_UNAVAILABLE,
-                    "the cluster backplane is unavailable; try again later", ref);
         }
     }
 

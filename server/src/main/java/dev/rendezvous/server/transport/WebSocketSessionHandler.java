@@ -49,6 +49,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     private final int maxMessageBytes;
     private volatile boolean closing;
     private volatile boolean slowConsumerReported;
+    /** Event-loop only. */
+    private boolean started;
 
     WebSocketSessionHandler(
             Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username) {
@@ -57,9 +59,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         this.connection = new Connection(settings, this, this, room, clientId, username, String.valueOf(channel.remoteAddress()));
     }
 
-    /** Called on the event loop once the 101 response is out. */
+    /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */
     void start() {
-        connection.open();
+        if (!started) {
+            started = true;
+            connection.open();
+        }
     }
 
     // ---- inbound ------------------------------------------------------------------------------
@@ -67,6 +72,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            start(); // a client cannot send before the 101, but never let a frame meet an unopened connection
             if (msg instanceof TextWebSocketFrame text) {
                 connection.onText(text.content());
             } else if (msg instanceof BinaryWebSocketFrame) {
