@@ -222,6 +222,40 @@ class CrossNodeTest {
     }
 
     @Test
+    void roomBroadcastsKeepEachSendersOrderOnEveryNode() {
+        WsRecorder a = admittedAt(0, "/ws/order?client_id=a");
+        a.next(Message.UsersInRoom.class);
+        WsRecorder b = admittedAt(1, "/ws/order?client_id=b");
+        b.next(Message.UsersInRoom.class);
+        a.next(Message.UserJoined.class);
+        WsRecorder c = admittedAt(0, "/ws/order?client_id=c");
+        c.next(Message.UsersInRoom.class);
+        a.next(Message.UserJoined.class);
+        b.next(Message.UserJoined.class);
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            a.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"a" + i + "\"}}");
+            b.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"b" + i + "\"}}");
+        }
+        // c (node 0) hears a (same node) and b (other node), each in its sender's order
+        int nextA = 0;
+        int nextB = 0;
+        for (int i = 0; i < 2 * n; i++) {
+            JsonNode m = c.nextJson();
+            String value = m.get("candidate").get("candidate").asText();
+            if (m.get("from").asText().equals("a")) {
+                assertThat(value).isEqualTo("a" + nextA++);
+            } else {
+                assertThat(value).isEqualTo("b" + nextB++);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat(b.nextJson().get("candidate").get("candidate").asText()).isEqualTo("a" + i);
+            assertThat(a.nextJson().get("candidate").get("candidate").asText()).isEqualTo("b" + i);
+        }
+    }
+
+    @Test
     void joinStormsOverBothNodesLeaveEveryMembersViewEqualToTheRoom() throws Exception {
         int members = 16;
         List<WsRecorder> clients = new ArrayList<>();
