@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -122,6 +123,9 @@ final class ServeCommand implements Callable<Integer> {
         this.environment = environment;
     }
 
+    @Mixin
+    ClusterOptions cluster;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -143,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         SignalingServer server;
         try {
-            server = SignalingServer.start(built.config());
+            server = SignalingServer.start(cluster.applyTo(built.config()));
         } catch (RuntimeException e) {
             built.blockingWork().shutdown();
             err.println("rendezvous serve: cannot start: " + e.getMessage());

@@ -103,6 +103,7 @@ public final class SignalingServer implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             authExecutor.shutdownNow();
+            hub.close();
             throw e;
         }
     }
@@ -175,10 +176,14 @@ public final class SignalingServer implements AutoCloseable {
     public String healthJson() {
         Hub.HubState s = hub.state();
         double uptime = (System.nanoTime() - startedNanos) / 1e9;
+        String backplane = hub.backplane()
+                .map(b -> String.format(Locale.ROOT, ",\"backplane\":{\"kind\":\"%s\",\"state\":\"%s\",\"node\":\"%s\"}",
+                        b.kind(), b.up() ? "up" : "down", b.node()))
+                .orElse("");
         return String.format(Locale.ROOT,
-                "{\"status\":\"%s\",\"uptime\":%.3f,\"connections\":%d,\"sessions\":%d,\"pairs\":%d,\"rooms\":%d,\"transport\":\"%s\"}",
+                "{\"status\":\"%s\",\"uptime\":%.3f,\"connections\":%d,\"sessions\":%d,\"pairs\":%d,\"rooms\":%d,\"transport\":\"%s\"%s}",
                 closed.get() ? "stopping" : "ok", uptime, connections.get(), s.sessions(), s.pairs(), s.rooms(),
-                nativeTransport ? "epoll" : "nio");
+                nativeTransport ? "epoll" : "nio", backplane);
     }
 
     /**
@@ -204,6 +209,7 @@ public final class SignalingServer implements AutoCloseable {
         group.shutdownGracefully(0, Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(remainingMillis(deadline) + 1_000);
         authExecutor.shutdownNow();
+        hub.close(); // after every session departed: a backplane publishes those departures first
         log.info("stopped");
     }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real {@link SignalingServer} on 127.0.0.1, port 0, started before each test and stopped after it.
  * After each test it drops every client made through it and checks that the server holds no session,
  * pairing or room any more (a leak fails the test).
+ *
+ * <p>When the test classpath provides {@link ClusterNodes}, each test gets that many nodes of one
+ * cluster instead, and {@link #uri} (so every client helper) picks them in turn.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -34,6 +38,8 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
     private final List<WsRecorder> clients = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private SignalingServer server;
+    private final List<SignalingServer> nodes = new ArrayList<>();
+    private final AtomicInteger nextNode = new AtomicInteger();
     private boolean leakCheck = true;
 
     private ServerExtension(Consumer<ServerConfig.Builder> customizer) {
@@ -58,10 +64,22 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        ServerConfig.Builder b = ServerConfig.builder();
-        customizer.accept(b);
-        b.host("127.0.0.1").port(0);
-        server = SignalingServer.start(b.build());
+        nodes.clear();
+        ClusterNodes cluster = ClusterNodes.fromClasspath();
+        int count = cluster == null ? 1 : cluster.nodes();
+        if (cluster != null) {
+            cluster.beforeEach();
+        }
+        for (int i = 0; i < count; i++) {
+            ServerConfig.Builder b = ServerConfig.builder();
+            customizer.accept(b);
+            if (cluster != null) {
+                cluster.configure(i, b);
+            }
+            b.host("127.0.0.1").port(0);
+            nodes.add(SignalingServer.start(b.build()));
+        }
+        server = nodes.get(0);
     }
 
     @Override
@@ -77,9 +95,7 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
                 assertNoLeaks();
             }
         } finally {
-            if (server != null) {
-                server.close();
-            }
+            nodes.forEach(SignalingServer::close);
         }
     }
 
@@ -87,8 +103,10 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
     public void assertNoLeaks() {
         Awaitility.await("server state empty").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .untilAsserted(() -> {
-                    assertThat(server.hub().state()).as("hub state").isEqualTo(new Hub.HubState(0, 0, 0, 0));
-                    assertThat(server.connections()).as("open connections").isZero();
+                    for (SignalingServer node : nodes) {
+                        assertThat(node.hub().state()).as("hub state").isEqualTo(new Hub.HubState(0, 0, 0, 0));
+                        assertThat(node.connections()).as("open connections").isZero();
+                    }
                 });
     }
 
@@ -100,8 +118,25 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
         return server.port();
     }
 
+    /** The hub's counts; with several nodes, their sums (each node counts a shared pair or room once between them). */
     public Hub.HubState hubState() {
-        return server.hub().state();
+        int sessions = 0;
+        int pairs = 0;
+        int rooms = 0;
+        int members = 0;
+        for (SignalingServer node : nodes) {
+            Hub.HubState s = node.hub().state();
+            sessions += s.sessions();
+            pairs += s.pairs();
+            rooms += s.rooms();
+            members += s.roomMembers();
+        }
+        return new Hub.HubState(sessions, pairs, rooms, members);
+    }
+
+    /** Every node (one unless {@link ClusterNodes} is provided). */
+    public List<SignalingServer> nodes() {
+        return List.copyOf(nodes);
     }
 
     /** {@code ws://127.0.0.1:port/ws} */
@@ -116,7 +151,8 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     /** {@code ws://127.0.0.1:port} + {@code pathAndQuery}. */
     public URI uri(String pathAndQuery) {
-        return URI.create("ws://127.0.0.1:" + port() + pathAndQuery);
+        SignalingServer node = nodes.get(Math.floorMod(nextNode.getAndIncrement(), nodes.size()));
+        return URI.create("ws://127.0.0.1:" + node.port() + pathAndQuery);
     }
 
     /** {@code http://127.0.0.1:port} + {@code pathAndQuery}. */

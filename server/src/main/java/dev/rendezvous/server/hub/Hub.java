@@ -1,6 +1,7 @@
 package dev.rendezvous.server.hub;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * others are fire-and-forget or answered from local state ({@link #relay}: a backplane keeps a
  * replica of the directory and room membership).
  */
-public interface Hub {
+public interface Hub extends AutoCloseable {
 
     /**
      * Puts {@code session} in the id directory; completes with false when its id is in use (never
@@ -53,6 +54,22 @@ public interface Hub {
     /** Counts of what the hub holds, for health and leak checks. */
     HubState state();
 
+    /** The cluster backplane's state for {@code /healthz}; empty for the in-process hub. */
+    default Optional<Backplane> backplane() {
+        return Optional.empty();
+    }
+
+    /** Releases what the hub holds outside the process; called once the server stopped. */
+    @Override
+    default void close() {}
+
+    /**
+     * @param kind the backplane's kind, e.g. {@code redis}
+     * @param up whether it is reachable now
+     * @param node this node's id in the cluster
+     */
+    record Backplane(String kind, boolean up, String node) {}
+
     /** The outcome of {@link #pair}. */
     enum PairResult {
         PAIRED,
@@ -70,7 +87,9 @@ public interface Hub {
         /** A room {@code to} naming the sender: never delivered back, not an error. */
         DROPPED_SELF,
         TARGET_NOT_FOUND,
-        NOT_PAIRED
+        NOT_PAIRED,
+        /** The target is on another node and the cluster backplane is down (local receivers, if any, got it). */
+        CLUSTER_UNAVAILABLE
     }
 
     /**

@@ -50,4 +50,7 @@ public interface HubObserver {
 
     /** A client was closed for sending too fast or not reading (4029). */
     default void throttled(String clientId) {}
+
+    /** The cluster backplane ({@code kind}, e.g. {@code redis}) became reachable ({@code up}) or not. */
+    default void backplaneChanged(String kind, boolean up) {}
 }

@@ -1,7 +1,9 @@
 /**
  * The hub: who is connected (the id directory), who is paired with whom, who is in which room, and
  * delivery of frames to a client id. {@link dev.rendezvous.server.hub.Hub} is the seam where a cluster
- * backplane slots in; {@link dev.rendezvous.server.hub.LocalHub} is the in-process implementation.
+ * backplane slots in; {@link dev.rendezvous.server.hub.LocalHub} is the in-process implementation
+ * (the Redis one is {@code dev.rendezvous.cluster.redis.RedisHub}, module {@code cluster-redis}, which
+ * completes {@code register} and {@code pair} once Redis has answered).
  *
  * <p>Threading: every method may be called from any event loop at once. There is no global lock:
  * the directory and room table are concurrent maps; a pairing change holds the monitors of the two

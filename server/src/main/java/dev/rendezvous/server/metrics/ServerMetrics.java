@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code rendezvous_keepalive_timeouts_total} — sessions closed for silence (4008)
  *   <li>{@code rendezvous_throttled_total} — sessions closed for sending too fast or not reading (4029)
  *   <li>{@code rendezvous_relay_seconds} (histogram) — server-side relay time, frame read to frame written
+ *   <li>{@code rendezvous_backplane_up{kind}} (gauge) — cluster nodes: 1 while Redis is reachable, 0 while not
  *   <li>{@code jvm_*}, {@code process_*}, {@code system_*} — JVM memory, GC, threads, classes, CPU, uptime
  * </ul>
  *
@@ -55,6 +56,7 @@ public final class ServerMetrics implements HubObserver {
     private final Map<MessageType, Counter> relayedByType = new EnumMap<>(MessageType.class);
     private final Map<ErrorCode, Counter> errorsByCode = new EnumMap<>(ErrorCode.class);
     private final Timer relayTime;
+    private final Map<String, AtomicLong> backplanes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerMetrics() {
         this(true);
@@ -187,6 +189,17 @@ public final class ServerMetrics implements HubObserver {
     @Override
     public void throttled(String clientId) {
         throttled.increment();
+    }
+
+    /** {@code rendezvous_backplane_up{kind}}: 1 while the cluster backplane is reachable, 0 while not (cluster nodes only). */
+    @Override
+    public void backplaneChanged(String kind, boolean up) {
+        backplanes.computeIfAbsent(kind, k -> {
+            AtomicLong state = new AtomicLong();
+            Gauge.builder("rendezvous.backplane.up", state, AtomicLong::get).tag("kind", k)
+                    .description("1 while the cluster backplane is reachable, 0 while not").register(registry);
+            return state;
+        }).set(up ? 1 : 0);
     }
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. */

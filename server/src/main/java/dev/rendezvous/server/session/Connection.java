@@ -355,6 +355,8 @@ public final class Connection {
                     session.inLobby() ? "\"to\" must name your paired peer" : "no client " + frame.to + " in room " + room,
                     frame.type);
             case NOT_PAIRED -> sendError(ErrorCode.NOT_PAIRED, "pair with a peer before sending " + frame.type, frame.type);
+            case CLUSTER_UNAVAILABLE -> sendError(ErrorCode.CLUSTER_UNAVAILABLE,
+                    "the receiver is on another node and the cluster backplane is unavailable", frame.type);
         }
     }
 
@@ -381,7 +383,8 @@ public final class Connection {
             case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", ref);
             case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, ref);
             case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", ref);
-            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, "you are already paired with " + session.peerId(), ref);
+            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, session.peerId() != null
+                    ? "you are already paired with " + session.peerId() : "you are already paired", ref);
         }
     }
 

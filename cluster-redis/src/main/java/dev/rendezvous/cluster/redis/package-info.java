@@ -1,0 +1,13 @@
+/**
+ * The Redis backplane: {@link dev.rendezvous.cluster.redis.RedisHub} makes several server nodes one
+ * system. Redis holds the id directory, pairings and room membership (written by Lua scripts, so each
+ * decision is atomic); delivery between nodes goes over Redis pub/sub, one channel per node; presence
+ * changes go over one channel every node reads, numbered so a node that missed one notices and
+ * re-reads the rooms. Clients on the same node talk to each other without Redis.
+ *
+ * <p>Threading: {@link dev.rendezvous.cluster.redis.RedisHub}'s {@code Hub} methods are called from
+ * event loops and never block. Everything that changes this node's view of the cluster (replies of
+ * scripts, messages from other nodes, the heartbeat) runs on one thread of its own, the backplane
+ * loop, in arrival order; the relay path reads that view through concurrent maps.
+ */
+package dev.rendezvous.cluster.redis;

@@ -1,0 +1,3 @@
+-- ARGV: p, id.
+unpair(ARGV[2])
+return 1

@@ -1,0 +1,110 @@
+package dev.rendezvous.cluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.protocol.Message;
+import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.WsRecorder;
+import dev.rendezvous.testing.redis.RedisServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A node process killed with SIGKILL: the two surviving nodes announce its clients' departures
+ * (peer_disconnected to a lobby peer, user_left to room members) within the node TTL plus one
+ * heartbeat, and Redis keeps nothing of the dead node.
+ */
+class NodeFailureTest {
+    /** Expiry of the dead node's key (TTL) + the survivors' next heartbeat (TTL/3) + delivery slack. */
+    private static final Duration BOUND = TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
+
+    @RegisterExtension
+    final ServerExtension survivors = ServerExtension.create();
+
+    private Process child;
+
+    @AfterEach
+    void killChild() {
+        if (child != null) {
+            child.destroyForcibly();
+        }
+    }
+
+    private int startChildNode(String nodeId) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                NodeMain.class.getName(), SharedRedis.get().uri(), nodeId, Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String l; (l = out.readLine()) != null; ) {
+                    if (l.startsWith("port=")) {
+                        return l;
+                    }
+                }
+                return null;
+            } catch (Exception e) {
+                return null;
+            }
+        }).get(30, TimeUnit.SECONDS);
+        assertThat(line).as("child node's port line").isNotNull();
+        return Integer.parseInt(line.substring("port=".length()));
+    }
+
+    private WsRecorder at(int port, String pathAndQuery) {
+        WsRecorder c = survivors.track(WsRecorder.connect(URI.create("ws://127.0.0.1:" + port + pathAndQuery)));
+        c.rememberId(c.next(Message.YourId.class).id());
+        return c;
+    }
+
+    @Test
+    void survivorsAnnounceADeadNodesClientsWithinTheBoundAndForgetThem() throws Exception {
+        int doomed = startChildNode("doomed-" + ProcessHandle.current().pid());
+        int node0 = survivors.nodes().get(0).port();
+        int node1 = survivors.nodes().get(1).port();
+
+        WsRecorder lobbyPeer = at(node0, "/ws?client_id=peer");
+        WsRecorder onDoomed = at(doomed, "/ws?client_id=victim");
+        onDoomed.send(new Message.PairRequest("peer"));
+        onDoomed.next(Message.Paired.class);
+        lobbyPeer.next(Message.Paired.class);
+
+        WsRecorder member = at(node1, "/ws/team?client_id=member");
+        member.next(Message.UsersInRoom.class);
+        WsRecorder ghost = at(doomed, "/ws/team?client_id=ghost&username=Ghost");
+        ghost.next(Message.UsersInRoom.class);
+        assertThat(member.next(Message.UserJoined.class).clientId()).isEqualTo("ghost");
+
+        long killedAt = System.nanoTime();
+        child.destroyForcibly(); // SIGKILL: no goodbye from the node
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(lobbyPeer.await(Message.PeerDisconnected.class).peerId()).isEqualTo("victim");
+        assertThat(member.await(Message.UserLeft.class)).isEqualTo(new Message.UserLeft("ghost", "Ghost"));
+        Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.println("departures of the killed node announced after " + took.toMillis() + " ms (bound " + BOUND.toMillis() + " ms)");
+        assertThat(took).as("departures announced after %d ms", took.toMillis()).isLessThan(BOUND);
+
+        // nothing of the dead node is left: its ids are free, the survivors can use them
+        RedisServer redis = SharedRedis.get();
+        assertThat(redis.call("KEYS", "rendezvous:id:victim")).isEqualTo(List.of());
+        assertThat(redis.call("HGETALL", "rendezvous:room:team")).asList().doesNotContain("ghost");
+        WsRecorder again = at(node1, "/ws?client_id=victim");
+        again.send(new Message.PairRequest("peer"));
+        assertThat(lobbyPeer.next(Message.Paired.class).peerId()).isEqualTo("victim");
+        WsRecorder ghostAgain = at(node0, "/ws/team?client_id=ghost");
+        assertThat(ghostAgain.next(Message.UsersInRoom.class).users()).containsExactly(new Message.RoomUser("member", null));
+    }
+}
