@@ -459,12 +459,17 @@ public final class PeerSession implements AutoCloseable {
             rtc.unregister(this);
         }
         connectionState = RTCPeerConnectionState.CLOSED;
-        if (wasOpen) {
-            listener.onChannelClosed(this);
+        try {
+            // A listener that throws must not keep the session half-closed: onClosed still runs, and
+            // the future and the executor are always finished (else close() hangs and the thread leaks).
+            if (wasOpen) {
+                runGuarded(() -> listener.onChannelClosed(this));
+            }
+            runGuarded(() -> listener.onClosed(this));
+        } finally {
+            closedFuture.complete(null);
+            executor.shutdown();
         }
-        listener.onClosed(this);
-        closedFuture.complete(null);
-        executor.shutdown();
     }
 
     private void fail(String message) {

@@ -221,4 +221,46 @@ class PeerSessionTest {
             lonely.close();
         }
     }
+
+    @Test
+    void aListenerThatThrowsWhileClosingStillLetsTheSessionFinish() throws Exception {
+        // Both close events throw: the channel-closed one must not skip onClosed, and neither may leave
+        // closedFuture pending or the session's thread alive.
+        SessionRecorder answererEvents = new SessionRecorder();
+        List<String> closeEvents = java.util.Collections.synchronizedList(new ArrayList<>());
+        PeerSessionListener throwing = new PeerSessionListener() {
+            @Override
+            public void onChannelOpen(PeerSession session) {
+                answererEvents.onChannelOpen(session); // reused only as a latch for the initiator side
+            }
+
+            @Override
+            public void onChannelClosed(PeerSession session) {
+                closeEvents.add("channel closed");
+                throw new IllegalStateException("listener bug in onChannelClosed");
+            }
+
+            @Override
+            public void onClosed(PeerSession session) {
+                closeEvents.add("closed");
+                throw new IllegalStateException("listener bug in onClosed");
+            }
+        };
+        LocalLink link = new LocalLink();
+        SessionRecorder otherEvents = new SessionRecorder();
+        link.initiator = PeerSession.create(rtc, "throwing-listener", true, SessionConfig.loopbackDefaults(), link.initiatorSink(), throwing);
+        link.answerer = PeerSession.create(rtc, "a", false, SessionConfig.loopbackDefaults(), link.answererSink(), otherEvents);
+        try {
+            link.initiator.start();
+            answererEvents.open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            link.initiator.close();
+            link.initiator.closedFuture().get(5, TimeUnit.SECONDS);
+            assertThat(closeEvents).containsExactly("channel closed", "closed");
+            await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().endsWith("-throwing-listener")));
+        } finally {
+            link.initiator.close();
+            link.answerer.close();
+        }
+    }
 }
