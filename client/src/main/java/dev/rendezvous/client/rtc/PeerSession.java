@@ -24,6 +24,7 @@ import dev.onvoid.webrtc.RTCSignalingState;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.rendezvous.protocol.IceServer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class PeerSession implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final long CLOSE_WAIT_SECONDS = 10;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final long PUMP_OPEN_MILLIS = 1;
     private static final long PUMP_WAITING_MILLIS = 50;
 
@@ -221,19 +222,31 @@ public final class PeerSession implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code wait}; if the session's thread is stuck (a listener that
+     * blocks) the close still happens once it frees up. Returns whether the session is closed.
+     */
+    boolean close(Duration wait) {
         if (Thread.currentThread() == executorThread) {
             closeNow();
-            return;
+            return closed;
         }
         try {
-            executor.submit(this::closeNow).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            executor.submit(this::closeNow).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException alreadyClosed) {
             // The executor stops only after closeNow ran.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             log.warn("closing session with {} failed: {}", remoteId, e.toString());
+        } catch (TimeoutException e) {
+            log.warn("closing session with {} did not finish within {}; it will close when its thread frees up",
+                    remoteId, wait);
         }
+        return closedFuture.isDone();
     }
 
     @Override
@@ -271,7 +284,7 @@ public final class PeerSession implements AutoCloseable {
                     | PortAllocatorConfig.PORTALLOCATOR_DISABLE_TCP;
         }
         try {
-            pc = rtc.factory().createPeerConnection(rtcConfig, new ConnectionObserver());
+            pc = rtc.createPeerConnection(rtcConfig, new ConnectionObserver());
         } catch (RuntimeException e) {
             fail("could not create the peer connection: " + e);
         }
