@@ -103,10 +103,7 @@ public final class Peer implements AutoCloseable {
                 options.connectUri(), signalingOptions.token(), signalingOptions.clientId(),
                 signalingOptions.username(), signalingOptions.connectTimeout());
         return SignalingClient.connect(target, peer.new SignalingEvents())
-                .thenApply(client -> {
-                    peer.signaling = client;
-                    return peer;
-                })
+                .thenApply(client -> peer) // peer.signaling was set by onId, before any session could open
                 .whenComplete((p, error) -> {
                     if (error != null) {
                         peer.close();
@@ -339,6 +336,14 @@ public final class Peer implements AutoCloseable {
     }
 
     private final class SignalingEvents implements SignalingListener {
+        @Override
+        public void onId(SignalingClient client, String id, List<IceServer> iceServers) {
+            // Set here, on the dispatch thread, before any later frame (users_in_room, paired, an offer)
+            // is handled: a field set when connect's future completes could come too late, leaving the
+            // first session without ICE servers and its offer with nowhere to go.
+            signaling = client;
+        }
+
         @Override
         public void onPaired(SignalingClient client, String peerId, boolean initiator) {
             post(() -> {
