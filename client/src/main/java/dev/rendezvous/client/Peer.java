@@ -29,6 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +170,7 @@ public final class Peer implements AutoCloseable {
             } else if (!sessions.isEmpty()) {
                 SignalingClient s = signaling;
                 if (s != null) {
-                    s.unpair();
+                    reportFailure(s.unpair(), "unpair");
                 }
                 closeAllSessions();
             }
@@ -268,34 +269,55 @@ public final class Peer implements AutoCloseable {
         earlyCandidates.clear();
     }
 
-    /** Lobby messages carry no {@code to}: the server routes them to the paired peer. */
+    /**
+     * Lobby messages carry no {@code to}: the server routes them to the paired peer. A send that fails
+     * (connection gone, backlog full because the server stopped reading) is reported as an
+     * {@link PeerListener#onError} with code {@code "signaling"}, never dropped silently.
+     */
     private SignalSink sinkFor(String remoteId) {
         String to = inRoom() ? remoteId : null;
         return new SignalSink() {
             @Override
             public void offer(String sdp) {
-                SignalingClient s = signaling;
-                if (s != null) {
-                    s.sendOffer(to, sdp);
-                }
+                signal("offer", remoteId, s -> s.sendOffer(to, sdp));
             }
 
             @Override
             public void answer(String sdp) {
-                SignalingClient s = signaling;
-                if (s != null) {
-                    s.sendAnswer(to, sdp);
-                }
+                signal("answer", remoteId, s -> s.sendAnswer(to, sdp));
             }
 
             @Override
             public void candidate(String candidate, String sdpMid, int sdpMLineIndex) {
-                SignalingClient s = signaling;
-                if (s != null) {
-                    s.sendCandidate(to, candidate, sdpMid, sdpMLineIndex);
-                }
+                signal("candidate", remoteId, s -> s.sendCandidate(to, candidate, sdpMid, sdpMLineIndex));
             }
         };
+    }
+
+    private void signal(String what, String remoteId, Function<SignalingClient, CompletableFuture<Void>> send) {
+        SignalingClient s = signaling;
+        CompletableFuture<Void> sent = s == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("no signaling connection"))
+                : send.apply(s);
+        reportFailure(sent, what + " to " + remoteId);
+    }
+
+    private void reportFailure(CompletableFuture<Void> sent, String what) {
+        sent.whenComplete((ignored, error) -> {
+            if (error != null) {
+                String reason = rootMessage(error);
+                log.debug("{}: could not send {}: {}", id(), what, reason);
+                post(() -> listener.onError("signaling", "could not send " + what + ": " + reason));
+            }
+        });
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     /**
