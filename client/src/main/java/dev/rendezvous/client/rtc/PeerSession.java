@@ -494,12 +494,16 @@ public final class PeerSession implements AutoCloseable {
 
     // ---- plumbing ----------------------------------------------------------------------------------
 
-    /** Runs {@code task} on the executor; a task posted after close is dropped (the session is gone). */
-    private void post(Runnable task) {
+    /**
+     * Runs {@code task} on the executor; a task posted after close is dropped (the session is gone), and
+     * false says so, for the one callback that still owns something to release.
+     */
+    private boolean post(Runnable task) {
         try {
             executor.execute(() -> runGuarded(task));
+            return true;
         } catch (RejectedExecutionException afterClose) {
-            // Nothing to do: late callbacks of a closed connection.
+            return false; // late callbacks of a closed connection
         }
     }
 
@@ -600,14 +604,27 @@ public final class PeerSession implements AutoCloseable {
 
         @Override
         public void onDataChannel(RTCDataChannel dataChannel) {
-            post(() -> {
+            boolean posted = post(() -> {
                 if (closed) {
-                    dataChannel.close();
-                    dataChannel.dispose();
+                    release(dataChannel);
                 } else {
                     attachChannel(dataChannel);
                 }
             });
+            if (!posted) {
+                // The session closed meanwhile and nobody else will ever see this channel. Releasing it
+                // here, on webrtc-java's thread, is safe: close and dispose do not wait on this thread.
+                release(dataChannel);
+            }
+        }
+
+        private void release(RTCDataChannel dataChannel) {
+            try {
+                dataChannel.close();
+                dataChannel.dispose();
+            } catch (RuntimeException e) {
+                log.debug("releasing a late channel from {} threw: {}", remoteId, e.toString());
+            }
         }
     }
 
