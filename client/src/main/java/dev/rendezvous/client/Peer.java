@@ -1,5 +1,6 @@
 package dev.rendezvous.client;
 
+import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.rendezvous.client.rtc.Delivery;
@@ -233,9 +234,23 @@ public final class Peer implements AutoCloseable {
     }
 
     private PeerSession openSession(String remoteId, boolean initiator) {
+        return openSession(remoteId, initiator, false);
+    }
+
+    /**
+     * Opens a fresh session with {@code remoteId}, closing any previous one first. With {@code
+     * carryCandidates} (crossing offers: the previous session is replaced by an answerer), the remote
+     * candidates the previous session received but never applied go to the new one: they belong to the
+     * remote's offer that the new session is about to answer.
+     */
+    private PeerSession openSession(String remoteId, boolean initiator, boolean carryCandidates) {
         PeerSession previous = sessions.remove(remoteId);
+        List<RTCIceCandidate> carried = List.of();
         if (previous != null) {
             previous.close();
+            if (carryCandidates) {
+                carried = previous.unappliedRemoteCandidates();
+            }
         }
         SessionConfig config = options.session();
         if (!options.keepIceServers()) {
@@ -244,6 +259,7 @@ public final class Peer implements AutoCloseable {
         }
         PeerSession session = PeerSession.create(rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents());
         sessions.put(remoteId, session);
+        carried.forEach(c -> session.acceptCandidate(c.sdp, c.sdpMid, c.sdpMLineIndex));
         List<RemoteCandidate> early = earlyCandidates.remove(remoteId);
         if (early != null) {
             early.forEach(c -> session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex()));
@@ -352,7 +368,7 @@ public final class Peer implements AutoCloseable {
                 log.debug("crossing offer from {} ignored: ours stands", remoteId);
                 return;
             }
-            session = openSession(remoteId, false);
+            session = openSession(remoteId, false, true);
         }
         session.acceptOffer(sdp);
     }

@@ -76,6 +76,7 @@ public final class PeerSession implements AutoCloseable {
     private final AtomicInteger earlyCandidatesApplied = new AtomicInteger();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private volatile Thread executorThread;
+    private volatile List<RTCIceCandidate> unappliedRemoteCandidates = List.of(); // set by closeNow
 
     // Confined to the executor.
     private RTCPeerConnection pc;
@@ -163,6 +164,15 @@ public final class PeerSession implements AutoCloseable {
     /** How many remote candidates arrived before the remote description and were added after it. */
     int earlyCandidatesApplied() {
         return earlyCandidatesApplied.get();
+    }
+
+    /**
+     * Once closed: the remote candidates that arrived but were never added, because no remote description
+     * was ever set (empty before close). When crossing offers replace this session, they belong to the
+     * remote's new offer and go to the replacement.
+     */
+    public List<RTCIceCandidate> unappliedRemoteCandidates() {
+        return unappliedRemoteCandidates;
     }
 
     /** Completes when the session has closed. */
@@ -452,6 +462,7 @@ public final class PeerSession implements AutoCloseable {
             return;
         }
         closed = true;
+        unappliedRemoteCandidates = List.copyOf(earlyCandidates);
         boolean wasOpen = channelOpen;
         channelOpen = false;
         outbound.close();

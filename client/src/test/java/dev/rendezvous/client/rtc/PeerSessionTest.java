@@ -263,4 +263,21 @@ class PeerSessionTest {
             link.answerer.close();
         }
     }
+
+    @Test
+    void remoteCandidatesNeverAppliedAreHandedOverOnClose() throws Exception {
+        // Crossing offers: the initiator session is replaced before any remote description was set; the
+        // candidates it holds belong to the remote's offer and must survive it.
+        SessionRecorder events = new SessionRecorder();
+        PeerSession replaced = PeerSession.create(rtc, "crossing", true, SessionConfig.loopbackDefaults(), new LocalLink().initiatorSink(), events);
+        replaced.acceptCandidate("candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host", "0", 0);
+        replaced.acceptCandidate("candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host", null, 0);
+        assertThat(replaced.unappliedRemoteCandidates()).as("nothing before close").isEmpty();
+        replaced.close();
+        assertThat(replaced.unappliedRemoteCandidates())
+                .extracting(c -> c.sdp + " mid=" + c.sdpMid + " index=" + c.sdpMLineIndex)
+                .containsExactly(
+                        "candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host mid=0 index=0",
+                        "candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host mid= index=0");
+    }
 }
