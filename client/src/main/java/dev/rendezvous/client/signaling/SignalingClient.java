@@ -76,13 +76,31 @@ public final class SignalingClient {
                 .buildAsync(client.uri(), client.new Receiver())
                 .whenComplete((ws, error) -> {
                     if (error != null) {
-                        client.admitted.completeExceptionally(error);
-                        client.closed.complete(null);
+                        client.connectFailed(error);
                     } else {
                         client.webSocket = ws;
                     }
                 });
         return client.admitted.thenApply(ignored -> client);
+    }
+
+    /** The handshake failed: ends like any other failure (onFailure, onClosed 1006, the HttpClient shut down). */
+    private void connectFailed(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
+        admitted.completeExceptionally(cause); // the real reason, before finish's generic one
+        try {
+            listener.onFailure(this, cause);
+        } finally {
+            finish(1006, "connect failed: " + cause);
+        }
+    }
+
+    /** Whether the HTTP client (and so its threads) has ended: after close, cancel or a failed connect. */
+    boolean httpClientTerminated() {
+        HttpClient h = http;
+        return h == null || h.isTerminated();
     }
 
     /** Our id, once admitted (else null). */
@@ -295,9 +313,9 @@ public final class SignalingClient {
             case Message.Answer m -> RelayReader.sdp(m.payload(), "answer")
                     .ifPresentOrElse(sdp -> listener.onAnswer(this, m.from(), sdp), () -> unreadable(m));
             case Message.Candidate m -> RelayReader.candidate(m.payload())
-                    .ifPresent(c -> listener.onCandidate(this, m.from(), c));
+                    .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
             case Message.IceCandidate m -> RelayReader.candidate(m.payload())
-                    .ifPresent(c -> listener.onCandidate(this, m.from(), c));
+                    .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
             case Message.Ping m -> send(new Message.Pong());
             case Message.Pong m -> {}
             case Message.Error m -> {
@@ -327,6 +345,12 @@ public final class SignalingClient {
 
     private void unreadable(Message.Relay relay) {
         log.debug("ignoring a {} without an sdp from {}", relay.type().wireName(), relay.from());
+    }
+
+    /** End-of-candidates markers land here too, so DEBUG, not WARN; the payload says which it was. */
+    private void noCandidate(Message.Relay relay) {
+        log.debug("ignoring a {} without a usable candidate line (end-of-candidates or unreadable) from {}: {}",
+                relay.type().wireName(), relay.from(), relay.payload());
     }
 
     /** The JDK WebSocket's listener; one call at a time, each followed by request(1). */

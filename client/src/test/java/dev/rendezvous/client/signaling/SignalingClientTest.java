@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -304,5 +305,36 @@ class SignalingClientTest {
             }
             acceptor.join(10_000);
         }
+    }
+
+    @Test
+    void aFailedConnectIsReportedAsClosed1006AndReleasesTheHttpClient() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort(); // free again once closed: nothing listens there
+        }
+        SignalingRecorder events = new SignalingRecorder();
+        AtomicReference<SignalingClient> failed = new AtomicReference<>();
+        SignalingListener capturing = new SignalingListener() {
+            @Override
+            public void onFailure(SignalingClient client, Throwable error) {
+                failed.set(client);
+                events.events.add("failure");
+            }
+
+            @Override
+            public void onClosed(SignalingClient client, int code, String reason) {
+                events.onClosed(client, code, reason);
+            }
+        };
+        CompletableFuture<SignalingClient> connecting = SignalingClient.connect(
+                SignalingOptions.of(java.net.URI.create("ws://127.0.0.1:" + closedPort + "/ws")), capturing);
+        assertThatThrownBy(() -> connecting.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(java.net.ConnectException.class);
+        assertThat(events.next()).isEqualTo("failure");
+        assertThat(events.next()).isEqualTo("closed 1006");
+        assertThat(failed.get().closedFuture()).isDone();
+        org.awaitility.Awaitility.await().atMost(SignalingRecorder.WAIT).until(failed.get()::httpClientTerminated);
     }
 }
