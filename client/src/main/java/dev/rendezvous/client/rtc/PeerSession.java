@@ -75,6 +75,7 @@ public final class PeerSession implements AutoCloseable {
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private final AtomicInteger earlyCandidatesApplied = new AtomicInteger();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    private final ConnectionObserver observer = new ConnectionObserver();
     private volatile Thread executorThread;
     private volatile List<RTCIceCandidate> unappliedRemoteCandidates = List.of(); // set by closeNow
 
@@ -159,6 +160,11 @@ public final class PeerSession implements AutoCloseable {
 
     public RTCIceConnectionState iceConnectionState() {
         return iceConnectionState;
+    }
+
+    /** What libwebrtc calls back on (for tests that play libwebrtc's part). */
+    PeerConnectionObserver connectionObserver() {
+        return observer;
     }
 
     /** How many remote candidates arrived before the remote description and were added after it. */
@@ -294,7 +300,7 @@ public final class PeerSession implements AutoCloseable {
                     | PortAllocatorConfig.PORTALLOCATOR_DISABLE_TCP;
         }
         try {
-            pc = rtc.createPeerConnection(rtcConfig, new ConnectionObserver());
+            pc = rtc.createPeerConnection(rtcConfig, observer);
         } catch (RuntimeException e) {
             fail("could not create the peer connection: " + e);
         }

@@ -280,4 +280,20 @@ class PeerSessionTest {
                         "candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host mid=0 index=0",
                         "candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host mid= index=0");
     }
+
+    @Test
+    void aDataChannelAnnouncedAfterCloseIsClosedAndDisposedNotLeaked() {
+        PeerSession closed = PeerSession.create(rtc, "late-channel", false, SessionConfig.loopbackDefaults(), new LocalLink().answererSink(), new SessionRecorder());
+        closed.close();
+        // Play libwebrtc: a channel arrives for a session whose executor is gone.
+        dev.onvoid.webrtc.RTCPeerConnection other = rtc.createPeerConnection(new dev.onvoid.webrtc.RTCConfiguration(), candidate -> {});
+        try {
+            dev.onvoid.webrtc.RTCDataChannel late = other.createDataChannel("late", new dev.onvoid.webrtc.RTCDataChannelInit());
+            closed.connectionObserver().onDataChannel(late);
+            // Disposed: its native handle is gone (webrtc-java throws on any further use).
+            org.assertj.core.api.Assertions.assertThatThrownBy(late::getState).isInstanceOf(NullPointerException.class);
+        } finally {
+            other.close();
+        }
+    }
 }
