@@ -1,5 +1,6 @@
 package dev.rendezvous.client;
 
+import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.rendezvous.client.rtc.Delivery;
@@ -29,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,10 +105,7 @@ public final class Peer implements AutoCloseable {
                 options.connectUri(), signalingOptions.token(), signalingOptions.clientId(),
                 signalingOptions.username(), signalingOptions.connectTimeout());
         return SignalingClient.connect(target, peer.new SignalingEvents())
-                .thenApply(client -> {
-                    peer.signaling = client;
-                    return peer;
-                })
+                .thenApply(client -> peer) // peer.signaling was set by onId, before any session could open
                 .whenComplete((p, error) -> {
                     if (error != null) {
                         peer.close();
@@ -172,7 +171,7 @@ public final class Peer implements AutoCloseable {
             } else if (!sessions.isEmpty()) {
                 SignalingClient s = signaling;
                 if (s != null) {
-                    s.unpair();
+                    reportFailure(s.unpair(), "unpair");
                 }
                 closeAllSessions();
             }
@@ -235,9 +234,23 @@ public final class Peer implements AutoCloseable {
     }
 
     private PeerSession openSession(String remoteId, boolean initiator) {
+        return openSession(remoteId, initiator, false);
+    }
+
+    /**
+     * Opens a fresh session with {@code remoteId}, closing any previous one first. With {@code
+     * carryCandidates} (crossing offers: the previous session is replaced by an answerer), the remote
+     * candidates the previous session received but never applied go to the new one: they belong to the
+     * remote's offer that the new session is about to answer.
+     */
+    private PeerSession openSession(String remoteId, boolean initiator, boolean carryCandidates) {
         PeerSession previous = sessions.remove(remoteId);
+        List<RTCIceCandidate> carried = List.of();
         if (previous != null) {
             previous.close();
+            if (carryCandidates) {
+                carried = previous.unappliedRemoteCandidates();
+            }
         }
         SessionConfig config = options.session();
         if (!options.keepIceServers()) {
@@ -246,6 +259,7 @@ public final class Peer implements AutoCloseable {
         }
         PeerSession session = PeerSession.create(rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents());
         sessions.put(remoteId, session);
+        carried.forEach(c -> session.acceptCandidate(c.sdp, c.sdpMid, c.sdpMLineIndex));
         List<RemoteCandidate> early = earlyCandidates.remove(remoteId);
         if (early != null) {
             early.forEach(c -> session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex()));
@@ -271,34 +285,55 @@ public final class Peer implements AutoCloseable {
         earlyCandidates.clear();
     }
 
-    /** Lobby messages carry no {@code to}: the server routes them to the paired peer. */
+    /**
+     * Lobby messages carry no {@code to}: the server routes them to the paired peer. A send that fails
+     * (connection gone, backlog full because the server stopped reading) is reported as an
+     * {@link PeerListener#onError} with code {@code "signaling"}, never dropped silently.
+     */
     private SignalSink sinkFor(String remoteId) {
         String to = inRoom() ? remoteId : null;
         return new SignalSink() {
             @Override
             public void offer(String sdp) {
-                SignalingClient s = signaling;
-                if (s != null) {
-                    s.sendOffer(to, sdp);
-                }
+                signal("offer", remoteId, s -> s.sendOffer(to, sdp));
             }
 
             @Override
             public void answer(String sdp) {
-                SignalingClient s = signaling;
-                if (s != null) {
-                    s.sendAnswer(to, sdp);
-                }
+                signal("answer", remoteId, s -> s.sendAnswer(to, sdp));
             }
 
             @Override
             public void candidate(String candidate, String sdpMid, int sdpMLineIndex) {
-                SignalingClient s = signaling;
-                if (s != null) {
-                    s.sendCandidate(to, candidate, sdpMid, sdpMLineIndex);
-                }
+                signal("candidate", remoteId, s -> s.sendCandidate(to, candidate, sdpMid, sdpMLineIndex));
             }
         };
+    }
+
+    private void signal(String what, String remoteId, Function<SignalingClient, CompletableFuture<Void>> send) {
+        SignalingClient s = signaling;
+        CompletableFuture<Void> sent = s == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("no signaling connection"))
+                : send.apply(s);
+        reportFailure(sent, what + " to " + remoteId);
+    }
+
+    private void reportFailure(CompletableFuture<Void> sent, String what) {
+        sent.whenComplete((ignored, error) -> {
+            if (error != null) {
+                String reason = rootMessage(error);
+                log.debug("{}: could not send {}: {}", id(), what, reason);
+                post(() -> listener.onError("signaling", "could not send " + what + ": " + reason));
+            }
+        });
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     /**
@@ -333,12 +368,20 @@ public final class Peer implements AutoCloseable {
                 log.debug("crossing offer from {} ignored: ours stands", remoteId);
                 return;
             }
-            session = openSession(remoteId, false);
+            session = openSession(remoteId, false, true);
         }
         session.acceptOffer(sdp);
     }
 
     private final class SignalingEvents implements SignalingListener {
+        @Override
+        public void onId(SignalingClient client, String id, List<IceServer> iceServers) {
+            // Set here, on the dispatch thread, before any later frame (users_in_room, paired, an offer)
+            // is handled: a field set when connect's future completes could come too late, leaving the
+            // first session without ICE servers and its offer with nowhere to go.
+            signaling = client;
+        }
+
         @Override
         public void onPaired(SignalingClient client, String peerId, boolean initiator) {
             post(() -> {

@@ -37,7 +37,11 @@ public interface PeerListener {
     /** A queued message to {@code peerId} was refused later (expired, or its connection closed). */
     default void onUndelivered(String peerId, String text, RefusalReason reason) {}
 
-    /** A server {@code error}, or a negotiation failure ({@code code} = {@code "webrtc"}). */
+    /**
+     * A server {@code error}, a negotiation failure ({@code code} = {@code "webrtc"}), or a signaling
+     * message that could not be sent ({@code code} = {@code "signaling"}: connection gone, or the server
+     * stopped reading and the send backlog is full).
+     */
     default void onError(String code, String message) {}
 
     /** The signaling connection closed; open data channels carry on. */

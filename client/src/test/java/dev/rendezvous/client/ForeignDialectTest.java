@@ -48,6 +48,10 @@ class ForeignDialectTest {
     private static final class ForeignPeer implements SignalingListener, SignalSink, PeerSessionListener {
         final boolean trickle;
         volatile boolean alwaysOffer; // a naive stack that offers whatever the initiator flag says
+        volatile boolean candidatesBeforeOffer; // sends one candidate, then its offer, then no more candidates
+        volatile boolean deaf; // ignores remote candidates (trickled or in the answer): only ours can connect
+        private String heldOffer; // guarded by this
+        private boolean candidateSent; // guarded by this
         volatile SignalingClient signaling;
         volatile PeerSession session;
         final CompletableFuture<Void> open = new CompletableFuture<>();
@@ -77,13 +81,16 @@ class ForeignDialectTest {
         @Override
         public void onAnswer(SignalingClient client, String from, String sdp) {
             if (session.initiator()) {
-                session.acceptAnswer(sdp);
+                // Deaf to the candidates an answer may already carry, too.
+                session.acceptAnswer(deaf ? withoutCandidates(sdp) : sdp);
             }
         }
 
         @Override
         public void onCandidate(SignalingClient client, String from, RemoteCandidate c) {
-            session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex());
+            if (!deaf) {
+                session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex());
+            }
         }
 
         private void sendDescription(String type, String sdp) {
@@ -97,6 +104,12 @@ class ForeignDialectTest {
 
         @Override
         public void offer(String sdp) {
+            synchronized (this) {
+                if (candidatesBeforeOffer && !candidateSent) {
+                    heldOffer = sdp;
+                    return;
+                }
+            }
             sendDescription("offer", sdp);
         }
 
@@ -107,9 +120,28 @@ class ForeignDialectTest {
 
         @Override
         public void candidate(String candidate, String sdpMid, int sdpMLineIndex) {
+            synchronized (this) {
+                if (candidatesBeforeOffer && candidateSent) {
+                    return;
+                }
+            }
             ObjectNode message = JSON.createObjectNode().put("type", "ice_candidate")
                     .put("candidate", "a=" + candidate).put("sdpMLineIndex", sdpMLineIndex); // no sdpMid: index only
             signaling.sendText(message.toString());
+            String offer;
+            synchronized (this) {
+                candidateSent = true;
+                offer = heldOffer;
+                heldOffer = null;
+            }
+            if (offer != null) {
+                // Its candidate went alone: the offer (gathering may have added it there) carries none.
+                sendDescription("offer", withoutCandidates(offer));
+            }
+        }
+
+        private static String withoutCandidates(String sdp) {
+            return sdp.replaceAll("(?m)^a=candidate:.*\\r?\\n", "");
         }
 
         @Override
@@ -180,6 +212,30 @@ class ForeignDialectTest {
             assertThat(ours.session("aa-naive").initiator()).as("zz-java > aa-naive: we yielded and answered").isFalse();
             ours.send("glare resolved");
             assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("glare resolved");
+        } finally {
+            theirs.signaling.close();
+            theirs.session.close();
+        }
+    }
+
+    @Test
+    void candidatesThatCameBeforeACrossingOfferGoToTheSessionThatAnswersIt() throws Exception {
+        // They trickle one candidate, then offer (crossing ours), send no more candidates and never listen
+        // to ours: the connection can only form if the candidate that reached our replaced initiator
+        // session is carried over to the answerer that replaces it.
+        ForeignPeer theirs = foreign("aa-early", true);
+        theirs.alwaysOffer = true;
+        theirs.candidatesBeforeOffer = true;
+        theirs.deaf = true;
+        PeerRecorder ourEvents = new PeerRecorder();
+        try (Peer ours = PeerLobbyTest.connect("zz-carry", ourEvents, server)) {
+            ours.pair("aa-early");
+            ourEvents.awaitEvent("paired aa-early true");
+            theirs.open.get(20, TimeUnit.SECONDS);
+            ourEvents.awaitEvent("open aa-early");
+            assertThat(ours.session("aa-early").initiator()).as("we yielded and answered").isFalse();
+            ours.send("carried over");
+            assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("carried over");
         } finally {
             theirs.signaling.close();
             theirs.session.close();

@@ -24,6 +24,7 @@ import dev.onvoid.webrtc.RTCSignalingState;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.rendezvous.protocol.IceServer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class PeerSession implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final long CLOSE_WAIT_SECONDS = 10;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final long PUMP_OPEN_MILLIS = 1;
     private static final long PUMP_WAITING_MILLIS = 50;
 
@@ -74,7 +75,9 @@ public final class PeerSession implements AutoCloseable {
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private final AtomicInteger earlyCandidatesApplied = new AtomicInteger();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    private final ConnectionObserver observer = new ConnectionObserver();
     private volatile Thread executorThread;
+    private volatile List<RTCIceCandidate> unappliedRemoteCandidates = List.of(); // set by closeNow
 
     // Confined to the executor.
     private RTCPeerConnection pc;
@@ -159,9 +162,23 @@ public final class PeerSession implements AutoCloseable {
         return iceConnectionState;
     }
 
+    /** What libwebrtc calls back on (for tests that play libwebrtc's part). */
+    PeerConnectionObserver connectionObserver() {
+        return observer;
+    }
+
     /** How many remote candidates arrived before the remote description and were added after it. */
     int earlyCandidatesApplied() {
         return earlyCandidatesApplied.get();
+    }
+
+    /**
+     * Once closed: the remote candidates that arrived but were never added, because no remote description
+     * was ever set (empty before close). When crossing offers replace this session, they belong to the
+     * remote's new offer and go to the replacement.
+     */
+    public List<RTCIceCandidate> unappliedRemoteCandidates() {
+        return unappliedRemoteCandidates;
     }
 
     /** Completes when the session has closed. */
@@ -221,19 +238,31 @@ public final class PeerSession implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code wait}; if the session's thread is stuck (a listener that
+     * blocks) the close still happens once it frees up. Returns whether the session is closed.
+     */
+    boolean close(Duration wait) {
         if (Thread.currentThread() == executorThread) {
             closeNow();
-            return;
+            return closed;
         }
         try {
-            executor.submit(this::closeNow).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            executor.submit(this::closeNow).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException alreadyClosed) {
             // The executor stops only after closeNow ran.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             log.warn("closing session with {} failed: {}", remoteId, e.toString());
+        } catch (TimeoutException e) {
+            log.warn("closing session with {} did not finish within {}; it will close when its thread frees up",
+                    remoteId, wait);
         }
+        return closedFuture.isDone();
     }
 
     @Override
@@ -271,7 +300,7 @@ public final class PeerSession implements AutoCloseable {
                     | PortAllocatorConfig.PORTALLOCATOR_DISABLE_TCP;
         }
         try {
-            pc = rtc.factory().createPeerConnection(rtcConfig, new ConnectionObserver());
+            pc = rtc.createPeerConnection(rtcConfig, observer);
         } catch (RuntimeException e) {
             fail("could not create the peer connection: " + e);
         }
@@ -439,6 +468,7 @@ public final class PeerSession implements AutoCloseable {
             return;
         }
         closed = true;
+        unappliedRemoteCandidates = List.copyOf(earlyCandidates);
         boolean wasOpen = channelOpen;
         channelOpen = false;
         outbound.close();
@@ -459,12 +489,17 @@ public final class PeerSession implements AutoCloseable {
             rtc.unregister(this);
         }
         connectionState = RTCPeerConnectionState.CLOSED;
-        if (wasOpen) {
-            listener.onChannelClosed(this);
+        try {
+            // A listener that throws must not keep the session half-closed: onClosed still runs, and
+            // the future and the executor are always finished (else close() hangs and the thread leaks).
+            if (wasOpen) {
+                runGuarded(() -> listener.onChannelClosed(this));
+            }
+            runGuarded(() -> listener.onClosed(this));
+        } finally {
+            closedFuture.complete(null);
+            executor.shutdown();
         }
-        listener.onClosed(this);
-        closedFuture.complete(null);
-        executor.shutdown();
     }
 
     private void fail(String message) {
@@ -476,12 +511,16 @@ public final class PeerSession implements AutoCloseable {
 
     // ---- plumbing ----------------------------------------------------------------------------------
 
-    /** Runs {@code task} on the executor; a task posted after close is dropped (the session is gone). */
-    private void post(Runnable task) {
+    /**
+     * Runs {@code task} on the executor; a task posted after close is dropped (the session is gone), and
+     * false says so, for the one callback that still owns something to release.
+     */
+    private boolean post(Runnable task) {
         try {
             executor.execute(() -> runGuarded(task));
+            return true;
         } catch (RejectedExecutionException afterClose) {
-            // Nothing to do: late callbacks of a closed connection.
+            return false; // late callbacks of a closed connection
         }
     }
 
@@ -582,14 +621,27 @@ public final class PeerSession implements AutoCloseable {
 
         @Override
         public void onDataChannel(RTCDataChannel dataChannel) {
-            post(() -> {
+            boolean posted = post(() -> {
                 if (closed) {
-                    dataChannel.close();
-                    dataChannel.dispose();
+                    release(dataChannel);
                 } else {
                     attachChannel(dataChannel);
                 }
             });
+            if (!posted) {
+                // The session closed meanwhile and nobody else will ever see this channel. Releasing it
+                // here, on webrtc-java's thread, is safe: close and dispose do not wait on this thread.
+                release(dataChannel);
+            }
+        }
+
+        private void release(RTCDataChannel dataChannel) {
+            try {
+                dataChannel.close();
+                dataChannel.dispose();
+            } catch (RuntimeException e) {
+                log.debug("releasing a late channel from {} threw: {}", remoteId, e.toString());
+            }
         }
     }
 

@@ -30,12 +30,16 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} (graceful: close frame, wait briefly for the server's) or {@link #cancel()} (abrupt).
  * Server pings are answered with pongs here, never by the listener. Sends never throw: each returns a
  * future that fails if the frame could not be written; they are chained so that at most one is
- * outstanding, as the JDK WebSocket requires.
+ * outstanding, as the JDK WebSocket requires, and refused once too many wait (a server that stops reading).
  */
 public final class SignalingClient {
     private static final Logger log = LoggerFactory.getLogger(SignalingClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    /** Most frames waiting to be written; signaling is a few dozen frames per connection at most. */
+    public static final int MAX_UNWRITTEN_FRAMES = 1024;
+    /** Most characters waiting to be written (SDPs are a few KiB). */
+    public static final long MAX_UNWRITTEN_CHARS = 4L * 1024 * 1024;
 
     private final SignalingOptions options;
     private final SignalingListener listener;
@@ -44,6 +48,9 @@ public final class SignalingClient {
     private final AtomicBoolean closedOnce = new AtomicBoolean();
     private final Object sendLock = new Object();
     private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null); // guarded by sendLock
+    private int unwrittenFrames; // guarded by sendLock
+    private long unwrittenChars; // guarded by sendLock
+    private boolean backlogFull; // guarded by sendLock: warn once per episode
     private volatile WebSocket webSocket;
     private volatile HttpClient http;
     private volatile String id;
@@ -69,13 +76,31 @@ public final class SignalingClient {
                 .buildAsync(client.uri(), client.new Receiver())
                 .whenComplete((ws, error) -> {
                     if (error != null) {
-                        client.admitted.completeExceptionally(error);
-                        client.closed.complete(null);
+                        client.connectFailed(error);
                     } else {
                         client.webSocket = ws;
                     }
                 });
         return client.admitted.thenApply(ignored -> client);
+    }
+
+    /** The handshake failed: ends like any other failure (onFailure, onClosed 1006, the HttpClient shut down). */
+    private void connectFailed(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
+        admitted.completeExceptionally(cause); // the real reason, before finish's generic one
+        try {
+            listener.onFailure(this, cause);
+        } finally {
+            finish(1006, "connect failed: " + cause);
+        }
+    }
+
+    /** Whether the HTTP client (and so its threads) has ended: after close, cancel or a failed connect. */
+    boolean httpClientTerminated() {
+        HttpClient h = http;
+        return h == null || h.isTerminated();
     }
 
     /** Our id, once admitted (else null). */
@@ -124,19 +149,57 @@ public final class SignalingClient {
         return sendText(MessageCodec.encode(message));
     }
 
-    /** Sends a raw text frame (for tests and foreign dialects). */
+    /**
+     * Sends a raw text frame (for tests and foreign dialects). Refused at once (a failed future) when
+     * {@link #MAX_UNWRITTEN_FRAMES} frames or {@link #MAX_UNWRITTEN_CHARS} characters are still waiting to
+     * be written: a server that stops reading must not make the chain, and memory, grow without bound.
+     */
     public CompletableFuture<Void> sendText(String text) {
         WebSocket ws = webSocket;
         if (ws == null || ws.isOutputClosed()) {
             return CompletableFuture.failedFuture(new IllegalStateException("signaling connection is not open"));
         }
+        CompletableFuture<Void> sent;
         synchronized (sendLock) {
-            CompletableFuture<Void> sent = sendTail
+            // One frame larger than the whole allowance still goes when nothing else waits.
+            if (unwrittenFrames >= MAX_UNWRITTEN_FRAMES
+                    || (unwrittenFrames > 0 && unwrittenChars + text.length() > MAX_UNWRITTEN_CHARS)) {
+                if (!backlogFull) {
+                    backlogFull = true;
+                    log.warn("signaling send backlog full ({} frames, {} chars unwritten): the server is not reading;"
+                            + " refusing sends until it drains", unwrittenFrames, unwrittenChars);
+                }
+                return CompletableFuture.failedFuture(new SendBacklogFullException(unwrittenFrames, unwrittenChars));
+            }
+            backlogFull = false;
+            unwrittenFrames++;
+            unwrittenChars += text.length();
+            sent = sendTail
                     .handle((ignored, previousError) -> null)
                     .thenCompose(ignored -> ws.sendText(text, true))
                     .thenApply(ignored -> (Void) null);
             sendTail = sent;
-            return sent;
+        }
+        return sent.whenComplete((ignored, error) -> {
+            synchronized (sendLock) {
+                unwrittenFrames--;
+                unwrittenChars -= text.length();
+            }
+        });
+    }
+
+    /** Frames not yet written to the socket (for tests and diagnostics). */
+    int unwrittenFrames() {
+        synchronized (sendLock) {
+            return unwrittenFrames;
+        }
+    }
+
+    /** A send refused because too much is already waiting to be written (the server stopped reading). */
+    public static final class SendBacklogFullException extends IllegalStateException {
+        SendBacklogFullException(int frames, long chars) {
+            super("signaling send backlog full (" + frames + " frames, " + chars
+                    + " chars unwritten): the server is not reading");
         }
     }
 
@@ -250,9 +313,9 @@ public final class SignalingClient {
             case Message.Answer m -> RelayReader.sdp(m.payload(), "answer")
                     .ifPresentOrElse(sdp -> listener.onAnswer(this, m.from(), sdp), () -> unreadable(m));
             case Message.Candidate m -> RelayReader.candidate(m.payload())
-                    .ifPresent(c -> listener.onCandidate(this, m.from(), c));
+                    .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
             case Message.IceCandidate m -> RelayReader.candidate(m.payload())
-                    .ifPresent(c -> listener.onCandidate(this, m.from(), c));
+                    .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
             case Message.Ping m -> send(new Message.Pong());
             case Message.Pong m -> {}
             case Message.Error m -> {
@@ -282,6 +345,12 @@ public final class SignalingClient {
 
     private void unreadable(Message.Relay relay) {
         log.debug("ignoring a {} without an sdp from {}", relay.type().wireName(), relay.from());
+    }
+
+    /** End-of-candidates markers land here too, so DEBUG, not WARN; the payload says which it was. */
+    private void noCandidate(Message.Relay relay) {
+        log.debug("ignoring a {} without a usable candidate line (end-of-candidates or unreadable) from {}: {}",
+                relay.type().wireName(), relay.from(), relay.payload());
     }
 
     /** The JDK WebSocket's listener; one call at a time, each followed by request(1). */

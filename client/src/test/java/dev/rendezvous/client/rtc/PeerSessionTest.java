@@ -221,4 +221,79 @@ class PeerSessionTest {
             lonely.close();
         }
     }
+
+    @Test
+    void aListenerThatThrowsWhileClosingStillLetsTheSessionFinish() throws Exception {
+        // Both close events throw: the channel-closed one must not skip onClosed, and neither may leave
+        // closedFuture pending or the session's thread alive.
+        SessionRecorder answererEvents = new SessionRecorder();
+        List<String> closeEvents = java.util.Collections.synchronizedList(new ArrayList<>());
+        PeerSessionListener throwing = new PeerSessionListener() {
+            @Override
+            public void onChannelOpen(PeerSession session) {
+                answererEvents.onChannelOpen(session); // reused only as a latch for the initiator side
+            }
+
+            @Override
+            public void onChannelClosed(PeerSession session) {
+                closeEvents.add("channel closed");
+                throw new IllegalStateException("listener bug in onChannelClosed");
+            }
+
+            @Override
+            public void onClosed(PeerSession session) {
+                closeEvents.add("closed");
+                throw new IllegalStateException("listener bug in onClosed");
+            }
+        };
+        LocalLink link = new LocalLink();
+        SessionRecorder otherEvents = new SessionRecorder();
+        link.initiator = PeerSession.create(rtc, "throwing-listener", true, SessionConfig.loopbackDefaults(), link.initiatorSink(), throwing);
+        link.answerer = PeerSession.create(rtc, "a", false, SessionConfig.loopbackDefaults(), link.answererSink(), otherEvents);
+        try {
+            link.initiator.start();
+            answererEvents.open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            link.initiator.close();
+            link.initiator.closedFuture().get(5, TimeUnit.SECONDS);
+            assertThat(closeEvents).containsExactly("channel closed", "closed");
+            await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().endsWith("-throwing-listener")));
+        } finally {
+            link.initiator.close();
+            link.answerer.close();
+        }
+    }
+
+    @Test
+    void remoteCandidatesNeverAppliedAreHandedOverOnClose() throws Exception {
+        // Crossing offers: the initiator session is replaced before any remote description was set; the
+        // candidates it holds belong to the remote's offer and must survive it.
+        SessionRecorder events = new SessionRecorder();
+        PeerSession replaced = PeerSession.create(rtc, "crossing", true, SessionConfig.loopbackDefaults(), new LocalLink().initiatorSink(), events);
+        replaced.acceptCandidate("candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host", "0", 0);
+        replaced.acceptCandidate("candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host", null, 0);
+        assertThat(replaced.unappliedRemoteCandidates()).as("nothing before close").isEmpty();
+        replaced.close();
+        assertThat(replaced.unappliedRemoteCandidates())
+                .extracting(c -> c.sdp + " mid=" + c.sdpMid + " index=" + c.sdpMLineIndex)
+                .containsExactly(
+                        "candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host mid=0 index=0",
+                        "candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host mid= index=0");
+    }
+
+    @Test
+    void aDataChannelAnnouncedAfterCloseIsClosedAndDisposedNotLeaked() {
+        PeerSession closed = PeerSession.create(rtc, "late-channel", false, SessionConfig.loopbackDefaults(), new LocalLink().answererSink(), new SessionRecorder());
+        closed.close();
+        // Play libwebrtc: a channel arrives for a session whose executor is gone.
+        dev.onvoid.webrtc.RTCPeerConnection other = rtc.createPeerConnection(new dev.onvoid.webrtc.RTCConfiguration(), candidate -> {});
+        try {
+            dev.onvoid.webrtc.RTCDataChannel late = other.createDataChannel("late", new dev.onvoid.webrtc.RTCDataChannelInit());
+            closed.connectionObserver().onDataChannel(late);
+            // Disposed: its native handle is gone (webrtc-java throws on any further use).
+            org.assertj.core.api.Assertions.assertThatThrownBy(late::getState).isInstanceOf(NullPointerException.class);
+        } finally {
+            other.close();
+        }
+    }
 }

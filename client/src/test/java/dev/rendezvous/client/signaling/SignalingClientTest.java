@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,5 +204,137 @@ class SignalingClientTest {
                     SignalingOptions.of(authServer.lobby()).withToken("bad-token"), new SignalingRecorder());
             assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasMessageContaining("auth_failed");
         }
+    }
+
+    @Test
+    void aServerThatStopsReadingGetsABoundedBacklogAndRefusedSends() throws Exception {
+        try (StalledServer stalled = StalledServer.start()) {
+            SignalingClient client = SignalingClient.connect(
+                    SignalingOptions.of(stalled.uri()).withClientId("stalled"), new SignalingRecorder()).get(10, TimeUnit.SECONDS);
+            try {
+                String chunk = "x".repeat(64 * 1024);
+                CompletableFuture<Void> refused = null;
+                // Bounded: 1000 x 64 KiB is far beyond socket buffers plus the 4 MiB allowance.
+                for (int i = 0; i < 1000 && refused == null; i++) {
+                    CompletableFuture<Void> sent = client.sendText(chunk);
+                    if (sent.isCompletedExceptionally()) {
+                        refused = sent;
+                    }
+                }
+                assertThat(refused).as("a send is refused once the backlog is full").isNotNull();
+                assertThatThrownBy(refused::join).hasCauseInstanceOf(SignalingClient.SendBacklogFullException.class);
+                assertThat(client.unwrittenFrames()).isPositive()
+                        .isLessThanOrEqualTo((int) (SignalingClient.MAX_UNWRITTEN_CHARS / chunk.length()));
+            } finally {
+                client.cancel();
+            }
+        }
+    }
+
+    /**
+     * A WebSocket server by hand on 127.0.0.1 that admits one client ({@code your_id}) and then never
+     * reads again, with a tiny receive buffer, as a wedged server would.
+     */
+    private static final class StalledServer implements AutoCloseable {
+        private final java.net.ServerSocket listener;
+        private final java.util.List<java.net.Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Thread acceptor;
+
+        private StalledServer(java.net.ServerSocket listener) {
+            this.listener = listener;
+            this.acceptor = Thread.ofPlatform().daemon().name("stalled-server").start(this::serveOne);
+        }
+
+        static StalledServer start() throws java.io.IOException {
+            java.net.ServerSocket listener = new java.net.ServerSocket();
+            listener.setReceiveBufferSize(4096);
+            listener.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            return new StalledServer(listener);
+        }
+
+        java.net.URI uri() {
+            return java.net.URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/ws");
+        }
+
+        private void serveOne() {
+            try {
+                java.net.Socket socket = listener.accept();
+                accepted.add(socket);
+                var in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    head.append((char) b);
+                }
+                String key = head.toString().lines()
+                        .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:"))
+                        .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                        .findFirst().orElseThrow();
+                String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                var out = socket.getOutputStream();
+                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] yourId = dev.rendezvous.protocol.MessageCodec.encode(
+                                new dev.rendezvous.protocol.Message.YourId("stalled", List.of(), 0, 0))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (yourId.length > 125) {
+                    throw new IllegalStateException("your_id frame too long for this tiny server");
+                }
+                out.write(new byte[] {(byte) 0x81, (byte) yourId.length});
+                out.write(yourId);
+                out.flush();
+                // From here on nothing is read: the client's writes pile up.
+            } catch (Exception e) {
+                if (!listener.isClosed()) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            listener.close();
+            synchronized (accepted) {
+                for (java.net.Socket socket : accepted) {
+                    socket.close();
+                }
+            }
+            acceptor.join(10_000);
+        }
+    }
+
+    @Test
+    void aFailedConnectIsReportedAsClosed1006AndReleasesTheHttpClient() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort(); // free again once closed: nothing listens there
+        }
+        SignalingRecorder events = new SignalingRecorder();
+        AtomicReference<SignalingClient> failed = new AtomicReference<>();
+        SignalingListener capturing = new SignalingListener() {
+            @Override
+            public void onFailure(SignalingClient client, Throwable error) {
+                failed.set(client);
+                events.events.add("failure");
+            }
+
+            @Override
+            public void onClosed(SignalingClient client, int code, String reason) {
+                events.onClosed(client, code, reason);
+            }
+        };
+        CompletableFuture<SignalingClient> connecting = SignalingClient.connect(
+                SignalingOptions.of(java.net.URI.create("ws://127.0.0.1:" + closedPort + "/ws")), capturing);
+        assertThatThrownBy(() -> connecting.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(java.net.ConnectException.class);
+        assertThat(events.next()).isEqualTo("failure");
+        assertThat(events.next()).isEqualTo("closed 1006");
+        assertThat(failed.get().closedFuture()).isDone();
+        org.awaitility.Awaitility.await().atMost(SignalingRecorder.WAIT).until(failed.get()::httpClientTerminated);
     }
 }
