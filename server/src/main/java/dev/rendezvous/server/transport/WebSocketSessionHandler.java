@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * and flushed at the end of the loop iteration ({@link FlushBatch}), so a burst of reads costs one
  * {@code write(2)} per receiver, not one per frame. A frame sent from another thread joins a lock-free
  * inbox (a Treiber stack, reversed on drain); the first frame into an empty inbox schedules one drain
- * task on this channel's loop, which writes the whole inbox in order and flushes once. Order per sending
- * thread is kept either way.
+ * task on this channel's loop, which writes the whole inbox in order and flushes once. A frame sent on
+ * the loop while the inbox is not empty joins the inbox too, so frames always leave in the order of the
+ * {@code send} calls — the hub sends state changes under its monitors, so every client sees them in the
+ * order the hub made them (found by the chaos test: a {@code paired} written directly overtook an older
+ * {@code peer_disconnected} still in the inbox).
  */
 final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
@@ -134,7 +137,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!channel.isWritable()) {
+        if (!channel.isWritable() && channel.isActive()) {
             reportSlowConsumer();
         }
         ctx.fireChannelWritabilityChanged();
@@ -177,10 +180,13 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         }
         if (!channel.isWritable()) {
             utf8Json.release();
-            reportSlowConsumer();
+            if (channel.isActive()) { // a closed channel is never writable: that is a departure, not a slow reader
+                reportSlowConsumer();
+            }
             return;
         }
-        if (channel.eventLoop().inEventLoop()) {
+        if (inbox == null && channel.eventLoop().inEventLoop()) {
+            // Direct only when nothing from other threads is waiting: frames leave in the order of send calls.
             FlushBatch batch = FlushBatch.current();
             if (batch == null) {
                 channel.writeAndFlush(new TextWebSocketFrame(utf8Json), channel.voidPromise());
