@@ -251,8 +251,17 @@ final class PairScenario {
         boolean inWindow = false;
         long lastTick = System.nanoTime();
         long lastReceived = 0;
+        long lastProgress = lastTick;
+        long progressMark = -1;
         while (true) {
             long now = System.nanoTime();
+            long got = receivedTotal.sum();
+            if (got != progressMark) {
+                progressMark = got;
+                lastProgress = now;
+            } else if (now - lastProgress > o.drain().toNanos()) {
+                break; // nothing arrives any more: report what was lost rather than wait for ever
+            }
             if (!inWindow && now >= warmupEnd) {
                 inWindow = true;
                 measuring = true;
