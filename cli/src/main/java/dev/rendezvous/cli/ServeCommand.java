@@ -1,124 +1,197 @@
 package dev.rendezvous.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import dev.rendezvous.server.ServerConfig;
 import dev.rendezvous.server.SignalingServer;
-import dev.rendezvous.server.auth.Authenticator;
-import dev.rendezvous.server.auth.JwtAuthenticator;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import dev.rendezvous.server.config.ConfigFile;
+import dev.rendezvous.server.config.ConfigLayers;
+import dev.rendezvous.server.config.InvalidConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code rendezvous serve}: runs the signaling server until SIGTERM or Ctrl-C, then shuts it down
- * gracefully (every session closed with 1001, bounded by {@code --shutdown-timeout-ms}). Every flag can
- * also be set with the environment variable {@code RENDEZVOUS_<FLAG>} (e.g. {@code RENDEZVOUS_PORT}).
+ * gracefully (every session closed with 1001, bounded by {@code --shutdown-timeout-ms}).
+ *
+ * <p>Every setting comes from, in order of precedence: its flag, its environment variable
+ * {@code RENDEZVOUS_<FLAG>} (e.g. {@code RENDEZVOUS_PORT}), the YAML file of {@code --config}, its
+ * default ({@link ServeSettings} holds the table). Flags therefore have no picocli defaults: an absent
+ * flag is null and falls through to the next layer.
  */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the signaling server (WebSocket lobby at /ws and /, rooms at /ws/{room}, /healthz, web client at /).",
-            "Every option can also be set as an environment variable RENDEZVOUS_<OPTION>, e.g. RENDEZVOUS_PORT=9000."
+            "Runs the signaling server (WebSocket lobby at /ws and /, rooms at /ws/{room}, /healthz, /metrics,",
+            "/api/ice-servers, web client at /).",
+            "Precedence: flags > environment RENDEZVOUS_<OPTION> (e.g. RENDEZVOUS_PORT=9000) > --config FILE (YAML) > defaults.",
+            "Invalid configuration fails at start naming the setting; exit status 2."
         })
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "${env:RENDEZVOUS_HOST:-127.0.0.1}", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env: RENDEZVOUS_CONFIG).")
+    Path configFile;
+
+    @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
+    boolean printConfig;
+
+    @Option(names = "--host", description = "Address to bind (default: 127.0.0.1).")
     String host;
 
-    @Option(names = "--port", defaultValue = "${env:RENDEZVOUS_PORT:-8765}", description = "Port to bind, 0 for any free port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "Port to bind, 0 for any free port (default: 8765).")
+    String port;
 
-    @Option(names = "--ping-interval-ms", defaultValue = "${env:RENDEZVOUS_PING_INTERVAL_MS:-30000}", description = "Server ping period (default: ${DEFAULT-VALUE}).")
-    long pingIntervalMs;
+    @Option(names = "--ping-interval-ms", description = "Server ping period (default: 30000).")
+    String pingIntervalMs;
 
-    @Option(names = "--ping-timeout-ms", defaultValue = "${env:RENDEZVOUS_PING_TIMEOUT_MS:-45000}", description = "Silence before a client is closed with 4008; must exceed the interval (default: ${DEFAULT-VALUE}).")
-    long pingTimeoutMs;
+    @Option(names = "--ping-timeout-ms", description = "Silence before a client is closed with 4008; must exceed the interval (default: 45000).")
+    String pingTimeoutMs;
 
-    @Option(names = "--jwt-secret", defaultValue = "${env:RENDEZVOUS_JWT_SECRET}", description = "Turns auth on: HS256 tokens signed with this shared secret.")
+    @Option(names = "--jwt-secret", description = "Turns auth on: HS256 tokens signed with this shared secret.")
     String jwtSecret;
 
-    @Option(names = "--jwks", defaultValue = "${env:RENDEZVOUS_JWKS}", description = "Turns auth on: RS256/ES256 tokens verified with this JWKS file or http(s) URL.")
+    @Option(names = "--jwks", description = "Turns auth on: RS256/ES256 tokens verified with this JWKS file or http(s) URL.")
     String jwks;
 
-    @Option(names = "--jwt-issuer", defaultValue = "${env:RENDEZVOUS_JWT_ISSUER}", description = "Required token issuer (iss), if set.")
+    @Option(names = "--jwt-issuer", description = "Required token issuer (iss), if set.")
     String jwtIssuer;
 
-    @Option(names = "--jwt-audience", defaultValue = "${env:RENDEZVOUS_JWT_AUDIENCE}", description = "Required token audience (aud), if set.")
+    @Option(names = "--jwt-audience", description = "Required token audience (aud), if set.")
     String jwtAudience;
 
-    @Option(names = "--auth-timeout-ms", defaultValue = "${env:RENDEZVOUS_AUTH_TIMEOUT_MS:-10000}", description = "Time a client has to send auth_token (default: ${DEFAULT-VALUE}).")
-    long authTimeoutMs;
+    @Option(names = "--auth-timeout-ms", description = "Time a client has to send auth_token (default: 10000).")
+    String authTimeoutMs;
 
-    @Option(names = "--max-message-bytes", defaultValue = "${env:RENDEZVOUS_MAX_MESSAGE_BYTES:-65536}", description = "Largest accepted frame (default: ${DEFAULT-VALUE}).")
-    int maxMessageBytes;
+    @Option(names = "--max-message-bytes", description = "Largest accepted frame (default: 65536).")
+    String maxMessageBytes;
 
-    @Option(names = "--rate-limit", defaultValue = "${env:RENDEZVOUS_RATE_LIMIT:-1000}", description = "Inbound frames per second per connection, 0 = unlimited (default: ${DEFAULT-VALUE}).")
-    double rateLimit;
+    @Option(names = "--rate-limit", description = "Inbound frames per second per connection, 0 = unlimited (default: 1000).")
+    String rateLimit;
 
-    @Option(names = "--rate-burst", defaultValue = "${env:RENDEZVOUS_RATE_BURST:-2000}", description = "Frames a connection may send at once (default: ${DEFAULT-VALUE}).")
-    double rateBurst;
+    @Option(names = "--rate-burst", description = "Frames a connection may send at once (default: 5000).")
+    String rateBurst;
 
-    @Option(names = "--max-outbound-bytes", defaultValue = "${env:RENDEZVOUS_MAX_OUTBOUND_BYTES:-1048576}", description = "Bytes queued for a client before it counts as not reading and is closed with 4029 (default: ${DEFAULT-VALUE}).")
-    int maxOutboundBytes;
+    @Option(names = "--max-outbound-bytes", description = "Bytes queued for a client before it counts as not reading and is closed with 4029 (default: 1048576).")
+    String maxOutboundBytes;
 
-    @Option(names = "--shutdown-timeout-ms", defaultValue = "${env:RENDEZVOUS_SHUTDOWN_TIMEOUT_MS:-5000}", description = "Bound on graceful shutdown (default: ${DEFAULT-VALUE}).")
-    long shutdownTimeoutMs;
+    @Option(names = "--shutdown-timeout-ms", description = "Bound on graceful shutdown (default: 5000).")
+    String shutdownTimeoutMs;
 
-    @Option(names = "--io-threads", defaultValue = "${env:RENDEZVOUS_IO_THREADS:-0}", description = "Event loop threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
-    int ioThreads;
+    @Option(names = "--io-threads", description = "Event loop threads, 0 = one per core (default: 0).")
+    String ioThreads;
+
+    @Option(names = "--ice-server", paramLabel = "URL", description = "STUN/TURN URL handed to clients; repeatable (default: none).")
+    List<String> iceServers;
+
+    @Option(names = "--turn-secret", description = "coturn's static-auth-secret: mint time-limited TURN credentials per client.")
+    String turnSecret;
+
+    @Option(names = "--turn-ttl", description = "Lifetime of minted TURN credentials, e.g. 12h (default: 1d).")
+    String turnTtl;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain: serve https/wss on the same port.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "PKCS#8 private key of --tls-cert.")
+    String tlsKey;
+
+    @Option(names = "--metrics", arity = "1", paramLabel = "true|false", description = "Serve Prometheus metrics at /metrics (default: true).")
+    String metrics;
+
+    private final Map<String, String> environment;
+
+    ServeCommand() {
+        this(System.getenv());
+    }
+
+    ServeCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ServeSettings.Built built;
+        ConfigLayers layers;
         try {
-            config = ServerConfig.builder()
-                    .host(host)
-                    .port(port)
-                    .pingInterval(Duration.ofMillis(pingIntervalMs))
-                    .pingTimeout(Duration.ofMillis(pingTimeoutMs))
-                    .authenticator(authenticator())
-                    .authTimeout(Duration.ofMillis(authTimeoutMs))
-                    .maxMessageBytes(maxMessageBytes)
-                    .rateLimit(rateLimit, rateBurst)
-                    .maxOutboundBytes(maxOutboundBytes)
-                    .shutdownTimeout(Duration.ofMillis(shutdownTimeoutMs))
-                    .ioThreads(ioThreads)
-                    .build();
-        } catch (IllegalArgumentException e) {
-            System.err.println("rendezvous serve: " + e.getMessage());
+            layers = layers();
+            if (printConfig) {
+                out.print(layers.render(ServeSettings.ALL));
+                out.flush();
+                return 0;
+            }
+            built = ServeSettings.build(layers, Clock.systemUTC());
+        } catch (InvalidConfigException e) {
+            err.println("rendezvous serve: invalid configuration: " + e.getMessage());
+            err.flush();
             return 2;
         }
-        SignalingServer server = SignalingServer.start(config);
+        SignalingServer server;
+        try {
+            server = SignalingServer.start(built.config());
+        } catch (RuntimeException e) {
+            built.blockingWork().shutdown();
+            err.println("rendezvous serve: cannot start: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            built.blockingWork().shutdown();
             stopped.countDown();
             if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
                 logback.stop(); // flush the async appender before the JVM halts
             }
         }, "rendezvous-shutdown"));
-        System.out.println("Rendezvous listening on " + server.lobbyUri() + " (" + server.httpUri() + ")");
-        System.out.flush();
+        out.println("Rendezvous listening on " + server.lobbyUri() + " (" + server.httpUri() + ")");
+        out.flush();
         stopped.await();
         return 0;
     }
 
-    private Authenticator authenticator() throws Exception {
-        if (jwtSecret != null && jwks != null) {
-            throw new IllegalArgumentException("use either --jwt-secret or --jwks, not both");
-        }
-        JwtAuthenticator.Options options = new JwtAuthenticator.Options(jwtIssuer, jwtAudience, JwtAuthenticator.DEFAULT_CLOCK_SKEW);
-        if (jwtSecret != null && !jwtSecret.isEmpty()) {
-            return JwtAuthenticator.hmac(jwtSecret.getBytes(StandardCharsets.UTF_8), options);
-        }
-        if (jwks != null && !jwks.isEmpty()) {
-            return JwtAuthenticator.jwks(jwks, options);
-        }
-        return null;
+    /** The four layers: flags given on this command line, the environment, the config file, defaults. */
+    ConfigLayers layers() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put(ServeSettings.HOST.key(), host);
+        flags.put(ServeSettings.PORT.key(), port);
+        flags.put(ServeSettings.PING_INTERVAL_MS.key(), pingIntervalMs);
+        flags.put(ServeSettings.PING_TIMEOUT_MS.key(), pingTimeoutMs);
+        flags.put(ServeSettings.JWT_SECRET.key(), jwtSecret);
+        flags.put(ServeSettings.JWKS.key(), jwks);
+        flags.put(ServeSettings.JWT_ISSUER.key(), jwtIssuer);
+        flags.put(ServeSettings.JWT_AUDIENCE.key(), jwtAudience);
+        flags.put(ServeSettings.AUTH_TIMEOUT_MS.key(), authTimeoutMs);
+        flags.put(ServeSettings.MAX_MESSAGE_BYTES.key(), maxMessageBytes);
+        flags.put(ServeSettings.RATE_LIMIT.key(), rateLimit);
+        flags.put(ServeSettings.RATE_BURST.key(), rateBurst);
+        flags.put(ServeSettings.MAX_OUTBOUND_BYTES.key(), maxOutboundBytes);
+        flags.put(ServeSettings.SHUTDOWN_TIMEOUT_MS.key(), shutdownTimeoutMs);
+        flags.put(ServeSettings.IO_THREADS.key(), ioThreads);
+        flags.put(ServeSettings.ICE_SERVERS.key(), iceServers);
+        flags.put(ServeSettings.TURN_SECRET.key(), turnSecret);
+        flags.put(ServeSettings.TURN_TTL.key(), turnTtl);
+        flags.put(ServeSettings.TLS_CERT.key(), tlsCert);
+        flags.put(ServeSettings.TLS_KEY.key(), tlsKey);
+        flags.put(ServeSettings.METRICS.key(), metrics);
+        Optional<Path> file = Optional.ofNullable(configFile)
+                .or(() -> Optional.ofNullable(environment.get("RENDEZVOUS_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
+        return new ConfigLayers(ConfigLayers.flagValues(flags), environment,
+                file.map(f -> ConfigFile.read(f, ServeSettings.keys())).orElse(Map.of()), file);
     }
 }

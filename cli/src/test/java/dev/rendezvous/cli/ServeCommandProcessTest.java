@@ -3,6 +3,7 @@ package dev.rendezvous.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.protocol.Message;
+import dev.rendezvous.testing.Tokens;
 import dev.rendezvous.testing.WsRecorder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,22 +26,53 @@ import org.junit.jupiter.api.Test;
 class ServeCommandProcessTest {
     private static final Pattern LISTENING = Pattern.compile("Rendezvous listening on (ws://127\\.0\\.0\\.1:(\\d+)/) \\(http://127\\.0\\.0\\.1:\\d+/\\)");
 
-    @Test
-    void servesPrintsItsUrlAndStopsCleanlyOnSigterm() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(
+    private static Process serve(java.util.Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "dev.rendezvous.cli.Main", "serve", "--port", "0"));
-        pb.environment().put("RENDEZVOUS_PING_INTERVAL_MS", "1234");
-        pb.environment().put("RENDEZVOUS_PING_TIMEOUT_MS", "5678");
+                "dev.rendezvous.cli.Main", "serve"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process serve = pb.start();
+        return pb.start();
+    }
+
+    private static Matcher listening(Process serve) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertThat(line).isNotNull();
+        Matcher m = LISTENING.matcher(line);
+        assertThat(m.matches()).as(line).isTrue();
+        return m;
+    }
+
+    @Test
+    void jwtSecretFromTheEnvironmentTurnsAuthOn() throws Exception {
+        Process serve = serve(java.util.Map.of("RENDEZVOUS_JWT_SECRET", "cli-secret"), "--port", "0");
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertThat(line).isNotNull();
-            Matcher m = LISTENING.matcher(line);
-            assertThat(m.matches()).as(line).isTrue();
+            Matcher m = listening(serve);
+            WsRecorder client = WsRecorder.connect(URI.create(m.group(1) + "ws/room1"));
+            client.next(Message.AuthRequired.class);
+            client.send(new Message.AuthToken(Tokens.hs256("cli-secret", Tokens.claims("carol").build()), null));
+            assertThat(client.next(Message.AuthSuccess.class).user()).isEqualTo("carol");
+            client.next(Message.YourId.class);
+            client.next(Message.UsersInRoom.class);
+            client.close();
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(10, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void servesPrintsItsUrlAndStopsCleanlyOnSigterm() throws Exception {
+        Process serve = serve(java.util.Map.of("RENDEZVOUS_PING_INTERVAL_MS", "1234", "RENDEZVOUS_PING_TIMEOUT_MS", "5678"),
+                "--port", "0");
+        try {
+            Matcher m = listening(serve);
             int port = Integer.parseInt(m.group(2));
 
             HttpResponse<String> health = HttpClient.newHttpClient().send(

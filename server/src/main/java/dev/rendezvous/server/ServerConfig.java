@@ -52,7 +52,7 @@ public record ServerConfig(
     public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 65_536;
     public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 1_000;
-    public static final double DEFAULT_RATE_LIMIT_BURST = 2_000;
+    public static final double DEFAULT_RATE_LIMIT_BURST = 5_000;
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1 << 20;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -182,7 +182,7 @@ public record ServerConfig(
             return this;
         }
 
-        /** Inbound frames per second per connection, 0 = unlimited; default 1000, burst 2000. */
+        /** Inbound frames per second per connection, 0 = unlimited; default 1000, burst 5000. */
         public Builder rateLimit(double perSecond, double burst) {
             this.rateLimitPerSecond = perSecond;
             this.rateLimitBurst = burst;

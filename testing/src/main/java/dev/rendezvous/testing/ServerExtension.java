@@ -85,7 +85,7 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     /** Waits (bounded) until the hub holds no session, pairing or room, and no connection is open. */
     public void assertNoLeaks() {
-        Awaitility.await("server state empty").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+        Awaitility.await("server state empty").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .untilAsserted(() -> {
                     assertThat(server.hub().state()).as("hub state").isEqualTo(new Hub.HubState(0, 0, 0, 0));
                     assertThat(server.connections()).as("open connections").isZero();

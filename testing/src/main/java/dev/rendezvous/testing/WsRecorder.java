@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WsRecorder implements AutoCloseable {
     /** Default deadline of every wait. */
-    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Default quiet period of {@link #assertNoMoreMessages()}. */
     public static final Duration QUIET = Duration.ofMillis(200);
 

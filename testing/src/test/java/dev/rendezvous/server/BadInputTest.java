@@ -10,6 +10,7 @@ import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,8 +178,8 @@ class BadInputTest {
         assertThat(right.nextJson().get("sdp").asText()).isEqualTo("still here");
         right.sendText("{\"type\":\"answer\",\"sdp\":\"me too\"}");
         assertThat(left.nextJson().get("sdp").asText()).isEqualTo("me too");
-        offender.assertNoMoreMessages();
-        left.assertNoMoreMessages();
-        right.assertNoMoreMessages();
+        offender.assertNoMoreMessages(Duration.ofMillis(50));
+        left.assertNoMoreMessages(Duration.ofMillis(50));
+        right.assertNoMoreMessages(Duration.ofMillis(50));
     }
 }

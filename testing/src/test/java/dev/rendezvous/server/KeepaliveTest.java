@@ -18,7 +18,7 @@ class KeepaliveTest {
     private static final long INTERVAL = 100;
     private static final long TIMEOUT = 300;
     /** Scheduling allowance on a shared 2-core machine, on top of the protocol's window. */
-    private static final long SLACK = 150;
+    private static final long SLACK = 300;
 
     @RegisterExtension
     final ServerExtension server = ServerExtension.create(c -> c
@@ -59,10 +59,15 @@ class KeepaliveTest {
     @Test
     void anyFrameCountsAsLivenessEvenAnInvalidOne() {
         WsRecorder c = server.admittedClient();
-        for (int i = 0; i < 12; i++) {
-            c.next(Message.Ping.class);
-            c.sendText("not json");
-            c.next(Message.Error.class);
+        int pings = 0;
+        while (pings < 12) {
+            Message m = c.next(); // pings and the errors our garbage earns, in any interleaving
+            if (m instanceof Message.Ping) {
+                pings++;
+                c.sendText("not json");
+            } else {
+                assertThat(((Message.Error) m).code().wireName()).isEqualTo("invalid_json");
+            }
         }
         assertThat(c.isClosed()).isFalse();
     }

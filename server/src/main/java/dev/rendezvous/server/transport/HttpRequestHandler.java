@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int MAX_USERNAME_CHARS = 64;
+    static final String IDLE_TIMEOUT_NAME = "http-idle-timeout";
 
     private final ConnectionSettings settings;
     private final int maxMessageBytes;
@@ -95,7 +97,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         HttpEndpoint endpoint = endpoints.get(path);
         if (endpoint != null) {
-            respond(ctx, request, endpoint.respond(request));
+            respondLater(ctx, request, endpoint);
             return;
         }
         if (path.equals("/ws") || roomPath) {
@@ -142,7 +144,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         WebSocketSessionHandler session = new WebSocketSessionHandler(
                 ctx.channel(), settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username);
+        if (ctx.pipeline().get(IDLE_TIMEOUT_NAME) != null) {
+            ctx.pipeline().remove(IDLE_TIMEOUT_NAME); // WebSocket liveness is the keepalive's job
+        }
         ctx.pipeline().addAfter(ctx.name(), "ws-session", session);
+        // Relays to this client come from many event loops, one writeAndFlush each: coalesce the flushes
+        // queued in one loop iteration into one write syscall. Order is unchanged.
+        ctx.pipeline().addAfter("ws-session", "ws-flush", new FlushConsolidationHandler(256, true));
         ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
@@ -168,6 +176,25 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return false;
         }
         return name.codePoints().noneMatch(Character::isISOControl);
+    }
+
+    /** Runs an endpoint that may answer later; the request is retained until then, the answer written on the loop. */
+    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
+        request.retain(); // SimpleChannelInboundHandler releases it when channelRead0 returns
+        java.util.concurrent.CompletionStage<FullHttpResponse> answer;
+        try {
+            answer = endpoint.respondAsync(request);
+        } catch (RuntimeException e) {
+            answer = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            try {
+                respond(ctx, request, response != null ? response
+                        : HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
+            } finally {
+                request.release();
+            }
+        }));
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {

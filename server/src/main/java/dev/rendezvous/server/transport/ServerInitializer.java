@@ -9,16 +9,18 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The whole pipeline of an accepted connection, in one place: [TLS] → HTTP codec → aggregator → HTTP
- * routing and upgrade. After the upgrade the HTTP handlers give way to: WebSocket codec → frame
+ * The whole pipeline of an accepted connection, in one place: [TLS] → idle timeout → HTTP codec →
+ * aggregator → HTTP routing and upgrade. After the upgrade the HTTP handlers give way to: WebSocket codec → frame
  * aggregator (size limit) → session handler.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
+    private static final int HTTP_IDLE_SECONDS = 30;
 
     private final ConnectionSettings settings;
     private final int maxMessageBytes;
@@ -61,6 +63,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
         }
+        // A connection that sends no complete request in time (slowloris) is dropped; removed at the upgrade.
+        p.addLast(HttpRequestHandler.IDLE_TIMEOUT_NAME, new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast("http-handler", new HttpRequestHandler(

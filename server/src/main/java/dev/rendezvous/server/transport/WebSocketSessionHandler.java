@@ -55,14 +55,16 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     /** User event asking a session to close with 1001 (server shutdown). */
     static final Object SHUTDOWN = new Object();
 
-    private final Channel channel;
-    private final Connection connection;
-    private final int maxMessageBytes;
     private static final AtomicReferenceFieldUpdater<WebSocketSessionHandler, Pending> INBOX =
             AtomicReferenceFieldUpdater.newUpdater(WebSocketSessionHandler.class, Pending.class, "inbox");
 
+    private final Channel channel;
+    private final Connection connection;
+    private final int maxMessageBytes;
     private volatile boolean closing;
     private volatile boolean slowConsumerReported;
+    /** Event-loop only. */
+    private boolean started;
     /** Frames sent from other threads, newest first; null when empty. */
     private volatile Pending inbox;
 
@@ -84,9 +86,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         this.connection = new Connection(settings, this, this, room, clientId, username, String.valueOf(channel.remoteAddress()));
     }
 
-    /** Called on the event loop once the 101 response is out. */
+    /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */
     void start() {
-        connection.open();
+        if (!started) {
+            started = true;
+            connection.open();
+        }
     }
 
     // ---- inbound ------------------------------------------------------------------------------
@@ -94,6 +99,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            start(); // a client cannot send before the 101, but never let a frame meet an unopened connection
             if (msg instanceof TextWebSocketFrame text) {
                 connection.onText(text.content());
             } else if (msg instanceof BinaryWebSocketFrame) {
@@ -249,11 +255,21 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /**
+     * Sends the close frame and waits for the client's answering close frame ({@link #onCloseFrame})
+     * before closing the TCP connection: closing at once would reset a client that is still sending,
+     * and it would never read our close code. A client that does not answer within the grace period
+     * (not reading, or gone) is dropped.
+     */
     private void writeClose(int code, String reason) {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                f.channel().close();
+            }
+        });
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,0 +1,123 @@
+package dev.rendezvous.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.testing.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two {@code rendezvous chat} processes, driven through stdin/stdout, chat through a real server. */
+class ChatCommandProcessTest {
+    private static ChatServerFixture server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = ChatServerFixture.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void twoChatProcessesChatThroughStdinAndStdout() throws Exception {
+        String lobby = server.lobby().toString();
+        try (ChatProcess alice = ChatProcess.start("--server", lobby, "--id", "cli-alice", "--ice-loopback", "--plain");
+                ChatProcess bob = ChatProcess.start("--server", lobby, "--id", "cli-bob", "--ice-loopback", "--plain")) {
+            assertThat(alice.awaitStatus("your id: ")).isEqualTo("* your id: cli-alice (lobby)");
+            bob.awaitStatus("your id: cli-bob");
+
+            bob.type("/pair cli-alice");
+            bob.awaitStatus("paired with cli-alice (we offer)");
+            alice.awaitStatus("paired with cli-bob (they offer)");
+            alice.awaitStatus("cli-bob: channel open");
+            bob.awaitStatus("cli-alice: channel open");
+
+            alice.type("hello bob ✓");
+            assertThat(bob.nextMessage()).isEqualTo("hello bob ✓");
+            bob.type("hi alice 🎉");
+            bob.type("//not a command");
+            assertThat(alice.nextMessage()).isEqualTo("hi alice 🎉");
+            assertThat(alice.nextMessage()).isEqualTo("/not a command");
+
+            bob.type("/peers");
+            bob.awaitStatus("cli-alice: channel open, connected");
+
+            bob.type("/quit");
+            assertThat(bob.awaitExit()).isZero();
+            alice.awaitStatus("cli-bob left; ready for a new peer");
+
+            alice.endInput(); // EOF: close cleanly, exit 0
+            assertThat(alice.awaitExit()).isZero();
+            assertThat(alice.stdout).isEmpty();
+        }
+    }
+
+    @Test
+    void linesTypedBeforeTheChannelOpensAreDeliveredInOrder() throws Exception {
+        String lobby = server.lobby().toString();
+        try (ChatProcess alice = ChatProcess.start("--server", lobby, "--id", "cli-early-a", "--ice-loopback", "--plain")) {
+            alice.awaitStatus("your id: cli-early-a");
+            try (ChatProcess bob = ChatProcess.start(
+                    "--server", lobby, "--id", "cli-early-b", "--pair", "cli-early-a", "--ice-loopback", "--plain")) {
+                bob.type("one");
+                bob.type("two");
+                bob.type("three");
+                assertThat(alice.nextMessage()).isEqualTo("one");
+                assertThat(alice.nextMessage()).isEqualTo("two");
+                assertThat(alice.nextMessage()).isEqualTo("three");
+                bob.endInput();
+                assertThat(bob.awaitExit()).isZero();
+            }
+            alice.type("/quit");
+            assertThat(alice.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void twoChatProcessesInARoom() throws Exception {
+        String lobby = server.lobby().toString();
+        try (ChatProcess first = ChatProcess.start("--server", lobby, "--room", "cli-room", "--id", "room-1", "--ice-loopback", "--plain")) {
+            first.awaitStatus("room is empty");
+            try (ChatProcess second = ChatProcess.start(
+                    "--server", lobby, "--room", "cli-room", "--id", "room-2", "--ice-loopback", "--plain")) {
+                second.awaitStatus("in the room: room-1");
+                first.awaitStatus("room-2 joined");
+                first.awaitStatus("room-2: channel open");
+                second.awaitStatus("room-1: channel open");
+                second.type("hello room ✓");
+                assertThat(first.nextMessage()).isEqualTo("hello room ✓");
+                first.type("welcome 🎉");
+                assertThat(second.nextMessage()).isEqualTo("welcome 🎉");
+                second.type("/leave");
+                second.awaitStatus("left room cli-room");
+                first.awaitStatus("room-2 left");
+                second.type("/quit");
+                assertThat(second.awaitExit()).isZero();
+            }
+            first.endInput();
+            assertThat(first.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void withATokenItJoinsAServerWithAuthAndWithABadOneItExitsOne() throws Exception {
+        String secret = "chat-test-secret-of-at-least-32-bytes!";
+        try (ChatServerFixture authServer = ChatServerFixture.withJwtSecret(secret)) {
+            String lobby = authServer.lobby().toString();
+            String token = Tokens.hs256(secret, Tokens.claims("carol").build());
+            try (ChatProcess carol = ChatProcess.start("--server", lobby, "--token", token, "--id", "cli-carol", "--ice-loopback", "--plain")) {
+                carol.awaitStatus("your id: cli-carol");
+                carol.type("/quit");
+                assertThat(carol.awaitExit()).isZero();
+            }
+            String forged = Tokens.hs256("some-other-secret-of-at-least-32-bytes", Tokens.claims("mallory").build());
+            try (ChatProcess mallory = ChatProcess.start("--server", lobby, "--token", forged, "--ice-loopback", "--plain")) {
+                assertThat(mallory.awaitStatus("could not join")).contains("auth_failed");
+                assertThat(mallory.awaitExit()).isEqualTo(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.rendezvous.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** rendezvous serve's configuration: precedence, --print-config, and failures that name the key. */
+class ServeConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int serve(Map<String, String> env, String... args) {
+        CommandLine cli = new CommandLine(new ServeCommand(env));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void printConfigShowsEachValueWithItsSourceAndMasksSecrets() throws Exception {
+        Path file = Files.writeString(dir.resolve("rendezvous.yaml"), """
+                port: 9000
+                keepalive:
+                  ping_interval_ms: 20000
+                auth:
+                  jwt_secret: file-secret-that-must-never-be-printed
+                ice:
+                  servers: ["stun:127.0.0.1:3478"]
+                  turn_ttl: 2h
+                """);
+
+        int exit = serve(Map.of("RENDEZVOUS_PORT", "9100", "RENDEZVOUS_TURN_TTL", "3h", "RENDEZVOUS_TURN_SECRET", "env-secret"),
+                "--config", file.toString(), "--port", "9200", "--print-config");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains("port: 9200  # --port\n")
+                .contains("keepalive:\n  ping_interval_ms: 20000  # " + file + "\n  ping_timeout_ms: 45000  # default\n")
+                .contains("  jwt_secret: \"***\"  # " + file + "\n")
+                .contains("  servers: [\"stun:127.0.0.1:3478\"]  # " + file + "\n")
+                .contains("  turn_secret: \"***\"  # RENDEZVOUS_TURN_SECRET\n")
+                .contains("  turn_ttl: \"3h\"  # RENDEZVOUS_TURN_TTL\n")
+                .contains("host: \"127.0.0.1\"  # default\n")
+                .doesNotContain("file-secret-that-must-never-be-printed")
+                .doesNotContain("env-secret");
+    }
+
+    @Test
+    void theServerHelpersEnvironmentVariablesStillWork() {
+        int exit = serve(Map.of("RENDEZVOUS_PING_INTERVAL_MS", "1000", "RENDEZVOUS_RATE_LIMIT", "50",
+                "RENDEZVOUS_ICE_SERVERS", "stun:127.0.0.1:3478,stun:127.0.0.1:3479"), "--print-config");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains("ping_interval_ms: 1000  # RENDEZVOUS_PING_INTERVAL_MS")
+                .contains("rate_limit: 50.0  # RENDEZVOUS_RATE_LIMIT")
+                .contains("servers: [\"stun:127.0.0.1:3478\", \"stun:127.0.0.1:3479\"]  # RENDEZVOUS_ICE_SERVERS");
+    }
+
+    @Test
+    void configFileFromTheEnvironment() throws Exception {
+        Path file = Files.writeString(dir.resolve("c.yaml"), "io_threads: 3\n");
+
+        assertThat(serve(Map.of("RENDEZVOUS_CONFIG", file.toString()), "--print-config")).isZero();
+
+        assertThat(out.toString()).contains("io_threads: 3  # " + file);
+    }
+
+    @Test
+    void badEnvironmentValueFailsNamingKeyAndSource() {
+        assertThat(serve(Map.of("RENDEZVOUS_PORT", "eighty"))).isEqualTo(2);
+
+        assertThat(err.toString()).contains("invalid configuration: port: 'eighty' is not a whole number (from RENDEZVOUS_PORT)");
+    }
+
+    @Test
+    void unknownYamlKeyFailsWithASuggestion() throws Exception {
+        Path file = Files.writeString(dir.resolve("typo.yaml"), "ice:\n  turn_secrett: x\n");
+
+        assertThat(serve(Map.of(), "--config", file.toString())).isEqualTo(2);
+
+        assertThat(err.toString()).contains("ice.turn_secrett: unknown setting (did you mean ice.turn_secret?)");
+    }
+
+    @Test
+    void turnUrlWithoutSecretFailsNamingTheSecret() {
+        assertThat(serve(Map.of(), "--port", "0", "--ice-server", "turn:127.0.0.1:3478")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("ice.turn_secret: TURN URL turn:127.0.0.1:3478 needs a TURN secret");
+    }
+
+    @Test
+    void malformedIceUrlFailsNamingTheList() {
+        assertThat(serve(Map.of(), "--ice-server", "stun.example.com")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("ice.servers: 'stun.example.com' is not a stun:, stuns:, turn: or turns: URL");
+    }
+
+    @Test
+    void tlsCertWithoutKeyFails() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+
+        assertThat(serve(Map.of(), "--tls-cert", cert.toString())).isEqualTo(2);
+
+        assertThat(err.toString()).contains("tls.key: is required when tls.cert is set");
+    }
+
+    @Test
+    void pingTimeoutNotAboveIntervalFails() {
+        assertThat(serve(Map.of(), "--ping-interval-ms", "5000", "--ping-timeout-ms", "5000")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("keepalive.ping_timeout_ms: 5000 must be greater than keepalive.ping_interval_ms (5000)");
+    }
+
+    @Test
+    void badDurationInFileNamesKeyAndFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("ttl.yaml"), "ice:\n  turn_ttl: forever\n");
+
+        assertThat(serve(Map.of(), "--config", file.toString())).isEqualTo(2);
+
+        assertThat(err.toString()).contains("ice.turn_ttl: 'forever' is not a duration").contains("(from " + file + ")");
+    }
+}

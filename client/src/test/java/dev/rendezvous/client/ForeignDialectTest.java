@@ -1,0 +1,188 @@
+package dev.rendezvous.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.client.rtc.PeerSession;
+import dev.rendezvous.client.rtc.PeerSessionListener;
+import dev.rendezvous.client.rtc.RtcRuntime;
+import dev.rendezvous.client.rtc.SessionConfig;
+import dev.rendezvous.client.rtc.SignalSink;
+import dev.rendezvous.client.signaling.RemoteCandidate;
+import dev.rendezvous.client.signaling.SignalingClient;
+import dev.rendezvous.client.signaling.SignalingListener;
+import dev.rendezvous.client.signaling.SignalingOptions;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SDK against a peer that speaks another dialect of protocol v1 (seed 004's nested
+ * {@code {"offer":{"type","sdp"}}}, {@code ice_candidate} with a plain-string candidate, end-of-candidates
+ * markers), in both roles, trickling or not (as aiortc does not). The foreign side is raw JSON over a
+ * signaling connection driving its own libwebrtc session.
+ */
+class ForeignDialectTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ServerFixture server;
+    private static RtcRuntime foreignRtc;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerFixture.start();
+        foreignRtc = RtcRuntime.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        foreignRtc.close();
+        server.close();
+    }
+
+    /** A peer that signals in the seed-004 dialect and reads whatever comes. */
+    private static final class ForeignPeer implements SignalingListener, SignalSink, PeerSessionListener {
+        final boolean trickle;
+        volatile boolean alwaysOffer; // a naive stack that offers whatever the initiator flag says
+        volatile SignalingClient signaling;
+        volatile PeerSession session;
+        final CompletableFuture<Void> open = new CompletableFuture<>();
+        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+
+        ForeignPeer(boolean trickle) {
+            this.trickle = trickle;
+        }
+
+        @Override
+        public void onPaired(SignalingClient client, String peerId, boolean initiator) {
+            SessionConfig config = SessionConfig.loopbackDefaults().withTrickle(trickle);
+            boolean offer = initiator || alwaysOffer;
+            session = PeerSession.create(foreignRtc, peerId, offer, config, this, this);
+            if (offer) {
+                session.start();
+            }
+        }
+
+        @Override
+        public void onOffer(SignalingClient client, String from, String sdp) {
+            if (!session.initiator()) {
+                session.acceptOffer(sdp); // a naive offerer ignores offers that cross its own
+            }
+        }
+
+        @Override
+        public void onAnswer(SignalingClient client, String from, String sdp) {
+            if (session.initiator()) {
+                session.acceptAnswer(sdp);
+            }
+        }
+
+        @Override
+        public void onCandidate(SignalingClient client, String from, RemoteCandidate c) {
+            session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex());
+        }
+
+        private void sendDescription(String type, String sdp) {
+            ObjectNode message = JSON.createObjectNode().put("type", type);
+            message.putObject(type).put("type", type).put("sdp", sdp);
+            signaling.sendText(message.toString());
+            if (!trickle) {
+                signaling.sendText("{\"type\":\"ice_candidate\",\"candidate\":null}"); // end of candidates
+            }
+        }
+
+        @Override
+        public void offer(String sdp) {
+            sendDescription("offer", sdp);
+        }
+
+        @Override
+        public void answer(String sdp) {
+            sendDescription("answer", sdp);
+        }
+
+        @Override
+        public void candidate(String candidate, String sdpMid, int sdpMLineIndex) {
+            ObjectNode message = JSON.createObjectNode().put("type", "ice_candidate")
+                    .put("candidate", "a=" + candidate).put("sdpMLineIndex", sdpMLineIndex); // no sdpMid: index only
+            signaling.sendText(message.toString());
+        }
+
+        @Override
+        public void onChannelOpen(PeerSession s) {
+            open.complete(null);
+        }
+
+        @Override
+        public void onMessage(PeerSession s, String text) {
+            messages.add(text);
+        }
+    }
+
+    private static ForeignPeer foreign(String id, boolean trickle) throws Exception {
+        ForeignPeer peer = new ForeignPeer(trickle);
+        peer.signaling = SignalingClient.connect(SignalingOptions.of(server.lobby()).withClientId(id), peer).get(10, TimeUnit.SECONDS);
+        return peer;
+    }
+
+    private static void chat(Peer ours, PeerRecorder ourEvents, ForeignPeer theirs, String theirId) throws Exception {
+        theirs.open.get(20, TimeUnit.SECONDS);
+        ourEvents.awaitEvent("open " + theirId);
+        ours.send("bonjour 🌍");
+        assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("bonjour 🌍");
+        theirs.session.send("hola ✓");
+        assertThat(ourEvents.nextMessage()).isEqualTo(theirId + ": hola ✓");
+        assertThat(ourEvents.errors).as("every foreign candidate and description was accepted").isEmpty();
+    }
+
+    @Test
+    void aForeignInitiatorThatTricklesInTheSeedDialect() throws Exception {
+        ForeignPeer theirs = foreign("foreign-offerer", true);
+        PeerRecorder ourEvents = new PeerRecorder();
+        try (Peer ours = PeerLobbyTest.connect("java-answerer", ourEvents, server)) {
+            theirs.signaling.pairRequest("java-answerer");
+            ourEvents.awaitEvent("paired foreign-offerer false");
+            chat(ours, ourEvents, theirs, "foreign-offerer");
+        } finally {
+            theirs.signaling.close();
+            theirs.session.close();
+        }
+    }
+
+    @Test
+    void aForeignAnswererThatDoesNotTrickle() throws Exception {
+        ForeignPeer theirs = foreign("foreign-answerer", false);
+        PeerRecorder ourEvents = new PeerRecorder();
+        try (Peer ours = PeerLobbyTest.connect("java-offerer", ourEvents, server)) {
+            ours.pair("foreign-answerer");
+            ourEvents.awaitEvent("paired foreign-answerer true");
+            chat(ours, ourEvents, theirs, "foreign-answerer");
+        } finally {
+            theirs.signaling.close();
+            theirs.session.close();
+        }
+    }
+
+    @Test
+    void offersThatCrossAreResolvedByTheGreaterIdYielding() throws Exception {
+        ForeignPeer theirs = foreign("aa-naive", true);
+        theirs.alwaysOffer = true;
+        PeerRecorder ourEvents = new PeerRecorder();
+        try (Peer ours = PeerLobbyTest.connect("zz-java", ourEvents, server)) {
+            ours.pair("aa-naive"); // we are the initiator, and offer; so do they
+            ourEvents.awaitEvent("paired aa-naive true");
+            theirs.open.get(20, TimeUnit.SECONDS);
+            ourEvents.awaitEvent("open aa-naive");
+            assertThat(ours.session("aa-naive").initiator()).as("zz-java > aa-naive: we yielded and answered").isFalse();
+            ours.send("glare resolved");
+            assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("glare resolved");
+        } finally {
+            theirs.signaling.close();
+            theirs.session.close();
+        }
+    }
+}

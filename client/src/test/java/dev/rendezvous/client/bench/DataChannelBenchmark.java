@@ -1,0 +1,186 @@
+package dev.rendezvous.client.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.client.Peer;
+import dev.rendezvous.client.PeerListener;
+import dev.rendezvous.client.PeerOptions;
+import dev.rendezvous.client.PeerProcess;
+import dev.rendezvous.client.ServerFixture;
+import dev.rendezvous.client.rtc.Delivery;
+import dev.rendezvous.client.rtc.SendOutcome;
+import dev.rendezvous.client.rtc.SendPolicy;
+import dev.rendezvous.client.signaling.SignalingOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Java↔Java figures through a real server on 127.0.0.1, WebRTC in loopback mode: time from {@code paired}
+ * to channel open, and data channel throughput. Not a test: it runs only with {@code -Drendezvous.bench=true}
+ * (see docs/benchmarks.md) and writes {@code client/target/benchmarks/java-peer.md}. Bounded: a fixed
+ * number of pairings and a fixed volume.
+ */
+@EnabledIfSystemProperty(named = "rendezvous.bench", matches = "true")
+class DataChannelBenchmark {
+    private static final int PAIRINGS = Integer.getInteger("rendezvous.bench.pairings", 30);
+    private static final long VOLUME_BYTES = Long.getLong("rendezvous.bench.mib", 256) << 20;
+    private static final long HIGH_WATER = Long.getLong("rendezvous.bench.highKiB", SendPolicy.DEFAULT.highWaterBytes() >> 10) << 10;
+    private static final long LOW_WATER = Long.getLong("rendezvous.bench.lowKiB", SendPolicy.DEFAULT.lowWaterBytes() >> 10) << 10;
+
+    /** Timestamps of one pairing, taken on the event threads. */
+    private static final class Timing implements PeerListener {
+        volatile long pairedNanos;
+        volatile CompletableFuture<Long> open = new CompletableFuture<>();
+        volatile CompletableFuture<Void> left = new CompletableFuture<>();
+        final AtomicLong receivedBytes = new AtomicLong();
+        volatile long expectedBytes = Long.MAX_VALUE;
+        volatile CompletableFuture<Long> allReceived = new CompletableFuture<>();
+
+        @Override
+        public void onPaired(String peerId, boolean initiator) {
+            pairedNanos = System.nanoTime();
+        }
+
+        @Override
+        public void onChannelOpen(String peerId) {
+            open.complete(System.nanoTime());
+        }
+
+        @Override
+        public void onPeerLeft(String peerId) {
+            left.complete(null);
+        }
+
+        @Override
+        public void onMessage(String peerId, String text) {
+            if (receivedBytes.addAndGet(text.length()) >= expectedBytes) {
+                allReceived.complete(System.nanoTime());
+            }
+        }
+
+        void reset() {
+            open = new CompletableFuture<>();
+            left = new CompletableFuture<>();
+        }
+    }
+
+    @Test
+    void measure() throws Exception {
+        List<String> report = new ArrayList<>();
+        try (ServerFixture server = ServerFixture.start()) {
+            Timing a = new Timing();
+            Timing b = new Timing();
+            try (Peer initiator = connect(server, "bench-a", a); Peer answerer = connect(server, "bench-b", b)) {
+                List<Double> initiatorOpen = new ArrayList<>();
+                List<Double> bothOpen = new ArrayList<>();
+                for (int i = 0; i < PAIRINGS; i++) {
+                    a.reset();
+                    b.reset();
+                    initiator.pair("bench-b");
+                    long aOpen = a.open.get(20, TimeUnit.SECONDS);
+                    long bOpen = b.open.get(20, TimeUnit.SECONDS);
+                    initiatorOpen.add((aOpen - a.pairedNanos) / 1e6);
+                    bothOpen.add((Math.max(aOpen, bOpen) - Math.min(a.pairedNanos, b.pairedNanos)) / 1e6);
+                    if (i < PAIRINGS - 1) {
+                        initiator.leave(); // unpair: the answerer hears peer_disconnected; both reset
+                        b.left.get(20, TimeUnit.SECONDS);
+                    }
+                }
+                report.add("| paired → channel open (initiator), " + PAIRINGS + " pairings | " + summary(initiatorOpen) + " |");
+                report.add("| paired → channel open on both sides | " + summary(bothOpen) + " |");
+
+                for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
+                    report.add("| throughput, one JVM, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20) + " MiB | "
+                            + String.format(Locale.ROOT, "%.1f MiB/s", throughput(initiator, b, size)) + " |");
+                }
+                initiator.leave();
+                b.left.get(20, TimeUnit.SECONDS);
+
+                // Two JVMs, as two terminals would be: the receiver is a separate process counting bytes.
+                try (PeerProcess sink = PeerProcess.start(server.lobby(), "bench-sink", List.of(Long.toString(VOLUME_BYTES)))) {
+                    sink.awaitLine("id bench-sink");
+                    a.reset();
+                    initiator.pair("bench-sink");
+                    long aOpen = a.open.get(20, TimeUnit.SECONDS);
+                    sink.awaitLine("open bench-a");
+                    report.add("| paired → channel open, two JVMs (first pairing of a fresh JVM) | "
+                            + String.format(Locale.ROOT, "%.1f ms", (aOpen - a.pairedNanos) / 1e6) + " |");
+                    int round = 0;
+                    for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
+                        round++;
+                        report.add("| throughput, two JVMs, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20) + " MiB | "
+                                + String.format(Locale.ROOT, "%.1f MiB/s", throughputToProcess(initiator, sink, size, round)) + " |");
+                    }
+                }
+            }
+        }
+        report.add("| flow control | pause above " + (HIGH_WATER >> 10) + " KiB buffered, resume at " + (LOW_WATER >> 10) + " KiB |");
+        String table = String.join("\n", report);
+        System.out.println(table);
+        Path out = Path.of("target", "benchmarks", "java-peer.md");
+        Files.createDirectories(out.getParent());
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        Files.writeString(out, "| measure | result |\n|---|---|\n" + table + "\n\nload average at the end (/proc/loadavg): " + load + "\n");
+    }
+
+    private static double throughput(Peer sender, Timing receiver, int messageBytes) throws Exception {
+        String message = "x".repeat(messageBytes);
+        long count = VOLUME_BYTES / messageBytes;
+        receiver.receivedBytes.set(0);
+        receiver.allReceived = new CompletableFuture<>();
+        receiver.expectedBytes = count * messageBytes;
+        long start = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            Delivery d = sender.send(message).get("bench-b");
+            assertThat(d.refused()).isFalse();
+            if (d.outcome() instanceof SendOutcome.Queued) {
+                d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS); // flow control: wait for room
+            }
+        }
+        long end = receiver.allReceived.get(120, TimeUnit.SECONDS);
+        return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+    }
+
+    private static double throughputToProcess(Peer sender, PeerProcess sink, int messageBytes, int round) throws Exception {
+        String message = "x".repeat(messageBytes);
+        long count = VOLUME_BYTES / messageBytes;
+        long start = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            Delivery d = sender.send(message).get("bench-sink");
+            assertThat(d.refused()).isFalse();
+            if (d.outcome() instanceof SendOutcome.Queued) {
+                d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+        sink.awaitLine("received " + round * VOLUME_BYTES);
+        long end = System.nanoTime();
+        return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+    }
+
+    private static Peer connect(ServerFixture server, String id, Timing timing) throws Exception {
+        PeerOptions options = PeerOptions.lobby(server.lobby())
+                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
+                .withLoopback(true);
+        SendPolicy d = SendPolicy.DEFAULT;
+        options = options.withSession(options.session().withSendPolicy(new SendPolicy(
+                d.maxQueuedMessages(), d.maxQueuedBytes(), d.expiry(), HIGH_WATER, LOW_WATER, d.maxMessageBytes())));
+        return Peer.connect(options, timing).get(20, TimeUnit.SECONDS);
+    }
+
+    private static String summary(List<Double> millis) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        return String.format(Locale.ROOT, "median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms",
+                sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1),
+                sorted.get(0), sorted.get(sorted.size() - 1));
+    }
+}

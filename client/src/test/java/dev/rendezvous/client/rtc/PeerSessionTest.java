@@ -1,0 +1,224 @@
+package dev.rendezvous.client.rtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two real libwebrtc peer connections in one JVM, loopback ICE mode: every packet on 127.0.0.1. */
+class PeerSessionTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static RtcRuntime rtc;
+
+    @BeforeAll
+    static void loadLibwebrtc() {
+        rtc = RtcRuntime.create();
+    }
+
+    @AfterAll
+    static void disposeFactoryOnce() {
+        rtc.close();
+        assertThat(rtc.isClosed()).isTrue();
+        rtc.close(); // idempotent: the factory is disposed exactly once
+    }
+
+    private record Pair(PeerSession initiator, SessionRecorder initiatorEvents, PeerSession answerer,
+            SessionRecorder answererEvents, LocalLink link) {
+        void close() {
+            initiator.close();
+            answerer.close();
+        }
+    }
+
+    private static Pair pair(SessionConfig config, LocalLink link) {
+        SessionRecorder a = new SessionRecorder();
+        SessionRecorder b = new SessionRecorder();
+        link.initiator = PeerSession.create(rtc, "b", true, config, link.initiatorSink(), a);
+        link.answerer = PeerSession.create(rtc, "a", false, config, link.answererSink(), b);
+        return new Pair(link.initiator, a, link.answerer, b, link);
+    }
+
+    private static void awaitOpen(Pair p) {
+        p.initiatorEvents().open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        p.answererEvents().open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void connectsAndChatsBothWaysInUtf8() throws Exception {
+        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
+        try {
+            p.initiator().start();
+            awaitOpen(p);
+            await().atMost(WAIT).until(() -> p.initiator().connectionState().name().equals("CONNECTED")
+                    && p.answerer().connectionState().name().equals("CONNECTED"));
+
+            assertThat(p.initiator().send("héllo wörld ✓").outcome()).isEqualTo(SendOutcome.SENT);
+            assertThat(p.answerer().send("back at you 🎉👋").outcome()).isEqualTo(SendOutcome.SENT);
+            assertThat(p.answererEvents().nextMessage(WAIT)).isEqualTo("héllo wörld ✓");
+            assertThat(p.initiatorEvents().nextMessage(WAIT)).isEqualTo("back at you 🎉👋");
+
+            // Loopback mode: only 127.0.0.1 candidates were signalled, never an IPv6 or eth0 address.
+            assertThat(p.link().initiatorCandidates).isNotEmpty().allMatch(c -> c.contains(" 127.0.0.1 "));
+            assertThat(p.link().answererCandidates).isNotEmpty().allMatch(c -> c.contains(" 127.0.0.1 "));
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void messagesSentBeforeOpenArriveAfterOpenInOrder() throws Exception {
+        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
+        try {
+            List<Delivery> early = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                early.add(p.initiator().send("early-" + i));
+            }
+            assertThat(early).allMatch(d -> d.outcome().equals(SendOutcome.QUEUED));
+            p.initiator().start();
+            for (int i = 0; i < 50; i++) {
+                assertThat(p.answererEvents().nextMessage(WAIT)).isEqualTo("early-" + i);
+            }
+            for (Delivery d : early) {
+                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(SendOutcome.SENT);
+            }
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void tenThousandMessagesArriveInOrderNoneLost() throws Exception {
+        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
+        try {
+            p.initiator().start();
+            awaitOpen(p);
+            int count = 10_000;
+            List<Delivery> deliveries = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                deliveries.add(p.initiator().send("m" + i + " " + "x".repeat(100)));
+            }
+            assertThat(deliveries).noneMatch(Delivery::refused);
+            for (int i = 0; i < count; i++) {
+                assertThat(p.answererEvents().nextMessage(WAIT)).startsWith("m" + i + " ");
+            }
+            for (Delivery d : deliveries) {
+                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(SendOutcome.SENT);
+            }
+            assertThat(p.answererEvents().messages).isEmpty();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void flowControlCarriesMoreThanLibwebrtcCanBuffer() throws Exception {
+        // ~40 MiB in 64 KiB messages: without pausing, libwebrtc closes the channel after ~22 MiB.
+        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
+        try {
+            p.initiator().start();
+            awaitOpen(p);
+            String chunk = "z".repeat(64 * 1024);
+            int count = 640;
+            Delivery last = null;
+            for (int i = 0; i < count; i++) {
+                last = p.initiator().send(chunk);
+                assertThat(last.refused()).as("message %d", i).isFalse();
+                if (last.outcome() instanceof SendOutcome.Queued) {
+                    last.settled().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS); // back-pressure
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                assertThat(p.answererEvents().nextMessage(WAIT)).hasSize(chunk.length());
+            }
+            assertThat(p.initiator().isChannelOpen()).isTrue();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void candidatesBeforeTheRemoteDescriptionAreQueuedNotDropped() {
+        LocalLink link = new LocalLink();
+        link.candidatesBeforeOffer = true;
+        Pair p = pair(SessionConfig.loopbackDefaults(), link);
+        try {
+            p.initiator().start();
+            awaitOpen(p);
+            assertThat(p.answerer().earlyCandidatesApplied()).isPositive();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void nonTrickleOffersCarryTheirCandidatesInTheSdp() {
+        SessionConfig noTrickle = SessionConfig.loopbackDefaults().withTrickle(false);
+        LocalLink link = new LocalLink();
+        List<String> offers = new ArrayList<>();
+        link.offerFilter = sdp -> {
+            offers.add(sdp);
+            return sdp;
+        };
+        Pair p = pair(noTrickle, link);
+        try {
+            p.initiator().start();
+            awaitOpen(p);
+            assertThat(link.initiatorCandidates).isEmpty();
+            assertThat(link.answererCandidates).isEmpty();
+            assertThat(offers).singleElement().satisfies(sdp -> assertThat(sdp).contains("a=candidate:").contains(" 127.0.0.1 "));
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void closingRefusesFurtherSendsAndThePeerSeesTheChannelClose() throws Exception {
+        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
+        p.initiator().start();
+        awaitOpen(p);
+        p.initiator().close();
+        assertThat(p.initiator().isClosed()).isTrue();
+        assertThat(p.initiatorEvents().closed).isDone();
+        assertThat(p.initiator().send("too late").outcome()).isEqualTo(SendOutcome.refused(RefusalReason.CLOSED));
+        p.initiator().close(); // idempotent
+        p.answererEvents().channelClosed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(p.answerer().send("nobody there").refused()).isTrue();
+        p.answerer().close();
+    }
+
+    @Test
+    void queuedMessagesAreRefusedWhenTheSessionClosesBeforeOpen() throws Exception {
+        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
+        Delivery waiting = p.initiator().send("never sent");
+        assertThat(waiting.outcome()).isEqualTo(SendOutcome.QUEUED);
+        p.close();
+        assertThat(waiting.settled().toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .isEqualTo(SendOutcome.refused(RefusalReason.CLOSED));
+        await().atMost(WAIT).until(() -> p.initiatorEvents().undelivered.contains("never sent:CLOSED"));
+    }
+
+    @Test
+    void queuedMessagesExpireWhenTheChannelNeverOpensAndTheCallerIsTold() throws Exception {
+        SessionConfig shortExpiry = SessionConfig.loopbackDefaults()
+                .withSendPolicy(SendPolicy.DEFAULT.withExpiry(Duration.ofMillis(200)));
+        SessionRecorder events = new SessionRecorder();
+        PeerSession lonely = PeerSession.create(rtc, "nobody", true, shortExpiry, new LocalLink().initiatorSink(), events);
+        try {
+            // Never started and never answered: the channel cannot open.
+            Delivery waiting = lonely.send("into the void");
+            assertThat(waiting.outcome()).isEqualTo(SendOutcome.QUEUED);
+            assertThat(waiting.settled().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .isEqualTo(SendOutcome.refused(RefusalReason.EXPIRED));
+            await().atMost(WAIT).until(() -> events.undelivered.contains("into the void:EXPIRED"));
+        } finally {
+            lonely.close();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.rendezvous.client.rtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Records a session's events; tests wait on them with deadlines. */
+final class SessionRecorder implements PeerSessionListener {
+    final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    final List<String> undelivered = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+    final CompletableFuture<Void> open = new CompletableFuture<>();
+    final CompletableFuture<Void> connected = new CompletableFuture<>();
+    final CompletableFuture<Void> channelClosed = new CompletableFuture<>();
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    @Override
+    public void onConnectionState(PeerSession session, RTCPeerConnectionState state) {
+        if (state == RTCPeerConnectionState.CONNECTED) {
+            connected.complete(null);
+        }
+    }
+
+    @Override
+    public void onChannelOpen(PeerSession session) {
+        open.complete(null);
+    }
+
+    @Override
+    public void onChannelClosed(PeerSession session) {
+        channelClosed.complete(null);
+    }
+
+    @Override
+    public void onMessage(PeerSession session, String text) {
+        messages.add(text);
+    }
+
+    @Override
+    public synchronized void onUndelivered(PeerSession session, String text, RefusalReason reason) {
+        undelivered.add(text + ":" + reason);
+    }
+
+    @Override
+    public synchronized void onError(PeerSession session, String message) {
+        errors.add(message);
+    }
+
+    @Override
+    public void onClosed(PeerSession session) {
+        closed.complete(null);
+    }
+
+    String nextMessage(Duration timeout) throws InterruptedException {
+        String next = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(next).as("a message within %s", timeout).isNotNull();
+        return next;
+    }
+}

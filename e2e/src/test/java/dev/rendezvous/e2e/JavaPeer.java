@@ -1,0 +1,155 @@
+package dev.rendezvous.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.client.Peer;
+import dev.rendezvous.client.PeerListener;
+import dev.rendezvous.client.PeerOptions;
+import dev.rendezvous.client.rtc.RtcRuntime;
+import dev.rendezvous.client.signaling.SignalingOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Java SDK peer in loopback ICE mode, with its events recorded as lines ({@code paired <id> true},
+ * {@code open <id>}, {@code left <id>}, {@code joined <id>}) and its messages as {@code <from>: <text>};
+ * tests wait for them with deadlines.
+ */
+final class JavaPeer implements AutoCloseable {
+
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final Peer peer;
+  private final Recorder recorder;
+
+  private JavaPeer(Peer peer, Recorder recorder) {
+    this.peer = peer;
+    this.recorder = recorder;
+  }
+
+  static JavaPeer lobby(URI lobby, RtcRuntime runtime, String name) throws Exception {
+    return connect(options(lobby, runtime, name));
+  }
+
+  static JavaPeer room(URI lobby, RtcRuntime runtime, String room, String name) throws Exception {
+    return connect(options(lobby, runtime, name).inRoom(room));
+  }
+
+  private static PeerOptions options(URI lobby, RtcRuntime runtime, String name) {
+    return PeerOptions.lobby(lobby)
+        .withSignaling(SignalingOptions.of(lobby).withUsername(name))
+        .withLoopback(true)
+        .withRuntime(runtime);
+  }
+
+  private static JavaPeer connect(PeerOptions options) throws Exception {
+    Recorder recorder = new Recorder();
+    Peer peer = Peer.connect(options, recorder).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    return new JavaPeer(peer, recorder);
+  }
+
+  String id() {
+    return peer.id();
+  }
+
+  Peer sdk() {
+    return peer;
+  }
+
+  void pair(String targetId) throws Exception {
+    peer.pair(targetId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Sends to every connected peer; fails the test if the SDK refused it for anyone. */
+  void send(String text) {
+    assertThat(peer.send(text).values()).as("deliveries of %s", text).isNotEmpty().noneMatch(d -> d.refused());
+  }
+
+  /** Waits for the event line {@code expected}, skipping others. */
+  void awaitEvent(String expected) throws InterruptedException {
+    awaitEvents(List.of(expected));
+  }
+
+  /** Waits until every one of {@code expected} has happened, in any order, skipping other events. */
+  void awaitEvents(Collection<String> expected) throws InterruptedException {
+    Set<String> missing = new LinkedHashSet<>(expected);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<String> seen = new ArrayList<>();
+    while (!missing.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      String next = left > 0 ? recorder.events.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) throw new AssertionError("no event " + missing + " within " + WAIT + "; saw " + seen);
+      if (!missing.remove(next)) seen.add(next);
+    }
+  }
+
+  String nextMessage() throws InterruptedException {
+    String next = recorder.messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(next).as("a message within %s", WAIT).isNotNull();
+    return next;
+  }
+
+  /** Reads {@code count} messages and counts each distinct "from: text". */
+  Map<String, Integer> readMessages(int count) throws InterruptedException {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < count; i++) seen.merge(nextMessage(), 1, Integer::sum);
+    return seen;
+  }
+
+  /** Messages that arrived and were not read yet. */
+  List<String> unreadMessages() {
+    List<String> rest = new ArrayList<>();
+    recorder.messages.drainTo(rest);
+    return rest;
+  }
+
+  @Override
+  public void close() {
+    peer.close();
+  }
+
+  private static final class Recorder implements PeerListener {
+    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onPaired(String peerId, boolean initiator) {
+      events.add("paired " + peerId + " " + initiator);
+    }
+
+    @Override
+    public void onPeerJoined(String peerId, String username) {
+      events.add("joined " + peerId);
+    }
+
+    @Override
+    public void onPeerLeft(String peerId) {
+      events.add("left " + peerId);
+    }
+
+    @Override
+    public void onChannelOpen(String peerId) {
+      events.add("open " + peerId);
+    }
+
+    @Override
+    public void onMessage(String peerId, String text) {
+      messages.add(peerId + ": " + text);
+    }
+
+    @Override
+    public void onError(String code, String message) {
+      events.add("error " + code);
+    }
+  }
+}

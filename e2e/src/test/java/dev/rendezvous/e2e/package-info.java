@@ -1,0 +1,9 @@
+/**
+ * Browser end-to-end tests: the web client in Debian's Chromium (driven by Playwright for Java), against
+ * the real server on 127.0.0.1 port 0, alone and together with Java peers.
+ *
+ * <p>Threading: Playwright objects are not thread-safe; each test drives its pages from the JUnit thread
+ * only, and waits on conditions with deadlines (Playwright's auto-waiting assertions, Awaitility),
+ * never on sleeps. Every WebRTC packet stays on 127.0.0.1: pages run in loopback mode ({@code ?loopback=1}).
+ */
+package dev.rendezvous.e2e;

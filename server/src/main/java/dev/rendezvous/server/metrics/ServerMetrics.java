@@ -1,0 +1,206 @@
+package dev.rendezvous.server.metrics;
+
+import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.MessageType;
+import dev.rendezvous.server.hub.HubObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server's meters, with the Prometheus names they are scraped under:
+ *
+ * <ul>
+ *   <li>{@code rendezvous_connections} (gauge) — open WebSocket sessions, admitted or not;
+ *       {@code rendezvous_connections_opened_total} — sessions ever opened
+ *   <li>{@code rendezvous_clients} (gauge) — admitted clients
+ *   <li>{@code rendezvous_rooms} (gauge) — rooms with at least one member
+ *   <li>{@code rendezvous_pairs} (gauge) — lobby pairs; {@code rendezvous_pairs_formed_total}
+ *   <li>{@code rendezvous_messages_relayed_total{type}} — offer/answer/candidate/ice_candidate deliveries
+ *   <li>{@code rendezvous_errors_total{code}} — {@code error} messages sent, by protocol error code
+ *   <li>{@code rendezvous_auth_failures_total} — refused or timed-out authentications
+ *   <li>{@code rendezvous_keepalive_timeouts_total} — sessions closed for silence (4008)
+ *   <li>{@code rendezvous_throttled_total} — sessions closed for sending too fast or not reading (4029)
+ *   <li>{@code rendezvous_relay_seconds} (histogram) — server-side relay time, frame read to frame written
+ *   <li>{@code jvm_*}, {@code process_*}, {@code system_*} — JVM memory, GC, threads, classes, CPU, uptime
+ * </ul>
+ *
+ * Thread-safe; see the package documentation for the hot-path rule.
+ */
+public final class ServerMetrics implements HubObserver {
+
+    private final PrometheusMeterRegistry registry;
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong clients = new AtomicLong();
+    private final AtomicLong rooms = new AtomicLong();
+    private final AtomicLong pairs = new AtomicLong();
+    private final Counter connectionsOpened;
+    private final Counter pairsFormed;
+    private final Counter authFailures;
+    private final Counter keepaliveTimeouts;
+    private final Counter throttled;
+    private final Map<MessageType, Counter> relayedByType = new EnumMap<>(MessageType.class);
+    private final Map<ErrorCode, Counter> errorsByCode = new EnumMap<>(ErrorCode.class);
+    private final Timer relayTime;
+
+    public ServerMetrics() {
+        this(true);
+    }
+
+    /** @param jvm whether to bind the JVM/process meters (tests of counting leave them out) */
+    public ServerMetrics(boolean jvm) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("rendezvous.connections", connections, AtomicLong::get)
+                .description("Open WebSocket sessions, admitted or not").register(registry);
+        Gauge.builder("rendezvous.clients", clients, AtomicLong::get)
+                .description("Admitted clients").register(registry);
+        Gauge.builder("rendezvous.rooms", rooms, AtomicLong::get)
+                .description("Rooms with at least one member").register(registry);
+        Gauge.builder("rendezvous.pairs", pairs, AtomicLong::get)
+                .description("Lobby pairs").register(registry);
+        connectionsOpened = Counter.builder("rendezvous.connections.opened")
+                .description("WebSocket sessions opened").register(registry);
+        pairsFormed = Counter.builder("rendezvous.pairs.formed")
+                .description("Lobby pairs formed").register(registry);
+        authFailures = Counter.builder("rendezvous.auth.failures")
+                .description("Refused or timed-out authentications").register(registry);
+        keepaliveTimeouts = Counter.builder("rendezvous.keepalive.timeouts")
+                .description("Sessions closed for silence (4008)").register(registry);
+        throttled = Counter.builder("rendezvous.throttled")
+                .description("Sessions closed for sending too fast or not reading (4029)").register(registry);
+        for (MessageType type : MessageType.values()) {
+            if (isRelayed(type)) {
+                relayedByType.put(type, Counter.builder("rendezvous.messages.relayed")
+                        .description("Relayed signaling messages delivered, by type")
+                        .tag("type", type.wireName()).register(registry));
+            }
+        }
+        for (ErrorCode code : ErrorCode.values()) {
+            errorsByCode.put(code, Counter.builder("rendezvous.errors")
+                    .description("Error messages sent to clients, by code")
+                    .tag("code", code.wireName()).register(registry));
+        }
+        relayTime = Timer.builder("rendezvous.relay")
+                .description("Server-side relay time: frame decoded to frame written to the target")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry);
+        if (jvm) {
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+        }
+    }
+
+    private static boolean isRelayed(MessageType type) {
+        return switch (type) {
+            case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> true;
+            case AUTH_REQUIRED, AUTH_TOKEN, AUTH_SUCCESS, YOUR_ID, PAIR_REQUEST, PAIRED, UNPAIR,
+                    PEER_DISCONNECTED, USERS_IN_ROOM, USER_JOINED, USER_LEFT, PING, PONG, ERROR -> false;
+        };
+    }
+
+    @Override
+    public void connectionOpened() {
+        connections.incrementAndGet();
+        connectionsOpened.increment();
+    }
+
+    @Override
+    public void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    @Override
+    public void clientAdmitted(String clientId, String room) {
+        clients.incrementAndGet();
+    }
+
+    @Override
+    public void clientLeft(String clientId, String room) {
+        clients.decrementAndGet();
+    }
+
+    @Override
+    public void roomCreated(String room) {
+        rooms.incrementAndGet();
+    }
+
+    @Override
+    public void roomRemoved(String room) {
+        rooms.decrementAndGet();
+    }
+
+    @Override
+    public void paired(String initiatorId, String peerId) {
+        pairs.incrementAndGet();
+        pairsFormed.increment();
+    }
+
+    @Override
+    public void unpaired(String clientId, String peerId) {
+        pairs.decrementAndGet();
+    }
+
+    /** A relayed message was handed to the transport {@code nanos} after its frame arrived. */
+    @Override
+    public void relayed(MessageType type, long nanos) {
+        Counter counter = relayedByType.get(type);
+        if (counter != null) {
+            counter.increment();
+            relayTime.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void errorSent(ErrorCode code) {
+        errorsByCode.get(code).increment();
+    }
+
+    @Override
+    public void authFailed(ErrorCode code) {
+        authFailures.increment();
+    }
+
+    @Override
+    public void keepaliveTimedOut(String clientId) {
+        keepaliveTimeouts.increment();
+    }
+
+    @Override
+    public void throttled(String clientId) {
+        throttled.increment();
+    }
+
+    /** The Prometheus text exposition (format 0.0.4) of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** The content type {@link #scrape()} is served with. */
+    public static String contentType() {
+        return "text/plain; version=0.0.4; charset=utf-8";
+    }
+
+    /** The underlying registry, to add meters of other components. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.rendezvous.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.MessageType;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ServerMetricsTest {
+
+    @Test
+    void countsRelayedMessagesByTypeAndRecordsRelayTime() {
+        ServerMetrics metrics = new ServerMetrics(false);
+
+        metrics.relayed(MessageType.OFFER, TimeUnit.MICROSECONDS.toNanos(40));
+        metrics.relayed(MessageType.CANDIDATE, TimeUnit.MICROSECONDS.toNanos(60));
+        metrics.relayed(MessageType.CANDIDATE, TimeUnit.MICROSECONDS.toNanos(80));
+
+        String text = metrics.scrape();
+        assertThat(text)
+                .contains("rendezvous_messages_relayed_total{type=\"offer\"} 1.0")
+                .contains("rendezvous_messages_relayed_total{type=\"candidate\"} 2.0")
+                .contains("rendezvous_messages_relayed_total{type=\"answer\"} 0.0")
+                .contains("rendezvous_relay_seconds_count 3")
+                .contains("rendezvous_relay_seconds_bucket{le=\"+Inf\"} 3");
+    }
+
+    @Test
+    void nonRelayedTypesAreIgnoredOnTheRelayPath() {
+        ServerMetrics metrics = new ServerMetrics(false);
+
+        metrics.relayed(MessageType.PING, 1_000);
+
+        assertThat(metrics.scrape()).doesNotContain("type=\"ping\"").contains("rendezvous_relay_seconds_count 0");
+    }
+
+    @Test
+    void gaugesFollowOpenAndCloseEvents() {
+        ServerMetrics metrics = new ServerMetrics(false);
+
+        metrics.connectionOpened();
+        metrics.connectionOpened();
+        metrics.connectionClosed();
+        metrics.clientAdmitted("a", null);
+        metrics.roomCreated("r");
+        metrics.paired("a", "b");
+        metrics.paired("a", "b");
+        metrics.unpaired("a", "b");
+
+        assertThat(metrics.scrape())
+                .contains("rendezvous_connections 1.0")
+                .contains("rendezvous_connections_opened_total 2.0")
+                .contains("rendezvous_clients 1.0")
+                .contains("rendezvous_rooms 1.0")
+                .contains("rendezvous_pairs 1.0")
+                .contains("rendezvous_pairs_formed_total 2.0");
+    }
+
+    @Test
+    void countsErrorsByCodeAuthFailuresAndKeepaliveTimeouts() {
+        ServerMetrics metrics = new ServerMetrics(false);
+
+        metrics.errorSent(ErrorCode.INVALID_JSON);
+        metrics.errorSent(ErrorCode.INVALID_JSON);
+        metrics.errorSent(ErrorCode.AUTH_FAILED);
+        metrics.authFailed(ErrorCode.AUTH_FAILED);
+        metrics.keepaliveTimedOut("a");
+        metrics.throttled("b");
+
+        assertThat(metrics.scrape())
+                .contains("rendezvous_errors_total{code=\"invalid_json\"} 2.0")
+                .contains("rendezvous_errors_total{code=\"auth_failed\"} 1.0")
+                .contains("rendezvous_errors_total{code=\"peer_busy\"} 0.0")
+                .contains("rendezvous_auth_failures_total 1.0")
+                .contains("rendezvous_keepalive_timeouts_total 1.0")
+                .contains("rendezvous_throttled_total 1.0");
+    }
+
+    @Test
+    void exposesJvmMetrics() {
+        String text = new ServerMetrics().scrape();
+
+        assertThat(text).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds");
+    }
+}
