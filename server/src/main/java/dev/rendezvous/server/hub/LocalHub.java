@@ -156,6 +156,9 @@ public final class LocalHub implements Hub {
 
     @Override
     public RelayResult relay(Session sender, String to, ByteBuf frame) {
+        // A single receiver takes the frame as it is (no retain + release: two atomic operations fewer per
+        // message, and no refcount race between this thread and the receiver's loop releasing it).
+        boolean handedOver = false;
         try {
             if (sender.inLobby()) {
                 Session peer = sender.peer;
@@ -165,7 +168,8 @@ public final class LocalHub implements Hub {
                 if (to != null && !to.equals(peer.id())) {
                     return RelayResult.TARGET_NOT_FOUND;
                 }
-                peer.link().send(frame.retain());
+                handedOver = true;
+                peer.link().send(frame);
                 return RelayResult.DELIVERED;
             }
             Room room = sender.joinedRoom;
@@ -180,7 +184,8 @@ public final class LocalHub implements Hub {
                 if (target == null) {
                     return RelayResult.TARGET_NOT_FOUND;
                 }
-                target.link().send(frame.retain());
+                handedOver = true;
+                target.link().send(frame);
                 return RelayResult.DELIVERED;
             }
             for (Session m : room.members.values()) {
@@ -190,7 +195,9 @@ public final class LocalHub implements Hub {
             }
             return RelayResult.DELIVERED;
         } finally {
-            frame.release();
+            if (!handedOver) {
+                frame.release();
+            }
         }
     }
 

@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -148,9 +147,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.pipeline().remove(IDLE_TIMEOUT_NAME); // WebSocket liveness is the keepalive's job
         }
         ctx.pipeline().addAfter(ctx.name(), "ws-session", session);
-        // Relays to this client come from many event loops, one writeAndFlush each: coalesce the flushes
-        // queued in one loop iteration into one write syscall. Order is unchanged.
-        ctx.pipeline().addAfter("ws-session", "ws-flush", new FlushConsolidationHandler(256, true));
+        // No FlushConsolidationHandler: the session handler already writes without flushing and flushes each
+        // channel once per loop iteration (FlushBatch, and one flush per cross-loop inbox drain); a second
+        // consolidation layer only added a handler per connection and one more task per flush.
         ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
