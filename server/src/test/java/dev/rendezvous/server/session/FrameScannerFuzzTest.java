@@ -45,7 +45,7 @@ class FrameScannerFuzzTest {
         assertThat(reference).as("scanner accepted what Jackson refuses").isNotNull();
         assertThat(reference.isObject()).isTrue();
         assertThat(scanner.type).isEqualTo(reference.get("type").asText());
-        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP);
+        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP, true);
         try {
             byte[] bytes = new byte[out.readableBytes()];
             out.getBytes(out.readerIndex(), bytes);
