@@ -67,6 +67,11 @@ public final class LocalHub implements Hub {
                 if (room.removed) {
                     continue; // emptied and dropped while we looked it up: take the fresh one
                 }
+                if (room.members.containsKey(session.id())) {
+                    // Cannot happen while the directory holds the id until departure ends; never replace a member.
+                    log.warn("join room={} client={} refused: the id is a member already", name, session.id());
+                    return;
+                }
                 if (room.members.isEmpty()) {
                     observer.roomCreated(name);
                 }
@@ -76,8 +81,9 @@ public final class LocalHub implements Hub {
                 }
                 session.link().send(ControlFrames.of(new Message.UsersInRoom(others)));
                 broadcast(room, null, ControlFrames.of(new Message.UserJoined(session.id(), session.username())));
-                room.members.put(session.id(), session);
-                roomMembers.incrementAndGet();
+                if (room.members.putIfAbsent(session.id(), session) == null) {
+                    roomMembers.incrementAndGet();
+                }
                 session.joinedRoom = room;
             }
             log.info("join room={} client={} members={}", name, session.id(), room.members.size());
@@ -212,12 +218,14 @@ public final class LocalHub implements Hub {
         if (!session.registered) {
             return; // refused before admission: it never held anything
         }
-        directory.remove(session.id(), session);
         if (session.inLobby()) {
             unpair(session);
         } else {
             leaveRoom(session);
         }
+        // Last: until the session has left its pairing and room, its id stays taken, so a reconnect with the
+        // same id cannot meet its own ghost (listed to itself, counted twice, told that it left).
+        directory.remove(session.id(), session);
         observer.clientLeft(session.id(), session.room());
     }
 
@@ -230,8 +238,8 @@ public final class LocalHub implements Hub {
         synchronized (room) {
             if (room.members.remove(session.id(), session)) {
                 roomMembers.decrementAndGet();
+                broadcast(room, null, ControlFrames.of(new Message.UserLeft(session.id(), session.username())));
             }
-            broadcast(room, null, ControlFrames.of(new Message.UserLeft(session.id(), session.username())));
             remaining = room.members.size();
             if (remaining == 0) {
                 room.removed = true;
