@@ -22,6 +22,8 @@ public final class LocalHub implements Hub {
     private final AtomicInteger pairs = new AtomicInteger();
     private final AtomicInteger roomMembers = new AtomicInteger();
     private final HubObserver observer;
+    /** Set by {@link #goingAway}: every session here is being closed, departures tell no one. */
+    private volatile boolean goingAway;
 
     public LocalHub() {
         this(HubObserver.NONE);
@@ -136,6 +138,10 @@ public final class LocalHub implements Hub {
 
     @Override
     public boolean unpair(Session session) {
+        return unpair(session, true);
+    }
+
+    private boolean unpair(Session session, boolean tellPeer) {
         while (true) {
             Session peer = session.peer;
             if (peer == null) {
@@ -151,7 +157,9 @@ public final class LocalHub implements Hub {
                     session.peer = null;
                     peer.peer = null;
                     pairs.decrementAndGet();
-                    peer.link().send(ControlFrames.of(new Message.PeerDisconnected(session.id())));
+                    if (tellPeer) {
+                        peer.link().send(ControlFrames.of(new Message.PeerDisconnected(session.id())));
+                    }
                 }
             }
             observer.unpaired(session.id(), peer.id());
@@ -218,10 +226,11 @@ public final class LocalHub implements Hub {
         if (!session.registered) {
             return; // refused before admission: it never held anything
         }
+        boolean tell = !goingAway;
         if (session.inLobby()) {
-            unpair(session);
+            unpair(session, tell);
         } else {
-            leaveRoom(session);
+            leaveRoom(session, tell);
         }
         // Last: until the session has left its pairing and room, its id stays taken, so a reconnect with the
         // same id cannot meet its own ghost (listed to itself, counted twice, told that it left).
@@ -229,7 +238,12 @@ public final class LocalHub implements Hub {
         observer.clientLeft(session.id(), session.room());
     }
 
-    private void leaveRoom(Session session) {
+    @Override
+    public void goingAway() {
+        goingAway = true;
+    }
+
+    private void leaveRoom(Session session, boolean tellMembers) {
         Room room = session.joinedRoom;
         if (room == null) {
             return; // registered but never joined (closed during admission)
@@ -238,7 +252,9 @@ public final class LocalHub implements Hub {
         synchronized (room) {
             if (room.members.remove(session.id(), session)) {
                 roomMembers.decrementAndGet();
-                broadcast(room, null, ControlFrames.of(new Message.UserLeft(session.id(), session.username())));
+                if (tellMembers) {
+                    broadcast(room, null, ControlFrames.of(new Message.UserLeft(session.id(), session.username())));
+                }
             }
             remaining = room.members.size();
             if (remaining == 0) {

@@ -244,6 +244,27 @@ class LocalHubTest {
         assertThat(hub.state().empty()).isTrue();
     }
 
+    @Test
+    void departuresDuringShutdownTellNoOneButStillCleanUp() {
+        Session a = lobby("a");
+        Session b = lobby("b");
+        assertThat(pair(hub, a, "b")).isEqualTo(Hub.PairResult.PAIRED);
+        Session r1 = member("r1", "room", null);
+        Session r2 = member("r2", "room", null);
+        for (Session s : List.of(a, b, r1, r2)) {
+            link(s).drain();
+        }
+        hub.goingAway();
+        hub.depart(a);
+        hub.depart(r1);
+        assertThat(link(b).drain()).as("no peer_disconnected").isEmpty();
+        assertThat(link(r2).drain()).as("no user_left").isEmpty();
+        assertThat(b.peerId()).isNull();
+        hub.depart(b);
+        hub.depart(r2);
+        assertThat(hub.state().empty()).isTrue();
+    }
+
     private static void await(CyclicBarrier b) {
         try {
             b.await();
