@@ -54,6 +54,8 @@ public final class Connection {
     private final Keepalive keepalive;
 
     private Phase phase = Phase.AWAITING_TOKEN;
+    /** {@link #open} ran: a connection whose upgrade failed never counted as open, so it never closes either. */
+    private boolean opened;
     private Session session;
     private Runnable cancelTimer;
     private boolean rateLimitedStreak;
@@ -93,6 +95,7 @@ public final class Connection {
 
     /** The upgrade completed: admit right away, or ask for a token. */
     public void open() {
+        opened = true;
         settings.observer().connectionOpened();
         log.info("connect remote={} scope={}", remote, scope());
         if (!settings.authRequired()) {
@@ -167,6 +170,10 @@ public final class Connection {
 
     /** The transport closed (any reason): clean up, exactly once. */
     public void onClosed() {
+        if (!opened) {
+            phase = Phase.CLOSED; // the upgrade failed: nothing was counted, logged or registered
+            return;
+        }
         phase = Phase.CLOSED;
         cancelTimer();
         if (session != null) {
