@@ -267,4 +267,11 @@ class ConnectionTest {
         assertThat(((Message.Error) link.drainMessages().get(0)).code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE);
         assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
     }
+
+    @Test
+    void aConnectionThatNeverOpenedDoesNotCountAClose() {
+        Connection c = new Connection(settings(null, 0), new RecordingLink(), clock, null, null, null, "test");
+        c.onClosed(); // the upgrade failed: the transport closes a connection that never opened
+        assertThat(closedEvents.get()).isZero();
+    }
 }
