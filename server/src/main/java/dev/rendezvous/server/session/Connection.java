@@ -212,7 +212,12 @@ public final class Connection {
         try {
             settings.authExecutor().execute(() -> {
                 AuthResult result = verify(token);
-                transport.execute(() -> onVerdict(result, wantedId));
+                try {
+                    transport.execute(() -> onVerdict(result, wantedId));
+                } catch (RejectedExecutionException e) {
+                    // the event loops stopped (server shutdown) while the token was checked: the connection is gone
+                    log.debug("verdict dropped remote={}: the server is shutting down", remote);
+                }
             });
         } catch (RejectedExecutionException e) {
             refuseAdmission(ErrorCode.AUTH_FAILED, "the server is shutting down", null);

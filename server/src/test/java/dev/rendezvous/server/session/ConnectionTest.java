@@ -274,4 +274,26 @@ class ConnectionTest {
         c.onClosed(); // the upgrade failed: the transport closes a connection that never opened
         assertThat(closedEvents.get()).isZero();
     }
+
+    @Test
+    void aVerdictAfterTheEventLoopsStoppedIsDroppedQuietly() {
+        java.util.concurrent.atomic.AtomicReference<Throwable> escaped = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.Executor authThread = task -> { // what reaches the auth thread's uncaught-exception handler
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                escaped.set(e);
+            }
+        };
+        ConnectionSettings s = new ConnectionSettings(hub, observer, Duration.ofMillis(100), Duration.ofMillis(300),
+                token -> new AuthResult.Admitted("u", Optional.empty()), Duration.ofMillis(1000), authThread,
+                id -> List.of(), 0, 0);
+        RecordingLink link = new RecordingLink();
+        Connection c = open(s, link, null, null);
+        link.drain();
+        clock.stopped = true; // shutdown: the loops are gone while the token is being verified
+        text(c, "{\"type\":\"auth_token\",\"token\":\"t\"}");
+        assertThat(escaped.get()).isNull();
+        assertThat(hub.state().empty()).isTrue();
+    }
 }
