@@ -270,7 +270,21 @@ public final class Connection {
         String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
         Session candidate = new Session(id, username, room, link);
         phase = Phase.REGISTERING;
-        whenDone(settings.hub().register(candidate), (registered, failure) -> onRegistered(candidate, authenticated, registered, failure));
+        CompletionStage<Boolean> registration = settings.hub().register(candidate);
+        if (!registration.toCompletableFuture().isDone()) {
+            // A backplane that never answers must not hold the connection forever: no other timer runs now.
+            cancelTimer = transport.schedule(this::registrationTimedOut, settings.authTimeout().toNanos());
+        }
+        whenDone(registration, (registered, failure) -> onRegistered(candidate, authenticated, registered, failure));
+    }
+
+    private void registrationTimedOut() {
+        if (phase == Phase.REGISTERING) {
+            cancelTimer = null; // this timer has fired
+            sendError(ErrorCode.CLUSTER_UNAVAILABLE,
+                    "the id directory did not answer within " + settings.authTimeout().toMillis() + " ms; try again", null);
+            closeWith(CloseCode.INTERNAL_ERROR, "directory timeout");
+        }
     }
 
     private void onRegistered(Session candidate, boolean authenticated, Boolean registered, Throwable failure) {
@@ -280,6 +294,7 @@ public final class Connection {
             }
             return;
         }
+        cancelTimer(); // the registration deadline
         String id = candidate.id();
         if (failure != null) {
             sendError(ErrorCode.CLUSTER_UNAVAILABLE, "the id directory cannot be reached; try again", null);

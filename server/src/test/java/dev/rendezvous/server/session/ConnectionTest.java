@@ -296,4 +296,21 @@ class ConnectionTest {
         assertThat(escaped.get()).isNull();
         assertThat(hub.state().empty()).isTrue();
     }
+
+    @Test
+    void aRegistrationThatNeverCompletesIsClusterUnavailableAtTheDeadline() {
+        DeferredHub deferred = new DeferredHub();
+        RecordingLink link = new RecordingLink();
+        open(settings(deferred), link, null, "stuck");
+        clock.advanceMillis(999);
+        assertThat(link.closedWith()).isNull();
+        clock.advanceMillis(1);
+        assertThat(link.drainMessages()).singleElement()
+                .isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE));
+        assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
+        deferred.completeRegistration(); // the answer lands after all: the claim is released
+        clock.runPending();
+        assertThat(deferred.state().empty()).isTrue();
+        assertThat(clock.liveTimers()).isZero();
+    }
 }
