@@ -139,9 +139,14 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
-        if (admitLimited(now, null)) {
-            sendError(ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames", null);
+        if (!admitLimited(now, null)) {
+            return;
         }
+        if (phase == Phase.AWAITING_TOKEN) { // like any other frame before admission
+            refuseAdmission(ErrorCode.AUTH_FAILED, "authenticate first: send auth_token in a text frame", null);
+            return;
+        }
+        sendError(ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames", null);
     }
 
     /** A frame over the size limit arrived: error, then close 1009. */
@@ -186,9 +191,9 @@ public final class Connection {
     // ---- admission ----------------------------------------------------------------------------
 
     private void onPreAdmission(FrameScanner frame, boolean valid) {
+        // protocol-v1: every refusal before admission is auth_failed, then 4001; the message says what was wrong.
         if (!valid) {
-            sendError(frame.error, frame.errorMessage, null);
-            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            refuseAdmission(ErrorCode.AUTH_FAILED, "expected an auth_token message: " + frame.errorMessage, null);
             return;
         }
         if (!frame.type.equals(MessageType.AUTH_TOKEN.wireName())) {
@@ -196,14 +201,12 @@ public final class Connection {
             return;
         }
         if (frame.tokenField != FrameScanner.Field.STRING) {
-            sendError(ErrorCode.INVALID_MESSAGE, "field \"token\" of auth_token must be a string", frame.type);
-            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            refuseAdmission(ErrorCode.AUTH_FAILED, "field \"token\" of auth_token must be a string", frame.type);
             return;
         }
         if (frame.clientIdField == FrameScanner.Field.WRONG_TYPE
                 || (frame.clientId != null && !NAME.matcher(frame.clientId).matches())) {
-            sendError(ErrorCode.INVALID_MESSAGE, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]", frame.type);
-            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            refuseAdmission(ErrorCode.AUTH_FAILED, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]", frame.type);
             return;
         }
         String token = frame.token;

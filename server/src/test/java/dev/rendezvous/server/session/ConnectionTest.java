@@ -313,4 +313,36 @@ class ConnectionTest {
         assertThat(deferred.state().empty()).isTrue();
         assertThat(clock.liveTimers()).isZero();
     }
+
+    @Test
+    void everyRefusalBeforeAdmissionIsOneAuthFailedThen4001() {
+        record Case(String frame, String ref) {}
+        List<Case> cases = List.of(
+                new Case("not json", null),
+                new Case("{\"type\":\"ping\"} x", null),
+                new Case("[1]", null),
+                new Case("{\"type\":\"auth_token\"}", "auth_token"),
+                new Case("{\"type\":\"auth_token\",\"token\":5}", "auth_token"),
+                new Case("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":5}", "auth_token"),
+                new Case("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"a b\"}", "auth_token"),
+                new Case("{\"type\":\"offer\",\"sdp\":\"x\"}", "offer"),
+                new Case(null, null)); // a binary frame
+        for (Case k : cases) {
+            RecordingLink link = new RecordingLink();
+            Connection c = open(settings(token -> new AuthResult.Admitted("u", Optional.empty()), 0), link, null, null);
+            link.drain();
+            if (k.frame() == null) {
+                c.onBinary();
+            } else {
+                text(c, k.frame());
+            }
+            assertThat(link.drainMessages()).as("%s", k.frame()).singleElement().isInstanceOfSatisfying(Message.Error.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.AUTH_FAILED);
+                assertThat(e.ref()).isEqualTo(k.ref());
+                assertThat(e.message()).isNotBlank();
+            });
+            assertThat(link.closedWith()).isEqualTo(CloseCode.AUTH_FAILED);
+            assertThat(hub.state().empty()).isTrue();
+        }
+    }
 }
