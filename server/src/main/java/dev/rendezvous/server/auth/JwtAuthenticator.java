@@ -226,6 +226,11 @@ public final class JwtAuthenticator implements Authenticator {
 
         @Override
         public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
+            if (header.getCriticalParams() != null) {
+                // RFC 7515 §4.1.11: a "crit" extension the verifier does not understand makes the JWS invalid,
+                // and this verifier understands none (Nimbus's own verifiers check this too).
+                return false;
+            }
             String jcaName = switch (header.getAlgorithm().getName()) {
                 case "HS256" -> "HmacSHA256";
                 case "HS384" -> "HmacSHA384";
