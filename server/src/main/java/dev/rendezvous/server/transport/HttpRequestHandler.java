@@ -5,7 +5,6 @@ import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -41,7 +40,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
-    private final SessionRegistry registry;
+    private final ServerInitializer.SessionRegistry registry;
 
     HttpRequestHandler(
             ConnectionSettings settings,
@@ -50,7 +49,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
-            SessionRegistry registry) {
+            ServerInitializer.SessionRegistry registry) {
         this.settings = settings;
         this.maxMessageBytes = maxMessageBytes;
         this.tls = tls;
@@ -58,11 +57,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         this.endpoints = endpoints;
         this.health = health;
         this.registry = registry;
-    }
-
-    /** Tracks upgraded channels for shutdown and the connection count. */
-    interface SessionRegistry {
-        void opened(Channel channel);
     }
 
     @Override
