@@ -50,7 +50,7 @@ class AuthTest {
         assertThat(id).isNotBlank();
         Message.YourId yourId = c.next(Message.YourId.class);
         assertThat(yourId.id()).isEqualTo(id);
-        c.assertNoMoreMessages();
+        c.assertNothingBeforePong();
     }
 
     @Test
@@ -175,7 +175,7 @@ class AuthTest {
         Message.Error e = intruder.nextError(ErrorCode.AUTH_FAILED);
         assertThat(e.ref()).isEqualTo("offer");
         assertThat(intruder.awaitClose()).isEqualTo(4001);
-        member.assertNoMoreMessages();
+        member.assertNothingBeforePong();
 
         WsRecorder pairer = server.client(server.lobbyUri());
         pairer.next(Message.AuthRequired.class);

@@ -11,7 +11,6 @@ import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.stream.Stream;
@@ -209,8 +208,8 @@ class BadInputTest {
         assertThat(right.nextJson().get("sdp").asText()).isEqualTo("still here");
         right.sendText("{\"type\":\"answer\",\"sdp\":\"me too\"}");
         assertThat(left.nextJson().get("sdp").asText()).isEqualTo("me too");
-        offender.assertNoMoreMessages(Duration.ofMillis(50));
-        left.assertNoMoreMessages(Duration.ofMillis(50));
-        right.assertNoMoreMessages(Duration.ofMillis(50));
+        offender.assertNothingBeforePong();
+        left.assertNothingBeforePong();
+        right.assertNothingBeforePong();
     }
 }

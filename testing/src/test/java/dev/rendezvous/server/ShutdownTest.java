@@ -36,7 +36,9 @@ class ShutdownTest {
         server.close();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).isLessThan(Duration.ofSeconds(4)); // shutdown timeout + event loop stop
+        // The bound is the shutdown timeout (2 s) plus a moment for the loops to stop; generous for a loaded machine,
+        // it catches a close() that waits for the mute client instead of dropping it.
+        assertThat(took).isLessThan(Duration.ofSeconds(15));
         assertThat(a.awaitClose()).isEqualTo(1001);
         assertThat(b.awaitClose()).isEqualTo(1001);
         assertThat(r.awaitClose()).isEqualTo(1001);
