@@ -188,6 +188,53 @@ class RaceTest {
         }
     }
 
+    /**
+     * A client that drops and reconnects at once with the same id races its old session's departure: it
+     * is refused (id_taken, 4002) until the old one has left, and then never meets its ghost — it is not
+     * listed to itself, the room holds it once, and the others see it leave, then join.
+     */
+    @Test
+    void aSameIdReconnectRacingItsOldSessionsDepartureNeverMeetsItsGhost() {
+        WsRecorder b = server.client(server.uri("/ws/ghost?client_id=b"));
+        b.next(Message.YourId.class);
+        b.next(Message.UsersInRoom.class);
+        java.net.URI asX = server.uri("/ws/ghost?client_id=x");
+        for (int round = 0; round < 20; round++) {
+            WsRecorder old = server.client(asX);
+            old.next(Message.YourId.class);
+            old.next(Message.UsersInRoom.class);
+            b.next(Message.UserJoined.class);
+            if (round % 2 == 0) {
+                old.abort();
+            } else {
+                old.close(1000, "");
+            }
+            WsRecorder again = null;
+            for (int attempt = 0; again == null; attempt++) {
+                assertThat(attempt).as("reconnect attempts").isLessThan(500);
+                WsRecorder c = server.client(asX);
+                Message first = c.next();
+                if (first instanceof Message.YourId) {
+                    again = c;
+                } else {
+                    assertThat(first).isInstanceOfSatisfying(Message.Error.class,
+                            e -> assertThat(e.code().wireName()).isEqualTo("id_taken"));
+                    assertThat(c.awaitClose()).isEqualTo(4002);
+                }
+            }
+            assertThat(again.next(Message.UsersInRoom.class).users()).extracting(Message.RoomUser::clientId).containsExactly("b");
+            assertThat(b.next()).isEqualTo(new Message.UserLeft("x", null));
+            assertThat(b.next()).isEqualTo(new Message.UserJoined("x", null));
+            again.assertNothingBeforePong();
+            b.assertNothingBeforePong();
+            assertThat(server.hubState().roomMembers()).isEqualTo(2);
+            again.close(1000, "");
+            assertThat(b.next()).isEqualTo(new Message.UserLeft("x", null));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+        assertThat(server.hubState().roomMembers()).isEqualTo(1);
+    }
+
     @Test
     void fanInKeepsEachSendersOrderWithoutLossOrDuplicates() throws Exception {
         WsRecorder sink = server.client(server.uri("/ws/fan?client_id=sink"));
