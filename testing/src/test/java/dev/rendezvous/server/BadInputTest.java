@@ -110,8 +110,8 @@ class BadInputTest {
             raw.readText(); // your_id
             byte[] bad = "{\"type\":\"offer\",\"sdp\":\"\u00ff\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
             raw.sendFrame(RawWebSocket.TEXT, bad, true);
-            Message.Error e = (Message.Error) MessageCodec.decode(raw.readText());
-            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON);
+            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON));
             raw.sendText("{\"type\":\"ping\"}");
             assertThat(raw.readText()).isEqualTo("{\"type\":\"pong\"}");
         }
@@ -187,8 +187,8 @@ class BadInputTest {
             Arrays.fill(half, (byte) 'a');
             raw.sendFrame(RawWebSocket.TEXT, half, false);
             raw.sendFrame(RawWebSocket.CONTINUATION, half, true);
-            Message.Error e = (Message.Error) MessageCodec.decode(raw.readText());
-            assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
             assertThat(raw.awaitClose(WsRecorder.TIMEOUT)).isEqualTo(1009);
         }
     }

@@ -68,7 +68,7 @@ class KeepaliveTest {
                 pings++;
                 c.sendText("not json");
             } else {
-                assertThat(((Message.Error) m).code().wireName()).isEqualTo("invalid_json");
+                assertThat(m).isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code().wireName()).isEqualTo("invalid_json"));
             }
         }
         assertThat(c.isClosed()).isFalse();
