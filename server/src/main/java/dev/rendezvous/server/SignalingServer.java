@@ -198,6 +198,7 @@ public final class SignalingServer implements AutoCloseable {
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         log.info("shutting down: closing {} connections", connections.get());
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        hub.goingAway(); // before the first close: no session being closed is told that its peer left
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);
         }

@@ -264,12 +264,24 @@ public final class WsRecorder implements AutoCloseable {
         }
     }
 
-    /** Asserts nothing arrives within {@link #QUIET}. */
+    /** Asserts nothing arrives within {@link #QUIET}; prefer {@link #assertNothingBeforePong()} where it applies. */
     public void assertNoMoreMessages() {
         assertNoMoreMessages(QUIET);
     }
 
-    /** Asserts nothing arrives within {@code quiet}. */
+    /**
+     * Asserts that nothing was sent to this client before now, with a barrier instead of a quiet window:
+     * sends {@code ping} and asserts that the very next frame is the {@code pong}. The server writes a
+     * connection's frames in the order it sends them, so every frame sent before it read the ping comes
+     * first. For frames another client causes, run this on that client first (its pong proves its frame was
+     * handled). Only for an admitted, open connection.
+     */
+    public void assertNothingBeforePong() {
+        send(new Message.Ping());
+        assertThat(next()).as("the next frame on %s after our ping", uri).isEqualTo(new Message.Pong());
+    }
+
+    /** Asserts nothing arrives within {@code quiet} (for connections that cannot answer a ping). */
     public void assertNoMoreMessages(Duration quiet) {
         try {
             Event e = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);

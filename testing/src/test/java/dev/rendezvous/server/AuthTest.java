@@ -50,7 +50,7 @@ class AuthTest {
         assertThat(id).isNotBlank();
         Message.YourId yourId = c.next(Message.YourId.class);
         assertThat(yourId.id()).isEqualTo(id);
-        c.assertNoMoreMessages();
+        c.assertNothingBeforePong();
     }
 
     @Test
@@ -175,7 +175,7 @@ class AuthTest {
         Message.Error e = intruder.nextError(ErrorCode.AUTH_FAILED);
         assertThat(e.ref()).isEqualTo("offer");
         assertThat(intruder.awaitClose()).isEqualTo(4001);
-        member.assertNoMoreMessages();
+        member.assertNothingBeforePong();
 
         WsRecorder pairer = server.client(server.lobbyUri());
         pairer.next(Message.AuthRequired.class);
@@ -186,18 +186,35 @@ class AuthTest {
     }
 
     @Test
-    void malformedAuthTokenMessagesCloseWith4001() {
+    void malformedFramesBeforeAdmissionAreOneAuthFailedThen4001() {
         WsRecorder c = server.client(server.lobbyUri());
         c.next(Message.AuthRequired.class);
         c.sendText("{\"type\":\"auth_token\"}");
-        assertThat(c.nextError(ErrorCode.INVALID_MESSAGE).ref()).isEqualTo("auth_token");
-        assertThat(c.awaitClose()).isEqualTo(4001);
+        Message.Error noToken = c.nextError(ErrorCode.AUTH_FAILED);
+        assertThat(noToken.ref()).isEqualTo("auth_token");
+        assertThat(noToken.message()).contains("token");
+        assertThat(c.awaitClose()).as("nothing but the close follows the error").isEqualTo(4001);
 
         WsRecorder d = server.client(server.lobbyUri());
         d.next(Message.AuthRequired.class);
         d.sendText("not json");
-        d.nextError(ErrorCode.INVALID_JSON);
+        assertThat(d.nextError(ErrorCode.AUTH_FAILED).ref()).isNull();
         assertThat(d.awaitClose()).isEqualTo(4001);
+
+        WsRecorder e = server.client(server.lobbyUri());
+        e.next(Message.AuthRequired.class);
+        e.sendText("{\"type\":\"auth_token\",\"token\":\"" + token(valid("e")) + "\",\"clientId\":\"not an id\"}");
+        Message.Error badId = e.nextError(ErrorCode.AUTH_FAILED);
+        assertThat(badId.ref()).isEqualTo("auth_token");
+        assertThat(badId.message()).contains("clientId");
+        assertThat(e.awaitClose()).isEqualTo(4001);
+
+        WsRecorder f = server.client(server.lobbyUri());
+        f.next(Message.AuthRequired.class);
+        f.sendBinary(new byte[] {1, 2, 3});
+        assertThat(f.nextError(ErrorCode.AUTH_FAILED).ref()).isNull();
+        assertThat(f.awaitClose()).isEqualTo(4001);
+        assertThat(server.hubState().empty()).isTrue();
     }
 
     private Message.AuthSuccess admit(JWTClaimsSet.Builder claims, String clientId) {

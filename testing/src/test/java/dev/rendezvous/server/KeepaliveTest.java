@@ -12,13 +12,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Keepalive with small timings (interval 100 ms, timeout 300 ms) on real sockets. Waits are condition
  * waits on the recorder's queue; bounds are measured from the client's last send, which precedes the
- * server's "last heard" instant.
+ * server's "last heard" instant. Only the lower bound (never before the timeout) is tight here: a real
+ * clock on a shared machine can be late by any amount, and the exact window is tested on a manual
+ * clock ({@code ConnectionTest}, {@code KeepaliveClockTest}).
  */
 class KeepaliveTest {
     private static final long INTERVAL = 100;
     private static final long TIMEOUT = 300;
-    /** Scheduling allowance on a shared 2-core machine, on top of the protocol's window. */
-    private static final long SLACK = 300;
+    /** How late a loaded machine may be; an upper bound that only catches a close that never comes. */
+    private static final Duration LATE = Duration.ofSeconds(10);
 
     @RegisterExtension
     final ServerExtension server = ServerExtension.create(c -> c
@@ -39,10 +41,10 @@ class KeepaliveTest {
         c.sendText("{\"type\":\"pong\"}"); // the last frame the server hears
         c.await(Message.Ping.class);
         c.await(Message.Ping.class);
-        int code = c.awaitClose(Duration.ofSeconds(2));
+        int code = c.awaitClose(LATE);
         long silentMs = (System.nanoTime() - sent) / 1_000_000;
         assertThat(code).isEqualTo(4008);
-        assertThat(silentMs).isBetween(TIMEOUT, TIMEOUT + INTERVAL + SLACK);
+        assertThat(silentMs).as("never before the timeout").isBetween(TIMEOUT, TIMEOUT + INTERVAL + LATE.toMillis());
     }
 
     @Test
@@ -66,7 +68,7 @@ class KeepaliveTest {
                 pings++;
                 c.sendText("not json");
             } else {
-                assertThat(((Message.Error) m).code().wireName()).isEqualTo("invalid_json");
+                assertThat(m).isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code().wireName()).isEqualTo("invalid_json"));
             }
         }
         assertThat(c.isClosed()).isFalse();
@@ -80,7 +82,7 @@ class KeepaliveTest {
         a.await(Message.Paired.class);
         b.await(Message.Paired.class);
         // b keeps answering, a goes silent
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        long deadline = System.nanoTime() + LATE.toNanos();
         boolean sawDisconnect = false;
         while (!sawDisconnect && System.nanoTime() < deadline) {
             Message m = b.next();
@@ -102,7 +104,7 @@ class KeepaliveTest {
         a.await(Message.UsersInRoom.class);
         WsRecorder b = server.admittedClient("k");
         b.await(Message.UsersInRoom.class);
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        long deadline = System.nanoTime() + LATE.toNanos();
         Message.UserLeft left = null;
         while (left == null && System.nanoTime() < deadline) {
             Message m = b.next();

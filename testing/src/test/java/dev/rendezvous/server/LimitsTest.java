@@ -35,9 +35,10 @@ class LimitsTest {
                 if (m instanceof Message.Pong) {
                     pongs++;
                 } else {
-                    Message.Error e = (Message.Error) m;
-                    assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
-                    assertThat(e.ref()).isEqualTo("ping");
+                    assertThat(m).isInstanceOfSatisfying(Message.Error.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+                        assertThat(e.ref()).isEqualTo("ping");
+                    });
                     limited++;
                 }
             }

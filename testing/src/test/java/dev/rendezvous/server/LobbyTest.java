@@ -8,7 +8,6 @@ import dev.rendezvous.protocol.Message;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,7 +27,7 @@ class LobbyTest {
         assertThat(yourId.get("ice_servers")).isEmpty();
         assertThat(yourId.get("ping_interval_ms").asLong()).isEqualTo(30_000);
         assertThat(yourId.get("ping_timeout_ms").asLong()).isEqualTo(45_000);
-        c.assertNoMoreMessages();
+        c.assertNothingBeforePong();
     }
 
     @Test
@@ -107,8 +106,8 @@ class LobbyTest {
         assertThat(a.next(Message.Paired.class)).isEqualTo(new Message.Paired(b.id(), true));
         assertThat(b.next(Message.Paired.class)).isEqualTo(new Message.Paired(a.id(), false));
         assertThat(server.hubState().pairs()).isEqualTo(1);
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
     }
 
     @Test
@@ -133,9 +132,9 @@ class LobbyTest {
 
         // refusals changed nothing
         assertThat(server.hubState().pairs()).isEqualTo(1);
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
-        c.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
+        c.assertNothingBeforePong();
     }
 
     @Test
@@ -156,7 +155,7 @@ class LobbyTest {
 
         a.send(new Message.Unpair());
         assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo(a.id());
-        a.assertNoMoreMessages();
+        a.assertNothingBeforePong();
         assertThat(server.hubState().pairs()).isZero();
 
         b.send(new Message.PairRequest(a.id()));
@@ -168,7 +167,7 @@ class LobbyTest {
     void unpairWithoutAPeerIsANoOp() {
         WsRecorder a = server.admittedClient();
         a.send(new Message.Unpair());
-        a.assertNoMoreMessages();
+        a.assertNothingBeforePong();
     }
 
     @Test
@@ -183,8 +182,8 @@ class LobbyTest {
         String candidate = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}";
         a.sendText("{\"type\":\"candidate\",\"candidate\":" + candidate + "}");
         assertThat(b.nextText()).isEqualTo("{\"type\":\"candidate\",\"candidate\":" + candidate + ",\"from\":\"" + a.id() + "\"}");
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
     }
 
     @Test
@@ -238,8 +237,8 @@ class LobbyTest {
         assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
         a.sendText("{\"type\":\"answer\",\"sdp\":\"x\",\"to\":\"" + a.id() + "\"}");
         assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
-        b.assertNoMoreMessages();
-        c.assertNoMoreMessages();
+        b.assertNothingBeforePong();
+        c.assertNothingBeforePong();
     }
 
     @Test
@@ -256,8 +255,8 @@ class LobbyTest {
             assertThat(b.nextJson().get("seq").asInt()).isEqualTo(i);
             assertThat(a.nextJson().get("seq").asInt()).isEqualTo(i);
         }
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
     }
 
     @Test
@@ -276,7 +275,7 @@ class LobbyTest {
         WsRecorder[] pair = pair();
         pair[0].abort();
         assertThat(pair[1].next(Message.PeerDisconnected.class).peerId()).isEqualTo(pair[0].id());
-        pair[1].assertNoMoreMessages();
+        pair[1].assertNothingBeforePong();
     }
 
     @Test
@@ -296,7 +295,7 @@ class LobbyTest {
         a.sendText("{\"type\":\"ping\"}");
         a.next(Message.Pong.class);
         a.sendText("{\"type\":\"pong\"}");
-        a.assertNoMoreMessages();
+        a.assertNothingBeforePong();
     }
 
     @Test
@@ -308,7 +307,7 @@ class LobbyTest {
         pair[0].sendText(prefix + body + suffix);
         JsonNode got = pair[1].nextJson();
         assertThat(got.get("sdp").asText()).isEqualTo(body);
-        pair[0].assertNoMoreMessages(Duration.ofMillis(100));
+        pair[0].assertNothingBeforePong();
     }
 
     private WsRecorder[] pair() {

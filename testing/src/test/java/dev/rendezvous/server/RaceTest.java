@@ -57,7 +57,7 @@ class RaceTest {
             pairedOf.put(c.id(), c.next(Message.Paired.class));
         }
         for (WsRecorder c : clients) {
-            c.assertNoMoreMessages(Duration.ofMillis(20)); // exactly one paired each, no error
+            c.assertNothingBeforePong(); // exactly one paired each, no error
         }
         for (int i = 0; i < n; i += 2) {
             Message.Paired a = pairedOf.get("c" + i);
@@ -89,7 +89,6 @@ class RaceTest {
             go.countDown();
         }
         Message.Paired won = target.next(Message.Paired.class);
-        target.assertNoMoreMessages();
         int paired = 0;
         int busy = 0;
         for (WsRecorder s : suitors) {
@@ -99,10 +98,11 @@ class RaceTest {
                 assertThat(p.initiator()).isTrue();
                 paired++;
             } else {
-                assertThat(((Message.Error) m).code().wireName()).isEqualTo("peer_busy");
+                assertThat(m).isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code().wireName()).isEqualTo("peer_busy"));
                 busy++;
             }
         }
+        target.assertNothingBeforePong(); // every request was answered: nothing else reached the target
         assertThat(paired).isEqualTo(1);
         assertThat(busy).isEqualTo(29);
     }
@@ -152,40 +152,87 @@ class RaceTest {
             }
         }
         int expectedMembers = observers + survivors.size();
-        Awaitility.await("departures processed").atMost(Duration.ofSeconds(10))
-                .until(() -> server.hubState().roomMembers() == expectedMembers);
+        // Quiescent server first (every departure done), then each view until it equals the server's: a
+        // barrier round applies what arrived so far; a user_left broadcast still on its way is taken by the next.
+        Awaitility.await("departures processed").atMost(Duration.ofSeconds(30))
+                .until(() -> server.hubState().roomMembers() == expectedMembers && server.hubState().sessions() == expectedMembers);
         for (int i = 0; i < observers; i++) {
             Set<String> expected = new HashSet<>(survivors);
             for (WsRecorder w : watchers) {
                 expected.add(w.id());
             }
             expected.remove(watchers.get(i).id());
-            applyAll(watchers.get(i), views.get(i));
-            assertThat(views.get(i)).as("view of %s", watchers.get(i).id()).isEqualTo(expected);
+            WsRecorder w = watchers.get(i);
+            Set<String> view = views.get(i);
+            Awaitility.await("view of " + w.id()).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        applyUntilPong(w, view);
+                        return view.equals(expected);
+                    });
+            assertThat(view).as("view of %s", w.id()).isEqualTo(expected);
         }
     }
 
-    /** Applies every presence event until the stream is quiet; each id joins before it leaves, once. */
-    private static void applyAll(WsRecorder w, Set<String> view) {
+    /** Sends a ping and applies every presence event that arrives before its pong; each id joins before it leaves, once. */
+    private static void applyUntilPong(WsRecorder w, Set<String> view) {
+        w.send(new Message.Ping());
         while (true) {
-            WsRecorder.Event e;
-            try {
-                e = w.nextEvent(Duration.ofMillis(300));
-            } catch (AssertionError quiet) {
-                return;
-            }
-            Message m;
-            try {
-                m = dev.rendezvous.protocol.MessageCodec.decode(((WsRecorder.Event.Text) e).text());
-            } catch (dev.rendezvous.protocol.ProtocolException ex) {
-                throw new AssertionError(ex);
-            }
-            switch (m) {
+            switch (w.next()) {
+                case Message.Pong p -> {
+                    return;
+                }
                 case Message.UserJoined j -> assertThat(view.add(j.clientId())).as("joined twice: %s", j).isTrue();
                 case Message.UserLeft l -> assertThat(view.remove(l.clientId())).as("left unknown: %s", l).isTrue();
-                default -> throw new AssertionError("unexpected " + m);
+                case Message m -> throw new AssertionError("unexpected " + m);
             }
         }
+    }
+
+    /**
+     * A client that drops and reconnects at once with the same id races its old session's departure: it
+     * is refused (id_taken, 4002) until the old one has left, and then never meets its ghost — it is not
+     * listed to itself, the room holds it once, and the others see it leave, then join.
+     */
+    @Test
+    void aSameIdReconnectRacingItsOldSessionsDepartureNeverMeetsItsGhost() {
+        WsRecorder b = server.client(server.uri("/ws/ghost?client_id=b"));
+        b.next(Message.YourId.class);
+        b.next(Message.UsersInRoom.class);
+        java.net.URI asX = server.uri("/ws/ghost?client_id=x");
+        for (int round = 0; round < 20; round++) {
+            WsRecorder old = server.client(asX);
+            old.next(Message.YourId.class);
+            old.next(Message.UsersInRoom.class);
+            b.next(Message.UserJoined.class);
+            if (round % 2 == 0) {
+                old.abort();
+            } else {
+                old.close(1000, "");
+            }
+            WsRecorder again = null;
+            for (int attempt = 0; again == null; attempt++) {
+                assertThat(attempt).as("reconnect attempts").isLessThan(500);
+                WsRecorder c = server.client(asX);
+                Message first = c.next();
+                if (first instanceof Message.YourId) {
+                    again = c;
+                } else {
+                    assertThat(first).isInstanceOfSatisfying(Message.Error.class,
+                            e -> assertThat(e.code().wireName()).isEqualTo("id_taken"));
+                    assertThat(c.awaitClose()).isEqualTo(4002);
+                }
+            }
+            assertThat(again.next(Message.UsersInRoom.class).users()).extracting(Message.RoomUser::clientId).containsExactly("b");
+            assertThat(b.next()).isEqualTo(new Message.UserLeft("x", null));
+            assertThat(b.next()).isEqualTo(new Message.UserJoined("x", null));
+            again.assertNothingBeforePong();
+            b.assertNothingBeforePong();
+            assertThat(server.hubState().roomMembers()).isEqualTo(2);
+            again.close(1000, "");
+            assertThat(b.next()).isEqualTo(new Message.UserLeft("x", null));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+        assertThat(server.hubState().roomMembers()).isEqualTo(1);
     }
 
     @Test
@@ -221,7 +268,7 @@ class RaceTest {
             assertThat(seq).as("next from %s", from).isEqualTo(next.getOrDefault(from, 0));
             next.put(from, seq + 1);
         }
-        sink.assertNoMoreMessages(Duration.ofMillis(50));
+        sink.assertNothingBeforePong();
         assertThat(next.values()).containsOnly(perSender);
     }
 

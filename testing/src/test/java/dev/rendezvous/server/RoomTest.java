@@ -34,9 +34,9 @@ class RoomTest {
                 .containsExactlyInAnyOrder(new Message.RoomUser(aId, "Ann"), new Message.RoomUser("bob", "Bob"));
         assertThat(a.next(Message.UserJoined.class).clientId()).isEqualTo(cId);
         assertThat(b.next(Message.UserJoined.class).clientId()).isEqualTo(cId);
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
-        c.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
+        c.assertNothingBeforePong();
         assertThat(server.hubState().rooms()).isEqualTo(1);
         assertThat(server.hubState().roomMembers()).isEqualTo(3);
     }
@@ -68,10 +68,11 @@ class RoomTest {
     void roomsAreSeparate() {
         WsRecorder a = room("one");
         WsRecorder b = room("two");
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
         a.sendText("{\"type\":\"offer\",\"sdp\":\"x\"}");
-        b.assertNoMoreMessages();
+        a.assertNothingBeforePong(); // a's offer was handled
+        b.assertNothingBeforePong();
         a.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"to\":\"" + b.id() + "\"}");
         assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("offer");
         assertThat(server.hubState().rooms()).isEqualTo(2);
@@ -90,8 +91,8 @@ class RoomTest {
 
         a.sendText("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"to\":\"" + b.id() + "\",\"from\":\"forged\"}");
         assertThat(b.nextText()).isEqualTo("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"from\":\"" + aId + "\",\"username\":\"Ann\"}");
-        c.assertNoMoreMessages();
-        a.assertNoMoreMessages();
+        c.assertNothingBeforePong();
+        a.assertNothingBeforePong();
     }
 
     @Test
@@ -105,7 +106,7 @@ class RoomTest {
         a.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c1\"}}");
         assertThat(b.nextJson().get("from").asText()).isEqualTo(a.id());
         assertThat(c.nextJson().get("from").asText()).isEqualTo(a.id());
-        a.assertNoMoreMessages();
+        a.assertNothingBeforePong();
     }
 
     @Test
@@ -114,8 +115,8 @@ class RoomTest {
         WsRecorder b = room("s");
         a.await(Message.UserJoined.class);
         a.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"to\":\"" + a.id() + "\"}");
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
     }
 
     @Test
@@ -126,10 +127,10 @@ class RoomTest {
         assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
         a.sendText("{\"type\":\"answer\",\"sdp\":\"x\",\"to\":\"" + lobby.id() + "\"}");
         assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
-        lobby.assertNoMoreMessages();
+        lobby.assertNothingBeforePong();
         // a lone member broadcasting reaches no one and is not an error
         a.sendText("{\"type\":\"candidate\",\"candidate\":{}}");
-        a.assertNoMoreMessages();
+        a.assertNothingBeforePong();
     }
 
     @Test
@@ -140,8 +141,8 @@ class RoomTest {
         a.send(new Message.PairRequest(b.id()));
         a.nextError(ErrorCode.PEER_NOT_FOUND);
         a.send(new Message.Unpair());
-        a.assertNoMoreMessages();
-        b.assertNoMoreMessages();
+        a.assertNothingBeforePong();
+        b.assertNothingBeforePong();
     }
 
     @Test

@@ -23,16 +23,15 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
+import java.security.InvalidKeyException;
 import java.security.Key;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.InvalidKeyException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
-
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -226,6 +225,11 @@ public final class JwtAuthenticator implements Authenticator {
 
         @Override
         public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
+            if (header.getCriticalParams() != null) {
+                // RFC 7515 §4.1.11: a "crit" extension the verifier does not understand makes the JWS invalid,
+                // and this verifier understands none (Nimbus's own verifiers check this too).
+                return false;
+            }
             String jcaName = switch (header.getAlgorithm().getName()) {
                 case "HS256" -> "HmacSHA256";
                 case "HS384" -> "HmacSHA384";

@@ -5,17 +5,31 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The web client's files, read from the classpath under {@code web/} (the web module's jar) and
- * cached in memory. {@code /} is {@code web/index.html}; paths with {@code ..}, backslashes or hidden
- * segments are never served.
+ * The web client's files, read from the classpath under {@code web/} (the web module's jar) into
+ * memory when the server starts — they are small, and requests are answered on an event loop, which
+ * must never read a jar. {@code /} is {@code web/index.html}; paths with {@code ..}, backslashes or
+ * hidden segments are never served. Only where the classpath location cannot be listed (neither a
+ * directory nor a jar) are files read on first request instead.
  */
 public final class StaticFiles {
+    private static final Logger log = LoggerFactory.getLogger(StaticFiles.class);
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
             Map.entry("htm", "text/html; charset=utf-8"),
@@ -38,11 +52,14 @@ public final class StaticFiles {
     private final String root;
     private final ClassLoader loader;
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+    /** Every file under {@link #root} is in {@link #cache}: a miss is a 404 without a classpath lookup. */
+    private final boolean preloaded;
 
-    /** Files under classpath folder {@code root} (e.g. {@code "web"}). */
+    /** Files under classpath folder {@code root} (e.g. {@code "web"}), read now. */
     public StaticFiles(String root, ClassLoader loader) {
         this.root = root;
         this.loader = loader;
+        this.preloaded = preload();
     }
 
     /** The response for a decoded request path, or empty when there is no such file. */
@@ -56,7 +73,7 @@ public final class StaticFiles {
         }
         String name = relative;
         byte[] cached = cache.get(name);
-        Optional<byte[]> file = cached != null ? Optional.of(cached) : load(name);
+        Optional<byte[]> file = cached != null || preloaded ? Optional.ofNullable(cached) : load(name);
         file.ifPresent(body -> cache.putIfAbsent(name, body)); // only hits are cached: misses cannot grow it
         return file.map(body -> {
             FullHttpResponse r = HttpResponses.of(HttpResponseStatus.OK, contentType(name), body);
@@ -81,6 +98,53 @@ public final class StaticFiles {
             }
         }
         return true;
+    }
+
+    /** Reads every file under {@link #root} into the cache; false when some location could not be listed. */
+    private boolean preload() {
+        try {
+            Enumeration<URL> locations = loader.getResources(root);
+            boolean listed = false;
+            while (locations.hasMoreElements()) {
+                URL url = locations.nextElement();
+                switch (url.getProtocol()) {
+                    case "file" -> preloadDirectory(Path.of(url.toURI()));
+                    case "jar" -> preloadJar((JarURLConnection) url.openConnection());
+                    default -> {
+                        log.info("web files at {} are read on first request (cannot list them)", url);
+                        return false;
+                    }
+                }
+                listed = true;
+            }
+            return listed;
+        } catch (IOException | URISyntaxException | RuntimeException e) { // also UncheckedIOException from a walk
+            log.warn("web files could not be preloaded; reading them on first request", e);
+            return false;
+        }
+    }
+
+    private void preloadDirectory(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+                cache.putIfAbsent(name, Files.readAllBytes(f)); // the first classpath location wins, as in getResource
+            }
+        }
+    }
+
+    private void preloadJar(JarURLConnection connection) throws IOException {
+        connection.setUseCaches(false);
+        String prefix = root + "/";
+        try (JarFile jar = connection.getJarFile()) {
+            for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
+                if (!e.isDirectory() && e.getName().startsWith(prefix)) {
+                    try (InputStream in = jar.getInputStream(e)) {
+                        cache.putIfAbsent(e.getName().substring(prefix.length()), in.readAllBytes());
+                    }
+                }
+            }
+        }
     }
 
     private Optional<byte[]> load(String relative) {

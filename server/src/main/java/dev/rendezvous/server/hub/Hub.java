@@ -51,6 +51,14 @@ public interface Hub extends AutoCloseable {
      */
     void depart(Session session);
 
+    /**
+     * The server is closing every session of this process (shutdown, close 1001): from now on a departure
+     * does not tell this process's sessions ({@code peer_disconnected}, {@code user_left}) — they are
+     * being closed too, and a client told that its peer left would tear down a live peer-to-peer call.
+     * Cleanup itself still runs. Sessions elsewhere (a cluster's other nodes) are still told.
+     */
+    default void goingAway() {}
+
     /** Counts of what the hub holds, for health and leak checks. */
     HubState state();
 

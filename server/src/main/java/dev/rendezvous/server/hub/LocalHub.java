@@ -22,6 +22,8 @@ public final class LocalHub implements Hub {
     private final AtomicInteger pairs = new AtomicInteger();
     private final AtomicInteger roomMembers = new AtomicInteger();
     private final HubObserver observer;
+    /** Set by {@link #goingAway}: every session here is being closed, departures tell no one. */
+    private volatile boolean goingAway;
 
     public LocalHub() {
         this(HubObserver.NONE);
@@ -67,6 +69,11 @@ public final class LocalHub implements Hub {
                 if (room.removed) {
                     continue; // emptied and dropped while we looked it up: take the fresh one
                 }
+                if (room.members.containsKey(session.id())) {
+                    // Cannot happen while the directory holds the id until departure ends; never replace a member.
+                    log.warn("join room={} client={} refused: the id is a member already", name, session.id());
+                    return;
+                }
                 if (room.members.isEmpty()) {
                     observer.roomCreated(name);
                 }
@@ -76,8 +83,9 @@ public final class LocalHub implements Hub {
                 }
                 session.link().send(ControlFrames.of(new Message.UsersInRoom(others)));
                 broadcast(room, null, ControlFrames.of(new Message.UserJoined(session.id(), session.username())));
-                room.members.put(session.id(), session);
-                roomMembers.incrementAndGet();
+                if (room.members.putIfAbsent(session.id(), session) == null) {
+                    roomMembers.incrementAndGet();
+                }
                 session.joinedRoom = room;
             }
             log.info("join room={} client={} members={}", name, session.id(), room.members.size());
@@ -130,6 +138,10 @@ public final class LocalHub implements Hub {
 
     @Override
     public boolean unpair(Session session) {
+        return unpair(session, true);
+    }
+
+    private boolean unpair(Session session, boolean tellPeer) {
         while (true) {
             Session peer = session.peer;
             if (peer == null) {
@@ -145,7 +157,9 @@ public final class LocalHub implements Hub {
                     session.peer = null;
                     peer.peer = null;
                     pairs.decrementAndGet();
-                    peer.link().send(ControlFrames.of(new Message.PeerDisconnected(session.id())));
+                    if (tellPeer) {
+                        peer.link().send(ControlFrames.of(new Message.PeerDisconnected(session.id())));
+                    }
                 }
             }
             observer.unpaired(session.id(), peer.id());
@@ -156,6 +170,9 @@ public final class LocalHub implements Hub {
 
     @Override
     public RelayResult relay(Session sender, String to, ByteBuf frame) {
+        // A single receiver takes the frame as it is (no retain + release: two atomic operations fewer per
+        // message, and no refcount race between this thread and the receiver's loop releasing it).
+        boolean handedOver = false;
         try {
             if (sender.inLobby()) {
                 Session peer = sender.peer;
@@ -165,7 +182,8 @@ public final class LocalHub implements Hub {
                 if (to != null && !to.equals(peer.id())) {
                     return RelayResult.TARGET_NOT_FOUND;
                 }
-                peer.link().send(frame.retain());
+                handedOver = true;
+                peer.link().send(frame);
                 return RelayResult.DELIVERED;
             }
             Room room = sender.joinedRoom;
@@ -180,7 +198,8 @@ public final class LocalHub implements Hub {
                 if (target == null) {
                     return RelayResult.TARGET_NOT_FOUND;
                 }
-                target.link().send(frame.retain());
+                handedOver = true;
+                target.link().send(frame);
                 return RelayResult.DELIVERED;
             }
             for (Session m : room.members.values()) {
@@ -190,7 +209,9 @@ public final class LocalHub implements Hub {
             }
             return RelayResult.DELIVERED;
         } finally {
-            frame.release();
+            if (!handedOver) {
+                frame.release();
+            }
         }
     }
 
@@ -205,16 +226,24 @@ public final class LocalHub implements Hub {
         if (!session.registered) {
             return; // refused before admission: it never held anything
         }
-        directory.remove(session.id(), session);
+        boolean tell = !goingAway;
         if (session.inLobby()) {
-            unpair(session);
+            unpair(session, tell);
         } else {
-            leaveRoom(session);
+            leaveRoom(session, tell);
         }
+        // Last: until the session has left its pairing and room, its id stays taken, so a reconnect with the
+        // same id cannot meet its own ghost (listed to itself, counted twice, told that it left).
+        directory.remove(session.id(), session);
         observer.clientLeft(session.id(), session.room());
     }
 
-    private void leaveRoom(Session session) {
+    @Override
+    public void goingAway() {
+        goingAway = true;
+    }
+
+    private void leaveRoom(Session session, boolean tellMembers) {
         Room room = session.joinedRoom;
         if (room == null) {
             return; // registered but never joined (closed during admission)
@@ -223,8 +252,10 @@ public final class LocalHub implements Hub {
         synchronized (room) {
             if (room.members.remove(session.id(), session)) {
                 roomMembers.decrementAndGet();
+                if (tellMembers) {
+                    broadcast(room, null, ControlFrames.of(new Message.UserLeft(session.id(), session.username())));
+                }
             }
-            broadcast(room, null, ControlFrames.of(new Message.UserLeft(session.id(), session.username())));
             remaining = room.members.size();
             if (remaining == 0) {
                 room.removed = true;

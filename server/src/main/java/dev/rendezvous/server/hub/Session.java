@@ -28,7 +28,11 @@ public final class Session {
     volatile Session peer;
     /** Set once the session started leaving; guarded by this. Nobody may pair with it afterwards. */
     boolean departed;
-    /** The room this session joined, once joined; written and read on the session's event loop. */
+    /**
+     * The room this session joined, once joined: written under the room's monitor by {@link LocalHub#join},
+     * read without a lock by {@link LocalHub#relay} and {@link LocalHub#depart}, which need not run on
+     * the joining thread — hence volatile.
+     */
     volatile LocalHub.Room joinedRoom;
 
     /**

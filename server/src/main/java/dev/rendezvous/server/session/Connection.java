@@ -15,8 +15,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +54,8 @@ public final class Connection {
     private final Keepalive keepalive;
 
     private Phase phase = Phase.AWAITING_TOKEN;
+    /** {@link #open} ran: a connection whose upgrade failed never counted as open, so it never closes either. */
+    private boolean opened;
     private Session session;
     private Runnable cancelTimer;
     private boolean rateLimitedStreak;
@@ -93,6 +95,7 @@ public final class Connection {
 
     /** The upgrade completed: admit right away, or ask for a token. */
     public void open() {
+        opened = true;
         settings.observer().connectionOpened();
         log.info("connect remote={} scope={}", remote, scope());
         if (!settings.authRequired()) {
@@ -136,9 +139,14 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
-        if (admitLimited(now, null)) {
-            sendError(ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames", null);
+        if (!admitLimited(now, null)) {
+            return;
         }
+        if (phase == Phase.AWAITING_TOKEN) { // like any other frame before admission
+            refuseAdmission(ErrorCode.AUTH_FAILED, "authenticate first: send auth_token in a text frame", null);
+            return;
+        }
+        sendError(ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames", null);
     }
 
     /** A frame over the size limit arrived: error, then close 1009. */
@@ -167,6 +175,10 @@ public final class Connection {
 
     /** The transport closed (any reason): clean up, exactly once. */
     public void onClosed() {
+        if (!opened) {
+            phase = Phase.CLOSED; // the upgrade failed: nothing was counted, logged or registered
+            return;
+        }
         phase = Phase.CLOSED;
         cancelTimer();
         if (session != null) {
@@ -179,9 +191,9 @@ public final class Connection {
     // ---- admission ----------------------------------------------------------------------------
 
     private void onPreAdmission(FrameScanner frame, boolean valid) {
+        // protocol-v1: every refusal before admission is auth_failed, then 4001; the message says what was wrong.
         if (!valid) {
-            sendError(frame.error, frame.errorMessage, null);
-            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            refuseAdmission(ErrorCode.AUTH_FAILED, "expected an auth_token message: " + frame.errorMessage, null);
             return;
         }
         if (!frame.type.equals(MessageType.AUTH_TOKEN.wireName())) {
@@ -189,14 +201,12 @@ public final class Connection {
             return;
         }
         if (frame.tokenField != FrameScanner.Field.STRING) {
-            sendError(ErrorCode.INVALID_MESSAGE, "field \"token\" of auth_token must be a string", frame.type);
-            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            refuseAdmission(ErrorCode.AUTH_FAILED, "field \"token\" of auth_token must be a string", frame.type);
             return;
         }
         if (frame.clientIdField == FrameScanner.Field.WRONG_TYPE
                 || (frame.clientId != null && !NAME.matcher(frame.clientId).matches())) {
-            sendError(ErrorCode.INVALID_MESSAGE, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]", frame.type);
-            refuseAdmission(ErrorCode.AUTH_FAILED, null, null);
+            refuseAdmission(ErrorCode.AUTH_FAILED, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]", frame.type);
             return;
         }
         String token = frame.token;
@@ -205,7 +215,12 @@ public final class Connection {
         try {
             settings.authExecutor().execute(() -> {
                 AuthResult result = verify(token);
-                transport.execute(() -> onVerdict(result, wantedId));
+                try {
+                    transport.execute(() -> onVerdict(result, wantedId));
+                } catch (RejectedExecutionException e) {
+                    // the event loops stopped (server shutdown) while the token was checked: the connection is gone
+                    log.debug("verdict dropped remote={}: the server is shutting down", remote);
+                }
             });
         } catch (RejectedExecutionException e) {
             refuseAdmission(ErrorCode.AUTH_FAILED, "the server is shutting down", null);
@@ -258,7 +273,21 @@ public final class Connection {
         String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
         Session candidate = new Session(id, username, room, link);
         phase = Phase.REGISTERING;
-        whenDone(settings.hub().register(candidate), (registered, failure) -> onRegistered(candidate, authenticated, registered, failure));
+        CompletionStage<Boolean> registration = settings.hub().register(candidate);
+        if (!registration.toCompletableFuture().isDone()) {
+            // A backplane that never answers must not hold the connection forever: no other timer runs now.
+            cancelTimer = transport.schedule(this::registrationTimedOut, settings.authTimeout().toNanos());
+        }
+        whenDone(registration, (registered, failure) -> onRegistered(candidate, authenticated, registered, failure));
+    }
+
+    private void registrationTimedOut() {
+        if (phase == Phase.REGISTERING) {
+            cancelTimer = null; // this timer has fired
+            sendError(ErrorCode.CLUSTER_UNAVAILABLE,
+                    "the id directory did not answer within " + settings.authTimeout().toMillis() + " ms; try again", null);
+            closeWith(CloseCode.INTERNAL_ERROR, "directory timeout");
+        }
     }
 
     private void onRegistered(Session candidate, boolean authenticated, Boolean registered, Throwable failure) {
@@ -268,6 +297,7 @@ public final class Connection {
             }
             return;
         }
+        cancelTimer(); // the registration deadline
         String id = candidate.id();
         if (failure != null) {
             sendError(ErrorCode.CLUSTER_UNAVAILABLE, "the id directory cannot be reached; try again", null);

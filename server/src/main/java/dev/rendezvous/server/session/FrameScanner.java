@@ -82,6 +82,10 @@ final class FrameScanner {
         errorMessage = null;
         typeField = toField = targetIdField = tokenField = clientIdField = Field.ABSENT;
         type = to = targetId = token = clientId = null;
+        if (!Utf8.valid(bytes, len)) {
+            // Jackson does not check every byte (field names, skipped strings); relayed bytes must be UTF-8.
+            return fail(ErrorCode.INVALID_JSON, "the frame is not valid UTF-8");
+        }
         try (JsonParser p = JSON.createParser(bytes, 0, len)) {
             JsonToken first = p.nextToken();
             if (first == null) {

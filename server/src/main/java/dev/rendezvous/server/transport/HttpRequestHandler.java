@@ -5,7 +5,6 @@ import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -21,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,7 +40,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
-    private final SessionRegistry registry;
+    private final ServerInitializer.SessionRegistry registry;
 
     HttpRequestHandler(
             ConnectionSettings settings,
@@ -51,7 +49,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
-            SessionRegistry registry) {
+            ServerInitializer.SessionRegistry registry) {
         this.settings = settings;
         this.maxMessageBytes = maxMessageBytes;
         this.tls = tls;
@@ -59,11 +57,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         this.endpoints = endpoints;
         this.health = health;
         this.registry = registry;
-    }
-
-    /** Tracks upgraded channels for shutdown and the connection count. */
-    interface SessionRegistry {
-        void opened(Channel channel);
     }
 
     @Override
@@ -148,9 +141,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.pipeline().remove(IDLE_TIMEOUT_NAME); // WebSocket liveness is the keepalive's job
         }
         ctx.pipeline().addAfter(ctx.name(), "ws-session", session);
-        // Relays to this client come from many event loops, one writeAndFlush each: coalesce the flushes
-        // queued in one loop iteration into one write syscall. Order is unchanged.
-        ctx.pipeline().addAfter("ws-session", "ws-flush", new FlushConsolidationHandler(256, true));
+        // No FlushConsolidationHandler: the session handler already writes without flushing and flushes each
+        // channel once per loop iteration (FlushBatch, and one flush per cross-loop inbox drain); a second
+        // consolidation layer only added a handler per connection and one more task per flush.
         ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {

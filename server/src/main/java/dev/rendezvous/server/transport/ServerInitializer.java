@@ -3,6 +3,7 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.session.ConnectionSettings;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -28,7 +29,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
-    private final HttpRequestHandler.SessionRegistry registry;
+    private final SessionRegistry registry;
 
     public ServerInitializer(
             ConnectionSettings settings,
@@ -44,16 +45,16 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.staticFiles = staticFiles;
         this.endpoints = endpoints;
         this.health = health;
-        this.registry = registry::opened;
+        this.registry = registry;
     }
 
-    /** Receives every channel that completed a WebSocket upgrade. */
+    /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
     public interface SessionRegistry {
-        void opened(io.netty.channel.Channel channel);
+        void opened(Channel channel);
     }
 
     /** Asks every session on {@code channel} to close with 1001 (server shutdown); any thread. */
-    public static void requestShutdown(io.netty.channel.Channel channel) {
+    public static void requestShutdown(Channel channel) {
         channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(WebSocketSessionHandler.SHUTDOWN));
     }
 

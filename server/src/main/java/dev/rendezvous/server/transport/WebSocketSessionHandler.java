@@ -25,6 +25,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,16 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded outbound queue: the channel's write-buffer high water mark is the bound. A frame for a
  * channel above it is dropped and the client is closed with 4029 — a client that stops reading never
  * grows the server's memory.
+ *
+ * <p>Write path (the relay's hot path): a frame sent on this channel's own event loop is written at once
+ * and flushed at the end of the loop iteration ({@link FlushBatch}), so a burst of reads costs one
+ * {@code write(2)} per receiver, not one per frame. A frame sent from another thread joins a lock-free
+ * inbox (a Treiber stack, reversed on drain); the first frame into an empty inbox schedules one drain
+ * task on this channel's loop, which writes the whole inbox in order and flushes once. A frame sent on
+ * the loop while the inbox is not empty joins the inbox too, so frames always leave in the order of the
+ * {@code send} calls — the hub sends state changes under its monitors, so every client sees them in the
+ * order the hub made them (found by the chaos test: a {@code paired} written directly overtook an older
+ * {@code peer_disconnected} still in the inbox).
  */
 final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
@@ -44,6 +55,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     /** User event asking a session to close with 1001 (server shutdown). */
     static final Object SHUTDOWN = new Object();
 
+    private static final AtomicReferenceFieldUpdater<WebSocketSessionHandler, Pending> INBOX =
+            AtomicReferenceFieldUpdater.newUpdater(WebSocketSessionHandler.class, Pending.class, "inbox");
+
     private final Channel channel;
     private final Connection connection;
     private final int maxMessageBytes;
@@ -51,6 +65,19 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     private volatile boolean slowConsumerReported;
     /** Event-loop only. */
     private boolean started;
+    /** Frames sent from other threads, newest first; null when empty. */
+    private volatile Pending inbox;
+
+    /** One frame waiting in the inbox; {@code next} is rewritten once, by the drain that reverses the stack. */
+    private static final class Pending {
+        final ByteBuf frame;
+        Pending next;
+
+        Pending(ByteBuf frame, Pending next) {
+            this.frame = frame;
+            this.next = next;
+        }
+    }
 
     WebSocketSessionHandler(
             Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username) {
@@ -107,13 +134,16 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        for (Pending p = INBOX.getAndSet(this, null); p != null; p = p.next) {
+            p.frame.release(); // a drain may still come; it then finds the inbox empty
+        }
         connection.onClosed();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!channel.isWritable()) {
+        if (!channel.isWritable() && channel.isActive()) {
             reportSlowConsumer();
         }
         ctx.fireChannelWritabilityChanged();
@@ -156,10 +186,56 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         }
         if (!channel.isWritable()) {
             utf8Json.release();
-            reportSlowConsumer();
+            if (channel.isActive()) { // a closed channel is never writable: that is a departure, not a slow reader
+                reportSlowConsumer();
+            }
             return;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(utf8Json), channel.voidPromise());
+        if (inbox == null && channel.eventLoop().inEventLoop()) {
+            // Direct only when nothing from other threads is waiting: frames leave in the order of send calls.
+            FlushBatch batch = FlushBatch.current();
+            if (batch == null) {
+                channel.writeAndFlush(new TextWebSocketFrame(utf8Json), channel.voidPromise());
+            } else {
+                channel.write(new TextWebSocketFrame(utf8Json), channel.voidPromise());
+                batch.add(this);
+            }
+            return;
+        }
+        Pending next = new Pending(utf8Json, null);
+        Pending head;
+        do {
+            head = inbox;
+            next.next = head;
+        } while (!INBOX.compareAndSet(this, head, next));
+        if (head == null) {
+            channel.eventLoop().execute(this::drainInbox);
+        }
+    }
+
+    /** On the loop: writes every frame of the inbox in the order sent, then flushes once. */
+    private void drainInbox() {
+        Pending ordered = null;
+        Pending p = INBOX.getAndSet(this, null);
+        while (p != null) { // reverse in place: the stack holds the newest first
+            Pending rest = p.next;
+            p.next = ordered;
+            ordered = p;
+            p = rest;
+        }
+        for (p = ordered; p != null; p = p.next) {
+            if (closing || !channel.isActive()) {
+                p.frame.release();
+            } else {
+                channel.write(new TextWebSocketFrame(p.frame), channel.voidPromise());
+            }
+        }
+        channel.flush();
+    }
+
+    /** Called by the loop's {@link FlushBatch} at the end of an iteration. */
+    void flushNow() {
+        channel.flush();
     }
 
     @Override

@@ -18,7 +18,11 @@ class JwtAuthenticatorTest {
     private final JwtAuthenticator auth = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), JwtAuthenticator.Options.defaults());
 
     private static String hs256(String secret, String claimsJson) {
-        String input = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claimsJson);
+        return hs256(secret, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claimsJson);
+    }
+
+    private static String hs256(String secret, String headerJson, String claimsJson) {
+        String input = b64(headerJson) + "." + b64(claimsJson);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -51,6 +55,18 @@ class JwtAuthenticatorTest {
         assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":\"x\"}")))
                 .isEqualTo(new AuthResult.Admitted("a", Optional.of(Set.of("x"))));
         assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":5}"))).isInstanceOf(AuthResult.Refused.class);
+    }
+
+    @Test
+    void aCriticalHeaderParameterWeDoNotUnderstandIsRefused() {
+        String claims = "{\"sub\":\"alice\"}";
+        assertThat(auth.authenticate(hs256(SECRET, "{\"alg\":\"HS256\",\"crit\":[\"x-must\"],\"x-must\":true}", claims)))
+                .isInstanceOf(AuthResult.Refused.class);
+        assertThat(auth.authenticate(hs256(SECRET, "{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false}", claims)))
+                .isInstanceOf(AuthResult.Refused.class);
+        assertThat(auth.authenticate(hs256(SECRET, "{\"alg\":\"HS256\",\"x-must\":true}", claims)))
+                .as("the same extension, not critical, is ignored")
+                .isEqualTo(new AuthResult.Admitted("alice", Optional.empty()));
     }
 
     @Test

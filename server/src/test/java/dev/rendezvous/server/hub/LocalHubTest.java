@@ -212,6 +212,59 @@ class LocalHubTest {
         }
     }
 
+    @Test
+    void aReconnectWithTheSameIdCannotMeetItsOwnGhostWhileTheOldSessionLeaves() throws Exception {
+        Session old = member("a", "room", "Ann");
+        Session b = member("b", "room", "Bob");
+        link(old).drain();
+        link(b).drain();
+        LocalHub.Room room = old.joinedRoom;
+        Thread leaving;
+        synchronized (room) { // holds the old session's departure in the middle: before it leaves the room
+            leaving = Thread.ofPlatform().start(() -> hub.depart(old));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (leaving.getState() != Thread.State.BLOCKED) {
+                assertThat(System.nanoTime()).as("departure reached the room lock").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            assertThat(register(hub, new Session("a", "Ann", "room", new RecordingLink())))
+                    .as("the id stays taken until the departure is complete")
+                    .isFalse();
+        }
+        leaving.join();
+        assertThat(hub.state()).isEqualTo(new Hub.HubState(1, 0, 1, 1));
+        Session again = member("a", "room", "Ann");
+        assertThat(link(again).drainMessages()).containsExactly(new Message.UsersInRoom(List.of(new Message.RoomUser("b", "Bob"))));
+        assertThat(link(b).drainMessages()).containsExactly(new Message.UserLeft("a", "Ann"), new Message.UserJoined("a", "Ann"));
+        assertThat(hub.state()).isEqualTo(new Hub.HubState(2, 0, 1, 2));
+        hub.depart(old); // a second departure of the old session changes nothing
+        assertThat(link(again).drain()).isEmpty();
+        hub.depart(again);
+        hub.depart(b);
+        assertThat(hub.state().empty()).isTrue();
+    }
+
+    @Test
+    void departuresDuringShutdownTellNoOneButStillCleanUp() {
+        Session a = lobby("a");
+        Session b = lobby("b");
+        assertThat(pair(hub, a, "b")).isEqualTo(Hub.PairResult.PAIRED);
+        Session r1 = member("r1", "room", null);
+        Session r2 = member("r2", "room", null);
+        for (Session s : List.of(a, b, r1, r2)) {
+            link(s).drain();
+        }
+        hub.goingAway();
+        hub.depart(a);
+        hub.depart(r1);
+        assertThat(link(b).drain()).as("no peer_disconnected").isEmpty();
+        assertThat(link(r2).drain()).as("no user_left").isEmpty();
+        assertThat(b.peerId()).isNull();
+        hub.depart(b);
+        hub.depart(r2);
+        assertThat(hub.state().empty()).isTrue();
+    }
+
     private static void await(CyclicBarrier b) {
         try {
             b.await();

@@ -267,4 +267,82 @@ class ConnectionTest {
         assertThat(((Message.Error) link.drainMessages().get(0)).code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE);
         assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
     }
+
+    @Test
+    void aConnectionThatNeverOpenedDoesNotCountAClose() {
+        Connection c = new Connection(settings(null, 0), new RecordingLink(), clock, null, null, null, "test");
+        c.onClosed(); // the upgrade failed: the transport closes a connection that never opened
+        assertThat(closedEvents.get()).isZero();
+    }
+
+    @Test
+    void aVerdictAfterTheEventLoopsStoppedIsDroppedQuietly() {
+        java.util.concurrent.atomic.AtomicReference<Throwable> escaped = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.Executor authThread = task -> { // what reaches the auth thread's uncaught-exception handler
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                escaped.set(e);
+            }
+        };
+        ConnectionSettings s = new ConnectionSettings(hub, observer, Duration.ofMillis(100), Duration.ofMillis(300),
+                token -> new AuthResult.Admitted("u", Optional.empty()), Duration.ofMillis(1000), authThread,
+                id -> List.of(), 0, 0);
+        RecordingLink link = new RecordingLink();
+        Connection c = open(s, link, null, null);
+        link.drain();
+        clock.stopped = true; // shutdown: the loops are gone while the token is being verified
+        text(c, "{\"type\":\"auth_token\",\"token\":\"t\"}");
+        assertThat(escaped.get()).isNull();
+        assertThat(hub.state().empty()).isTrue();
+    }
+
+    @Test
+    void aRegistrationThatNeverCompletesIsClusterUnavailableAtTheDeadline() {
+        DeferredHub deferred = new DeferredHub();
+        RecordingLink link = new RecordingLink();
+        open(settings(deferred), link, null, "stuck");
+        clock.advanceMillis(999);
+        assertThat(link.closedWith()).isNull();
+        clock.advanceMillis(1);
+        assertThat(link.drainMessages()).singleElement()
+                .isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE));
+        assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
+        deferred.completeRegistration(); // the answer lands after all: the claim is released
+        clock.runPending();
+        assertThat(deferred.state().empty()).isTrue();
+        assertThat(clock.liveTimers()).isZero();
+    }
+
+    @Test
+    void everyRefusalBeforeAdmissionIsOneAuthFailedThen4001() {
+        record Case(String frame, String ref) {}
+        List<Case> cases = List.of(
+                new Case("not json", null),
+                new Case("{\"type\":\"ping\"} x", null),
+                new Case("[1]", null),
+                new Case("{\"type\":\"auth_token\"}", "auth_token"),
+                new Case("{\"type\":\"auth_token\",\"token\":5}", "auth_token"),
+                new Case("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":5}", "auth_token"),
+                new Case("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"a b\"}", "auth_token"),
+                new Case("{\"type\":\"offer\",\"sdp\":\"x\"}", "offer"),
+                new Case(null, null)); // a binary frame
+        for (Case k : cases) {
+            RecordingLink link = new RecordingLink();
+            Connection c = open(settings(token -> new AuthResult.Admitted("u", Optional.empty()), 0), link, null, null);
+            link.drain();
+            if (k.frame() == null) {
+                c.onBinary();
+            } else {
+                text(c, k.frame());
+            }
+            assertThat(link.drainMessages()).as("%s", k.frame()).singleElement().isInstanceOfSatisfying(Message.Error.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.AUTH_FAILED);
+                assertThat(e.ref()).isEqualTo(k.ref());
+                assertThat(e.message()).isNotBlank();
+            });
+            assertThat(link.closedWith()).isEqualTo(CloseCode.AUTH_FAILED);
+            assertThat(hub.state().empty()).isTrue();
+        }
+    }
 }

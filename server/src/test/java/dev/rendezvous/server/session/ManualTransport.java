@@ -28,8 +28,14 @@ final class ManualTransport implements Transport {
         return () -> cancelled[0] = true;
     }
 
+    /** Set: {@link #execute} throws, as a stopped event loop does. */
+    volatile boolean stopped;
+
     @Override
     public void execute(Runnable task) {
+        if (stopped) {
+            throw new java.util.concurrent.RejectedExecutionException("event loop stopped");
+        }
         tasks.add(task);
     }
 

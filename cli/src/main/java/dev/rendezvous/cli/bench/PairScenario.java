@@ -1,0 +1,367 @@
+package dev.rendezvous.cli.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Lobby pairs: A relays candidate-sized messages carrying {@code seq} and a send timestamp to B. Relay
+ * mode keeps {@code window} messages in flight per pair (closed loop: B's receipt lets A send the next,
+ * both on one event loop, so no ack crosses the server); latency mode sends at a fixed total rate (open
+ * loop, the window only caps a stuck pair). B checks every message: from A, never seen before, in order.
+ */
+final class PairScenario {
+    private static final byte[] CANDIDATE = Frames.typeNeedle("candidate");
+    private static final byte[] YOUR_ID = Frames.typeNeedle("your_id");
+    private static final byte[] PAIRED = Frames.typeNeedle("paired");
+    private static final byte[] PING = Frames.typeNeedle("ping");
+
+    private final BenchOptions o;
+    private final boolean openLoop;
+    private final PrintStream progress;
+    private final byte[] prefix;
+    private final List<Pair> pairs = new ArrayList<>();
+    private final LongAdder sentTotal = new LongAdder();
+    private final LongAdder receivedTotal = new LongAdder();
+    private final LongAdder measured = new LongAdder();
+    private final LongAdder unexpected = new LongAdder();
+    private final LongAdder closedEarly = new LongAdder();
+    private final Recorder latency = new Recorder(3_600_000_000L, 3);
+    private final CountDownLatch ready;
+    private final Semaphore handshakes;
+    private volatile boolean sending;
+    private volatile boolean measuring;
+    private volatile boolean finished;
+
+    PairScenario(BenchOptions o, boolean openLoop, PrintStream progress) {
+        this.o = o;
+        this.openLoop = openLoop;
+        this.progress = progress;
+        this.prefix = Frames.candidatePrefix(o.messageBytes(), "");
+        this.ready = new CountDownLatch(o.pairs());
+        this.handshakes = new Semaphore(Math.max(2, o.concurrency()));
+    }
+
+    /** One sender→receiver pair; every field is confined to the pair's event loop. */
+    final class Pair implements WsClient.Listener {
+        final int index;
+        volatile WsClient a;
+        volatile WsClient b;
+        String aId;
+        String bId;
+        byte[] fromA;
+        int pairedSeen;
+        long sent;
+        long received;
+        long maxSeen = -1;
+        long duplicates;
+        long reordered;
+        long gaps;
+        long wrongSender;
+        boolean dirty;
+        final BitSet seen = new BitSet();
+
+        Pair(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void onText(WsClient c, ByteBuf f) {
+            if (c == b && Frames.isType(f, CANDIDATE)) {
+                onRelayed(f);
+            } else if (Frames.isType(f, YOUR_ID)) {
+                handshakes.release();
+                String id = Frames.id(f);
+                if (c == a) {
+                    aId = id;
+                    fromA = Frames.bytes("\"from\":\"" + id + "\"");
+                } else {
+                    bId = id;
+                }
+                if (aId != null && bId != null) {
+                    a.sendNow("{\"type\":\"pair_request\",\"target_id\":\"" + bId + "\"}");
+                }
+            } else if (Frames.isType(f, PAIRED)) {
+                if (++pairedSeen == 2) {
+                    ready.countDown();
+                }
+            } else if (Frames.isType(f, PING)) {
+                c.send("{\"type\":\"pong\"}");
+            } else {
+                unexpected.increment();
+            }
+        }
+
+        private void onRelayed(ByteBuf f) {
+            long now = System.nanoTime();
+            long seq = Frames.seq(f);
+            long t = Frames.t(f);
+            if (seq < 0 || seq > Integer.MAX_VALUE || Frames.indexOf(f, fromA, f.readerIndex()) < 0) {
+                wrongSender++;
+                return;
+            }
+            int s = (int) seq;
+            if (seen.get(s)) {
+                duplicates++;
+                return;
+            }
+            seen.set(s);
+            if (seq < maxSeen) {
+                reordered++;
+            } else {
+                if (seq > maxSeen + 1) {
+                    gaps++;
+                }
+                maxSeen = seq;
+            }
+            received++;
+            receivedTotal.increment();
+            if (measuring) {
+                measured.increment();
+                latency.recordValue(Math.max(0, now - t));
+            }
+            if (!openLoop) {
+                topUp();
+            }
+        }
+
+        /** Closed loop: send until {@code window} are in flight. */
+        void topUp() {
+            while (sending && sent - received < o.window() && (o.messagesPerPair() <= 0 || sent < o.messagesPerPair())) {
+                sendOne();
+            }
+        }
+
+        void sendOne() {
+            ByteBuf out = a.channel().alloc().buffer(prefix.length + 40);
+            out.writeBytes(prefix);
+            Frames.writeLong(out, sent++);
+            out.writeBytes(Frames.T_SEP);
+            Frames.writeLong(out, System.nanoTime());
+            out.writeByte('}');
+            a.send(out);
+            sentTotal.increment();
+            dirty = true;
+        }
+
+        @Override
+        public void onReadComplete(WsClient c) {
+            if (dirty) {
+                dirty = false;
+                a.flush();
+            }
+        }
+
+        @Override
+        public void onClosed(WsClient c, int code) {
+            if (!finished) {
+                closedEarly.increment();
+            }
+        }
+    }
+
+    BenchResult run(EventLoopGroup group) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Map<EventLoop, List<Pair>> byLoop = new IdentityHashMap<>();
+        long setupStart = System.nanoTime();
+        for (int i = 0; i < o.pairs(); i++) {
+            Pair p = new Pair(i);
+            EventLoop loop = group.next();
+            byLoop.computeIfAbsent(loop, l -> new ArrayList<>()).add(p);
+            pairs.add(p);
+            for (int side = 0; side < 2; side++) {
+                if (!handshakes.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    throw new IllegalStateException("connections are not being admitted (server down or saturated?)");
+                }
+                WsClient c = WsClient.connect(loop, o.uri(o.path()), o.sourceAddress(2 * i + side), p);
+                if (side == 0) {
+                    p.a = c;
+                } else {
+                    p.b = c;
+                }
+                c.connectFuture().addListener(f -> {
+                    if (!f.isSuccess()) {
+                        handshakes.release();
+                        closedEarly.increment();
+                    }
+                });
+            }
+        }
+        if (!ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            throw new IllegalStateException("only " + (o.pairs() - ready.getCount()) + " of " + o.pairs() + " pairs formed in time");
+        }
+        double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+
+        long serverPid = Bench.serverPid(o);
+        sending = true;
+        List<ScheduledFuture<?>> tickers = new ArrayList<>();
+        long start = System.nanoTime();
+        if (openLoop) {
+            double perLoopPerNano = o.rate() / 1e9 / byLoop.size();
+            for (Map.Entry<EventLoop, List<Pair>> e : byLoop.entrySet()) {
+                List<Pair> mine = e.getValue();
+                long[] state = new long[2]; // sent by this loop, round-robin cursor
+                tickers.add(e.getKey().scheduleAtFixedRate(() -> {
+                    if (!sending) {
+                        return;
+                    }
+                    long due = (long) ((System.nanoTime() - start) * perLoopPerNano) - state[0];
+                    for (long k = 0; k < due; k++) {
+                        Pair p = mine.get((int) (state[1]++ % mine.size()));
+                        state[0]++;
+                        if (p.sent - p.received < o.window()) {
+                            p.sendOne();
+                        }
+                    }
+                    for (Pair p : mine) {
+                        p.onReadComplete(p.a);
+                    }
+                }, 0, 1, TimeUnit.MILLISECONDS));
+            }
+        } else {
+            for (Pair p : pairs) {
+                p.a.eventLoop().execute(() -> {
+                    p.topUp();
+                    p.onReadComplete(p.a);
+                });
+            }
+        }
+
+        boolean counted = o.messagesPerPair() > 0;
+        long warmupEnd = start + (counted ? 0 : o.warmup().toNanos());
+        long end = warmupEnd + (counted ? TimeUnit.HOURS.toNanos(1) : o.duration().toNanos());
+        long expected = counted ? o.messagesPerPair() * o.pairs() : Long.MAX_VALUE;
+        long cpuServer0 = 0;
+        long cpuSelf0 = 0;
+        long measuredStart = 0;
+        boolean inWindow = false;
+        long lastTick = System.nanoTime();
+        long lastReceived = 0;
+        long lastProgress = lastTick;
+        long progressMark = -1;
+        while (true) {
+            long now = System.nanoTime();
+            long got = receivedTotal.sum();
+            if (got != progressMark) {
+                progressMark = got;
+                lastProgress = now;
+            } else if (now - lastProgress > o.drain().toNanos()) {
+                break; // nothing arrives any more: report what was lost rather than wait for ever
+            }
+            if (!inWindow && now >= warmupEnd) {
+                inWindow = true;
+                measuring = true;
+                latency.reset();
+                measuredStart = now;
+                cpuServer0 = ProcStats.cpuNanos(serverPid);
+                cpuSelf0 = ProcStats.selfCpuNanos();
+            }
+            if (now >= end || receivedTotal.sum() >= expected) {
+                break;
+            }
+            if (now - lastTick >= 1_000_000_000L) {
+                long r = receivedTotal.sum();
+                progress.printf("\r[%s] %4.0fs  %,9d msg/s  sent %,d  received %,d   ", o.scenario(), (now - start) / 1e9,
+                        (long) ((r - lastReceived) / ((now - lastTick) / 1e9)), sentTotal.sum(), r);
+                progress.flush();
+                lastTick = now;
+                lastReceived = r;
+            }
+            Thread.sleep(20);
+        }
+        measuring = false;
+        long measuredNanos = System.nanoTime() - measuredStart;
+        long cpuServer = serverPid > 0 ? ProcStats.cpuNanos(serverPid) - cpuServer0 : -1;
+        long cpuSelf = ProcStats.selfCpuNanos() - cpuSelf0;
+        long delivered = measured.sum();
+        Histogram h = latency.getIntervalHistogram();
+        sending = false;
+        tickers.forEach(t -> t.cancel(false));
+
+        // Drain: everything sent must arrive.
+        long drainDeadline = System.nanoTime() + o.drain().toNanos();
+        while (receivedTotal.sum() < sentTotal.sum() && System.nanoTime() < drainDeadline) {
+            Thread.sleep(10);
+        }
+        long[] totals = totals();
+        finished = true;
+        progress.print("\r");
+        progress.flush();
+
+        BenchResult r = new BenchResult()
+                .put("scenario", o.scenario())
+                .put("pairs", o.pairs())
+                .put(openLoop ? "rate" : "window", openLoop ? o.rate() : o.window())
+                .put("message_bytes", prefix.length + 30)
+                .put("setup_s", round(setupSeconds))
+                .put("measured_s", round(measuredNanos / 1e9))
+                .put("delivered_per_s", Math.round(delivered / (measuredNanos / 1e9)))
+                .put("sent", totals[0])
+                .put("received", totals[1])
+                .put("lost", totals[0] - totals[1])
+                .put("duplicated", totals[2])
+                .put("reordered", totals[3])
+                .put("gaps", totals[4])
+                .put("wrong_sender", totals[5])
+                .put("unexpected_frames", unexpected.sum())
+                .put("closed_early", closedEarly.sum())
+                .latency(h);
+        Bench.cpu(r, serverPid, cpuServer, cpuSelf, measuredNanos, delivered);
+        return r;
+    }
+
+    /** sent, received, duplicated, reordered, gaps, wrong sender — read on each pair's loop. */
+    private long[] totals() throws InterruptedException {
+        long[] t = new long[6];
+        List<Future<?>> fs = new ArrayList<>();
+        for (Pair p : pairs) {
+            fs.add(p.a.eventLoop().submit(() -> {
+                synchronized (t) {
+                    t[0] += p.sent;
+                    t[1] += p.received;
+                    t[2] += p.duplicates;
+                    t[3] += p.reordered;
+                    t[4] += p.gaps;
+                    t[5] += p.wrongSender;
+                }
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.await(5, TimeUnit.SECONDS);
+        }
+        synchronized (t) {
+            return t.clone();
+        }
+    }
+
+    /** Closes every client (clean close frames) and waits a little for the server to see it. */
+    void close() {
+        finished = true;
+        for (Pair p : pairs) {
+            if (p.a != null) {
+                p.a.close();
+            }
+            if (p.b != null) {
+                p.b.close();
+            }
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

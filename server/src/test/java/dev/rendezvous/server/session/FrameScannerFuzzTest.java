@@ -1,0 +1,92 @@
+package dev.rendezvous.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.protocol.ErrorCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Fuzzes the streaming scanner and the byte splice of relayed frames against a reference: Jackson's
+ * tree parser. For any bytes: no exception escapes; a frame is accepted exactly when it is one JSON
+ * object with a string {@code type}; a refusal names {@code invalid_json} or {@code invalid_message};
+ * an accepted frame splices into valid UTF-8 JSON equal to the input minus {@code to}, {@code from},
+ * {@code username}, plus the stamp.
+ *
+ * <p>In the test suite this runs the seed corpus ({@code src/test/resources/.../FrameScannerFuzzTestInputs})
+ * once. Fuzz for real with {@code JAZZER_FUZZ=1 mvn -B -pl server -am test -Dtest=FrameScannerFuzzTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}; a crash is written to the inputs directory and from then on
+ * replayed as a regression test.
+ */
+class FrameScannerFuzzTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] STAMP = "\"from\":\"me\",\"username\":\"Ann\"".getBytes(StandardCharsets.UTF_8);
+
+    @FuzzTest(maxDuration = "2m")
+    void scanAgreesWithJacksonAndSplicesValidJson(byte[] input) throws IOException {
+        FrameScanner scanner = new FrameScanner();
+        boolean valid = scanner.scan(input.clone(), input.length);
+        JsonNode reference = referenceParse(input);
+        if (!valid) {
+            assertThat(scanner.error).isIn(ErrorCode.INVALID_JSON, ErrorCode.INVALID_MESSAGE);
+            assertThat(scanner.errorMessage).isNotBlank();
+            boolean referenceAccepts = reference != null && reference.isObject() && reference.path("type").isTextual();
+            assertThat(referenceAccepts).as("scanner refused what Jackson accepts: %s", scanner.errorMessage).isFalse();
+            return;
+        }
+        assertThat(reference).as("scanner accepted what Jackson refuses").isNotNull();
+        assertThat(reference.isObject()).isTrue();
+        assertThat(scanner.type).isEqualTo(reference.get("type").asText());
+        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP, true);
+        try {
+            byte[] bytes = new byte[out.readableBytes()];
+            out.getBytes(out.readerIndex(), bytes);
+            JsonNode spliced = referenceParse(bytes);
+            assertThat(spliced).as("spliced frame is not JSON: %s", new String(bytes, StandardCharsets.UTF_8)).isNotNull();
+            ObjectNode expected = ((ObjectNode) reference).deepCopy();
+            expected.remove("to");
+            expected.remove("from");
+            expected.remove("username");
+            expected.put("from", "me");
+            expected.put("username", "Ann");
+            assertThat(spliced).isEqualTo(expected);
+        } finally {
+            out.release();
+        }
+    }
+
+    /** Jackson's verdict: the single JSON value the bytes hold (strict UTF-8), or null. */
+    static JsonNode referenceParse(byte[] bytes) {
+        try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                return null;
+            }
+            JsonNode node = JSON.readTree(p);
+            if (p.nextToken() != null) {
+                return null;
+            }
+            return strictUtf8(bytes) ? node : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code bytes} are well-formed UTF-8 (a text frame must be). */
+    static boolean strictUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
+}
