@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class RedisHub implements Hub {
+    /** Set by {@link #goingAway}: this node's sessions are all being closed; tell them nothing. */
+    private volatile boolean goingAway;
     private static final Logger log = LoggerFactory.getLogger(RedisHub.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
@@ -467,6 +469,16 @@ public final class RedisHub implements Hub {
         observer.clientLeft(session.id(), session.room());
     }
 
+    /**
+     * The node is shutting down and closes every local session: departures still run (and reach the
+     * other nodes through Redis), but this node's own sessions are told nothing, so their live
+     * peer-to-peer calls are not torn down by a rolling restart.
+     */
+    @Override
+    public void goingAway() {
+        goingAway = true;
+    }
+
     @Override
     public HubState state() {
         int sessions = 0;
@@ -526,6 +538,14 @@ public final class RedisHub implements Hub {
             log.info("leaving the cluster: {}", e.toString());
         }
         loop.shutdownNow();
+        try {
+            loop.awaitTermination(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // The replica is the other nodes' business now: a node that left holds nothing, and its own
+        // members' leave events may never come back to it once it stopped listening.
+        rooms.clear();
         shutdownClient();
         log.info("cluster node {} left", node);
     }
@@ -605,8 +625,10 @@ public final class RedisHub implements Hub {
         if (p == null || !p.id().equals(from) || !p.token().equals(token) || !target.peer.compareAndSet(p, null)) {
             return false;
         }
-        target.session.link().send(ControlFrames.of(new Message.PeerDisconnected(from)));
-        log.info("peer_disconnected client={} peer={}", targetId, from);
+        if (!goingAway) { // shutting down: this node's own sessions are all being closed, tell them nothing
+            target.session.link().send(ControlFrames.of(new Message.PeerDisconnected(from)));
+            log.info("peer_disconnected client={} peer={}", targetId, from);
+        }
         return true;
     }
 
@@ -680,6 +702,9 @@ public final class RedisHub implements Hub {
 
     /** Sends {@code message} to this node's joined members of the room but {@code except}. */
     private void tellMembers(Map<String, Member> members, String except, Message message) {
+        if (goingAway) {
+            return; // shutting down: every local member is being closed; other nodes tell their own members
+        }
         ByteBuf frame = null;
         for (Member m : members.values()) {
             if (!m.node().equals(node) || m.id().equals(except)) {

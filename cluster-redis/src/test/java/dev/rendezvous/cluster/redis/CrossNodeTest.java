@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
+import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
 import java.net.URI;
@@ -329,5 +330,47 @@ class CrossNodeTest {
             assertThat(backplane.get("state").asText()).isEqualTo("up");
             assertThat(backplane.get("node").asText()).isEqualTo(((RedisHub) cluster.nodes().get(i).hub()).nodeId());
         }
+    }
+
+    /**
+     * A node shutting down (a rolling restart) closes its own clients with 1001 and tells them nothing,
+     * so their live peer-to-peer calls survive; clients on the other node still learn that their peer or
+     * room member left, and the cluster's state holds nothing of the stopped node.
+     */
+    @Test
+    void aNodeShuttingDownTellsItsOwnClientsNothingAndTheOtherNodeEverything() {
+        WsRecorder a = admittedAt(0, "/ws?client_id=a");
+        WsRecorder b = admittedAt(1, "/ws?client_id=b");
+        WsRecorder c = admittedAt(0, "/ws?client_id=c");
+        WsRecorder d = admittedAt(0, "/ws?client_id=d");
+        a.send(new Message.PairRequest("b"));
+        a.next(Message.Paired.class);
+        b.next(Message.Paired.class);
+        c.send(new Message.PairRequest("d"));
+        c.next(Message.Paired.class);
+        d.next(Message.Paired.class);
+        WsRecorder r0 = admittedAt(0, "/ws/team?client_id=r0");
+        r0.next(Message.UsersInRoom.class);
+        WsRecorder r1 = admittedAt(1, "/ws/team?client_id=r1");
+        r1.next(Message.UsersInRoom.class);
+        r0.next(Message.UserJoined.class);
+        WsRecorder r2 = admittedAt(0, "/ws/team?client_id=r2");
+        r2.next(Message.UsersInRoom.class);
+        r0.next(Message.UserJoined.class);
+        r1.next(Message.UserJoined.class);
+
+        cluster.nodes().get(0).close();
+
+        for (WsRecorder onStoppedNode : List.of(a, c, d, r0, r2)) {
+            assertThat(onStoppedNode.nextEvent(WsRecorder.TIMEOUT))
+                    .as("the first thing %s hears after its node shut down", onStoppedNode.id())
+                    .isInstanceOfSatisfying(WsRecorder.Event.Closed.class, closed -> assertThat(closed.code()).isEqualTo(1001));
+        }
+        assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo("a");
+        Set<String> left = new HashSet<>();
+        left.add(r1.next(Message.UserLeft.class).clientId());
+        left.add(r1.next(Message.UserLeft.class).clientId());
+        assertThat(left).containsExactlyInAnyOrder("r0", "r2");
+        assertThat(cluster.nodes().get(1).hub().state()).isEqualTo(new Hub.HubState(2, 0, 1, 1));
     }
 }
