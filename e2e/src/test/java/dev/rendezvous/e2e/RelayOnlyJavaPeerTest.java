@@ -108,6 +108,31 @@ class RelayOnlyJavaPeerTest {
     }
   }
 
+  @Test
+  void aRelayOnlyJavaPeerPairsWithARelayOnlyPage() throws Exception {
+    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc, "java")) {
+      ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
+      String pageId = page.awaitId();
+
+      java.pair(pageId);
+      java.awaitEvent("paired " + pageId + " true");
+      java.awaitEvent("open " + pageId);
+      page.awaitChatState("connected");
+
+      java.send("java offers through the relay ✓");
+      page.awaitIncoming(java.id(), "java offers through the relay ✓");
+      page.send("the page answers through the relay 🎉");
+      assertThat(java.nextMessage()).isEqualTo(pageId + ": the page answers through the relay 🎉");
+
+      page.openDashboard();
+      assertThat(page.peerCard(java.id()).locator(".badge.role")).hasText("answerer");
+      assertThat(page.peerMetric(java.id(), "pair-type")).hasText("relay ↔ relay");
+      assertThat(candidatesFrom(java.id())).as("candidates the Java peer signalled").isNotEmpty()
+          .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
+      assertThat(page.consoleErrors()).isEmpty();
+    }
+  }
+
   /** Candidate lines relayed from {@code senderId}: trickled candidates and any inside its offer/answer SDP. */
   private List<String> candidatesFrom(String senderId) {
     List<String> candidates = new ArrayList<>();
