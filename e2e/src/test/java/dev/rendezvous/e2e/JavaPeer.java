@@ -45,6 +45,15 @@ final class JavaPeer implements AutoCloseable {
     return connect(options(lobby, runtime, name).inRoom(room));
   }
 
+  /**
+   * A lobby peer with {@code iceTransportPolicy = relay}, using the ICE servers (and the TURN credential
+   * minted for its id) that the server announces in {@code your_id}.
+   */
+  static JavaPeer relayOnly(URI lobby, RtcRuntime runtime, String name) throws Exception {
+    PeerOptions options = options(lobby, runtime, name);
+    return connect(options.withSession(options.session().withRelayOnly(true)));
+  }
+
   private static PeerOptions options(URI lobby, RtcRuntime runtime, String name) {
     return PeerOptions.lobby(lobby)
         .withSignaling(SignalingOptions.of(lobby).withUsername(name))

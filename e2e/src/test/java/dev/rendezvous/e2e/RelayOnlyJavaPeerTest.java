@@ -1,0 +1,167 @@
+package dev.rendezvous.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.rendezvous.client.rtc.RtcRuntime;
+import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.coturn.Coturn;
+import dev.rendezvous.testing.coturn.CoturnExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 5: a page and a Java SDK peer, both with relay-only ICE policy, connect through a real coturn on
+ * 127.0.0.1 using the TURN credentials the server minted for each of them in {@code your_id}.
+ */
+@ExtendWith(CoturnExtension.class)
+class RelayOnlyJavaPeerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Chromium chromium;
+  private static Coturn turn;
+  private static RtcRuntime rtc;
+
+  @RegisterExtension
+  final ServerExtension server = ServerExtension.create(config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
+
+  private BrowserContext context;
+  /** Every text frame the server sent to a page of this test, in arrival order. */
+  private final List<String> framesToPage = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start(Coturn coturn) {
+    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+    turn = coturn;
+    chromium = Chromium.launch();
+    rtc = RtcRuntime.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chromium != null) chromium.close();
+    if (rtc != null) rtc.close();
+  }
+
+  @BeforeEach
+  void newContext() {
+    context = chromium.newContext();
+    // Registered before the page navigates, so the page's signaling socket is seen from its first frame.
+    context.onPage(page -> page.onWebSocket(socket -> socket.onFrameReceived(frame -> framesToPage.add(frame.text()))));
+  }
+
+  @AfterEach
+  void closeContext() {
+    context.close();
+  }
+
+  @Test
+  void aPageAndARelayOnlyJavaPeerChatThroughCoturnWithMintedCredentials() throws Exception {
+    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc, "java")) {
+      ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
+      String pageId = page.awaitId();
+
+      page.pairWith(java.id());
+      java.awaitEvent("paired " + pageId + " false");
+      java.awaitEvent("open " + pageId);
+      page.awaitChatState("connected");
+
+      page.send("relayed from the browser, ✓ ünïcødé");
+      assertThat(java.nextMessage()).isEqualTo(pageId + ": relayed from the browser, ✓ ünïcødé");
+      java.send("relayed from java 👋");
+      page.awaitIncoming(java.id(), "relayed from java 👋");
+
+      page.openDashboard();
+      assertThat(page.summaryMetric("ice-servers")).hasText("1");
+      assertThat(page.peerMetric(java.id(), "pair-type")).hasText("relay ↔ relay");
+      assertThat(page.peerMetric(java.id(), "route")).hasText(Pattern.compile("^127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:\\d+$"));
+
+      // What the Java peer signalled, as the page received it: relay candidates only, at least one.
+      List<String> javaCandidates = candidatesFrom(java.id());
+      assertThat(javaCandidates).as("candidates the Java peer signalled").isNotEmpty()
+          .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
+
+      // coturn gave both an allocation under the user name minted for their id ("<expiry>:<client id>").
+      String log = Files.readString(turn.logFile());
+      for (String id : List.of(pageId, java.id())) {
+        assertThat(log).as("coturn log").containsPattern(
+            "user <\\d+:" + Pattern.quote(id) + ">: incoming packet ALLOCATE processed, success");
+      }
+      assertThat(page.consoleErrors()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRelayOnlyJavaPeerPairsWithARelayOnlyPage() throws Exception {
+    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc, "java")) {
+      ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
+      String pageId = page.awaitId();
+
+      java.pair(pageId);
+      java.awaitEvent("paired " + pageId + " true");
+      java.awaitEvent("open " + pageId);
+      page.awaitChatState("connected");
+
+      java.send("java offers through the relay ✓");
+      page.awaitIncoming(java.id(), "java offers through the relay ✓");
+      page.send("the page answers through the relay 🎉");
+      assertThat(java.nextMessage()).isEqualTo(pageId + ": the page answers through the relay 🎉");
+
+      page.openDashboard();
+      assertThat(page.peerCard(java.id()).locator(".badge.role")).hasText("answerer");
+      assertThat(page.peerMetric(java.id(), "pair-type")).hasText("relay ↔ relay");
+      assertThat(candidatesFrom(java.id())).as("candidates the Java peer signalled").isNotEmpty()
+          .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
+      assertThat(page.consoleErrors()).isEmpty();
+    }
+  }
+
+  /** Candidate lines relayed from {@code senderId}: trickled candidates and any inside its offer/answer SDP. */
+  private List<String> candidatesFrom(String senderId) {
+    List<String> candidates = new ArrayList<>();
+    for (String frame : framesToPage) {
+      JsonNode message = parse(frame);
+      if (!senderId.equals(message.path("from").asText())) continue;
+      switch (message.path("type").asText()) {
+        case "candidate", "ice_candidate" -> {
+          JsonNode candidate = message.path("candidate");
+          String line = candidate.isTextual() ? candidate.asText() : candidate.path("candidate").asText();
+          if (!line.isBlank()) candidates.add(line);
+        }
+        case "offer", "answer" -> {
+          String sdp = message.path("sdp").isTextual()
+              ? message.path("sdp").asText()
+              : message.path(message.path("type").asText()).path("sdp").asText();
+          sdp.lines().filter(line -> line.startsWith("a=candidate:")).map(line -> line.substring(2)).forEach(candidates::add);
+        }
+        default -> {}
+      }
+    }
+    return candidates;
+  }
+
+  private static JsonNode parse(String frame) {
+    try {
+      return JSON.readTree(frame);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the server sent a frame that is not JSON: " + frame, e);
+    }
+  }
+}
