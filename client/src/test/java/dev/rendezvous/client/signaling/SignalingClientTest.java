@@ -334,7 +334,8 @@ class SignalingClientTest {
                 .hasCauseInstanceOf(java.net.ConnectException.class);
         assertThat(events.next()).isEqualTo("failure");
         assertThat(events.next()).isEqualTo("closed 1006");
-        assertThat(failed.get().closedFuture()).isDone();
+        // onClosed is called before closedFuture completes (listeners first): wait for it, do not race it.
+        org.awaitility.Awaitility.await().atMost(SignalingRecorder.WAIT).until(failed.get().closedFuture()::isDone);
         org.awaitility.Awaitility.await().atMost(SignalingRecorder.WAIT).until(failed.get()::httpClientTerminated);
     }
 }
