@@ -193,12 +193,13 @@ class LobbyTest {
         WsRecorder a = pair[0];
         WsRecorder b = pair[1];
         String offer = "{ \"type\" : \"offer\" , \"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"}, \"to\":\"" + b.id()
-                + "\", \"extra\": [1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}] , \"username\":\"spoof\" }";
+                + "\", \"extra\": [1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}] , \"username\":\"Al\" }";
         a.sendText(offer);
         String extra = "[1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}]";
-        assertThat(b.nextText()).as("members copied byte for byte; to and username dropped; from stamped")
+        assertThat(b.nextText()).as("members copied byte for byte; to dropped; from stamped; the server knows no"
+                        + " name for a, so its own username field is a field like any other")
                 .isEqualTo("{\"type\" : \"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"extra\": " + extra
-                        + ",\"from\":\"" + a.id() + "\"}");
+                        + ",\"username\":\"Al\",\"from\":\"" + a.id() + "\"}");
         b.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0},\"to\":\"" + a.id() + "\"}");
         JsonNode ice = a.nextJson();
         assertThat(ice.get("type").asText()).isEqualTo("ice_candidate");
@@ -214,10 +215,10 @@ class LobbyTest {
         a.send(new Message.PairRequest(b.id()));
         a.next(Message.Paired.class);
         b.next(Message.Paired.class);
-        a.sendText("{\"type\":\"offer\",\"sdp\":\"x\"}");
+        a.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"username\":\"Mallory\"}");
         JsonNode got = b.nextJson();
         assertThat(got.get("from").asText()).isEqualTo(aId);
-        assertThat(got.get("username").asText()).isEqualTo("Alice A.");
+        assertThat(got.get("username").asText()).as("the server's name replaces the client's").isEqualTo("Alice A.");
     }
 
     @Test

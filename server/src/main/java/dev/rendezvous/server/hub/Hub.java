@@ -1,16 +1,26 @@
 package dev.rendezvous.server.hub;
 
 import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The shared state of the signaling server: the id directory, lobby pairings, room membership and
  * delivery to a client id. In-process today ({@link LocalHub}); a cluster backplane implements the same
  * contract across nodes. All methods are thread-safe and never block on I/O.
+ *
+ * <p>The two decisions that a cluster must take atomically across nodes ({@link #register},
+ * {@link #pair}) answer with a {@link CompletionStage}: the in-process hub completes it at once (and
+ * the caller then carries on inline), a backplane completes it when its store has answered. The
+ * others are fire-and-forget or answered from local state ({@link #relay}: a backplane keeps a
+ * replica of the directory and room membership).
  */
 public interface Hub {
 
-    /** Puts {@code session} in the id directory; false when its id is in use (never replaced). */
-    boolean register(Session session);
+    /**
+     * Puts {@code session} in the id directory; completes with false when its id is in use (never
+     * replaced), exceptionally when the directory cannot be reached.
+     */
+    CompletionStage<Boolean> register(Session session);
 
     /**
      * Adds a registered room session to its room: sends it {@code users_in_room} (the others) and
@@ -21,8 +31,9 @@ public interface Hub {
     /**
      * Pairs two unpaired lobby sessions; on success both get {@code paired} (the requester is the
      * initiator). Atomic: two sessions requesting each other at once are paired exactly once.
+     * Completes exceptionally when the pairing store cannot be reached.
      */
-    PairResult pair(Session requester, String targetId);
+    CompletionStage<PairResult> pair(Session requester, String targetId);
 
     /** Ends {@code session}'s pairing, telling only the peer ({@code peer_disconnected}); false if unpaired. */
     boolean unpair(Session session);

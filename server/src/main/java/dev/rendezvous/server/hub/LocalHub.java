@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +45,11 @@ public final class LocalHub implements Hub {
     }
 
     @Override
-    public boolean register(Session session) {
+    public CompletionStage<Boolean> register(Session session) {
+        return CompletableFuture.completedFuture(registerNow(session));
+    }
+
+    private boolean registerNow(Session session) {
         if (directory.putIfAbsent(session.id(), session) != null) {
             return false;
         }
@@ -80,7 +86,11 @@ public final class LocalHub implements Hub {
     }
 
     @Override
-    public PairResult pair(Session requester, String targetId) {
+    public CompletionStage<PairResult> pair(Session requester, String targetId) {
+        return CompletableFuture.completedFuture(pairNow(requester, targetId));
+    }
+
+    private PairResult pairNow(Session requester, String targetId) {
         if (!requester.inLobby()) {
             return PairResult.PEER_NOT_FOUND; // rooms do not pair; lobby and rooms are separate scopes
         }

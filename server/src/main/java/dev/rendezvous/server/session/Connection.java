@@ -10,9 +10,12 @@ import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -34,6 +37,8 @@ public final class Connection {
     private enum Phase {
         AWAITING_TOKEN,
         AUTHENTICATING,
+        /** The id is being claimed in the hub's directory (at once in-process; a round trip in a cluster). */
+        REGISTERING,
         ADMITTED,
         CLOSED
     }
@@ -91,7 +96,7 @@ public final class Connection {
         settings.observer().connectionOpened();
         log.info("connect remote={} scope={}", remote, scope());
         if (!settings.authRequired()) {
-            admit(requestedId, queryUsername, Optional.empty(), false);
+            admit(requestedId, queryUsername, false);
             return;
         }
         phase = Phase.AWAITING_TOKEN;
@@ -113,7 +118,7 @@ public final class Connection {
         }
         switch (phase) {
             case AWAITING_TOKEN -> onPreAdmission(frame, valid);
-            case AUTHENTICATING -> {} // a verdict is on its way; frames before admission are ignored
+            case AUTHENTICATING, REGISTERING -> {} // admission is on its way; frames before it are ignored
             case ADMITTED -> onAdmitted(frame, valid, now);
             case CLOSED -> {}
         }
@@ -227,7 +232,7 @@ public final class Connection {
                     refuseAdmission(ErrorCode.ROOM_FORBIDDEN, "this token may not join room " + room, null);
                     return;
                 }
-                admit(wantedId, admitted.user(), admitted.rooms(), true);
+                admit(wantedId, admitted.user(), true); // rooms claim checked above
             }
         }
     }
@@ -248,11 +253,28 @@ public final class Connection {
         closeWith(CloseCode.AUTH_FAILED, code.wireName());
     }
 
-    private void admit(String wantedId, String username, Optional<Set<String>> rooms, boolean authenticated) {
+    private void admit(String wantedId, String username, boolean authenticated) {
         cancelTimer();
         String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
         Session candidate = new Session(id, username, room, link);
-        if (!settings.hub().register(candidate)) {
+        phase = Phase.REGISTERING;
+        whenDone(settings.hub().register(candidate), (registered, failure) -> onRegistered(candidate, authenticated, registered, failure));
+    }
+
+    private void onRegistered(Session candidate, boolean authenticated, Boolean registered, Throwable failure) {
+        if (phase != Phase.REGISTERING) {
+            if (Boolean.TRUE.equals(registered)) {
+                settings.hub().depart(candidate); // the connection ended while the id was being claimed
+            }
+            return;
+        }
+        String id = candidate.id();
+        if (failure != null) {
+            sendError(ErrorCode.CLUSTER_UNAVAILABLE, "the id directory cannot be reached; try again", null);
+            closeWith(CloseCode.INTERNAL_ERROR, "directory unavailable");
+            return;
+        }
+        if (!registered) {
             sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
             log.info("refuse remote={} client={} code=id_taken", remote, id);
             closeWith(CloseCode.ID_TAKEN, "id taken");
@@ -261,19 +283,39 @@ public final class Connection {
         session = candidate;
         phase = Phase.ADMITTED;
         if (authenticated) {
-            link.send(ControlFrames.of(new Message.AuthSuccess(username, id)));
+            link.send(ControlFrames.of(new Message.AuthSuccess(candidate.username(), id)));
         }
         link.send(ControlFrames.of(new Message.YourId(
                 id,
                 settings.iceServers().apply(id),
                 settings.pingInterval().toMillis(),
                 settings.pingTimeout().toMillis())));
-        log.info("admit client={} scope={} user={} remote={}", id, scope(), username, remote);
+        log.info("admit client={} scope={} user={} remote={}", id, scope(), candidate.username(), remote);
         if (room != null) {
             settings.hub().join(session);
         }
         keepalive.heard(transport.nanoTime());
         scheduleWake();
+    }
+
+    /**
+     * Runs {@code then} with the outcome of {@code stage} on this connection's thread: at once when the
+     * stage is already complete (the in-process hub), else when it completes (a cluster backplane).
+     */
+    private <T> void whenDone(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        if (f.isDone()) {
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = f.join();
+            } catch (CompletionException | CancellationException e) {
+                failure = e.getCause() != null ? e.getCause() : e;
+            }
+            then.accept(value, failure);
+        } else {
+            stage.whenComplete((value, failure) -> transport.execute(() -> then.accept(value, failure)));
+        }
     }
 
     // ---- admitted traffic ---------------------------------------------------------------------
@@ -304,7 +346,7 @@ public final class Connection {
             sendError(ErrorCode.INVALID_MESSAGE, "field \"to\" of " + frame.type + " must be a string", frame.type);
             return;
         }
-        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp()));
+        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp(), session.username() != null));
         switch (result) {
             case DELIVERED -> settings.observer().relayed(type, transport.nanoTime() - arrived);
             case DROPPED_SELF -> {}
@@ -322,12 +364,24 @@ public final class Connection {
             return;
         }
         String target = frame.targetId;
-        switch (settings.hub().pair(session, target)) {
+        String ref = frame.type;
+        whenDone(settings.hub().pair(session, target), (result, failure) -> onPairResult(target, ref, result, failure));
+    }
+
+    private void onPairResult(String target, String ref, Hub.PairResult result, Throwable failure) {
+        if (phase != Phase.ADMITTED) {
+            return;
+        }
+        if (failure != null) {
+            sendError(ErrorCode.CLUSTER_UNAVAILABLE, "pairing is unavailable right now; try again", ref);
+            return;
+        }
+        switch (result) {
             case PAIRED, ALREADY_PAIRED_WITH_TARGET -> {}
-            case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", frame.type);
-            case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, frame.type);
-            case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", frame.type);
-            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, "you are already paired with " + session.peerId(), frame.type);
+            case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", ref);
+            case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, ref);
+            case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", ref);
+            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, "you are already paired with " + session.peerId(), ref);
         }
     }
 

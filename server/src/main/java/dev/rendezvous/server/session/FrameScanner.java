@@ -14,8 +14,9 @@ import java.util.Arrays;
  * frame is exactly one JSON object, picks out the top-level fields the server acts on ({@code type},
  * {@code to}, {@code target_id}, {@code token}, {@code clientId}) and records where every top-level
  * member starts and ends. {@link #stamped} then builds a relayed frame by copying the original bytes
- * of every member except {@code to}, {@code from} and {@code username}, and splicing in the sender's
- * stamp — so the payload reaches the receiver byte for byte as it was sent.
+ * of every member except {@code to} and {@code from} (and {@code username} when the server knows the
+ * sender's name), and splicing in the sender's stamp — so the payload reaches the receiver byte for
+ * byte as it was sent.
  *
  * <p>Not thread-safe: one instance per event-loop thread ({@link #forThisThread()}), reused for every
  * frame; the result of a scan is valid until the next one.
@@ -37,7 +38,11 @@ final class FrameScanner {
     private int length;
     private int[] nameStart = new int[16];
     private int[] valueEnd = new int[16];
-    private boolean[] dropped = new boolean[16];
+    /** Per member: {@link #KEEP}, {@link #DROP} ({@code to}, {@code from}) or {@link #USERNAME}. */
+    private byte[] kind = new byte[16];
+    private static final byte KEEP = 0;
+    private static final byte DROP = 1;
+    private static final byte USERNAME = 2;
     private int members;
 
     // results of the last scan
@@ -101,14 +106,14 @@ final class FrameScanner {
                 }
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
-                boolean drop = false;
+                byte memberKind = KEEP;
                 switch (name) {
                     case "type" -> {
                         typeField = value == JsonToken.VALUE_STRING ? Field.STRING : Field.WRONG_TYPE;
                         type = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     }
                     case "to" -> {
-                        drop = true;
+                        memberKind = DROP;
                         if (value == JsonToken.VALUE_STRING) {
                             toField = Field.STRING;
                             to = p.getText();
@@ -116,7 +121,8 @@ final class FrameScanner {
                             toField = Field.WRONG_TYPE;
                         }
                     }
-                    case "from", "username" -> drop = true;
+                    case "from" -> memberKind = DROP;
+                    case "username" -> memberKind = USERNAME;
                     case "target_id" -> {
                         targetIdField = value == JsonToken.VALUE_STRING ? Field.STRING : Field.WRONG_TYPE;
                         targetId = value == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -138,7 +144,7 @@ final class FrameScanner {
                 if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                     p.skipChildren();
                 }
-                addMember(start, drop);
+                addMember(start, memberKind);
             }
             if (t != JsonToken.END_OBJECT) {
                 return fail(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
@@ -160,15 +166,16 @@ final class FrameScanner {
     }
 
     /**
-     * A new buffer holding the scanned object with its top-level {@code to}, {@code from} and
-     * {@code username} members removed and {@code stamp} (comma-free JSON members) appended.
+     * A new buffer holding the scanned object with its top-level {@code to} and {@code from} members
+     * removed (and {@code username} too when {@code stampHasUsername}: the server's name replaces the
+     * client's), and {@code stamp} (comma-free JSON members) appended.
      */
-    ByteBuf stamped(ByteBufAllocator alloc, byte[] stamp) {
+    ByteBuf stamped(ByteBufAllocator alloc, byte[] stamp, boolean stampHasUsername) {
         ByteBuf out = alloc.buffer(length + stamp.length + 2);
         out.writeByte('{');
         boolean any = false;
         for (int i = 0; i < members; i++) {
-            if (dropped[i]) {
+            if (kind[i] == DROP || (kind[i] == USERNAME && stampHasUsername)) {
                 continue;
             }
             if (any) {
@@ -204,15 +211,15 @@ final class FrameScanner {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
-    private void addMember(int start, boolean drop) {
+    private void addMember(int start, byte memberKind) {
         if (members == nameStart.length) {
             int n = members * 2;
             nameStart = Arrays.copyOf(nameStart, n);
             valueEnd = Arrays.copyOf(valueEnd, n);
-            dropped = Arrays.copyOf(dropped, n);
+            kind = Arrays.copyOf(kind, n);
         }
         nameStart[members] = start;
-        dropped[members] = drop;
+        kind[members] = memberKind;
         members++;
     }
 

@@ -17,15 +17,23 @@ class LocalHubTest {
 
     private Session lobby(String id) {
         Session s = new Session(id, null, null, new RecordingLink());
-        assertThat(hub.register(s)).isTrue();
+        assertThat(register(hub, s)).isTrue();
         return s;
     }
 
     private Session member(String id, String room, String name) {
         Session s = new Session(id, name, room, new RecordingLink());
-        assertThat(hub.register(s)).isTrue();
+        assertThat(register(hub, s)).isTrue();
         hub.join(s);
         return s;
+    }
+
+    private static boolean register(Hub hub, Session s) {
+        return hub.register(s).toCompletableFuture().join();
+    }
+
+    private static Hub.PairResult pair(Hub hub, Session requester, String target) {
+        return hub.pair(requester, target).toCompletableFuture().join();
     }
 
     private static RecordingLink link(Session s) {
@@ -39,7 +47,7 @@ class LocalHubTest {
     @Test
     void idsAreNeverReplaced() {
         Session a = lobby("a");
-        assertThat(hub.register(new Session("a", null, "room", new RecordingLink()))).isFalse();
+        assertThat(register(hub, new Session("a", null, "room", new RecordingLink()))).isFalse();
         assertThat(hub.find("a")).isSameAs(a);
     }
 
@@ -49,16 +57,16 @@ class LocalHubTest {
         Session b = lobby("b");
         Session c = lobby("c");
         member("r", "room", null);
-        assertThat(hub.pair(a, "a")).isEqualTo(Hub.PairResult.SELF_PAIR);
-        assertThat(hub.pair(a, "zz")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
-        assertThat(hub.pair(a, "r")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
-        assertThat(hub.pair(a, "b")).isEqualTo(Hub.PairResult.PAIRED);
+        assertThat(pair(hub, a, "a")).isEqualTo(Hub.PairResult.SELF_PAIR);
+        assertThat(pair(hub, a, "zz")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
+        assertThat(pair(hub, a, "r")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
+        assertThat(pair(hub, a, "b")).isEqualTo(Hub.PairResult.PAIRED);
         assertThat(link(a).drainMessages()).containsExactly(new Message.Paired("b", true));
         assertThat(link(b).drainMessages()).containsExactly(new Message.Paired("a", false));
-        assertThat(hub.pair(b, "a")).isEqualTo(Hub.PairResult.ALREADY_PAIRED_WITH_TARGET);
-        assertThat(hub.pair(c, "a")).isEqualTo(Hub.PairResult.PEER_BUSY);
-        assertThat(hub.pair(a, "c")).isEqualTo(Hub.PairResult.ALREADY_PAIRED);
-        assertThat(hub.pair(a, "zz")).isEqualTo(Hub.PairResult.ALREADY_PAIRED);
+        assertThat(pair(hub, b, "a")).isEqualTo(Hub.PairResult.ALREADY_PAIRED_WITH_TARGET);
+        assertThat(pair(hub, c, "a")).isEqualTo(Hub.PairResult.PEER_BUSY);
+        assertThat(pair(hub, a, "c")).isEqualTo(Hub.PairResult.ALREADY_PAIRED);
+        assertThat(pair(hub, a, "zz")).isEqualTo(Hub.PairResult.ALREADY_PAIRED);
         assertThat(hub.state().pairs()).isEqualTo(1);
         assertThat(link(a).drain()).isEmpty();
         assertThat(link(c).drain()).isEmpty();
@@ -68,7 +76,7 @@ class LocalHubTest {
     void unpairTellsOnlyThePeer() {
         Session a = lobby("a");
         Session b = lobby("b");
-        hub.pair(a, "b");
+        pair(hub, a, "b");
         link(a).drain();
         link(b).drain();
         assertThat(hub.unpair(a)).isTrue();
@@ -84,7 +92,7 @@ class LocalHubTest {
         Session b = lobby("b");
         Session c = lobby("c");
         assertThat(hub.relay(a, null, frame("{}"))).isEqualTo(Hub.RelayResult.NOT_PAIRED);
-        hub.pair(a, "b");
+        pair(hub, a, "b");
         link(b).drain();
         assertThat(hub.relay(a, null, frame("{\"n\":1}"))).isEqualTo(Hub.RelayResult.DELIVERED);
         assertThat(hub.relay(a, "b", frame("{\"n\":2}"))).isEqualTo(Hub.RelayResult.DELIVERED);
@@ -130,12 +138,12 @@ class LocalHubTest {
     void departureRunsOnceAndFreesEverything() {
         Session a = lobby("a");
         Session b = lobby("b");
-        hub.pair(a, "b");
+        pair(hub, a, "b");
         link(b).drain();
         hub.depart(a);
         hub.depart(a);
         assertThat(link(b).drainMessages()).containsExactly(new Message.PeerDisconnected("a"));
-        assertThat(hub.pair(b, "a")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
+        assertThat(pair(hub, b, "a")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
         Session r = member("r", "room", null);
         hub.depart(r);
         hub.depart(b);
@@ -146,7 +154,7 @@ class LocalHubTest {
     void aSessionRefusedAtRegistrationDepartsWithoutTouchingTheHolder() {
         Session holder = lobby("a");
         Session refused = new Session("a", null, null, new RecordingLink());
-        assertThat(hub.register(refused)).isFalse();
+        assertThat(register(hub, refused)).isFalse();
         hub.depart(refused);
         assertThat(hub.find("a")).isSameAs(holder);
     }
@@ -157,16 +165,16 @@ class LocalHubTest {
             LocalHub h = new LocalHub();
             Session a = new Session("a" + round, null, null, new RecordingLink());
             Session b = new Session("b" + round, null, null, new RecordingLink());
-            h.register(a);
-            h.register(b);
+            register(h, a);
+            register(h, b);
             CyclicBarrier start = new CyclicBarrier(2);
             AtomicReference<Hub.PairResult> ra = new AtomicReference<>();
             Thread t = Thread.ofPlatform().start(() -> {
                 await(start);
-                ra.set(h.pair(a, b.id()));
+                ra.set(pair(h, a, b.id()));
             });
             await(start);
-            Hub.PairResult rb = h.pair(b, a.id());
+            Hub.PairResult rb = pair(h, b, a.id());
             t.join();
             assertThat(List.of(ra.get(), rb)).containsExactlyInAnyOrder(Hub.PairResult.PAIRED, Hub.PairResult.ALREADY_PAIRED_WITH_TARGET);
             List<Message> ma = link(a).drainMessages();
@@ -184,15 +192,15 @@ class LocalHubTest {
             LocalHub h = new LocalHub();
             Session a = new Session("a", null, null, new RecordingLink());
             Session b = new Session("b", null, null, new RecordingLink());
-            h.register(a);
-            h.register(b);
+            register(h, a);
+            register(h, b);
             CyclicBarrier start = new CyclicBarrier(2);
             Thread t = Thread.ofPlatform().start(() -> {
                 await(start);
                 h.depart(b);
             });
             await(start);
-            Hub.PairResult r = h.pair(a, "b");
+            Hub.PairResult r = pair(h, a, "b");
             t.join();
             assertThat(h.state().pairs()).isZero();
             assertThat(a.peerId()).isNull();

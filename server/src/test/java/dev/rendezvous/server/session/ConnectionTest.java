@@ -176,4 +176,95 @@ class ConnectionTest {
         assertThat(hub.state().pairs()).isZero();
         assertThat(closedEvents.get()).isEqualTo(1);
     }
+
+    /** A hub whose register/pair answers arrive later, as a cluster backplane's would. */
+    private static final class DeferredHub implements dev.rendezvous.server.hub.Hub {
+        final LocalHub local = new LocalHub();
+        java.util.concurrent.CompletableFuture<Boolean> registration;
+        dev.rendezvous.server.hub.Session registering;
+
+        @Override
+        public java.util.concurrent.CompletionStage<Boolean> register(dev.rendezvous.server.hub.Session session) {
+            registering = session;
+            registration = new java.util.concurrent.CompletableFuture<>();
+            return registration;
+        }
+
+        void completeRegistration() {
+            registration.complete(local.register(registering).toCompletableFuture().join());
+        }
+
+        @Override
+        public void join(dev.rendezvous.server.hub.Session session) {
+            local.join(session);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<PairResult> pair(dev.rendezvous.server.hub.Session requester, String targetId) {
+            return local.pair(requester, targetId);
+        }
+
+        @Override
+        public boolean unpair(dev.rendezvous.server.hub.Session session) {
+            return local.unpair(session);
+        }
+
+        @Override
+        public RelayResult relay(dev.rendezvous.server.hub.Session sender, String to, ByteBuf frame) {
+            return local.relay(sender, to, frame);
+        }
+
+        @Override
+        public void depart(dev.rendezvous.server.hub.Session session) {
+            local.depart(session);
+        }
+
+        @Override
+        public HubState state() {
+            return local.state();
+        }
+    }
+
+    private ConnectionSettings settings(dev.rendezvous.server.hub.Hub hub) {
+        return new ConnectionSettings(hub, observer, Duration.ofMillis(100), Duration.ofMillis(300), null,
+                Duration.ofMillis(1000), Runnable::run, id -> List.of(), 0, 0);
+    }
+
+    @Test
+    void aDeferredRegistrationAdmitsOnTheConnectionsThreadWhenItCompletes() {
+        DeferredHub deferred = new DeferredHub();
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(deferred), link, null, "late");
+        text(c, "{\"type\":\"ping\"}"); // not admitted yet: ignored
+        assertThat(link.drain()).isEmpty();
+        deferred.completeRegistration();
+        assertThat(link.drain()).as("the answer hops back through Transport.execute").isEmpty();
+        clock.runPending();
+        assertThat(link.drainMessages()).containsExactly(new Message.YourId("late", List.of(), 100, 300));
+        c.onClosed();
+        assertThat(deferred.state().empty()).isTrue();
+    }
+
+    @Test
+    void aConnectionThatEndsWhileItsIdIsClaimedReleasesItWhenTheClaimLands() {
+        DeferredHub deferred = new DeferredHub();
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(deferred), link, null, "gone");
+        c.onClosed();
+        deferred.completeRegistration();
+        clock.runPending();
+        assertThat(deferred.state().empty()).isTrue();
+        assertThat(link.drain()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableDirectoryIsClusterUnavailable() {
+        DeferredHub deferred = new DeferredHub();
+        RecordingLink link = new RecordingLink();
+        open(settings(deferred), link, null, "x");
+        deferred.registration.completeExceptionally(new IllegalStateException("redis down"));
+        clock.runPending();
+        assertThat(((Message.Error) link.drainMessages().get(0)).code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE);
+        assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
+    }
 }

@@ -36,7 +36,7 @@ class FrameScannerTest {
 
     private String stamped(String text) {
         assertThat(scan(text)).as(text).isTrue();
-        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP);
+        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP, true);
         try {
             return out.toString(StandardCharsets.UTF_8);
         } finally {
@@ -61,6 +61,17 @@ class FrameScannerTest {
     @MethodSource("splices")
     void stampRemovesEnvelopeMembersAndCopiesTheRestByteForByte(String in, String out) {
         assertThat(stamped(in)).isEqualTo(out);
+    }
+
+    @Test
+    void aClientUsernameStaysWhenTheServerKnowsNoName() {
+        assertThat(scan("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"x\"}")).isTrue();
+        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP, false);
+        try {
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"me\"}");
+        } finally {
+            out.release();
+        }
     }
 
     @Test
