@@ -56,7 +56,7 @@ public class FrameScannerBench {
     @Benchmark
     public int scanAndSplice() {
         scanner.scan(frame);
-        ByteBuf out = scanner.stamped(PooledByteBufAllocator.DEFAULT, stamp);
+        ByteBuf out = scanner.stamped(PooledByteBufAllocator.DEFAULT, stamp, false);
         int n = out.readableBytes();
         out.release();
         return n;
