@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
  * Fuzzes the streaming scanner and the byte splice of relayed frames against a reference: Jackson's
  * tree parser. For any bytes: no exception escapes; a frame is accepted exactly when it is one JSON
  * object with a string {@code type}; a refusal names {@code invalid_json} or {@code invalid_message};
- * an accepted frame splices into valid UTF-8 JSON equal to the input minus {@code to}, {@code from},
- * {@code username}, plus the stamp.
+ * an accepted frame splices into valid UTF-8 JSON equal to the input minus {@code to} and {@code from}
+ * (and {@code username} when the server knows the sender's name), plus the stamp.
  *
  * <p>In the test suite this runs the seed corpus ({@code src/test/resources/.../FrameScannerFuzzTestInputs})
  * once. Fuzz for real with {@code JAZZER_FUZZ=1 mvn -B -pl server -am test -Dtest=FrameScannerFuzzTest
@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 class FrameScannerFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] STAMP = "\"from\":\"me\",\"username\":\"Ann\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] STAMP_FROM_ONLY = "\"from\":\"me\"".getBytes(StandardCharsets.UTF_8);
 
     @FuzzTest(maxDuration = "2m")
     void scanAgreesWithJacksonAndSplicesValidJson(byte[] input) throws IOException {
@@ -45,18 +46,26 @@ class FrameScannerFuzzTest {
         assertThat(reference).as("scanner accepted what Jackson refuses").isNotNull();
         assertThat(reference.isObject()).isTrue();
         assertThat(scanner.type).isEqualTo(reference.get("type").asText());
-        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP, true);
+        checkSplice(scanner, (ObjectNode) reference, true);
+        checkSplice(scanner, (ObjectNode) reference, false);
+    }
+
+    /** With a server-known name the client's {@code username} is replaced; without one it is kept as sent. */
+    private static void checkSplice(FrameScanner scanner, ObjectNode reference, boolean serverKnowsName) {
+        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, serverKnowsName ? STAMP : STAMP_FROM_ONLY, serverKnowsName);
         try {
             byte[] bytes = new byte[out.readableBytes()];
             out.getBytes(out.readerIndex(), bytes);
             JsonNode spliced = referenceParse(bytes);
             assertThat(spliced).as("spliced frame is not JSON: %s", new String(bytes, StandardCharsets.UTF_8)).isNotNull();
-            ObjectNode expected = ((ObjectNode) reference).deepCopy();
+            ObjectNode expected = reference.deepCopy();
             expected.remove("to");
             expected.remove("from");
-            expected.remove("username");
             expected.put("from", "me");
-            expected.put("username", "Ann");
+            if (serverKnowsName) {
+                expected.remove("username");
+                expected.put("username", "Ann");
+            }
             assertThat(spliced).isEqualTo(expected);
         } finally {
             out.release();
