@@ -2,6 +2,7 @@ package dev.rendezvous.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.testing.ChatProcess;
 import dev.rendezvous.testing.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,7 @@ class ChatCommandProcessTest {
 
             alice.endInput(); // EOF: close cleanly, exit 0
             assertThat(alice.awaitExit()).isZero();
-            assertThat(alice.stdout).isEmpty();
+            assertThat(alice.unreadMessages()).isEmpty();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.rendezvous.testing.ChatProcess;
 import dev.rendezvous.testing.ServerExtension;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,7 @@ class ChatCliInteropTest {
 
   @Test
   void thePagePairsWithTheCliAndTheyChatBothWays() throws Exception {
-    try (ChatCli cli = ChatCli.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
+    try (ChatProcess cli = ChatProcess.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
       assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-answers (lobby)");
       ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
       String pageId = page.awaitId();
@@ -73,7 +74,7 @@ class ChatCliInteropTest {
   void theCliPairsWithThePageAndTheyChatBothWays() throws Exception {
     ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
     String pageId = page.awaitId();
-    try (ChatCli cli = ChatCli.start(
+    try (ChatProcess cli = ChatProcess.start(
         "--server", server.lobbyUri().toString(), "--id", "cli-offers", "--pair", pageId, "--ice-loopback")) {
       cli.awaitStatus("paired with " + pageId + " (we offer)");
       cli.awaitStatus(pageId + ": channel open");
@@ -93,7 +94,7 @@ class ChatCliInteropTest {
     ChatPage page = ChatPage.open(context, server.httpUri("/"), "room=lounge");
     String pageId = page.awaitId();
     page.awaitChatState("alone");
-    try (ChatCli cli = ChatCli.start(
+    try (ChatProcess cli = ChatProcess.start(
         "--server", server.lobbyUri().toString(), "--id", "cli-room", "--room", "lounge", "--ice-loopback")) {
       assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-room (room lounge)");
       cli.awaitStatus("in the room: " + pageId);
@@ -112,7 +113,7 @@ class ChatCliInteropTest {
     }
   }
 
-  private static void chatBothWays(ChatPage page, ChatCli cli, String cliId) throws Exception {
+  private static void chatBothWays(ChatPage page, ChatProcess cli, String cliId) throws Exception {
     page.send(FROM_PAGE);
     assertThat(cli.nextMessage()).isEqualTo(FROM_PAGE);
     cli.type(FROM_CLI);
@@ -122,7 +123,7 @@ class ChatCliInteropTest {
   }
 
   /** {@code /quit}: the process closes cleanly and exits 0; the page sees the peer leave and waits for another. */
-  private static void quitAndSeeItLeaveTheLobby(ChatPage page, ChatCli cli) throws Exception {
+  private static void quitAndSeeItLeaveTheLobby(ChatPage page, ChatProcess cli) throws Exception {
     cli.type("/quit");
     assertThat(cli.awaitExit()).isZero();
     assertThat(page.systemMessages().last()).hasText(Pattern.compile("left\\. Ready for a new peer\\.$"));
