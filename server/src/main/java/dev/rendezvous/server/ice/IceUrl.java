@@ -39,7 +39,7 @@ public record IceUrl(Scheme scheme, String host, int port, Transport transport) 
         Matcher m = SYNTAX.matcher(url.strip());
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + url + "' is not a stun:, stuns:, turn: or turns: URL"
-                    + " (expected e.g. turn:turn.example.com:3478?transport=udp)");
+                    + " (expected e.g. turn:turn.example:3478?transport=udp)");
         }
         Scheme scheme = Scheme.valueOf(m.group(1).toUpperCase(Locale.ROOT));
         String host = m.group(2);

@@ -12,9 +12,9 @@ class IceUrlTest {
     @Test
     void parsesSchemesPortsAndTransports() {
         assertThat(IceUrl.parse("stun:127.0.0.1")).isEqualTo(new IceUrl(Scheme.STUN, "127.0.0.1", 3478, Transport.UDP));
-        assertThat(IceUrl.parse("turn:turn.example.com:3479?transport=tcp"))
-                .isEqualTo(new IceUrl(Scheme.TURN, "turn.example.com", 3479, Transport.TCP));
-        assertThat(IceUrl.parse("turns:turn.example.com")).isEqualTo(new IceUrl(Scheme.TURNS, "turn.example.com", 5349, Transport.TCP));
+        assertThat(IceUrl.parse("turn:turn.example:3479?transport=tcp"))
+                .isEqualTo(new IceUrl(Scheme.TURN, "turn.example", 3479, Transport.TCP));
+        assertThat(IceUrl.parse("turns:turn.example")).isEqualTo(new IceUrl(Scheme.TURNS, "turn.example", 5349, Transport.TCP));
         assertThat(IceUrl.parse("turn:[::1]:3478")).isEqualTo(new IceUrl(Scheme.TURN, "::1", 3478, Transport.UDP));
     }
 
