@@ -107,15 +107,25 @@ public final class Connection {
         cancelTimer = transport.schedule(this::authTimedOut, settings.authTimeout().toNanos());
     }
 
-    /** A text frame arrived; {@code utf8} is not released here. */
+    /** A text frame arrived; {@code utf8} is not released here (tests and tools; the transport passes bytes). */
     public void onText(ByteBuf utf8) {
+        byte[] bytes = new byte[utf8.readableBytes()];
+        utf8.getBytes(utf8.readerIndex(), bytes);
+        onText(bytes, bytes.length);
+    }
+
+    /**
+     * A text frame arrived: its payload is {@code utf8[0, length)}. The array is only read during this call
+     * (the transport reuses it for the next frame; a relayed frame is copied out of it).
+     */
+    public void onText(byte[] utf8, int length) {
         long now = transport.nanoTime();
         if (phase == Phase.CLOSED) {
             return;
         }
         keepalive.heard(now);
         FrameScanner frame = FrameScanner.forThisThread();
-        boolean valid = frame.scan(utf8);
+        boolean valid = frame.scan(utf8, length);
         if (!admitLimited(now, valid ? frame.type : null)) {
             return;
         }
@@ -355,7 +365,7 @@ public final class Connection {
             sendError(frame.error, frame.errorMessage, null);
             return;
         }
-        MessageType type = MessageType.fromWire(frame.type);
+        MessageType type = frame.messageType;
         if (type == null || !type.sentByClient()) {
             sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + frame.type + "\"", frame.type);
             return;

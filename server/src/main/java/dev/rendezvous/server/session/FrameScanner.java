@@ -1,31 +1,58 @@
 package dev.rendezvous.server.session;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Reads one inbound text frame with a streaming parser, without building a tree: it checks that the
- * frame is exactly one JSON object, picks out the top-level fields the server acts on ({@code type},
- * {@code to}, {@code target_id}, {@code token}, {@code clientId}) and records where every top-level
- * member starts and ends. {@link #stamped} then builds a relayed frame by copying the original bytes
- * of every member except {@code to} and {@code from} (and {@code username} when the server knows the
- * sender's name), and splicing in the sender's stamp — so the payload reaches the receiver byte for
+ * Reads one inbound text frame in a single pass over its bytes, without building a tree: it checks that
+ * the frame is exactly one JSON object (RFC 8259, strict: no comments, no trailing commas, no leading
+ * zeros, no control characters in strings), picks out the top-level fields the server acts on
+ * ({@code type}, {@code to}, {@code target_id}, {@code token}, {@code clientId}) and records where every
+ * top-level member starts and ends. {@link #stamped} then builds a relayed frame by copying the original
+ * bytes of every member except {@code to} and {@code from} (and {@code username} when the server knows
+ * the sender's name), and splicing in the sender's stamp — so the payload reaches the receiver byte for
  * byte as it was sent.
+ *
+ * <p>Written by hand because it is the relay's hot path: a general streaming parser (Jackson, before)
+ * tokenises and canonicalises every nested name and number of an opaque SDP or candidate payload that the
+ * server only has to skip. The limits are Jackson's default {@code StreamReadConstraints}, and a fuzz test
+ * holds the verdicts to Jackson's as the reference ({@code FrameScannerFuzzTest}).
  *
  * <p>Not thread-safe: one instance per event-loop thread ({@link #forThisThread()}), reused for every
  * frame; the result of a scan is valid until the next one.
  */
 final class FrameScanner {
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES) // field names come from clients
-            .build();
+    /** Deepest nesting of objects and arrays, the top-level object counting as 1 (Jackson's default). */
+    static final int MAX_DEPTH = 1000;
+    /** Most digits in a number: integer digits, or integer + fraction + exponent digits (Jackson's default). */
+    static final int MAX_NUMBER_DIGITS = 1000;
+    /** Longest member name, in UTF-8 bytes of the decoded name (Jackson's default). */
+    static final int MAX_NAME_BYTES = 50_000;
+
     private static final ThreadLocal<FrameScanner> PER_THREAD = ThreadLocal.withInitial(FrameScanner::new);
+
+    /** Bytes that may appear as they are inside a JSON string (the scan's inner loop). */
+    private static final boolean[] PLAIN_IN_STRING = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 256; c++) {
+            PLAIN_IN_STRING[c] = c != '"' && c != '\\';
+        }
+    }
+
+    /** The wire names of every message type, to recognise {@code type} without allocating a string. */
+    private static final MessageType[] TYPES = MessageType.values();
+    private static final byte[][] TYPE_NAMES = new byte[TYPES.length][];
+
+    static {
+        for (int i = 0; i < TYPES.length; i++) {
+            TYPE_NAMES[i] = TYPES[i].wireName().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
 
     /** Absent, a string, or present with another JSON type. */
     enum Field {
@@ -34,8 +61,18 @@ final class FrameScanner {
         WRONG_TYPE
     }
 
-    private byte[] data = new byte[1024];
+    /** The bytes of the last scan: {@link #copyBuffer} or the caller's array. */
+    private byte[] data;
     private int length;
+    /** Where {@link #scan(ByteBuf)} copies a frame to; never a caller's array. */
+    private byte[] copyBuffer = new byte[1024];
+    /** The cursor of the scan in progress. */
+    private int pos;
+    /** Whether the string last skipped by {@link #skipString} held an escape sequence. */
+    private boolean lastStringEscaped;
+    /** The open containers of a nested value being skipped: '{' or '[' per depth. */
+    private final byte[] containers = new byte[MAX_DEPTH + 1];
+
     private int[] nameStart = new int[16];
     private int[] valueEnd = new int[16];
     /** Per member: {@link #KEEP}, {@link #DROP} ({@code to}, {@code from}) or {@link #USERNAME}. */
@@ -50,6 +87,8 @@ final class FrameScanner {
     String errorMessage;
     Field typeField;
     String type;
+    /** The message type named by {@link #type}, or null when the name is not a protocol type. */
+    MessageType messageType;
     Field toField;
     String to;
     Field targetIdField;
@@ -66,14 +105,14 @@ final class FrameScanner {
     /** Scans the readable bytes of {@code frame} (not consumed). Returns false when {@link #error} is set. */
     boolean scan(ByteBuf frame) {
         int len = frame.readableBytes();
-        if (data.length < len) {
-            data = new byte[Math.max(len, data.length * 2)];
+        if (copyBuffer.length < len) {
+            copyBuffer = new byte[Math.max(len, copyBuffer.length * 2)];
         }
-        frame.getBytes(frame.readerIndex(), data, 0, len);
-        return scan(data, len);
+        frame.getBytes(frame.readerIndex(), copyBuffer, 0, len);
+        return scan(copyBuffer, len);
     }
 
-    /** Scans {@code bytes[0, len)}; the array is kept until the next scan. */
+    /** Scans {@code bytes[0, len)}; the array is kept (not copied) until the next scan. */
     boolean scan(byte[] bytes, int len) {
         data = bytes;
         length = len;
@@ -82,87 +121,464 @@ final class FrameScanner {
         errorMessage = null;
         typeField = toField = targetIdField = tokenField = clientIdField = Field.ABSENT;
         type = to = targetId = token = clientId = null;
+        messageType = null;
         if (!Utf8.valid(bytes, len)) {
-            // Jackson does not check every byte (field names, skipped strings); relayed bytes must be UTF-8.
+            // Relayed bytes must be UTF-8 (a browser fails its WebSocket on a bad text frame); checked once
+            // up front, so the scan below treats every byte >= 0x80 as part of a valid sequence.
             return fail(ErrorCode.INVALID_JSON, "the frame is not valid UTF-8");
         }
-        try (JsonParser p = JSON.createParser(bytes, 0, len)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                return fail(ErrorCode.INVALID_JSON, "the frame is empty");
-            }
-            if (first != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                if (p.nextToken() != null) {
-                    return fail(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
-                }
-                return fail(ErrorCode.INVALID_MESSAGE, "a message must be a JSON object");
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                int start = (int) p.currentTokenLocation().getByteOffset();
-                if (members > 0) {
-                    valueEnd[members - 1] = endOfValueBefore(start);
-                }
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                byte memberKind = KEEP;
-                switch (name) {
-                    case "type" -> {
-                        typeField = value == JsonToken.VALUE_STRING ? Field.STRING : Field.WRONG_TYPE;
-                        type = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                    }
-                    case "to" -> {
-                        memberKind = DROP;
-                        if (value == JsonToken.VALUE_STRING) {
-                            toField = Field.STRING;
-                            to = p.getText();
-                        } else if (value != JsonToken.VALUE_NULL) {
-                            toField = Field.WRONG_TYPE;
-                        }
-                    }
-                    case "from" -> memberKind = DROP;
-                    case "username" -> memberKind = USERNAME;
-                    case "target_id" -> {
-                        targetIdField = value == JsonToken.VALUE_STRING ? Field.STRING : Field.WRONG_TYPE;
-                        targetId = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                    }
-                    case "token" -> {
-                        tokenField = value == JsonToken.VALUE_STRING ? Field.STRING : Field.WRONG_TYPE;
-                        token = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                    }
-                    case "clientId" -> {
-                        if (value == JsonToken.VALUE_STRING) {
-                            clientIdField = Field.STRING;
-                            clientId = p.getText();
-                        } else if (value != JsonToken.VALUE_NULL) {
-                            clientIdField = Field.WRONG_TYPE;
-                        }
-                    }
-                    default -> {}
-                }
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                }
-                addMember(start, memberKind);
-            }
-            if (t != JsonToken.END_OBJECT) {
+        pos = skipBlanks(0);
+        if (pos == len) {
+            return fail(ErrorCode.INVALID_JSON, "the frame is empty");
+        }
+        if (bytes[pos] != '{') {
+            if (!skipValue(0)) {
                 return fail(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
             }
-            if (members > 0) {
-                valueEnd[members - 1] = endOfValueBefore((int) p.currentTokenLocation().getByteOffset());
-            }
-            if (p.nextToken() != null) {
-                return fail(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
-            }
-        } catch (IOException | RuntimeException e) {
-            // JsonParseException, StreamConstraintsException, invalid UTF-8...: all mean "not JSON".
+            return skipBlanks(pos) == len
+                    ? fail(ErrorCode.INVALID_MESSAGE, "a message must be a JSON object")
+                    : fail(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
+        }
+        if (!scanTopLevelObject()) {
             return fail(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
+        }
+        if (skipBlanks(pos) != len) {
+            return fail(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
         }
         if (typeField != Field.STRING) {
             return fail(ErrorCode.INVALID_MESSAGE, "a message needs a string field \"type\"");
         }
         return true;
+    }
+
+    /** From the top-level '{' at {@link #pos} to just after its '}': records members and known fields. */
+    private boolean scanTopLevelObject() {
+        byte[] b = data;
+        pos = skipBlanks(pos + 1);
+        if (pos >= length) {
+            return false;
+        }
+        if (b[pos] == '}') {
+            pos++;
+            return true;
+        }
+        while (true) {
+            if (b[pos] != '"') {
+                return false;
+            }
+            int start = pos;
+            if (!skipString()) {
+                return false;
+            }
+            int nameEnd = pos;
+            boolean nameEscaped = lastStringEscaped;
+            pos = skipBlanks(pos);
+            if (pos >= length || b[pos] != ':') {
+                return false;
+            }
+            pos = skipBlanks(pos + 1);
+            if (pos >= length) {
+                return false;
+            }
+            int valueStart = pos;
+            if (!skipValue(1)) {
+                return false;
+            }
+            if (!member(start, nameEnd, nameEscaped, valueStart, pos)) {
+                return false;
+            }
+            pos = skipBlanks(pos);
+            if (pos >= length) {
+                return false;
+            }
+            if (b[pos] == '}') {
+                pos++;
+                return true;
+            }
+            if (b[pos] != ',') {
+                return false;
+            }
+            pos = skipBlanks(pos + 1);
+            if (pos >= length) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Records the top-level member whose name is the string {@code [nameStart, nameEnd)} (quotes included)
+     * and whose value is {@code [valueStart, valueEnd)}; picks out the fields the server acts on. A name
+     * repeated in one object: the last one wins, as in Jackson's tree.
+     */
+    private boolean member(int nameStart, int nameEnd, boolean nameEscaped, int valueStart, int valueEnd) {
+        String name = null; // decoded only when the name holds escapes
+        int from = nameStart + 1;
+        int len = nameEnd - 1 - from;
+        if (nameEscaped) {
+            name = decodeString(nameStart, nameEnd);
+            if (name.length() > MAX_NAME_BYTES / 3 && name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                return false;
+            }
+        } else if (len > MAX_NAME_BYTES) {
+            return false;
+        }
+        byte memberKind = KEEP;
+        byte first = data[valueStart];
+        boolean isString = first == '"';
+        boolean isNull = first == 'n';
+        if (is(name, from, len, "type")) {
+            typeField = isString ? Field.STRING : Field.WRONG_TYPE;
+            messageType = isString ? typeOf(valueStart, valueEnd) : null;
+            type = !isString ? null : messageType != null ? messageType.wireName() : decodeString(valueStart, valueEnd);
+        } else if (is(name, from, len, "to")) {
+            memberKind = DROP;
+            toField = isString ? Field.STRING : isNull ? Field.ABSENT : Field.WRONG_TYPE;
+            to = isString ? decodeString(valueStart, valueEnd) : null;
+        } else if (is(name, from, len, "from")) {
+            memberKind = DROP;
+        } else if (is(name, from, len, "username")) {
+            memberKind = USERNAME;
+        } else if (is(name, from, len, "target_id")) {
+            targetIdField = isString ? Field.STRING : Field.WRONG_TYPE;
+            targetId = isString ? decodeString(valueStart, valueEnd) : null;
+        } else if (is(name, from, len, "token")) {
+            tokenField = isString ? Field.STRING : Field.WRONG_TYPE;
+            token = isString ? decodeString(valueStart, valueEnd) : null;
+        } else if (is(name, from, len, "clientId")) {
+            clientIdField = isString ? Field.STRING : isNull ? Field.ABSENT : Field.WRONG_TYPE;
+            clientId = isString ? decodeString(valueStart, valueEnd) : null;
+        }
+        addMember(nameStart, valueEnd, memberKind);
+        return true;
+    }
+
+    /** Whether the member name is {@code ascii}: the decoded name when it had escapes, else the raw bytes. */
+    private boolean is(String decoded, int from, int len, String ascii) {
+        if (decoded != null) {
+            return decoded.equals(ascii);
+        }
+        if (len != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (data[from + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The protocol type the JSON string {@code [valueStart, valueEnd)} names, or null. */
+    private MessageType typeOf(int valueStart, int valueEnd) {
+        int from = valueStart + 1;
+        int len = valueEnd - 1 - from;
+        outer:
+        for (int t = 0; t < TYPE_NAMES.length; t++) {
+            byte[] name = TYPE_NAMES[t];
+            if (name.length != len) {
+                continue;
+            }
+            for (int i = 0; i < len; i++) {
+                if (data[from + i] != name[i]) {
+                    continue outer;
+                }
+            }
+            return TYPES[t];
+        }
+        if (hasByte(from, len, (byte) '\\')) {
+            return MessageType.fromWire(decodeString(valueStart, valueEnd)); // an escaped type name: rare
+        }
+        return null;
+    }
+
+    private boolean hasByte(int from, int len, byte wanted) {
+        for (int i = from; i < from + len; i++) {
+            if (data[i] == wanted) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The Java string of the JSON string {@code [start, end)} (quotes included), escapes resolved. */
+    private String decodeString(int start, int end) {
+        int from = start + 1;
+        int to = end - 1;
+        int backslash = -1;
+        for (int i = from; i < to; i++) {
+            if (data[i] == '\\') {
+                backslash = i;
+                break;
+            }
+        }
+        if (backslash < 0) {
+            return new String(data, from, to - from, StandardCharsets.UTF_8);
+        }
+        StringBuilder out = new StringBuilder(to - from);
+        int run = from;
+        int i = backslash;
+        while (i < to) {
+            if (data[i] != '\\') {
+                i++;
+                continue;
+            }
+            // A run of raw bytes never ends inside a UTF-8 sequence: a backslash is ASCII.
+            out.append(new String(data, run, i - run, StandardCharsets.UTF_8));
+            byte e = data[i + 1];
+            switch (e) {
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    out.append((char) ((hex(data[i + 2]) << 12) | (hex(data[i + 3]) << 8) | (hex(data[i + 4]) << 4) | hex(data[i + 5])));
+                    i += 4;
+                }
+                default -> out.append((char) e); // '"', '\\', '/': validated by the scan
+            }
+            i += 2;
+            run = i;
+        }
+        out.append(new String(data, run, to - run, StandardCharsets.UTF_8));
+        return out.toString();
+    }
+
+    // ---- the grammar ---------------------------------------------------------------------------------
+
+    /** Skips one value at {@link #pos} (not a blank) inside {@code depth} open containers; false if it is not JSON. */
+    private boolean skipValue(int depth) {
+        if (pos >= length) {
+            return false;
+        }
+        byte c = data[pos];
+        return switch (c) {
+            case '"' -> skipString();
+            case '{', '[' -> skipNested(depth);
+            case 't' -> skipLiteral("true");
+            case 'f' -> skipLiteral("false");
+            case 'n' -> skipLiteral("null");
+            default -> skipNumber();
+        };
+    }
+
+    /**
+     * Skips the object or array at {@link #pos} and everything inside it, without recursion (a frame may
+     * nest a thousand levels): {@link #containers} holds the open brackets.
+     */
+    private boolean skipNested(int depth) {
+        final int floor = depth;
+        final byte[] b = data;
+        final int end = length;
+        while (true) {
+            // A value starts at pos.
+            byte c = b[pos];
+            if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    return false;
+                }
+                containers[depth] = c;
+                pos = skipBlanks(pos + 1);
+                if (pos >= end) {
+                    return false;
+                }
+                if (b[pos] == (c == '{' ? '}' : ']')) {
+                    pos++;
+                    depth--;
+                } else {
+                    if (c == '{' && !skipNameAndColon()) {
+                        return false;
+                    }
+                    continue; // the first element
+                }
+            } else if (!skipValue(depth)) {
+                return false;
+            }
+            // After a value: close containers, or go on to the next element.
+            while (true) {
+                if (depth == floor) {
+                    return true;
+                }
+                pos = skipBlanks(pos);
+                if (pos >= end) {
+                    return false;
+                }
+                byte d = b[pos];
+                byte open = containers[depth];
+                if (d == ',') {
+                    pos = skipBlanks(pos + 1);
+                    if (pos >= end || (open == '{' && !skipNameAndColon())) {
+                        return false;
+                    }
+                    break;
+                }
+                if (d != (open == '{' ? '}' : ']')) {
+                    return false;
+                }
+                pos++;
+                depth--;
+            }
+        }
+    }
+
+    /** Inside a nested object: a name, a colon, and blanks up to the value (which must exist). */
+    private boolean skipNameAndColon() {
+        if (data[pos] != '"') {
+            return false;
+        }
+        int start = pos;
+        if (!skipString()) {
+            return false;
+        }
+        if (pos - start - 2 > MAX_NAME_BYTES
+                && (!lastStringEscaped || decodeString(start, pos).getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)) {
+            return false;
+        }
+        pos = skipBlanks(pos);
+        if (pos >= length || data[pos] != ':') {
+            return false;
+        }
+        pos = skipBlanks(pos + 1);
+        return pos < length;
+    }
+
+    /** From the opening quote at {@link #pos} to just after the closing one; sets {@link #lastStringEscaped}. */
+    private boolean skipString() {
+        final byte[] b = data;
+        final int end = length;
+        int i = pos + 1;
+        boolean escaped = false;
+        while (true) {
+            while (i < end && PLAIN_IN_STRING[b[i] & 0xFF]) {
+                i++;
+            }
+            if (i >= end) {
+                return false; // unterminated
+            }
+            byte c = b[i];
+            if (c == '"') {
+                pos = i + 1;
+                lastStringEscaped = escaped;
+                return true;
+            }
+            if (c != '\\') {
+                return false; // a control character
+            }
+            if (i + 1 >= end) {
+                return false;
+            }
+            escaped = true;
+            switch (b[i + 1]) {
+                case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
+                case 'u' -> {
+                    if (i + 6 > end || (hex(b[i + 2]) | hex(b[i + 3]) | hex(b[i + 4]) | hex(b[i + 5])) < 0) {
+                        return false;
+                    }
+                    i += 6;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** -1 when {@code c} is not a hex digit. */
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private boolean skipLiteral(String literal) {
+        int n = literal.length();
+        if (pos + n > length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (data[pos + i] != literal.charAt(i)) {
+                return false;
+            }
+        }
+        pos += n;
+        return true;
+    }
+
+    /** {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}, within {@link #MAX_NUMBER_DIGITS}. */
+    private boolean skipNumber() {
+        final byte[] b = data;
+        final int end = length;
+        int i = pos;
+        if (b[i] == '-') {
+            i++;
+        }
+        int intStart = i;
+        if (i >= end || !digit(b[i])) {
+            return false;
+        }
+        if (b[i] == '0') {
+            i++;
+            if (i < end && digit(b[i])) {
+                return false; // leading zeros
+            }
+        } else {
+            while (i < end && digit(b[i])) {
+                i++;
+            }
+        }
+        int integerDigits = i - intStart;
+        int digits = integerDigits;
+        boolean fraction = false;
+        if (i < end && b[i] == '.') {
+            int s = ++i;
+            while (i < end && digit(b[i])) {
+                i++;
+            }
+            if (i == s) {
+                return false;
+            }
+            digits += i - s;
+            fraction = true;
+        }
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            if (i < end && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            int s = i;
+            while (i < end && digit(b[i])) {
+                i++;
+            }
+            if (i == s) {
+                return false;
+            }
+            digits += i - s;
+            fraction = true;
+        }
+        if ((fraction ? digits : integerDigits) > MAX_NUMBER_DIGITS) {
+            return false;
+        }
+        pos = i;
+        return true;
+    }
+
+    private static boolean digit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private int skipBlanks(int i) {
+        final byte[] b = data;
+        while (i < length && isBlank(b[i])) {
+            i++;
+        }
+        return i;
     }
 
     /**
@@ -192,26 +608,11 @@ final class FrameScanner {
         return out;
     }
 
-    /** The first byte after the value that ends before {@code nextTokenStart}: skip back over blanks and one comma. */
-    private int endOfValueBefore(int nextTokenStart) {
-        int i = nextTokenStart;
-        while (i > 0 && isBlank(data[i - 1])) {
-            i--;
-        }
-        if (i > 0 && data[i - 1] == ',') {
-            i--;
-            while (i > 0 && isBlank(data[i - 1])) {
-                i--;
-            }
-        }
-        return i;
-    }
-
     private static boolean isBlank(byte b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
-    private void addMember(int start, byte memberKind) {
+    private void addMember(int start, int end, byte memberKind) {
         if (members == nameStart.length) {
             int n = members * 2;
             nameStart = Arrays.copyOf(nameStart, n);
@@ -219,6 +620,7 @@ final class FrameScanner {
             kind = Arrays.copyOf(kind, n);
         }
         nameStart[members] = start;
+        valueEnd[members] = end;
         kind[members] = memberKind;
         members++;
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import java.util.stream.Stream;
 
 /** The streaming scanner and the byte-splicing relay stamp. */
@@ -163,5 +164,97 @@ class FrameScannerTest {
         String big = "{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(70_000) + "\"}";
         assertThat(stamped(big)).hasSize(big.length() + ",\"from\":\"me\"".length());
         assertThat(stamped("{\"type\":\"offer\"}")).isEqualTo("{\"type\":\"offer\",\"from\":\"me\"}");
+    }
+
+    /** Grammar corners where a hand-written scanner could drift from the reference: verdicts must agree. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"ping\",\"n\":01}",
+        "{\"type\":\"ping\",\"n\":-0}",
+        "{\"type\":\"ping\",\"n\":-}",
+        "{\"type\":\"ping\",\"n\":1.}",
+        "{\"type\":\"ping\",\"n\":.5}",
+        "{\"type\":\"ping\",\"n\":1e}",
+        "{\"type\":\"ping\",\"n\":1E+5}",
+        "{\"type\":\"ping\",\"n\":+1}",
+        "{\"type\":\"ping\",\"n\":0.5e-3}",
+        "{\"type\":\"ping\",\"n\":NaN}",
+        "{\"type\":\"ping\",\"b\":truex}",
+        "{\"type\":\"ping\",\"b\":nul}",
+        "{\"type\":\"ping\",\"s\":\"\\x\"}",
+        "{\"type\":\"ping\",\"s\":\"\\u12G4\"}",
+        "{\"type\":\"ping\",\"s\":\"\\uD800\"}",
+        "{\"type\":\"ping\",\"s\":\"\\/\\b\\f\\n\\r\\t\"}",
+        "{\"type\":\"ping\",\"a\":[1,]}",
+        "{\"type\":\"ping\",\"a\":[,1]}",
+        "{\"type\":\"ping\",\"o\":{\"k\":1,}}",
+        "{\"type\":\"ping\",\"o\":{\"k\"}}",
+        "{\"type\":\"ping\",\"o\":{1:2}}",
+        "{\"type\":\"ping\",\"o\":{\"k\":[{\"x\":[]}]}}",
+        "{\"type\":\"ping\",\"o\":[}",
+        "{\"type\":\"ping\"}}",
+        "{\"type\":\"ping\"}]",
+        "{\"type\":\"ping\",\"type\":1}",
+        "{\"type\":1,\"type\":\"ping\"}",
+        "{\"ty\\u0070e\":\"p\\u0069ng\"}",
+        "{\"type\":\"ping\" /* comment */}",
+        "{\"type\":\"ping\",}",
+        "{,\"type\":\"ping\"}",
+        "{\"type\"\"ping\"}",
+        "\uFEFF{\"type\":\"ping\"}",
+        "{\"type\":\"ping\"}\u0000",
+        "{\"type\":\"ping\",\"s\":\"a\u0001b\"}",
+        "{\"type\":\"ping\",\"s\":\"\u00e9\u2028\uD83D\uDE00\"}",
+        "\t{\"type\":\"ping\"}\r\n",
+        "{\"type\":\"ping\"\u000b}",
+        "[]",
+        "null",
+        "-",
+        "\"\"",
+    })
+    void verdictsAgreeWithJackson(String in) {
+        byte[] bytes = in.getBytes(StandardCharsets.UTF_8);
+        JsonNode reference = FrameScannerFuzzTest.referenceParse(bytes);
+        boolean referenceAccepts = reference != null && reference.isObject() && reference.path("type").isTextual();
+        assertThat(scanner.scan(bytes.clone(), bytes.length)).as("%s (%s)", in, scanner.errorMessage).isEqualTo(referenceAccepts);
+        if (referenceAccepts) {
+            assertThat(scanner.type).isEqualTo(reference.get("type").asText());
+        } else {
+            assertThat(scanner.error).isEqualTo(reference == null ? ErrorCode.INVALID_JSON : ErrorCode.INVALID_MESSAGE);
+        }
+    }
+
+    @Test
+    void nestingDepthAndNumberLengthStopWhereJacksonStops() {
+        for (int depth : new int[] {998, 999, 1000, 1001}) { // the top-level object is depth 1
+            String text = "{\"type\":\"offer\",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            boolean reference = FrameScannerFuzzTest.referenceParse(bytes) != null;
+            assertThat(scanner.scan(bytes, bytes.length)).as("nesting %d", depth + 1).isEqualTo(reference);
+        }
+        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(999) + "]".repeat(999) + "}")).isTrue();
+        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}")).isFalse();
+        for (String number : new String[] {
+                "1".repeat(1000), "1".repeat(1001), "-" + "1".repeat(1000), "1".repeat(500) + "." + "1".repeat(500),
+                "1".repeat(500) + "." + "1".repeat(501), "1".repeat(999) + "e1", "1".repeat(999) + "e12"}) {
+            byte[] bytes = ("{\"type\":\"offer\",\"n\":" + number + "}").getBytes(StandardCharsets.UTF_8);
+            boolean reference = FrameScannerFuzzTest.referenceParse(bytes) != null;
+            assertThat(scanner.scan(bytes, bytes.length)).as("number of %d chars", number.length()).isEqualTo(reference);
+        }
+    }
+
+    @Test
+    void knownTypesAreRecognisedWithoutDecodingAndUnknownOnesKeepTheirName() {
+        assertThat(scan("{\"type\":\"candidate\"}")).isTrue();
+        assertThat(scanner.messageType).isEqualTo(dev.rendezvous.protocol.MessageType.CANDIDATE);
+        assertThat(scanner.type).isSameAs(dev.rendezvous.protocol.MessageType.CANDIDATE.wireName());
+        assertThat(scan("{\"type\":\"c\\u0061ndidate\"}")).isTrue();
+        assertThat(scanner.messageType).isEqualTo(dev.rendezvous.protocol.MessageType.CANDIDATE);
+        assertThat(scan("{\"type\":\"nonsense\u00e9\"}")).isTrue();
+        assertThat(scanner.messageType).isNull();
+        assertThat(scanner.type).isEqualTo("nonsense\u00e9");
+        assertThat(scan("{\"type\":\"ping\",\"to\":\"a\",\"to\":null,\"clientId\":\"c\",\"clientId\":null}")).isTrue();
+        assertThat(scanner.toField).as("the last of a repeated name wins").isEqualTo(FrameScanner.Field.ABSENT);
+        assertThat(scanner.clientIdField).isEqualTo(FrameScanner.Field.ABSENT);
     }
 }
