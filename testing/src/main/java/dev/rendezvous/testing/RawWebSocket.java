@@ -25,6 +25,7 @@ public final class RawWebSocket implements AutoCloseable {
     public static final int CONTINUATION = 0x0;
     public static final int CLOSE = 0x8;
     public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     /** One received frame. */
     public record Frame(int opcode, byte[] payload) {
@@ -100,28 +101,44 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame. */
     public void sendFrame(int opcode, byte[] payload, boolean fin) throws IOException {
+        sendRaw(frame(fin ? 0x80 | opcode : opcode, payload, true));
+    }
+
+    /**
+     * The bytes of one frame: {@code firstByte} as given (FIN, reserved bits, opcode), the payload length in
+     * the shortest form, and a random masking key when {@code masked} (clients must mask; a test may not).
+     */
+    public static byte[] frame(int firstByte, byte[] payload, boolean masked) {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
-        f.write((fin ? 0x80 : 0) | opcode);
+        f.write(firstByte);
+        int maskBit = masked ? 0x80 : 0;
         if (payload.length < 126) {
-            f.write(0x80 | payload.length);
+            f.write(maskBit | payload.length);
         } else if (payload.length <= 0xffff) {
-            f.write(0x80 | 126);
+            f.write(maskBit | 126);
             f.write(payload.length >>> 8);
             f.write(payload.length);
         } else {
-            f.write(0x80 | 127);
+            f.write(maskBit | 127);
             long n = payload.length;
             for (int i = 7; i >= 0; i--) {
                 f.write((int) (n >>> (8 * i)));
             }
         }
         byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        f.write(mask, 0, 4);
+        if (masked) {
+            ThreadLocalRandom.current().nextBytes(mask);
+            f.write(mask, 0, 4);
+        }
         for (int i = 0; i < payload.length; i++) {
             f.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(f.toByteArray());
+        return f.toByteArray();
+    }
+
+    /** Writes {@code bytes} as they are (frames, parts of frames, or garbage). */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
         out.flush();
     }
 

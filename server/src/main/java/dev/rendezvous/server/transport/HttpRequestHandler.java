@@ -17,8 +17,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
     private final ServerInitializer.SessionRegistry registry;
+    /** Only the outbound encoder of the handshaker uses it (our reader replaces the decoder); no masks expected. */
+    private static final WebSocketDecoderConfig DECODER_CONFIG = WebSocketDecoderConfig.newBuilder()
+            .allowExtensions(false)
+            .build();
 
     HttpRequestHandler(
             ConnectionSettings settings,
@@ -121,30 +126,27 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                     "username must be 1-" + MAX_USERNAME_CHARS + " characters without control characters"));
             return;
         }
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
-                (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + uri.path(),
-                null,
-                WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(maxMessageBytes)
-                        .allowExtensions(false)
-                        .closeOnProtocolViolation(false)
-                        .withUTF8Validator(false) // the JSON scanner rejects bad UTF-8 as invalid_json, session kept
-                        .build());
-        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
             return;
         }
         WebSocketSessionHandler session = new WebSocketSessionHandler(
                 ctx.channel(), settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username);
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
+                (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + uri.path(), null, DECODER_CONFIG) {
+            @Override
+            protected WebSocketFrameDecoder newWebsocketDecoder() {
+                return new WebSocketFrameReader(session, maxMessageBytes); // ours, in place of Netty's decoder
+            }
+        };
         if (ctx.pipeline().get(IDLE_TIMEOUT_NAME) != null) {
             ctx.pipeline().remove(IDLE_TIMEOUT_NAME); // WebSocket liveness is the keepalive's job
         }
         ctx.pipeline().addAfter(ctx.name(), "ws-session", session);
         // No FlushConsolidationHandler: the session handler already writes without flushing and flushes each
         // channel once per loop iteration (FlushBatch, and one flush per cross-loop inbox drain); a second
-        // consolidation layer only added a handler per connection and one more task per flush.
-        ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        // consolidation layer only added a handler per connection and one more task per flush. No frame
+        // aggregator either: the WebSocketFrameReader assembles fragmented messages itself.
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 registry.opened(f.channel());

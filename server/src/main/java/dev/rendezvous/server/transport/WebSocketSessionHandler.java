@@ -11,16 +11,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.Future;
@@ -47,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * order the hub made them (found by the chaos test: a {@code paired} written directly overtook an older
  * {@code peer_disconnected} still in the inbox).
  */
-final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport {
+final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport, WebSocketFrameReader.Sink {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
     /** A close frame that cannot be flushed (client not reading) does not hold the socket longer than this. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
@@ -98,34 +92,53 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-            start(); // a client cannot send before the 101, but never let a frame meet an unopened connection
-            if (msg instanceof TextWebSocketFrame text) {
-                connection.onText(text.content());
-            } else if (msg instanceof BinaryWebSocketFrame) {
-                connection.onBinary();
-            } else if (msg instanceof PingWebSocketFrame ping) {
-                connection.onControlFrame();
-                channel.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), channel.voidPromise());
-            } else if (msg instanceof PongWebSocketFrame) {
-                connection.onControlFrame();
-            } else if (msg instanceof CloseWebSocketFrame close) {
-                onCloseFrame(close);
-            } else if (msg instanceof WebSocketFrame) {
-                connection.onBinary(); // a stray continuation frame: treat as a bad non-text frame
-            }
-        } finally {
-            ReferenceCountUtil.release(msg);
-        }
+        ReferenceCountUtil.release(msg); // frames come through the Sink methods; nothing else is expected here
     }
 
-    private void onCloseFrame(CloseWebSocketFrame close) {
+    @Override
+    public void onText(byte[] utf8, int length) {
+        start(); // a client cannot send before the 101, but never let a frame meet an unopened connection
+        connection.onText(utf8, length);
+    }
+
+    @Override
+    public void onBinary() {
+        start();
+        connection.onBinary();
+    }
+
+    @Override
+    public void onPing(ByteBuf payload) {
+        start();
+        connection.onControlFrame();
+        channel.writeAndFlush(new PongWebSocketFrame(payload), channel.voidPromise());
+    }
+
+    @Override
+    public void onPong() {
+        start();
+        connection.onControlFrame();
+    }
+
+    @Override
+    public void onTooLarge() {
+        start();
+        connection.onTooLarge(maxMessageBytes);
+    }
+
+    @Override
+    public void onProtocolError(WebSocketCloseStatus status, String why) {
+        log.info("protocol violation remote={}: {}", channel.remoteAddress(), why);
+        closeNow(status.code(), "protocol error");
+    }
+
+    @Override
+    public void onClose(int status) {
         if (closing) {
             channel.close(); // the client answered our close: done
             return;
         }
         closing = true;
-        int status = close.statusCode();
         // Echo the client's code (RFC 6455 §5.5.1), then close the TCP connection.
         CloseWebSocketFrame reply = status < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
         channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
@@ -160,15 +173,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException
-                || (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
-            connection.onTooLarge(maxMessageBytes);
-        } else if (cause instanceof CorruptedWebSocketFrameException c) {
-            log.info("protocol violation remote={}: {}", channel.remoteAddress(), c.getMessage());
-            closeNow(c.closeStatus().code(), "protocol error");
-        } else if (cause instanceof CorruptedFrameException) {
-            closeNow(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "protocol error");
-        } else if (cause instanceof IOException) {
+        if (cause instanceof IOException) {
             channel.close(); // reset by peer and friends: the client is gone
         } else {
             log.warn("unexpected error remote={}", channel.remoteAddress(), cause);
