@@ -4,6 +4,9 @@ import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -34,6 +37,13 @@ final class FrameScanner {
     static final int MAX_NAME_BYTES = 50_000;
 
     private static final ThreadLocal<FrameScanner> PER_THREAD = ThreadLocal.withInitial(FrameScanner::new);
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
 
     /** Bytes that may appear as they are inside a JSON string (the scan's inner loop). */
     private static final boolean[] PLAIN_IN_STRING = new boolean[256];
@@ -449,6 +459,10 @@ final class FrameScanner {
         int i = pos + 1;
         boolean escaped = false;
         while (true) {
+            // Eight bytes at a time while none of them ends the run (a string's bulk: SDP, candidates).
+            while (i + 8 <= end && !endsPlainRun((long) LONGS.get(b, i))) {
+                i += 8;
+            }
             while (i < end && PLAIN_IN_STRING[b[i] & 0xFF]) {
                 i++;
             }
@@ -481,6 +495,17 @@ final class FrameScanner {
                 }
             }
         }
+    }
+
+    /**
+     * Whether any of the eight bytes in {@code v} is '"', '\\' or below 0x20 — the bytes that end a run
+     * of plain string content (the classic has-zero-byte tests; a byte after a true hit may also test
+     * true, never a miss, and bytes >= 0x80, UTF-8 already validated, never test true on their own).
+     */
+    private static boolean endsPlainRun(long v) {
+        long quote = v ^ QUOTES;
+        long backslash = v ^ BACKSLASHES;
+        return ((((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - SPACES) & ~v)) & HIGH_BITS) != 0;
     }
 
     /** -1 when {@code c} is not a hex digit. */

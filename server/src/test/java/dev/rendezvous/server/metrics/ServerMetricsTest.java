@@ -11,7 +11,7 @@ class ServerMetricsTest {
 
     @Test
     void countsRelayedMessagesByTypeAndRecordsRelayTime() {
-        ServerMetrics metrics = new ServerMetrics(false);
+        ServerMetrics metrics = new ServerMetrics(false, 1); // every relay timed
 
         metrics.relayed(MessageType.OFFER, TimeUnit.MICROSECONDS.toNanos(40));
         metrics.relayed(MessageType.CANDIDATE, TimeUnit.MICROSECONDS.toNanos(60));
@@ -82,5 +82,20 @@ class ServerMetricsTest {
         String text = new ServerMetrics().scrape();
 
         assertThat(text).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds");
+    }
+
+    @Test
+    void relayTimeIsSampledWhileEveryRelayIsCounted() {
+        ServerMetrics metrics = new ServerMetrics(false);
+        int relays = 16_000;
+        for (int i = 0; i < relays; i++) {
+            metrics.relayed(MessageType.CANDIDATE, 1_000);
+        }
+        String text = metrics.scrape();
+        assertThat(text).contains("rendezvous_messages_relayed_total{type=\"candidate\"} 16000.0");
+        long timed = text.lines().filter(l -> l.startsWith("rendezvous_relay_seconds_count "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+        // One in 16 on average: 1000 expected; 6 standard deviations (~±190) either way.
+        assertThat(timed).isBetween(800L, 1200L);
     }
 }

@@ -257,4 +257,20 @@ class FrameScannerTest {
         assertThat(scanner.toField).as("the last of a repeated name wins").isEqualTo(FrameScanner.Field.ABSENT);
         assertThat(scanner.clientIdField).isEqualTo(FrameScanner.Field.ABSENT);
     }
+
+    /** The string scan reads eight bytes at a time: every special byte must be seen at every offset. */
+    @Test
+    void quotesEscapesAndControlCharactersAreFoundAtEveryOffsetOfAWord() {
+        for (int at = 0; at < 24; at++) {
+            String before = "a".repeat(at);
+            String after = "\u00e9b".repeat(3);
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\"" + after + "\"}")).as("escaped quote at %d", at).isTrue();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\\" + after + "\"}")).as("escaped backslash at %d", at).isTrue();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u0001" + after + "\"}")).as("control at %d", at).isFalse();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u001f" + after + "\"}")).as("0x1F at %d", at).isFalse();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + " !#" + after + "\"}")).as("0x20.. at %d", at).isTrue();
+            assertThat(scan("{\"type\":\"" + before + "\"}")).as("end quote at %d", at).isTrue();
+            assertThat(scanner.type).isEqualTo(before);
+        }
+    }
 }
