@@ -195,10 +195,11 @@ class LobbyTest {
                 + "\", \"extra\": [1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}] , \"username\":\"Al\" }";
         a.sendText(offer);
         String extra = "[1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}]";
-        assertThat(b.nextText()).as("members copied byte for byte; to dropped; from stamped; the server knows no"
-                        + " name for a, so its own username field is a field like any other")
-                .isEqualTo("{\"type\" : \"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"extra\": " + extra
-                        + ",\"username\":\"Al\",\"from\":\"" + a.id() + "\"}");
+        assertThat(b.nextText()).as("members copied byte for byte (runs of members with the blanks between them);"
+                        + " to dropped; from stamped; the server knows no name for a, so its own username field is a"
+                        + " field like any other")
+                .isEqualTo("{\"type\" : \"offer\" , \"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"extra\": " + extra
+                        + " , \"username\":\"Al\",\"from\":\"" + a.id() + "\"}");
         b.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0},\"to\":\"" + a.id() + "\"}");
         JsonNode ice = a.nextJson();
         assertThat(ice.get("type").asText()).isEqualTo("ice_candidate");

@@ -12,7 +12,8 @@ public interface Link {
     /**
      * Queues one text frame holding {@code utf8Json}; takes ownership of the buffer (releases it).
      * Frames sent from one thread arrive in the order sent. A link that is closing, or whose client
-     * stopped reading, drops the frame.
+     * stopped reading, drops the frame. A link given the only reference to a buffer may use the bytes
+     * before its reader index for its own framing (relayed frames leave room there).
      */
     void send(ByteBuf utf8Json);
 

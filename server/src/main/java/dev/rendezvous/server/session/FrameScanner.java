@@ -607,23 +607,39 @@ final class FrameScanner {
     }
 
     /**
+     * Bytes left free before the JSON of a {@link #stamped} buffer: room for the longest WebSocket frame
+     * header, so the transport can frame the message in place instead of copying it into a new buffer.
+     */
+    static final int HEADROOM = 10;
+
+    /**
      * A new buffer holding the scanned object with its top-level {@code to} and {@code from} members
      * removed (and {@code username} too when {@code stampHasUsername}: the server's name replaces the
-     * client's), and {@code stamp} (comma-free JSON members) appended.
+     * client's), and {@code stamp} (comma-free JSON members) appended. Consecutive kept members are copied
+     * as one run, blanks between them included. The JSON starts {@link #HEADROOM} bytes into the buffer.
      */
     ByteBuf stamped(ByteBufAllocator alloc, byte[] stamp, boolean stampHasUsername) {
-        ByteBuf out = alloc.buffer(length + stamp.length + 2);
+        ByteBuf out = alloc.buffer(HEADROOM + length + stamp.length + 2);
+        out.writerIndex(HEADROOM).readerIndex(HEADROOM);
         out.writeByte('{');
         boolean any = false;
+        int runStart = -1;
+        int runEnd = -1;
         for (int i = 0; i < members; i++) {
             if (kind[i] == DROP || (kind[i] == USERNAME && stampHasUsername)) {
+                if (runStart >= 0) {
+                    any = writeRun(out, runStart, runEnd, any);
+                    runStart = -1;
+                }
                 continue;
             }
-            if (any) {
-                out.writeByte(',');
+            if (runStart < 0) {
+                runStart = nameStart[i];
             }
-            out.writeBytes(data, nameStart[i], valueEnd[i] - nameStart[i]);
-            any = true;
+            runEnd = valueEnd[i];
+        }
+        if (runStart >= 0) {
+            any = writeRun(out, runStart, runEnd, any);
         }
         if (any) {
             out.writeByte(',');
@@ -631,6 +647,14 @@ final class FrameScanner {
         out.writeBytes(stamp);
         out.writeByte('}');
         return out;
+    }
+
+    private boolean writeRun(ByteBuf out, int start, int end, boolean afterAnother) {
+        if (afterAnother) {
+            out.writeByte(',');
+        }
+        out.writeBytes(data, start, end - start);
+        return true;
     }
 
     private static boolean isBlank(byte b) {

@@ -200,9 +200,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             // Direct only when nothing from other threads is waiting: frames leave in the order of send calls.
             FlushBatch batch = FlushBatch.current();
             if (batch == null) {
-                channel.writeAndFlush(new TextWebSocketFrame(utf8Json), channel.voidPromise());
+                channel.writeAndFlush(textFrame(utf8Json), channel.voidPromise());
             } else {
-                channel.write(new TextWebSocketFrame(utf8Json), channel.voidPromise());
+                channel.write(textFrame(utf8Json), channel.voidPromise());
                 batch.add(this);
             }
             return;
@@ -232,10 +232,37 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             if (closing || !channel.isActive()) {
                 p.frame.release();
             } else {
-                channel.write(new TextWebSocketFrame(p.frame), channel.voidPromise());
+                channel.write(textFrame(p.frame), channel.voidPromise());
             }
         }
         channel.flush();
+    }
+
+    /**
+     * The text frame to write for {@code json}: when this link holds the only reference to a buffer with
+     * room before its JSON (a relayed frame, see {@code FrameScanner.stamped}), the frame header goes into
+     * that room and the buffer is written as it is — no frame object, no second buffer, no copy in the
+     * encoder, which lets a plain buffer pass. Shared buffers (a room broadcast's duplicates) and buffers
+     * without room go through Netty's encoder.
+     */
+    static Object textFrame(ByteBuf json) {
+        int length = json.readableBytes();
+        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        int at = json.readerIndex() - header;
+        if (at < 0 || json.unwrap() != null || json.refCnt() != 1) {
+            return new TextWebSocketFrame(json);
+        }
+        json.setByte(at, 0x81); // FIN + text; servers never mask
+        if (header == 2) {
+            json.setByte(at + 1, length);
+        } else if (header == 4) {
+            json.setByte(at + 1, 126);
+            json.setShort(at + 2, length);
+        } else {
+            json.setByte(at + 1, 127);
+            json.setLong(at + 2, length);
+        }
+        return json.readerIndex(at);
     }
 
     /** Called by the loop's {@link FlushBatch} at the end of an iteration. */

@@ -52,7 +52,7 @@ class FrameScannerTest {
                 Arguments.of("{\"type\":\"offer\",\"to\":\"b\"}", "{\"type\":\"offer\",\"from\":\"me\"}"),
                 Arguments.of("{\"type\":\"offer\",\"to\":\"b\",\"sdp\":\"x\"}", "{\"type\":\"offer\",\"sdp\":\"x\",\"from\":\"me\"}"),
                 Arguments.of("{\"from\":\"liar\",\"username\":\"spoof\",\"type\":\"offer\",\"to\":null}", "{\"type\":\"offer\",\"from\":\"me\"}"),
-                Arguments.of("{ \"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ] , \"to\" : \"b\" }", "{\"type\" : \"offer\",\"a\" : [ 1 , 2 ],\"from\":\"me\"}"),
+                Arguments.of("{ \"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ] , \"to\" : \"b\" }", "{\"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ],\"from\":\"me\"}"),
                 Arguments.of("{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"}}", "{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"},\"from\":\"me\"}"),
                 Arguments.of("{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null}", "{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null,\"from\":\"me\"}"),
                 Arguments.of("{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"to\":\"b\"}", "{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"from\":\"me\"}"));
