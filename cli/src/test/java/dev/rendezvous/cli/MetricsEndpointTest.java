@@ -47,7 +47,7 @@ class MetricsEndpointTest {
                     "rendezvous_messages_relayed_total{type=\"answer\"} 1.0",
                     "rendezvous_messages_relayed_total{type=\"candidate\"} 1.0",
                     "rendezvous_errors_total{code=\"invalid_json\"} 1.0",
-                    "rendezvous_relay_seconds_count 3",
+                    "rendezvous_relay_seconds_count ", // sampled: one relay in 16 is timed
                     "rendezvous_relay_seconds_bucket{le=",
                     "jvm_memory_used_bytes",
                     "jvm_gc_",
