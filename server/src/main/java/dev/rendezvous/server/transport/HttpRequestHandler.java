@@ -6,6 +6,7 @@ import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -29,7 +30,11 @@ import java.util.function.Supplier;
  * {@code /ws} (lobby) and {@code /ws/{room}}; the room name and the {@code client_id}/{@code username}
  * query parameters are validated before the upgrade (HTTP 400). Other GETs: {@code /healthz}, extra
  * endpoints, then static files of the web client; 404 otherwise.
+ *
+ * <p>Holds no per-connection state: one instance serves every connection of a server (it leaves each
+ * pipeline at the upgrade), and the WebSocket decoder settings are built once.
  */
+@ChannelHandler.Sharable
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int MAX_USERNAME_CHARS = 64;
     static final String IDLE_TIMEOUT_NAME = "http-idle-timeout";
@@ -41,6 +46,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
     private final ServerInitializer.SessionRegistry registry;
+    private final WebSocketDecoderConfig decoderConfig;
 
     HttpRequestHandler(
             ConnectionSettings settings,
@@ -57,6 +63,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         this.endpoints = endpoints;
         this.health = health;
         this.registry = registry;
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageBytes)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false)
+                .withUTF8Validator(false) // the JSON scanner rejects bad UTF-8 as invalid_json, session kept
+                .build();
     }
 
     @Override
@@ -124,12 +136,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
                 (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + uri.path(),
                 null,
-                WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(maxMessageBytes)
-                        .allowExtensions(false)
-                        .closeOnProtocolViolation(false)
-                        .withUTF8Validator(false) // the JSON scanner rejects bad UTF-8 as invalid_json, session kept
-                        .build());
+                decoderConfig);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
