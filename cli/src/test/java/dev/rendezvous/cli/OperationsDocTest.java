@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.server.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** docs/operations.md lists every setting of `rendezvous serve` under its three names. */
+/** docs/operations.md lists every setting of `rendezvous serve` under its three names, and the launcher's JVM options. */
 class OperationsDocTest {
 
     @Test
@@ -20,5 +23,23 @@ class OperationsDocTest {
                     .contains("| `" + setting.key() + "` | `" + setting.flag())
                     .contains("`" + setting.env());
         }
+    }
+
+    @Test
+    void everyJvmOptionTheLauncherAddsIsDocumentedAndOverridable() throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        String launcher = Files.readString(root.resolve("rendezvous"));
+        String doc = Files.readString(root.resolve("docs/operations.md"));
+
+        Matcher defaults = Pattern.compile("HEAP_DEFAULTS=\\(([^)]*)\\)").matcher(launcher);
+        assertThat(defaults.find()).as("HEAP_DEFAULTS in ./rendezvous").isTrue();
+        List<String> options = List.of(defaults.group(1).trim().split("\\s+"));
+        assertThat(options).isNotEmpty();
+        for (String option : options) {
+            assertThat(doc).as("docs/operations.md names %s", option).contains(option);
+        }
+        // The user's options come after the defaults on the java command line, so they win.
+        String exec = launcher.lines().filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
+        assertThat(exec.indexOf("${HEAP_DEFAULTS[@]}")).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
     }
 }

@@ -29,7 +29,11 @@ import java.util.Map;
 public final class MessageCodec {
 
     private static final ObjectMapper MAPPER =
-            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            JsonMapper.builder()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    // encodeUtf8 writes characters outside the BMP as UTF-8 (as encode's String does), not as escaped surrogate pairs
+                    .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                    .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private MessageCodec() {}
@@ -38,6 +42,15 @@ public final class MessageCodec {
     public static String encode(Message message) {
         try {
             return MAPPER.writeValueAsString(toJson(message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message.type(), e); // trees always encode
+        }
+    }
+
+    /** The UTF-8 bytes of {@link #encode}'s text, without the intermediate {@code String} (frames the server sends). */
+    public static byte[] encodeUtf8(Message message) {
+        try {
+            return MAPPER.writeValueAsBytes(toJson(message));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + message.type(), e); // trees always encode
         }

@@ -31,7 +31,15 @@ class MessageCodecTest {
                 new Message.Error(ErrorCode.PEER_BUSY, "bob is already paired", "pair_request"));
         for (Message m : messages) {
             assertThat(MessageCodec.decode(MessageCodec.encode(m))).as(m.toString()).isEqualTo(m);
+            assertThat(new String(MessageCodec.encodeUtf8(m), java.nio.charset.StandardCharsets.UTF_8))
+                    .as(m.toString()).isEqualTo(MessageCodec.encode(m));
         }
+    }
+
+    @Test
+    void utf8EncodingKeepsNonAsciiText() {
+        Message m = new Message.UserJoined("a", "Zoë 🙂");
+        assertThat(MessageCodec.encodeUtf8(m)).isEqualTo(MessageCodec.encode(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -18,7 +18,7 @@ public final class ControlFrames {
     private ControlFrames() {}
 
     public static ByteBuf of(Message message) {
-        return Unpooled.wrappedBuffer(MessageCodec.encode(message).getBytes(StandardCharsets.UTF_8));
+        return Unpooled.wrappedBuffer(MessageCodec.encodeUtf8(message));
     }
 
     public static ByteBuf error(ErrorCode code, String message, String ref) {

@@ -10,7 +10,6 @@ import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,9 +48,13 @@ public final class Connection {
     private final String room;
     private final String requestedId;
     private final String queryUsername;
-    private final String remote;
-    private final RateLimiter rateLimiter;
+    /** The peer address, only for logs: formatted when a line is written, not per connection. */
+    private final Object remote;
+    /** Created at the first inbound frame: an idle connection never needs one. */
+    private RateLimiter rateLimiter;
     private final Keepalive keepalive;
+    /** The close code when this server closed the connection, for the departure log line; 0 when the client did. */
+    private int closedWithCode;
 
     private Phase phase = Phase.AWAITING_TOKEN;
     /** {@link #open} ran: a connection whose upgrade failed never counted as open, so it never closes either. */
@@ -64,7 +67,7 @@ public final class Connection {
      * @param room the room of a {@code /ws/{room}} connection, or null for the lobby
      * @param requestedId the {@code client_id} query parameter (already validated), or null
      * @param username the {@code username} query parameter, or null
-     * @param remote the peer address, for logs
+     * @param remote the peer address, for logs (its {@code toString} runs only when a line is written)
      */
     public Connection(
             ConnectionSettings settings,
@@ -73,7 +76,7 @@ public final class Connection {
             String room,
             String requestedId,
             String username,
-            String remote) {
+            Object remote) {
         this.settings = settings;
         this.link = link;
         this.transport = transport;
@@ -81,11 +84,7 @@ public final class Connection {
         this.requestedId = requestedId;
         this.queryUsername = username;
         this.remote = remote;
-        long now = transport.nanoTime();
-        this.rateLimiter = settings.rateLimitPerSecond() > 0
-                ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), ConnectionSettings.RATE_LIMIT_STRIKES, now)
-                : null;
-        this.keepalive = new Keepalive(settings.pingInterval().toNanos(), settings.pingTimeout().toNanos(), now);
+        this.keepalive = new Keepalive(settings.pingInterval().toNanos(), settings.pingTimeout().toNanos(), transport.nanoTime());
     }
 
     /** The admitted session, or null before admission. */
@@ -97,7 +96,11 @@ public final class Connection {
     public void open() {
         opened = true;
         settings.observer().connectionOpened();
-        log.info("connect remote={} scope={}", remote, scope());
+        // One INFO line at admission (or refusal) and one at departure: a line per lifecycle step costs
+        // the event loop and the JIT on every connection, so the bare TCP/upgrade step is DEBUG.
+        if (log.isDebugEnabled()) {
+            log.debug("connect remote={} scope={}", remote, scope());
+        }
         if (!settings.authRequired()) {
             admit(requestedId, queryUsername, false);
             return;
@@ -195,7 +198,11 @@ public final class Connection {
             settings.hub().depart(session);
         }
         settings.observer().connectionClosed();
-        log.info("disconnect client={} remote={}", clientId(), remote);
+        if (closedWithCode == 0) {
+            log.info("disconnect client={} remote={} by=client", clientId(), remote);
+        } else {
+            log.info("disconnect client={} remote={} by=server code={}", clientId(), remote, closedWithCode);
+        }
     }
 
     // ---- admission ----------------------------------------------------------------------------
@@ -280,7 +287,7 @@ public final class Connection {
 
     private void admit(String wantedId, String username, boolean authenticated) {
         cancelTimer();
-        String id = wantedId != null ? wantedId : UUID.randomUUID().toString();
+        String id = wantedId != null ? wantedId : ClientIds.next();
         Session candidate = new Session(id, username, room, link);
         phase = Phase.REGISTERING;
         CompletionStage<Boolean> registration = settings.hub().register(candidate);
@@ -330,7 +337,9 @@ public final class Connection {
                 settings.iceServers().apply(id),
                 settings.pingInterval().toMillis(),
                 settings.pingTimeout().toMillis())));
-        log.info("admit client={} scope={} user={} remote={}", id, scope(), candidate.username(), remote);
+        if (log.isInfoEnabled()) {
+            log.info("admit client={} scope={} user={} remote={}", id, scope(), candidate.username(), remote);
+        }
         if (room != null) {
             settings.hub().join(session);
         }
@@ -455,8 +464,11 @@ public final class Connection {
 
     /** Applies the rate limit to one frame; false when the frame must not be processed. */
     private boolean admitLimited(long now, String ref) {
-        if (rateLimiter == null) {
+        if (settings.rateLimitPerSecond() <= 0) {
             return true;
+        }
+        if (rateLimiter == null) { // the first frame: the bucket starts full now, as it would have at open
+            rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), ConnectionSettings.RATE_LIMIT_STRIKES, now);
         }
         switch (rateLimiter.onFrame(now)) {
             case ACCEPT -> {
@@ -495,6 +507,7 @@ public final class Connection {
             return;
         }
         phase = Phase.CLOSED;
+        closedWithCode = code.code();
         cancelTimer();
         link.close(code, reason);
         if (session != null) {

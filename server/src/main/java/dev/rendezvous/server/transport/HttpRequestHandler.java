@@ -6,6 +6,7 @@ import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -30,7 +31,11 @@ import java.util.function.Supplier;
  * {@code /ws} (lobby) and {@code /ws/{room}}; the room name and the {@code client_id}/{@code username}
  * query parameters are validated before the upgrade (HTTP 400). Other GETs: {@code /healthz}, extra
  * endpoints, then static files of the web client; 404 otherwise.
+ *
+ * <p>Holds no per-connection state: one instance serves every connection of a server (it leaves each
+ * pipeline at the upgrade), and the WebSocket decoder settings are built once.
  */
+@ChannelHandler.Sharable
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int MAX_USERNAME_CHARS = 64;
     static final String IDLE_TIMEOUT_NAME = "http-idle-timeout";

@@ -23,13 +23,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
     private static final int HTTP_IDLE_SECONDS = 30;
 
-    private final ConnectionSettings settings;
-    private final int maxMessageBytes;
     private final SslContext ssl;
-    private final StaticFiles staticFiles;
-    private final Map<String, HttpEndpoint> endpoints;
-    private final Supplier<String> health;
-    private final SessionRegistry registry;
+    /** Stateless, so one instance for every connection. */
+    private final HttpRequestHandler httpHandler;
 
     public ServerInitializer(
             ConnectionSettings settings,
@@ -39,13 +35,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
             SessionRegistry registry) {
-        this.settings = settings;
-        this.maxMessageBytes = maxMessageBytes;
         this.ssl = ssl;
-        this.staticFiles = staticFiles;
-        this.endpoints = endpoints;
-        this.health = health;
-        this.registry = registry;
+        this.httpHandler = new HttpRequestHandler(settings, maxMessageBytes, ssl != null, staticFiles, endpoints, health, registry);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
@@ -68,7 +59,6 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(HttpRequestHandler.IDLE_TIMEOUT_NAME, new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
-        p.addLast("http-handler", new HttpRequestHandler(
-                settings, maxMessageBytes, ssl != null, staticFiles, endpoints, health, registry));
+        p.addLast("http-handler", httpHandler);
     }
 }

@@ -77,7 +77,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username) {
         this.channel = channel;
         this.maxMessageBytes = maxMessageBytes;
-        this.connection = new Connection(settings, this, this, room, clientId, username, String.valueOf(channel.remoteAddress()));
+        this.connection = new Connection(settings, this, this, room, clientId, username, channel.remoteAddress());
     }
 
     /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */

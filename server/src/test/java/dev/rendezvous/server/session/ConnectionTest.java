@@ -161,6 +161,67 @@ class ConnectionTest {
     }
 
     @Test
+    void aConnectionIdleForLongStillHasItsWholeBurstAtItsFirstFrames() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(null, 5), link, null, "a"); // 5/s, burst 10
+        for (int i = 0; i < 50; i++) { // ten minutes of keepalive: pings answered by pongs, which count as frames
+            clock.advanceMillis(90);
+            c.onControlFrame();
+        }
+        link.drain();
+        for (int i = 0; i < 10; i++) {
+            text(c, "{\"type\":\"ping\"}");
+        }
+        assertThat(link.drainMessages()).hasSize(10).containsOnly(new Message.Pong());
+        text(c, "{\"type\":\"ping\"}");
+        assertThat(link.drainMessages()).containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
+    }
+
+    @Test
+    void serverAssignedIdsAreRandomVersion4Uuids() {
+        RecordingLink a = new RecordingLink();
+        RecordingLink b = new RecordingLink();
+        open(settings(null, 0), a, null, null);
+        open(settings(null, 0), b, null, null);
+        String idA = ((Message.YourId) a.drainMessages().get(0)).id();
+        String idB = ((Message.YourId) b.drainMessages().get(0)).id();
+        assertThat(java.util.UUID.fromString(idA).version()).isEqualTo(4);
+        assertThat(idA).isNotEqualTo(idB);
+        assertThat(hub.find(idA)).isNotNull();
+    }
+
+    @Test
+    void operatorsGetOneInfoLineAtAdmissionAndOneAtDepartureSayingWhoClosed() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Connection.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        ch.qos.logback.classic.Level before = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.addAppender(lines);
+        try {
+            Connection byClient = open(settings(null, 0), new RecordingLink(), "r1", "a");
+            byClient.onClosed();
+            RecordingLink tooLarge = new RecordingLink();
+            Connection byServer = open(settings(null, 0), tooLarge, null, "b");
+            byServer.onTooLarge(1024);
+            byServer.onClosed();
+            List<String> info = lines.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.startsWith("admit") || m.startsWith("disconnect") || m.startsWith("connect"))
+                    .toList();
+            assertThat(info).containsExactly(
+                    "admit client=a scope=room:r1 user=null remote=test",
+                    "disconnect client=a remote=test by=client",
+                    "admit client=b scope=lobby user=null remote=test",
+                    "disconnect client=b remote=test by=server code=1009");
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(before);
+        }
+    }
+
+    @Test
     void cleanupRunsOnceWhateverEndsTheSession() {
         RecordingLink a = new RecordingLink();
         RecordingLink b = new RecordingLink();
