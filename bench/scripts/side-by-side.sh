@@ -1,0 +1,38 @@
+#!/bin/bash
+# Runs one scenario of the shared harness (../shared/bench, copied to $BENCH_DIR and `npm ci`-ed) RUNS
+# times against our server (./rendezvous serve, default settings) and the PeerJS server 1.0.2, alternating,
+# a fresh server for every run, and prints one line per run (the harness's JSON lines go to side.jsonl).
+#   bench/scripts/side-by-side.sh 3 --scenario throughput --pairs 1000 --window 64 --duration 10
+#   bench/scripts/side-by-side.sh 3 --scenario latency --pairs 1000 --rate 5000 --duration 10 --workers 2
+#   bench/scripts/side-by-side.sh 1 --scenario capacity --conns 19500 --src-addrs 4
+# Everything stays on 127.0.0.1; only the servers this script started are stopped (by PID).
+set -u
+RUNS=$1; shift
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BENCH_DIR="${BENCH_DIR:-/tmp/bench}"
+OURS_PORT="${OURS_PORT:-28850}"
+PEERJS_PORT="${PEERJS_PORT:-29050}"
+for _ in $(seq 1 "$RUNS"); do
+  for side in ours peerjs; do
+    if [ "$side" = ours ]; then
+      PORT=$OURS_PORT; ADAPTER=(--adapter v1 --path /ws)
+      (cd "$ROOT" && exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$BENCH_DIR/side-ours.log" 2>&1) &
+    else
+      PORT=$PEERJS_PORT; ADAPTER=(--adapter peerjs)
+      (cd "$BENCH_DIR" && exec node node_modules/peer/dist/bin/peerjs.js --port "$PORT" -H 127.0.0.1 \
+          --concurrent_limit 30000 > "$BENCH_DIR/side-peerjs.log" 2>&1) &
+    fi
+    SERVER=$!
+    for _ in $(seq 1 150); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
+    LOAD=$(cut -d' ' -f1 /proc/loadavg)
+    LINE=$(cd "$BENCH_DIR" && node relay.js "${ADAPTER[@]}" --port "$PORT" "$@" --json-out "$BENCH_DIR/side.jsonl" 2>&1 | grep '^{' | tail -1)
+    echo "$side load=$LOAD $(echo "$LINE" | python3 -c 'import json, sys
+d = json.load(sys.stdin); lat = d.get("lat_ms", {})
+print("msg/s", d.get("delivered_per_s"), "us/msg", d.get("server_cpu_us_per_msg"),
+      "p50/p99/p99.9", lat.get("p50"), lat.get("p99"), lat.get("p999"),
+      "loss/reorder/gaps", d.get("loss"), d.get("out_of_order"), d.get("seq_gaps"),
+      "us/conn", d.get("server_cpu_us_per_conn"), "KB/conn", d.get("server_rss_kb_per_conn"), d.get("server_rss_kb_per_conn_held"))')"
+    kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null
+    while [ "$(ss -tan state time-wait | wc -l)" -gt 2000 ]; do sleep 1; done  # let TIME_WAIT drain
+  done
+done
