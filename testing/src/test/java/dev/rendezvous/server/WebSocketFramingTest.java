@@ -183,6 +183,25 @@ class WebSocketFramingTest {
         }
     }
 
+    /** Found in review: a fragment's 63-bit length must not overflow the running message size. */
+    @Test
+    void aContinuationWithA63BitLengthIsTooLargeNotAnOverflow() throws Exception {
+        try (RawWebSocket raw = admittedRaw()) {
+            raw.sendFrame(RawWebSocket.TEXT, utf8("x"), false);
+            byte[] header = new byte[14]; // FIN + continuation, masked, 64-bit length 2^63 - 1, zero mask
+            header[0] = (byte) 0x80;
+            header[1] = (byte) (0x80 | 127);
+            long length = Long.MAX_VALUE;
+            for (int i = 0; i < 8; i++) {
+                header[2 + i] = (byte) (length >>> (8 * (7 - i)));
+            }
+            raw.sendRaw(header);
+            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
+            assertThat(raw.readFrame().closeCode()).isEqualTo(1009);
+        }
+    }
+
     @Test
     void afterAnOversizeFragmentTheClientsCloseFrameStillEndsTheConnectionPromptly() throws Exception {
         try (RawWebSocket raw = admittedRaw()) {

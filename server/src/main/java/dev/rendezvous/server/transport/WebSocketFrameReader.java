@@ -200,7 +200,7 @@ final class WebSocketFrameReader extends ByteToMessageDecoder implements WebSock
             messageTooLarge = false;
             messageLength = 0;
         }
-        if (!messageTooLarge && messageLength + length > maxMessageBytes) {
+        if (!messageTooLarge && length > maxMessageBytes - messageLength) { // no overflow: length may be near 2^63
             messageTooLarge = true; // text or binary: the client is told, then closed 1009
             fragments = null;
             fragmentsLength = 0;
