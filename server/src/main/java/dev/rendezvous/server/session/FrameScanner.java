@@ -80,6 +80,8 @@ final class FrameScanner {
     private int pos;
     /** Whether the string last skipped by {@link #skipString} held an escape sequence. */
     private boolean lastStringEscaped;
+    /** Just after the closing quote of the name last skipped by {@link #skipNameAndColon}. */
+    private int lastNameEnd;
     /** The open containers of a nested value being skipped: '{' or '[' per depth. */
     private final byte[] containers = new byte[MAX_DEPTH + 1];
 
@@ -173,30 +175,17 @@ final class FrameScanner {
             return true;
         }
         while (true) {
-            if (b[pos] != '"') {
-                return false;
-            }
             int start = pos;
-            if (!skipString()) {
+            if (!skipNameAndColon()) {
                 return false;
             }
-            int nameEnd = pos;
+            int nameEnd = lastNameEnd;
             boolean nameEscaped = lastStringEscaped;
-            pos = skipBlanks(pos);
-            if (pos >= length || b[pos] != ':') {
-                return false;
-            }
-            pos = skipBlanks(pos + 1);
-            if (pos >= length) {
-                return false;
-            }
             int valueStart = pos;
             if (!skipValue(1)) {
                 return false;
             }
-            if (!member(start, nameEnd, nameEscaped, valueStart, pos)) {
-                return false;
-            }
+            member(start, nameEnd, nameEscaped, valueStart, pos);
             pos = skipBlanks(pos);
             if (pos >= length) {
                 return false;
@@ -216,22 +205,14 @@ final class FrameScanner {
     }
 
     /**
-     * Records the top-level member whose name is the string {@code [nameStart, nameEnd)} (quotes included)
-     * and whose value is {@code [valueStart, valueEnd)}; picks out the fields the server acts on. A name
+     * Records the top-level member whose name is the string {@code [nameStart, nameEnd)} (quotes included,
+     * length already checked) and whose value is {@code [valueStart, valueEnd)}; picks out the fields the server acts on. A name
      * repeated in one object: the last one wins, as in Jackson's tree.
      */
-    private boolean member(int nameStart, int nameEnd, boolean nameEscaped, int valueStart, int valueEnd) {
-        String name = null; // decoded only when the name holds escapes
+    private void member(int nameStart, int nameEnd, boolean nameEscaped, int valueStart, int valueEnd) {
+        String name = nameEscaped ? decodeString(nameStart, nameEnd) : null; // decoded only when it holds escapes
         int from = nameStart + 1;
         int len = nameEnd - 1 - from;
-        if (nameEscaped) {
-            name = decodeString(nameStart, nameEnd);
-            if (name.length() > MAX_NAME_BYTES / 3 && name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-                return false;
-            }
-        } else if (len > MAX_NAME_BYTES) {
-            return false;
-        }
         byte memberKind = KEEP;
         byte first = data[valueStart];
         boolean isString = first == '"';
@@ -259,7 +240,6 @@ final class FrameScanner {
             clientId = isString ? decodeString(valueStart, valueEnd) : null;
         }
         addMember(nameStart, valueEnd, memberKind);
-        return true;
     }
 
     /** Whether the member name is {@code ascii}: the decoded name when it had escapes, else the raw bytes. */
@@ -431,7 +411,11 @@ final class FrameScanner {
         }
     }
 
-    /** Inside a nested object: a name, a colon, and blanks up to the value (which must exist). */
+    /**
+     * A member name within {@link #MAX_NAME_BYTES}, a colon, and blanks up to the value (which must exist);
+     * sets {@link #lastNameEnd} and {@link #lastStringEscaped}. A decoded name is never longer than its
+     * raw bytes, so only a raw name over the limit needs decoding.
+     */
     private boolean skipNameAndColon() {
         if (data[pos] != '"') {
             return false;
@@ -440,6 +424,7 @@ final class FrameScanner {
         if (!skipString()) {
             return false;
         }
+        lastNameEnd = pos;
         if (pos - start - 2 > MAX_NAME_BYTES
                 && (!lastStringEscaped || decodeString(start, pos).getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)) {
             return false;
