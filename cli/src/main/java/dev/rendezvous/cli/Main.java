@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             DoctorCommand.class,
             TokenCommand.class,
             BenchCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
