@@ -45,9 +45,10 @@ def after(words, key, n=1):
 def med(values):
     v = [float(x) for x in values if x not in ("None", "NaN", "nan")]
     return statistics.median(v) if v else float("nan")
+def num(x):
+    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
 def fmt(values, unit=""):
-    v = [x for x in values]
-    return f"{med(v):.3g}{unit} ({' / '.join(v)})"
+    return f"{num(med(values))}{unit} ({' / '.join(num(float(x)) if x not in ('None', 'NaN') else x for x in values)})"
 table = {}
 for w in rows("startup"):
     d = dict(kv.split("=") for kv in w[1:] if "=" in kv)
