@@ -149,6 +149,7 @@ final class ServeSettings {
      * {@link InvalidConfigException} naming the offending key.
      */
     static Built build(ConfigLayers layers, Clock clock) {
+        ALL.forEach(layers::value); // every value given is read, also one this configuration does not use
         ServerConfig.Builder builder = ServerConfig.builder();
         ALL.forEach(setting -> setting.applyTo(builder, layers));
         int pingInterval = layers.value(PING_INTERVAL_MS);
