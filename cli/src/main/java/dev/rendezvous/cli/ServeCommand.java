@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * gracefully (every session closed with 1001, bounded by {@code --shutdown-timeout-ms}).
  *
  * <p>Every setting comes from, in order of precedence: its flag, its environment variable
- * {@code RENDEZVOUS_<FLAG>} (e.g. {@code RENDEZVOUS_PORT}), the YAML file of {@code --config}, its
+ * (e.g. {@code RENDEZVOUS_PORT}), the YAML file of {@code --config}, its
  * default. {@link ServeSettings} declares each setting once; {@link SettingOptions} makes the flags from
  * those declarations, so this class declares only the flags that are not settings.
  */
@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs the signaling server (WebSocket lobby at /ws and /, rooms at /ws/{room}, /healthz, /metrics,",
             "/api/ice-servers, web client at /).",
-            "Precedence: flags > environment RENDEZVOUS_<OPTION> (e.g. RENDEZVOUS_PORT=9000) > --config FILE (YAML) > defaults.",
+            "Precedence: flags > environment (each flag names its variable, e.g. RENDEZVOUS_PORT=9000) > --config FILE (YAML) > defaults.",
             "Invalid configuration fails at start naming the setting; exit status 2."
         })
 final class ServeCommand implements Callable<Integer> {
