@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  * line per check, ✓ or ✗ with the reason. Exits 0 only when every check passed, 1 otherwise.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
+        header = "Diagnoses a deployment step by step, down to a real peer connection.",
         description = {"Diagnoses a Rendezvous deployment: HTTP, /healthz, ICE servers, each STUN/TURN server,",
                 "WebSocket admission, two in-process peers over a data channel, round-trip time.",
                 "Exit status 0 only when every check passes."})

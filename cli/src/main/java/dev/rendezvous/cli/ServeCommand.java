@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
+        header = "Runs the signaling server: lobby, rooms, the page, /healthz and /metrics.",
         description = {
             "Runs the signaling server (WebSocket lobby at /ws and /, rooms at /ws/{room}, /healthz, /metrics,",
             "/api/ice-servers, web client at /).",

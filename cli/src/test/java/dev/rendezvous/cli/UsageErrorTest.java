@@ -42,4 +42,19 @@ class UsageErrorTest {
                 .doesNotContain("Exception")
                 .doesNotContain("Usage:");
     }
+
+    @Test
+    void theCommandListGivesEachCommandAWholeSentence() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.configure(new CommandLine(new Main()));
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute("--help")).isZero();
+        String commands = out.toString().substring(out.toString().indexOf("Commands:"));
+        // One entry per command; a summary too long for the terminal wraps onto indented lines.
+        for (String entry : commands.split("\n  (?=[a-z])")) {
+            if (!entry.startsWith("Commands:")) {
+                assertThat(entry.strip().replaceAll("\\s+", " ")).as("summary of a command").endsWith(".");
+            }
+        }
+    }
 }
