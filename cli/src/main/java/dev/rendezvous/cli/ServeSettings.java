@@ -117,7 +117,8 @@ final class ServeSettings {
             null, "Joins the cluster of every node on this Redis (`redis://host:port`); the URI may hold a password.")
             .label("URI").shownDefault("unset (one node, in-process)").masked());
     static final Setting<String> NODE_ID = declare(Setting.text("cluster.node_id", "--node-id", "RENDEZVOUS_NODE_ID",
-            null, "This node's id in the cluster, unique per running node.").label("ID").shownDefault("random"));
+            null, "This node's id in the cluster: 1–64 characters of `[A-Za-z0-9._-]`, unique per running node.")
+            .label("ID").shownDefault("random (`node-xxxxxxxx`)"));
     static final Setting<Integer> NODE_TTL_MS = declare(Setting.integer("cluster.node_ttl_ms", "--node-ttl-ms",
             "RENDEZVOUS_NODE_TTL_MS", millis(RedisHubConfig.DEFAULT_NODE_TTL), 1, Integer.MAX_VALUE,
             "A node silent this long counts as dead: the others then announce its clients' departures (within about"
