@@ -82,7 +82,7 @@ class LauncherAotCacheTest {
     @Test
     void freshServerMapsTheCacheMadeOnFirstUseAndAStaleOneIsRebuilt() throws Exception {
         Run first = serve(Map.of());
-        assertThat(first.err()).contains("making the AOT cache").contains("AOT cache ready");
+        assertThat(first.err()).as("the training run's log:%n%s", trainingLogs()).contains("making the AOT cache").contains("AOT cache ready");
         Path cache = first.mappedCache();
         assertThat(first.out()).contains(MAPPED);
 
@@ -99,7 +99,7 @@ class LauncherAotCacheTest {
         jarOf(Path.of(System.getProperty("user.dir"), "target", "classes"), jar, manifest);
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 2000));
         Run rebuilt = serve(Map.of());
-        assertThat(rebuilt.err()).contains("making the AOT cache");
+        assertThat(rebuilt.err()).as("the training run's log:%n%s", trainingLogs()).contains("AOT cache ready");
         assertThat(rebuilt.mappedCache()).isNotEqualTo(cache);
         assertThat(rebuilt.out()).contains(MAPPED);
         assertThat(cache).doesNotExist();
@@ -113,6 +113,17 @@ class LauncherAotCacheTest {
         Run off = serve(Map.of("RENDEZVOUS_AOT", "off"));
         assertThat(off.out()).doesNotContain("Opened AOT cache");
         assertThat(off.err()).doesNotContain("AOT");
+    }
+
+    /** The training runs' logs, for a failure message (without the server's INFO lines). */
+    private static String trainingLogs() throws IOException {
+        try (Stream<Path> logs = Files.list(root.resolve("cli/target/aot"))) {
+            StringBuilder text = new StringBuilder();
+            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("train-")).toList()) {
+                Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).forEach(l -> text.append(l).append('\n'));
+            }
+            return text.toString();
+        }
     }
 
     /** What one {@code ./rendezvous serve} printed until its first WebSocket was admitted. */
