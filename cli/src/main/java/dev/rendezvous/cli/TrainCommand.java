@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -142,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A bench scenario against {@code server}, small and bounded; fails unless every message arrived once, in order. */
     private static String bench(SignalingServer server, String scenario,
-            java.util.function.UnaryOperator<BenchOptions> shape) throws InterruptedException {
+            UnaryOperator<BenchOptions> shape) throws InterruptedException {
         BenchOptions o = shape.apply(BenchOptions.defaults().withScenario(scenario).withPort(server.port()).withServerPid(-1))
                 .withFanout(25, 4);
         BenchResult r = Bench.run(o, new PrintStream(OutputStream.nullOutputStream()));
