@@ -256,12 +256,12 @@ class ConnectionTest {
         }
 
         @Override
-        public void join(dev.rendezvous.server.hub.Session session) {
-            local.join(session);
+        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.JoinResult> join(dev.rendezvous.server.hub.Session session) {
+            return local.join(session);
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<PairResult> pair(dev.rendezvous.server.hub.Session requester, String targetId) {
+        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.PairResult> pair(dev.rendezvous.server.hub.Session requester, String targetId) {
             return local.pair(requester, targetId);
         }
 
