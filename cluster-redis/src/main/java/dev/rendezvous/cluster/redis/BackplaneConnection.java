@@ -42,6 +42,7 @@ final class BackplaneConnection {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
 
     private final String uri;
+    private final String node;
     private final String prefix;
     private final ClientResources resources;
     private final RedisClient client;
@@ -53,13 +54,13 @@ final class BackplaneConnection {
     private volatile boolean closed;
 
     /**
-     * Connects and subscribes; {@code onMessage} then gets every message of the two channels and
-     * {@code onConnectionChange} every connect or disconnect, both on the loop.
+     * Connects (the subscription listens once {@link #listen} was called).
      *
      * @throws IllegalStateException when Redis cannot be reached
      */
-    BackplaneConnection(RedisHubConfig config, Consumer<byte[]> onMessage, Runnable onConnectionChange) {
+    BackplaneConnection(RedisHubConfig config) {
         this.uri = config.redisUri();
+        this.node = config.nodeId();
         this.prefix = config.keyPrefix();
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rendezvous-backplane");
@@ -90,18 +91,25 @@ final class BackplaneConnection {
             throw new IllegalStateException("cannot reach Redis at " + uri + ": " + e.getMessage(), e);
         }
         this.redis = connection.async();
+    }
+
+    /**
+     * Subscribes to the events channel and this node's channel: {@code onMessage} then gets every message
+     * of both, and {@code onConnectionChange} every connect or disconnect, both on the loop. Once.
+     */
+    void listen(Consumer<byte[]> onMessage, Runnable onConnectionChange) {
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
                 onLoop(() -> onMessage.accept(message));
             }
         });
-        subscription.sync().subscribe(eventsChannel(), nodeChannel(config.nodeId()));
         resources.eventBus().get().subscribe(event -> {
             if (event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent) {
                 onLoop(onConnectionChange);
             }
         });
+        subscription.sync().subscribe(eventsChannel(), nodeChannel(node));
     }
 
     /** The channel every node reads: presence events. */
@@ -189,7 +197,7 @@ final class BackplaneConnection {
      * Runs {@code leave} (if Redis is up), then stops the loop and the client. Blocks up to the command
      * timeout twice: called once, when the server stopped.
      */
-    void close(Script leave, String node) {
+    void close(Script leave) {
         if (closed) {
             return;
         }

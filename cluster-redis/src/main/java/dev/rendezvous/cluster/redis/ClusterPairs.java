@@ -3,7 +3,6 @@ package dev.rendezvous.cluster.redis;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
 import dev.rendezvous.server.hub.HubObserver;
-import dev.rendezvous.server.hub.Notices;
 import dev.rendezvous.server.hub.PairResult;
 import dev.rendezvous.server.hub.Pairing;
 import dev.rendezvous.server.hub.Session;
@@ -96,13 +95,10 @@ final class ClusterPairs {
         LocalClient target = targetNode.equals(node) ? clients.get(targetId) : null;
         boolean targetTold = target != null && target.peer.compareAndSet(null, new ClusterPeer(requester.id(), node, token));
         // both sides know before either hears: the initiator's first offer finds its peer ready
-        Notices.paired(requester.session.link(), targetId, true);
-        if (targetTold) {
-            Notices.paired(target.session.link(), requester.id(), false);
-        }
+        PairResult paired = Pairing.announce(requester.session, targetId, targetTold ? target.session.link() : null);
         observer.paired(requester.id(), targetId);
         log.info("pair initiator={} peer={} peer_node={}", requester.id(), targetId, targetNode);
-        return Pairing.paired(targetId);
+        return paired;
     }
 
     /** On the loop: a requester on another node paired with our client. */
@@ -110,7 +106,7 @@ final class ClusterPairs {
         LocalClient target = clients.get(message.target());
         if (target != null
                 && target.peer.compareAndSet(null, new ClusterPeer(message.requester(), message.requesterNode(), message.token()))) {
-            Notices.paired(target.session.link(), message.requester(), false);
+            Pairing.tellTarget(target.session.link(), message.requester());
             observer.paired(message.requester(), message.target()); // each node observes the pairs its clients are in
         } // a target that left meanwhile: its departure script unpairs and tells the requester
     }
@@ -155,7 +151,7 @@ final class ClusterPairs {
             return false;
         }
         if (!clients.isGoingAway()) { // shutting down: this node's own sessions are all being closed, tell them nothing
-            Notices.peerDisconnected(target.session.link(), from);
+            Pairing.tellEnded(target.session.link(), from);
             log.info("peer_disconnected client={} peer={}", targetId, from);
         }
         return true;

@@ -60,34 +60,11 @@ public final class RedisHub implements Hub {
         this.config = config;
         this.node = config.nodeId();
         this.observer = observer;
-        // The parts exist before the first message or connection event reaches them: both run on the
-        // loop, after this constructor's tasks, and read the fields through these final references.
-        Holder holder = new Holder();
-        this.backplane = new BackplaneConnection(config, holder::onMessage, holder::onConnectionChange);
+        this.backplane = new BackplaneConnection(config);
         this.rooms = new RoomReplica(backplane, clients, observer, node);
         this.liveness = new NodeLiveness(backplane, config, clients, rooms, observer);
         this.pairs = new ClusterPairs(backplane, liveness, clients, observer, node);
         this.relay = new CrossNodeRelay(backplane, clients, rooms, node);
-        holder.hub = this;
-    }
-
-    /** Forwards the backplane's callbacks once the hub is built (they may arrive while it is). */
-    private static final class Holder {
-        volatile RedisHub hub;
-
-        void onMessage(byte[] message) {
-            RedisHub h = hub;
-            if (h != null) {
-                h.onMessage(message);
-            }
-        }
-
-        void onConnectionChange() {
-            RedisHub h = hub;
-            if (h != null) {
-                h.liveness.refreshUp();
-            }
-        }
     }
 
     /**
@@ -97,6 +74,7 @@ public final class RedisHub implements Hub {
     public static RedisHub start(RedisHubConfig config, HubObserver observer) {
         RedisHub hub = new RedisHub(config, observer);
         try {
+            hub.backplane.listen(hub::onMessage, hub.liveness::refreshUp);
             hub.backplane.onLoop(hub.liveness::refreshUp);
             hub.rooms.firstSync().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -253,7 +231,7 @@ public final class RedisHub implements Hub {
         if (backplane.closed()) {
             return;
         }
-        backplane.close(Script.LEAVE, node);
+        backplane.close(Script.LEAVE);
         // The replica is the other nodes' business now: a node that left holds nothing, and its own
         // members' leave events may never come back to it once it stopped listening.
         rooms.clear();

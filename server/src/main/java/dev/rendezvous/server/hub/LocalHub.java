@@ -46,9 +46,9 @@ public final class LocalHub implements Hub {
         /** Set once the session started leaving; guarded by this. Nobody may pair with it afterwards. */
         boolean departed;
         /**
-         * The room this session joined, once joined: written under the room's monitor by {@link #join},
-         * read without a lock by {@link #relay} and {@link #depart}, which need not run on the joining
-         * thread — hence volatile.
+         * The room this session joined, once joined: written under the room's monitor by
+         * {@link LocalHub#join}, read without a lock by {@link LocalHub#relay} and {@link LocalHub#depart},
+         * which need not run on the joining thread — hence volatile.
          */
         volatile Room joinedRoom;
         /** Departure cleanup runs exactly once. */
@@ -152,6 +152,7 @@ public final class LocalHub implements Hub {
         }
         Entry first = requester.id().compareTo(target.id()) < 0 ? requester : target;
         Entry second = first == requester ? target : requester;
+        PairResult result;
         synchronized (first) {
             synchronized (second) {
                 if (requester.peer != null) { // paired meanwhile (e.g. the target asked for us at the same time)
@@ -166,13 +167,12 @@ public final class LocalHub implements Hub {
                 requester.peer = target;
                 target.peer = requester;
                 pairs.incrementAndGet();
-                Notices.paired(requester.session.link(), target.id(), true);
-                Notices.paired(target.session.link(), requester.id(), false);
+                result = Pairing.announce(requesterSession, target.id(), target.session.link());
             }
         }
         observer.paired(requester.id(), target.id());
         log.info("pair initiator={} peer={}", requester.id(), target.id());
-        return Pairing.paired(target.id());
+        return result;
     }
 
     @Override
@@ -197,7 +197,7 @@ public final class LocalHub implements Hub {
                     peer.peer = null;
                     pairs.decrementAndGet();
                     if (tellPeer) {
-                        Notices.peerDisconnected(peer.session.link(), entry.id());
+                        Pairing.tellEnded(peer.session.link(), entry.id());
                     }
                 }
             }

@@ -3,11 +3,13 @@ package dev.rendezvous.server.hub;
 import dev.rendezvous.protocol.ErrorCode;
 
 /**
- * The one home of lobby pairing's rules, shared by every hub: the checks in protocol order
- * ({@code self_pair}, {@code already_paired}, {@code peer_not_found}, {@code peer_busy}), the refusals'
- * wording, and the success result. A hub runs {@link #precheck} first, then its own atomic step (under
- * two monitors in-process, one Lua script on Redis) answering with the results built here, and sends the
- * success frames through {@link Notices}. {@code Connection} only turns a {@link Refusal} into an error.
+ * The one home of lobby pairing, shared by every hub: the checks in protocol order ({@code self_pair},
+ * {@code already_paired}, {@code peer_not_found}, {@code peer_busy}), the refusals' wording, the success
+ * and what the two sides are told ({@code paired}, {@code peer_disconnected}). A hub runs
+ * {@link #precheck} first, then its own atomic step (under two monitors in-process, one Lua script on
+ * Redis) answering with the results built here; it announces a success with {@link #announce} and an end
+ * with {@link #tellEnded}. Only the hub's state and its locking are its own. {@code Connection} only
+ * turns a {@link Refusal} into an error.
  */
 public final class Pairing {
     private static final Refusal SELF_PAIR = Refusal.of(ErrorCode.SELF_PAIR, "you cannot pair with yourself");
@@ -58,8 +60,27 @@ public final class Pairing {
         return UNAVAILABLE;
     }
 
-    /** Success, once both sides were sent {@code paired} (see {@link Notices#paired}). */
-    public static PairResult paired(String targetId) {
+    /**
+     * Success, once the hub recorded both sides: tells the requester ({@code paired}, as the initiator),
+     * then the target when it is here ({@code targetLink} null: another node's hub tells it with
+     * {@link #tellTarget}). Call where the pairing is ordered (under the pair's monitors, on the
+     * backplane loop), so the frames keep the order of the changes.
+     */
+    public static PairResult announce(Session requester, String targetId, Link targetLink) {
+        Notices.paired(requester.link(), targetId, true);
+        if (targetLink != null) {
+            tellTarget(targetLink, requester.id());
+        }
         return new PairResult.Paired(targetId);
+    }
+
+    /** Tells {@code peerLink} that its pairing with {@code leftId} ended (an unpair or a departure). */
+    public static void tellEnded(Link peerLink, String leftId) {
+        Notices.peerDisconnected(peerLink, leftId);
+    }
+
+    /** Tells a pairing's target that {@code requesterId} paired with it (the requester is the initiator). */
+    public static void tellTarget(Link targetLink, String requesterId) {
+        Notices.paired(targetLink, requesterId, false);
     }
 }
