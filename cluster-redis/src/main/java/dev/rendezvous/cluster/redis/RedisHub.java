@@ -5,8 +5,6 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Presence;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
-import dev.rendezvous.protocol.CloseCode;
-import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.JoinResult;
@@ -43,8 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisHub implements Hub {
     private static final Logger log = LoggerFactory.getLogger(RedisHub.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-    private static final Refusal JOIN_UNAVAILABLE = new Refusal(ErrorCode.CLUSTER_UNAVAILABLE,
-            "the cluster backplane is unavailable; try again later", CloseCode.INTERNAL_ERROR);
+    private static final Refusal JOIN_UNAVAILABLE = JoinResult.unavailable();
 
     private final RedisHubConfig config;
     private final String node;

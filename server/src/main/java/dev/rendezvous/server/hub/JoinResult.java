@@ -1,5 +1,8 @@
 package dev.rendezvous.server.hub;
 
+import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.protocol.ErrorCode;
+
 /** The outcome of {@link Hub#join}. */
 public sealed interface JoinResult permits JoinResult.Joined, Refusal {
 
@@ -8,4 +11,10 @@ public sealed interface JoinResult permits JoinResult.Joined, Refusal {
 
     /** See {@link #JOINED}. */
     record Joined() implements JoinResult {}
+
+    /** The membership store (a cluster backplane) cannot be reached: the session cannot enter its room and ends. */
+    static Refusal unavailable() {
+        return new Refusal(ErrorCode.CLUSTER_UNAVAILABLE, "the cluster backplane is unavailable; try again later",
+                CloseCode.INTERNAL_ERROR);
+    }
 }

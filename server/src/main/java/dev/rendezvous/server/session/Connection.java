@@ -46,10 +46,6 @@ public final class Connection {
         CLOSED
     }
 
-    /** A join whose answer failed unexpectedly (a hub answers a refusal itself): the room cannot be entered. */
-    private static final Refusal JOIN_FAILED = new Refusal(
-            ErrorCode.CLUSTER_UNAVAILABLE, "the cluster backplane is unavailable; try again later", CloseCode.INTERNAL_ERROR);
-
     private final ConnectionSettings settings;
     private final Link link;
     private final Transport transport;
@@ -361,7 +357,7 @@ public final class Connection {
         }
         if (failure != null) {
             log.warn("join client={} failed", clientId(), failure);
-            onRefusal(JOIN_FAILED, null);
+            onRefusal(JoinResult.unavailable(), null); // a hub answers its refusals; this is a bug's safety net
             return;
         }
         switch (result) {
