@@ -22,7 +22,6 @@ export class Calls {
     this.#el('camera-button').addEventListener('click', () => this.toggleCamera());
     this.#el('mic-button').addEventListener('click', () => this.toggleMic());
     this.#el('screen-button').addEventListener('click', () => this.toggleScreen());
-    this.#render();
   }
 
   /** Follows a new Rendezvous (lobby ↔ room): its connections' tracks, and our running tracks sent to it. */

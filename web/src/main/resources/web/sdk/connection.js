@@ -315,19 +315,26 @@ export class Connection extends EventTarget {
       this.#restart.attempts = 0;
       return;
     }
-    const due = iceState === 'failed' ? 0 : iceState === 'disconnected' ? policy.afterDisconnectedMs : null;
-    if (due === null || this.#restart.timer !== null || this.#closed) return;
+    if ((iceState !== 'failed' && iceState !== 'disconnected') || this.#closed) return;
     if (this.#restart.attempts >= policy.maxAttempts) {
-      this.#event('ice_restart_given_up', { attempts: this.#restart.attempts }, 'error');
+      if (this.#restart.timer === null) this.#event('ice_restart_given_up', { attempts: this.#restart.attempts }, 'error');
       return;
     }
+    if (iceState === 'failed') {
+      // 'failed' is final without a restart: restart at once.
+      this.#restart.attempts++;
+      this.restartIce('ice failed');
+      return;
+    }
+    if (this.#restart.timer !== null) return;
+    // 'disconnected' often heals by itself (a lost packet or two): restart only if it lasts.
     this.#restart.timer = setTimeout(() => {
       this.#restart.timer = null;
       const now = this.#pc?.iceConnectionState;
       if (now !== 'failed' && now !== 'disconnected') return;
       this.#restart.attempts++;
       this.restartIce(`ice ${now}`);
-    }, due);
+    }, policy.afterDisconnectedMs);
   }
 
   #remoteTrack(event) {
