@@ -14,9 +14,8 @@ import org.awaitility.core.ConditionFactory;
 
 /**
  * A blank page on the server's origin that imports the SDK from {@code /sdk/rendezvous.js} and drives one
- * {@code Rendezvous} through a few globals (what a web developer's own page would do). The blank page is
- * served by Playwright's router (the server serves only its web client); the module, the WebSocket and
- * every WebRTC packet are real. Waits poll the page with a deadline; nothing sleeps.
+ * {@code Rendezvous} through a few globals (what a web developer's own page would do). The module, the
+ * WebSocket and every WebRTC packet are real. Waits poll the page with a deadline; nothing sleeps.
  */
 final class SdkPage {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -57,11 +56,13 @@ final class SdkPage {
 
     private final Page page;
     private final String id;
-    private final List<String> consoleErrors = new ArrayList<>();
+    /** Console errors and uncaught exceptions since the SDK was loaded (filled by Playwright's callbacks). */
+    private final List<String> consoleErrors;
 
-    private SdkPage(Page page, String id) {
+    private SdkPage(Page page, String id, List<String> consoleErrors) {
         this.page = page;
         this.id = id;
+        this.consoleErrors = consoleErrors;
     }
 
     /** Opens the blank page and starts a Rendezvous with these options (`room`, `id`, `username`...). */
@@ -73,22 +74,20 @@ final class SdkPage {
     static SdkPage open(BrowserContext context, URI server, Map<String, Object> options, Consumer<Page> setup) {
         Page page = context.newPage();
         setup.accept(page);
+        // Any document the server serves gives the page the server's origin (a document Playwright made
+        // up would count as a public address, and Chromium's Local Network Access check would then block
+        // the WebSocket to 127.0.0.1); its content is then replaced by an empty page.
+        // The server has no favicon: answer Chromium's request for one here rather than log a 404 error.
+        page.route("**/favicon.ico", route -> route.fulfill(new Route.FulfillOptions().setStatus(204)));
+        page.navigate(server.resolve("/sdk/package.json").toString());
+        page.setContent("<!doctype html><link rel=\"icon\" href=\"data:,\"><title>blank</title><body></body>");
         List<String> errors = new ArrayList<>();
         page.onConsoleMessage(message -> {
             if ("error".equals(message.type())) errors.add(message.text());
         });
         page.onPageError(error -> errors.add("uncaught: " + error));
-        String blank = server.resolve("/blank.html").toString();
-        page.route(blank, route -> route.fulfill(new Route.FulfillOptions()
-                .setContentType("text/html").setBody("<!doctype html><title>blank</title><body></body>")));
-        page.navigate(blank);
         String id = (String) page.evaluate(HARNESS, options);
-        SdkPage sdk = new SdkPage(page, id);
-        sdk.consoleErrors.addAll(errors);
-        page.onConsoleMessage(message -> {
-            if ("error".equals(message.type())) sdk.consoleErrors.add(message.text());
-        });
-        return sdk;
+        return new SdkPage(page, id, errors);
     }
 
     /** Playwright objects belong to the test thread: every poll runs on it. */
