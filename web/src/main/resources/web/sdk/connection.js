@@ -50,6 +50,7 @@ export class Connection extends EventTarget {
   #closed = false;
   #ready = false; // the answerer adds tracks only after the first offer: the first exchange is the initiator's
   #pendingTracks = [];
+  #descriptionReceived = false; // an offer or answer from the peer was handed in (applied or still queued)
   #senders = new Map(); // local track id → RTCRtpSender
   #remoteStreams = new Map(); // stream id → MediaStream
   #restart = { timer: null, attempts: 0 };
@@ -143,9 +144,15 @@ export class Connection extends EventTarget {
     }
   }
 
+  /** Internal: whether the peer has sent an offer or answer yet (in arrival order, before it is applied). */
+  get descriptionReceived() {
+    return this.#descriptionReceived;
+  }
+
   /** Internal: one relayed signaling message from this peer. */
   handleSignal(message) {
     if (this.#closed) return Promise.resolve();
+    if (message.type === 'offer' || message.type === 'answer') this.#descriptionReceived = true;
     if (!this.#negotiator) {
       // Still asking for the loopback permission: apply once the connection exists.
       return this.#started.then(() => (this.#negotiator ? this.handleSignal(message) : undefined));

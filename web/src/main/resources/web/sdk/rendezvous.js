@@ -310,10 +310,11 @@ export class Rendezvous extends EventTarget {
       const username = message.username ?? this.#members.get(from) ?? null;
       if (this.#options.room && !this.#members.has(from)) this.#members.set(from, username);
       connection = this.#openConnection(from, false, username);
-    } else if (message.type === 'offer' && connection.initiator && !connection.peerConnection?.remoteDescription && !connection.open) {
+    } else if (message.type === 'offer' && connection.initiator && !connection.descriptionReceived) {
       // First offers crossed (a peer that ignores who should offer): as in the Java SDK, the greater id
-      // yields and answers on a fresh connection; the smaller keeps its own offer. Later offers that
-      // cross (renegotiation) are perfect negotiation's job.
+      // yields and answers on a fresh connection; the smaller keeps its own offer. An offer after the
+      // peer's answer (in arrival order: it may not be applied yet) is a renegotiation, and offers that
+      // cross then are perfect negotiation's job.
       if (!this.#id || !isPolite(this.#id, from)) {
         this.#log.add(from, 'crossing_offer_ignored', { note: 'our offer stands' }, 'warn');
         return;

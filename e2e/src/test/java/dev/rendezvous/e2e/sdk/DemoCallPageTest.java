@@ -92,6 +92,6 @@ class DemoCallPageTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        page.screenshot(new Page.ScreenshotOptions().setPath(directory.resolve(name + ".png")));
+        page.screenshot(new Page.ScreenshotOptions().setPath(directory.resolve(name + ".png")).setFullPage(true));
     }
 }

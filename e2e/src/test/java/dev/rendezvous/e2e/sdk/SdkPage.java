@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A blank page on the server's origin that imports the SDK from {@code /sdk/rendezvous.js} and drives one
@@ -157,7 +158,17 @@ final class SdkPage {
     }
 
     void awaitTrue(String predicate, Object arg) {
-        await().until(() -> Boolean.TRUE.equals(page.evaluate(predicate, arg)));
+        try {
+            await().until(() -> Boolean.TRUE.equals(page.evaluate(predicate, arg)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("page " + id + ": not true within " + WAIT + ": " + predicate + " (" + arg + ")\n" + diagnostics(), e);
+        }
+    }
+
+    /** The page's connections and the end of its SDK log, for a failure message. */
+    String diagnostics() {
+        return (String) page.evaluate("() => JSON.stringify({ connections: [...rv.connections.values()].map((c) => c.snapshot()),"
+                + " log: kinds.slice(-60) }, null, 1)");
     }
 
     List<String> consoleErrors() {
