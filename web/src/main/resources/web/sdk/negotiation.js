@@ -59,7 +59,7 @@ export class Negotiator {
         if (type === 'offer' || type === 'answer') await this.#applyDescription(type, message);
         else if (type === 'candidate') await this.#applyCandidate(message);
       } catch (error) {
-        this.#event('step_failed', { step: `handle_${type}`, error: error.message }, 'error');
+        if (!this.#closed) this.#event('step_failed', { step: `handle_${type}`, error: error.message }, 'error');
       }
     });
     return this.#chain;
@@ -79,7 +79,7 @@ export class Negotiator {
       this.#event('local_offer_created', { signalingState: this.#pc.signalingState });
       this.#sendDescription(this.#pc.localDescription);
     } catch (error) {
-      this.#event('step_failed', { step: 'offer', error: error.message }, 'error');
+      if (!this.#closed) this.#event('step_failed', { step: 'offer', error: error.message }, 'error');
     } finally {
       this.#makingOffer = false;
     }
