@@ -3,22 +3,20 @@ package dev.rendezvous.server.session;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Reads one inbound text frame in a single pass over its bytes, without building a tree: it checks that
  * the frame is exactly one JSON object (RFC 8259, strict: no comments, no trailing commas, no leading
  * zeros, no control characters in strings), picks out the top-level fields the server acts on
- * ({@code type}, {@code to}, {@code target_id}, {@code token}, {@code clientId}) and records where every
- * top-level member starts and ends. {@link #stamped} then builds a relayed frame by copying the original
- * bytes of every member except {@code to} and {@code from} (and {@code username} when the server knows
- * the sender's name), and splicing in the sender's stamp — so the payload reaches the receiver byte for
- * byte as it was sent.
+ * ({@code type}, {@code to}, {@code target_id}, {@code token}, {@code clientId}) and answers with the
+ * {@link Inbound} kind of the frame. It also records where every top-level member starts and ends, for
+ * {@link FrameSplicer} to build a relayed frame from the original bytes.
  *
  * <p>Written by hand because it is the relay's hot path: a general streaming parser (Jackson, before)
  * tokenises and canonicalises every nested name and number of an opaque SDP or candidate payload that the
@@ -26,7 +24,10 @@ import java.util.Arrays;
  * holds the verdicts to Jackson's as the reference ({@code FrameScannerFuzzTest}).
  *
  * <p>Not thread-safe: one instance per event-loop thread ({@link #forThisThread()}), reused for every
- * frame; the result of a scan is valid until the next one.
+ * frame; the member layout of a scan is valid until the next one.
+ *
+ * <p>Longer than this codebase's usual file: the JSON grammar below is one tight loop over shared cursor
+ * state ({@link #pos}, {@link #data}); split across classes it would pay a field indirection per byte.
  */
 final class FrameScanner {
     /** Deepest nesting of objects and arrays, the top-level object counting as 1 (Jackson's default). */
@@ -65,7 +66,7 @@ final class FrameScanner {
     }
 
     /** Absent, a string, or present with another JSON type. */
-    enum Field {
+    private enum Field {
         ABSENT,
         STRING,
         WRONG_TYPE
@@ -94,28 +95,26 @@ final class FrameScanner {
     private static final byte USERNAME = 2;
     private int members;
 
-    // results of the last scan
-    ErrorCode error;
-    String errorMessage;
-    Field typeField;
-    String type;
+    // the fields of the scan in progress, turned into an Inbound at its end
+    private Field typeField;
+    private String type;
     /** The message type named by {@link #type}, or null when the name is not a protocol type. */
-    MessageType messageType;
-    Field toField;
-    String to;
-    Field targetIdField;
-    String targetId;
-    Field tokenField;
-    String token;
-    Field clientIdField;
-    String clientId;
+    private MessageType messageType;
+    private Field toField;
+    private String to;
+    private Field targetIdField;
+    private String targetId;
+    private Field tokenField;
+    private String token;
+    private Field clientIdField;
+    private String clientId;
 
     static FrameScanner forThisThread() {
         return PER_THREAD.get();
     }
 
-    /** Scans the readable bytes of {@code frame} (not consumed). Returns false when {@link #error} is set. */
-    boolean scan(ByteBuf frame) {
+    /** Scans the readable bytes of {@code frame} (not consumed). */
+    Inbound scan(ByteBuf frame) {
         int len = frame.readableBytes();
         if (copyBuffer.length < len) {
             copyBuffer = new byte[Math.max(len, copyBuffer.length * 2)];
@@ -125,42 +124,119 @@ final class FrameScanner {
     }
 
     /** Scans {@code bytes[0, len)}; the array is kept (not copied) until the next scan. */
-    boolean scan(byte[] bytes, int len) {
+    Inbound scan(byte[] bytes, int len) {
         data = bytes;
         length = len;
         members = 0;
-        error = null;
-        errorMessage = null;
         typeField = toField = targetIdField = tokenField = clientIdField = Field.ABSENT;
         type = to = targetId = token = clientId = null;
         messageType = null;
+        Inbound.Invalid invalid = check();
+        return invalid != null ? invalid : classify();
+    }
+
+    /** The grammar of the whole frame; null when it is one object with a string {@code type}. */
+    private Inbound.Invalid check() {
+        byte[] bytes = data;
+        int len = length;
         if (!Utf8.valid(bytes, len)) {
             // Relayed bytes must be UTF-8 (a browser fails its WebSocket on a bad text frame); checked once
             // up front, so the scan below treats every byte >= 0x80 as part of a valid sequence.
-            return fail(ErrorCode.INVALID_JSON, "the frame is not valid UTF-8");
+            return new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame is not valid UTF-8");
         }
         pos = skipBlanks(0);
         if (pos == len) {
-            return fail(ErrorCode.INVALID_JSON, "the frame is empty");
+            return new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame is empty");
         }
         if (bytes[pos] != '{') {
             if (!skipValue(0)) {
-                return fail(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
+                return new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
             }
             return skipBlanks(pos) == len
-                    ? fail(ErrorCode.INVALID_MESSAGE, "a message must be a JSON object")
-                    : fail(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
+                    ? new Inbound.Invalid(ErrorCode.INVALID_MESSAGE, "a message must be a JSON object")
+                    : new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
         }
         if (!scanTopLevelObject()) {
-            return fail(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
+            return new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
         }
         if (skipBlanks(pos) != len) {
-            return fail(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
+            return new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
         }
         if (typeField != Field.STRING) {
-            return fail(ErrorCode.INVALID_MESSAGE, "a message needs a string field \"type\"");
+            return new Inbound.Invalid(ErrorCode.INVALID_MESSAGE, "a message needs a string field \"type\"");
         }
-        return true;
+        return null;
+    }
+
+    /**
+     * The kind of a well-formed frame, from the fields its type has (the others are ignored). Every
+     * message type is named: a new one does not compile until it is sorted here.
+     */
+    private Inbound classify() {
+        MessageType t = messageType;
+        if (t == null) {
+            return new Inbound.Unknown(type);
+        }
+        return switch (t) {
+            case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> toField == Field.WRONG_TYPE
+                    ? new Inbound.Malformed(t, "field \"to\" of " + type + " must be a string")
+                    : to == null ? Inbound.Relay.of(t) : new Inbound.RelayTo(t, to);
+            case PAIR_REQUEST -> targetIdField != Field.STRING
+                    ? new Inbound.Malformed(t, "field \"target_id\" of pair_request must be a string")
+                    : new Inbound.PairRequest(targetId);
+            case UNPAIR -> Inbound.Unpair.INSTANCE;
+            case PING -> Inbound.Ping.INSTANCE;
+            case PONG -> Inbound.Pong.INSTANCE;
+            case AUTH_TOKEN -> authToken();
+            case AUTH_REQUIRED, AUTH_SUCCESS, YOUR_ID, PAIRED, PEER_DISCONNECTED, USERS_IN_ROOM, USER_JOINED, USER_LEFT,
+                    ERROR -> new Inbound.Unknown(type); // only the server sends these
+        };
+    }
+
+    private Inbound authToken() {
+        if (tokenField != Field.STRING) {
+            return new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"token\" of auth_token must be a string");
+        }
+        if (clientIdField == Field.WRONG_TYPE || (clientId != null && !Connection.NAME.matcher(clientId).matches())) {
+            return new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]");
+        }
+        return new Inbound.AuthToken(token, Optional.ofNullable(clientId));
+    }
+
+    // ---- the member layout of the last scan, for FrameSplicer -----------------------------------------
+
+    /** The bytes of the last scan; the frame is {@code [0, length())}. */
+    byte[] bytes() {
+        return data;
+    }
+
+    int length() {
+        return length;
+    }
+
+    /** Top-level members of the last (valid) scan. */
+    int memberCount() {
+        return members;
+    }
+
+    /** Where member {@code i} starts: its name's opening quote. */
+    int memberStart(int i) {
+        return nameStart[i];
+    }
+
+    /** Just after member {@code i}'s value. */
+    int memberEnd(int i) {
+        return valueEnd[i];
+    }
+
+    /** Whether member {@code i} is {@code to} or {@code from}, which a relayed frame never keeps. */
+    boolean isEnvelope(int i) {
+        return kind[i] == DROP;
+    }
+
+    /** Whether member {@code i} is {@code username}, which the server's stamp replaces when it knows the name. */
+    boolean isUsername(int i) {
+        return kind[i] == USERNAME;
     }
 
     /** From the top-level '{' at {@link #pos} to just after its '}': records members and known fields. */
@@ -591,57 +667,6 @@ final class FrameScanner {
         return i;
     }
 
-    /**
-     * Bytes left free before the JSON of a {@link #stamped} buffer: room for the longest WebSocket frame
-     * header, so the transport can frame the message in place instead of copying it into a new buffer.
-     */
-    static final int HEADROOM = 10;
-
-    /**
-     * A new buffer holding the scanned object with its top-level {@code to} and {@code from} members
-     * removed (and {@code username} too when {@code stampHasUsername}: the server's name replaces the
-     * client's), and {@code stamp} (comma-free JSON members) appended. Consecutive kept members are copied
-     * as one run, blanks between them included. The JSON starts {@link #HEADROOM} bytes into the buffer.
-     */
-    ByteBuf stamped(ByteBufAllocator alloc, byte[] stamp, boolean stampHasUsername) {
-        ByteBuf out = alloc.buffer(HEADROOM + length + stamp.length + 2);
-        out.writerIndex(HEADROOM).readerIndex(HEADROOM);
-        out.writeByte('{');
-        boolean any = false;
-        int runStart = -1;
-        int runEnd = -1;
-        for (int i = 0; i < members; i++) {
-            if (kind[i] == DROP || (kind[i] == USERNAME && stampHasUsername)) {
-                if (runStart >= 0) {
-                    any = writeRun(out, runStart, runEnd, any);
-                    runStart = -1;
-                }
-                continue;
-            }
-            if (runStart < 0) {
-                runStart = nameStart[i];
-            }
-            runEnd = valueEnd[i];
-        }
-        if (runStart >= 0) {
-            any = writeRun(out, runStart, runEnd, any);
-        }
-        if (any) {
-            out.writeByte(',');
-        }
-        out.writeBytes(stamp);
-        out.writeByte('}');
-        return out;
-    }
-
-    private boolean writeRun(ByteBuf out, int start, int end, boolean afterAnother) {
-        if (afterAnother) {
-            out.writeByte(',');
-        }
-        out.writeBytes(data, start, end - start);
-        return true;
-    }
-
     private static boolean isBlank(byte b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
@@ -657,11 +682,5 @@ final class FrameScanner {
         valueEnd[members] = end;
         kind[members] = memberKind;
         members++;
-    }
-
-    private boolean fail(ErrorCode code, String message) {
-        error = code;
-        errorMessage = message;
-        return false;
     }
 }

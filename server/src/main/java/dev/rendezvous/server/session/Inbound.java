@@ -1,0 +1,123 @@
+package dev.rendezvous.server.session;
+
+import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.MessageType;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one inbound text frame is, as {@link FrameScanner} read it: one record per kind of frame, carrying
+ * only the fields that kind has, never null. {@link Connection} dispatches on it with an exhaustive
+ * {@code switch} — a new kind does not compile until every phase handles it.
+ *
+ * <p>The relay path allocates nothing here: {@link Relay}, {@link Ping}, {@link Pong} and {@link Unpair}
+ * are shared constants; {@link RelayTo} holds the {@code to} string the scan decodes anyway (and its
+ * record is scalar-replaced once the dispatch is compiled: {@code ConnectionRelayBench -prof gc}).
+ */
+sealed interface Inbound {
+
+    /** Not a protocol message: not JSON, not one object, or no string {@code type} (error code says which). */
+    record Invalid(ErrorCode code, String reason) implements Inbound {
+        public Invalid {
+            Objects.requireNonNull(code);
+            Objects.requireNonNull(reason);
+        }
+    }
+
+    /** A {@code type} a client may not send: unknown to protocol v1, or one only the server sends. */
+    record Unknown(String type) implements Inbound {
+        public Unknown {
+            Objects.requireNonNull(type);
+        }
+    }
+
+    /** A type clients send, with a field of the wrong JSON type or form; {@code reason} names the field. */
+    record Malformed(MessageType type, String reason) implements Inbound {
+        public Malformed {
+            Objects.requireNonNull(type);
+            Objects.requireNonNull(reason);
+        }
+    }
+
+    /** {@code auth_token}; {@code clientId}, when present, is already a valid name ({@link Connection#NAME}). */
+    record AuthToken(String token, Optional<String> clientId) implements Inbound {
+        public AuthToken {
+            Objects.requireNonNull(token);
+            Objects.requireNonNull(clientId);
+        }
+    }
+
+    /** An SDP/ICE message without {@code to}: for the paired peer (lobby) or every other member (room). */
+    record Relay(MessageType type) implements Inbound {
+        private static final Map<MessageType, Relay> OF_TYPE = new EnumMap<>(MessageType.class);
+
+        static {
+            for (MessageType t : MessageType.values()) {
+                if (t.relayed()) {
+                    OF_TYPE.put(t, new Relay(t));
+                }
+            }
+        }
+
+        public Relay {
+            if (!type.relayed()) {
+                throw new IllegalArgumentException(type + " is not relayed");
+            }
+        }
+
+        /** The shared instance for {@code type} (a relayed type): the hot path allocates no record. */
+        static Relay of(MessageType type) {
+            return OF_TYPE.get(type);
+        }
+    }
+
+    /** An SDP/ICE message addressed with {@code to}. */
+    record RelayTo(MessageType type, String to) implements Inbound {
+        public RelayTo {
+            if (!type.relayed()) {
+                throw new IllegalArgumentException(type + " is not relayed");
+            }
+            Objects.requireNonNull(to);
+        }
+    }
+
+    /** {@code pair_request} (lobby). */
+    record PairRequest(String targetId) implements Inbound {
+        public PairRequest {
+            Objects.requireNonNull(targetId);
+        }
+    }
+
+    /** {@code unpair} (lobby); never acknowledged. */
+    record Unpair() implements Inbound {
+        static final Unpair INSTANCE = new Unpair();
+    }
+
+    /** An application-level {@code ping}: answered with {@code pong}. */
+    record Ping() implements Inbound {
+        static final Ping INSTANCE = new Ping();
+    }
+
+    /** An application-level {@code pong}: liveness only. */
+    record Pong() implements Inbound {
+        static final Pong INSTANCE = new Pong();
+    }
+
+    /** The {@code ref} of an error about this frame: its type name, or null when it has none. */
+    static String ref(Inbound frame) {
+        return switch (frame) {
+            case Invalid i -> null;
+            case Unknown u -> u.type();
+            case Malformed m -> m.type().wireName();
+            case AuthToken a -> MessageType.AUTH_TOKEN.wireName();
+            case Relay r -> r.type().wireName();
+            case RelayTo r -> r.type().wireName();
+            case PairRequest p -> MessageType.PAIR_REQUEST.wireName();
+            case Unpair u -> MessageType.UNPAIR.wireName();
+            case Ping p -> MessageType.PING.wireName();
+            case Pong p -> MessageType.PONG.wireName();
+        };
+    }
+}
