@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * order the hub made them (found by the chaos test: a {@code paired} written directly overtook an older
  * {@code peer_disconnected} still in the inbox).
  */
-final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport, WebSocketFrameReader.Sink {
+final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport, WebSocketSession {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
     /** A close frame that cannot be flushed (client not reading) does not hold the socket longer than this. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
@@ -79,7 +79,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */
-    void start() {
+    @Override
+    public void start() {
         if (!started) {
             started = true;
             connection.open();
