@@ -94,6 +94,8 @@ final class FrameScanner {
     private static final byte DROP = 1;
     private static final byte USERNAME = 2;
     private int members;
+    /** The one addressed-relay kind of this scanner, refilled per scan (see {@link Inbound.RelayTo}). */
+    private final Inbound.RelayTo relayTo = new Inbound.RelayTo();
 
     // the fields of the scan in progress, turned into an Inbound at its end
     private Field typeField;
@@ -180,7 +182,7 @@ final class FrameScanner {
         return switch (t) {
             case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> toField == Field.WRONG_TYPE
                     ? new Inbound.Malformed(t, "field \"to\" of " + type + " must be a string")
-                    : to == null ? Inbound.Relay.of(t) : new Inbound.RelayTo(t, to);
+                    : to == null ? Inbound.Relay.of(t) : relayTo.set(t, to);
             case PAIR_REQUEST -> targetIdField != Field.STRING
                     ? new Inbound.Malformed(t, "field \"target_id\" of pair_request must be a string")
                     : new Inbound.PairRequest(targetId);

@@ -13,8 +13,7 @@ import java.util.Optional;
  * {@code switch} — a new kind does not compile until every phase handles it.
  *
  * <p>The relay path allocates nothing here: {@link Relay}, {@link Ping}, {@link Pong} and {@link Unpair}
- * are shared constants; {@link RelayTo} holds the {@code to} string the scan decodes anyway (and its
- * record is scalar-replaced once the dispatch is compiled: {@code ConnectionRelayBench -prof gc}).
+ * are shared constants, and {@link RelayTo} is a per-scanner flyweight (see there why).
  */
 sealed interface Inbound {
 
@@ -73,13 +72,40 @@ sealed interface Inbound {
         }
     }
 
-    /** An SDP/ICE message addressed with {@code to}. */
-    record RelayTo(MessageType type, String to) implements Inbound {
-        public RelayTo {
+    /**
+     * An SDP/ICE message addressed with {@code to}. Not a record but a flyweight: each scanner has one and
+     * refills it at every addressed relay, so it is valid until that scanner's next scan (like the frame's
+     * bytes it describes). A record here was not scalar-replaced — it is made inside the scan, which is
+     * too large to inline into the dispatch — and cost 24 more bytes per relayed frame
+     * ({@code ConnectionRelayBench.addressed -prof gc}: 124 → 148 B/op; docs/benchmarks.md).
+     */
+    final class RelayTo implements Inbound {
+        private MessageType type;
+        private String to;
+
+        RelayTo() {}
+
+        /** Refills this instance; the previous contents are gone. */
+        RelayTo set(MessageType type, String to) {
             if (!type.relayed()) {
                 throw new IllegalArgumentException(type + " is not relayed");
             }
-            Objects.requireNonNull(to);
+            this.type = type;
+            this.to = Objects.requireNonNull(to);
+            return this;
+        }
+
+        MessageType type() {
+            return type;
+        }
+
+        String to() {
+            return to;
+        }
+
+        @Override
+        public String toString() {
+            return "RelayTo[type=" + type + ", to=" + to + "]";
         }
     }
 
