@@ -5,6 +5,8 @@ import dev.rendezvous.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,8 +57,8 @@ final class FrameScanner extends JsonGrammar {
     private static final byte DROP = 1;
     private static final byte USERNAME = 2;
     private int members;
-    /** The one addressed-relay kind of this scanner, refilled per scan (see {@link Inbound.RelayTo}). */
-    private final Inbound.RelayTo relayTo = new Inbound.RelayTo();
+    /** The addressed-relay kinds of this scanner, one per relayed type (see {@link Inbound.RelayTo}). */
+    private final Map<MessageType, Inbound.RelayTo> relayTo = new EnumMap<>(MessageType.class);
 
     // the fields of the scan in progress, turned into an Inbound at its end
     private Field typeField;
@@ -71,6 +73,14 @@ final class FrameScanner extends JsonGrammar {
     private String token;
     private Field clientIdField;
     private String clientId;
+
+    FrameScanner() {
+        for (MessageType t : TYPES) {
+            if (t.relayed()) {
+                relayTo.put(t, new Inbound.RelayTo(t, this));
+            }
+        }
+    }
 
     static FrameScanner forThisThread() {
         return PER_THREAD.get();
@@ -143,7 +153,7 @@ final class FrameScanner extends JsonGrammar {
         return switch (t) {
             case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> toField == Field.WRONG_TYPE
                     ? new Inbound.Malformed(t, "field \"to\" of " + type + " must be a string")
-                    : to == null ? Inbound.Relay.of(t) : relayTo.set(t, to);
+                    : to == null ? Inbound.Relay.of(t) : relayTo.get(t);
             case PAIR_REQUEST -> targetIdField != Field.STRING
                     ? new Inbound.Malformed(t, "field \"target_id\" of pair_request must be a string")
                     : new Inbound.PairRequest(targetId);
@@ -164,6 +174,11 @@ final class FrameScanner extends JsonGrammar {
             return new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]");
         }
         return new Inbound.AuthToken(token, Optional.ofNullable(clientId));
+    }
+
+    /** The {@code to} of the last scan when it was a string, else null (read through {@link Inbound.RelayTo}). */
+    String to() {
+        return to;
     }
 
     // ---- the member layout of the last scan, for FrameSplicer -----------------------------------------

@@ -73,39 +73,37 @@ sealed interface Inbound {
     }
 
     /**
-     * An SDP/ICE message addressed with {@code to}. Not a record but a flyweight: each scanner has one and
-     * refills it at every addressed relay, so it is valid until that scanner's next scan (like the frame's
-     * bytes it describes). A record here was not scalar-replaced — it is made inside the scan, which is
-     * too large to inline into the dispatch — and cost 24 more bytes per relayed frame
+     * An SDP/ICE message addressed with {@code to}. Not a record but a flyweight view of its scanner's
+     * last scan: each scanner has one per relayed type, and {@link #to()} reads the scanner's {@code to},
+     * so an addressed relay allocates and stores nothing here. Valid until that scanner's next scan (like
+     * the frame's bytes it describes). A record here was not scalar-replaced — it is made inside the scan,
+     * too large to inline into the dispatch — and cost 24 more bytes per addressed relayed frame
      * ({@code ConnectionRelayBench.addressed -prof gc}: 124 → 148 B/op; docs/benchmarks.md).
      */
     final class RelayTo implements Inbound {
-        private MessageType type;
-        private String to;
+        private final MessageType type;
+        private final FrameScanner scan;
 
-        RelayTo() {}
-
-        /** Refills this instance; the previous contents are gone. */
-        RelayTo set(MessageType type, String to) {
+        RelayTo(MessageType type, FrameScanner scan) {
             if (!type.relayed()) {
                 throw new IllegalArgumentException(type + " is not relayed");
             }
             this.type = type;
-            this.to = Objects.requireNonNull(to);
-            return this;
+            this.scan = scan;
         }
 
         MessageType type() {
             return type;
         }
 
+        /** The {@code to} of the last scan (a string: this kind is only answered when it is one). */
         String to() {
-            return to;
+            return scan.to();
         }
 
         @Override
         public String toString() {
-            return "RelayTo[type=" + type + ", to=" + to + "]";
+            return "RelayTo[type=" + type + ", to=" + to() + "]";
         }
     }
 
