@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * The whole pipeline of an accepted connection, in one place, in its two stages:
  * <pre>
  * HTTP       [tls] → http-idle-timeout → http-codec → http-aggregator → http-router
- * WebSocket  [tls] → wsdecoder (our WebSocketFrameReader) → wsencoder → ws-session
+ * WebSocket  [tls] → wsencoder, wsdecoder (Netty's encoder; our WebSocketFrameReader) → ws-session
  * </pre>
  * {@link #initChannel} builds the first; the router ({@link HttpRequestHandler}) routes each request by
  * path, and an upgrade that a {@link WebSocketRoute} accepts comes back to {@link #upgrade}, which builds
