@@ -122,7 +122,7 @@ final class AdmissionHandler {
     private static void admit(Connection c, String wantedId, String username, boolean authenticated) {
         c.cancelTimer();
         String id = wantedId != null ? wantedId : ClientIds.next();
-        Session candidate = new Session(id, username, c.room, c.link);
+        Session candidate = new Session(id, username, c.room, c.link, c::evictedFromAnyThread);
         c.phase(Connection.Phase.REGISTERING);
         CompletionStage<Boolean> registration = c.settings.hub().register(candidate);
         if (!registration.toCompletableFuture().isDone()) {

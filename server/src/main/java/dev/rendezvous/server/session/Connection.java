@@ -6,12 +6,14 @@ import dev.rendezvous.protocol.MessageType;
 import dev.rendezvous.server.hub.ControlFrames;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
+import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -237,6 +239,27 @@ public final class Connection {
     void admitted(Session admitted) {
         session = admitted;
         phase = Phase.ADMITTED;
+    }
+
+    /** The hub can no longer keep this session (any thread): refuse and close on this connection's thread. */
+    void evictedFromAnyThread(Refusal refusal) {
+        try {
+            transport.execute(() -> {
+                if (phase == Phase.ADMITTED) {
+                    onRefusal(refusal, null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("eviction dropped client={}: the server is shutting down", clientId());
+        }
+    }
+
+    /** Sends a hub's refusal as an error; closes when the session cannot go on. */
+    void onRefusal(Refusal refusal, String ref) {
+        sendError(refusal.code(), refusal.message(), ref);
+        if (refusal.closes()) {
+            closeWith(refusal.close(), refusal.code().wireName());
+        }
     }
 
     /** Applies the rate limit to one frame ({@code frame} null: a binary frame); false when it must not be processed. */
