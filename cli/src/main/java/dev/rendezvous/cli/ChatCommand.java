@@ -5,12 +5,12 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import dev.onvoid.webrtc.RTCIceConnectionState;
-import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
+import dev.rendezvous.client.rtc.ConnectionState;
 import dev.rendezvous.client.rtc.Delivery;
+import dev.rendezvous.client.rtc.IceState;
 import dev.rendezvous.client.rtc.RefusalReason;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
@@ -347,12 +347,12 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         }
 
         @Override
-        public void onIceConnectionState(String peerId, RTCIceConnectionState state) {
+        public void onIceState(String peerId, IceState state) {
             console.status(peerId + ": ICE " + state.name().toLowerCase());
         }
 
         @Override
-        public void onConnectionState(String peerId, RTCPeerConnectionState state) {
+        public void onConnectionState(String peerId, ConnectionState state) {
             console.status(peerId + ": connection " + state.name().toLowerCase());
         }
 
