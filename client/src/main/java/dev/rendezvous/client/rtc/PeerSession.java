@@ -109,7 +109,7 @@ public final class PeerSession implements AutoCloseable {
             SignalSink signals, PeerSessionListener listener, EventThread events) {
         PeerSession session = new PeerSession(rtc, remoteId, initiator, config, signals, listener, events);
         rtc.register(session);
-        session.post(session::createPeerConnection);
+        session.onEvents(session::createPeerConnection);
         return session;
     }
 
@@ -181,24 +181,24 @@ public final class PeerSession implements AutoCloseable {
         if (!initiator) {
             throw new IllegalStateException("only the initiator starts; the answerer waits for an offer");
         }
-        post(this::createChannelAndOffer);
+        onEvents(this::createChannelAndOffer);
     }
 
     /** Applies a remote offer, then answers it. */
     public void acceptOffer(String sdp) {
-        post(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), true));
+        onEvents(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), true));
     }
 
     /** Applies the remote answer to our offer. */
     public void acceptAnswer(String sdp) {
-        post(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sdp), false));
+        onEvents(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sdp), false));
     }
 
     /** Adds one remote candidate, or keeps it until the remote description is set. */
     public void acceptCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
         // An empty mid makes libwebrtc go by the m-line index (null would not survive JNI).
         RTCIceCandidate ice = new RTCIceCandidate(sdpMid == null ? "" : sdpMid, sdpMLineIndex, candidate);
-        post(() -> {
+        onEvents(() -> {
             if (pc == null) {
                 return;
             }
@@ -232,7 +232,7 @@ public final class PeerSession implements AutoCloseable {
     public DataChannel openChannel(String label, ChannelOptions options, ChannelListener channelListener) {
         DataChannel channel = new DataChannel(this, events, label, options, config.sendPolicy(), channelListener);
         channels.add(channel);
-        if (!post(() -> createChannel(channel))) {
+        if (!onEvents(() -> createChannel(channel))) {
             channel.close();
         }
         return channel;
@@ -505,6 +505,22 @@ public final class PeerSession implements AutoCloseable {
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code task} now if the caller is on the event thread (the peer driving its sessions: later
+     * steps must see this one done, not find it queued behind them), else hands it over like {@link #post}.
+     */
+    private boolean onEvents(Runnable task) {
+        if (events.inThread()) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("session with {}: task failed", remoteId, e);
+            }
+            return true;
+        }
+        return post(task);
+    }
 
     /**
      * Runs {@code task} on the event thread; false if that thread is gone (the session's, or its peer's,
