@@ -300,7 +300,9 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         peer.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        closeChannelsGracefully(deadline);
+        for (String unconfirmed : closeChannelsGracefully(deadline)) {
+            lost.add("to " + unconfirmed + ": the last lines (the channel did not close in time to confirm they arrived)");
+        }
         synchronized (wentNowhere) {
             wentNowhere.forEach(line -> lost.add("to nobody: " + line));
         }
@@ -311,8 +313,13 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         return lost.isEmpty() ? 0 : 1;
     }
 
-    /** Closes each open chat channel and waits (until the deadline) for the close to complete. */
-    private void closeChannelsGracefully(long deadlineNanos) {
+    /**
+     * Closes each open chat channel and waits (until the deadline) for the close to complete: the other
+     * side performs it only once it has received everything sent before it.
+     *
+     * @return the peers whose channel did not finish closing in time
+     */
+    private List<String> closeChannelsGracefully(long deadlineNanos) {
         List<DataChannel> closing = new ArrayList<>();
         for (String id : peer.peers().keySet()) {
             DataChannel chat = peer.chat(id);
@@ -321,11 +328,16 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
                 closing.add(chat);
             }
         }
+        List<String> unconfirmed = new ArrayList<>();
         for (DataChannel chat : closing) {
             while (chat.state() != ChannelState.CLOSED && System.nanoTime() - deadlineNanos < 0) {
                 LockSupport.parkNanos(1_000_000);
             }
+            if (chat.state() != ChannelState.CLOSED) {
+                unconfirmed.add(chat.peerId());
+            }
         }
+        return unconfirmed;
     }
 
     /** Chat output is the console's: logs go to stderr, warnings only. */

@@ -77,6 +77,8 @@ class ChatCommandProcessTest {
         }
     }
 
+    private static final int TAIL_LINES = 40;
+
     @Test
     void pipedInputIsDeliveredBeforeExitTwentyRunsInARow() throws Exception {
         // echo "hello" | rendezvous chat --pair alice --ice-loopback, as the README shows it: the line is
@@ -89,9 +91,16 @@ class ChatCommandProcessTest {
                 try (ChatProcess bob = ChatProcess.start(
                         "--server", lobby, "--id", bobId, "--pair", "pipe-alice", "--ice-loopback", "--plain")) {
                     bob.type("hello " + run + " ✓");
+                    // A tail of longer lines: still in libwebrtc's buffer when input ends, unless chat waits.
+                    for (int i = 0; i < TAIL_LINES; i++) {
+                        bob.type(run + "-" + i + " " + "z".repeat(2000));
+                    }
                     bob.endInput();
                     assertThat(bob.awaitExit()).as("run %d exit status", run).isZero();
                     assertThat(alice.nextMessage()).as("run %d", run).isEqualTo("hello " + run + " ✓");
+                    for (int i = 0; i < TAIL_LINES; i++) {
+                        assertThat(alice.nextMessage()).as("run %d, line %d", run, i).startsWith(run + "-" + i + " ");
+                    }
                 }
                 alice.awaitStatus(bobId + " left");
             }

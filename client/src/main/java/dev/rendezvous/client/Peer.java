@@ -87,6 +87,7 @@ public final class Peer implements AutoCloseable {
     private static final int MAX_EARLY_CANDIDATES = 200;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
     private static final long FLUSH_POLL_NANOS = 1_000_000;
+    private static final long FLUSH_SETTLE_NANOS = 50_000_000;
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final PeerOptions options;
@@ -216,6 +217,7 @@ public final class Peer implements AutoCloseable {
      */
     public List<DataChannel> flush(Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
+        long drainedSince = 0; // when the first all-zero reading was taken, 0 while something is held
         while (true) {
             List<DataChannel> holding = new ArrayList<>();
             for (PeerSession session : sessions.values()) {
@@ -225,7 +227,16 @@ public final class Peer implements AutoCloseable {
                     }
                 }
             }
-            if (holding.isEmpty() || events.inThread() || System.nanoTime() - end >= 0) {
+            long now = System.nanoTime();
+            if (!holding.isEmpty()) {
+                drainedSince = 0;
+            } else if (drainedSince == 0) {
+                drainedSince = now;
+            }
+            // libwebrtc hands a send to its network thread and may count it in the buffered amount a
+            // moment later: only a zero that holds for FLUSH_SETTLE_NANOS means drained.
+            boolean drained = holding.isEmpty() && now - drainedSince >= FLUSH_SETTLE_NANOS;
+            if (drained || events.inThread() || now - end >= 0) {
                 return holding;
             }
             LockSupport.parkNanos(FLUSH_POLL_NANOS);
