@@ -212,8 +212,15 @@ public final class Peer implements AutoCloseable {
      * Waits until every message sent so far on every channel of every session has left: nothing in a
      * channel's queue, nothing in libwebrtc's buffer (or the channel closed, and its queued messages were
      * refused). Returns the channels that still hold bytes when {@code deadline} passes, empty when all
-     * drained; {@link DataChannel#bufferedAmount()} says how much. Blocks the caller, polling (webrtc-java
-     * 0.14.0 reports no buffer event); from the event thread it only looks, without waiting.
+     * drained; {@link DataChannel#bufferedAmount()} says how much. Blocks the caller, polling every
+     * millisecond (webrtc-java 0.14.0 reports no buffer event); a zero counts only once it has held for
+     * 50 ms, as libwebrtc adds a send to its buffered amount a moment after {@code send} returns. From the
+     * event thread it only looks, without waiting.
+     *
+     * <p>"Left" means handed to the network, not acknowledged by the other side; a graceful
+     * {@link DataChannel#close()} after a flush completes only once the other side has received everything
+     * (the stream reset waits for every earlier message), which is how {@code rendezvous chat} confirms
+     * delivery before it exits.
      */
     public List<DataChannel> flush(Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
