@@ -6,6 +6,7 @@ import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import java.util.function.Function;
  * @param hubFactory builds the hub, given the observer (in-process by default)
  * @param httpEndpoints extra HTTP endpoints by exact path
  * @param ioThreads event loop threads; 0 = Netty's default (2 × cores)
+ * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
  */
 public record ServerConfig(
         String host,
@@ -43,7 +45,8 @@ public record ServerConfig(
         Map<String, HttpEndpoint> httpEndpoints,
         Duration shutdownTimeout,
         int ioThreads,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        PeerJsConfig peerJs) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -82,6 +85,7 @@ public record ServerConfig(
         Objects.requireNonNull(hubFactory, "hubFactory");
         httpEndpoints = Map.copyOf(httpEndpoints);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(peerJs, "peerJs");
     }
 
     /** Whether clients must present a token. */
@@ -114,6 +118,7 @@ public record ServerConfig(
         b.shutdownTimeout = shutdownTimeout;
         b.ioThreads = ioThreads;
         b.nativeTransport = nativeTransport;
+        b.peerJs = peerJs;
         return b;
     }
 
@@ -137,6 +142,7 @@ public record ServerConfig(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads;
         private boolean nativeTransport = true;
+        private PeerJsConfig peerJs = PeerJsConfig.DEFAULT;
 
         private Builder() {}
 
@@ -243,10 +249,16 @@ public record ServerConfig(
             return this;
         }
 
+        /** The PeerJS server endpoint; default on, with peerjs-server's defaults ({@link PeerJsConfig#DEFAULT}). */
+        public Builder peerJs(PeerJsConfig config) {
+            this.peerJs = config;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs);
         }
     }
 }

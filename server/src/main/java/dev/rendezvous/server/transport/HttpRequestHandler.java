@@ -3,6 +3,7 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.ChannelFutureListener;
@@ -41,6 +42,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     static final String IDLE_TIMEOUT_NAME = "http-idle-timeout";
 
     private final ConnectionSettings settings;
+    /** Null when the PeerJS endpoint is off. */
+    private final PeerJsEndpoint peerJs;
+    private final PeerJsEndpoint.UpgradeHooks peerJsHooks;
     private final int maxMessageBytes;
     private final boolean tls;
     private final StaticFiles staticFiles;
@@ -54,6 +58,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     HttpRequestHandler(
             ConnectionSettings settings,
+            PeerJsEndpoint peerJs,
             int maxMessageBytes,
             boolean tls,
             StaticFiles staticFiles,
@@ -61,6 +66,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             Supplier<String> health,
             ServerInitializer.SessionRegistry registry) {
         this.settings = settings;
+        this.peerJs = peerJs;
+        this.peerJsHooks = new PeerJsEndpoint.UpgradeHooks() {
+            @Override
+            public void leaveHttp(ChannelHandlerContext ctx) {
+                if (ctx.pipeline().get(IDLE_TIMEOUT_NAME) != null) {
+                    ctx.pipeline().remove(IDLE_TIMEOUT_NAME);
+                }
+                ctx.pipeline().remove(HttpRequestHandler.this);
+            }
+
+            @Override
+            public void opened(io.netty.channel.Channel channel) {
+                registry.opened(channel);
+            }
+        };
         this.maxMessageBytes = maxMessageBytes;
         this.tls = tls;
         this.staticFiles = staticFiles;
@@ -74,6 +94,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (!request.decoderResult().isSuccess()) {
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
             return;
+        }
+        if (peerJs != null && peerJs.handle(ctx, request, tls, peerJsHooks)) {
+            return; // the PeerJS server protocol: its own package
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();

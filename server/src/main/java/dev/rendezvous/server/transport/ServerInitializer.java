@@ -2,6 +2,7 @@ package dev.rendezvous.server.transport;
 
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -29,6 +30,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     public ServerInitializer(
             ConnectionSettings settings,
+            PeerJsEndpoint peerJs,
             int maxMessageBytes,
             SslContext ssl,
             StaticFiles staticFiles,
@@ -36,7 +38,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             Supplier<String> health,
             SessionRegistry registry) {
         this.ssl = ssl;
-        this.httpHandler = new HttpRequestHandler(settings, maxMessageBytes, ssl != null, staticFiles, endpoints, health, registry);
+        this.httpHandler = new HttpRequestHandler(settings, peerJs, maxMessageBytes, ssl != null, staticFiles, endpoints, health, registry);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
