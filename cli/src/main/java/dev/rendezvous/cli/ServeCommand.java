@@ -113,6 +113,28 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--metrics", arity = "1", paramLabel = "true|false", description = "Serve Prometheus metrics at /metrics (default: true).")
     String metrics;
 
+    @Option(names = "--peerjs", arity = "1", paramLabel = "true|false", description = "Serve the PeerJS server protocol (default: true).")
+    String peerJs;
+
+    @Option(names = "--peerjs-path", description = "PeerJS mount path, the client's `path` (default: /).")
+    String peerJsPath;
+
+    @Option(names = "--peerjs-key", description = "PeerJS API key; with JWT auth on the key is the token (default: peerjs).")
+    String peerJsKey;
+
+    @Option(names = "--peerjs-allow-discovery", arity = "1", paramLabel = "true|false",
+            description = "Let GET {path}{key}/peers list PeerJS ids (default: false).")
+    String peerJsAllowDiscovery;
+
+    @Option(names = "--peerjs-expire-timeout", description = "Wait for an absent PeerJS id before EXPIRE, e.g. 5s (default: 5s).")
+    String peerJsExpireTimeout;
+
+    @Option(names = "--peerjs-alive-timeout", description = "Silence before a PeerJS client is closed, e.g. 90s (default: 90s).")
+    String peerJsAliveTimeout;
+
+    @Option(names = "--peerjs-concurrent-limit", description = "Most PeerJS clients at once (default: 5000).")
+    String peerJsConcurrentLimit;
+
     private final Map<String, String> environment;
 
     ServeCommand() {
@@ -193,6 +215,13 @@ final class ServeCommand implements Callable<Integer> {
         flags.put(ServeSettings.TLS_CERT.key(), tlsCert);
         flags.put(ServeSettings.TLS_KEY.key(), tlsKey);
         flags.put(ServeSettings.METRICS.key(), metrics);
+        flags.put(ServeSettings.PEERJS.key(), peerJs);
+        flags.put(ServeSettings.PEERJS_PATH.key(), peerJsPath);
+        flags.put(ServeSettings.PEERJS_KEY.key(), peerJsKey);
+        flags.put(ServeSettings.PEERJS_ALLOW_DISCOVERY.key(), peerJsAllowDiscovery);
+        flags.put(ServeSettings.PEERJS_EXPIRE_TIMEOUT.key(), peerJsExpireTimeout);
+        flags.put(ServeSettings.PEERJS_ALIVE_TIMEOUT.key(), peerJsAliveTimeout);
+        flags.put(ServeSettings.PEERJS_CONCURRENT_LIMIT.key(), peerJsConcurrentLimit);
         Optional<Path> file = Optional.ofNullable(configFile)
                 .or(() -> Optional.ofNullable(environment.get("RENDEZVOUS_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
         return new ConfigLayers(ConfigLayers.flagValues(flags), environment,

@@ -11,6 +11,7 @@ import dev.rendezvous.server.ice.IceConfig;
 import dev.rendezvous.server.ice.IceServersEndpoint;
 import dev.rendezvous.server.metrics.MetricsEndpoint;
 import dev.rendezvous.server.metrics.ServerMetrics;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,12 +78,31 @@ final class ServeSettings {
             "PEM PKCS#8 private key of tls.cert.");
     static final Setting<Boolean> METRICS = Setting.bool("metrics.enabled", "--metrics", "RENDEZVOUS_METRICS",
             true, "Serve Prometheus metrics at /metrics.");
+    static final Setting<Boolean> PEERJS = Setting.bool("peerjs.enabled", "--peerjs", "RENDEZVOUS_PEERJS",
+            true, "Serve the PeerJS server protocol (unmodified PeerJS apps) beside v1.");
+    static final Setting<String> PEERJS_PATH = Setting.text("peerjs.path", "--peerjs-path", "RENDEZVOUS_PEERJS_PATH",
+            PeerJsConfig.DEFAULT_PATH, "PeerJS mount path (the client's `path`): HTTP at {path}{key}/id, WebSocket at {path}peerjs.");
+    static final Setting<String> PEERJS_KEY = Setting.text("peerjs.key", "--peerjs-key", "RENDEZVOUS_PEERJS_KEY",
+            PeerJsConfig.DEFAULT_KEY, "PeerJS API key clients must send (auth off; with JWT auth on the key is the token).");
+    static final Setting<Boolean> PEERJS_ALLOW_DISCOVERY = Setting.bool("peerjs.allow_discovery", "--peerjs-allow-discovery",
+            "RENDEZVOUS_PEERJS_ALLOW_DISCOVERY", false, "Let GET {path}{key}/peers list the connected PeerJS ids.");
+    static final Setting<Duration> PEERJS_EXPIRE_TIMEOUT = Setting.duration("peerjs.expire_timeout", "--peerjs-expire-timeout",
+            "RENDEZVOUS_PEERJS_EXPIRE_TIMEOUT", PeerJsConfig.DEFAULT_EXPIRE_TIMEOUT, Duration.ofMillis(1),
+            "How long messages for a PeerJS id that is not connected wait before the sender gets EXPIRE.");
+    static final Setting<Duration> PEERJS_ALIVE_TIMEOUT = Setting.duration("peerjs.alive_timeout", "--peerjs-alive-timeout",
+            "RENDEZVOUS_PEERJS_ALIVE_TIMEOUT", PeerJsConfig.DEFAULT_ALIVE_TIMEOUT, Duration.ofMillis(1),
+            "Silence (no HEARTBEAT) after which a PeerJS client is closed.");
+    static final Setting<Integer> PEERJS_CONCURRENT_LIMIT = Setting.integer("peerjs.concurrent_limit", "--peerjs-concurrent-limit",
+            "RENDEZVOUS_PEERJS_CONCURRENT_LIMIT", PeerJsConfig.DEFAULT_CONCURRENT_LIMIT, 1, Integer.MAX_VALUE,
+            "Most PeerJS clients connected at once.");
 
     /** Every setting, in the order {@code --print-config} and the docs show them. */
     static final List<Setting<?>> ALL = List.of(HOST, PORT, PING_INTERVAL_MS, PING_TIMEOUT_MS,
             JWT_SECRET, JWKS, JWT_ISSUER, JWT_AUDIENCE, AUTH_TIMEOUT_MS,
             MAX_MESSAGE_BYTES, RATE_LIMIT, RATE_BURST, MAX_OUTBOUND_BYTES, SHUTDOWN_TIMEOUT_MS, IO_THREADS,
-            ICE_SERVERS, TURN_SECRET, TURN_TTL, TLS_CERT, TLS_KEY, METRICS);
+            ICE_SERVERS, TURN_SECRET, TURN_TTL, TLS_CERT, TLS_KEY, METRICS,
+            PEERJS, PEERJS_PATH, PEERJS_KEY, PEERJS_ALLOW_DISCOVERY, PEERJS_EXPIRE_TIMEOUT, PEERJS_ALIVE_TIMEOUT,
+            PEERJS_CONCURRENT_LIMIT);
 
     static Set<String> keys() {
         Set<String> keys = new LinkedHashSet<>();
@@ -137,6 +157,7 @@ final class ServeSettings {
             builder.observer(m).httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(m, blockingWork));
             metrics = Optional.of(m);
         }
+        builder.peerJs(peerJs(layers));
         Path cert = layers.value(TLS_CERT);
         Path key = layers.value(TLS_KEY);
         if ((cert == null) != (key == null)) {
@@ -153,6 +174,25 @@ final class ServeSettings {
             blockingWork.shutdown();
             throw new InvalidConfigException("config", e.getMessage());
         }
+    }
+
+    private static PeerJsConfig peerJs(ConfigLayers layers) {
+        String path = layers.value(PEERJS_PATH);
+        if (path == null || !path.startsWith("/")) {
+            throw new InvalidConfigException(PEERJS_PATH.key(), "must start with /, got " + path);
+        }
+        String key = layers.value(PEERJS_KEY);
+        if (key == null || key.isEmpty() || key.contains("/")) {
+            throw new InvalidConfigException(PEERJS_KEY.key(), "must be non-empty without /");
+        }
+        return PeerJsConfig.DEFAULT
+                .withEnabled(layers.value(PEERJS))
+                .withPath(path)
+                .withKey(key)
+                .withAllowDiscovery(layers.value(PEERJS_ALLOW_DISCOVERY))
+                .withExpireTimeout(layers.value(PEERJS_EXPIRE_TIMEOUT))
+                .withAliveTimeout(layers.value(PEERJS_ALIVE_TIMEOUT))
+                .withConcurrentLimit(layers.value(PEERJS_CONCURRENT_LIMIT));
     }
 
     private static Authenticator authenticator(ConfigLayers layers) {
