@@ -157,7 +157,21 @@ final class ServeSettings {
             builder.observer(m).httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(m, blockingWork));
             metrics = Optional.of(m);
         }
-        builder.peerJs(peerJs(layers));
+        String peerJsPath = layers.value(PEERJS_PATH);
+        if (peerJsPath == null || !peerJsPath.startsWith("/")) {
+            throw new InvalidConfigException(PEERJS_PATH.key(), "must start with /, got " + peerJsPath);
+        }
+        String peerJsKey = layers.value(PEERJS_KEY);
+        if (peerJsKey == null || peerJsKey.isEmpty() || peerJsKey.contains("/")) {
+            throw new InvalidConfigException(PEERJS_KEY.key(), "must be non-empty without /");
+        }
+        builder.peerJs(p -> p.withEnabled(layers.value(PEERJS)))
+                .peerJs(p -> p.withPath(peerJsPath))
+                .peerJs(p -> p.withKey(peerJsKey))
+                .peerJs(p -> p.withAllowDiscovery(layers.value(PEERJS_ALLOW_DISCOVERY)))
+                .peerJs(p -> p.withExpireTimeout(layers.value(PEERJS_EXPIRE_TIMEOUT)))
+                .peerJs(p -> p.withAliveTimeout(layers.value(PEERJS_ALIVE_TIMEOUT)))
+                .peerJs(p -> p.withConcurrentLimit(layers.value(PEERJS_CONCURRENT_LIMIT)));
         Path cert = layers.value(TLS_CERT);
         Path key = layers.value(TLS_KEY);
         if ((cert == null) != (key == null)) {
@@ -174,25 +188,6 @@ final class ServeSettings {
             blockingWork.shutdown();
             throw new InvalidConfigException("config", e.getMessage());
         }
-    }
-
-    private static PeerJsConfig peerJs(ConfigLayers layers) {
-        String path = layers.value(PEERJS_PATH);
-        if (path == null || !path.startsWith("/")) {
-            throw new InvalidConfigException(PEERJS_PATH.key(), "must start with /, got " + path);
-        }
-        String key = layers.value(PEERJS_KEY);
-        if (key == null || key.isEmpty() || key.contains("/")) {
-            throw new InvalidConfigException(PEERJS_KEY.key(), "must be non-empty without /");
-        }
-        return PeerJsConfig.DEFAULT
-                .withEnabled(layers.value(PEERJS))
-                .withPath(path)
-                .withKey(key)
-                .withAllowDiscovery(layers.value(PEERJS_ALLOW_DISCOVERY))
-                .withExpireTimeout(layers.value(PEERJS_EXPIRE_TIMEOUT))
-                .withAliveTimeout(layers.value(PEERJS_ALIVE_TIMEOUT))
-                .withConcurrentLimit(layers.value(PEERJS_CONCURRENT_LIMIT));
     }
 
     private static Authenticator authenticator(ConfigLayers layers) {

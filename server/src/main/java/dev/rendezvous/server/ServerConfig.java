@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Every setting of a {@link SignalingServer}. Build with {@link #builder()}; unset values take the
@@ -252,6 +253,12 @@ public record ServerConfig(
         /** The PeerJS server endpoint; default on, with peerjs-server's defaults ({@link PeerJsConfig#DEFAULT}). */
         public Builder peerJs(PeerJsConfig config) {
             this.peerJs = config;
+            return this;
+        }
+
+        /** Changes the PeerJS endpoint's settings so far (one setting at a time, e.g. {@code p -> p.withKey("k")}). */
+        public Builder peerJs(UnaryOperator<PeerJsConfig> change) {
+            this.peerJs = change.apply(peerJs);
             return this;
         }
 
