@@ -9,8 +9,8 @@ import java.util.List;
  * sender). Guarded by this; no I/O is done under the monitor.
  */
 final class OfflineQueue {
-    /** One waiting message: its sender (for {@code EXPIRE}) and its encoded text. */
-    record Waiting(String src, String json) {}
+    /** One waiting message: its sender (for {@code EXPIRE}), its type and its encoded text. */
+    record Waiting(String src, String type, String json) {}
 
     private final String dst;
     private final int capacity;

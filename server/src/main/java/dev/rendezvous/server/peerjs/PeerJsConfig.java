@@ -28,6 +28,12 @@ public record PeerJsConfig(
         int concurrentLimit,
         int maxQueuedPerPeer) {
 
+    /**
+     * The hub scope of PeerJS sessions: not a valid v1 room name, so no v1 client can join, address or pair
+     * with a PeerJS client, while each id stays taken for both kinds. Observers see it as the session's room.
+     */
+    public static final String HUB_SCOPE = "peerjs:";
+
     public static final String DEFAULT_PATH = "/";
     public static final String DEFAULT_KEY = "peerjs";
     public static final Duration DEFAULT_EXPIRE_TIMEOUT = Duration.ofMillis(5_000);

@@ -53,6 +53,7 @@ public final class PeerJsEndpoint {
     private final Executor verifier;
     private final Function<String, List<IceServer>> iceServers;
     private final HubObserver observer;
+    private final PeerJsObserver peerJsObserver;
     private final double rateLimitPerSecond;
     private final double rateLimitBurst;
     private final int maxMessageBytes;
@@ -71,11 +72,13 @@ public final class PeerJsEndpoint {
      * @param authenticator null: auth off, the key must equal {@link PeerJsConfig#key()}
      * @param verifier where token checks run (may block on a JWKS fetch)
      * @param scheduler runs the offline queues' expiry (an event loop group)
+     * @param observer the server's observer; if it is also a {@link PeerJsObserver}, it hears the PeerJS events
      */
     public PeerJsEndpoint(PeerJsConfig config, Hub hub, ScheduledExecutorService scheduler, Authenticator authenticator,
             Executor verifier, Function<String, List<IceServer>> iceServers, HubObserver observer,
             double rateLimitPerSecond, double rateLimitBurst, int maxMessageBytes) {
-        this.realm = new PeerJsRealm(config, hub, scheduler);
+        this.peerJsObserver = observer instanceof PeerJsObserver p ? p : PeerJsObserver.NONE;
+        this.realm = new PeerJsRealm(config, hub, scheduler, peerJsObserver);
         this.authenticator = authenticator;
         this.verifier = verifier;
         this.iceServers = iceServers;
@@ -104,6 +107,10 @@ public final class PeerJsEndpoint {
 
     HubObserver observer() {
         return observer;
+    }
+
+    PeerJsObserver peerJsObserver() {
+        return peerJsObserver;
     }
 
     double rateLimitPerSecond() {

@@ -29,23 +29,20 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerJsRealm {
     private static final Logger log = LoggerFactory.getLogger(PeerJsRealm.class);
-    /**
-     * The hub scope of PeerJS sessions: not a valid v1 room name, so no v1 client can join, address or
-     * pair with a PeerJS client, while the id stays taken for both kinds.
-     */
-    static final String SCOPE = "peerjs:";
     /** All queues together hold at most this many bytes (a flood to unknown ids cannot grow memory). */
     static final long MAX_QUEUED_BYTES = 64L << 20;
 
     private final PeerJsConfig config;
     private final Hub hub;
     private final ScheduledExecutorService scheduler;
+    private final PeerJsObserver observer;
     private final ConcurrentMap<String, PeerClient> clients = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, OfflineQueue> queues = new ConcurrentHashMap<>();
     private final AtomicLong queuedBytes = new AtomicLong();
 
-    PeerJsRealm(PeerJsConfig config, Hub hub, ScheduledExecutorService scheduler) {
+    PeerJsRealm(PeerJsConfig config, Hub hub, ScheduledExecutorService scheduler, PeerJsObserver observer) {
         this.config = config;
+        this.observer = observer;
         this.hub = hub;
         this.scheduler = scheduler;
     }
@@ -80,6 +77,7 @@ final class PeerJsRealm {
         PeerClient existing = clients.get(id);
         if (existing != null) {
             if (!existing.tokenMatches(token)) {
+                observer.refused("id_taken");
                 socket.refuse(PeerJsMessages.idTaken(), CloseCodes.ID_TAKEN, "id taken");
                 return;
             }
@@ -94,12 +92,13 @@ final class PeerJsRealm {
             // it left meanwhile: register anew below
         }
         if (clients.size() >= config.concurrentLimit()) {
+            observer.refused("limit");
             socket.refuse(PeerJsMessages.error(PeerJsMessages.CONNECTION_LIMIT_EXCEED), CloseCodes.TRY_AGAIN_LATER,
                     "concurrent limit");
             return;
         }
         PeerClient client = new PeerClient(id, token, socket);
-        Session session = new Session(id, null, SCOPE, client);
+        Session session = new Session(id, null, PeerJsConfig.HUB_SCOPE, client);
         client.session(session);
         hub.register(session).whenComplete((ok, error) -> {
             if (error != null) {
@@ -112,6 +111,7 @@ final class PeerJsRealm {
                 if (ok) {
                     hub.depart(session);
                 }
+                observer.refused("id_taken");
                 socket.refuse(PeerJsMessages.idTaken(), CloseCodes.ID_TAKEN, "id taken");
                 return;
             }
@@ -141,13 +141,14 @@ final class PeerJsRealm {
         switch (m.type()) {
             case "HEARTBEAT" -> socket.heartbeat();
             case "OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE" -> transmit(m.type(), client.id(), m.dst(), m.payload());
-            default -> socket.ignored("unknown type");
+            default -> socket.ignored("unknown type " + m.type());
         }
     }
 
     /** Delivers {@code type} from {@code src} to {@code dst}, queues it, or drops it (peerjs-server's rules). */
     void transmit(String type, String src, String dst, JsonNode payload) {
         if (dst == null) {
+            observer.ignored();
             return; // nowhere to go (peerjs-server: a LEAVE without dst drops the sender; we keep it connected)
         }
         String json = PeerJsMessages.relayed(type, src, dst, payload);
@@ -164,6 +165,7 @@ final class PeerJsRealm {
 
     private void deliver(PeerClient target, String type, String src, String json) {
         if (target.deliver(json)) {
+            observer.relayed(type);
             return;
         }
         // The target's socket is gone or not reading: tell the sender to stop trying (never for LEAVE itself).
@@ -180,14 +182,16 @@ final class PeerJsRealm {
         long bytes = json.length();
         if (queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES) {
             queuedBytes.addAndGet(-bytes);
+            observer.expired();
             transmit("EXPIRE", dst, src, null);
             return;
         }
-        OfflineQueue.Waiting waiting = new OfflineQueue.Waiting(src, json);
+        OfflineQueue.Waiting waiting = new OfflineQueue.Waiting(src, type, json);
         while (true) {
             OfflineQueue q = queues.computeIfAbsent(dst, this::newQueue);
             switch (q.add(waiting)) {
                 case QUEUED -> {
+                    observer.queued();
                     PeerClient arrived = clients.get(dst); // it may have arrived between our look-up and the add
                     if (arrived != null) {
                         deliverQueued(arrived);
@@ -196,6 +200,7 @@ final class PeerJsRealm {
                 }
                 case FULL -> {
                     queuedBytes.addAndGet(-bytes);
+                    observer.expired();
                     transmit("EXPIRE", dst, src, null);
                     return;
                 }
@@ -227,7 +232,9 @@ final class PeerJsRealm {
         List<OfflineQueue.Waiting> waiting = q.drain();
         waiting.forEach(w -> queuedBytes.addAndGet(-w.json().length()));
         for (OfflineQueue.Waiting w : waiting) {
-            if (!client.deliver(w.json())) {
+            if (client.deliver(w.json())) {
+                observer.relayed(w.type());
+            } else {
                 break; // its socket went away again: the sender hears LEAVE on its next message
             }
         }
@@ -242,6 +249,7 @@ final class PeerJsRealm {
             senders.add(w.src());
         }
         for (String src : senders) {
+            observer.expired();
             transmit("EXPIRE", q.dst(), src, null);
         }
     }

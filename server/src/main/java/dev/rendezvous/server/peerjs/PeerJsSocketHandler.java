@@ -72,11 +72,13 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
         endpoint.observer().connectionOpened();
         scheduleAliveCheck(endpoint.realm().config().aliveTimeout().toNanos());
         if (isBlank(id) || isBlank(token) || isBlank(key)) {
+            endpoint.peerJsObserver().refused("missing_parameters");
             refuse(PeerJsMessages.error(PeerJsMessages.INVALID_WS_PARAMETERS), CloseCodes.POLICY, "missing id, token or key");
             return;
         }
         if (endpoint.authenticator() == null) {
             if (!key.equals(endpoint.realm().config().key())) {
+                endpoint.peerJsObserver().refused("invalid_key");
                 refuse(PeerJsMessages.error(PeerJsMessages.INVALID_KEY), CloseCodes.POLICY, "invalid key");
                 return;
             }
@@ -91,6 +93,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
                         String why = result instanceof AuthResult.Refused r ? r.reason() : String.valueOf(error);
                         log.info("peerjs key refused remote={}: {}", channel.remoteAddress(), why);
                         endpoint.observer().authFailed(dev.rendezvous.protocol.ErrorCode.AUTH_FAILED);
+                        endpoint.peerJsObserver().refused("invalid_key");
                         refuse(PeerJsMessages.error(PeerJsMessages.INVALID_KEY), CloseCodes.POLICY, "invalid key");
                     }
                 }));
@@ -106,6 +109,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
 
     private void admitId() {
         if (!PeerJsIds.valid(id)) {
+            endpoint.peerJsObserver().refused("invalid_id");
             refuse(PeerJsMessages.error(PeerJsMessages.INVALID_ID), CloseCodes.POLICY, "invalid id");
             return;
         }
@@ -184,6 +188,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     void ignored(String why) {
+        endpoint.peerJsObserver().ignored();
         log.debug("peerjs frame ignored id={}: {}", id, why);
     }
 
