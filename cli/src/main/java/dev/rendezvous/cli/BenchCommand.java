@@ -107,7 +107,11 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("rendezvous bench " + scenario + " against ws://" + host + ":" + port);
             System.out.print(result.summary());
         }
-        boolean clean = result.count("lost") <= 0 && result.count("duplicated") <= 0 && result.count("reordered") <= 0
+        if (result.count("refused_by_server") > 0) {
+            System.err.println("rendezvous bench: server rate-limited: it refused " + result.count("refused_by_server")
+                    + " messages (rate_limited), counted apart from losses; start it with --rate-limit 0 or lower the load");
+        }
+        boolean clean = result.count("refused_by_server") <= 0 && result.count("lost") <= 0 && result.count("duplicated") <= 0 && result.count("reordered") <= 0
                 && result.count("wrong_sender") <= 0 && result.count("duplicated_or_reordered") <= 0;
         return clean ? 0 : 1;
     }

@@ -55,8 +55,9 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private volatile Peer peer;
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8765/ws", description = "Lobby URL of the signaling server (default: ${DEFAULT-VALUE}).")
-    URI server;
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8765/ws", converter = ServerAddress.Converter.class,
+            description = "The signaling server: ws://host:port/ws, wss://…, http://host:port, https://… or host:port (default: ${DEFAULT-VALUE}).")
+    ServerAddress server;
 
     @Option(names = "--room", paramLabel = "NAME", description = "Join this room (full mesh) instead of the lobby.")
     String room;
@@ -103,8 +104,8 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private int chat(ChatConsole console) {
-        SignalingOptions signaling = SignalingOptions.of(server).withToken(token).withClientId(clientId).withUsername(name);
-        PeerOptions options = PeerOptions.lobby(server).withSignaling(signaling).withLoopback(iceLoopback).inRoom(room);
+        SignalingOptions signaling = SignalingOptions.of(server.lobby()).withToken(token).withClientId(clientId).withUsername(name);
+        PeerOptions options = PeerOptions.lobby(server.lobby()).withSignaling(signaling).withLoopback(iceLoopback).inRoom(room);
         options = options.withSession(options.session().withTrickle(!noTrickle).withRelayOnly(iceRelay));
         if (!iceServerUrls.isEmpty()) {
             options = options.withIceServers(List.of(new IceServer(iceServerUrls, iceUsername, iceCredential)));

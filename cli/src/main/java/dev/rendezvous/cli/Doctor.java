@@ -133,9 +133,10 @@ final class Doctor {
                 return Optional.empty();
             }
             List<IceServer> servers = parseIceServers(JSON.readTree(response.body()).path("ice_servers"));
-            results.add(DoctorCheck.pass(name, servers.isEmpty()
-                    ? "no STUN/TURN servers configured: peers only reach each other on the same network"
-                    : describe(servers), since(start)));
+            results.add(servers.isEmpty()
+                    ? DoctorCheck.warn(name, "no STUN/TURN servers configured: peers only reach each other on the same network"
+                            + " (start the server with --ice-server stun:HOST:PORT, or a TURN server with --turn-secret, for peers on other networks)", since(start))
+                    : DoctorCheck.pass(name, describe(servers), since(start)));
             return Optional.of(servers);
         } catch (IOException | IllegalArgumentException e) {
             results.add(DoctorCheck.fail(name, explain(e), since(start)));

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  * line per check, ✓ or ✗ with the reason. Exits 0 only when every check passed, 1 otherwise.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
+        header = "Diagnoses a deployment step by step, down to a real peer connection.",
         description = {"Diagnoses a Rendezvous deployment: HTTP, /healthz, ICE servers, each STUN/TURN server,",
                 "WebSocket admission, two in-process peers over a data channel, round-trip time.",
                 "Exit status 0 only when every check passes."})
@@ -31,8 +32,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", defaultValue = "http://127.0.0.1:8765",
-            description = "Server base URL (default: ${DEFAULT-VALUE}); https:// for a TLS server.")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "http://127.0.0.1:8765", converter = ServerAddress.Converter.class,
+            description = "The server: http://host:port, https://…, ws://host:port/ws, wss://… or host:port (default: ${DEFAULT-VALUE}).")
+    ServerAddress server;
+
     URI url;
 
     @Option(names = "--token", defaultValue = "${env:RENDEZVOUS_TOKEN}",
@@ -60,11 +63,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
-                || url.getHost() == null) {
-            spec.commandLine().getErr().println("rendezvous doctor: URL must look like http://host:port or https://host:port, got " + url);
-            return 2;
-        }
+        url = server.http();
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         List<DoctorCheck> checks;
         try {
@@ -82,7 +81,7 @@ final class DoctorCommand implements Callable<Integer> {
         int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(10);
         StringBuilder s = new StringBuilder("rendezvous doctor " + url + "\n");
         for (DoctorCheck c : checks) {
-            s.append(c.ok() ? "✓ " : "✗ ")
+            s.append(!c.ok() ? "✗ " : c.warning() ? "⚠ " : "✓ ")
                     .append(String.format(Locale.ROOT, "%-" + width + "s  ", c.name()))
                     .append(c.detail());
             if (!c.elapsed().isZero()) {
@@ -91,7 +90,9 @@ final class DoctorCommand implements Callable<Integer> {
             s.append('\n');
         }
         long failed = checks.stream().filter(c -> !c.ok()).count();
-        s.append(allPassed ? "all " + checks.size() + " checks passed\n" : failed + " of " + checks.size() + " checks failed\n");
+        long warned = checks.stream().filter(DoctorCheck::warning).count();
+        s.append(allPassed ? "all " + checks.size() + " checks passed" + (warned > 0 ? " (" + warned + " with a warning)" : "") + "\n"
+                : failed + " of " + checks.size() + " checks failed\n");
         return s.toString();
     }
 
@@ -102,7 +103,7 @@ final class DoctorCommand implements Callable<Integer> {
         root.put("ok", allPassed);
         ArrayNode list = root.putArray("checks");
         for (DoctorCheck c : checks) {
-            list.addObject().put("name", c.name()).put("ok", c.ok()).put("detail", c.detail())
+            list.addObject().put("name", c.name()).put("ok", c.ok()).put("status", c.status()).put("detail", c.detail())
                     .put("elapsed_ms", c.elapsed().toNanos() / 1e6);
         }
         try {

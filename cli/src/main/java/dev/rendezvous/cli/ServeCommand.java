@@ -1,6 +1,7 @@
 package dev.rendezvous.cli;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.rendezvous.server.BindFailedException;
 import dev.rendezvous.server.SignalingServer;
 import dev.rendezvous.server.config.ConfigFile;
 import dev.rendezvous.server.config.ConfigLayers;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
+        header = "Runs the signaling server: lobby, rooms, the page, /healthz and /metrics.",
         description = {
             "Runs the signaling server (WebSocket lobby at /ws and /, rooms at /ws/{room}, /healthz, /metrics,",
             "/api/ice-servers, web client at /).",
@@ -170,6 +172,17 @@ final class ServeCommand implements Callable<Integer> {
         SignalingServer server;
         try {
             server = SignalingServer.start(cluster.applyTo(built.config()));
+        } catch (BindFailedException e) {
+            built.blockingWork().shutdown();
+            LoggerFactory.getLogger(ServeCommand.class).debug("bind failed", e);
+            err.println("rendezvous serve: " + e.getMessage() + ": " + switch (e.reason()) {
+                case PORT_IN_USE -> "stop the other server or use --port 0 (any free port)";
+                case ADDRESS_NOT_HERE -> "use --host 127.0.0.1, 0.0.0.0 or one of this machine's addresses";
+                case PERMISSION_DENIED -> "use a port above 1023";
+                case OTHER -> "check --host and --port";
+            });
+            err.flush();
+            return 1;
         } catch (RuntimeException e) {
             built.blockingWork().shutdown();
             err.println("rendezvous serve: cannot start: " + e.getMessage());

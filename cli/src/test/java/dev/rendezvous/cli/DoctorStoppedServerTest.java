@@ -18,8 +18,8 @@ class DoctorStoppedServerTest {
     private final StringWriter out = new StringWriter();
 
     private int doctor(String... args) {
-        CommandLine cli = new CommandLine(new DoctorCommand((ws, token, timeout) ->
-                DoctorCheck.fail("peers pair and open a data channel", "must not run", Duration.ZERO)));
+        CommandLine cli = Main.configure(new CommandLine(new DoctorCommand((ws, token, timeout) ->
+                DoctorCheck.fail("peers pair and open a data channel", "must not run", Duration.ZERO))));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
         return cli.execute(args);
@@ -62,8 +62,25 @@ class DoctorStoppedServerTest {
     }
 
     @Test
-    void malformedUrlIsAUsageError() {
+    void malformedUrlIsAUsageErrorInOneSentence() {
         assertThat(doctor("ftp://127.0.0.1:1")).isEqualTo(2);
-        assertThat(out.toString()).contains("URL must look like http://host:port");
+        assertThat(out.toString())
+                .contains("doctor: Invalid value for positional parameter")
+                .contains("unsupported scheme \"ftp\" in ftp://127.0.0.1:1: use ws://, wss://, http://, https:// or host:port")
+                .contains("Run `doctor --help` for every option.")
+                .doesNotContain("Exception")
+                .doesNotContain("Usage:");
+    }
+
+    @Test
+    void aBareHostAndPortIsTheServerToo() throws Exception {
+        int port = closedPort();
+
+        int exit = doctor("127.0.0.1:" + port, "--timeout", "2s");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("rendezvous doctor http://127.0.0.1:" + port)
+                .contains("connection refused at 127.0.0.1:" + port);
     }
 }

@@ -129,9 +129,11 @@ class DoctorTest {
             String text = out.toString();
             assertThat(exit).as(text).isZero();
             assertThat(text)
+                    .contains("⚠ ICE servers endpoint")
                     .contains("no STUN/TURN servers configured")
+                    .contains("--ice-server")
                     .contains("no auth, your_id")
-                    .contains("all 6 checks passed");
+                    .contains("all 6 checks passed (1 with a warning)");
         }
     }
 }

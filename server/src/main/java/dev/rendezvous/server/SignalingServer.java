@@ -105,7 +105,10 @@ public final class SignalingServer implements AutoCloseable {
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(initializer);
         try {
-            ChannelFuture bound = bootstrap.bind(config.host(), config.port()).sync();
+            ChannelFuture bound = bootstrap.bind(config.host(), config.port()).await();
+            if (!bound.isSuccess()) {
+                throw new BindFailedException(config.host(), config.port(), bound.cause());
+            }
             this.serverChannel = bound.channel();
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

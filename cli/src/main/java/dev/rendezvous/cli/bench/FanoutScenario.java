@@ -25,6 +25,7 @@ final class FanoutScenario {
     private static final byte[] USERS_IN_ROOM = Frames.typeNeedle("users_in_room");
     private static final byte[] USER_JOINED = Frames.typeNeedle("user_joined");
     private static final byte[] PING = Frames.typeNeedle("ping");
+    private static final byte[] ERROR = Frames.typeNeedle("error");
     private static final byte[] CLIENT_ID = Frames.bytes("\"client_id\"");
 
     private final BenchOptions o;
@@ -34,6 +35,7 @@ final class FanoutScenario {
     private final LongAdder deliveredTotal = new LongAdder();
     private final LongAdder measured = new LongAdder();
     private final LongAdder unexpected = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final Recorder latency = new Recorder(3_600_000_000L, 3);
     private final CountDownLatch ready;
     private volatile boolean sending;
@@ -99,6 +101,8 @@ final class FanoutScenario {
                 checkReady();
             } else if (Frames.isType(f, PING)) {
                 c.send("{\"type\":\"pong\"}");
+            } else if (Frames.isType(f, ERROR) && Frames.isRateLimited(f)) {
+                refused.increment(); // one of this member's broadcasts, refused by the server: not a loss
             } else {
                 unexpected.increment();
             }
@@ -216,7 +220,8 @@ final class FanoutScenario {
                 self0 = ProcStats.selfCpuNanos();
             }
             if (now - lastTick > 1_000_000_000L) {
-                progress.printf("\r[fanout] %4.0fs  sent %,d  delivered %,d   ", (now - start) / 1e9, sentTotal.sum(), deliveredTotal.sum());
+                progress.printf("\r[fanout] %4.0fs  sent %,d  delivered %,d  refused %,d   ", (now - start) / 1e9, sentTotal.sum(),
+                        deliveredTotal.sum(), refused.sum());
                 progress.flush();
                 lastTick = now;
             }
@@ -230,7 +235,7 @@ final class FanoutScenario {
         long deliveredMeasured = measured.sum();
         sending = false;
         tickers.forEach(t -> t.cancel(false));
-        long expected = sentTotal.sum() * (o.roomSize() - 1);
+        long expected = (sentTotal.sum() - refused.sum()) * (o.roomSize() - 1);
         long drainDeadline = System.nanoTime() + o.drain().toNanos();
         while (deliveredTotal.sum() < expected && System.nanoTime() < drainDeadline) {
             Thread.sleep(10);
@@ -246,7 +251,8 @@ final class FanoutScenario {
                 .put("deliveries_per_s", Math.round(deliveredMeasured / (mNanos / 1e9)))
                 .put("sent", t[0])
                 .put("delivered", t[1])
-                .put("lost", t[0] * (o.roomSize() - 1) - t[1])
+                .put("refused_by_server", refused.sum())
+                .put("lost", (t[0] - refused.sum()) * (o.roomSize() - 1) - t[1])
                 .put("duplicated_or_reordered", t[2])
                 .put("gaps", t[3])
                 .put("wrong_sender", t[4])

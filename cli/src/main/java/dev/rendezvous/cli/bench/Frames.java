@@ -41,6 +41,13 @@ final class Frames {
         return bytes("{\"type\":\"" + type + "\"");
     }
 
+    private static final byte[] RATE_LIMITED = bytes("\"code\":\"rate_limited\"");
+
+    /** Whether an error frame carries the {@code rate_limited} code. */
+    static boolean isRateLimited(ByteBuf f) {
+        return indexOf(f, RATE_LIMITED, f.readerIndex()) >= 0;
+    }
+
     static String id(ByteBuf f) {
         int at = indexOf(f, ID, f.readerIndex());
         return at < 0 ? null : stringAt(f, at + ID.length);

@@ -29,6 +29,7 @@ final class PairScenario {
     private static final byte[] YOUR_ID = Frames.typeNeedle("your_id");
     private static final byte[] PAIRED = Frames.typeNeedle("paired");
     private static final byte[] PING = Frames.typeNeedle("ping");
+    private static final byte[] ERROR = Frames.typeNeedle("error");
 
     private final BenchOptions o;
     private final boolean openLoop;
@@ -40,6 +41,7 @@ final class PairScenario {
     private final LongAdder measured = new LongAdder();
     private final LongAdder unexpected = new LongAdder();
     private final LongAdder closedEarly = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final Recorder latency = new Recorder(3_600_000_000L, 3);
     private final CountDownLatch ready;
     private final Semaphore handshakes;
@@ -67,12 +69,15 @@ final class PairScenario {
         int pairedSeen;
         long sent;
         long received;
+        /** Sent messages the server answered with {@code rate_limited} instead of relaying. */
+        long refusedBySender;
         long maxSeen = -1;
         long duplicates;
         long reordered;
         long gaps;
         long wrongSender;
         boolean dirty;
+        boolean stoppedByRefusal;
         final BitSet seen = new BitSet();
 
         Pair(int index) {
@@ -101,9 +106,20 @@ final class PairScenario {
                 }
             } else if (Frames.isType(f, PING)) {
                 c.send("{\"type\":\"pong\"}");
+            } else if (c == a && Frames.isType(f, ERROR) && Frames.isRateLimited(f)) {
+                // The server refused one of A's messages: not a loss. From then on the pair measures the
+                // server's limit, not the server, so it stops sending; its messages in flight still settle
+                // (relayed or refused), which keeps its refusals under the server's allowance and the pair open.
+                refusedBySender++;
+                refused.increment();
+                stoppedByRefusal = true;
             } else {
                 unexpected.increment();
             }
+        }
+
+        long inFlight() {
+            return sent - received - refusedBySender;
         }
 
         private void onRelayed(ByteBuf f) {
@@ -141,7 +157,7 @@ final class PairScenario {
 
         /** Closed loop: send until {@code window} are in flight. */
         void topUp() {
-            while (sending && sent - received < o.window() && (o.messagesPerPair() <= 0 || sent < o.messagesPerPair())) {
+            while (sending && !stoppedByRefusal && inFlight() < o.window() && (o.messagesPerPair() <= 0 || sent < o.messagesPerPair())) {
                 sendOne();
             }
         }
@@ -223,7 +239,7 @@ final class PairScenario {
                     for (long k = 0; k < due; k++) {
                         Pair p = mine.get((int) (state[1]++ % mine.size()));
                         state[0]++;
-                        if (p.sent - p.received < o.window()) {
+                        if (!p.stoppedByRefusal && p.inFlight() < o.window()) {
                             p.sendOne();
                         }
                     }
@@ -247,20 +263,23 @@ final class PairScenario {
         long expected = counted ? o.messagesPerPair() * o.pairs() : Long.MAX_VALUE;
         long cpuServer0 = 0;
         long cpuSelf0 = 0;
-        long measuredStart = 0;
+        long measuredStart = start; // moved to the warm-up's end once it is reached
+        long measuredEnd;
         boolean inWindow = false;
         long lastTick = System.nanoTime();
-        long lastReceived = 0;
         long lastProgress = lastTick;
         long progressMark = -1;
         while (true) {
             long now = System.nanoTime();
-            long got = receivedTotal.sum();
-            if (got != progressMark) {
-                progressMark = got;
+            long settled = receivedTotal.sum() + refused.sum();
+            if (settled != progressMark) {
+                progressMark = settled;
                 lastProgress = now;
             } else if (now - lastProgress > o.drain().toNanos()) {
-                break; // nothing arrives any more: report what was lost rather than wait for ever
+                // Nothing arrives any more: report what was lost rather than wait for ever, and keep the
+                // stall out of the measured window so the rate stays the rate of the messages that moved.
+                measuredEnd = Math.max(measuredStart, lastProgress);
+                break;
             }
             if (!inWindow && now >= warmupEnd) {
                 inWindow = true;
@@ -270,21 +289,23 @@ final class PairScenario {
                 cpuServer0 = ProcStats.cpuNanos(serverPid);
                 cpuSelf0 = ProcStats.selfCpuNanos();
             }
-            if (now >= end || receivedTotal.sum() >= expected) {
+            if (now >= end || settled >= expected) {
+                measuredEnd = now;
                 break;
             }
             if (now - lastTick >= 1_000_000_000L) {
-                long r = receivedTotal.sum();
-                progress.printf("\r[%s] %4.0fs  %,9d msg/s  sent %,d  received %,d   ", o.scenario(), (now - start) / 1e9,
-                        (long) ((r - lastReceived) / ((now - lastTick) / 1e9)), sentTotal.sum(), r);
+                // One rate throughout: the average over the measured window so far (over the warm-up
+                // while it lasts), the same figure the summary's delivered_per_s ends on.
+                double rate = inWindow ? measured.sum() / ((now - measuredStart) / 1e9) : receivedTotal.sum() / ((now - start) / 1e9);
+                progress.printf("\r[%s] %4.0fs  %s %,9d msg/s  sent %,d  received %,d  refused %,d   ", o.scenario(),
+                        (now - start) / 1e9, inWindow ? "avg" : "warm-up", (long) rate, sentTotal.sum(), receivedTotal.sum(), refused.sum());
                 progress.flush();
                 lastTick = now;
-                lastReceived = r;
             }
             Thread.sleep(20);
         }
         measuring = false;
-        long measuredNanos = System.nanoTime() - measuredStart;
+        long measuredNanos = Math.max(1, measuredEnd - measuredStart);
         long cpuServer = serverPid > 0 ? ProcStats.cpuNanos(serverPid) - cpuServer0 : -1;
         long cpuSelf = ProcStats.selfCpuNanos() - cpuSelf0;
         long delivered = measured.sum();
@@ -294,7 +315,7 @@ final class PairScenario {
 
         // Drain: everything sent must arrive.
         long drainDeadline = System.nanoTime() + o.drain().toNanos();
-        while (receivedTotal.sum() < sentTotal.sum() && System.nanoTime() < drainDeadline) {
+        while (receivedTotal.sum() + refused.sum() < sentTotal.sum() && System.nanoTime() < drainDeadline) {
             Thread.sleep(10);
         }
         long[] totals = totals();
@@ -312,7 +333,8 @@ final class PairScenario {
                 .put("delivered_per_s", Math.round(delivered / (measuredNanos / 1e9)))
                 .put("sent", totals[0])
                 .put("received", totals[1])
-                .put("lost", totals[0] - totals[1])
+                .put("refused_by_server", totals[6])
+                .put("lost", totals[0] - totals[1] - totals[6])
                 .put("duplicated", totals[2])
                 .put("reordered", totals[3])
                 .put("gaps", totals[4])
@@ -324,9 +346,9 @@ final class PairScenario {
         return r;
     }
 
-    /** sent, received, duplicated, reordered, gaps, wrong sender — read on each pair's loop. */
+    /** sent, received, duplicated, reordered, gaps, wrong sender, refused — read on each pair's loop. */
     private long[] totals() throws InterruptedException {
-        long[] t = new long[6];
+        long[] t = new long[7];
         List<Future<?>> fs = new ArrayList<>();
         for (Pair p : pairs) {
             fs.add(p.a.eventLoop().submit(() -> {
@@ -337,6 +359,7 @@ final class PairScenario {
                     t[3] += p.reordered;
                     t[4] += p.gaps;
                     t[5] += p.wrongSender;
+                    t[6] += p.refusedBySender;
                 }
             }));
         }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,31 +69,7 @@ public final class ConfigFile {
     }
 
     private static InvalidConfigException unknown(String key, Collection<String> knownKeys) {
-        String closest = knownKeys.stream()
-                .min(Comparator.comparingInt(k -> distance(k, key)))
-                .filter(k -> distance(k, key) <= Math.max(2, key.length() / 3))
-                .map(k -> " (did you mean " + k + "?)")
-                .orElse("");
+        String closest = Suggestions.closest(key, knownKeys).map(k -> " (did you mean " + k + "?)").orElse("");
         return new InvalidConfigException(key, "unknown setting" + closest);
-    }
-
-    /** Levenshtein distance, for the "did you mean" hint. */
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }
