@@ -87,10 +87,14 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture.supplyAsync(this::verifyKey, endpoint.verifier()).whenComplete((result, error) ->
                 channel.eventLoop().execute(() -> {
-                    if (result instanceof AuthResult.Admitted) {
+                    if (result instanceof AuthResult.Admitted admitted && admitted.mayTake(id)) {
                         admitId();
                     } else {
-                        String why = result instanceof AuthResult.Refused r ? r.reason() : String.valueOf(error);
+                        String why = switch (result) {
+                            case AuthResult.Refused r -> r.reason();
+                            case AuthResult.Admitted a -> "the token is bound to another id";
+                            case null -> String.valueOf(error);
+                        };
                         log.info("peerjs key refused remote={}: {}", channel.remoteAddress(), why);
                         endpoint.observer().authFailed(dev.rendezvous.protocol.ErrorCode.AUTH_FAILED);
                         endpoint.peerJsObserver().refused("invalid_key");

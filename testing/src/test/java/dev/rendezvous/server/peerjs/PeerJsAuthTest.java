@@ -67,4 +67,14 @@ class PeerJsAuthTest {
         assertThat(json(ok.body())).containsExactly(json("\"a\""));
         assertThat(PeerJsHttpTest.get(server.httpUri("/" + token(valid("bob")) + "/ice-servers")).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aTokenBoundToAnIdOpensThatIdOnly() {
+        String bound = token(valid("alice").claim("client_id", "alice-phone"));
+        WsRecorder ok = server.client(server.uri(query(bound, "alice-phone", "t")));
+        assertThat(ok.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+        WsRecorder other = server.client(server.uri(query(bound, "someone-else", "t")));
+        assertThat(json(other.nextText())).isEqualTo(json("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"Invalid key provided\"}}"));
+        assertThat(other.awaitClose()).isEqualTo(1008);
+    }
 }
