@@ -95,11 +95,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
             return;
         }
-        if (peerJs != null && peerJs.handle(ctx, request, tls, peerJsHooks)) {
-            return; // the PeerJS server protocol: its own package
-        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
+        if (peerJs != null && !endpoints.containsKey(path) && peerJs.handle(ctx, request, tls, peerJsHooks)) {
+            return; // the PeerJS server protocol (its own package); the server's own endpoints come first
+        }
         boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
         boolean lobbyPath = path.equals("/") || path.equals("/ws");
         boolean roomPath = path.startsWith("/ws/");

@@ -130,6 +130,21 @@ class PeerJsHttpTest {
     }
 
     @Nested
+    class BesideTheServersOwnEndpoints {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create(c -> c.httpEndpoint("/api/ice-servers",
+                request -> dev.rendezvous.server.http.HttpResponses.json(
+                        io.netty.handler.codec.http.HttpResponseStatus.OK, "{\"ice_servers\":[]}")));
+
+        @Test
+        void anEndpointOfTheServerIsNeverShadowedByAPeerJsKeySegment() throws Exception {
+            // With path "/", /api/ice-servers looks like {path}{key}/ice-servers with key "api": the server's own wins.
+            assertThat(get(server.httpUri("/api/ice-servers")).body()).isEqualTo("{\"ice_servers\":[]}");
+            assertThat(get(server.httpUri("/peerjs/ice-servers")).body()).isEqualTo("[]");
+        }
+    }
+
+    @Nested
     class Disabled {
         @RegisterExtension
         final ServerExtension server = ServerExtension.create(c -> c.peerJs(PeerJsConfig.DISABLED));
