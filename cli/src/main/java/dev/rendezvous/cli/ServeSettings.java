@@ -1,5 +1,7 @@
 package dev.rendezvous.cli;
 
+import dev.rendezvous.cluster.redis.RedisHub;
+import dev.rendezvous.cluster.redis.RedisHubConfig;
 import dev.rendezvous.server.ServerConfig;
 import dev.rendezvous.server.auth.Authenticator;
 import dev.rendezvous.server.auth.JwtAuthenticator;
@@ -16,94 +18,161 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
- * Every setting of {@code rendezvous serve} — YAML key, flag, environment variable, default — and how the
- * resolved values become a {@link ServerConfig} (auth, ICE servers with minted TURN credentials,
- * {@code /api/ice-servers}, {@code /metrics}, TLS). docs/operations.md lists the same table.
+ * The one place each setting of {@code rendezvous serve} is declared — YAML key, flag, environment
+ * variable, default, help text — and how the resolved values become a {@link ServerConfig} (auth, ICE
+ * servers with minted TURN credentials, {@code /api/ice-servers}, {@code /metrics}, TLS, the cluster hub).
+ * The flags ({@link SettingOptions}), the YAML keys ({@link #keys()}), {@code --print-config} and the table
+ * in docs/operations.md (held to this list by OperationsDocTest) all come from {@link #ALL}.
+ *
+ * <p>To add a setting: declare it below with {@link #declare}, in the order the docs should list it; a
+ * setting that maps onto one {@link ServerConfig.Builder} method says so with {@code .into(...)} and needs
+ * no other code; one that needs others or builds something is wired by hand in {@link #build}.
  */
 final class ServeSettings {
 
-    static final Setting<String> HOST = Setting.text("host", "--host", "RENDEZVOUS_HOST",
-            ServerConfig.DEFAULT_HOST, "Address to bind.");
-    static final Setting<Integer> PORT = Setting.integer("port", "--port", "RENDEZVOUS_PORT",
-            ServerConfig.DEFAULT_PORT, 0, 65_535, "Port to bind, 0 for any free port.");
-    static final Setting<Integer> PING_INTERVAL_MS = Setting.integer("keepalive.ping_interval_ms", "--ping-interval-ms",
-            "RENDEZVOUS_PING_INTERVAL_MS", (int) ServerConfig.DEFAULT_PING_INTERVAL.toMillis(), 1, Integer.MAX_VALUE,
-            "Server ping period.");
-    static final Setting<Integer> PING_TIMEOUT_MS = Setting.integer("keepalive.ping_timeout_ms", "--ping-timeout-ms",
-            "RENDEZVOUS_PING_TIMEOUT_MS", (int) ServerConfig.DEFAULT_PING_TIMEOUT.toMillis(), 1, Integer.MAX_VALUE,
-            "Silence before a client is closed with 4008; must exceed the ping interval.");
-    static final Setting<String> JWT_SECRET = Setting.text("auth.jwt_secret", "--jwt-secret", "RENDEZVOUS_JWT_SECRET",
-            null, "Turns auth on: HS256 tokens signed with this shared secret.").masked();
-    static final Setting<String> JWKS = Setting.text("auth.jwks", "--jwks", "RENDEZVOUS_JWKS",
-            null, "Turns auth on: RS256/ES256 tokens verified with this JWKS file or http(s) URL.");
-    static final Setting<String> JWT_ISSUER = Setting.text("auth.issuer", "--jwt-issuer", "RENDEZVOUS_JWT_ISSUER",
-            null, "Required token issuer (iss), if set.");
-    static final Setting<String> JWT_AUDIENCE = Setting.text("auth.audience", "--jwt-audience", "RENDEZVOUS_JWT_AUDIENCE",
-            null, "Required token audience (aud), if set.");
-    static final Setting<Integer> AUTH_TIMEOUT_MS = Setting.integer("auth.timeout_ms", "--auth-timeout-ms",
-            "RENDEZVOUS_AUTH_TIMEOUT_MS", (int) ServerConfig.DEFAULT_AUTH_TIMEOUT.toMillis(), 1, Integer.MAX_VALUE,
-            "Time a client has to send auth_token.");
-    static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.integer("limits.max_message_bytes", "--max-message-bytes",
-            "RENDEZVOUS_MAX_MESSAGE_BYTES", ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, 64, Integer.MAX_VALUE,
-            "Largest accepted frame payload (close 1009 above).");
-    static final Setting<Double> RATE_LIMIT = Setting.decimal("limits.rate_limit", "--rate-limit", "RENDEZVOUS_RATE_LIMIT",
-            ServerConfig.DEFAULT_RATE_LIMIT_PER_SECOND, 0, "Inbound frames per second per connection, 0 = unlimited.");
-    static final Setting<Double> RATE_BURST = Setting.decimal("limits.rate_burst", "--rate-burst", "RENDEZVOUS_RATE_BURST",
-            ServerConfig.DEFAULT_RATE_LIMIT_BURST, 1, "Frames a connection may send at once.");
-    static final Setting<Integer> MAX_OUTBOUND_BYTES = Setting.integer("limits.max_outbound_bytes", "--max-outbound-bytes",
-            "RENDEZVOUS_MAX_OUTBOUND_BYTES", ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES, 1024, Integer.MAX_VALUE,
-            "Bytes queued for a client before it counts as not reading and is closed with 4029.");
-    static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = Setting.integer("shutdown_timeout_ms", "--shutdown-timeout-ms",
-            "RENDEZVOUS_SHUTDOWN_TIMEOUT_MS", (int) ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT.toMillis(), 0, Integer.MAX_VALUE,
-            "Bound on graceful shutdown.");
-    static final Setting<Integer> IO_THREADS = Setting.integer("io_threads", "--io-threads", "RENDEZVOUS_IO_THREADS",
-            0, 0, 1024, "Event loop threads, 0 = Netty's default.");
-    static final Setting<List<String>> ICE_SERVERS = Setting.list("ice.servers", "--ice-server", "RENDEZVOUS_ICE_SERVERS",
-            "STUN/TURN URLs handed to clients (repeat the flag; comma-separated in the env var). Default none.");
-    static final Setting<String> TURN_SECRET = Setting.text("ice.turn_secret", "--turn-secret", "RENDEZVOUS_TURN_SECRET",
-            null, "coturn's static-auth-secret: mints time-limited TURN credentials per client.").masked();
-    static final Setting<Duration> TURN_TTL = Setting.duration("ice.turn_ttl", "--turn-ttl", "RENDEZVOUS_TURN_TTL",
-            IceConfig.DEFAULT_TURN_TTL, Duration.ofSeconds(1), "Lifetime of each minted TURN credential.");
-    static final Setting<Path> TLS_CERT = Setting.path("tls.cert", "--tls-cert", "RENDEZVOUS_TLS_CERT",
-            "PEM certificate chain: serve https/wss on the same port (with tls.key).");
-    static final Setting<Path> TLS_KEY = Setting.path("tls.key", "--tls-key", "RENDEZVOUS_TLS_KEY",
-            "PEM PKCS#8 private key of tls.cert.");
-    static final Setting<Boolean> METRICS = Setting.bool("metrics.enabled", "--metrics", "RENDEZVOUS_METRICS",
-            true, "Serve Prometheus metrics at /metrics.");
-    static final Setting<Boolean> PEERJS = Setting.bool("peerjs.enabled", "--peerjs", "RENDEZVOUS_PEERJS",
-            true, "Serve the PeerJS server protocol (unmodified PeerJS apps) beside v1.");
-    static final Setting<String> PEERJS_PATH = Setting.text("peerjs.path", "--peerjs-path", "RENDEZVOUS_PEERJS_PATH",
-            PeerJsConfig.DEFAULT_PATH, "PeerJS mount path (the client's `path`): HTTP at {path}{key}/id, WebSocket at {path}peerjs.");
-    static final Setting<String> PEERJS_KEY = Setting.text("peerjs.key", "--peerjs-key", "RENDEZVOUS_PEERJS_KEY",
-            PeerJsConfig.DEFAULT_KEY, "PeerJS API key clients must send (auth off; with JWT auth on the key is the token).");
-    static final Setting<Boolean> PEERJS_ALLOW_DISCOVERY = Setting.bool("peerjs.allow_discovery", "--peerjs-allow-discovery",
-            "RENDEZVOUS_PEERJS_ALLOW_DISCOVERY", false, "Let GET {path}{key}/peers list the connected PeerJS ids.");
-    static final Setting<Duration> PEERJS_EXPIRE_TIMEOUT = Setting.duration("peerjs.expire_timeout", "--peerjs-expire-timeout",
-            "RENDEZVOUS_PEERJS_EXPIRE_TIMEOUT", PeerJsConfig.DEFAULT_EXPIRE_TIMEOUT, Duration.ofMillis(1),
-            "How long messages for a PeerJS id that is not connected wait before the sender gets EXPIRE.");
-    static final Setting<Duration> PEERJS_ALIVE_TIMEOUT = Setting.duration("peerjs.alive_timeout", "--peerjs-alive-timeout",
-            "RENDEZVOUS_PEERJS_ALIVE_TIMEOUT", PeerJsConfig.DEFAULT_ALIVE_TIMEOUT, Duration.ofMillis(1),
-            "Silence (no HEARTBEAT) after which a PeerJS client is closed.");
-    static final Setting<Integer> PEERJS_CONCURRENT_LIMIT = Setting.integer("peerjs.concurrent_limit", "--peerjs-concurrent-limit",
-            "RENDEZVOUS_PEERJS_CONCURRENT_LIMIT", PeerJsConfig.DEFAULT_CONCURRENT_LIMIT, 1, Integer.MAX_VALUE,
-            "Most PeerJS clients connected at once.");
+    private static final List<Setting<?>> DECLARED = new ArrayList<>();
 
-    /** Every setting, in the order {@code --print-config} and the docs show them. */
-    static final List<Setting<?>> ALL = List.of(HOST, PORT, PING_INTERVAL_MS, PING_TIMEOUT_MS,
-            JWT_SECRET, JWKS, JWT_ISSUER, JWT_AUDIENCE, AUTH_TIMEOUT_MS,
-            MAX_MESSAGE_BYTES, RATE_LIMIT, RATE_BURST, MAX_OUTBOUND_BYTES, SHUTDOWN_TIMEOUT_MS, IO_THREADS,
-            ICE_SERVERS, TURN_SECRET, TURN_TTL, TLS_CERT, TLS_KEY, METRICS,
-            PEERJS, PEERJS_PATH, PEERJS_KEY, PEERJS_ALLOW_DISCOVERY, PEERJS_EXPIRE_TIMEOUT, PEERJS_ALIVE_TIMEOUT,
-            PEERJS_CONCURRENT_LIMIT);
+    /**
+     * Every setting, in the order of declaration, which is the order of {@code --help},
+     * {@code --print-config} and the docs. A view of the declarations, so it is complete whatever the order of
+     * the fields below.
+     */
+    static final List<Setting<?>> ALL = Collections.unmodifiableList(DECLARED);
 
+    static final Setting<String> HOST = declare(Setting.text("host", "--host", "RENDEZVOUS_HOST",
+            ServerConfig.DEFAULT_HOST, "Address to bind (0.0.0.0 for all interfaces).")
+            .label("ADDRESS").into(ServerConfig.Builder::host));
+    static final Setting<Integer> PORT = declare(Setting.integer("port", "--port", "RENDEZVOUS_PORT",
+            ServerConfig.DEFAULT_PORT, 0, 65_535, "Port to bind, 0 for any free port (the printed URL shows the real one).")
+            .into(ServerConfig.Builder::port));
+    static final Setting<Integer> PING_INTERVAL_MS = declare(Setting.integer("keepalive.ping_interval_ms",
+            "--ping-interval-ms", "RENDEZVOUS_PING_INTERVAL_MS", millis(ServerConfig.DEFAULT_PING_INTERVAL), 1,
+            Integer.MAX_VALUE, "Server ping period.")
+            .into((b, ms) -> b.pingInterval(Duration.ofMillis(ms))));
+    static final Setting<Integer> PING_TIMEOUT_MS = declare(Setting.integer("keepalive.ping_timeout_ms",
+            "--ping-timeout-ms", "RENDEZVOUS_PING_TIMEOUT_MS", millis(ServerConfig.DEFAULT_PING_TIMEOUT), 1,
+            Integer.MAX_VALUE, "Silence before a client is closed with 4008; must exceed the ping interval.")
+            .into((b, ms) -> b.pingTimeout(Duration.ofMillis(ms))));
+    static final Setting<String> JWT_SECRET = declare(Setting.text("auth.jwt_secret", "--jwt-secret",
+            "RENDEZVOUS_JWT_SECRET", null, "Turns auth on: HS256 tokens signed with this shared secret (at least 32 bytes).")
+            .label("SECRET").shownDefault("unset (auth off)").masked());
+    static final Setting<String> JWKS = declare(Setting.text("auth.jwks", "--jwks", "RENDEZVOUS_JWKS",
+            null, "Turns auth on: RS256/ES256 tokens verified with this JWKS file or http(s) URL.")
+            .label("FILE|URL").shownDefault("unset (auth off)"));
+    static final Setting<String> JWT_ISSUER = declare(Setting.text("auth.issuer", "--jwt-issuer",
+            "RENDEZVOUS_JWT_ISSUER", null, "Required token issuer (`iss`).").label("ISSUER").shownDefault("unset (any)"));
+    static final Setting<String> JWT_AUDIENCE = declare(Setting.text("auth.audience", "--jwt-audience",
+            "RENDEZVOUS_JWT_AUDIENCE", null, "Required token audience (`aud`).").label("AUDIENCE").shownDefault("unset (any)"));
+    static final Setting<Integer> AUTH_TIMEOUT_MS = declare(Setting.integer("auth.timeout_ms", "--auth-timeout-ms",
+            "RENDEZVOUS_AUTH_TIMEOUT_MS", millis(ServerConfig.DEFAULT_AUTH_TIMEOUT), 1, Integer.MAX_VALUE,
+            "Time a client has to send `auth_token`.")
+            .into((b, ms) -> b.authTimeout(Duration.ofMillis(ms))));
+    static final Setting<Integer> MAX_MESSAGE_BYTES = declare(Setting.integer("limits.max_message_bytes",
+            "--max-message-bytes", "RENDEZVOUS_MAX_MESSAGE_BYTES", ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, 64,
+            Integer.MAX_VALUE, "Largest accepted frame payload; a larger one closes with 1009.")
+            .into(ServerConfig.Builder::maxMessageBytes));
+    static final Setting<Double> RATE_LIMIT = declare(Setting.decimal("limits.rate_limit", "--rate-limit",
+            "RENDEZVOUS_RATE_LIMIT", ServerConfig.DEFAULT_RATE_LIMIT_PER_SECOND, 0,
+            "Inbound frames per second per connection, 0 = unlimited."));
+    static final Setting<Double> RATE_BURST = declare(Setting.decimal("limits.rate_burst", "--rate-burst",
+            "RENDEZVOUS_RATE_BURST", ServerConfig.DEFAULT_RATE_LIMIT_BURST, 1, "Frames a connection may send at once."));
+    static final Setting<Integer> MAX_OUTBOUND_BYTES = declare(Setting.integer("limits.max_outbound_bytes",
+            "--max-outbound-bytes", "RENDEZVOUS_MAX_OUTBOUND_BYTES", ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES, 1024,
+            Integer.MAX_VALUE, "Bytes queued for a client before it counts as not reading and is closed with 4029.")
+            .into(ServerConfig.Builder::maxOutboundBytes));
+    static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = declare(Setting.integer("shutdown_timeout_ms",
+            "--shutdown-timeout-ms", "RENDEZVOUS_SHUTDOWN_TIMEOUT_MS", millis(ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT), 0,
+            Integer.MAX_VALUE, "Bound on graceful shutdown (sessions closed with 1001).")
+            .into((b, ms) -> b.shutdownTimeout(Duration.ofMillis(ms))));
+    static final Setting<Integer> IO_THREADS = declare(Setting.integer("io_threads", "--io-threads",
+            "RENDEZVOUS_IO_THREADS", 0, 0, 1024, "Event loop threads; 0 = one per core (the JVM's available processors).")
+            .into(ServerConfig.Builder::ioThreads));
+    static final Setting<List<String>> ICE_SERVERS = declare(Setting.list("ice.servers", "--ice-server",
+            "RENDEZVOUS_ICE_SERVERS", "STUN/TURN URLs handed to clients in `your_id` and `/api/ice-servers`.")
+            .label("URL"));
+    static final Setting<String> TURN_SECRET = declare(Setting.text("ice.turn_secret", "--turn-secret",
+            "RENDEZVOUS_TURN_SECRET", null,
+            "coturn's `static-auth-secret`: mints time-limited TURN credentials per client; required with any `turn:`/`turns:` URL.")
+            .label("SECRET").masked());
+    static final Setting<Duration> TURN_TTL = declare(Setting.duration("ice.turn_ttl", "--turn-ttl", "RENDEZVOUS_TURN_TTL",
+            IceConfig.DEFAULT_TURN_TTL, Duration.ofSeconds(1), "Lifetime of each minted TURN credential."));
+    static final Setting<Path> TLS_CERT = declare(Setting.path("tls.cert", "--tls-cert", "RENDEZVOUS_TLS_CERT",
+            "PEM certificate chain; with `tls.key`, serves https/wss on the same port.")
+            .label("PEM").shownDefault("unset (plain http/ws)"));
+    static final Setting<Path> TLS_KEY = declare(Setting.path("tls.key", "--tls-key", "RENDEZVOUS_TLS_KEY",
+            "PEM PKCS#8 private key of `tls.cert`.").label("PEM"));
+    static final Setting<Boolean> METRICS = declare(Setting.bool("metrics.enabled", "--metrics", "RENDEZVOUS_METRICS",
+            true, "Serve Prometheus metrics at `/metrics`."));
+    static final Setting<Boolean> PEERJS = declare(Setting.bool("peerjs.enabled", "--peerjs", "RENDEZVOUS_PEERJS",
+            true, "Serve the PeerJS server protocol beside v1: unmodified PeerJS apps ([peerjs.md](peerjs.md)).")
+            .into(peerJs("peerjs.enabled", PeerJsConfig::withEnabled)));
+    static final Setting<String> PEERJS_PATH = declare(Setting.text("peerjs.path", "--peerjs-path", "RENDEZVOUS_PEERJS_PATH",
+            PeerJsConfig.DEFAULT_PATH, "The PeerJS client's `path`: HTTP at `{path}{key}/id`, the WebSocket at `{path}peerjs`.")
+            .label("PATH").into(peerJs("peerjs.path", PeerJsConfig::withPath)));
+    static final Setting<String> PEERJS_KEY = declare(Setting.text("peerjs.key", "--peerjs-key", "RENDEZVOUS_PEERJS_KEY",
+            PeerJsConfig.DEFAULT_KEY, "The PeerJS client's `key` (auth off; with JWT auth on, the key is the token).")
+            .label("KEY").into(peerJs("peerjs.key", PeerJsConfig::withKey)));
+    static final Setting<Boolean> PEERJS_ALLOW_DISCOVERY = declare(Setting.bool("peerjs.allow_discovery",
+            "--peerjs-allow-discovery", "RENDEZVOUS_PEERJS_ALLOW_DISCOVERY", false,
+            "`GET {path}{key}/peers` lists the connected PeerJS ids (401 otherwise).")
+            .into(peerJs("peerjs.allow_discovery", PeerJsConfig::withAllowDiscovery)));
+    static final Setting<Duration> PEERJS_EXPIRE_TIMEOUT = declare(Setting.duration("peerjs.expire_timeout",
+            "--peerjs-expire-timeout", "RENDEZVOUS_PEERJS_EXPIRE_TIMEOUT", PeerJsConfig.DEFAULT_EXPIRE_TIMEOUT,
+            Duration.ofMillis(1), "Messages for a PeerJS id that is not connected wait this long, then the sender gets `EXPIRE`.")
+            .into(peerJs("peerjs.expire_timeout", PeerJsConfig::withExpireTimeout)));
+    static final Setting<Duration> PEERJS_ALIVE_TIMEOUT = declare(Setting.duration("peerjs.alive_timeout",
+            "--peerjs-alive-timeout", "RENDEZVOUS_PEERJS_ALIVE_TIMEOUT", PeerJsConfig.DEFAULT_ALIVE_TIMEOUT,
+            Duration.ofMillis(1), "A PeerJS client without `HEARTBEAT` this long is closed (4008).")
+            .into(peerJs("peerjs.alive_timeout", PeerJsConfig::withAliveTimeout)));
+    static final Setting<Integer> PEERJS_CONCURRENT_LIMIT = declare(Setting.integer("peerjs.concurrent_limit",
+            "--peerjs-concurrent-limit", "RENDEZVOUS_PEERJS_CONCURRENT_LIMIT", PeerJsConfig.DEFAULT_CONCURRENT_LIMIT, 1,
+            Integer.MAX_VALUE, "Most PeerJS clients on this server at once.")
+            .into(peerJs("peerjs.concurrent_limit", PeerJsConfig::withConcurrentLimit)));
+    static final Setting<String> REDIS = declare(Setting.text("cluster.redis", "--redis", "RENDEZVOUS_REDIS",
+            null, "Joins the cluster of every node on this Redis (`redis://host:port`); the URI may hold a password.")
+            .label("URI").shownDefault("unset (one node, in-process)").masked());
+    static final Setting<String> NODE_ID = declare(Setting.text("cluster.node_id", "--node-id", "RENDEZVOUS_NODE_ID",
+            null, "This node's id in the cluster: 1–64 characters of `[A-Za-z0-9._-]`, unique per running node.")
+            .label("ID").shownDefault("random (`node-xxxxxxxx`)"));
+    static final Setting<Integer> NODE_TTL_MS = declare(Setting.integer("cluster.node_ttl_ms", "--node-ttl-ms",
+            "RENDEZVOUS_NODE_TTL_MS", millis(RedisHubConfig.DEFAULT_NODE_TTL), 1, Integer.MAX_VALUE,
+            "A node silent this long counts as dead: the others then announce its clients' departures (within about"
+                    + " 4/3 of it). Heartbeat every third."));
+
+    private static <T> Setting<T> declare(Setting<T> setting) {
+        DECLARED.add(setting);
+        return setting;
+    }
+
+    /** Applies one PeerJS setting; a value the endpoint refuses fails naming {@code key}. */
+    private static <T> BiConsumer<ServerConfig.Builder, T> peerJs(String key, BiFunction<PeerJsConfig, T, PeerJsConfig> with) {
+        return (builder, value) -> {
+            try {
+                builder.peerJs(p -> with.apply(p, value));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(key, e.getMessage());
+            }
+        };
+    }
+
+    private static int millis(Duration d) {
+        return Math.toIntExact(d.toMillis());
+    }
+
+    /** Every YAML key, for the config file reader's "unknown setting (did you mean …?)". */
     static Set<String> keys() {
         Set<String> keys = new LinkedHashSet<>();
         ALL.forEach(s -> keys.add(s.key()));
@@ -120,6 +189,9 @@ final class ServeSettings {
      * {@link InvalidConfigException} naming the offending key.
      */
     static Built build(ConfigLayers layers, Clock clock) {
+        ALL.forEach(layers::value); // every value given is read, also one this configuration does not use
+        ServerConfig.Builder builder = ServerConfig.builder();
+        ALL.forEach(setting -> setting.applyTo(builder, layers));
         int pingInterval = layers.value(PING_INTERVAL_MS);
         int pingTimeout = layers.value(PING_TIMEOUT_MS);
         if (pingTimeout <= pingInterval) {
@@ -127,6 +199,7 @@ final class ServeSettings {
                     + PING_INTERVAL_MS.key() + " (" + pingInterval + ")");
         }
         Authenticator authenticator = authenticator(layers);
+        cluster(layers).ifPresent(c -> builder.hubFactory(RedisHub.factory(c)));
         IceConfig ice;
         try {
             ice = IceConfig.of(layers.value(ICE_SERVERS), Optional.ofNullable(layers.value(TURN_SECRET)),
@@ -137,18 +210,8 @@ final class ServeSettings {
         }
         // Token checks against a JWKS URL and metric rendering may take a while: never on an event loop.
         ExecutorService blockingWork = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rendezvous-http-", 0).factory());
-        ServerConfig.Builder builder = ServerConfig.builder()
-                .host(layers.value(HOST))
-                .port(layers.value(PORT))
-                .pingInterval(Duration.ofMillis(pingInterval))
-                .pingTimeout(Duration.ofMillis(pingTimeout))
-                .authenticator(authenticator)
-                .authTimeout(Duration.ofMillis(layers.value(AUTH_TIMEOUT_MS)))
-                .maxMessageBytes(layers.value(MAX_MESSAGE_BYTES))
+        builder.authenticator(authenticator)
                 .rateLimit(layers.value(RATE_LIMIT), layers.value(RATE_BURST))
-                .maxOutboundBytes(layers.value(MAX_OUTBOUND_BYTES))
-                .shutdownTimeout(Duration.ofMillis(layers.value(SHUTDOWN_TIMEOUT_MS)))
-                .ioThreads(layers.value(IO_THREADS))
                 .iceServers(ice::serversFor)
                 .httpEndpoint(IceServersEndpoint.PATH, new IceServersEndpoint(ice, authenticator, blockingWork));
         Optional<ServerMetrics> metrics = Optional.empty();
@@ -157,21 +220,6 @@ final class ServeSettings {
             builder.observer(m).httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(m, blockingWork));
             metrics = Optional.of(m);
         }
-        String peerJsPath = layers.value(PEERJS_PATH);
-        if (peerJsPath == null || !peerJsPath.startsWith("/")) {
-            throw new InvalidConfigException(PEERJS_PATH.key(), "must start with /, got " + peerJsPath);
-        }
-        String peerJsKey = layers.value(PEERJS_KEY);
-        if (peerJsKey == null || peerJsKey.isEmpty() || peerJsKey.contains("/")) {
-            throw new InvalidConfigException(PEERJS_KEY.key(), "must be non-empty without /");
-        }
-        builder.peerJs(p -> p.withEnabled(layers.value(PEERJS)))
-                .peerJs(p -> p.withPath(peerJsPath))
-                .peerJs(p -> p.withKey(peerJsKey))
-                .peerJs(p -> p.withAllowDiscovery(layers.value(PEERJS_ALLOW_DISCOVERY)))
-                .peerJs(p -> p.withExpireTimeout(layers.value(PEERJS_EXPIRE_TIMEOUT)))
-                .peerJs(p -> p.withAliveTimeout(layers.value(PEERJS_ALIVE_TIMEOUT)))
-                .peerJs(p -> p.withConcurrentLimit(layers.value(PEERJS_CONCURRENT_LIMIT)));
         Path cert = layers.value(TLS_CERT);
         Path key = layers.value(TLS_KEY);
         if ((cert == null) != (key == null)) {
@@ -187,6 +235,30 @@ final class ServeSettings {
         } catch (IllegalArgumentException e) {
             blockingWork.shutdown();
             throw new InvalidConfigException("config", e.getMessage());
+        }
+    }
+
+    /** The cluster to join when {@code cluster.redis} is set; each problem names its own key. */
+    private static Optional<RedisHubConfig> cluster(ConfigLayers layers) {
+        String redis = layers.value(REDIS);
+        if (redis == null || redis.isBlank()) {
+            return Optional.empty();
+        }
+        RedisHubConfig cluster = check(REDIS, () -> RedisHubConfig.of(redis.strip()));
+        String nodeId = layers.value(NODE_ID);
+        if (nodeId != null && !nodeId.isBlank()) {
+            RedisHubConfig withoutId = cluster;
+            cluster = check(NODE_ID, () -> withoutId.withNodeId(nodeId.strip()));
+        }
+        RedisHubConfig withoutTtl = cluster;
+        return Optional.of(check(NODE_TTL_MS, () -> withoutTtl.withNodeTtl(Duration.ofMillis(layers.value(NODE_TTL_MS)))));
+    }
+
+    private static <T> T check(Setting<?> setting, Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(setting.key(), e.getMessage());
         }
     }
 

@@ -25,6 +25,29 @@ class OperationsDocTest {
         }
     }
 
+    /**
+     * The table in docs/operations.md is the one {@link SettingsTable} writes from the declarations. Run with
+     * {@code -Drendezvous.docs.write=true} to rewrite it in place after adding or changing a setting.
+     */
+    @Test
+    void theSettingsTableIsTheOneTheDeclarationsWrite() throws Exception {
+        Path doc = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/operations.md");
+        String text = Files.readString(doc);
+        int begin = text.indexOf(SettingsTable.BEGIN);
+        int end = text.indexOf(SettingsTable.END);
+        assertThat(begin).as("docs/operations.md holds the settings table markers").isNotNegative();
+        assertThat(end).as("docs/operations.md ends the settings table").isGreaterThan(begin);
+        String expected = SettingsTable.markdown(ServeSettings.ALL);
+        String actual = text.substring(begin, end + SettingsTable.END.length());
+        if (Boolean.getBoolean("rendezvous.docs.write") && !actual.equals(expected)) {
+            Files.writeString(doc, text.substring(0, begin) + expected + text.substring(end + SettingsTable.END.length()));
+            actual = expected;
+        }
+        assertThat(actual)
+                .as("docs/operations.md's settings table is stale: rerun this test with -Drendezvous.docs.write=true")
+                .isEqualTo(expected);
+    }
+
     @Test
     void everyJvmOptionTheLauncherAddsIsDocumentedAndOverridable() throws Exception {
         Path root = Path.of(System.getProperty("user.dir")).getParent();

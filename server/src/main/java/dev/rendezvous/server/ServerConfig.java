@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  * @param iceServers client id → {@code ice_servers} for its {@code your_id}
  * @param hubFactory builds the hub, given the observer (in-process by default)
  * @param httpEndpoints extra HTTP endpoints by exact path
- * @param ioThreads event loop threads; 0 = Netty's default (2 × cores)
+ * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
  * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
  */
 public record ServerConfig(
@@ -238,7 +238,7 @@ public record ServerConfig(
             return this;
         }
 
-        /** Event loop threads; default 0 (Netty's choice). */
+        /** Event loop threads; default 0: one per core ({@link Runtime#availableProcessors()}). */
         public Builder ioThreads(int n) {
             this.ioThreads = n;
             return this;
