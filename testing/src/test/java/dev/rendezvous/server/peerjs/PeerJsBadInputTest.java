@@ -96,7 +96,11 @@ class PeerJsBadInputTest {
     @Test
     void aFloodIsClosedForTheRateLimit() {
         for (int i = 0; i < 400 && !offender.isClosed(); i++) {
-            offender.sendText("{\"type\":\"HEARTBEAT\"}");
+            try {
+                offender.sendText("{\"type\":\"HEARTBEAT\"}");
+            } catch (AssertionError outputClosed) {
+                break; // the server's close arrived between the check and the send: the client closed its output
+            }
         }
         assertThat(offender.awaitClose()).isEqualTo(4029);
         neighboursStillRelay();
