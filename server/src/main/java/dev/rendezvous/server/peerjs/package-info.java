@@ -13,8 +13,9 @@
  *
  * <p>Threading: a {@code PeerJsSocketHandler} is confined to its channel's event loop. The realm is
  * shared by every loop: its maps are concurrent, each {@link dev.rendezvous.server.peerjs.OfflineQueue}
- * is guarded by its own monitor (held only to add or drain, never while writing), and
- * {@link dev.rendezvous.server.peerjs.PeerClient#socket} is volatile (swapped by a same-token takeover).
+ * is guarded by its own monitor (held only to add or drain, never while writing), and a
+ * {@link dev.rendezvous.server.peerjs.PeerClient}'s current socket is an atomic reference (swapped by a
+ * same-token takeover, cleared once by the departure).
  * Writes to another client's channel go through Netty's thread-safe {@code writeAndFlush}. Token checks
  * (a JWKS may be fetched) run on virtual threads, never on an event loop. Nothing here blocks.
  */
