@@ -8,6 +8,25 @@
 -- Channels: p..'events' (presence, every node), p..'chan:'..node (one node's deliveries).
 local p = ARGV[1]
 
+-- The messages the scripts publish. Their format is defined once, by the Java BackplaneCodec (its
+-- Javadoc is the table of every message); these builders follow it, and BackplaneCodecTest decodes what
+-- they publish on a real Redis. Fields are joined by '|'; a username (which may hold one) comes last.
+local function msg_paired(target, requester, node, token)
+  return 'P|' .. target .. '|' .. requester .. '|' .. node .. '|' .. token
+end
+
+local function msg_unpaired(target, from, token)
+  return 'U|' .. target .. '|' .. from .. '|' .. token
+end
+
+local function msg_presence(kind, seq, room, id, node, username)
+  return kind .. '|' .. seq .. '|' .. room .. '|' .. id .. '|' .. node .. '|' .. username
+end
+
+local function msg_resynced(seq)
+  return 'S|' .. seq
+end
+
 local function split2(v)
   local i = string.find(v, '|', 1, true)
   if not i then return v, '' end
@@ -21,7 +40,7 @@ local function node_of(id)
   return n
 end
 
--- Ends id's pairing (both keys) and tells the peer's node: 'U|<peer>|<id>|<token>'.
+-- Ends id's pairing (both keys) and tells the peer's node (msg_unpaired).
 local function unpair(id)
   local v = redis.call('GET', p .. 'pair:' .. id)
   if not v then return false end
@@ -31,7 +50,7 @@ local function unpair(id)
     redis.call('DEL', p .. 'pair:' .. peer)
     local pnode = node_of(peer)
     if pnode then
-      redis.call('PUBLISH', p .. 'chan:' .. pnode, 'U|' .. peer .. '|' .. id .. '|' .. token)
+      redis.call('PUBLISH', p .. 'chan:' .. pnode, msg_unpaired(peer, id, token))
     end
   end
   return true
@@ -39,11 +58,11 @@ end
 
 local function publish_presence(kind, room, id, node, username)
   local seq = redis.call('INCR', p .. 'seq')
-  redis.call('PUBLISH', p .. 'events', kind .. '|' .. seq .. '|' .. room .. '|' .. id .. '|' .. node .. '|' .. username)
+  redis.call('PUBLISH', p .. 'events', msg_presence(kind, seq, room, id, node, username))
   return seq
 end
 
--- Removes id (of node) from room, announcing 'L|seq|room|id|node|username'.
+-- Removes id (of node) from room, announcing it ('L', msg_presence).
 local function leave_room(id, room, node)
   local m = redis.call('HGET', p .. 'room:' .. room, id)
   if not m then return end

@@ -1,11 +1,13 @@
 -- ARGV: p, node, requester, target, token. Atomic: checks in protocol order, then both pair keys.
--- 'W' already paired with the target, 'A' already paired, 'N' peer not found, 'B' peer busy,
--- 'P|<target node>' paired (the target's node, if not ours, is told 'P|target|requester|node|token').
+-- Answers (read by ClusterPairs): 'W' already paired with the target, 'A|<current peer>' already paired,
+-- 'N' peer not found, 'B' peer busy, 'P|<target node>' paired (the target's node, if not ours, is told
+-- msg_paired).
 local node, req, tgt, token = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local cur = redis.call('GET', p .. 'pair:' .. req)
 if cur then
-  if split2(cur) == tgt then return 'W' end
-  return 'A'
+  local peer = split2(cur)
+  if peer == tgt then return 'W' end
+  return 'A|' .. peer
 end
 if node_of(req) ~= node then return 'N' end
 local tv = redis.call('GET', p .. 'id:' .. tgt)
@@ -16,6 +18,6 @@ if redis.call('EXISTS', p .. 'pair:' .. tgt) == 1 then return 'B' end
 redis.call('SET', p .. 'pair:' .. req, tgt .. '|' .. token)
 redis.call('SET', p .. 'pair:' .. tgt, req .. '|' .. token)
 if tnode ~= node then
-  redis.call('PUBLISH', p .. 'chan:' .. tnode, 'P|' .. tgt .. '|' .. req .. '|' .. node .. '|' .. token)
+  redis.call('PUBLISH', p .. 'chan:' .. tnode, msg_paired(tgt, req, node, token))
 end
 return 'P|' .. tnode

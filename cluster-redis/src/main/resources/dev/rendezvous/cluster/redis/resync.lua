@@ -35,5 +35,5 @@ redis.call('SET', p .. 'node:' .. node, '1', 'PX', ARGV[3])
 redis.call('SADD', p .. 'nodes', node)
 redis.call('DEL', p .. 'claim:' .. node)
 local seq = redis.call('INCR', p .. 'seq')
-redis.call('PUBLISH', p .. 'events', 'S|' .. seq)
+redis.call('PUBLISH', p .. 'events', msg_resynced(seq))
 return conflicts

@@ -107,7 +107,11 @@ class CrossNodeTest {
         c.send(new Message.PairRequest("a"));
         c.nextError(ErrorCode.PEER_BUSY);
         a.send(new Message.PairRequest("c"));
-        a.nextError(ErrorCode.ALREADY_PAIRED);
+        assertThat(a.nextError(ErrorCode.ALREADY_PAIRED).message()).isEqualTo("you are already paired with b");
+        c.send(new Message.PairRequest("b"));
+        c.nextError(ErrorCode.PEER_BUSY);
+        b.send(new Message.PairRequest("c")); // the pairing came from the other node: the peer id is known here too
+        assertThat(b.nextError(ErrorCode.ALREADY_PAIRED).message()).isEqualTo("you are already paired with a");
         b.send(new Message.PairRequest("a"));
         b.assertNoMoreMessages(); // already paired with that very target: nothing to say
     }

@@ -9,30 +9,38 @@ import java.util.concurrent.CompletionStage;
  * delivery to a client id. In-process today ({@link LocalHub}); a cluster backplane implements the same
  * contract across nodes. All methods are thread-safe and never block on I/O.
  *
- * <p>The two decisions that a cluster must take atomically across nodes ({@link #register},
+ * <p>The decisions that a cluster must take atomically across nodes ({@link #register}, {@link #join},
  * {@link #pair}) answer with a {@link CompletionStage}: the in-process hub completes it at once (and
  * the caller then carries on inline), a backplane completes it when its store has answered. The
  * others are fire-and-forget or answered from local state ({@link #relay}: a backplane keeps a
  * replica of the directory and room membership).
+ *
+ * <p>A hub is state and routing only: it sends the frames its decisions produce (built by
+ * {@link Notices}) but never an error and never closes a link. A refusal comes back as a result
+ * ({@link Refusal}, in {@link PairResult} and {@link JoinResult}), or, for a session the hub can no
+ * longer keep, through {@link Session#evict}; the session's owner sends the error and closes.
  */
 public interface Hub extends AutoCloseable {
 
     /**
-     * Puts {@code session} in the id directory; completes with false when its id is in use (never
-     * replaced), exceptionally when the directory cannot be reached.
+     * Puts {@code session} in the id directory and attaches this hub's {@link Session.Entry} to it;
+     * completes with false when its id is in use (never replaced), exceptionally when the directory
+     * cannot be reached.
      */
     CompletionStage<Boolean> register(Session session);
 
     /**
      * Adds a registered room session to its room: sends it {@code users_in_room} (the others) and
-     * every other member {@code user_joined}. Call after {@code your_id} was sent.
+     * every other member {@code user_joined}. Call after {@code your_id} was sent. Completes with a
+     * closing {@link Refusal} when the membership store cannot be reached.
      */
-    void join(Session session);
+    CompletionStage<JoinResult> join(Session session);
 
     /**
      * Pairs two unpaired lobby sessions; on success both get {@code paired} (the requester is the
-     * initiator). Atomic: two sessions requesting each other at once are paired exactly once.
-     * Completes exceptionally when the pairing store cannot be reached.
+     * initiator). Atomic: two sessions requesting each other at once are paired exactly once. The
+     * checks and refusals are {@link Pairing}'s; a pairing store that cannot be reached answers
+     * {@link Pairing#unavailable()}.
      */
     CompletionStage<PairResult> pair(Session requester, String targetId);
 
@@ -77,17 +85,6 @@ public interface Hub extends AutoCloseable {
      * @param node this node's id in the cluster
      */
     record Backplane(String kind, boolean up, String node) {}
-
-    /** The outcome of {@link #pair}. */
-    enum PairResult {
-        PAIRED,
-        /** The requester is already paired with this very target (the mutual race): nothing to say. */
-        ALREADY_PAIRED_WITH_TARGET,
-        SELF_PAIR,
-        PEER_NOT_FOUND,
-        PEER_BUSY,
-        ALREADY_PAIRED
-    }
 
     /** The outcome of {@link #relay}. */
     enum RelayResult {

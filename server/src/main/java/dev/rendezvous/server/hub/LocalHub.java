@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalHub implements Hub {
     private static final Logger log = LoggerFactory.getLogger(LocalHub.class);
 
-    private final ConcurrentMap<String, Session> directory = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Entry> directory = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger pairs = new AtomicInteger();
     private final AtomicInteger roomMembers = new AtomicInteger();
@@ -34,10 +35,44 @@ public final class LocalHub implements Hub {
         this.observer = observer;
     }
 
+    /**
+     * This hub's state of one registered session. Pairing state ({@link #peer}, {@link #departed}) is
+     * guarded by this entry's monitor; a pairing change takes the monitors of both entries in id order.
+     */
+    static final class Entry implements Session.Entry {
+        final Session session;
+        /** The paired peer in the lobby; guarded by this (written), volatile (read by relay). */
+        volatile Entry peer;
+        /** Set once the session started leaving; guarded by this. Nobody may pair with it afterwards. */
+        boolean departed;
+        /**
+         * The room this session joined, once joined: written under the room's monitor by
+         * {@link LocalHub#join}, read without a lock by {@link LocalHub#relay} and {@link LocalHub#depart},
+         * which need not run on the joining thread — hence volatile.
+         */
+        volatile Room joinedRoom;
+        /** Departure cleanup runs exactly once. */
+        final AtomicBoolean gone = new AtomicBoolean();
+
+        Entry(Session session) {
+            this.session = session;
+        }
+
+        String id() {
+            return session.id();
+        }
+
+        @Override
+        public String peerId() {
+            Entry p = peer;
+            return p == null ? null : p.id();
+        }
+    }
+
     /** A room: its members by id. Membership changes hold this room's monitor. */
     static final class Room {
         final String name;
-        final ConcurrentMap<String, Session> members = new ConcurrentHashMap<>();
+        final ConcurrentMap<String, Entry> members = new ConcurrentHashMap<>();
         /** Guarded by this: the room lost its last member and left the table; joiners make a new one. */
         boolean removed;
 
@@ -46,23 +81,25 @@ public final class LocalHub implements Hub {
         }
     }
 
+    private static Entry entry(Session session) {
+        return (Entry) session.entry();
+    }
+
     @Override
     public CompletionStage<Boolean> register(Session session) {
-        return CompletableFuture.completedFuture(registerNow(session));
-    }
-
-    private boolean registerNow(Session session) {
-        if (directory.putIfAbsent(session.id(), session) != null) {
-            return false;
+        Entry entry = new Entry(session);
+        if (directory.putIfAbsent(session.id(), entry) != null) {
+            return CompletableFuture.completedFuture(false);
         }
-        session.registered = true;
+        session.attach(entry);
         observer.clientAdmitted(session.id(), session.room());
-        return true;
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override
-    public void join(Session session) {
+    public CompletionStage<JoinResult> join(Session session) {
         String name = Objects.requireNonNull(session.room(), "a lobby session joins no room");
+        Entry entry = Objects.requireNonNull(entry(session), "join before register");
         while (true) {
             Room room = rooms.computeIfAbsent(name, Room::new);
             synchronized (room) {
@@ -72,24 +109,26 @@ public final class LocalHub implements Hub {
                 if (room.members.containsKey(session.id())) {
                     // Cannot happen while the directory holds the id until departure ends; never replace a member.
                     log.warn("join room={} client={} refused: the id is a member already", name, session.id());
-                    return;
+                    return CompletableFuture.completedFuture(JoinResult.JOINED);
                 }
                 if (room.members.isEmpty()) {
                     observer.roomCreated(name);
                 }
                 List<Message.RoomUser> others = new ArrayList<>(room.members.size());
-                for (Session m : room.members.values()) {
-                    others.add(new Message.RoomUser(m.id(), m.username()));
+                for (Entry m : room.members.values()) {
+                    others.add(new Message.RoomUser(m.id(), m.session.username()));
                 }
-                session.link().send(ControlFrames.of(new Message.UsersInRoom(others)));
-                broadcast(room, null, ControlFrames.of(new Message.UserJoined(session.id(), session.username())));
-                if (room.members.putIfAbsent(session.id(), session) == null) {
+                Notices.usersInRoom(session.link(), others);
+                try (Notices.Fanout joined = Notices.userJoined(session.id(), session.username())) {
+                    room.members.values().forEach(m -> joined.to(m.session.link()));
+                }
+                if (room.members.putIfAbsent(session.id(), entry) == null) {
                     roomMembers.incrementAndGet();
                 }
-                session.joinedRoom = room;
+                entry.joinedRoom = room;
             }
             log.info("join room={} client={} members={}", name, session.id(), room.members.size());
-            return;
+            return CompletableFuture.completedFuture(JoinResult.JOINED);
         }
     }
 
@@ -98,72 +137,72 @@ public final class LocalHub implements Hub {
         return CompletableFuture.completedFuture(pairNow(requester, targetId));
     }
 
-    private PairResult pairNow(Session requester, String targetId) {
-        if (!requester.inLobby()) {
-            return PairResult.PEER_NOT_FOUND; // rooms do not pair; lobby and rooms are separate scopes
+    private PairResult pairNow(Session requesterSession, String targetId) {
+        Entry requester = entry(requesterSession);
+        PairResult refused = Pairing.precheck(requesterSession, targetId, requester.peerId());
+        if (refused != null) {
+            return refused;
         }
-        if (targetId.equals(requester.id())) {
-            return PairResult.SELF_PAIR;
-        }
-        Session target = directory.get(targetId);
-        if (target == null || !target.inLobby()) {
-            synchronized (requester) {
-                return requester.peer != null ? PairResult.ALREADY_PAIRED : PairResult.PEER_NOT_FOUND;
+        Entry target = directory.get(targetId);
+        if (target == null || !target.session.inLobby()) {
+            synchronized (requester) { // paired meanwhile: that is the answer, as protocol order puts it first
+                Entry current = requester.peer;
+                return current != null ? Pairing.alreadyPaired(current.id(), targetId) : Pairing.peerNotFound(targetId);
             }
         }
-        Session first = requester.id().compareTo(target.id()) < 0 ? requester : target;
-        Session second = first == requester ? target : requester;
+        Entry first = requester.id().compareTo(target.id()) < 0 ? requester : target;
+        Entry second = first == requester ? target : requester;
+        PairResult result;
         synchronized (first) {
             synchronized (second) {
-                if (requester.peer != null) {
-                    return requester.peer == target ? PairResult.ALREADY_PAIRED_WITH_TARGET : PairResult.ALREADY_PAIRED;
+                if (requester.peer != null) { // paired meanwhile (e.g. the target asked for us at the same time)
+                    return Pairing.alreadyPaired(requester.peer.id(), targetId);
                 }
                 if (requester.departed || target.departed) {
-                    return PairResult.PEER_NOT_FOUND;
+                    return Pairing.peerNotFound(targetId);
                 }
                 if (target.peer != null) {
-                    return PairResult.PEER_BUSY;
+                    return Pairing.peerBusy(targetId);
                 }
                 requester.peer = target;
                 target.peer = requester;
                 pairs.incrementAndGet();
-                requester.link().send(ControlFrames.of(new Message.Paired(target.id(), true)));
-                target.link().send(ControlFrames.of(new Message.Paired(requester.id(), false)));
+                result = Pairing.announce(requesterSession, target.id(), target.session.link());
             }
         }
         observer.paired(requester.id(), target.id());
         log.info("pair initiator={} peer={}", requester.id(), target.id());
-        return PairResult.PAIRED;
+        return result;
     }
 
     @Override
     public boolean unpair(Session session) {
-        return unpair(session, true);
+        return unpair(entry(session), true);
     }
 
-    private boolean unpair(Session session, boolean tellPeer) {
+    private boolean unpair(Entry entry, boolean tellPeer) {
         while (true) {
-            Session peer = session.peer;
+            Entry peer = entry.peer;
             if (peer == null) {
                 return false;
             }
-            Session first = session.id().compareTo(peer.id()) < 0 ? session : peer;
-            Session second = first == session ? peer : session;
+            Entry first = entry.id().compareTo(peer.id()) < 0 ? entry : peer;
+            Entry second = first == entry ? peer : entry;
             synchronized (first) {
                 synchronized (second) {
-                    if (session.peer != peer) {
+                    if (entry.peer != peer) {
                         continue; // changed while we took the locks: look again
                     }
-                    session.peer = null;
+                    entry.peer = null;
                     peer.peer = null;
                     pairs.decrementAndGet();
                     if (tellPeer) {
-                        peer.link().send(ControlFrames.of(new Message.PeerDisconnected(session.id())));
+                        Pairing.tellEnded(peer.session.link(), entry.id());
                     }
                 }
             }
-            observer.unpaired(session.id(), peer.id());
-            log.info("unpair client={} peer={}", session.id(), peer.id());
+            observer.unpaired(entry.id(), peer.id());
+            log.info("unpair client={} peer={}", entry.id(), peer.id());
             return true;
         }
     }
@@ -174,8 +213,9 @@ public final class LocalHub implements Hub {
         // message, and no refcount race between this thread and the receiver's loop releasing it).
         boolean handedOver = false;
         try {
+            Entry from = entry(sender);
             if (sender.inLobby()) {
-                Session peer = sender.peer;
+                Entry peer = from.peer;
                 if (peer == null) {
                     return RelayResult.NOT_PAIRED;
                 }
@@ -183,10 +223,10 @@ public final class LocalHub implements Hub {
                     return RelayResult.TARGET_NOT_FOUND;
                 }
                 handedOver = true;
-                peer.link().send(frame);
+                peer.session.link().send(frame);
                 return RelayResult.DELIVERED;
             }
-            Room room = sender.joinedRoom;
+            Room room = from.joinedRoom;
             if (room == null) {
                 return RelayResult.TARGET_NOT_FOUND;
             }
@@ -194,17 +234,17 @@ public final class LocalHub implements Hub {
                 if (to.equals(sender.id())) {
                     return RelayResult.DROPPED_SELF;
                 }
-                Session target = room.members.get(to);
+                Entry target = room.members.get(to);
                 if (target == null) {
                     return RelayResult.TARGET_NOT_FOUND;
                 }
                 handedOver = true;
-                target.link().send(frame);
+                target.session.link().send(frame);
                 return RelayResult.DELIVERED;
             }
-            for (Session m : room.members.values()) {
-                if (m != sender) {
-                    m.link().send(frame.retainedDuplicate());
+            for (Entry m : room.members.values()) {
+                if (m != from) {
+                    m.session.link().send(frame.retainedDuplicate());
                 }
             }
             return RelayResult.DELIVERED;
@@ -217,24 +257,22 @@ public final class LocalHub implements Hub {
 
     @Override
     public void depart(Session session) {
-        if (!session.markGone()) {
-            return;
+        Entry entry = entry(session);
+        if (entry == null || !entry.gone.compareAndSet(false, true)) {
+            return; // refused before admission (it never held anything), or left already
         }
-        synchronized (session) {
-            session.departed = true;
-        }
-        if (!session.registered) {
-            return; // refused before admission: it never held anything
+        synchronized (entry) {
+            entry.departed = true;
         }
         boolean tell = !goingAway;
         if (session.inLobby()) {
-            unpair(session, tell);
+            unpair(entry, tell);
         } else {
-            leaveRoom(session, tell);
+            leaveRoom(entry, tell);
         }
         // Last: until the session has left its pairing and room, its id stays taken, so a reconnect with the
         // same id cannot meet its own ghost (listed to itself, counted twice, told that it left).
-        directory.remove(session.id(), session);
+        directory.remove(session.id(), entry);
         observer.clientLeft(session.id(), session.room());
     }
 
@@ -243,17 +281,19 @@ public final class LocalHub implements Hub {
         goingAway = true;
     }
 
-    private void leaveRoom(Session session, boolean tellMembers) {
-        Room room = session.joinedRoom;
+    private void leaveRoom(Entry entry, boolean tellMembers) {
+        Room room = entry.joinedRoom;
         if (room == null) {
             return; // registered but never joined (closed during admission)
         }
         int remaining;
         synchronized (room) {
-            if (room.members.remove(session.id(), session)) {
+            if (room.members.remove(entry.id(), entry)) {
                 roomMembers.decrementAndGet();
                 if (tellMembers) {
-                    broadcast(room, null, ControlFrames.of(new Message.UserLeft(session.id(), session.username())));
+                    try (Notices.Fanout left = Notices.userLeft(entry.id(), entry.session.username())) {
+                        room.members.values().forEach(m -> left.to(m.session.link()));
+                    }
                 }
             }
             remaining = room.members.size();
@@ -263,20 +303,7 @@ public final class LocalHub implements Hub {
                 observer.roomRemoved(room.name);
             }
         }
-        log.info("leave room={} client={} members={}", room.name, session.id(), remaining);
-    }
-
-    /** Sends {@code frame} to every member but {@code except}; takes ownership of {@code frame}. */
-    private static void broadcast(Room room, Session except, ByteBuf frame) {
-        try {
-            for (Session m : room.members.values()) {
-                if (m != except) {
-                    m.link().send(frame.retainedDuplicate());
-                }
-            }
-        } finally {
-            frame.release();
-        }
+        log.info("leave room={} client={} members={}", room.name, entry.id(), remaining);
     }
 
     @Override
@@ -286,6 +313,7 @@ public final class LocalHub implements Hub {
 
     /** The session registered under {@code id}, or null (for tests and diagnostics). */
     public Session find(String id) {
-        return directory.get(id);
+        Entry e = directory.get(id);
+        return e == null ? null : e.session;
     }
 }

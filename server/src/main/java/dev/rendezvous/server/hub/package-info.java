@@ -1,14 +1,19 @@
 /**
  * The hub: who is connected (the id directory), who is paired with whom, who is in which room, and
  * delivery of frames to a client id. {@link dev.rendezvous.server.hub.Hub} is the seam where a cluster
- * backplane slots in; {@link dev.rendezvous.server.hub.LocalHub} is the in-process implementation
- * (the Redis one is {@code dev.rendezvous.cluster.redis.RedisHub}, module {@code cluster-redis}, which
- * completes {@code register} and {@code pair} once Redis has answered).
+ * backplane slots in — state and routing only; {@link dev.rendezvous.server.hub.LocalHub} is the
+ * in-process implementation (the Redis one is {@code dev.rendezvous.cluster.redis.RedisHub}, module
+ * {@code cluster-redis}, which completes {@code register}, {@code join} and {@code pair} once Redis has
+ * answered). What every hub shares lives here once: {@link dev.rendezvous.server.hub.Session} (what
+ * every hub needs of a client; each hub attaches its own entry), {@link dev.rendezvous.server.hub.Pairing}
+ * (pairing's checks, refusals and results), {@link dev.rendezvous.server.hub.Notices} (the frames a
+ * hub decision produces) and {@link dev.rendezvous.server.hub.Refusal} (a "no" the session's owner
+ * turns into an error, and a close when the session cannot go on: no hub closes a link).
  *
  * <p>Threading: every method may be called from any event loop at once. There is no global lock:
  * the directory and room table are concurrent maps; a pairing change holds the monitors of the two
- * sessions involved (taken in id order); a presence change holds its room's monitor. Frames that
- * describe a state change (paired, peer_disconnected, users_in_room, user_joined, user_left) are
+ * sessions' entries involved (taken in id order); a presence change holds its room's monitor. Frames
+ * that describe a state change (paired, peer_disconnected, users_in_room, user_joined, user_left) are
  * handed to the transport while that monitor is held, so every client sees changes in the order the
  * hub made them. {@link dev.rendezvous.server.hub.Link#send} never blocks, so holding a monitor across
  * it is cheap.

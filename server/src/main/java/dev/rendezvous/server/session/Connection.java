@@ -7,7 +7,11 @@ import dev.rendezvous.protocol.MessageType;
 import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.hub.ControlFrames;
 import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.hub.JoinResult;
 import dev.rendezvous.server.hub.Link;
+import dev.rendezvous.server.hub.PairResult;
+import dev.rendezvous.server.hub.Pairing;
+import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CancellationException;
@@ -288,7 +292,7 @@ public final class Connection {
     private void admit(String wantedId, String username, boolean authenticated) {
         cancelTimer();
         String id = wantedId != null ? wantedId : ClientIds.next();
-        Session candidate = new Session(id, username, room, link);
+        Session candidate = new Session(id, username, room, link, this::evictedFromAnyThread);
         phase = Phase.REGISTERING;
         CompletionStage<Boolean> registration = settings.hub().register(candidate);
         if (!registration.toCompletableFuture().isDone()) {
@@ -341,10 +345,46 @@ public final class Connection {
             log.info("admit client={} scope={} user={} remote={}", id, scope(), candidate.username(), remote);
         }
         if (room != null) {
-            settings.hub().join(session);
+            whenDone(settings.hub().join(session), this::onJoinResult);
         }
         keepalive.heard(transport.nanoTime());
         scheduleWake();
+    }
+
+    private void onJoinResult(JoinResult result, Throwable failure) {
+        if (phase != Phase.ADMITTED) {
+            return;
+        }
+        if (failure != null) {
+            log.warn("join client={} failed", clientId(), failure);
+            onRefusal(JoinResult.unavailable(), null); // a hub answers its refusals; this is a bug's safety net
+            return;
+        }
+        switch (result) {
+            case JoinResult.Joined joined -> {}
+            case Refusal refusal -> onRefusal(refusal, null);
+        }
+    }
+
+    /** The hub can no longer keep this session (any thread): refuse and close on this connection's thread. */
+    private void evictedFromAnyThread(Refusal refusal) {
+        try {
+            transport.execute(() -> {
+                if (phase == Phase.ADMITTED) {
+                    onRefusal(refusal, null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("eviction dropped client={}: the server is shutting down", clientId());
+        }
+    }
+
+    /** Sends a hub's refusal as an error; closes when the session cannot go on. */
+    private void onRefusal(Refusal refusal, String ref) {
+        sendError(refusal.code(), refusal.message(), ref);
+        if (refusal.closes()) {
+            closeWith(refusal.close(), refusal.code().wireName());
+        }
     }
 
     /**
@@ -414,26 +454,23 @@ public final class Connection {
             sendError(ErrorCode.INVALID_MESSAGE, "field \"target_id\" of pair_request must be a string", frame.type);
             return;
         }
-        String target = frame.targetId;
         String ref = frame.type;
-        whenDone(settings.hub().pair(session, target), (result, failure) -> onPairResult(target, ref, result, failure));
+        whenDone(settings.hub().pair(session, frame.targetId), (result, failure) -> onPairResult(ref, result, failure));
     }
 
-    private void onPairResult(String target, String ref, Hub.PairResult result, Throwable failure) {
+    private void onPairResult(String ref, PairResult result, Throwable failure) {
         if (phase != Phase.ADMITTED) {
             return;
         }
         if (failure != null) {
-            sendError(ErrorCode.CLUSTER_UNAVAILABLE, "pairing is unavailable right now; try again", ref);
+            log.warn("pair client={} failed", clientId(), failure);
+            onRefusal(Pairing.unavailable(), ref);
             return;
         }
         switch (result) {
-            case PAIRED, ALREADY_PAIRED_WITH_TARGET -> {}
-            case SELF_PAIR -> sendError(ErrorCode.SELF_PAIR, "you cannot pair with yourself", ref);
-            case PEER_NOT_FOUND -> sendError(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target, ref);
-            case PEER_BUSY -> sendError(ErrorCode.PEER_BUSY, target + " is already paired", ref);
-            case ALREADY_PAIRED -> sendError(ErrorCode.ALREADY_PAIRED, session.peerId() != null
-                    ? "you are already paired with " + session.peerId() : "you are already paired", ref);
+            case PairResult.Paired paired -> {}
+            case PairResult.AlreadyPairedWithTarget same -> {}
+            case Refusal refusal -> onRefusal(refusal, ref);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.rendezvous.server.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,8 +33,15 @@ class LocalHubTest {
         return hub.register(s).toCompletableFuture().join();
     }
 
-    private static Hub.PairResult pair(Hub hub, Session requester, String target) {
+    private static PairResult pair(Hub hub, Session requester, String target) {
         return hub.pair(requester, target).toCompletableFuture().join();
+    }
+
+    private static final PairResult PAIRED_WITH_B = new PairResult.Paired("b");
+    private static final PairResult SELF_PAIR = Refusal.of(ErrorCode.SELF_PAIR, "you cannot pair with yourself");
+
+    private static PairResult notFound(String target) {
+        return Refusal.of(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + target);
     }
 
     private static RecordingLink link(Session s) {
@@ -57,16 +65,18 @@ class LocalHubTest {
         Session b = lobby("b");
         Session c = lobby("c");
         member("r", "room", null);
-        assertThat(pair(hub, a, "a")).isEqualTo(Hub.PairResult.SELF_PAIR);
-        assertThat(pair(hub, a, "zz")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
-        assertThat(pair(hub, a, "r")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
-        assertThat(pair(hub, a, "b")).isEqualTo(Hub.PairResult.PAIRED);
+        assertThat(pair(hub, a, "a")).isEqualTo(SELF_PAIR);
+        assertThat(pair(hub, a, "zz")).isEqualTo(notFound("zz"));
+        assertThat(pair(hub, a, "r")).isEqualTo(notFound("r"));
+        assertThat(pair(hub, a, "b")).isEqualTo(PAIRED_WITH_B);
         assertThat(link(a).drainMessages()).containsExactly(new Message.Paired("b", true));
         assertThat(link(b).drainMessages()).containsExactly(new Message.Paired("a", false));
-        assertThat(pair(hub, b, "a")).isEqualTo(Hub.PairResult.ALREADY_PAIRED_WITH_TARGET);
-        assertThat(pair(hub, c, "a")).isEqualTo(Hub.PairResult.PEER_BUSY);
-        assertThat(pair(hub, a, "c")).isEqualTo(Hub.PairResult.ALREADY_PAIRED);
-        assertThat(pair(hub, a, "zz")).isEqualTo(Hub.PairResult.ALREADY_PAIRED);
+        assertThat(pair(hub, b, "a")).isEqualTo(new PairResult.AlreadyPairedWithTarget("a"));
+        assertThat(pair(hub, c, "a")).isEqualTo(Refusal.of(ErrorCode.PEER_BUSY, "a is already paired"));
+        assertThat(pair(hub, a, "c")).isEqualTo(Refusal.of(ErrorCode.ALREADY_PAIRED, "you are already paired with b"));
+        assertThat(pair(hub, a, "zz")).isEqualTo(Refusal.of(ErrorCode.ALREADY_PAIRED, "you are already paired with b"));
+        assertThat(a.peerId()).isEqualTo("b");
+        assertThat(b.peerId()).isEqualTo("a");
         assertThat(hub.state().pairs()).isEqualTo(1);
         assertThat(link(a).drain()).isEmpty();
         assertThat(link(c).drain()).isEmpty();
@@ -143,7 +153,7 @@ class LocalHubTest {
         hub.depart(a);
         hub.depart(a);
         assertThat(link(b).drainMessages()).containsExactly(new Message.PeerDisconnected("a"));
-        assertThat(pair(hub, b, "a")).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
+        assertThat(pair(hub, b, "a")).isEqualTo(notFound("a"));
         Session r = member("r", "room", null);
         hub.depart(r);
         hub.depart(b);
@@ -168,15 +178,17 @@ class LocalHubTest {
             register(h, a);
             register(h, b);
             CyclicBarrier start = new CyclicBarrier(2);
-            AtomicReference<Hub.PairResult> ra = new AtomicReference<>();
+            AtomicReference<PairResult> ra = new AtomicReference<>();
             Thread t = Thread.ofPlatform().start(() -> {
                 await(start);
                 ra.set(pair(h, a, b.id()));
             });
             await(start);
-            Hub.PairResult rb = pair(h, b, a.id());
+            PairResult rb = pair(h, b, a.id());
             t.join();
-            assertThat(List.of(ra.get(), rb)).containsExactlyInAnyOrder(Hub.PairResult.PAIRED, Hub.PairResult.ALREADY_PAIRED_WITH_TARGET);
+            assertThat(ra.get()).isIn(new PairResult.Paired(b.id()), new PairResult.AlreadyPairedWithTarget(b.id()));
+            assertThat(rb).isIn(new PairResult.Paired(a.id()), new PairResult.AlreadyPairedWithTarget(a.id()));
+            assertThat(List.of(ra.get(), rb)).filteredOn(r -> r instanceof PairResult.Paired).hasSize(1);
             List<Message> ma = link(a).drainMessages();
             List<Message> mb = link(b).drainMessages();
             assertThat(ma).hasSize(1);
@@ -200,14 +212,14 @@ class LocalHubTest {
                 h.depart(b);
             });
             await(start);
-            Hub.PairResult r = pair(h, a, "b");
+            PairResult r = pair(h, a, "b");
             t.join();
             assertThat(h.state().pairs()).isZero();
             assertThat(a.peerId()).isNull();
-            if (r == Hub.PairResult.PAIRED) {
+            if (r.equals(PAIRED_WITH_B)) {
                 assertThat(link(a).drainMessages()).containsExactly(new Message.Paired("b", true), new Message.PeerDisconnected("b"));
             } else {
-                assertThat(r).isEqualTo(Hub.PairResult.PEER_NOT_FOUND);
+                assertThat(r).isEqualTo(notFound("b"));
             }
         }
     }
@@ -218,7 +230,7 @@ class LocalHubTest {
         Session b = member("b", "room", "Bob");
         link(old).drain();
         link(b).drain();
-        LocalHub.Room room = old.joinedRoom;
+        LocalHub.Room room = ((LocalHub.Entry) old.entry()).joinedRoom;
         Thread leaving;
         synchronized (room) { // holds the old session's departure in the middle: before it leaves the room
             leaving = Thread.ofPlatform().start(() -> hub.depart(old));
@@ -248,7 +260,7 @@ class LocalHubTest {
     void departuresDuringShutdownTellNoOneButStillCleanUp() {
         Session a = lobby("a");
         Session b = lobby("b");
-        assertThat(pair(hub, a, "b")).isEqualTo(Hub.PairResult.PAIRED);
+        assertThat(pair(hub, a, "b")).isEqualTo(PAIRED_WITH_B);
         Session r1 = member("r1", "room", null);
         Session r2 = member("r2", "room", null);
         for (Session s : List.of(a, b, r1, r2)) {

@@ -10,6 +10,7 @@ import dev.rendezvous.server.auth.Authenticator;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.LocalHub;
 import dev.rendezvous.server.hub.RecordingLink;
+import dev.rendezvous.server.hub.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -243,6 +244,8 @@ class ConnectionTest {
         final LocalHub local = new LocalHub();
         java.util.concurrent.CompletableFuture<Boolean> registration;
         dev.rendezvous.server.hub.Session registering;
+        /** What join answers instead of the local hub's answer, when set. */
+        dev.rendezvous.server.hub.JoinResult joinAnswer;
 
         @Override
         public java.util.concurrent.CompletionStage<Boolean> register(dev.rendezvous.server.hub.Session session) {
@@ -256,12 +259,13 @@ class ConnectionTest {
         }
 
         @Override
-        public void join(dev.rendezvous.server.hub.Session session) {
-            local.join(session);
+        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.JoinResult> join(dev.rendezvous.server.hub.Session session) {
+            java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.JoinResult> joined = local.join(session);
+            return joinAnswer != null ? java.util.concurrent.CompletableFuture.completedFuture(joinAnswer) : joined;
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<PairResult> pair(dev.rendezvous.server.hub.Session requester, String targetId) {
+        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.PairResult> pair(dev.rendezvous.server.hub.Session requester, String targetId) {
             return local.pair(requester, targetId);
         }
 
@@ -327,6 +331,34 @@ class ConnectionTest {
         clock.runPending();
         assertThat(((Message.Error) link.drainMessages().get(0)).code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE);
         assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
+    }
+
+    @Test
+    void aClosingRefusalOfTheJoinIsSentAndClosedByTheConnectionNotTheHub() {
+        DeferredHub deferred = new DeferredHub();
+        deferred.joinAnswer = new Refusal(ErrorCode.CLUSTER_UNAVAILABLE, "no backplane", CloseCode.INTERNAL_ERROR);
+        RecordingLink link = new RecordingLink();
+        open(settings(deferred), link, "room", "m");
+        deferred.completeRegistration();
+        clock.runPending();
+        List<Message> sent = link.drainMessages();
+        assertThat(sent.get(0)).isEqualTo(new Message.YourId("m", List.of(), 100, 300));
+        assertThat(sent).contains(new Message.Error(ErrorCode.CLUSTER_UNAVAILABLE, "no backplane", null));
+        assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
+        assertThat(deferred.state().empty()).as("departed at once").isTrue();
+    }
+
+    @Test
+    void anEvictionFromTheHubIsSentAndClosedOnTheConnectionsThread() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(null, 0), link, null, "a");
+        link.drain();
+        c.session().evict(new Refusal(ErrorCode.ID_TAKEN, "client id a is already in use", CloseCode.ID_TAKEN));
+        assertThat(link.closedWith()).as("not on the hub's thread").isNull();
+        clock.runPending();
+        assertThat(link.drainMessages()).containsExactly(new Message.Error(ErrorCode.ID_TAKEN, "client id a is already in use", null));
+        assertThat(link.closedWith()).isEqualTo(CloseCode.ID_TAKEN);
+        assertThat(hub.state().empty()).isTrue();
     }
 
     @Test

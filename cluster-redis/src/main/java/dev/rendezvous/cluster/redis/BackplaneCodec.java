@@ -1,0 +1,171 @@
+package dev.rendezvous.cluster.redis;
+
+import dev.rendezvous.cluster.redis.BackplaneMessage.Broadcast;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Joined;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Resynced;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The backplane's wire format: the one definition of what goes over the channels, which the Lua scripts
+ * ({@code common.lua}'s {@code msg_*} functions) write the same way; {@code BackplaneCodecTest} runs the
+ * scripts on a real Redis and decodes what they publish.
+ *
+ * <p>A message is UTF-8 fields joined by {@code '|'}, its kind letter first. Ids, rooms, node ids and
+ * tokens never hold a {@code '|'}; a field that may (a username, a relayed frame) comes last and runs to
+ * the end. An absent room or username is the empty string.
+ *
+ * <pre>
+ * J|seq|room|id|node|username        {@link Joined}     events channel (Lua)
+ * L|seq|room|id|node|username        {@link Left}       events channel (Lua)
+ * S|seq                              {@link Resynced}   events channel (Lua)
+ * P|target|requester|node|token      {@link Paired}     the target's node channel (Lua)
+ * U|target|from|token                {@link Unpaired}   the target's node channel (Lua)
+ * R|target|from|room|frame           {@link Relay}      the target's node channel (Java)
+ * B|room|from|frame                  {@link Broadcast}  each member node's channel (Java)
+ * </pre>
+ *
+ * The values the scripts store use the same separator: {@code id:<id>} = {@code node|room},
+ * {@code pair:<id>} = {@code peer|token} ({@link #pairValue}), a room hash field = {@code node|username}
+ * ({@link #member}).
+ */
+final class BackplaneCodec {
+    private static final char SEP = '|';
+
+    private BackplaneCodec() {}
+
+    /** The bytes of {@code message}; a relayed frame is copied (the caller keeps its buffer). */
+    static byte[] encode(BackplaneMessage message) {
+        return switch (message) {
+            case Joined j -> text("J", Long.toString(j.seq()), j.room(), j.id(), j.node(), nullToEmpty(j.username()));
+            case Left l -> text("L", Long.toString(l.seq()), l.room(), l.id(), l.node(), nullToEmpty(l.username()));
+            case Resynced s -> text("S", Long.toString(s.seq()));
+            case Paired p -> text("P", p.target(), p.requester(), p.requesterNode(), p.token());
+            case Unpaired u -> text("U", u.target(), u.from(), u.token());
+            case Relay r -> withFrame(text("R", r.target(), r.from(), nullToEmpty(r.room()), ""), r.frame());
+            case Broadcast b -> withFrame(text("B", b.room(), b.from(), ""), b.frame());
+        };
+    }
+
+    /**
+     * The message in {@code bytes}; a relayed frame is a view of them (no copy).
+     *
+     * @throws IllegalArgumentException when the bytes are no backplane message
+     */
+    static BackplaneMessage decode(byte[] bytes) {
+        if (bytes.length < 2 || bytes[1] != SEP) {
+            throw new IllegalArgumentException("malformed backplane message");
+        }
+        Fields f = new Fields(bytes);
+        return switch ((char) bytes[0]) {
+            case 'J' -> new Joined(f.number(), f.next(), f.next(), f.next(), emptyToNull(f.rest()));
+            case 'L' -> new Left(f.number(), f.next(), f.next(), f.next(), emptyToNull(f.rest()));
+            case 'S' -> new Resynced(Long.parseLong(f.rest()));
+            case 'P' -> new Paired(f.next(), f.next(), f.next(), f.rest());
+            case 'U' -> new Unpaired(f.next(), f.next(), f.rest());
+            case 'R' -> new Relay(f.next(), f.next(), emptyToNull(f.next()), f.restAsFrame());
+            case 'B' -> new Broadcast(f.next(), f.next(), f.restAsFrame());
+            default -> throw new IllegalArgumentException("unknown backplane message kind " + (char) bytes[0]);
+        };
+    }
+
+    /** A {@code pair:<id>} value: the peer and the token of this very pairing. */
+    static String pairValue(String peerId, String token) {
+        return peerId + SEP + token;
+    }
+
+    /** A room hash field's value ({@code node|username}) as a member. */
+    static Member member(String id, String value) {
+        int bar = value.indexOf(SEP);
+        if (bar < 0) {
+            throw new IllegalArgumentException("malformed room member " + value);
+        }
+        return new Member(id, value.substring(0, bar), emptyToNull(value.substring(bar + 1)));
+    }
+
+    /** A script's multi-bulk reply as strings (anything else: empty). */
+    static List<String> strings(Object reply) {
+        List<String> out = new ArrayList<>();
+        if (reply instanceof List<?> list) {
+            for (Object o : list) {
+                out.add(string(o));
+            }
+        }
+        return out;
+    }
+
+    /** A script's bulk reply as a string. */
+    static String string(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    /** A script's integer reply, or -1. */
+    static long number(Object reply) {
+        return reply instanceof Long l ? l : -1;
+    }
+
+    static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static byte[] text(String... fields) {
+        return String.join(String.valueOf(SEP), fields).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] withFrame(byte[] head, ByteBuf frame) {
+        byte[] out = new byte[head.length + frame.readableBytes()];
+        System.arraycopy(head, 0, out, 0, head.length);
+        frame.getBytes(frame.readerIndex(), out, head.length, frame.readableBytes());
+        return out;
+    }
+
+    /** Reads the fields after the kind letter, in order. */
+    private static final class Fields {
+        private final byte[] bytes;
+        private int at = 2;
+
+        Fields(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        String next() {
+            int end = at;
+            while (end < bytes.length && bytes[end] != SEP) {
+                end++;
+            }
+            if (end == bytes.length) {
+                throw new IllegalArgumentException("malformed backplane message: too few fields");
+            }
+            String out = new String(bytes, at, end - at, StandardCharsets.UTF_8);
+            at = end + 1;
+            return out;
+        }
+
+        long number() {
+            return Long.parseLong(next());
+        }
+
+        String rest() {
+            String out = new String(bytes, at, bytes.length - at, StandardCharsets.UTF_8);
+            at = bytes.length;
+            return out;
+        }
+
+        ByteBuf restAsFrame() {
+            ByteBuf out = Unpooled.wrappedBuffer(bytes, at, bytes.length - at);
+            at = bytes.length;
+            return out;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.rendezvous.cluster.redis;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Objects;
+
+/**
+ * One message on the backplane's pub/sub channels, one record per kind. The bytes are {@link
+ * BackplaneCodec}'s: the one definition of the format, which the Lua scripts write too.
+ */
+sealed interface BackplaneMessage {
+
+    /** A numbered change of room membership, on the events channel every node reads (in {@code seq} order). */
+    sealed interface Presence extends BackplaneMessage {
+        /** The presence sequence: one counter for the whole cluster. */
+        long seq();
+    }
+
+    /** {@code id} (a client of {@code node}, {@code username} or null) joined {@code room}. Written by Lua. */
+    record Joined(long seq, String room, String id, String node, String username) implements Presence {}
+
+    /** {@code id} left {@code room}. Written by Lua. */
+    record Left(long seq, String room, String id, String node, String username) implements Presence {}
+
+    /** A node wrote its whole state again (its joins and leaves came as their own events). Written by Lua. */
+    record Resynced(long seq) implements Presence {}
+
+    /**
+     * For one node: {@code requester} (of {@code requesterNode}) paired with the node's client {@code target};
+     * {@code token} names this very pairing. Written by Lua ({@code pair.lua}).
+     */
+    record Paired(String target, String requester, String requesterNode, String token) implements BackplaneMessage {}
+
+    /** For one node: its client {@code target}'s pairing {@code token} with {@code from} ended. Written by Lua. */
+    record Unpaired(String target, String from, String token) implements BackplaneMessage {}
+
+    /**
+     * For one node: a relayed {@code frame} from {@code from} to its client {@code target}, sent in {@code room}
+     * (null: the lobby). Written by Java. The frame is a view of the received bytes.
+     */
+    record Relay(String target, String from, String room, ByteBuf frame) implements BackplaneMessage {
+        public Relay {
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** For one node: a relayed {@code frame} from {@code from} to every member of {@code room}. Written by Java. */
+    record Broadcast(String room, String from, ByteBuf frame) implements BackplaneMessage {
+        public Broadcast {
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+}
