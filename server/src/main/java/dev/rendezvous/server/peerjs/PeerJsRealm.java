@@ -98,7 +98,11 @@ final class PeerJsRealm {
             return;
         }
         PeerClient client = new PeerClient(id, token, socket);
-        Session session = new Session(id, null, PeerJsConfig.HUB_SCOPE, client);
+        // Evicted (a cluster gave the id to a client elsewhere while this node was cut off): the socket closes;
+        // a v1 error frame would mean nothing to a PeerJS client.
+        Session session = new Session(id, null, PeerJsConfig.HUB_SCOPE, client, refusal ->
+                client.close(refusal.close() != null ? refusal.close() : dev.rendezvous.protocol.CloseCode.ID_TAKEN,
+                        refusal.message()));
         client.session(session);
         hub.register(session).whenComplete((ok, error) -> {
             if (error != null) {
