@@ -1,14 +1,14 @@
-// The Rendezvous page: lobby pairing and room mesh over protocol v1, the chat view and the dashboard.
+// The Rendezvous page: a user of the browser SDK (../sdk/rendezvous.js) — lobby pairing, room mesh,
+// calls (camera, microphone, screen) — plus the chat view and the dashboard. This file is UI only: every
+// protocol step lives in the SDK.
 // Page options (query string): room=NAME joins a room, loopback=1 signals only 127.* candidates (tests,
 // single-host use), relay=1 forces TURN relays, token=JWT answers auth_required, name=NAME display name.
 // Everything runs on the page's single thread; rendering is batched per animation frame.
 
 import { EventLog } from './event-log.js';
-import { Outcome } from './safe-sender.js';
-import { PeerLink, shortId } from './peer-link.js';
-import { SignalingConnection } from './signaling.js';
-import { RELAYED_TYPES, isValidRoomName, signalingUrl } from './wire.js';
+import { Outcome, Rendezvous, isValidRoomName, shortId } from '../sdk/rendezvous.js';
 import { Dashboard } from './dashboard.js';
+import { Calls } from './calls.js';
 
 const params = new URLSearchParams(location.search);
 const options = {
@@ -22,54 +22,77 @@ const log = new EventLog();
 const $ = (id) => document.getElementById(id);
 
 const session = {
-  connection: null,
-  myId: null,
-  iceServers: [],
-  room: null, // null: lobby
-  pairedPeer: null, // lobby only
-  links: new Map(), // peer id → PeerLink (live)
-  pastLinks: [], // closed links, newest first, for the dashboard
-  members: new Map(), // room members other than me: client id → username
-  earlyCandidates: new Map(), // room: sender id → candidates that came before its offer
+  rv: null, // the Rendezvous of the current lobby or room connection
+  pastLinks: [], // closed connections, newest first, for the dashboard
 };
 
-/** Per sender, at most this many candidates wait for an offer (as in the Java SDK). */
-const MAX_EARLY_CANDIDATES = 200;
-
 const dashboard = new Dashboard({ log, session: () => sessionSnapshot(), links: () => allLinks(), root: document });
+const calls = new Calls({ root: document, log, rendezvous: () => session.rv, onChange: () => scheduleRender() });
 
 // ---------------------------------------------------------------------------------------------------
-// Signaling
+// Signaling (through the SDK)
 
 function connect(room) {
-  closeAllLinks('signaling reconnect');
-  session.connection?.close();
-  session.myId = null;
-  session.room = room;
-  session.pairedPeer = null;
-  session.members.clear();
-  session.earlyCandidates.clear();
-  const connection = new SignalingConnection(signalingUrl(location, room, options.name), log);
-  session.connection = connection;
+  const previous = session.rv;
+  if (previous) {
+    for (const connection of previous.connections.values()) retire(connection);
+    previous.close();
+  }
+  const rv = new Rendezvous({
+    room,
+    username: options.name || null,
+    token: options.token || null,
+    loopback: options.loopback,
+    relayOnly: options.relayOnly,
+    logger: log,
+  });
+  session.rv = rv;
+  calls.attach(rv);
   const on = (type, handler) =>
-    connection.addEventListener(type, (event) => {
-      if (session.connection === connection) handler(event.detail);
+    rv.addEventListener(type, (event) => {
+      if (session.rv === rv) handler(event.detail);
     });
   on('statechange', renderAll);
-  on('your_id', onYourId);
-  on('auth_required', onAuthRequired);
-  on('auth_success', (message) => {
+  on('open', () => {
+    if (!room) systemMessage('Connected. Share your id, or pair with someone else’s.');
+    renderAll();
+  });
+  on('authrequired', () => {
+    $('card-auth').classList.remove('hidden');
+    if (!options.token) $('token-input').focus();
+    renderAll();
+  });
+  on('authenticated', (detail) => {
     $('card-auth').classList.add('hidden');
     $('token-input').value = '';
-    systemMessage(`Signed in as ${message.user}.`);
+    systemMessage(`Signed in as ${detail.user}.`);
   });
-  on('users_in_room', onUsersInRoom);
-  on('user_joined', onUserJoined);
-  on('user_left', onUserLeft);
-  on('paired', onPaired);
-  on('peer_disconnected', onPeerDisconnected);
-  on('error', onServerError);
-  on('closed', (detail) => {
+  on('members', ({ users }) => {
+    systemMessage(users.length ? `Joined room ${room} with ${users.length} other${users.length === 1 ? '' : 's'}.` : `Joined room ${room}. Nobody else is here yet.`);
+    renderAll();
+  });
+  on('peerjoined', (detail) => {
+    systemMessage(`${detail.username || shortId(detail.id)} joined.`);
+    renderAll();
+  });
+  on('peerleft', (detail) => {
+    systemMessage(`${detail.username || shortId(detail.id)} left.`);
+    renderAll();
+  });
+  on('connection', (connection) => watchConnection(connection));
+  on('paired', (detail) => {
+    systemMessage(`Paired with ${shortId(detail.id)}. Connecting…`);
+    renderAll();
+  });
+  on('peerdisconnected', (detail) => {
+    systemMessage(`${shortId(detail.id)} left. Ready for a new peer.`);
+    renderAll();
+  });
+  on('error', (message) => {
+    systemMessage(`Server: ${message.message ?? message.code} (${message.code})`, 'error');
+    if (message.code === 'auth_failed' || message.code === 'auth_timeout') $('card-auth').classList.remove('hidden');
+  });
+  on('close', (detail) => {
     if (detail.code === 4001) {
       $('card-auth').classList.remove('hidden');
       systemMessage('Sign-in failed: check your token and sign in again.', 'error');
@@ -79,172 +102,37 @@ function connect(room) {
     }
     renderAll();
   });
-  on('message', (message) => {
-    if (RELAYED_TYPES.has(message.type)) onRelayed(message);
-  });
-  connection.connect();
   renderAll();
 }
 
-function sendSignal(peerId, message) {
-  if (session.room) message.to = peerId;
-  return session.connection?.send(message) ?? false;
+function watchConnection(connection) {
+  connection.addEventListener('open', () => systemMessage(`Connected to ${connection.displayName} (${connection.metrics.timeToConnectMs} ms).`));
+  connection.addEventListener('change', scheduleRender);
+  connection.addEventListener('data', (event) => chatMessage('incoming', connection.displayName, event.detail, { from: connection.peerId }));
+  connection.addEventListener('close', () => retire(connection));
 }
 
-function onYourId(message) {
-  session.myId = message.id;
-  session.iceServers = sanitizeIceServers(message.ice_servers);
-  log.add('app', 'ready', { id: message.id, iceServers: session.iceServers.length, room: session.room });
-  if (!session.room) systemMessage('Connected. Share your id, or pair with someone else’s.');
-  renderAll();
-}
-
-function onAuthRequired() {
-  $('card-auth').classList.remove('hidden');
-  if (options.token) sendToken(options.token);
-  else $('token-input').focus();
-  renderAll();
-}
-
-function sendToken(token) {
-  session.connection?.send({ type: 'auth_token', token });
-}
-
-function onUsersInRoom(message) {
-  const users = Array.isArray(message.users) ? message.users : [];
-  for (const user of users) session.members.set(user.client_id, user.username ?? null);
-  systemMessage(users.length ? `Joined room ${session.room} with ${users.length} other${users.length === 1 ? '' : 's'}.` : `Joined room ${session.room}. Nobody else is here yet.`);
-  // The newcomer offers to every member already there; they answer (no glare).
-  for (const user of users) openLink(user.client_id, true, user.username ?? null);
-  renderAll();
-}
-
-function onUserJoined(message) {
-  session.members.set(message.client_id, message.username ?? null);
-  systemMessage(`${displayName(message.client_id)} joined.`);
-  renderAll();
-}
-
-function onUserLeft(message) {
-  const name = displayName(message.client_id);
-  session.members.delete(message.client_id);
-  session.earlyCandidates.delete(message.client_id);
-  closeLink(message.client_id, 'peer left the room');
-  systemMessage(`${name} left.`);
-  renderAll();
-}
-
-function onPaired(message) {
-  session.pairedPeer = message.peer_id;
-  systemMessage(`Paired with ${shortId(message.peer_id)}. Connecting…`);
-  openLink(message.peer_id, message.initiator === true, null);
-  renderAll();
-}
-
-function onPeerDisconnected(message) {
-  const peerId = message.peer_id ?? session.pairedPeer;
-  closeLink(peerId, 'peer disconnected');
-  if (session.pairedPeer === peerId) session.pairedPeer = null;
-  systemMessage(`${shortId(peerId)} left. Ready for a new peer.`);
-  renderAll();
-}
-
-function onServerError(message) {
-  systemMessage(`Server: ${message.message ?? message.code} (${message.code})`, 'error');
-  if (message.code === 'auth_failed' || message.code === 'auth_timeout') {
-    $('card-auth').classList.remove('hidden');
-  }
-}
-
-function onRelayed(message) {
-  const from = message.from ?? session.pairedPeer;
-  if (!from) {
-    log.add('signaling', 'relay_without_sender', { type: message.type }, 'warn');
-    return;
-  }
-  let link = session.links.get(from);
-  if (!link) {
-    if (message.type !== 'offer') {
-      // A stack may trickle its first candidates before its offer reaches us: keep them for the offer.
-      const early = session.earlyCandidates.get(from) ?? [];
-      if (session.room && message.type !== 'answer' && early.length < MAX_EARLY_CANDIDATES) {
-        early.push(message);
-        session.earlyCandidates.set(from, early);
-      } else {
-        log.add('signaling', 'relay_from_unknown_peer', { type: message.type, from }, 'warn');
-      }
-      return;
-    }
-    const username = message.username ?? session.members.get(from) ?? null;
-    if (session.room && !session.members.has(from)) session.members.set(from, username);
-    link = openLink(from, false, username);
-  } else if (message.type === 'offer' && link.initiator) {
-    // Offers crossed (a peer that ignores the no-glare rule): as in the Java SDK, the greater id yields
-    // and answers; the smaller keeps its own offer.
-    if (link.state.channel === 'open' || !session.myId || session.myId < from) {
-      log.add(from, 'crossing_offer_ignored', { note: 'our offer stands' }, 'warn');
-      return;
-    }
-    link = openLink(from, false, link.username);
-  }
-  link.handleSignal(message);
-  if (message.type === 'offer') {
-    for (const candidate of session.earlyCandidates.get(from) ?? []) link.handleSignal(candidate);
-    session.earlyCandidates.delete(from);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Peer links
-
-function openLink(peerId, initiator, username) {
-  closeLink(peerId, 'replaced by a new connection');
-  const link = new PeerLink({
-    peerId,
-    initiator,
-    username,
-    iceServers: session.iceServers,
-    relayOnly: options.relayOnly,
-    loopback: options.loopback,
-    signal: (message) => sendSignal(peerId, message),
-    log,
-  });
-  let wasOpen = false;
-  link.addEventListener('change', () => {
-    if (link.state.channel === 'open' && !wasOpen) {
-      wasOpen = true;
-      systemMessage(`Connected to ${link.displayName} (${link.metrics.timeToConnectMs} ms).`);
-    }
-    scheduleRender();
-  });
-  link.addEventListener('message', (event) => chatMessage('incoming', link.displayName, event.detail, { from: peerId }));
-  session.links.set(peerId, link);
-  link.start();
-  return link;
-}
-
-function closeLink(peerId, reason) {
-  const link = session.links.get(peerId);
-  if (!link) return;
-  session.links.delete(peerId);
-  link.close(reason);
-  session.pastLinks.unshift(link);
+/** Keeps a closed connection for the dashboard's history. */
+function retire(connection) {
+  if (session.pastLinks.includes(connection)) return;
+  session.pastLinks.unshift(connection);
   session.pastLinks.length = Math.min(session.pastLinks.length, 10);
+  scheduleRender();
 }
 
-function closeAllLinks(reason) {
-  for (const peerId of [...session.links.keys()]) closeLink(peerId, reason);
+function liveLinks() {
+  return session.rv ? [...session.rv.connections.values()] : [];
 }
 
 function allLinks() {
-  return { live: [...session.links.values()], past: session.pastLinks };
+  return { live: liveLinks(), past: session.pastLinks };
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Chat
 
 function sendChat(text) {
-  const links = [...session.links.values()];
+  const links = liveLinks();
   const item = chatMessage('outgoing', 'You', text, {});
   if (!links.length) {
     setStatus(item, 'refused', 'Nobody to send to yet: pair with someone or join a room.');
@@ -328,31 +216,31 @@ function scheduleRender() {
 }
 
 function renderAll() {
-  const connectionState = session.connection?.state ?? 'idle';
+  const connectionState = session.rv?.signalingState ?? 'idle';
   const pill = $('signaling-status');
-  const admitted = connectionState === 'open' && session.myId;
+  const admitted = connectionState === 'open' && myId();
   pill.dataset.state = admitted ? 'ready' : connectionState;
   pill.title = connectionState === 'closed' ? 'Click to reconnect' : '';
   pill.querySelector('.label').textContent =
-    admitted ? (session.room ? `Room · ${session.room}` : 'Lobby') :
+    admitted ? (currentRoom() ? `Room · ${currentRoom()}` : 'Lobby') :
     connectionState === 'open' ? (!$('card-auth').classList.contains('hidden') ? 'Sign-in required' : 'Waiting for admission') :
     connectionState === 'connecting' ? 'Connecting…' :
     connectionState === 'closed' ? 'Disconnected · reconnect' : 'Not connected';
 
-  $('my-id').textContent = session.myId ?? '—';
-  $('scope-hint').textContent = session.room
+  $('my-id').textContent = myId() ?? '—';
+  $('scope-hint').textContent = currentRoom()
     ? 'Everyone in the room connects to you directly.'
     : 'Share this id: the other person pastes it under “Pair”.';
 
-  const inRoom = session.room !== null;
+  const inRoom = currentRoom() !== null;
   $('card-pair').classList.toggle('hidden', inRoom);
-  $('pair-form').classList.toggle('hidden', session.pairedPeer !== null);
-  $('paired-box').classList.toggle('hidden', session.pairedPeer === null);
-  if (session.pairedPeer) $('paired-name').textContent = shortId(session.pairedPeer);
+  $('pair-form').classList.toggle('hidden', pairedPeer() !== null);
+  $('paired-box').classList.toggle('hidden', pairedPeer() === null);
+  if (pairedPeer()) $('paired-name').textContent = shortId(pairedPeer());
   $('room-form').classList.toggle('hidden', inRoom);
   $('in-room-box').classList.toggle('hidden', !inRoom);
   $('members-box').classList.toggle('hidden', !inRoom);
-  if (inRoom) $('room-name').textContent = session.room;
+  if (inRoom) $('room-name').textContent = currentRoom();
   renderMembers();
   renderChatHeader();
   dashboard.render();
@@ -366,8 +254,8 @@ function renderMembers() {
   me.innerHTML = '<span class="dot" data-channel="open"></span>';
   me.append(Object.assign(document.createElement('span'), { className: 'name', textContent: `${options.name || 'You'} (you)` }));
   items.push(me);
-  for (const [clientId, username] of session.members) {
-    const link = session.links.get(clientId);
+  for (const [clientId, username] of members()) {
+    const link = session.rv?.connection(clientId);
     const channel = link?.state.channel ?? 'none';
     const item = document.createElement('li');
     item.className = 'member';
@@ -384,18 +272,18 @@ function renderMembers() {
 }
 
 function renderChatHeader() {
-  const links = [...session.links.values()];
+  const links = liveLinks();
   const open = links.filter((l) => l.state.channel === 'open').length;
   let title;
   let subtitle;
   let state;
-  if (session.room) {
-    title = `# ${session.room}`;
-    subtitle = `${session.members.size + 1} member${session.members.size ? 's' : ''} · ${open} connected`;
-    state = session.members.size === 0 ? 'alone' : open === session.members.size ? 'connected' : 'connecting';
-  } else if (session.pairedPeer) {
-    const link = session.links.get(session.pairedPeer);
-    title = `Chat with ${link?.displayName ?? shortId(session.pairedPeer)}`;
+  if (currentRoom()) {
+    title = `# ${currentRoom()}`;
+    subtitle = `${members().size + 1} member${members().size ? 's' : ''} · ${open} connected`;
+    state = members().size === 0 ? 'alone' : open === members().size ? 'connected' : 'connecting';
+  } else if (pairedPeer()) {
+    const link = session.rv?.connection(pairedPeer());
+    title = `Chat with ${link?.displayName ?? shortId(pairedPeer())}`;
     subtitle = !link ? '' : link.state.channel === 'open'
       ? 'Peer-to-peer · end-to-end encrypted data channel'
       : `Connecting… (ICE ${link.state.iceConnection}, channel ${link.state.channel})`;
@@ -430,35 +318,34 @@ function showView() {
 
 function sessionSnapshot() {
   return {
-    clientId: session.myId,
-    scope: session.room ? 'room' : 'lobby',
-    room: session.room,
-    signaling: session.connection?.state ?? 'idle',
-    signalingUrl: session.connection?.url ?? null,
-    pairedPeer: session.pairedPeer,
-    members: [...session.members].map(([clientId, username]) => ({ clientId, username })),
+    clientId: myId(),
+    scope: currentRoom() ? 'room' : 'lobby',
+    room: currentRoom(),
+    signaling: session.rv?.signalingState ?? 'idle',
+    signalingUrl: session.rv?.signalingUrl ?? null,
+    pairedPeer: pairedPeer(),
+    members: [...members()].map(([clientId, username]) => ({ clientId, username })),
     options: { loopback: options.loopback, relayOnly: options.relayOnly },
-    iceServers: session.iceServers.map((server) => ({ urls: server.urls })),
-    peers: [...session.links.values()].map((link) => link.snapshot()),
+    iceServers: (session.rv?.iceServers ?? []).map((server) => ({ urls: server.urls })),
+    peers: liveLinks().map((link) => link.snapshot()),
     pastPeers: session.pastLinks.map((link) => link.snapshot()),
   };
 }
 
-/** Keeps only well-formed RTCIceServer entries from `your_id`'s `ice_servers`. */
-function sanitizeIceServers(servers) {
-  if (!Array.isArray(servers)) return [];
-  return servers
-    .filter((server) => server && (typeof server.urls === 'string' || Array.isArray(server.urls)))
-    .map((server) => {
-      const clean = { urls: server.urls };
-      if (typeof server.username === 'string') clean.username = server.username;
-      if (typeof server.credential === 'string') clean.credential = server.credential;
-      return clean;
-    });
+function myId() {
+  return session.rv?.id ?? null;
 }
 
-function displayName(clientId) {
-  return session.members.get(clientId) || shortId(clientId);
+function currentRoom() {
+  return session.rv?.room ?? null;
+}
+
+function pairedPeer() {
+  return session.rv?.pairedPeer ?? null;
+}
+
+function members() {
+  return session.rv?.members ?? new Map();
 }
 
 function clock() {
@@ -489,17 +376,15 @@ $('pair-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const target = $('pair-input').value.trim();
   if (!target) return;
-  if (target === session.myId) {
+  if (target === myId()) {
     systemMessage('That is your own id: paste the other person’s id.', 'warn');
     return;
   }
-  session.connection?.send({ type: 'pair_request', target_id: target });
+  session.rv?.connect(target).catch(() => {}); // refusals arrive as 'error' events, shown by connect()
 });
 
 $('unpair-button').addEventListener('click', () => {
-  session.connection?.send({ type: 'unpair' });
-  closeLink(session.pairedPeer, 'you ended the chat');
-  session.pairedPeer = null;
+  session.rv?.unpair();
   systemMessage('You ended the chat. Ready for a new peer.');
   renderAll();
 });
@@ -517,7 +402,7 @@ $('room-form').addEventListener('submit', (event) => {
 
 $('leave-room-button').addEventListener('click', () => {
   setRoomInUrl(null);
-  systemMessage(`You left room ${session.room}.`);
+  systemMessage(`You left room ${currentRoom()}.`);
   connect(null);
 });
 
@@ -527,14 +412,14 @@ $('auth-form').addEventListener('submit', (event) => {
   if (!token) return;
   options.token = token;
   // After a refusal the server has closed the connection (4001): sign in again on a fresh one.
-  if (session.connection?.state === 'open' && !session.myId) sendToken(token);
-  else connect(session.room);
+  if (session.rv?.signalingState === 'open' && !myId()) session.rv.authenticate(token);
+  else connect(currentRoom());
 });
 
 $('copy-id').addEventListener('click', async () => {
-  if (!session.myId) return;
+  if (!myId()) return;
   try {
-    await navigator.clipboard.writeText(session.myId);
+    await navigator.clipboard.writeText(myId());
     $('copy-id').textContent = 'Copied';
   } catch {
     getSelection().selectAllChildren($('my-id'));
@@ -544,17 +429,16 @@ $('copy-id').addEventListener('click', async () => {
 });
 
 $('signaling-status').addEventListener('click', () => {
-  if (session.connection?.state === 'closed') connect(session.room);
+  if (session.rv?.signalingState === 'closed') connect(currentRoom());
 });
 
 window.addEventListener('hashchange', showView);
 window.addEventListener('pagehide', () => {
-  closeAllLinks('page closed');
-  session.connection?.close();
+  session.rv?.close();
 });
 
 // Read-only view of the session for scripts and tests (e.g. `rendezvous.snapshot()` in the console).
-window.rendezvous = Object.freeze({ snapshot: sessionSnapshot, events: () => [...log.entries] });
+window.rendezvous = Object.freeze({ snapshot: sessionSnapshot, events: () => [...log.entries], sdk: () => session.rv });
 
 const initialRoom = params.get('room');
 if (initialRoom && !isValidRoomName(initialRoom)) {

@@ -1,6 +1,8 @@
 // The live debug dashboard (seed 003): a summary, one card per peer with its signaling / ICE gathering /
 // ICE connection / connection / data channel states and metrics, and the timestamped event log with
-// JSON export. Reads the session through callbacks; never changes it. Page thread only.
+// JSON export, and per peer its media figures with live charts (media-panel.js). Reads the session through callbacks; never changes it. Page thread only.
+
+import { MediaHistory, mediaPanel } from './media-panel.js';
 
 const STATE_ROWS = [
   ['signaling', 'Signaling'],
@@ -21,6 +23,7 @@ export class Dashboard {
   #links;
   #root;
   #visible = false;
+  #media = new MediaHistory();
 
   constructor({ log, session, links, root }) {
     this.#log = log;
@@ -39,6 +42,12 @@ export class Dashboard {
       if (!this.#visible) return;
       for (const link of this.#links().live) link.refreshSelectedPair().catch(() => {});
     }, 2000);
+    // Media figures are sampled every second whether or not the dashboard shows, so charts have a past.
+    setInterval(() => {
+      this.#media.sample(this.#links().live).then(() => {
+        if (this.#visible) this.render();
+      });
+    }, 1000);
   }
 
   setVisible(visible) {
@@ -136,6 +145,8 @@ export class Dashboard {
       metrics.append(text('dt', '', label), dd);
     }
     card.append(header, states, metrics);
+    const media = past ? null : mediaPanel(this.#media, snap.peerId);
+    if (media) card.append(media);
     return card;
   }
 

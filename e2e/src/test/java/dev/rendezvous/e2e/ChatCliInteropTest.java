@@ -4,13 +4,11 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.testing.ChatProcess;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
+import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,32 +23,17 @@ class ChatCliInteropTest {
   private static final String FROM_PAGE = "héllo from the browser ✓ 日本語 👋";
   private static final String FROM_CLI = "grüße aus der CLI — ñ 🎉";
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
 
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
 
   private BrowserContext context;
 
-  @BeforeAll
-  static void launch() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void shutDown() {
-    if (chromium != null) chromium.close();
-  }
-
   @BeforeEach
   void newContext() {
-    context = chromium.newContext();
-  }
-
-  @AfterEach
-  void closeContext() {
-    context.close();
+    context = browser.newContext();
   }
 
   @Test

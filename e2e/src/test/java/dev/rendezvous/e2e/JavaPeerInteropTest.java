@@ -4,12 +4,12 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The page and a Java SDK peer (webrtc-java) chat through the lobby, with the page in either role. */
 class JavaPeerInteropTest {
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
 
@@ -28,25 +29,17 @@ class JavaPeerInteropTest {
 
   @BeforeAll
   static void start() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    chromium = Chromium.launch();
     rtc = RtcRuntime.create();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) chromium.close();
     if (rtc != null) rtc.close();
   }
 
   @BeforeEach
   void newContext() {
-    context = chromium.newContext();
-  }
-
-  @AfterEach
-  void closeContext() {
-    context.close();
+    context = browser.newContext();
   }
 
   @Test

@@ -7,17 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,28 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LobbyChatTest {
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
-
-
-  private final List<BrowserContext> contexts = new ArrayList<>();
-
-  @BeforeAll
-  static void launch() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void shutDown() {
-    if (chromium != null) chromium.close();
-  }
-
-  @AfterEach
-  void closeContexts() {
-    contexts.forEach(BrowserContext::close);
-  }
 
   @Test
   void twoPagesPairInTheLobbyAndChatBothWays() {
@@ -202,8 +182,7 @@ class LobbyChatTest {
 
   @Test
   void debugPageOpensTheDashboardOfThePage() {
-    BrowserContext context = chromium.newContext();
-    contexts.add(context);
+    BrowserContext context = browser.newContext();
     Page page = context.newPage();
     page.navigate(server.httpUri("/debug.html?loopback=1").toString());
     assertThat(page.locator("#view-dashboard")).isVisible();
@@ -216,8 +195,7 @@ class LobbyChatTest {
   }
 
   private BrowserContext newContext() {
-    BrowserContext context = chromium.newContext();
-    contexts.add(context);
+    BrowserContext context = browser.newContext();
     return context;
   }
 }

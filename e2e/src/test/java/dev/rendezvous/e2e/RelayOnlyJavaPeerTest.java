@@ -6,20 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
 import dev.rendezvous.testing.coturn.Coturn;
 import dev.rendezvous.testing.coturn.CoturnExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,8 @@ class RelayOnlyJavaPeerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
   private static Coturn turn;
   private static RtcRuntime rtc;
 
@@ -48,28 +49,20 @@ class RelayOnlyJavaPeerTest {
 
   @BeforeAll
   static void start(Coturn coturn) {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
     turn = coturn;
-    chromium = Chromium.launch();
     rtc = RtcRuntime.create();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) chromium.close();
     if (rtc != null) rtc.close();
   }
 
   @BeforeEach
   void newContext() {
-    context = chromium.newContext();
+    context = browser.newContext();
     // Registered before the page navigates, so the page's signaling socket is seen from its first frame.
     context.onPage(page -> page.onWebSocket(socket -> socket.onFrameReceived(frame -> framesToPage.add(frame.text()))));
-  }
-
-  @AfterEach
-  void closeContext() {
-    context.close();
   }
 
   @Test

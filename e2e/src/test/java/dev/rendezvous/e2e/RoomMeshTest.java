@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,30 +26,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RoomMeshTest {
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
 
   private static RtcRuntime rtc;
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
-
   @BeforeAll
   static void start() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
-    chromium = Chromium.launch();
     rtc = RtcRuntime.create();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) chromium.close();
     if (rtc != null) rtc.close();
-  }
-
-  @AfterEach
-  void closeContexts() {
-    contexts.forEach(BrowserContext::close);
   }
 
   @Test
@@ -138,8 +129,7 @@ class RoomMeshTest {
   }
 
   private ChatPage join(String room, String name) {
-    BrowserContext context = chromium.newContext();
-    contexts.add(context);
+    BrowserContext context = browser.newContext();
     return ChatPage.open(context, server.httpUri("/"), "room=" + room + "&name=" + name);
   }
 }

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,34 +49,20 @@ class SafeSendInBrowserTest {
       }
       """;
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(5));
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
 
   private BrowserContext context;
   private Page page;
 
-  @BeforeAll
-  static void launch() {
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void shutDown() {
-    if (chromium != null) chromium.close();
-  }
-
   @BeforeEach
   void openHarness() {
-    context = chromium.newContext();
+    context = browser.newContext();
     page = context.newPage();
     page.navigate(server.httpUri("/css/rendezvous.css").toString());
     page.evaluate(HARNESS);
-  }
-
-  @AfterEach
-  void close() {
-    context.close();
   }
 
   @Test

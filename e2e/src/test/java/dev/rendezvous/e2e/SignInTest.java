@@ -5,7 +5,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -15,15 +14,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.rendezvous.server.auth.JwtAuthenticator;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,29 +28,12 @@ class SignInTest {
 
   private static final byte[] SECRET = "e2e-signing-secret-of-32-bytes!!".getBytes(StandardCharsets.UTF_8);
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
 
   @RegisterExtension
   final ServerExtension server = ServerExtension.create(
       config -> config.authenticator(JwtAuthenticator.hmac(SECRET, JwtAuthenticator.Options.defaults())));
-
-  private final List<BrowserContext> contexts = new ArrayList<>();
-
-  @BeforeAll
-  static void launch() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void shutDown() {
-    if (chromium != null) chromium.close();
-  }
-
-  @AfterEach
-  void closeContexts() {
-    contexts.forEach(BrowserContext::close);
-  }
 
   @Test
   void theTokenFieldAppearsOnAuthRequiredAndAValidTokenAdmitsThePage() throws JOSEException {
@@ -86,8 +65,7 @@ class SignInTest {
   }
 
   private ChatPage open(String query) {
-    BrowserContext context = chromium.newContext();
-    contexts.add(context);
+    BrowserContext context = browser.newContext();
     return ChatPage.open(context, server.httpUri("/"), query);
   }
 

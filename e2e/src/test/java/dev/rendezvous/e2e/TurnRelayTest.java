@@ -3,15 +3,12 @@ package dev.rendezvous.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
 import dev.rendezvous.testing.coturn.Coturn;
 import dev.rendezvous.testing.coturn.CoturnExtension;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,29 +21,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(CoturnExtension.class)
 class TurnRelayTest {
 
-  private static Chromium chromium;
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
   private static Coturn turn;
 
   @RegisterExtension
   final ServerExtension server = ServerExtension.create(config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
-
   @BeforeAll
   static void launch(Coturn coturn) {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
     turn = coturn;
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void shutDown() {
-    if (chromium != null) chromium.close();
-  }
-
-  @AfterEach
-  void closeContexts() {
-    contexts.forEach(BrowserContext::close);
   }
 
   @Test
@@ -69,8 +53,7 @@ class TurnRelayTest {
   }
 
   private ChatPage open() {
-    BrowserContext context = chromium.newContext();
-    contexts.add(context);
+    BrowserContext context = browser.newContext();
     return ChatPage.open(context, server.httpUri("/"), "relay=1");
   }
 }

@@ -78,6 +78,10 @@ public final class StaticFiles {
         return file.map(body -> {
             FullHttpResponse r = HttpResponses.of(HttpResponseStatus.OK, contentType(name), body);
             r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            if (name.startsWith("sdk/")) {
+                // The browser SDK is imported as a module by pages on other origins (module scripts use CORS).
+                r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            }
             return r;
         });
     }

@@ -1,0 +1,56 @@
+package dev.rendezvous.e2e.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A room of three SDK pages with camera and microphone: a full mesh of calls; one leaves, the others carry on. */
+class SdkRoomTest {
+
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium();
+
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
+
+    @Test
+    void threePagesCallEachOtherAndTwoCarryOnWhenOneLeaves() {
+        SdkPage ana = join("ana");
+        ana.startCamera(); // before anyone is there: sent to every peer that comes later
+        SdkPage ben = join("ben");
+        ben.startCamera();
+        SdkPage cleo = join("cleo");
+        cleo.startCamera();
+        List<SdkPage> all = List.of(ana, ben, cleo);
+
+        for (SdkPage page : all) {
+            for (SdkPage other : all) {
+                if (other != page) {
+                    page.awaitOpen(other.id());
+                    page.awaitMediaFrom(other.id());
+                }
+            }
+        }
+
+        cleo.close();
+        for (SdkPage page : List.of(ana, ben)) {
+            page.awaitTrue("id => rv.connection(id) === null && !rv.members.has(id)", cleo.id());
+            assertThat(page.eval("() => rv.connections.size")).isEqualTo(1);
+        }
+        ana.awaitMediaFrom(ben.id());
+        ben.awaitMediaFrom(ana.id());
+        assertThat(ana.send(ben.id(), "just us two")).isEqualTo("sent");
+        ben.awaitReceived(ana.id() + ": just us two");
+        assertThat(ana.consoleErrors()).isEmpty();
+        assertThat(ben.consoleErrors()).isEmpty();
+    }
+
+    private SdkPage join(String name) {
+        return SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of("room", "video-room", "username", name));
+    }
+}
