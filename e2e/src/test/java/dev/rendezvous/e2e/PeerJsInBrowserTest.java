@@ -3,25 +3,22 @@ package dev.rendezvous.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.browser.BrowserExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The unmodified {@code peerjs} 1.5 npm client (pinned in {@code e2e/peerjs-npm}, installed by
- * {@code ./run-tests}) in real Chromium against the server's PeerJS endpoint, with peerjs-server's
+ * the e2e build's {@code npm ci}) in real Chromium against the server's PeerJS endpoint, with peerjs-server's
  * defaults (path {@code /}, key {@code peerjs}, expire timeout 5 s). Each page loads the library's own
  * bundle and a small harness ({@code peerjs/harness.js}); everything stays on loopback.
  */
@@ -29,43 +26,28 @@ class PeerJsInBrowserTest {
     private static final Path BUNDLE = Path.of("peerjs-npm/node_modules/peerjs/dist/peerjs.min.js");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static Chromium chromium;
     private static String bundle;
     private static String harness;
 
     @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium();
+
+    @RegisterExtension
     final ServerExtension server = ServerExtension.create();
 
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
     @BeforeAll
-    static void launch() throws IOException {
+    static void loadPeerJs() throws IOException {
         assumeTrue(Files.isRegularFile(BUNDLE),
-                "the peerjs npm client is not installed at e2e/" + BUNDLE + " (./run-tests runs npm ci there)");
+                "the peerjs npm client is not installed at e2e/" + BUNDLE + " (the e2e build runs npm ci there)");
         bundle = Files.readString(BUNDLE);
         try (var in = PeerJsInBrowserTest.class.getResourceAsStream("/peerjs/harness.js")) {
             harness = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        chromium = Chromium.launch();
     }
 
-    @AfterAll
-    static void shutDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @AfterEach
-    void closePages() {
-        contexts.forEach(BrowserContext::close);
-    }
-
-    /** A page of its own (own context), served from the server so it may reach 127.0.0.1, with peerjs loaded. */
+    /** A page of its own (own context, closed after the test), served from the server so it may reach 127.0.0.1, with peerjs loaded. */
     private Page page() {
-        BrowserContext context = chromium.newContext();
-        contexts.add(context);
-        Page page = context.newPage();
+        Page page = browser.newPage();
         page.navigate(server.httpUri("/css/rendezvous.css").toString());
         page.addScriptTag(new Page.AddScriptTagOptions().setContent(bundle));
         page.addScriptTag(new Page.AddScriptTagOptions().setContent(harness));
