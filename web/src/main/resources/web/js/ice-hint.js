@@ -12,6 +12,7 @@ export function iceHintText(detail) {
     case CandidateWarning.ALL_WITHHELD:
       return 'No 127.0.0.1 candidate to offer in loopback mode: allow the microphone for this site and reload, or open the page without ?loopback=1.';
     case CandidateWarning.NONE_GATHERED:
+      if (detail.relayOnly) return 'No relay candidate gathered: ?relay=1 needs a TURN server the browser can reach — start the server with --ice-server turn:… and --turn-secret (docs/operations.md), or open the page without ?relay=1.';
       return detail.loopback
         ? 'No network candidates gathered: allow the microphone for this site and reload (Chromium offers 127.0.0.1 only with it).'
         : 'No network candidates gathered (no network, or the browser withholds them): on one machine open the page with ?loopback=1 and allow the microphone; between machines check the network or add a TURN server.';

@@ -456,7 +456,7 @@ export class Connection extends EventTarget {
     if (!reason || (!deadline && reason !== CandidateWarning.NONE_GATHERED && reason !== CandidateWarning.LOOPBACK_PERMISSION_DENIED)) return;
     check.warned = true;
     clearTimeout(check.timer);
-    const detail = { reason, sent, withheld, mdns: check.mdns, loopback: this.#options.loopback };
+    const detail = { reason, sent, withheld, mdns: check.mdns, loopback: this.#options.loopback, relayOnly: this.#options.relayOnly };
     this.#event('no_usable_candidates', detail, 'warn');
     this.dispatchEvent(new CustomEvent('candidatewarning', { detail }));
   }

@@ -42,6 +42,8 @@ export interface CandidateWarningDetail {
   withheld: number;
   mdns: number;
   loopback: boolean;
+  /** relayOnly was on: 'none_gathered' then means no TURN server gave a relay candidate. */
+  relayOnly: boolean;
 }
 
 export interface RendezvousOptions {
