@@ -2,15 +2,10 @@ package dev.rendezvous.server.session;
 
 import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.protocol.ErrorCode;
-import dev.rendezvous.protocol.Message;
 import dev.rendezvous.protocol.MessageType;
-import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.hub.ControlFrames;
 import dev.rendezvous.server.hub.Hub;
-import dev.rendezvous.server.hub.JoinResult;
 import dev.rendezvous.server.hub.Link;
-import dev.rendezvous.server.hub.PairResult;
-import dev.rendezvous.server.hub.Pairing;
 import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
@@ -25,9 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol state machine of one WebSocket connection: admission, dispatch of every inbound frame,
- * keepalive and limits. Transport-independent: frames come in through the {@code on…} methods, frames
- * go out through the {@link Link}, time and timers through the {@link Transport}.
+ * The protocol state machine of one WebSocket connection: its phase, its session, and the dispatch of
+ * every inbound frame — {@link FrameScanner} reads a frame into an {@link Inbound} kind and an exhaustive
+ * {@code switch} hands it to the handler of its concern: {@link AdmissionHandler}, {@link RelayHandler},
+ * {@link PairingHandler}, {@link RoomHandler}, {@link KeepaliveHandler}, with {@link RateLimitHandler} in
+ * front of them all. Transport-independent: frames come in through the {@code on…} methods, frames go out
+ * through the {@link Link}, time and timers through the {@link Transport}.
+ *
+ * <p>The handlers are stateless (a connection's state lives here, so an idle connection costs one
+ * object, not one per concern) and reach it through the package-private methods below.
  *
  * <p>Confined to one thread (the channel's event loop); only {@link Hub} calls cross threads.
  */
@@ -37,7 +38,7 @@ public final class Connection {
     /** Client ids and room names: 1–64 characters of {@code [A-Za-z0-9._-]}. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private enum Phase {
+    enum Phase {
         AWAITING_TOKEN,
         AUTHENTICATING,
         /** The id is being claimed in the hub's directory (at once in-process; a round trip in a cluster). */
@@ -46,17 +47,20 @@ public final class Connection {
         CLOSED
     }
 
-    private final ConnectionSettings settings;
-    private final Link link;
-    private final Transport transport;
-    private final String room;
-    private final String requestedId;
-    private final String queryUsername;
+    final ConnectionSettings settings;
+    final Link link;
+    final Transport transport;
+    /** The room of a {@code /ws/{room}} connection, or null for the lobby. */
+    final String room;
+    /** The {@code client_id} query parameter (already validated), or null. */
+    final String requestedId;
+    /** The {@code username} query parameter, or null. */
+    final String queryUsername;
     /** The peer address, only for logs: formatted when a line is written, not per connection. */
-    private final Object remote;
+    final Object remote;
+    final Keepalive keepalive;
     /** Created at the first inbound frame: an idle connection never needs one. */
-    private RateLimiter rateLimiter;
-    private final Keepalive keepalive;
+    private RateLimitHandler rateLimit;
     /** The close code when this server closed the connection, for the departure log line; 0 when the client did. */
     private int closedWithCode;
 
@@ -64,8 +68,8 @@ public final class Connection {
     /** {@link #open} ran: a connection whose upgrade failed never counted as open, so it never closes either. */
     private boolean opened;
     private Session session;
+    /** Cancels the one pending timer (auth deadline, registration deadline or keepalive wake-up), or null. */
     private Runnable cancelTimer;
-    private boolean rateLimitedStreak;
 
     /**
      * @param room the room of a {@code /ws/{room}} connection, or null for the lobby
@@ -105,13 +109,7 @@ public final class Connection {
         if (log.isDebugEnabled()) {
             log.debug("connect remote={} scope={}", remote, scope());
         }
-        if (!settings.authRequired()) {
-            admit(requestedId, queryUsername, false);
-            return;
-        }
-        phase = Phase.AWAITING_TOKEN;
-        link.send(ControlFrames.of(new Message.AuthRequired()));
-        cancelTimer = transport.schedule(this::authTimedOut, settings.authTimeout().toNanos());
+        AdmissionHandler.open(this);
     }
 
     /** A text frame arrived; {@code utf8} is not released here (tests and tools; the transport passes bytes). */
@@ -131,16 +129,34 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
-        FrameScanner frame = FrameScanner.forThisThread();
-        boolean valid = frame.scan(utf8, length);
-        if (!admitLimited(now, valid ? frame.type : null)) {
+        FrameScanner scanner = FrameScanner.forThisThread();
+        Inbound frame = scanner.scan(utf8, length);
+        if (!admitLimited(now, frame)) {
             return;
         }
         switch (phase) {
-            case AWAITING_TOKEN -> onPreAdmission(frame, valid);
+            case AWAITING_TOKEN -> AdmissionHandler.onFrame(this, frame);
             case AUTHENTICATING, REGISTERING -> {} // admission is on its way; frames before it are ignored
-            case ADMITTED -> onAdmitted(frame, valid, now);
+            case ADMITTED -> dispatch(frame, scanner, now);
             case CLOSED -> {}
+        }
+    }
+
+    /** One frame of an admitted client, to the handler of its kind; {@code scanner} still holds its bytes. */
+    private void dispatch(Inbound frame, FrameScanner scanner, long arrived) {
+        switch (frame) {
+            case Inbound.Relay r -> RelayHandler.relay(this, r.type(), null, scanner, arrived);
+            case Inbound.RelayTo r -> RelayHandler.relay(this, r.type(), r.to(), scanner, arrived);
+            case Inbound.PairRequest p -> PairingHandler.pair(this, p);
+            case Inbound.Unpair u -> PairingHandler.unpair(this);
+            case Inbound.Ping p -> KeepaliveHandler.onPing(this);
+            case Inbound.Pong p -> {} // liveness, already counted
+            case Inbound.AuthToken a -> sendError(ErrorCode.INVALID_MESSAGE, "already admitted", Inbound.ref(a));
+            case Inbound.Malformed m when m.type() == MessageType.AUTH_TOKEN ->
+                    sendError(ErrorCode.INVALID_MESSAGE, "already admitted", Inbound.ref(m));
+            case Inbound.Malformed m -> sendError(ErrorCode.INVALID_MESSAGE, m.reason(), Inbound.ref(m));
+            case Inbound.Unknown u -> sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + u.type() + "\"", u.type());
+            case Inbound.Invalid i -> sendError(i.code(), i.reason(), null);
         }
     }
 
@@ -160,7 +176,7 @@ public final class Connection {
             return;
         }
         if (phase == Phase.AWAITING_TOKEN) { // like any other frame before admission
-            refuseAdmission(ErrorCode.AUTH_FAILED, "authenticate first: send auth_token in a text frame", null);
+            AdmissionHandler.refuse(this, ErrorCode.AUTH_FAILED, "authenticate first: send auth_token in a text frame", null);
             return;
         }
         sendError(ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames", null);
@@ -209,165 +225,24 @@ public final class Connection {
         }
     }
 
-    // ---- admission ----------------------------------------------------------------------------
+    // ---- what the handlers share ------------------------------------------------------------------
 
-    private void onPreAdmission(FrameScanner frame, boolean valid) {
-        // protocol-v1: every refusal before admission is auth_failed, then 4001; the message says what was wrong.
-        if (!valid) {
-            refuseAdmission(ErrorCode.AUTH_FAILED, "expected an auth_token message: " + frame.errorMessage, null);
-            return;
-        }
-        if (!frame.type.equals(MessageType.AUTH_TOKEN.wireName())) {
-            refuseAdmission(ErrorCode.AUTH_FAILED, "authenticate first: send auth_token", frame.type);
-            return;
-        }
-        if (frame.tokenField != FrameScanner.Field.STRING) {
-            refuseAdmission(ErrorCode.AUTH_FAILED, "field \"token\" of auth_token must be a string", frame.type);
-            return;
-        }
-        if (frame.clientIdField == FrameScanner.Field.WRONG_TYPE
-                || (frame.clientId != null && !NAME.matcher(frame.clientId).matches())) {
-            refuseAdmission(ErrorCode.AUTH_FAILED, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]", frame.type);
-            return;
-        }
-        String token = frame.token;
-        String wantedId = frame.clientId != null ? frame.clientId : requestedId;
-        phase = Phase.AUTHENTICATING;
-        try {
-            settings.authExecutor().execute(() -> {
-                AuthResult result = verify(token);
-                try {
-                    transport.execute(() -> onVerdict(result, wantedId));
-                } catch (RejectedExecutionException e) {
-                    // the event loops stopped (server shutdown) while the token was checked: the connection is gone
-                    log.debug("verdict dropped remote={}: the server is shutting down", remote);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            refuseAdmission(ErrorCode.AUTH_FAILED, "the server is shutting down", null);
-        }
+    Phase phase() {
+        return phase;
     }
 
-    private AuthResult verify(String token) {
-        try {
-            return settings.authenticator().authenticate(token);
-        } catch (RuntimeException e) { // the contract says never, but a bug must not leave the client hanging
-            log.warn("authenticator failed", e);
-            return new AuthResult.Refused("the token could not be verified");
-        }
+    void phase(Phase next) {
+        phase = next;
     }
 
-    private void onVerdict(AuthResult result, String wantedId) {
-        if (phase != Phase.AUTHENTICATING) {
-            return; // closed (timeout, shutdown) meanwhile
-        }
-        switch (result) {
-            case AuthResult.Refused refused -> refuseAdmission(ErrorCode.AUTH_FAILED, refused.reason(), null);
-            case AuthResult.Admitted admitted -> {
-                if (room != null && !admitted.mayJoin(room)) {
-                    refuseAdmission(ErrorCode.ROOM_FORBIDDEN, "this token may not join room " + room, null);
-                    return;
-                }
-                admit(wantedId, admitted.user(), true); // rooms claim checked above
-            }
-        }
-    }
-
-    private void authTimedOut() {
-        if (phase == Phase.AWAITING_TOKEN || phase == Phase.AUTHENTICATING) {
-            refuseAdmission(ErrorCode.AUTH_TIMEOUT, "no auth_token within " + settings.authTimeout().toMillis() + " ms", null);
-        }
-    }
-
-    /** Sends the error (when {@code message} is not null) and closes 4001. */
-    private void refuseAdmission(ErrorCode code, String message, String ref) {
-        if (message != null) {
-            sendError(code, message, ref);
-        }
-        settings.observer().authFailed(code);
-        log.info("refuse remote={} scope={} code={} reason={}", remote, scope(), code.wireName(), message);
-        closeWith(CloseCode.AUTH_FAILED, code.wireName());
-    }
-
-    private void admit(String wantedId, String username, boolean authenticated) {
-        cancelTimer();
-        String id = wantedId != null ? wantedId : ClientIds.next();
-        Session candidate = new Session(id, username, room, link, this::evictedFromAnyThread);
-        phase = Phase.REGISTERING;
-        CompletionStage<Boolean> registration = settings.hub().register(candidate);
-        if (!registration.toCompletableFuture().isDone()) {
-            // A backplane that never answers must not hold the connection forever: no other timer runs now.
-            cancelTimer = transport.schedule(this::registrationTimedOut, settings.authTimeout().toNanos());
-        }
-        whenDone(registration, (registered, failure) -> onRegistered(candidate, authenticated, registered, failure));
-    }
-
-    private void registrationTimedOut() {
-        if (phase == Phase.REGISTERING) {
-            cancelTimer = null; // this timer has fired
-            sendError(ErrorCode.CLUSTER_UNAVAILABLE,
-                    "the id directory did not answer within " + settings.authTimeout().toMillis() + " ms; try again", null);
-            closeWith(CloseCode.INTERNAL_ERROR, "directory timeout");
-        }
-    }
-
-    private void onRegistered(Session candidate, boolean authenticated, Boolean registered, Throwable failure) {
-        if (phase != Phase.REGISTERING) {
-            if (Boolean.TRUE.equals(registered)) {
-                settings.hub().depart(candidate); // the connection ended while the id was being claimed
-            }
-            return;
-        }
-        cancelTimer(); // the registration deadline
-        String id = candidate.id();
-        if (failure != null) {
-            sendError(ErrorCode.CLUSTER_UNAVAILABLE, "the id directory cannot be reached; try again", null);
-            closeWith(CloseCode.INTERNAL_ERROR, "directory unavailable");
-            return;
-        }
-        if (!registered) {
-            sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
-            log.info("refuse remote={} client={} code=id_taken", remote, id);
-            closeWith(CloseCode.ID_TAKEN, "id taken");
-            return;
-        }
-        session = candidate;
+    /** The registration succeeded: {@code admitted} is this connection's session from now on. */
+    void admitted(Session admitted) {
+        session = admitted;
         phase = Phase.ADMITTED;
-        if (authenticated) {
-            link.send(ControlFrames.of(new Message.AuthSuccess(candidate.username(), id)));
-        }
-        link.send(ControlFrames.of(new Message.YourId(
-                id,
-                settings.iceServers().apply(id),
-                settings.pingInterval().toMillis(),
-                settings.pingTimeout().toMillis())));
-        if (log.isInfoEnabled()) {
-            log.info("admit client={} scope={} user={} remote={}", id, scope(), candidate.username(), remote);
-        }
-        if (room != null) {
-            whenDone(settings.hub().join(session), this::onJoinResult);
-        }
-        keepalive.heard(transport.nanoTime());
-        scheduleWake();
-    }
-
-    private void onJoinResult(JoinResult result, Throwable failure) {
-        if (phase != Phase.ADMITTED) {
-            return;
-        }
-        if (failure != null) {
-            log.warn("join client={} failed", clientId(), failure);
-            onRefusal(JoinResult.unavailable(), null); // a hub answers its refusals; this is a bug's safety net
-            return;
-        }
-        switch (result) {
-            case JoinResult.Joined joined -> {}
-            case Refusal refusal -> onRefusal(refusal, null);
-        }
     }
 
     /** The hub can no longer keep this session (any thread): refuse and close on this connection's thread. */
-    private void evictedFromAnyThread(Refusal refusal) {
+    void evictedFromAnyThread(Refusal refusal) {
         try {
             transport.execute(() -> {
                 if (phase == Phase.ADMITTED) {
@@ -380,10 +255,38 @@ public final class Connection {
     }
 
     /** Sends a hub's refusal as an error; closes when the session cannot go on. */
-    private void onRefusal(Refusal refusal, String ref) {
+    void onRefusal(Refusal refusal, String ref) {
         sendError(refusal.code(), refusal.message(), ref);
         if (refusal.closes()) {
             closeWith(refusal.close(), refusal.code().wireName());
+        }
+    }
+
+    /** Applies the rate limit to one frame ({@code frame} null: a binary frame); false when it must not be processed. */
+    private boolean admitLimited(long now, Inbound frame) {
+        if (settings.rateLimitPerSecond() <= 0) {
+            return true;
+        }
+        if (rateLimit == null) { // the first frame: the bucket starts full now, as it would have at open
+            rateLimit = new RateLimitHandler(settings, now);
+        }
+        return rateLimit.admit(this, now, frame);
+    }
+
+    /** Runs {@code task} on this connection's thread after {@code delayNanos}, as the one pending timer. */
+    void schedule(Runnable task, long delayNanos) {
+        cancelTimer = transport.schedule(task, delayNanos);
+    }
+
+    /** The pending timer fired: there is nothing left to cancel. */
+    void timerFired() {
+        cancelTimer = null;
+    }
+
+    void cancelTimer() {
+        if (cancelTimer != null) {
+            cancelTimer.run();
+            cancelTimer = null;
         }
     }
 
@@ -391,7 +294,7 @@ public final class Connection {
      * Runs {@code then} with the outcome of {@code stage} on this connection's thread: at once when the
      * stage is already complete (the in-process hub), else when it completes (a cluster backplane).
      */
-    private <T> void whenDone(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+    <T> void whenDone(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
         CompletableFuture<T> f = stage.toCompletableFuture();
         if (f.isDone()) {
             T value = null;
@@ -407,130 +310,7 @@ public final class Connection {
         }
     }
 
-    // ---- admitted traffic ---------------------------------------------------------------------
-
-    private void onAdmitted(FrameScanner frame, boolean valid, long arrived) {
-        if (!valid) {
-            sendError(frame.error, frame.errorMessage, null);
-            return;
-        }
-        MessageType type = frame.messageType;
-        if (type == null || !type.sentByClient()) {
-            sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + frame.type + "\"", frame.type);
-            return;
-        }
-        switch (type) {
-            case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> relay(type, frame, arrived);
-            case PING -> link.send(ControlFrames.pong());
-            case PONG -> {}
-            case PAIR_REQUEST -> pair(frame);
-            case UNPAIR -> settings.hub().unpair(session); // never acknowledged to the requester
-            case AUTH_TOKEN -> sendError(ErrorCode.INVALID_MESSAGE, "already admitted", frame.type);
-            default -> sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + frame.type + "\"", frame.type);
-        }
-    }
-
-    private void relay(MessageType type, FrameScanner frame, long arrived) {
-        if (frame.toField == FrameScanner.Field.WRONG_TYPE) {
-            sendError(ErrorCode.INVALID_MESSAGE, "field \"to\" of " + frame.type + " must be a string", frame.type);
-            return;
-        }
-        Hub.RelayResult result = settings.hub().relay(session, frame.to, frame.stamped(transport.alloc(), session.stamp(), session.username() != null));
-        switch (result) {
-            case DELIVERED -> settings.observer().relayed(type, transport.nanoTime() - arrived);
-            case DROPPED_SELF -> {}
-            case TARGET_NOT_FOUND -> sendError(
-                    ErrorCode.TARGET_NOT_FOUND,
-                    session.inLobby() ? "\"to\" must name your paired peer" : "no client " + frame.to + " in room " + room,
-                    frame.type);
-            case NOT_PAIRED -> sendError(ErrorCode.NOT_PAIRED, "pair with a peer before sending " + frame.type, frame.type);
-            case CLUSTER_UNAVAILABLE -> sendError(ErrorCode.CLUSTER_UNAVAILABLE,
-                    "the receiver is on another node and the cluster backplane is unavailable", frame.type);
-        }
-    }
-
-    private void pair(FrameScanner frame) {
-        if (frame.targetIdField != FrameScanner.Field.STRING) {
-            sendError(ErrorCode.INVALID_MESSAGE, "field \"target_id\" of pair_request must be a string", frame.type);
-            return;
-        }
-        String ref = frame.type;
-        whenDone(settings.hub().pair(session, frame.targetId), (result, failure) -> onPairResult(ref, result, failure));
-    }
-
-    private void onPairResult(String ref, PairResult result, Throwable failure) {
-        if (phase != Phase.ADMITTED) {
-            return;
-        }
-        if (failure != null) {
-            log.warn("pair client={} failed", clientId(), failure);
-            onRefusal(Pairing.unavailable(), ref);
-            return;
-        }
-        switch (result) {
-            case PairResult.Paired paired -> {}
-            case PairResult.AlreadyPairedWithTarget same -> {}
-            case Refusal refusal -> onRefusal(refusal, ref);
-        }
-    }
-
-    // ---- keepalive and limits -----------------------------------------------------------------
-
-    private void scheduleWake() {
-        long delay = keepalive.nextWakeAt() - transport.nanoTime();
-        cancelTimer = transport.schedule(this::wake, Math.max(0, delay));
-    }
-
-    private void wake() {
-        if (phase != Phase.ADMITTED) {
-            return;
-        }
-        long now = transport.nanoTime();
-        switch (keepalive.wake(now)) {
-            case CLOSE -> {
-                log.info("timeout client={} silent_ms={}", clientId(), keepalive.silentFor(now) / 1_000_000);
-                settings.observer().keepaliveTimedOut(clientId());
-                closeWith(CloseCode.KEEPALIVE_TIMEOUT, "no frame for " + settings.pingTimeout().toMillis() + " ms");
-                return;
-            }
-            case PING -> link.send(ControlFrames.ping());
-            case NOTHING -> {}
-        }
-        scheduleWake();
-    }
-
-    /** Applies the rate limit to one frame; false when the frame must not be processed. */
-    private boolean admitLimited(long now, String ref) {
-        if (settings.rateLimitPerSecond() <= 0) {
-            return true;
-        }
-        if (rateLimiter == null) { // the first frame: the bucket starts full now, as it would have at open
-            rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), ConnectionSettings.RATE_LIMIT_STRIKES, now);
-        }
-        switch (rateLimiter.onFrame(now)) {
-            case ACCEPT -> {
-                rateLimitedStreak = false;
-                return true;
-            }
-            case REFUSE -> {
-                if (!rateLimitedStreak) {
-                    log.info("refuse client={} code=rate_limited", clientId());
-                    rateLimitedStreak = true;
-                }
-                sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", ref);
-                return false;
-            }
-            default -> {
-                log.info("refuse client={} reason=rate-limit-persisted", clientId());
-                settings.observer().throttled(clientId());
-                sendError(ErrorCode.RATE_LIMITED, "too many messages for too long", ref);
-                closeWith(CloseCode.RATE_LIMITED, "rate limit");
-                return false;
-            }
-        }
-    }
-
-    private void sendError(ErrorCode code, String message, String ref) {
+    void sendError(ErrorCode code, String message, String ref) {
         settings.observer().errorSent(code);
         if (code != ErrorCode.RATE_LIMITED) {
             log.info("refuse client={} code={} ref={}", clientId(), code.wireName(), ref);
@@ -539,7 +319,7 @@ public final class Connection {
     }
 
     /** Closes with {@code code} and cleans up now (the transport's later {@link #onClosed} is then a no-op for the hub). */
-    private void closeWith(CloseCode code, String reason) {
+    void closeWith(CloseCode code, String reason) {
         if (phase == Phase.CLOSED) {
             return;
         }
@@ -552,18 +332,11 @@ public final class Connection {
         }
     }
 
-    private void cancelTimer() {
-        if (cancelTimer != null) {
-            cancelTimer.run();
-            cancelTimer = null;
-        }
-    }
-
-    private String clientId() {
+    String clientId() {
         return session != null ? session.id() : "-";
     }
 
-    private String scope() {
+    String scope() {
         return room == null ? "lobby" : "room:" + room;
     }
 }

@@ -3,8 +3,6 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.StaticFiles;
-import dev.rendezvous.server.session.Connection;
-import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,56 +15,42 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Routes plain HTTP requests and performs the WebSocket upgrade. Upgrades go to {@code /} or
- * {@code /ws} (lobby) and {@code /ws/{room}}; the room name and the {@code client_id}/{@code username}
- * query parameters are validated before the upgrade (HTTP 400). Other GETs: {@code /healthz}, extra
- * endpoints, then static files of the web client; 404 otherwise.
+ * Routes each HTTP request by path. An upgrade goes to the first {@link WebSocketRoute} that serves its
+ * path (404 when none does; the route may refuse it with a 400), and {@link ServerInitializer#upgrade}
+ * turns the pipeline into a WebSocket one. Other requests, GET or HEAD only: {@code /healthz}, the extra
+ * endpoints by exact path, 426 at a path that is only a WebSocket endpoint, then the static files of the
+ * web client; 404 otherwise.
  *
  * <p>Holds no per-connection state: one instance serves every connection of a server (it leaves each
- * pipeline at the upgrade), and the WebSocket decoder settings are built once.
+ * pipeline at the upgrade).
  */
 @ChannelHandler.Sharable
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final int MAX_USERNAME_CHARS = 64;
-    static final String IDLE_TIMEOUT_NAME = "http-idle-timeout";
-
-    private final ConnectionSettings settings;
-    private final int maxMessageBytes;
-    private final boolean tls;
+    private final ServerInitializer pipeline;
+    private final List<WebSocketRoute> routes;
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
-    private final ServerInitializer.SessionRegistry registry;
-    /** Only the outbound encoder of the handshaker uses it (our reader replaces the decoder); no masks expected. */
-    private static final WebSocketDecoderConfig DECODER_CONFIG = WebSocketDecoderConfig.newBuilder()
-            .allowExtensions(false)
-            .build();
 
     HttpRequestHandler(
-            ConnectionSettings settings,
-            int maxMessageBytes,
-            boolean tls,
+            ServerInitializer pipeline,
+            List<WebSocketRoute> routes,
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
-            Supplier<String> health,
-            ServerInitializer.SessionRegistry registry) {
-        this.settings = settings;
-        this.maxMessageBytes = maxMessageBytes;
-        this.tls = tls;
+            Supplier<String> health) {
+        this.pipeline = pipeline;
+        this.routes = List.copyOf(routes);
         this.staticFiles = staticFiles;
         this.endpoints = endpoints;
         this.health = health;
-        this.registry = registry;
     }
 
     @Override
@@ -77,15 +61,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
-        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
-        boolean lobbyPath = path.equals("/") || path.equals("/ws");
-        boolean roomPath = path.startsWith("/ws/");
-        if (upgrade) {
-            if (!lobbyPath && !roomPath) {
-                respond(ctx, request, HttpResponses.text(HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path));
-                return;
-            }
-            upgrade(ctx, request, uri, roomPath ? path.substring("/ws/".length()) : null);
+        if (HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+            upgrade(ctx, request, uri);
             return;
         }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
@@ -103,7 +80,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             respondLater(ctx, request, endpoint);
             return;
         }
-        if (path.equals("/ws") || roomPath) {
+        if (upgradeOnly(path)) {
             FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED, "this is a WebSocket endpoint");
             r.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             respond(ctx, request, r);
@@ -113,79 +90,51 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 .orElseGet(() -> HttpResponses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path)));
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String room) {
-        if (room != null && !Connection.NAME.matcher(room).matches()) {
-            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
-                    "room names are 1-64 characters of [A-Za-z0-9._-]"));
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        String path = uri.path();
+        WebSocketRoute route = routeFor(path);
+        if (route == null) {
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path));
             return;
         }
-        String clientId = first(uri, "client_id");
-        if (clientId != null && !Connection.NAME.matcher(clientId).matches()) {
-            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
-                    "client_id must be 1-64 characters of [A-Za-z0-9._-]"));
-            return;
-        }
-        String username = first(uri, "username");
-        if (username != null && !validUsername(username)) {
-            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
-                    "username must be 1-" + MAX_USERNAME_CHARS + " characters without control characters"));
-            return;
-        }
-        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
-            return;
-        }
-        WebSocketSessionHandler session = new WebSocketSessionHandler(
-                ctx.channel(), settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username);
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
-                (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + uri.path(), null, DECODER_CONFIG) {
-            @Override
-            protected WebSocketFrameDecoder newWebsocketDecoder() {
-                return new WebSocketFrameReader(session, maxMessageBytes); // ours, in place of Netty's decoder
+        switch (route.accept(ctx.channel(), uri)) {
+            case WebSocketRoute.Upgrade.Refused refused -> respond(ctx, request, HttpResponses.text(refused.status(), refused.reason()));
+            case WebSocketRoute.Upgrade.Accepted accepted -> {
+                if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+                    WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
+                    return;
+                }
+                pipeline.upgrade(ctx, request, path, accepted.session());
             }
-        };
-        if (ctx.pipeline().get(IDLE_TIMEOUT_NAME) != null) {
-            ctx.pipeline().remove(IDLE_TIMEOUT_NAME); // WebSocket liveness is the keepalive's job
         }
-        ctx.pipeline().addAfter(ctx.name(), "ws-session", session);
-        // No FlushConsolidationHandler: the session handler already writes without flushing and flushes each
-        // channel once per loop iteration (FlushBatch, and one flush per cross-loop inbox drain); a second
-        // consolidation layer only added a handler per connection and one more task per flush. No frame
-        // aggregator either: the WebSocketFrameReader assembles fragmented messages itself.
-        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                registry.opened(f.channel());
-                session.start();
-            } else {
-                f.channel().close();
-            }
-        });
-        ctx.pipeline().remove(this);
     }
 
-    private static String first(QueryStringDecoder uri, String name) {
-        List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+    private WebSocketRoute routeFor(String path) {
+        for (WebSocketRoute r : routes) {
+            if (r.serves(path)) {
+                return r;
+            }
+        }
+        return null;
     }
 
-    private static boolean validUsername(String name) {
-        if (name.isEmpty()) {
-            return true; // treated as absent
+    private boolean upgradeOnly(String path) {
+        for (WebSocketRoute r : routes) {
+            if (r.upgradeOnly(path)) {
+                return true;
+            }
         }
-        if (name.codePointCount(0, name.length()) > MAX_USERNAME_CHARS) {
-            return false;
-        }
-        return name.codePoints().noneMatch(Character::isISOControl);
+        return false;
     }
 
     /** Runs an endpoint that may answer later; the request is retained until then, the answer written on the loop. */
     private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
         request.retain(); // SimpleChannelInboundHandler releases it when channelRead0 returns
-        java.util.concurrent.CompletionStage<FullHttpResponse> answer;
+        CompletionStage<FullHttpResponse> answer;
         try {
             answer = endpoint.respondAsync(request);
         } catch (RuntimeException e) {
-            answer = java.util.concurrent.CompletableFuture.failedFuture(e);
+            answer = CompletableFuture.failedFuture(e);
         }
         answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
             try {

@@ -6,14 +6,12 @@ import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.Transport;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * order the hub made them (found by the chaos test: a {@code paired} written directly overtook an older
  * {@code peer_disconnected} still in the inbox).
  */
-final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport, WebSocketFrameReader.Sink {
+final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport, WebSocketSession {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
     /** A close frame that cannot be flushed (client not reading) does not hold the socket longer than this. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
@@ -81,7 +79,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */
-    void start() {
+    @Override
+    public void start() {
         if (!started) {
             started = true;
             connection.open();
@@ -200,9 +199,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             // Direct only when nothing from other threads is waiting: frames leave in the order of send calls.
             FlushBatch batch = FlushBatch.current();
             if (batch == null) {
-                channel.writeAndFlush(textFrame(utf8Json), channel.voidPromise());
+                channel.writeAndFlush(TextFrames.frame(utf8Json), channel.voidPromise());
             } else {
-                channel.write(textFrame(utf8Json), channel.voidPromise());
+                channel.write(TextFrames.frame(utf8Json), channel.voidPromise());
                 batch.add(this);
             }
             return;
@@ -232,37 +231,10 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             if (closing || !channel.isActive()) {
                 p.frame.release();
             } else {
-                channel.write(textFrame(p.frame), channel.voidPromise());
+                channel.write(TextFrames.frame(p.frame), channel.voidPromise());
             }
         }
         channel.flush();
-    }
-
-    /**
-     * The text frame to write for {@code json}: when this link holds the only reference to a buffer with
-     * room before its JSON (a relayed frame, see {@code FrameScanner.stamped}), the frame header goes into
-     * that room and the buffer is written as it is — no frame object, no second buffer, no copy in the
-     * encoder, which lets a plain buffer pass. Shared buffers (a room broadcast's duplicates) and buffers
-     * without room go through Netty's encoder.
-     */
-    static Object textFrame(ByteBuf json) {
-        int length = json.readableBytes();
-        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
-        int at = json.readerIndex() - header;
-        if (at < 0 || json.unwrap() != null || json.refCnt() != 1) {
-            return new TextWebSocketFrame(json);
-        }
-        json.setByte(at, 0x81); // FIN + text; servers never mask
-        if (header == 2) {
-            json.setByte(at + 1, length);
-        } else if (header == 4) {
-            json.setByte(at + 1, 126);
-            json.setShort(at + 2, length);
-        } else {
-            json.setByte(at + 1, 127);
-            json.setLong(at + 2, length);
-        }
-        return json.readerIndex(at);
     }
 
     /** Called by the loop's {@link FlushBatch} at the end of an iteration. */
@@ -338,7 +310,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
-    public ByteBufAllocator alloc() {
-        return channel.alloc();
+    public ByteBuf frameBuffer(int jsonBytes) {
+        return TextFrames.buffer(channel.alloc(), jsonBytes);
     }
 }

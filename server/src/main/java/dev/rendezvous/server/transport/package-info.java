@@ -1,7 +1,11 @@
 /**
- * The Netty side: the pipeline ({@link dev.rendezvous.server.transport.ServerInitializer}), HTTP routing
- * and the WebSocket upgrade ({@link dev.rendezvous.server.transport.HttpRequestHandler}), and the bridge
- * between one WebSocket channel and its protocol {@code Connection}
+ * The Netty side: the whole pipeline, HTTP stage and WebSocket stage, assembled in
+ * {@link dev.rendezvous.server.transport.ServerInitializer}; routing by path
+ * ({@link dev.rendezvous.server.transport.HttpRequestHandler}) to the WebSocket endpoints
+ * ({@link dev.rendezvous.server.transport.WebSocketRoute}, the protocol's own is
+ * {@link dev.rendezvous.server.transport.SignalingRoute}); the frame reader, in-place framing of outbound
+ * text frames ({@link dev.rendezvous.server.transport.TextFrames}, which owns the header headroom), and the
+ * bridge between one WebSocket channel and its protocol {@code Connection}
  * ({@link dev.rendezvous.server.transport.WebSocketSessionHandler}).
  *
  * <p>Threading: handlers run on their channel's event loop and never block. A session handler's

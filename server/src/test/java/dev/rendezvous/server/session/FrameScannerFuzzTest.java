@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Fuzzes the streaming scanner and the byte splice of relayed frames against a reference: Jackson's
+ * Fuzzes the streaming scanner ({@link FrameScanner}) and the byte splice of relayed frames ({@link FrameSplicer}) against a reference: Jackson's
  * tree parser. For any bytes: no exception escapes; a frame is accepted exactly when it is one JSON
  * object with a string {@code type}; a refusal names {@code invalid_json} or {@code invalid_message};
  * an accepted frame splices into valid UTF-8 JSON equal to the input minus {@code to} and {@code from}
@@ -34,26 +34,29 @@ class FrameScannerFuzzTest {
     @FuzzTest(maxDuration = "2m")
     void scanAgreesWithJacksonAndSplicesValidJson(byte[] input) throws IOException {
         FrameScanner scanner = new FrameScanner();
-        boolean valid = scanner.scan(input.clone(), input.length);
+        Inbound frame = scanner.scan(input.clone(), input.length);
         JsonNode reference = referenceParse(input);
-        if (!valid) {
-            assertThat(scanner.error).isIn(ErrorCode.INVALID_JSON, ErrorCode.INVALID_MESSAGE);
-            assertThat(scanner.errorMessage).isNotBlank();
+        if (frame instanceof Inbound.Invalid invalid) {
+            assertThat(invalid.code()).isIn(ErrorCode.INVALID_JSON, ErrorCode.INVALID_MESSAGE);
+            assertThat(invalid.reason()).isNotBlank();
             boolean referenceAccepts = reference != null && reference.isObject() && reference.path("type").isTextual();
-            assertThat(referenceAccepts).as("scanner refused what Jackson accepts: %s", scanner.errorMessage).isFalse();
+            assertThat(referenceAccepts).as("scanner refused what Jackson accepts: %s", invalid.reason()).isFalse();
             return;
         }
         assertThat(reference).as("scanner accepted what Jackson refuses").isNotNull();
         assertThat(reference.isObject()).isTrue();
-        assertThat(scanner.type).isEqualTo(reference.get("type").asText());
+        assertThat(Inbound.ref(frame)).isEqualTo(reference.get("type").asText());
         checkSplice(scanner, (ObjectNode) reference, true);
         checkSplice(scanner, (ObjectNode) reference, false);
     }
 
     /** With a server-known name the client's {@code username} is replaced; without one it is kept as sent. */
     private static void checkSplice(FrameScanner scanner, ObjectNode reference, boolean serverKnowsName) {
-        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, serverKnowsName ? STAMP : STAMP_FROM_ONLY, serverKnowsName);
+        byte[] stamp = serverKnowsName ? STAMP : STAMP_FROM_ONLY;
+        ByteBuf out = UnpooledByteBufAllocator.DEFAULT.buffer(FrameSplicer.maxLength(scanner, stamp.length));
+        FrameSplicer.writeStamped(scanner, out, stamp, serverKnowsName);
         try {
+            assertThat(out.readableBytes()).as("within the announced length").isLessThanOrEqualTo(FrameSplicer.maxLength(scanner, stamp.length));
             byte[] bytes = new byte[out.readableBytes()];
             out.getBytes(out.readerIndex(), bytes);
             JsonNode spliced = referenceParse(bytes);

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,26 +21,48 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import java.util.stream.Stream;
 
-/** The streaming scanner and the byte-splicing relay stamp. */
+/** The streaming scanner ({@link FrameScanner}: verdicts and {@link Inbound} kinds) and the byte-splicing relay stamp ({@link FrameSplicer}). */
 class FrameScannerTest {
     private static final byte[] STAMP = "\"from\":\"me\"".getBytes(StandardCharsets.UTF_8);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FrameScanner scanner = new FrameScanner();
 
+    /** The last scan's verdict: an {@link Inbound.Invalid} or not. */
+    private Inbound last;
+
     private boolean scan(String text) {
         ByteBuf buf = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
         try {
-            return scanner.scan(buf);
+            last = scanner.scan(buf);
+            return !(last instanceof Inbound.Invalid);
         } finally {
             buf.release();
         }
     }
 
+    private boolean scan(byte[] bytes, int length) {
+        last = scanner.scan(bytes, length);
+        return !(last instanceof Inbound.Invalid);
+    }
+
+    private ErrorCode error() {
+        return ((Inbound.Invalid) last).code();
+    }
+
+    private String reason() {
+        return last instanceof Inbound.Invalid i ? i.reason() : null;
+    }
+
     private String stamped(String text) {
         assertThat(scan(text)).as(text).isTrue();
-        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP, true);
+        return splice(STAMP, true);
+    }
+
+    private String splice(byte[] stamp, boolean stampHasUsername) {
+        ByteBuf out = UnpooledByteBufAllocator.DEFAULT.buffer(FrameSplicer.maxLength(scanner, stamp.length));
         try {
+            FrameSplicer.writeStamped(scanner, out, stamp, stampHasUsername);
             return out.toString(StandardCharsets.UTF_8);
         } finally {
             out.release();
@@ -67,27 +91,56 @@ class FrameScannerTest {
     @Test
     void aClientUsernameStaysWhenTheServerKnowsNoName() {
         assertThat(scan("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"x\"}")).isTrue();
-        ByteBuf out = scanner.stamped(UnpooledByteBufAllocator.DEFAULT, STAMP, false);
-        try {
-            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"me\"}");
-        } finally {
-            out.release();
-        }
+        assertThat(splice(STAMP, false)).isEqualTo("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"me\"}");
     }
 
     @Test
     void capturesTheFieldsTheServerActsOn() {
-        assertThat(scan("{\"type\":\"pair_request\",\"target_id\":\"bob\",\"to\":\"x\",\"token\":\"t\",\"clientId\":\"c\"}")).isTrue();
-        assertThat(scanner.type).isEqualTo("pair_request");
-        assertThat(scanner.targetId).isEqualTo("bob");
-        assertThat(scanner.to).isEqualTo("x");
-        assertThat(scanner.token).isEqualTo("t");
-        assertThat(scanner.clientId).isEqualTo("c");
-        assertThat(scan("{\"type\":\"offer\",\"to\":5,\"target_id\":[1]}")).isTrue();
-        assertThat(scanner.toField).isEqualTo(FrameScanner.Field.WRONG_TYPE);
-        assertThat(scanner.targetIdField).isEqualTo(FrameScanner.Field.WRONG_TYPE);
-        assertThat(scan("{\"t\\u0079pe\":\"ping\"}")).as("escaped names are names").isTrue();
-        assertThat(scanner.type).isEqualTo("ping");
+        String all = "\"target_id\":\"bob\",\"to\":\"x\",\"token\":\"t\",\"clientId\":\"c\"}";
+        assertThat(kind("{\"type\":\"pair_request\"," + all)).isEqualTo(new Inbound.PairRequest("bob"));
+        assertThat(kind("{\"type\":\"offer\"," + all)).isInstanceOfSatisfying(Inbound.RelayTo.class, r -> {
+            assertThat(r.type()).isEqualTo(MessageType.OFFER);
+            assertThat(r.to()).isEqualTo("x");
+        });
+        assertThat(kind("{\"type\":\"auth_token\"," + all)).isEqualTo(new Inbound.AuthToken("t", Optional.of("c")));
+        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\"}")).isEqualTo(new Inbound.AuthToken("t", Optional.empty()));
+        assertThat(kind("{\"type\":\"candidate\",\"candidate\":{}}")).isSameAs(Inbound.Relay.of(MessageType.CANDIDATE));
+        assertThat(kind("{\"type\":\"ping\",\"to\":\"x\"}")).isSameAs(Inbound.Ping.INSTANCE);
+        assertThat(kind("{\"type\":\"pong\"}")).isSameAs(Inbound.Pong.INSTANCE);
+        assertThat(kind("{\"type\":\"unpair\"}")).isSameAs(Inbound.Unpair.INSTANCE);
+        assertThat(kind("{\"t\\u0079pe\":\"ping\"}")).as("escaped names are names").isSameAs(Inbound.Ping.INSTANCE);
+    }
+
+    @Test
+    void aFieldOfTheWrongTypeIsMalformedForTheTypesThatHaveIt() {
+        assertThat(kind("{\"type\":\"offer\",\"to\":5,\"target_id\":[1]}"))
+                .isEqualTo(new Inbound.Malformed(MessageType.OFFER, "field \"to\" of offer must be a string"));
+        assertThat(kind("{\"type\":\"pair_request\",\"to\":5,\"target_id\":[1]}"))
+                .isEqualTo(new Inbound.Malformed(MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
+        assertThat(kind("{\"type\":\"pair_request\"}"))
+                .isEqualTo(new Inbound.Malformed(MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
+        assertThat(kind("{\"type\":\"auth_token\",\"token\":null}"))
+                .isEqualTo(new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"token\" of auth_token must be a string"));
+        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":7}"))
+                .isEqualTo(new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
+        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"no spaces\"}"))
+                .isEqualTo(new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
+        assertThat(kind("{\"type\":\"offer\",\"to\":null}")).as("a null to is no to").isSameAs(Inbound.Relay.of(MessageType.OFFER));
+    }
+
+    @Test
+    void typesOnlyTheServerSendsAreUnknownFromAClient() {
+        for (MessageType t : MessageType.values()) {
+            Inbound frame = kind("{\"type\":\"" + t.wireName() + "\",\"token\":\"t\",\"target_id\":\"b\"}");
+            assertThat(frame instanceof Inbound.Unknown).as(t.wireName()).isEqualTo(!t.sentByClient());
+            assertThat(Inbound.ref(frame)).isEqualTo(t.wireName());
+        }
+    }
+
+    /** What the scanner makes of {@code text}. */
+    private Inbound kind(String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        return scanner.scan(b, b.length);
     }
 
     @ParameterizedTest
@@ -108,25 +161,26 @@ class FrameScannerTest {
     })
     void validityRules(String in, ErrorCode code) {
         assertThat(scan(in)).isFalse();
-        assertThat(scanner.error).isEqualTo(code);
+        assertThat(error()).isEqualTo(code);
     }
 
     @Test
     void emptyBlankAndAbsurdlyDeepFramesAreInvalidJson() {
         assertThat(scan("")).isFalse();
-        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(error()).isEqualTo(ErrorCode.INVALID_JSON);
         assertThat(scan(" \n ")).isFalse();
-        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(error()).isEqualTo(ErrorCode.INVALID_JSON);
         assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}")).isFalse();
-        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(error()).isEqualTo(ErrorCode.INVALID_JSON);
     }
 
     @Test
     void invalidUtf8IsInvalidJsonEvenInsideSkippedStrings() {
         byte[] bad = "{\"type\":\"offer\",\"sdp\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
         ByteBuf buf = Unpooled.wrappedBuffer(bad);
-        assertThat(scanner.scan(buf)).isFalse();
-        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
+        last = scanner.scan(buf);
+        assertThat(last).isInstanceOf(Inbound.Invalid.class);
+        assertThat(error()).isEqualTo(ErrorCode.INVALID_JSON);
     }
 
     @Test
@@ -216,11 +270,11 @@ class FrameScannerTest {
         byte[] bytes = in.getBytes(StandardCharsets.UTF_8);
         JsonNode reference = FrameScannerFuzzTest.referenceParse(bytes);
         boolean referenceAccepts = reference != null && reference.isObject() && reference.path("type").isTextual();
-        assertThat(scanner.scan(bytes.clone(), bytes.length)).as("%s (%s)", in, scanner.errorMessage).isEqualTo(referenceAccepts);
+        assertThat(scan(bytes.clone(), bytes.length)).as("%s (%s)", in, reason()).isEqualTo(referenceAccepts);
         if (referenceAccepts) {
-            assertThat(scanner.type).isEqualTo(reference.get("type").asText());
+            assertThat(Inbound.ref(last)).isEqualTo(reference.get("type").asText());
         } else {
-            assertThat(scanner.error).isEqualTo(reference == null ? ErrorCode.INVALID_JSON : ErrorCode.INVALID_MESSAGE);
+            assertThat(error()).isEqualTo(reference == null ? ErrorCode.INVALID_JSON : ErrorCode.INVALID_MESSAGE);
         }
     }
 
@@ -230,7 +284,7 @@ class FrameScannerTest {
             String text = "{\"type\":\"offer\",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             boolean reference = FrameScannerFuzzTest.referenceParse(bytes) != null;
-            assertThat(scanner.scan(bytes, bytes.length)).as("nesting %d", depth + 1).isEqualTo(reference);
+            assertThat(scan(bytes, bytes.length)).as("nesting %d", depth + 1).isEqualTo(reference);
         }
         assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(999) + "]".repeat(999) + "}")).isTrue();
         assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}")).isFalse();
@@ -239,23 +293,20 @@ class FrameScannerTest {
                 "1".repeat(500) + "." + "1".repeat(501), "1".repeat(999) + "e1", "1".repeat(999) + "e12"}) {
             byte[] bytes = ("{\"type\":\"offer\",\"n\":" + number + "}").getBytes(StandardCharsets.UTF_8);
             boolean reference = FrameScannerFuzzTest.referenceParse(bytes) != null;
-            assertThat(scanner.scan(bytes, bytes.length)).as("number of %d chars", number.length()).isEqualTo(reference);
+            assertThat(scan(bytes, bytes.length)).as("number of %d chars", number.length()).isEqualTo(reference);
         }
     }
 
     @Test
     void knownTypesAreRecognisedWithoutDecodingAndUnknownOnesKeepTheirName() {
-        assertThat(scan("{\"type\":\"candidate\"}")).isTrue();
-        assertThat(scanner.messageType).isEqualTo(dev.rendezvous.protocol.MessageType.CANDIDATE);
-        assertThat(scanner.type).isSameAs(dev.rendezvous.protocol.MessageType.CANDIDATE.wireName());
-        assertThat(scan("{\"type\":\"c\\u0061ndidate\"}")).isTrue();
-        assertThat(scanner.messageType).isEqualTo(dev.rendezvous.protocol.MessageType.CANDIDATE);
-        assertThat(scan("{\"type\":\"nonsense\u00e9\"}")).isTrue();
-        assertThat(scanner.messageType).isNull();
-        assertThat(scanner.type).isEqualTo("nonsense\u00e9");
-        assertThat(scan("{\"type\":\"ping\",\"to\":\"a\",\"to\":null,\"clientId\":\"c\",\"clientId\":null}")).isTrue();
-        assertThat(scanner.toField).as("the last of a repeated name wins").isEqualTo(FrameScanner.Field.ABSENT);
-        assertThat(scanner.clientIdField).isEqualTo(FrameScanner.Field.ABSENT);
+        assertThat(kind("{\"type\":\"candidate\"}")).isSameAs(Inbound.Relay.of(MessageType.CANDIDATE));
+        assertThat(Inbound.ref(last = kind("{\"type\":\"candidate\"}"))).isSameAs(MessageType.CANDIDATE.wireName());
+        assertThat(kind("{\"type\":\"c\\u0061ndidate\"}")).isSameAs(Inbound.Relay.of(MessageType.CANDIDATE));
+        assertThat(kind("{\"type\":\"nonsense\u00e9\"}")).isEqualTo(new Inbound.Unknown("nonsense\u00e9"));
+        assertThat(kind("{\"type\":\"offer\",\"to\":\"a\",\"to\":null}"))
+                .as("the last of a repeated name wins").isSameAs(Inbound.Relay.of(MessageType.OFFER));
+        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"c\",\"clientId\":null}"))
+                .isEqualTo(new Inbound.AuthToken("t", Optional.empty()));
     }
 
     /** The string scan reads eight bytes at a time: every special byte must be seen at every offset. */
@@ -270,7 +321,7 @@ class FrameScannerTest {
             assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u001f" + after + "\"}")).as("0x1F at %d", at).isFalse();
             assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + " !#" + after + "\"}")).as("0x20.. at %d", at).isTrue();
             assertThat(scan("{\"type\":\"" + before + "\"}")).as("end quote at %d", at).isTrue();
-            assertThat(scanner.type).isEqualTo(before);
+            assertThat(Inbound.ref(last)).isEqualTo(before);
         }
     }
 }

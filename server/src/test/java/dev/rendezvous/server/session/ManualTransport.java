@@ -1,6 +1,6 @@
 package dev.rendezvous.server.session;
 
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.PriorityQueue;
@@ -40,8 +40,8 @@ final class ManualTransport implements Transport {
     }
 
     @Override
-    public ByteBufAllocator alloc() {
-        return UnpooledByteBufAllocator.DEFAULT;
+    public ByteBuf frameBuffer(int jsonBytes) {
+        return UnpooledByteBufAllocator.DEFAULT.buffer(jsonBytes);
     }
 
     /** Runs tasks handed to {@link #execute}. */

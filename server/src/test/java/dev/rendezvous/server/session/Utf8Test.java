@@ -32,8 +32,8 @@ class Utf8Test {
         byte[] name = "{\"type\":\"offer\",\"toke\u0000n\":\"t\"}".getBytes(StandardCharsets.UTF_8);
         name[20] = (byte) 0xFF;
         FrameScanner scanner = new FrameScanner();
-        assertThat(scanner.scan(name, name.length)).isFalse();
-        assertThat(scanner.error).isEqualTo(ErrorCode.INVALID_JSON);
-        assertThat(scanner.errorMessage).contains("UTF-8");
+        Inbound.Invalid invalid = (Inbound.Invalid) scanner.scan(name, name.length);
+        assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(invalid.reason()).contains("UTF-8");
     }
 }

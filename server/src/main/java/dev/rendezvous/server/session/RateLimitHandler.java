@@ -1,0 +1,54 @@
+package dev.rendezvous.server.session;
+
+import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound rate limit of one connection, in front of every other handler: a frame over the limit is
+ * refused with {@code rate_limited} (one log line per streak of refusals), and a client that keeps
+ * sending over it is closed with 4029. Created at a connection's first frame.
+ *
+ * <p>Confined to the connection's thread.
+ */
+final class RateLimitHandler {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class); // one logger for a connection's lines
+
+    private final RateLimiter limiter;
+    private boolean refusing;
+
+    /** The bucket starts full at {@code now}, as it would have at open. */
+    RateLimitHandler(ConnectionSettings settings, long now) {
+        this.limiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), ConnectionSettings.RATE_LIMIT_STRIKES, now);
+    }
+
+    /** Applies the limit to {@code frame} (null: a binary frame); false when it must not be processed. */
+    boolean admit(Connection c, long now, Inbound frame) {
+        return switch (limiter.onFrame(now)) {
+            case ACCEPT -> {
+                refusing = false;
+                yield true;
+            }
+            case REFUSE -> {
+                if (!refusing) {
+                    log.info("refuse client={} code=rate_limited", c.clientId());
+                    refusing = true;
+                }
+                c.sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", ref(frame));
+                yield false;
+            }
+            case CLOSE -> {
+                log.info("refuse client={} reason=rate-limit-persisted", c.clientId());
+                c.settings.observer().throttled(c.clientId());
+                c.sendError(ErrorCode.RATE_LIMITED, "too many messages for too long", ref(frame));
+                c.closeWith(CloseCode.RATE_LIMITED, "rate limit");
+                yield false;
+            }
+        };
+    }
+
+    private static String ref(Inbound frame) {
+        return frame == null ? null : Inbound.ref(frame);
+    }
+}
