@@ -13,6 +13,12 @@ JIT_WORKAROUND=(-XX:CompileCommand=quiet -XX:CompileCommand=exclude,io.netty.uti
 # The collector, pinned rather than left to the JVM's ergonomics (which picks Serial below 2 CPUs or
 # 1792 MB): the AOT cache is made and used with the same one (docs/operations.md, "JVM options").
 GC_DEFAULTS=(-XX:+UseG1GC)
+# A collector named in RENDEZVOUS_JAVA_OPTS replaces it: the JVM refuses to start with two
+# ("Multiple garbage collectors selected").
+for _opt in ${RENDEZVOUS_JAVA_OPTS:-}; do
+  case "$_opt" in -XX:+Use*GC) GC_DEFAULTS=() ;; esac
+done
+unset _opt
 # Heap sizing for many idle connections (docs/operations.md, "JVM options"): the JVM's default young
 # generation grows to a large share of the heap, and resident memory follows every page the collector
 # ever touched, not the ~3 KB of live objects per connection. A fixed 16 MB young generation and a

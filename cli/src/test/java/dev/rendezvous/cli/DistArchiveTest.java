@@ -70,7 +70,7 @@ class DistArchiveTest {
         Process tar = new ProcessBuilder("tar", "-C", install.toString(), "-xzf", archive.toString()).inheritIO().start();
         assertThat(tar.waitFor()).isZero();
         try (Stream<Path> entries = Files.list(install)) {
-            release = entries.collect(java.util.stream.Collectors.toList()).getFirst();
+            release = entries.toList().getFirst();
         }
         tools = Files.createDirectories(work.resolve("tools"));
         for (String tool : List.of("bash", "dirname", "realpath", "cat")) {
@@ -140,6 +140,34 @@ class DistArchiveTest {
             }
         }
         assertThat(serve.exitValue()).as("a graceful stop").isIn(0, 143);
+    }
+
+    @Test
+    void anotherCollectorThanTheTrainedOneStartsWithoutTheCacheAndSaysSo() throws Exception {
+        Path aotLog = work.resolve("aot-serial.log");
+        Path out = work.resolve("serial.out");
+        Path err = work.resolve("serial.err");
+        ProcessBuilder pb = new ProcessBuilder(release.resolve("bin/rendezvous").toString(), "serve", "--port", "0")
+                .directory(work.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(Map.of("PATH", tools.toString(), "HOME", work.toString(),
+                "RENDEZVOUS_JAVA_OPTS", "-XX:+UseSerialGC -Xlog:aot:file=" + aotLog));
+        Process serve = pb.start();
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    !serve.isAlive() || LISTENING.matcher(Files.readString(out)).find());
+            assertThat(LISTENING.matcher(Files.readString(out)).find()).as("stderr:%n%s", Files.readString(err)).isTrue();
+            assertThat(Files.readString(err)).contains("the shipped AOT cache was trained with [] but RENDEZVOUS_JAVA_OPTS"
+                    + " gives [-XX:+UseSerialGC]; starting without it");
+            assertThat(Files.readString(aotLog)).doesNotContain("Opened AOT cache");
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(20, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
     }
 
     private static Path which(String tool) {
