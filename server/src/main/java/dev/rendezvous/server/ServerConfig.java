@@ -24,6 +24,7 @@ import java.util.function.Function;
  * @param hubFactory builds the hub, given the observer (in-process by default)
  * @param httpEndpoints extra HTTP endpoints by exact path
  * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
+ * @param adminToken turns the admin API and page on ({@code /admin/}), or null (off: 404)
  */
 public record ServerConfig(
         String host,
@@ -43,7 +44,8 @@ public record ServerConfig(
         Map<String, HttpEndpoint> httpEndpoints,
         Duration shutdownTimeout,
         int ioThreads,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        String adminToken) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -82,6 +84,9 @@ public record ServerConfig(
         Objects.requireNonNull(hubFactory, "hubFactory");
         httpEndpoints = Map.copyOf(httpEndpoints);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (adminToken != null && adminToken.length() < 16) {
+            throw new IllegalArgumentException("the admin token must be at least 16 characters (it guards the admin API)");
+        }
     }
 
     /** Whether clients must present a token. */
@@ -114,6 +119,7 @@ public record ServerConfig(
         b.shutdownTimeout = shutdownTimeout;
         b.ioThreads = ioThreads;
         b.nativeTransport = nativeTransport;
+        b.adminToken = adminToken;
         return b;
     }
 
@@ -137,6 +143,7 @@ public record ServerConfig(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads;
         private boolean nativeTransport = true;
+        private String adminToken;
 
         private Builder() {}
 
@@ -243,10 +250,16 @@ public record ServerConfig(
             return this;
         }
 
+        /** Turns the admin API and page on, guarded by this bearer token; default unset (off). */
+        public Builder adminToken(String token) {
+            this.adminToken = token;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, adminToken);
         }
     }
 }
