@@ -10,6 +10,7 @@ import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -115,7 +116,8 @@ public final class Connection {
                 s != null ? s.peerId() : null,
                 phase.name().toLowerCase(Locale.ROOT),
                 connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut,
-                String.valueOf(remote));
+                remote instanceof InetSocketAddress a && a.getAddress() != null
+                        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote));
     }
 
     /** The upgrade completed: admit right away, or ask for a token. */
