@@ -6,6 +6,7 @@ import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Every setting of a {@link SignalingServer}. Build with {@link #builder()}; unset values take the
@@ -24,6 +26,7 @@ import java.util.function.Function;
  * @param hubFactory builds the hub, given the observer (in-process by default)
  * @param httpEndpoints extra HTTP endpoints by exact path
  * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
+ * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
  * @param adminToken turns the admin API and page on ({@code /admin/}), or null (off: 404)
  */
 public record ServerConfig(
@@ -45,6 +48,7 @@ public record ServerConfig(
         Duration shutdownTimeout,
         int ioThreads,
         boolean nativeTransport,
+        PeerJsConfig peerJs,
         String adminToken) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -84,6 +88,7 @@ public record ServerConfig(
         Objects.requireNonNull(hubFactory, "hubFactory");
         httpEndpoints = Map.copyOf(httpEndpoints);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(peerJs, "peerJs");
         if (adminToken != null && adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters (it guards the admin API)");
         }
@@ -119,6 +124,7 @@ public record ServerConfig(
         b.shutdownTimeout = shutdownTimeout;
         b.ioThreads = ioThreads;
         b.nativeTransport = nativeTransport;
+        b.peerJs = peerJs;
         b.adminToken = adminToken;
         return b;
     }
@@ -143,6 +149,7 @@ public record ServerConfig(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads;
         private boolean nativeTransport = true;
+        private PeerJsConfig peerJs = PeerJsConfig.DEFAULT;
         private String adminToken;
 
         private Builder() {}
@@ -250,6 +257,18 @@ public record ServerConfig(
             return this;
         }
 
+        /** The PeerJS server endpoint; default on, with peerjs-server's defaults ({@link PeerJsConfig#DEFAULT}). */
+        public Builder peerJs(PeerJsConfig config) {
+            this.peerJs = config;
+            return this;
+        }
+
+        /** Changes the PeerJS endpoint's settings so far (one setting at a time, e.g. {@code p -> p.withKey("k")}). */
+        public Builder peerJs(UnaryOperator<PeerJsConfig> change) {
+            this.peerJs = change.apply(peerJs);
+            return this;
+        }
+
         /** Turns the admin API and page on, guarded by this bearer token; default unset (off). */
         public Builder adminToken(String token) {
             this.adminToken = token;
@@ -259,7 +278,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, adminToken);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.transport.ServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -71,6 +72,8 @@ public final class SignalingServer implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private final boolean nativeTransport;
+    /** Null when the PeerJS endpoint is off. */
+    private final PeerJsEndpoint peerJs;
 
     private SignalingServer(ServerConfig config) throws InterruptedException {
         this.config = config;
@@ -91,8 +94,12 @@ public final class SignalingServer implements AutoCloseable {
                 config.iceServers(),
                 config.rateLimitPerSecond(),
                 config.rateLimitBurst());
+        this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
+                config.authenticator(), authExecutor, config.iceServers(), config.observer(),
+                config.rateLimitPerSecond(), config.rateLimitBurst(), config.maxMessageBytes());
         ServerInitializer initializer = new ServerInitializer(
                 settings,
+                peerJs,
                 config.maxMessageBytes(),
                 config.sslContext(),
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
@@ -170,6 +177,11 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
+    /** {@code ws://host:port{peerjs-path}peerjs}: the PeerJS WebSocket (query parameters not included). */
+    public URI peerJsUri() {
+        return lobbyUri().resolve(config.peerJs().socketPath());
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -244,6 +256,9 @@ public final class SignalingServer implements AutoCloseable {
         log.info("shutting down: closing {} connections", connections.get());
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         hub.goingAway(); // before the first close: no session being closed is told that its peer left
+        if (peerJs != null) {
+            peerJs.goingAway();
+        }
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);
         }
