@@ -27,6 +27,7 @@ import java.util.function.UnaryOperator;
  * @param httpEndpoints extra HTTP endpoints by exact path
  * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
  * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
+ * @param adminToken turns the admin API and page on ({@code /admin/}), or null (off: 404)
  */
 public record ServerConfig(
         String host,
@@ -47,7 +48,8 @@ public record ServerConfig(
         Duration shutdownTimeout,
         int ioThreads,
         boolean nativeTransport,
-        PeerJsConfig peerJs) {
+        PeerJsConfig peerJs,
+        String adminToken) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -87,6 +89,9 @@ public record ServerConfig(
         httpEndpoints = Map.copyOf(httpEndpoints);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(peerJs, "peerJs");
+        if (adminToken != null && adminToken.length() < 16) {
+            throw new IllegalArgumentException("the admin token must be at least 16 characters (it guards the admin API)");
+        }
     }
 
     /** Whether clients must present a token. */
@@ -120,6 +125,7 @@ public record ServerConfig(
         b.ioThreads = ioThreads;
         b.nativeTransport = nativeTransport;
         b.peerJs = peerJs;
+        b.adminToken = adminToken;
         return b;
     }
 
@@ -144,6 +150,7 @@ public record ServerConfig(
         private int ioThreads;
         private boolean nativeTransport = true;
         private PeerJsConfig peerJs = PeerJsConfig.DEFAULT;
+        private String adminToken;
 
         private Builder() {}
 
@@ -262,10 +269,16 @@ public record ServerConfig(
             return this;
         }
 
+        /** Turns the admin API and page on, guarded by this bearer token; default unset (off). */
+        public Builder adminToken(String token) {
+            this.adminToken = token;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken);
         }
     }
 }

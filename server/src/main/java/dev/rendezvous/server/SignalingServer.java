@@ -1,5 +1,10 @@
 package dev.rendezvous.server;
 
+import dev.rendezvous.server.admin.AdminApi;
+import dev.rendezvous.server.admin.AdminToken;
+import dev.rendezvous.server.admin.NodeInfo;
+import dev.rendezvous.server.admin.SessionSnapshot;
+import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
@@ -24,7 +29,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +70,7 @@ public final class SignalingServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
+    private final long startedMillis = System.currentTimeMillis();
     private final boolean nativeTransport;
     /** Null when the PeerJS endpoint is off. */
     private final PeerJsEndpoint peerJs;
@@ -90,7 +103,7 @@ public final class SignalingServer implements AutoCloseable {
                 config.maxMessageBytes(),
                 config.sslContext(),
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
-                config.httpEndpoints(),
+                endpoints(config),
                 this::healthJson,
                 this::opened);
         Class<? extends ServerChannel> channelType =
@@ -116,6 +129,35 @@ public final class SignalingServer implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /** The configured HTTP endpoints, plus the admin API's when an admin token is set. */
+    private Map<String, HttpEndpoint> endpoints(ServerConfig config) {
+        if (config.adminToken() == null) {
+            return config.httpEndpoints();
+        }
+        AdminApi admin = new AdminApi(new AdminToken(config.adminToken()), this::nodeInfo, this::sessionSnapshots, hub,
+                SignalingServer.class.getClassLoader());
+        hub.publishView(admin::localView);
+        Map<String, HttpEndpoint> all = new LinkedHashMap<>(config.httpEndpoints());
+        all.putAll(admin.endpoints());
+        return all;
+    }
+
+    private NodeInfo nodeInfo() {
+        String id = hub.backplane().map(Hub.Backplane::node).orElse("local");
+        String address = serverChannel == null ? "" : httpUri().toString();
+        return new NodeInfo(id, address, startedMillis, connections.get());
+    }
+
+    /** Every session of this node, each read on its own event loop. */
+    private CompletionStage<List<SessionSnapshot>> sessionSnapshots() {
+        List<CompletableFuture<SessionSnapshot>> parts = new ArrayList<>();
+        for (Channel ch : sessions) {
+            parts.add(ServerInitializer.snapshot(ch));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> parts.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
     }
 
     /** Binds and starts serving; throws if the address cannot be bound. */

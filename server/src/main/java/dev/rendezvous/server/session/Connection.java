@@ -3,12 +3,15 @@ package dev.rendezvous.server.session;
 import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
+import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.hub.ControlFrames;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -98,6 +101,23 @@ public final class Connection {
     /** The admitted session, or null before admission. */
     public Session session() {
         return session;
+    }
+
+    /**
+     * This connection for the admin view, with the transport's counters; on this connection's thread.
+     * Before admission the id and name are the requested ones (null when none was asked for).
+     */
+    public SessionSnapshot snapshot(long connectedAtMillis, long framesIn, long framesOut, long bytesIn, long bytesOut) {
+        Session s = session;
+        return new SessionSnapshot(
+                s != null ? s.id() : requestedId,
+                s != null ? s.username() : queryUsername,
+                room,
+                s != null ? s.peerId() : null,
+                phase.name().toLowerCase(Locale.ROOT),
+                connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut,
+                remote instanceof InetSocketAddress a && a.getAddress() != null
+                        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote));
     }
 
     /** The upgrade completed: admit right away, or ask for a token. */

@@ -1,6 +1,7 @@
 package dev.rendezvous.server.transport;
 
 import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
@@ -57,6 +58,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     private volatile boolean slowConsumerReported;
     /** Event-loop only. */
     private boolean started;
+    /** Counters for the admin view: text frames and their payload bytes; event-loop only. */
+    private final long connectedAtMillis = System.currentTimeMillis();
+    private long framesIn;
+    private long bytesIn;
+    private long framesOut;
+    private long bytesOut;
     /** Frames sent from other threads, newest first; null when empty. */
     private volatile Pending inbox;
 
@@ -87,6 +94,11 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /** This session for the admin view; on the event loop. */
+    SessionSnapshot snapshot() {
+        return connection.snapshot(connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut);
+    }
+
     // ---- inbound ------------------------------------------------------------------------------
 
     @Override
@@ -97,6 +109,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void onText(byte[] utf8, int length) {
         start(); // a client cannot send before the 101, but never let a frame meet an unopened connection
+        framesIn++;
+        bytesIn += length;
         connection.onText(utf8, length);
     }
 
@@ -197,6 +211,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         }
         if (inbox == null && channel.eventLoop().inEventLoop()) {
             // Direct only when nothing from other threads is waiting: frames leave in the order of send calls.
+            framesOut++;
+            bytesOut += utf8Json.readableBytes();
             FlushBatch batch = FlushBatch.current();
             if (batch == null) {
                 channel.writeAndFlush(TextFrames.frame(utf8Json), channel.voidPromise());
@@ -231,6 +247,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             if (closing || !channel.isActive()) {
                 p.frame.release();
             } else {
+                framesOut++;
+                bytesOut += p.frame.readableBytes();
                 channel.write(TextFrames.frame(p.frame), channel.voidPromise());
             }
         }
