@@ -8,10 +8,10 @@ import java.util.Arrays;
  * CPU time per relayed frame (thread CPU time, so other processes' load mostly drops out), v1 against
  * resumable sessions (v1.1), alternating A/B in one JVM: {@link ConnectionRelayBench}'s relay in a plain
  * loop, warmed up, then the median of 5 rounds per kind. Run:
- * {@code java -Xmx512m -Xmn64m -cp "bench/target/classes:bench/target/lib/*" dev.rendezvous.bench.RelayCpuPerFrame}.
+ * {@code java -Xmx512m -Xmn64m -cp "bench/target/classes:bench/target/lib/*" dev.rendezvous.bench.ResumeRelayCpu}.
  */
-public final class RelayCpuPerFrame {
-    private RelayCpuPerFrame() {}
+public final class ResumeRelayCpu {
+    private ResumeRelayCpu() {}
 
     public static void main(String[] args) {
         int frames = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
