@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
  * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
  * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
  * @param adminToken turns the admin API and page on ({@code /admin/}), or null (off: 404)
+ * @param resumeGrace how long a resumable session survives a lost connection (v1.1); zero turns resume off
  */
 public record ServerConfig(
         String host,
@@ -49,7 +50,8 @@ public record ServerConfig(
         int ioThreads,
         boolean nativeTransport,
         PeerJsConfig peerJs,
-        String adminToken) {
+        String adminToken,
+        Duration resumeGrace) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -61,6 +63,7 @@ public record ServerConfig(
     public static final double DEFAULT_RATE_LIMIT_BURST = 5_000;
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1 << 20;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(15);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -92,6 +95,10 @@ public record ServerConfig(
         if (adminToken != null && adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters (it guards the admin API)");
         }
+        Objects.requireNonNull(resumeGrace, "resumeGrace");
+        if (resumeGrace.isNegative()) {
+            throw new IllegalArgumentException("resume grace must be >= 0");
+        }
     }
 
     /** Whether clients must present a token. */
@@ -118,6 +125,7 @@ public record ServerConfig(
         b.maxOutboundBytes = maxOutboundBytes;
         b.sslContext = sslContext;
         b.iceServers = iceServers;
+        b.resumeGrace = resumeGrace;
         b.observer = observer;
         b.hubFactory = hubFactory;
         b.httpEndpoints.putAll(httpEndpoints);
@@ -135,6 +143,7 @@ public record ServerConfig(
         private int port = DEFAULT_PORT;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+        private Duration resumeGrace = DEFAULT_RESUME_GRACE;
         private Authenticator authenticator;
         private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -251,6 +260,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** How long a resumable session survives a lost connection (v1.1); default 15 s, zero turns resume off. */
+        public Builder resumeGrace(Duration d) {
+            this.resumeGrace = d;
+            return this;
+        }
+
         /** Use native epoll when available; default true. */
         public Builder nativeTransport(boolean enabled) {
             this.nativeTransport = enabled;
@@ -278,7 +293,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken, resumeGrace);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
+import dev.rendezvous.server.session.ResumeDirectory;
 import dev.rendezvous.server.transport.ServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -72,6 +73,7 @@ public final class SignalingServer implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private final boolean nativeTransport;
+    private final ResumeDirectory resumes = new ResumeDirectory();
     /** Null when the PeerJS endpoint is off. */
     private final PeerJsEndpoint peerJs;
 
@@ -93,7 +95,9 @@ public final class SignalingServer implements AutoCloseable {
                 authExecutor,
                 config.iceServers(),
                 config.rateLimitPerSecond(),
-                config.rateLimitBurst());
+                config.rateLimitBurst(),
+                config.resumeGrace(),
+                resumes);
         this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
                 config.authenticator(), authExecutor, config.iceServers(), config.observer(),
                 config.rateLimitPerSecond(), config.rateLimitBurst(), config.maxMessageBytes());
@@ -259,6 +263,7 @@ public final class SignalingServer implements AutoCloseable {
         if (peerJs != null) {
             peerJs.goingAway();
         }
+        resumes.shutdown(); // detached sessions have no connection to close: they depart here
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);
         }
@@ -272,6 +277,16 @@ public final class SignalingServer implements AutoCloseable {
         authExecutor.shutdownNow();
         hub.close(); // after every session departed: a backplane publishes those departures first
         log.info("stopped");
+    }
+
+    /** Resumable sessions held now, attached or detached (v1.1; tests and leak checks). */
+    public int resumableSessions() {
+        return resumes.size();
+    }
+
+    /** Resumable sessions detached now, within their resume grace (v1.1). */
+    public int detachedSessions() {
+        return resumes.detached();
     }
 
     private static long remainingMillis(long deadlineNanos) {
