@@ -9,6 +9,7 @@ import { EventLog } from './event-log.js';
 import { Outcome, Rendezvous, isValidRoomName, shortId } from '../sdk/rendezvous.js';
 import { Dashboard } from './dashboard.js';
 import { Calls } from './calls.js';
+import { FilesUi } from './files-ui.js';
 
 const params = new URLSearchParams(location.search);
 const options = {
@@ -28,6 +29,7 @@ const session = {
 
 const dashboard = new Dashboard({ log, session: () => sessionSnapshot(), links: () => allLinks(), root: document });
 const calls = new Calls({ root: document, log, rendezvous: () => session.rv, onChange: () => scheduleRender() });
+const files = new FilesUi({ root: document, rendezvous: () => session.rv, log });
 
 // ---------------------------------------------------------------------------------------------------
 // Signaling (through the SDK)
@@ -48,6 +50,7 @@ function connect(room) {
   });
   session.rv = rv;
   calls.attach(rv);
+  files.attach(rv);
   const on = (type, handler) =>
     rv.addEventListener(type, (event) => {
       if (session.rv === rv) handler(event.detail);
