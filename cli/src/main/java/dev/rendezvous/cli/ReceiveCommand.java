@@ -200,7 +200,10 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public void onError(String errorCode, String message) {
-            if ("peer_not_found".equals(errorCode)) {
+            if ("peer_busy".equals(errorCode)) {
+                out.failed(null, "the sender with code " + code + " is already sending to someone else");
+                finished.complete(TransferFlags.NOT_CONNECTED);
+            } else if ("peer_not_found".equals(errorCode)) {
                 out.failed(null, "no sender is waiting with code " + code + " on " + flags.server.lobby()
                         + " (check the code, and that both sides use the same --server)");
                 finished.complete(TransferFlags.NOT_CONNECTED);

@@ -121,7 +121,7 @@ public final class FileSender {
     private Sent run(DataChannel channel, FileChannel in, FileMessage.Meta meta, TransferProgress progress)
             throws FileTransferException, IOException {
         sendText(channel, meta);
-        long offset = switch (next(true)) {
+        long offset = switch (next()) {
             case FileMessage.Accept a -> a.offset();
             case FileMessage m -> throw new FileTransferException("unexpected reply " + m.toJson());
         };
@@ -133,7 +133,7 @@ public final class FileSender {
         progress.progress(meta.name(), acked, meta.size());
         while (position < meta.size()) {
             while (position - acked >= WINDOW) {
-                acked = ack(next(true), acked, meta, progress);
+                acked = ack(next(), acked, meta, progress);
             }
             Object waiting;
             while ((waiting = inbox.poll()) != null) {
@@ -154,7 +154,7 @@ public final class FileSender {
         }
         sendText(channel, new FileMessage.End());
         while (true) {
-            switch (next(true)) {
+            switch (next()) {
                 case FileMessage.Ack a -> acked = ack(a, acked, meta, progress);
                 case FileMessage.Done d -> {
                     if (!d.sha256().equals(meta.sha256())) {
@@ -188,7 +188,7 @@ public final class FileSender {
     }
 
     /** The receiver's next message; a refusal, a failure or a close becomes the exception. */
-    private FileMessage next(boolean wait) throws FileTransferException {
+    private FileMessage next() throws FileTransferException {
         Object item;
         try {
             item = inbox.poll(idle.toMillis(), TimeUnit.MILLISECONDS);

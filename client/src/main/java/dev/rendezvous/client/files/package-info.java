@@ -6,7 +6,8 @@
  * {@code name}. The wire format is described in {@code docs/files.md}.
  *
  * <p>Threading rule: {@link dev.rendezvous.client.files.IncomingFile} runs on the owning peer's event
- * thread (it is a channel listener) and writes to disk there, one chunk at a time;
+ * thread (it is a channel listener) and writes to disk there, one chunk at a time (on a resume it
+ * also hashes the bytes already in {@code name.part} there, once);
  * {@link dev.rendezvous.client.files.FileSender#send} blocks the calling thread, never the event thread.
  */
 package dev.rendezvous.client.files;
