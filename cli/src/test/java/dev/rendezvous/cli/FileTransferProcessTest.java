@@ -126,4 +126,22 @@ class FileTransferProcessTest {
             assertThat(send.awaitExit()).isEqualTo(2);
         }
     }
+    @Test
+    void aRoomMemberReceivesWhatTheSenderInTheRoomSends() throws Exception {
+        Path file = Files.writeString(Files.createDirectories(root.resolve("out")).resolve("room.txt"), "to the room");
+        Path in = root.resolve("in");
+        String lobby = server.lobby().toString();
+        try (ChatProcess receive = ChatProcess.command("receive", "--room", "files-room", "--dir", in.toString(),
+                "--server", lobby, "--ice-loopback", "--plain")) {
+            receive.awaitStatus("in room files-room");
+            try (ChatProcess send = ChatProcess.command("send", file.toString(), "--room", "files-room",
+                    "--server", lobby, "--ice-loopback", "--plain")) {
+                send.awaitStatus("room.txt: done");
+                assertThat(send.awaitExit()).isZero();
+                receive.awaitStatus("room.txt: done");
+                assertThat(receive.awaitExit()).isZero();
+            }
+        }
+        assertThat(Files.readString(in.resolve("room.txt"))).isEqualTo("to the room");
+    }
 }
