@@ -12,6 +12,7 @@ import { iceHintText } from './ice-hint.js';
 import { buildInviteLink, copyWithFallback } from './invite.js';
 import { Dashboard } from './dashboard.js';
 import { Calls } from './calls.js';
+import { FilesUi } from './files-ui.js';
 
 const params = new URLSearchParams(location.search);
 const options = {
@@ -32,6 +33,7 @@ const session = {
 
 const dashboard = new Dashboard({ log, session: () => sessionSnapshot(), links: () => allLinks(), root: document });
 const calls = new Calls({ root: document, log, rendezvous: () => session.rv, onChange: () => scheduleRender() });
+const files = new FilesUi({ root: document, rendezvous: () => session.rv, log });
 
 // ---------------------------------------------------------------------------------------------------
 // Signaling (through the SDK)
@@ -52,6 +54,7 @@ function connect(room) {
   });
   session.rv = rv;
   calls.attach(rv);
+  files.attach(rv);
   const on = (type, handler) =>
     rv.addEventListener(type, (event) => {
       if (session.rv === rv) handler(event.detail);

@@ -199,6 +199,17 @@ export class Connection extends EventTarget {
     return result;
   }
 
+  /**
+   * Opens another data channel on this connection (for instance `file:<n>` for a transfer); null until the
+   * connection exists or once closed. The remote side sees it as a `datachannel` event.
+   */
+  openChannel(label, init = { ordered: true }) {
+    if (this.#closed || !this.#pc) return null;
+    const channel = this.#pc.createDataChannel(label, init);
+    channel.binaryType = 'arraybuffer';
+    return channel;
+  }
+
   /** Sends a local track (any time: before or after connecting). Renegotiates. Returns false once closed. */
   addTrack(track, stream = null) {
     if (this.#closed) return false;
@@ -326,7 +337,13 @@ export class Connection extends EventTarget {
     });
     pc.addEventListener('datachannel', (event) => {
       if (event.channel.label !== 'chat') {
-        this.#event('unexpected_channel', { label: event.channel.label }, 'warn');
+        // Another channel (a file transfer, say): for whoever listens ('datachannel'); closed if nobody does.
+        const claim = new CustomEvent('datachannel', { detail: { channel: event.channel }, cancelable: true });
+        this.dispatchEvent(claim);
+        if (!claim.defaultPrevented) {
+          this.#event('unexpected_channel', { label: event.channel.label }, 'warn');
+          event.channel.close();
+        }
         return;
       }
       this.#adoptChannel(event.channel);

@@ -180,6 +180,8 @@ export declare class Connection extends EventTarget {
   readonly open: boolean;
   readonly closed: boolean;
   readonly remoteStreams: MediaStream[];
+  /** Opens another data channel (e.g. `file:<n>` for a transfer); null until connected or once closed. */
+  openChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel | null;
   send(text: string, onSettled?: (result: SendResult) => void): SendResult;
   addTrack(track: MediaStreamTrack, stream?: MediaStream | null): boolean;
   removeTrack(track: MediaStreamTrack): boolean;

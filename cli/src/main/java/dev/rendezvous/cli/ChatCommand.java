@@ -341,7 +341,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** Chat output is the console's: logs go to stderr, warnings only. */
-    private static void quietLogging() {
+    static void quietLogging() {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }

@@ -18,6 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         subcommands = {
             ServeCommand.class,
             ChatCommand.class,
+            SendCommand.class,
+            ReceiveCommand.class,
             DoctorCommand.class,
             StatusCommand.class,
             RoomsCommand.class,

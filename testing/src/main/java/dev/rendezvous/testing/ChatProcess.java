@@ -41,6 +41,14 @@ public final class ChatProcess implements AutoCloseable {
 
     /** Starts {@code rendezvous chat ARGS} with stdin and stdout as pipes (so in plain line mode). */
     public static ChatProcess start(String... chatArgs) throws IOException {
+        return command("chat", chatArgs);
+    }
+
+    /**
+     * Starts another {@code rendezvous SUBCOMMAND ARGS} the same way ({@code send}, {@code receive}): stdout
+     * lines come from {@link #nextMessage()}, stderr lines from {@link #awaitStatus}.
+     */
+    public static ChatProcess command(String subcommand, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
@@ -50,8 +58,8 @@ public final class ChatProcess implements AutoCloseable {
                 "-XX:CompileCommand=exclude,io.netty.util.internal.ReferenceCountUpdater::retryRelease0",
                 "-cp", System.getProperty("java.class.path"),
                 CLI_MAIN,
-                "chat"));
-        command.addAll(List.of(chatArgs));
+                subcommand));
+        command.addAll(List.of(args));
         return new ChatProcess(new ProcessBuilder(command).start());
     }
 
