@@ -63,6 +63,10 @@ final class ServeSettings {
             "--ping-timeout-ms", "RENDEZVOUS_PING_TIMEOUT_MS", millis(ServerConfig.DEFAULT_PING_TIMEOUT), 1,
             Integer.MAX_VALUE, "Silence before a client is closed with 4008; must exceed the ping interval.")
             .into((b, ms) -> b.pingTimeout(Duration.ofMillis(ms))));
+    static final Setting<Duration> RESUME_GRACE = declare(Setting.duration("resume_grace", "--resume-grace",
+            "RENDEZVOUS_RESUME_GRACE", ServerConfig.DEFAULT_RESUME_GRACE, Duration.ZERO,
+            "How long a resumable session (`resumable=1`) survives a connection lost without a close frame; `0` turns resume off.")
+            .into(ServerConfig.Builder::resumeGrace));
     static final Setting<String> JWT_SECRET = declare(Setting.text("auth.jwt_secret", "--jwt-secret",
             "RENDEZVOUS_JWT_SECRET", null, "Turns auth on: HS256 tokens signed with this shared secret (at least 32 bytes).")
             .label("SECRET").shownDefault("unset (auth off)").masked());

@@ -24,6 +24,7 @@ import java.util.function.Function;
  * @param hubFactory builds the hub, given the observer (in-process by default)
  * @param httpEndpoints extra HTTP endpoints by exact path
  * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
+ * @param resumeGrace how long a resumable session survives a lost connection (v1.1); zero turns resume off
  */
 public record ServerConfig(
         String host,
@@ -43,7 +44,8 @@ public record ServerConfig(
         Map<String, HttpEndpoint> httpEndpoints,
         Duration shutdownTimeout,
         int ioThreads,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        Duration resumeGrace) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -55,6 +57,7 @@ public record ServerConfig(
     public static final double DEFAULT_RATE_LIMIT_BURST = 5_000;
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1 << 20;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(15);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -82,6 +85,10 @@ public record ServerConfig(
         Objects.requireNonNull(hubFactory, "hubFactory");
         httpEndpoints = Map.copyOf(httpEndpoints);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(resumeGrace, "resumeGrace");
+        if (resumeGrace.isNegative()) {
+            throw new IllegalArgumentException("resume grace must be >= 0");
+        }
     }
 
     /** Whether clients must present a token. */
@@ -108,6 +115,7 @@ public record ServerConfig(
         b.maxOutboundBytes = maxOutboundBytes;
         b.sslContext = sslContext;
         b.iceServers = iceServers;
+        b.resumeGrace = resumeGrace;
         b.observer = observer;
         b.hubFactory = hubFactory;
         b.httpEndpoints.putAll(httpEndpoints);
@@ -123,6 +131,7 @@ public record ServerConfig(
         private int port = DEFAULT_PORT;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+        private Duration resumeGrace = DEFAULT_RESUME_GRACE;
         private Authenticator authenticator;
         private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -237,6 +246,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** How long a resumable session survives a lost connection (v1.1); default 15 s, zero turns resume off. */
+        public Builder resumeGrace(Duration d) {
+            this.resumeGrace = d;
+            return this;
+        }
+
         /** Use native epoll when available; default true. */
         public Builder nativeTransport(boolean enabled) {
             this.nativeTransport = enabled;
@@ -246,7 +261,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, resumeGrace);
         }
     }
 }

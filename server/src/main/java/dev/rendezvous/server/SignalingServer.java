@@ -3,6 +3,7 @@ package dev.rendezvous.server;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.session.ConnectionSettings;
+import dev.rendezvous.server.session.ResumeDirectory;
 import dev.rendezvous.server.transport.ServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -58,6 +59,7 @@ public final class SignalingServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private final boolean nativeTransport;
+    private final ResumeDirectory resumes = new ResumeDirectory();
 
     private SignalingServer(ServerConfig config) throws InterruptedException {
         this.config = config;
@@ -77,7 +79,9 @@ public final class SignalingServer implements AutoCloseable {
                 authExecutor,
                 config.iceServers(),
                 config.rateLimitPerSecond(),
-                config.rateLimitBurst());
+                config.rateLimitBurst(),
+                config.resumeGrace(),
+                resumes);
         ServerInitializer initializer = new ServerInitializer(
                 settings,
                 config.maxMessageBytes(),
@@ -202,6 +206,7 @@ public final class SignalingServer implements AutoCloseable {
         log.info("shutting down: closing {} connections", connections.get());
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         hub.goingAway(); // before the first close: no session being closed is told that its peer left
+        resumes.shutdown(); // detached sessions have no connection to close: they depart here
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);
         }

@@ -19,6 +19,8 @@ import java.util.function.Function;
  * @param iceServers the {@code ice_servers} to give a client id in {@code your_id}
  * @param rateLimitPerSecond inbound frames per second per connection; 0 disables rate limiting
  * @param rateLimitBurst frames a connection may send at once
+ * @param resumeGrace how long a resumable session survives its connection (v1.1); zero turns resume off
+ * @param resumes the detached-or-attached resumable sessions of this server, by id
  */
 public record ConnectionSettings(
         Hub hub,
@@ -30,19 +32,47 @@ public record ConnectionSettings(
         Executor authExecutor,
         Function<String, List<IceServer>> iceServers,
         double rateLimitPerSecond,
-        double rateLimitBurst) {
+        double rateLimitBurst,
+        Duration resumeGrace,
+        ResumeDirectory resumes) {
 
     /** Refused frames a client may send in a row before it is closed with 4029 (refills in 10 s). */
     static final double RATE_LIMIT_STRIKES = 100;
 
+    /** Settings without resume (v1 only). */
+    public ConnectionSettings(
+            Hub hub,
+            HubObserver observer,
+            Duration pingInterval,
+            Duration pingTimeout,
+            Authenticator authenticator,
+            Duration authTimeout,
+            Executor authExecutor,
+            Function<String, List<IceServer>> iceServers,
+            double rateLimitPerSecond,
+            double rateLimitBurst) {
+        this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
+                rateLimitPerSecond, rateLimitBurst, Duration.ZERO, new ResumeDirectory());
+    }
+
     public ConnectionSettings {
         Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(resumeGrace, "resumeGrace");
+        Objects.requireNonNull(resumes, "resumes");
+        if (resumeGrace.isNegative()) {
+            throw new IllegalArgumentException("resume grace must be >= 0");
+        }
         Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(iceServers, "iceServers");
         Objects.requireNonNull(authExecutor, "authExecutor");
         if (pingInterval.isNegative() || pingInterval.isZero() || pingTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("need 0 < ping interval < ping timeout");
         }
+    }
+
+    /** Whether a {@code resumable=1} connection gets a resumable session. */
+    boolean resumeOn() {
+        return !resumeGrace.isZero();
     }
 
     boolean authRequired() {

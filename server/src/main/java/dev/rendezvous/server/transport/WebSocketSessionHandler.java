@@ -72,10 +72,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     WebSocketSessionHandler(
-            Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username) {
+            Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username,
+            boolean resumable, boolean resume) {
         this.channel = channel;
         this.maxMessageBytes = maxMessageBytes;
-        this.connection = new Connection(settings, this, this, room, clientId, username, channel.remoteAddress());
+        this.connection = new Connection(
+                settings, this, this, room, clientId, username, channel.remoteAddress(), resumable, resume);
     }
 
     /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */
@@ -138,6 +140,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         closing = true;
+        connection.onCloseFrame(); // v1.1: a close frame from the client ends even a resumable session
         // Echo the client's code (RFC 6455 §5.5.1), then close the TCP connection.
         CloseWebSocketFrame reply = status < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
         channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
