@@ -222,6 +222,16 @@ public final class SignalingServer implements AutoCloseable {
         log.info("stopped");
     }
 
+    /** Resumable sessions held now, attached or detached (v1.1; tests and leak checks). */
+    public int resumableSessions() {
+        return resumes.size();
+    }
+
+    /** Resumable sessions detached now, within their resume grace (v1.1). */
+    public int detachedSessions() {
+        return resumes.detached();
+    }
+
     private static long remainingMillis(long deadlineNanos) {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }

@@ -128,7 +128,8 @@ final class AdmissionHandler {
         c.cancelTimer();
         String id = wantedId != null ? wantedId : ClientIds.next();
         Session candidate;
-        if (c.resumableAsked && c.settings.resumeOn()) { // v1.1: the session outlives this connection
+        // v1.1: the session outlives this connection. A failed resume goes on as a new resumable connection.
+        if ((c.resumableAsked || c.resumeAsked) && c.settings.resumeOn()) {
             ResumableLink carrier = new ResumableLink(c.settings, c.wire, c);
             candidate = new Session(id, username, c.room, carrier, carrier::evict);
             carrier.bind(candidate);
