@@ -53,6 +53,10 @@ function connect(room) {
       if (session.rv === rv) handler(event.detail);
     });
   on('statechange', renderAll);
+  // Resume (v1.1): the dashboard's signaling panel shows the state and counters; the log has the details.
+  on('signalinglost', renderAll);
+  on('signalingresumed', renderAll);
+  on('resumefailed', renderAll);
   on('open', () => {
     if (!room) systemMessage('Connected. Share your id, or pair with someone else’s.');
     renderAll();
@@ -323,6 +327,7 @@ function sessionSnapshot() {
     room: currentRoom(),
     signaling: session.rv?.signalingState ?? 'idle',
     signalingUrl: session.rv?.signalingUrl ?? null,
+    resume: session.rv?.resumeStats ?? { lost: 0, resumes: 0, replayed: 0, resent: 0, failures: 0 },
     pairedPeer: pairedPeer(),
     members: [...members()].map(([clientId, username]) => ({ clientId, username })),
     options: { loopback: options.loopback, relayOnly: options.relayOnly },
