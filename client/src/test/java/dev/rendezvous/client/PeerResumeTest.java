@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.client.signaling.Backoff;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.client.signaling.SignalingState;
+import dev.rendezvous.testing.Outage;
 import dev.rendezvous.testing.TcpProxy;
 import java.net.URI;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.rendezvous.client.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rendezvous.client.Outage;
+import dev.rendezvous.testing.Outage;
 import dev.rendezvous.client.ServerFixture;
 import dev.rendezvous.testing.TcpProxy;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package dev.rendezvous.client;
+package dev.rendezvous.testing;
 
-import dev.rendezvous.testing.TcpProxy;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
