@@ -43,6 +43,13 @@ final class ResumingClient implements AutoCloseable {
         }
     }
 
+    /** A client that read {@code auth_success} on {@code ws}: reads {@code your_id} next. */
+    static ResumingClient adopt(RawWebSocket ws) throws IOException {
+        ResumingClient c = new ResumingClient(ws);
+        c.readYourId(ws.readText());
+        return c;
+    }
+
     void readYourId(String text) {
         JsonNode yourId = parse(text);
         if (!"your_id".equals(yourId.path("type").asText()) || !yourId.hasNonNull("resume_token")) {

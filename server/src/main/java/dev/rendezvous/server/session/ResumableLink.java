@@ -52,6 +52,9 @@ final class ResumableLink implements Link {
     private long received;
     private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
     private int keptBytes;
+    /** Frames and bytes queued during the current detachment: what the bound limits. */
+    private int framesSinceDetach;
+    private int bytesSinceDetach;
     private byte[] token;
     /** Bumped at each detach and resume: a grace timer of an older detachment does nothing. */
     private long generation;
@@ -110,13 +113,21 @@ final class ResumableLink implements Link {
                 case DETACHED -> {
                     int n = frame.readableBytes();
                     sent++;
-                    if (kept.size() >= MAX_FRAMES || keptBytes + n > MAX_BYTES) {
+                    // The bound applies to the frames queued during this detachment; frames kept from the
+                    // connected time make room for them, oldest first (a client that missed those too can no
+                    // longer be brought up to date, which its resume then says).
+                    if (framesSinceDetach + 1 > MAX_FRAMES || bytesSinceDetach + n > MAX_BYTES) {
                         // The contract: the detached session departs; its sender is told nothing more.
                         frame.release();
                         goneLocked();
                         overflow = true;
                     } else {
+                        framesSinceDetach++;
+                        bytesSinceDetach += n;
                         keep(frame);
+                        while (kept.size() > MAX_FRAMES || keptBytes > MAX_BYTES) {
+                            dropOldest();
+                        }
                     }
                 }
             }
@@ -167,6 +178,8 @@ final class ResumableLink implements Link {
                 attached = null;
                 owner = null;
                 detachedOn = transport;
+                framesSinceDetach = 0;
+                bytesSinceDetach = 0;
                 long gen = ++generation;
                 cancelExpiry = transport.schedule(() -> expire(gen), settings.resumeGrace().toNanos());
                 detached = true;
