@@ -127,7 +127,8 @@ export class SignalingConnection extends EventTarget {
       if (!open) return this.#refused(message, 'signaling not connected');
       this.#socket.send(text);
     } else {
-      if (this.#state === 'closed' || this.#state === 'idle') return this.#refused(message, 'signaling not connected');
+      // Only a session being resumed queues; before admission a send is refused as in v1.
+      if (!open && this.#state !== 'resuming') return this.#refused(message, 'signaling not connected');
       if (this.#kept.filter((f) => !f.written).length >= MAX_KEPT) return this.#refused(message, 'too many messages waiting for the connection');
       const frame = { seq: ++this.#seq, text, written: false };
       this.#kept.push(frame);
