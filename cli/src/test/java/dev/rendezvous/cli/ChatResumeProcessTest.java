@@ -6,7 +6,6 @@ import dev.rendezvous.testing.ChatProcess;
 import dev.rendezvous.testing.Outage;
 import dev.rendezvous.testing.TcpProxy;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +26,12 @@ class ChatResumeProcessTest {
             alice.awaitStatus("cr-bob: channel open");
             bob.awaitStatus("cr-alice: channel open");
 
-            CompletableFuture<Void> outage = Outage.start(proxy, Duration.ofSeconds(2));
+            Outage outage = Outage.begin(proxy);
             alice.awaitStatus("signaling lost — resuming…");
             alice.type("typed while signaling is cut");
             assertThat(bob.nextMessage()).isEqualTo("typed while signaling is cut");
-            assertThat(outage).isNotDone();
-            outage.get(10, TimeUnit.SECONDS);
+            assertThat(outage.isOver()).isFalse();
+            outage.endAfter(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
             assertThat(alice.awaitStatus("resumed (")).matches("\\* resumed \\(\\d+ signals? replayed\\)");
 
             alice.type("after the resume");

@@ -56,7 +56,7 @@ class PeerResumeTest {
             alice.awaitEvent("open pr-bob");
             bob.awaitEvent("open pr-alice");
 
-            CompletableFuture<Void> outage = Outage.start(proxy, Duration.ofSeconds(3));
+            Outage outage = Outage.begin(proxy); // ended below, once it has lasted 3 s
             alice.awaitEvent("signaling lost");
             for (int n = 1; n <= 5; n++) {
                 a.send("during " + n);
@@ -64,8 +64,8 @@ class PeerResumeTest {
                 b.send("reply " + n);
                 assertThat(alice.nextMessage()).isEqualTo("pr-bob: reply " + n);
             }
-            assertThat(outage).as("the lines above flowed while signaling was cut").isNotDone();
-            outage.get(10, TimeUnit.SECONDS);
+            assertThat(outage.isOver()).as("the lines above flowed while signaling was cut").isFalse();
+            outage.endAfter(Duration.ofSeconds(3)).get(10, TimeUnit.SECONDS);
             alice.awaitEvent("signaling resumed");
 
             a.send("after");

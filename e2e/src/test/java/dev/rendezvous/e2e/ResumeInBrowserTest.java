@@ -9,7 +9,6 @@ import dev.rendezvous.testing.TcpProxy;
 import dev.rendezvous.testing.browser.BrowserExtension;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,14 +40,14 @@ class ResumeInBrowserTest {
       alice.send("before the cut");
       bob.awaitIncoming(aliceId, "before the cut");
 
-      CompletableFuture<Void> outage = Outage.start(proxy, Duration.ofSeconds(2));
+      Outage outage = Outage.begin(proxy);
       alice.openDashboard();
       assertThat(alice.summaryMetric("signaling")).hasText("resuming");
       bob.send("during the cut");
       alice.openChat();
       alice.awaitIncoming(bobId, "during the cut");
-      assertThat(outage).as("the line above crossed while signaling was cut").isNotDone();
-      outage.get(10, TimeUnit.SECONDS);
+      assertThat(outage.isOver()).as("the line above crossed while signaling was cut").isFalse();
+      outage.endAfter(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
 
       alice.openDashboard();
       assertThat(alice.summaryMetric("resumes")).hasText("1 / 1 lost");

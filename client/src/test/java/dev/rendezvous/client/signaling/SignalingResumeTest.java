@@ -53,7 +53,7 @@ class SignalingResumeTest {
                 a.await("paired rs-bob true");
                 assertThat(b.next()).isEqualTo("paired rs-alice false");
 
-                CompletableFuture<Void> outage = Outage.start(proxy, Duration.ofSeconds(1));
+                Outage outage = Outage.begin(proxy);
                 a.await("lost");
                 // While alice is away: bob offers and trickles (kept by the server), alice answers (kept by her client).
                 bob.sendOffer(null, "v=0 offer-1");
@@ -62,7 +62,7 @@ class SignalingResumeTest {
                 }
                 CompletableFuture<Void> answer = alice.sendAnswer(null, "v=0 answer-1");
                 assertThat(alice.state()).isEqualTo(SignalingState.RESUMING);
-                outage.get(10, TimeUnit.SECONDS);
+                outage.endAfter(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
 
                 a.await("resumed replayed=4 resent=1");
                 assertThat(a.next()).isEqualTo("offer rs-bob v=0 offer-1");
@@ -102,13 +102,13 @@ class SignalingResumeTest {
                 alice.sendCandidate(null, candidate(1), "0", 0);
                 alice.sendCandidate(null, candidate(2), "0", 0);
                 // Cut as soon as they are written: some may be lost with the connection, and must be resent.
-                CompletableFuture<Void> outage = Outage.start(proxy, Duration.ofMillis(800));
+                Outage outage = Outage.begin(proxy);
                 a.await("lost");
                 for (int n = 3; n <= 6; n++) {
                     alice.sendCandidate(null, candidate(n), "0", 0);
                 }
                 bob.sendAnswer(null, "v=0 answer-2");
-                outage.get(10, TimeUnit.SECONDS);
+                outage.endAfter(Duration.ofMillis(800)).get(10, TimeUnit.SECONDS);
 
                 assertThat(b.next()).isEqualTo("offer rs-offerer v=0 offer-2");
                 for (int n = 1; n <= 6; n++) {
