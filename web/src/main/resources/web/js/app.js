@@ -229,6 +229,7 @@ function renderAll() {
     admitted ? (currentRoom() ? `Room · ${currentRoom()}` : 'Lobby') :
     connectionState === 'open' ? (!$('card-auth').classList.contains('hidden') ? 'Sign-in required' : 'Waiting for admission') :
     connectionState === 'connecting' ? 'Connecting…' :
+    connectionState === 'resuming' ? 'Signaling lost · resuming…' :
     connectionState === 'closed' ? 'Disconnected · reconnect' : 'Not connected';
 
   $('my-id').textContent = myId() ?? '—';
