@@ -2,6 +2,7 @@ package dev.rendezvous.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.rendezvous.testing.Outage;
 import dev.rendezvous.testing.ServerExtension;
@@ -66,6 +67,11 @@ class ResumeInBrowserTest {
       bob.awaitChatState("connected");
       assertThat(bob.consoleErrors()).isEmpty();
       alice.screenshot(Artifacts.screenshot("resume-after-cut"));
+
+      // Alice leaves through the proxy with a close frame (page unload), before the proxy goes away: a
+      // connection the proxy would reset instead would leave her session detached for the grace.
+      alice.close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
     }
   }
 }
