@@ -2,6 +2,7 @@ package dev.rendezvous.server;
 
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.ResumeDirectory;
 import dev.rendezvous.server.transport.ServerInitializer;
@@ -60,6 +61,8 @@ public final class SignalingServer implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final boolean nativeTransport;
     private final ResumeDirectory resumes = new ResumeDirectory();
+    /** Null when the PeerJS endpoint is off. */
+    private final PeerJsEndpoint peerJs;
 
     private SignalingServer(ServerConfig config) throws InterruptedException {
         this.config = config;
@@ -82,8 +85,12 @@ public final class SignalingServer implements AutoCloseable {
                 config.rateLimitBurst(),
                 config.resumeGrace(),
                 resumes);
+        this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
+                config.authenticator(), authExecutor, config.iceServers(), config.observer(),
+                config.rateLimitPerSecond(), config.rateLimitBurst(), config.maxMessageBytes());
         ServerInitializer initializer = new ServerInitializer(
                 settings,
+                peerJs,
                 config.maxMessageBytes(),
                 config.sslContext(),
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
@@ -130,6 +137,11 @@ public final class SignalingServer implements AutoCloseable {
         if (closed.get()) {
             ServerInitializer.requestShutdown(channel); // upgraded while shutting down
         }
+    }
+
+    /** {@code ws://host:port{peerjs-path}peerjs}: the PeerJS WebSocket (query parameters not included). */
+    public URI peerJsUri() {
+        return lobbyUri().resolve(config.peerJs().socketPath());
     }
 
     public ServerConfig config() {
@@ -206,6 +218,9 @@ public final class SignalingServer implements AutoCloseable {
         log.info("shutting down: closing {} connections", connections.get());
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         hub.goingAway(); // before the first close: no session being closed is told that its peer left
+        if (peerJs != null) {
+            peerJs.goingAway();
+        }
         resumes.shutdown(); // detached sessions have no connection to close: they depart here
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);

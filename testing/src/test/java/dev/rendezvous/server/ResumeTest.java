@@ -337,7 +337,7 @@ class ResumeTest {
         bob.send("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"b1\"}}");
         proxy.last().cut();
         bob.send("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"b2\"}}");
-        alice.send("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"a2\"}}"); // lost with the socket
+        alice.sendLost("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"a2\"}}"); // lost with the socket
         await().atMost(Duration.ofSeconds(5)).until(() -> server.server().detachedSessions() == 1);
         assertThat(alice.resume(server.uri("/ws?resume=1")).get("type").asText()).isEqualTo("resumed");
         assertThat(alice.next().at("/candidate/candidate").asText()).isEqualTo("b1");

@@ -83,6 +83,11 @@ final class ResumingClient implements AutoCloseable {
         }
     }
 
+    /** A frame sent on a connection that is already gone: it only joins the log, to be resent on resume. */
+    void sendLost(String json) {
+        sent.add(json);
+    }
+
     void send(String json) throws IOException {
         sent.add(json);
         ws.sendText(json);

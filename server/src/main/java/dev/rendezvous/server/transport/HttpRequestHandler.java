@@ -3,6 +3,7 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,6 +37,8 @@ import java.util.function.Supplier;
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ServerInitializer pipeline;
     private final List<WebSocketRoute> routes;
+    /** Null when the PeerJS endpoint is off. */
+    private final PeerJsEndpoint peerJs;
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
@@ -43,11 +46,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     HttpRequestHandler(
             ServerInitializer pipeline,
             List<WebSocketRoute> routes,
+            PeerJsEndpoint peerJs,
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health) {
         this.pipeline = pipeline;
         this.routes = List.copyOf(routes);
+        this.peerJs = peerJs;
         this.staticFiles = staticFiles;
         this.endpoints = endpoints;
         this.health = health;
@@ -61,6 +66,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
+        if (peerJs != null && !endpoints.containsKey(path)
+                && peerJs.handle(ctx, request, pipeline.tls(), pipeline.peerJsHooks())) {
+            return; // the PeerJS server protocol (its own package); the server's own endpoints come first
+        }
         if (HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             upgrade(ctx, request, uri);
             return;
