@@ -60,6 +60,10 @@ function connect(room) {
       if (session.rv === rv) handler(event.detail);
     });
   on('statechange', renderAll);
+  // Resume (v1.1): the dashboard's signaling panel shows the state and counters; the log has the details.
+  on('signalinglost', renderAll);
+  on('signalingresumed', renderAll);
+  on('resumefailed', renderAll);
   on('open', () => {
     if (!room) systemMessage('Connected. Share your id or your link, or pair with someone else’s.');
     if (!room && session.invite) followInvite(rv, session.invite);
@@ -285,6 +289,7 @@ function renderAll() {
     admitted ? (currentRoom() ? `Room · ${currentRoom()}` : 'Lobby') :
     connectionState === 'open' ? (!$('card-auth').classList.contains('hidden') ? 'Sign-in required' : 'Waiting for admission') :
     connectionState === 'connecting' ? 'Connecting…' :
+    connectionState === 'resuming' ? 'Signaling lost · resuming…' :
     connectionState === 'closed' ? 'Disconnected · reconnect' : 'Not connected';
 
   $('my-id').textContent = myId() ?? '—';
@@ -389,6 +394,7 @@ function sessionSnapshot() {
     room: currentRoom(),
     signaling: session.rv?.signalingState ?? 'idle',
     signalingUrl: session.rv?.signalingUrl ?? null,
+    resume: session.rv?.resumeStats ?? { lost: 0, resumes: 0, replayed: 0, resent: 0, failures: 0 },
     pairedPeer: pairedPeer(),
     members: [...members()].map(([clientId, username]) => ({ clientId, username })),
     options: { loopback: options.loopback, relayOnly: options.relayOnly },

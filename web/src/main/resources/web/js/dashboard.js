@@ -82,6 +82,8 @@ export class Dashboard {
     const openChannels = live.filter((link) => link.state.channel === 'open').length;
     const tiles = [
       ['Signaling', session.signaling === 'open' && session.clientId ? 'ready' : session.signaling, 'signaling'],
+      ['Signaling resumes', `${session.resume.resumes} / ${session.resume.lost} lost`, 'resumes'],
+      ['Signals replayed', String(session.resume.replayed), 'replayed'],
       ['Scope', session.room ? `room ${session.room}` : 'lobby', 'scope'],
       ['Your id', session.clientId ?? '—', 'client-id'],
       ['Open channels', `${openChannels} / ${live.length}`, 'open-channels'],

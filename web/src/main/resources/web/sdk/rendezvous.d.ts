@@ -217,6 +217,22 @@ export interface RendezvousEventMap {
   error: CustomEvent<{ code: string; message: string; ref: string | null }>;
   close: CustomEvent<{ code: number; reason: string; wasClean: boolean }>;
   statechange: CustomEvent<{ state: 'connecting' | 'open' | 'closed'; signaling: string }>;
+  /** Resume (v1.1): signaling was lost without a close; connections carry on, signals wait. */
+  signalinglost: CustomEvent<{ code: number }>;
+  signalingresuming: CustomEvent<{ attempt: number }>;
+  /** The session is back: same id, same pairing or room; `replayed` signals were delivered again. */
+  signalingresumed: CustomEvent<{ replayed: number; resent: number }>;
+  /** A fresh session with a new id: the pairing or membership and its connections are gone. */
+  resumefailed: CustomEvent<{ id: string; reason: string; lostPeers: string[] }>;
+}
+
+/** Counters of the signaling connection's blips. */
+export interface ResumeStats {
+  lost: number;
+  resumes: number;
+  replayed: number;
+  resent: number;
+  failures: number;
 }
 
 /**
@@ -228,7 +244,8 @@ export declare class Rendezvous extends EventTarget {
   readonly id: string | null;
   readonly room: string | null;
   readonly state: 'connecting' | 'open' | 'closed';
-  readonly signalingState: 'idle' | 'connecting' | 'open' | 'closed';
+  readonly signalingState: 'idle' | 'connecting' | 'open' | 'resuming' | 'closed';
+  readonly resumeStats: ResumeStats;
   readonly signalingUrl: string;
   readonly iceServers: RTCIceServer[];
   readonly pairedPeer: string | null;

@@ -87,7 +87,12 @@ export class Rendezvous extends EventTarget {
     return this.#id ? 'open' : 'connecting';
   }
 
-  /** The signaling WebSocket's own state: idle, connecting, open, closed. */
+  /** Resume counters of the signaling connection: {lost, resumes, replayed, resent, failures}. */
+  get resumeStats() {
+    return this.#signaling.resumeStats;
+  }
+
+  /** The signaling WebSocket's own state: idle, connecting, open, resuming, closed. */
   get signalingState() {
     return this.#signaling.state;
   }
@@ -236,6 +241,18 @@ export class Rendezvous extends EventTarget {
     });
     on('message', (m) => {
       if (RELAYED_TYPES.has(m.type)) this.#onRelayed(m);
+    });
+    // Resume (v1.1): connections carry on while signaling is away; what they signal meanwhile waits.
+    on('lost', (detail) => this.#emit('signalinglost', { code: detail.code }));
+    on('resuming', (detail) => this.#emit('signalingresuming', { attempt: detail.attempt }));
+    on('resumed', (detail) => this.#emit('signalingresumed', { replayed: detail.replayed, resent: detail.resent }));
+    on('resumefailed', (detail) => {
+      // A fresh session: the server forgot our pairing or membership, and the peers heard we left.
+      const lostPeers = [...this.#connections.keys()];
+      for (const peerId of lostPeers) this.#closeConnection(peerId, 'signaling resume failed');
+      this.#pairedPeer = null;
+      this.#members.clear();
+      this.#emit('resumefailed', { id: detail.id, reason: detail.reason, lostPeers });
     });
   }
 

@@ -430,5 +430,23 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         public void onSignalingClosed(int code, String reason) {
             console.status("signaling connection closed (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
         }
+
+        // Resume (v1.1): the chat itself goes on over the data channel while signaling is away.
+        @Override
+        public void onSignalingLost(String reason) {
+            console.status("signaling lost — resuming…");
+        }
+
+        @Override
+        public void onSignalingResumed(int replayed, int resent) {
+            console.status("resumed (" + replayed + (replayed == 1 ? " signal" : " signals") + " replayed)");
+        }
+
+        @Override
+        public void onSignalingResumeFailed(String newId, List<String> lostPeers, String reason) {
+            console.status("could not resume (" + reason + "): new session, id " + newId
+                    + (lostPeers.isEmpty() ? "" : "; connection with " + String.join(", ", lostPeers) + " closed")
+                    + (lobby ? "; /pair <id> to pair again" : ""));
+        }
     }
 }

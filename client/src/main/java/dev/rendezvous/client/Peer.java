@@ -56,6 +56,14 @@ import org.slf4j.LoggerFactory;
  * its channels' CONNECTING → OPEN → CLOSING → CLOSED → {@link #close()}. A peer whose signaling
  * connection closes ({@link PeerListener#onSignalingClosed}) keeps its open channels until {@code close}.
  *
+ * <p><b>Signaling blips (resume, v1.1).</b> The signaling connection is resumable by default: when it is
+ * lost without a close, open sessions and channels carry on untouched, signals (offers, answers,
+ * candidates of a negotiation under way) wait and go out in order once the session is resumed, and what
+ * the server kept for us is replayed; the remote peer hears nothing. The listener is told:
+ * {@link PeerListener#onSignalingLost} → {@link PeerListener#onSignalingResuming} per attempt →
+ * {@link PeerListener#onSignalingResumed}, or {@link PeerListener#onSignalingResumeFailed} (a fresh
+ * session with a new id; the pairing or room membership and its connections are gone).
+ *
  * <p><b>Threads.</b> Each peer has exactly one event thread. Everything that happens to it — signaling
  * frames, every webrtc-java callback of every session and channel, flow-control resumes — is handed to
  * that thread, and every {@link PeerListener} and {@link ChannelListener} method runs there, one at a
@@ -118,9 +126,7 @@ public final class Peer implements AutoCloseable {
     public static CompletableFuture<Peer> connect(PeerOptions options, PeerListener listener) {
         Peer peer = new Peer(options, listener);
         SignalingOptions signalingOptions = options.signaling();
-        SignalingOptions target = new SignalingOptions(
-                options.connectUri(), signalingOptions.token(), signalingOptions.clientId(),
-                signalingOptions.username(), signalingOptions.connectTimeout());
+        SignalingOptions target = signalingOptions.withServer(options.connectUri());
         return SignalingClient.connect(target, peer.new SignalingEvents())
                 .thenApply(client -> peer) // peer.signaling was set by onId, before any session could open
                 .whenComplete((p, error) -> {
@@ -545,6 +551,34 @@ public final class Peer implements AutoCloseable {
         @Override
         public void onClosed(SignalingClient client, int code, String reason) {
             post(() -> listener.onSignalingClosed(code, reason));
+        }
+
+        // Resume: sessions and channels are left alone while signaling is away; what they send meanwhile
+        // waits in the signaling client's queue and goes out after resumed.
+        @Override
+        public void onSignalingLost(SignalingClient client, int code, String reason) {
+            post(() -> listener.onSignalingLost(reason));
+        }
+
+        @Override
+        public void onResuming(SignalingClient client, int attempt) {
+            post(() -> listener.onSignalingResuming(attempt));
+        }
+
+        @Override
+        public void onResumed(SignalingClient client, int replayed, int resent) {
+            post(() -> listener.onSignalingResumed(replayed, resent));
+        }
+
+        @Override
+        public void onResumeFailed(SignalingClient client, String newId, String reason) {
+            post(() -> {
+                // A fresh session: the server has forgotten our pairing or membership, so the peers will
+                // hear we left; close our side. Open channels would outlive a pairing nobody can renegotiate.
+                List<String> lost = new ArrayList<>(sessions.keySet());
+                closeAllSessions();
+                listener.onSignalingResumeFailed(newId, lost, reason);
+            });
         }
     }
 

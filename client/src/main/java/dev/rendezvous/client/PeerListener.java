@@ -72,6 +72,28 @@ public interface PeerListener {
      */
     default void onError(String code, String message) {}
 
-    /** The signaling connection closed; open data channels carry on. */
+    /** The signaling connection closed for good; open data channels carry on. */
     default void onSignalingClosed(int code, String reason) {}
+
+    /**
+     * The signaling connection was lost without a close and is being resumed: channels carry on,
+     * signals wait. {@link #onSignalingResumed} or {@link #onSignalingResumeFailed} follows.
+     */
+    default void onSignalingLost(String reason) {}
+
+    /** Resume attempt {@code attempt} (1, 2, ...) is connecting. */
+    default void onSignalingResuming(int attempt) {}
+
+    /**
+     * Signaling is back: same id, same pairing or room. {@code replayed} signals the server kept for us
+     * were delivered again; {@code resent} of ours went out again.
+     */
+    default void onSignalingResumed(int replayed, int resent) {}
+
+    /**
+     * Signaling could not be resumed (the server's grace expired, say): a fresh session with
+     * {@code newId}; the pairing or room membership is lost and the connections with {@code lostPeers}
+     * were closed.
+     */
+    default void onSignalingResumeFailed(String newId, List<String> lostPeers, String reason) {}
 }

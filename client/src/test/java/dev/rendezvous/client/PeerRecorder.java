@@ -52,6 +52,21 @@ final class PeerRecorder implements PeerListener {
     }
 
     @Override
+    public void onSignalingLost(String reason) {
+        events.add("signaling lost");
+    }
+
+    @Override
+    public void onSignalingResumed(int replayed, int resent) {
+        events.add("signaling resumed");
+    }
+
+    @Override
+    public void onSignalingResumeFailed(String newId, List<String> lostPeers, String reason) {
+        events.add("resume failed " + newId + " " + lostPeers);
+    }
+
+    @Override
     public void onChannelOpen(String peerId) {
         events.add("open " + peerId);
     }

@@ -145,8 +145,17 @@ public final class ChatProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(20, TimeUnit.SECONDS);
+            // End of input first: the chat leaves with a close frame, as Ctrl-D would. A killed chat's
+            // resumable session (v1.1) would stay detached on the server for its resume grace.
+            try {
+                process.getOutputStream().close();
+            } catch (IOException alreadyClosed) {
+                // the test ended the input itself
+            }
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(20, TimeUnit.SECONDS);
+            }
         }
     }
 }

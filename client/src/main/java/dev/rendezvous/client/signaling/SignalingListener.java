@@ -42,7 +42,30 @@ public interface SignalingListener {
     /** An {@code error} from the server; {@code ref} may be null. */
     default void onError(SignalingClient client, String code, String message, String ref) {}
 
-    /** The connection closed (by either side); called once. */
+    /**
+     * Resume (v1.1): the connection was lost without a close; the session is kept by the server for its
+     * grace and the client is reconnecting. Sends wait meanwhile. {@link #onResumed} or
+     * {@link #onResumeFailed} follows (or {@link #onClosed}, if the client is closed first).
+     */
+    default void onSignalingLost(SignalingClient client, int code, String reason) {}
+
+    /** Resume attempt {@code attempt} (1, 2, ...) is connecting. */
+    default void onResuming(SignalingClient client, int attempt) {}
+
+    /**
+     * The session is back on a new connection: same id, pairing and room. {@code replayed} frames the
+     * server kept follow (they arrive as ordinary events); {@code resent} of ours went out again.
+     */
+    default void onResumed(SignalingClient client, int replayed, int resent) {}
+
+    /**
+     * The session could not be resumed (grace expired, unknown id...): this is a fresh session with id
+     * {@code newId} (reported by {@link #onId} just before); the pairing or room membership is lost and
+     * the frames queued meanwhile were refused.
+     */
+    default void onResumeFailed(SignalingClient client, String newId, String reason) {}
+
+    /** The connection closed for good (by either side, not resumed); called once. */
     default void onClosed(SignalingClient client, int code, String reason) {}
 
     /** The connection failed (I/O error); {@link #onClosed} follows. */

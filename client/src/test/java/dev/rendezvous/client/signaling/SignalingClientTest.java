@@ -152,8 +152,12 @@ class SignalingClientTest {
             graceful.close();
             b.await("peer_disconnected sig-graceful");
 
+            // A v1 (non-resumable) client: a resumable one that vanishes is detached for the server's
+            // grace first (ResumeTest covers that).
             SignalingRecorder abruptEvents = new SignalingRecorder();
-            SignalingClient abrupt = connect("sig-abrupt", abruptEvents);
+            SignalingClient abrupt = SignalingClient.connect(
+                    SignalingOptions.of(server.lobby()).withClientId("sig-abrupt").withResumable(false), abruptEvents)
+                    .get(10, TimeUnit.SECONDS);
             abrupt.pairRequest("sig-stay");
             b.await("paired sig-abrupt false");
             abrupt.cancel();

@@ -74,6 +74,21 @@ final class SignalingRecorder implements SignalingListener {
         events.add("closed " + code);
     }
 
+    @Override
+    public void onSignalingLost(SignalingClient client, int code, String reason) {
+        events.add("lost");
+    }
+
+    @Override
+    public void onResumed(SignalingClient client, int replayed, int resent) {
+        events.add("resumed replayed=" + replayed + " resent=" + resent);
+    }
+
+    @Override
+    public void onResumeFailed(SignalingClient client, String newId, String reason) {
+        events.add("resume_failed " + newId);
+    }
+
     /** The next event, whatever it is. */
     String next() throws InterruptedException {
         String next = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);

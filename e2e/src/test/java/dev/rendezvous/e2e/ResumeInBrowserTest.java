@@ -1,0 +1,77 @@
+package dev.rendezvous.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rendezvous.testing.Outage;
+import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.TcpProxy;
+import dev.rendezvous.testing.browser.BrowserExtension;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A page whose signaling WebSocket is reset without a close frame (through a {@link TcpProxy}, for two
+ * seconds) resumes its session and shows it on the dashboard; its peer page never sees a disconnect and the
+ * chat goes on during and after the cut.
+ */
+class ResumeInBrowserTest {
+
+  @RegisterExtension
+  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
+  @RegisterExtension
+  final ServerExtension server = ServerExtension.create();
+
+  @Test
+  void aPageResumesAfterItsWebSocketIsCutAndItsPeerNeverNotices() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(server.port())) {
+      // Alice's page, and so its WebSocket, goes through the proxy; Bob's goes straight to the server.
+      ChatPage alice = ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
+      ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
+      String aliceId = alice.awaitId();
+      String bobId = bob.awaitId();
+      alice.pairWith(bobId);
+      alice.awaitChatState("connected");
+      bob.awaitChatState("connected");
+      alice.send("before the cut");
+      bob.awaitIncoming(aliceId, "before the cut");
+
+      Outage outage = Outage.begin(proxy);
+      alice.openDashboard();
+      assertThat(alice.summaryMetric("signaling")).hasText("resuming");
+      bob.send("during the cut");
+      alice.openChat();
+      alice.awaitIncoming(bobId, "during the cut");
+      assertThat(outage.isOver()).as("the line above crossed while signaling was cut").isFalse();
+      outage.endAfter(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
+
+      alice.openDashboard();
+      assertThat(alice.summaryMetric("resumes")).hasText("1 / 1 lost");
+      assertThat(alice.summaryMetric("signaling")).hasText("ready");
+      assertThat(alice.summaryMetric("replayed")).hasText(Pattern.compile("^\\d+$"));
+      assertThat(alice.summaryMetric("client-id")).hasText(aliceId);
+      assertThat(alice.eventsJson()).contains("\"lost\"", "\"resumed\"");
+
+      alice.openChat();
+      alice.send("after the cut");
+      bob.awaitIncoming(aliceId, "after the cut");
+      bob.send("still here");
+      alice.awaitIncoming(bobId, "still here");
+      // Bob's page heard nothing: no departure, no new pairing, its channel open throughout.
+      assertThat(bob.eventsJson()).doesNotContain("peer_disconnected", "\"lost\"");
+      bob.awaitChatState("connected");
+      assertThat(bob.consoleErrors()).isEmpty();
+      alice.screenshot(Artifacts.screenshot("resume-after-cut"));
+
+      // Alice leaves through the proxy with a close frame (page unload), before the proxy goes away: a
+      // connection the proxy would reset instead would leave her session detached for the grace.
+      alice.close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+    }
+  }
+}
