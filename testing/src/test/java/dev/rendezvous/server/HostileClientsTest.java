@@ -1,0 +1,224 @@
+package dev.rendezvous.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.protocol.Message;
+import dev.rendezvous.server.logging.LogBudget;
+import dev.rendezvous.testing.RawWebSocket;
+import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.WsRecorder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The attacks of issue 16, replayed on real sockets: each one refused, while a normal pair next to the
+ * attacker keeps chatting.
+ */
+class HostileClientsTest {
+
+    /** A lobby pair that must keep working while an attacker runs next to it. */
+    private static final class Neighbours {
+        final WsRecorder a;
+        final WsRecorder b;
+        private int sent;
+
+        Neighbours(ServerExtension server) {
+            a = server.admittedClient();
+            b = server.admittedClient();
+            a.send(new Message.PairRequest(b.id()));
+            a.next(Message.Paired.class);
+            b.next(Message.Paired.class);
+        }
+
+        /** One offer a → b, delivered. */
+        void chat() {
+            String sdp = "v=0 #" + (++sent);
+            a.sendText("{\"type\":\"offer\",\"sdp\":\"" + sdp + "\"}");
+            Message.Offer offer = b.await(Message.Offer.class);
+            assertThat(offer.payload().get("sdp").asText()).isEqualTo(sdp);
+        }
+    }
+
+    /** Records the server's log lines at INFO, whatever the test log level. */
+    private static final class LogLines implements AutoCloseable {
+        private final Logger logger = (Logger) LoggerFactory.getLogger("dev.rendezvous");
+        private final Level before = logger.getLevel();
+        final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+        LogLines() {
+            appender.start();
+            logger.addAppender(appender);
+            logger.setLevel(Level.INFO);
+        }
+
+        List<String> lines() {
+            synchronized (appender) { // AppenderBase.doAppend holds this monitor
+                return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
+            logger.setLevel(before);
+        }
+    }
+
+    @Nested
+    class Logs {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create();
+        private LogLines log;
+
+        @BeforeEach
+        void record() {
+            log = new LogLines();
+        }
+
+        @AfterEach
+        void stop() {
+            log.close();
+        }
+
+        @Test
+        void aNewlineInAClientStringCannotForgeALogLine() {
+            Neighbours pair = new Neighbours(server);
+            WsRecorder attacker = server.admittedClient();
+            String forged = "x\nadmit client=admin user=root\r\u2028" + "y".repeat(3000);
+            attacker.sendText("{\"type\":\"" + forged.replace("\n", "\\n").replace("\r", "\\r") + "\"}");
+            Message.Error error = attacker.nextError(ErrorCode.UNKNOWN_TYPE);
+            // the reply echoes a short prefix only
+            assertThat(error.ref()).hasSizeLessThanOrEqualTo(65).startsWith("x\nadmit");
+            assertThat(error.message()).hasSizeLessThan(200);
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> log.lines().stream().anyMatch(l -> l.contains("code=unknown_type")));
+            String line = log.lines().stream().filter(l -> l.contains("code=unknown_type")).findFirst().orElseThrow();
+            assertThat(line).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u2028")
+                    .contains("ref=x\\nadmit client=admin user=root\\r\\u2028").endsWith("…").hasSizeLessThan(200);
+            assertThat(log.lines()).noneMatch(l -> l.startsWith("admit client=admin"));
+            pair.chat();
+        }
+
+        @Test
+        void clientsSendingBadFramesWriteOnlyABoundedTrickle() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            long floodNanos = Duration.ofSeconds(3).toNanos();
+            AtomicLong errors = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread[] attackers = new Thread[2];
+            for (int t = 0; t < attackers.length; t++) {
+                attackers[t] = Thread.ofPlatform().start(() -> {
+                    long end = System.nanoTime() + floodNanos;
+                    // Bad frames at the rate limit (reconnecting when kicked), each one answered by an error.
+                    while (System.nanoTime() < end && !stop.get()) {
+                        try (RawWebSocket ws = RawWebSocket.connect(server.lobbyUri())) {
+                            ws.readText(); // your_id
+                            for (int i = 0; i < 200 && System.nanoTime() < end; i++) {
+                                ws.sendText("{\"type\":\"bogus-" + i + "\"}");
+                                if (ws.readFrame().opcode() != RawWebSocket.TEXT) {
+                                    break;
+                                }
+                                errors.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            // kicked: reconnect
+                        }
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + floodNanos;
+            while (System.nanoTime() < deadline) {
+                pair.chat(); // the neighbours chat all along
+            }
+            stop.set(true);
+            for (Thread t : attackers) {
+                t.join(Duration.ofSeconds(15));
+            }
+            long refuseLines = log.lines().stream().filter(l -> l.startsWith("refuse")).count();
+            assertThat(errors.get()).as("errors sent to the attackers").isGreaterThan(1_000);
+            // 100 lines of burst + 20 a second over ~3 s (with slack for the test's own timing)
+            assertThat(refuseLines).as("refusal lines logged").isLessThanOrEqualTo(100 + 20 * 5);
+            assertThat(LogBudget.CLIENTS.suppressed()).as("lines counted instead of written").isPositive();
+            pair.chat();
+        }
+    }
+
+    @Nested
+    class PingFlood {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create();
+
+        @Test
+        void aPingFlooderThatNeverReadsIsClosedAndQueuesABoundedAmount() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            long baseline = usedDirectMemory();
+            RawWebSocket flooder = server.trackCloseable(RawWebSocket.connect(server.lobbyUri(), 4096));
+            byte[] ping = RawWebSocket.frame(0x80 | RawWebSocket.PING, new byte[125], true);
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = 0; i < 500; i++) {
+                batch.write(ping);
+            }
+            byte[] pings = batch.toByteArray();
+            long peak = 0;
+            long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            boolean cutOff = false;
+            // The flooder reads nothing and pings as fast as it can, until the server drops it (bounded in time).
+            while (System.nanoTime() < end) {
+                try {
+                    flooder.sendRaw(pings);
+                } catch (IOException e) {
+                    cutOff = true;
+                    break;
+                }
+                peak = Math.max(peak, usedDirectMemory() - baseline);
+            }
+            assertThat(cutOff).as("the server dropped the flooder").isTrue();
+            assertThat(peak).as("server buffers grown by the flood").isLessThan(32L << 20);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.hubState().sessions() == 2);
+            pair.chat();
+        }
+
+        private static long usedDirectMemory() {
+            return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
+        }
+    }
+
+    @Nested
+    class Echoes {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create();
+
+        @Test
+        void errorsEchoOnlyAShortPrefixOfTheInput() {
+            Neighbours pair = new Neighbours(server);
+            WsRecorder attacker = server.admittedClient();
+            String target = "t".repeat(5_000);
+            attacker.send(new Message.PairRequest(target));
+            Message.Error error = attacker.nextError(ErrorCode.PEER_NOT_FOUND);
+            assertThat(error.message()).hasSizeLessThan(150);
+            attacker.sendText("{\"type\":\"" + "u".repeat(5_000) + "\"}");
+            Message.Error unknown = attacker.nextError(ErrorCode.UNKNOWN_TYPE);
+            assertThat(unknown.ref()).hasSize(65);
+            assertThat(unknown.message()).hasSizeLessThan(150);
+            pair.chat();
+        }
+    }
+}
