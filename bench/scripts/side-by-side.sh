@@ -5,6 +5,8 @@
 #   bench/scripts/side-by-side.sh 3 --scenario throughput --pairs 1000 --window 64 --duration 10
 #   bench/scripts/side-by-side.sh 3 --scenario latency --pairs 1000 --rate 5000 --duration 10 --workers 2
 #   bench/scripts/side-by-side.sh 1 --scenario capacity --conns 19500 --src-addrs 4
+# SIDES picks what alternates (default "ours peerjs"); "ours-noaot" is ours without the AOT cache
+# (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh).
 # Everything stays on 127.0.0.1; only the servers this script started are stopped (by PID).
 set -u
 RUNS=$1; shift
@@ -13,10 +15,11 @@ BENCH_DIR="${BENCH_DIR:-/tmp/bench}"
 OURS_PORT="${OURS_PORT:-28850}"
 PEERJS_PORT="${PEERJS_PORT:-29050}"
 for _ in $(seq 1 "$RUNS"); do
-  for side in ours peerjs; do
-    if [ "$side" = ours ]; then
+  for side in ${SIDES:-ours peerjs}; do
+    if [ "$side" = ours ] || [ "$side" = ours-noaot ]; then
       PORT=$OURS_PORT; ADAPTER=(--adapter v1 --path /ws)
-      (cd "$ROOT" && exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$BENCH_DIR/side-ours.log" 2>&1) &
+      AOT=auto; [ "$side" = ours-noaot ] && AOT=off
+      (cd "$ROOT" && RENDEZVOUS_AOT=$AOT exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$BENCH_DIR/side-$side.log" 2>&1) &
     else
       PORT=$PEERJS_PORT; ADAPTER=(--adapter peerjs)
       (cd "$BENCH_DIR" && exec node node_modules/peer/dist/bin/peerjs.js --port "$PORT" -H 127.0.0.1 \

@@ -5,24 +5,27 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import dev.onvoid.webrtc.RTCIceConnectionState;
-import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
+import dev.rendezvous.client.rtc.ChannelState;
+import dev.rendezvous.client.rtc.ConnectionState;
+import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.rtc.Delivery;
+import dev.rendezvous.client.rtc.IceState;
 import dev.rendezvous.client.rtc.RefusalReason;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.protocol.IceServer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +36,14 @@ import picocli.CommandLine.Option;
  * <p>In a terminal, incoming lines and status lines print above the prompt (JLine). Otherwise (stdin or
  * stdout not a terminal, or {@code --plain}) it reads lines from stdin and writes each received message as
  * one line on stdout; status lines, including {@code * your id: <id>}, go to stderr with a {@code "* "}
- * prefix. It exits 0 on {@code /quit} or end of input, after closing the connections cleanly; 1 if it
- * could not join.
+ * prefix.
+ *
+ * <p>On {@code /quit} or end of input it first waits (at most {@code --deliver-timeout}, {@value #DELIVER_TIMEOUT_DEFAULT} s by default) until
+ * every line has been delivered or refused: lines held for a pairing go out, queued lines are sent, every
+ * channel's buffer drains ({@code Peer.flush}), then each chat channel is closed gracefully, which
+ * completes only once the other side has received everything before the close. It exits 0 if every line
+ * arrived; otherwise it names each undelivered line on stderr ({@code * not delivered to bob: hello
+ * (connection closed)}) and exits 1. It also exits 1 if it could not join.
  */
 @Command(
         name = "chat",
@@ -46,13 +55,15 @@ import picocli.CommandLine.Option;
                     + " status lines go to stderr prefixed \"* \"."
         })
 final class ChatCommand implements java.util.concurrent.Callable<Integer> {
-    private static final long FLUSH_ON_QUIT_SECONDS = 10;
+    private static final String DELIVER_TIMEOUT_DEFAULT = "10";
     private static final int MAX_HELD_LINES = 1000;
 
     /** Lobby lines typed before any pairing: sent to the next peer we pair with. Guarded by itself. */
     private final List<String> held = new ArrayList<>();
-    /** Settlement of every message still queued, plus one future per held line. Guarded by itself. */
-    private final List<CompletableFuture<?>> pending = new ArrayList<>();
+    /** Every line sent, per peer, to name at the end what did not arrive. */
+    private final ChatDeliveries deliveries = new ChatDeliveries();
+    /** Lines that went to nobody (an empty room, too many held). Guarded by itself. */
+    private final List<String> wentNowhere = new ArrayList<>();
     private volatile Peer peer;
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8765/ws", converter = ServerAddress.Converter.class,
@@ -91,6 +102,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--no-trickle", description = "Send each offer/answer once ICE gathering is complete, candidates inside (for peers that do not trickle).")
     boolean noTrickle;
+
+    @Option(names = "--deliver-timeout", paramLabel = "SECONDS", defaultValue = DELIVER_TIMEOUT_DEFAULT,
+            description = "At /quit or end of input, wait this long for every line to be delivered (default: ${DEFAULT-VALUE}).")
+    long deliverTimeoutSeconds;
 
     @Option(names = "--plain", description = "Plain line mode even in a terminal (as when scripted).")
     boolean plain;
@@ -136,8 +151,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
                     break;
                 }
             }
-            flushPending();
-            return 0;
+            return finish(console);
         } finally {
             peer.close();
         }
@@ -185,6 +199,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
                 if (peer.peers().isEmpty() || !held.isEmpty()) {
                     if (held.size() >= MAX_HELD_LINES) {
                         console.status("not sent: " + MAX_HELD_LINES + " lines already wait for a peer");
+                        wentNowhere(text, MAX_HELD_LINES + " lines already waited for a peer");
                     } else {
                         held.add(text);
                         console.status("no peer yet: the line will go to the next peer (/pair <id>)");
@@ -193,22 +208,23 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
         }
-        Map<String, Delivery> deliveries = peer.send(text);
-        if (deliveries.isEmpty()) {
+        Map<String, Delivery> sent = peer.send(text);
+        if (sent.isEmpty()) {
             console.status("not sent: nobody else in the room");
+            wentNowhere(text, "nobody else in the room");
         }
-        deliveries.forEach((to, delivery) -> {
-            switch (delivery.outcome()) {
-                case SendOutcome.Sent s -> {}
-                case SendOutcome.Queued q -> {
-                    synchronized (pending) {
-                        pending.removeIf(CompletableFuture::isDone);
-                        pending.add(delivery.settled().toCompletableFuture());
-                    }
-                }
-                case SendOutcome.Refused r -> console.status("not sent to " + to + ": " + describe(r.reason()));
+        sent.forEach((to, delivery) -> {
+            deliveries.record(to, text, delivery, peer.chat(to));
+            if (delivery.outcome() instanceof SendOutcome.Refused r) {
+                console.status("not sent to " + to + ": " + ChatDeliveries.describe(r.reason()));
             }
         });
+    }
+
+    private void wentNowhere(String text, String why) {
+        synchronized (wentNowhere) {
+            wentNowhere.add(ChatConsole.oneLine(text) + " (" + why + ")");
+        }
     }
 
     /** Paired (on the event thread, the new session exists): held lines go to it, in order. */
@@ -257,43 +273,71 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /**
-     * Lines still held for a pairing, or queued until a channel opens, get a bounded grace period to go
-     * out before exit (so {@code echo hi | rendezvous chat --pair ID} delivers "hi").
+     * End of input or /quit: waits, within one deadline, for lines held for a pairing to go out, for
+     * queued lines to settle, for every channel to drain, and for each chat channel's graceful close
+     * (which completes once the other side has everything); then names each line that did not arrive.
+     *
+     * @return the exit status: 0 if every line arrived, else 1
      */
-    private void flushPending() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FLUSH_ON_QUIT_SECONDS);
+    private int finish(ChatConsole console) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(0, deliverTimeoutSeconds));
+        List<String> lost = new ArrayList<>();
         try {
             synchronized (held) {
                 while (!held.isEmpty()) {
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                     if (left <= 0) {
-                        return;
+                        break;
                     }
                     held.wait(left);
                 }
+                for (String line : held) {
+                    lost.add("to nobody: " + ChatConsole.oneLine(line) + " (no peer paired before chat gave up)");
+                }
             }
-            CompletableFuture<?>[] waiting;
-            synchronized (pending) {
-                pending.removeIf(CompletableFuture::isDone);
-                waiting = pending.toArray(CompletableFuture[]::new);
-            }
-            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            CompletableFuture.allOf(waiting).get(left, TimeUnit.MILLISECONDS);
+            deliveries.awaitSettled(deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // What did not go out is reported as undelivered when the connections close.
         }
+        peer.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        for (String unconfirmed : closeChannelsGracefully(deadline)) {
+            lost.add("to " + unconfirmed + ": the last lines (the channel did not close in time to confirm they arrived)");
+        }
+        synchronized (wentNowhere) {
+            wentNowhere.forEach(line -> lost.add("to nobody: " + line));
+        }
+        lost.addAll(deliveries.undelivered());
+        for (String line : lost) {
+            console.status("not delivered " + line);
+        }
+        return lost.isEmpty() ? 0 : 1;
     }
 
-    private static String describe(RefusalReason reason) {
-        return switch (reason) {
-            case CLOSED -> "connection closed";
-            case QUEUE_FULL -> "too many messages waiting";
-            case EXPIRED -> "expired before the channel opened";
-            case TOO_LARGE -> "message too large";
-            case SEND_FAILED -> "the data channel refused it";
-        };
+    /**
+     * Closes each open chat channel and waits (until the deadline) for the close to complete: the other
+     * side performs it only once it has received everything sent before it.
+     *
+     * @return the peers whose channel did not finish closing in time
+     */
+    private List<String> closeChannelsGracefully(long deadlineNanos) {
+        List<DataChannel> closing = new ArrayList<>();
+        for (String id : peer.peers().keySet()) {
+            DataChannel chat = peer.chat(id);
+            if (chat != null && chat.isOpen()) {
+                chat.close();
+                closing.add(chat);
+            }
+        }
+        List<String> unconfirmed = new ArrayList<>();
+        for (DataChannel chat : closing) {
+            while (chat.state() != ChannelState.CLOSED && System.nanoTime() - deadlineNanos < 0) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            if (chat.state() != ChannelState.CLOSED) {
+                unconfirmed.add(chat.peerId());
+            }
+        }
+        return unconfirmed;
     }
 
     /** Chat output is the console's: logs go to stderr, warnings only. */
@@ -348,12 +392,12 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         }
 
         @Override
-        public void onIceConnectionState(String peerId, RTCIceConnectionState state) {
+        public void onIceState(String peerId, IceState state) {
             console.status(peerId + ": ICE " + state.name().toLowerCase());
         }
 
         @Override
-        public void onConnectionState(String peerId, RTCPeerConnectionState state) {
+        public void onConnectionState(String peerId, ConnectionState state) {
             console.status(peerId + ": connection " + state.name().toLowerCase());
         }
 
@@ -374,7 +418,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public void onUndelivered(String peerId, String text, RefusalReason reason) {
-            console.status("not delivered to " + peerId + " (" + describe(reason) + "): " + ChatConsole.oneLine(text));
+            console.status("not delivered to " + peerId + " (" + ChatDeliveries.describe(reason) + "): " + ChatConsole.oneLine(text));
         }
 
         @Override

@@ -21,6 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             DoctorCommand.class,
             TokenCommand.class,
             BenchCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -92,7 +92,12 @@ final class TokenCommand implements Callable<Integer> {
     }
 
     private String mint(byte[] key) throws JOSEException {
-        Instant now = clock.instant();
+        return hs256(key, subject, rooms, issuer, audience, clock.instant(), ttl);
+    }
+
+    /** An HS256 token as the server checks it (also minted by the AOT training run's auth clients). */
+    static String hs256(byte[] key, String subject, List<String> rooms, String issuer, String audience, Instant now,
+            Duration ttl) throws JOSEException {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .issueTime(Date.from(now))

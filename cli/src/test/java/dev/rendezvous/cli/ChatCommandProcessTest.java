@@ -77,6 +77,53 @@ class ChatCommandProcessTest {
         }
     }
 
+    private static final int TAIL_LINES = 40;
+
+    @Test
+    void pipedInputIsDeliveredBeforeExitTwentyRunsInARow() throws Exception {
+        // echo "hello" | rendezvous chat --pair alice --ice-loopback, as the README shows it: the line is
+        // held until paired, queued until the channel opens, and chat exits only once it has arrived.
+        String lobby = server.lobby().toString();
+        try (ChatProcess alice = ChatProcess.start("--server", lobby, "--id", "pipe-alice", "--ice-loopback", "--plain")) {
+            alice.awaitStatus("your id: pipe-alice");
+            for (int run = 1; run <= 20; run++) {
+                String bobId = "pipe-bob-" + run;
+                try (ChatProcess bob = ChatProcess.start(
+                        "--server", lobby, "--id", bobId, "--pair", "pipe-alice", "--ice-loopback", "--plain")) {
+                    bob.type("hello " + run + " ✓");
+                    // A tail of longer lines: still in libwebrtc's buffer when input ends, unless chat waits.
+                    for (int i = 0; i < TAIL_LINES; i++) {
+                        bob.type(run + "-" + i + " " + "z".repeat(2000));
+                    }
+                    bob.endInput();
+                    assertThat(bob.awaitExit()).as("run %d exit status", run).isZero();
+                    assertThat(alice.nextMessage()).as("run %d", run).isEqualTo("hello " + run + " ✓");
+                    for (int i = 0; i < TAIL_LINES; i++) {
+                        assertThat(alice.nextMessage()).as("run %d, line %d", run, i).startsWith(run + "-" + i + " ");
+                    }
+                }
+                alice.awaitStatus(bobId + " left");
+            }
+            assertThat(alice.unreadMessages()).isEmpty();
+            alice.type("/quit");
+            assertThat(alice.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void pipedInputThatCannotBeDeliveredExitsOneNamingEachLine() throws Exception {
+        String lobby = server.lobby().toString();
+        try (ChatProcess bob = ChatProcess.start("--server", lobby, "--id", "pipe-lonely", "--pair", "pipe-nobody",
+                "--deliver-timeout", "1", "--ice-loopback", "--plain")) {
+            bob.type("first line");
+            bob.type("second line");
+            bob.endInput();
+            assertThat(bob.awaitStatus("not delivered to nobody: first line")).contains("no peer paired");
+            bob.awaitStatus("not delivered to nobody: second line");
+            assertThat(bob.awaitExit()).isEqualTo(1);
+        }
+    }
+
     @Test
     void twoChatProcessesInARoom() throws Exception {
         String lobby = server.lobby().toString();

@@ -54,15 +54,19 @@ class OperationsDocTest {
         String launcher = Files.readString(root.resolve("rendezvous"));
         String doc = Files.readString(root.resolve("docs/operations.md"));
 
-        Matcher defaults = Pattern.compile("HEAP_DEFAULTS=\\(([^)]*)\\)").matcher(launcher);
-        assertThat(defaults.find()).as("HEAP_DEFAULTS in ./rendezvous").isTrue();
-        List<String> options = List.of(defaults.group(1).trim().split("\\s+"));
-        assertThat(options).isNotEmpty();
-        for (String option : options) {
-            assertThat(doc).as("docs/operations.md names %s", option).contains(option);
-        }
-        // The user's options come after the defaults on the java command line, so they win.
         String exec = launcher.lines().filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
-        assertThat(exec.indexOf("${HEAP_DEFAULTS[@]}")).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+        for (String array : List.of("HEAP_DEFAULTS", "GC_DEFAULTS")) {
+            Matcher defaults = Pattern.compile(array + "=\\(([^)]*)\\)").matcher(launcher);
+            assertThat(defaults.find()).as(array + " in ./rendezvous").isTrue();
+            List<String> options = List.of(defaults.group(1).trim().split("\\s+"));
+            assertThat(options).isNotEmpty();
+            for (String option : options) {
+                assertThat(doc).as("docs/operations.md names %s", option).contains(option);
+            }
+            // The user's options come after the defaults on the java command line, so they win.
+            assertThat(exec.indexOf("${" + array + "[@]}")).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+        }
+        assertThat(exec.indexOf("${AOT_OPTS[@]}")).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+        assertThat(doc).contains("RENDEZVOUS_AOT").contains("./rendezvous train");
     }
 }

@@ -1,9 +1,12 @@
 package dev.rendezvous.client;
 
-import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCIceConnectionState;
-import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.rendezvous.client.rtc.ChannelListener;
+import dev.rendezvous.client.rtc.ChannelOptions;
+import dev.rendezvous.client.rtc.ConnectionState;
+import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.rtc.Delivery;
+import dev.rendezvous.client.rtc.EventThread;
+import dev.rendezvous.client.rtc.IceState;
 import dev.rendezvous.client.rtc.PeerSession;
 import dev.rendezvous.client.rtc.PeerSessionListener;
 import dev.rendezvous.client.rtc.RefusalReason;
@@ -16,6 +19,8 @@ import dev.rendezvous.client.signaling.SignalingListener;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.protocol.Message.RoomUser;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,19 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SDK façade: one signaling connection and one {@link PeerSession} per remote peer.
+ * The SDK façade: one signaling connection and one {@link PeerSession} per remote peer, each with a
+ * {@code chat} data channel and any further channels either side opens.
  *
  * <p><b>Lobby</b> (1:1): {@link #pair} asks the server; on {@code paired} a fresh session is made (the
  * initiator creates the {@code chat} channel and offers). On {@code peer_disconnected} the session is
@@ -49,8 +51,25 @@ import org.slf4j.LoggerFactory;
  * package); we send the stage dialect, with {@code to} in rooms. If an offer does cross ours (a peer that
  * ignores the initiator flag), the side with the greater id yields and answers.
  *
- * <p>Lifecycle: {@link #connect} → admitted → ... → {@link #close()} (sessions, signaling, then the
- * libwebrtc runtime if the peer owns it; after that the JVM can exit).
+ * <p><b>Lifecycle.</b> {@link #connect} → (admitted: the future completes, {@link #id()} is set) →
+ * pairings or room members come and go, each through NEW → CONNECTING → CONNECTED connection states and
+ * its channels' CONNECTING → OPEN → CLOSING → CLOSED → {@link #close()}. A peer whose signaling
+ * connection closes ({@link PeerListener#onSignalingClosed}) keeps its open channels until {@code close}.
+ *
+ * <p><b>Threads.</b> Each peer has exactly one event thread. Everything that happens to it — signaling
+ * frames, every webrtc-java callback of every session and channel, flow-control resumes — is handed to
+ * that thread, and every {@link PeerListener} and {@link ChannelListener} method runs there, one at a
+ * time, in the order things happened: native thread → event thread → your listener, one hop. Public
+ * methods are safe from any thread; {@code send} never blocks on the event thread (it hands the message to
+ * libwebrtc from the caller's thread when it can), never throws, and never drops a message silently.
+ *
+ * <p><b>Close.</b> {@link #close()} is final and idempotent: every channel is closed and disposed (what
+ * still waits in a queue is refused: {@code onUndelivered}), every connection is closed, the signaling
+ * connection is closed, then — if the peer made it — the libwebrtc runtime is disposed, after which the
+ * JVM can exit. It returns when that is done (from a listener method too). Bytes already handed to
+ * libwebrtc but not yet on the wire are lost by a close: call {@link #flush(Duration)} first when every
+ * message must leave (a piped chat does). {@link #leave()} ends the pairing or leaves the room but keeps
+ * the peer usable.
  *
  * <pre>{@code
  * PeerOptions options = PeerOptions.lobby(URI.create("ws://127.0.0.1:8765/ws")).withLoopback(true);
@@ -59,21 +78,24 @@ import org.slf4j.LoggerFactory;
  *     }).join()) {
  *     peer.pair("alice");                                // or wait to be paired
  *     Map<String, Delivery> sent = peer.send("hello");   // SENT, QUEUED (until open) or REFUSED, per peer
+ *     peer.flush(Duration.ofSeconds(10));                // wait until it has left
  * }
  * }</pre>
  */
 public final class Peer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Peer.class);
     private static final int MAX_EARLY_CANDIDATES = 200;
-    private static final long CLOSE_WAIT_SECONDS = 15;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+    private static final long FLUSH_POLL_NANOS = 1_000_000;
+    private static final long FLUSH_SETTLE_NANOS = 50_000_000;
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final PeerOptions options;
     private final PeerListener listener;
     private final RtcRuntime rtc;
     private final boolean ownsRuntime;
-    private final ExecutorService events;
+    private final EventThread events;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Thread eventThread;
     private volatile SignalingClient signaling;
 
     /** Remote id → session. Written only on the event thread; read anywhere. */
@@ -86,12 +108,7 @@ public final class Peer implements AutoCloseable {
         this.listener = listener;
         this.ownsRuntime = options.runtime() == null;
         this.rtc = ownsRuntime ? RtcRuntime.create() : options.runtime();
-        this.events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rendezvous-peer-events");
-            t.setDaemon(true);
-            eventThread = t;
-            return t;
-        });
+        this.events = new EventThread("rendezvous-peer-" + SEQUENCE.incrementAndGet());
     }
 
     /**
@@ -146,6 +163,12 @@ public final class Peer implements AutoCloseable {
         return sessions.get(peerId);
     }
 
+    /** The {@code chat} channel with {@code peerId}, or null if there is no session with that peer. */
+    public DataChannel chat(String peerId) {
+        PeerSession session = sessions.get(peerId);
+        return session == null ? null : session.chat();
+    }
+
     /**
      * Sends one chat line to every peer (queued for those whose channel is not open yet). Never throws;
      * the map says, per peer, what became of it (empty: no peer).
@@ -154,6 +177,80 @@ public final class Peer implements AutoCloseable {
         Map<String, Delivery> deliveries = new LinkedHashMap<>();
         sessions.forEach((id, session) -> deliveries.put(id, session.send(text)));
         return deliveries;
+    }
+
+    /** Sends one binary message on the chat channel to every peer; see {@link DataChannel#send(byte[])}. */
+    public Map<String, Delivery> send(byte[] data) {
+        Map<String, Delivery> deliveries = new LinkedHashMap<>();
+        sessions.forEach((id, session) -> deliveries.put(id, session.send(data)));
+        return deliveries;
+    }
+
+    /** Sends one binary message on the chat channel to every peer; see {@link DataChannel#send(ByteBuffer)}. */
+    public Map<String, Delivery> send(ByteBuffer data) {
+        Map<String, Delivery> deliveries = new LinkedHashMap<>();
+        sessions.forEach((id, session) -> deliveries.put(id, session.send(data)));
+        return deliveries;
+    }
+
+    /**
+     * Opens another data channel to {@code peerId} (for instance one per file transfer), ordered or not as
+     * {@code channelOptions} say; its events go to {@code channelListener} on the event thread. The
+     * channel exists at once and queues sends until it opens.
+     *
+     * @throws IllegalStateException if there is no session with {@code peerId}
+     */
+    public DataChannel openChannel(String peerId, String label, ChannelOptions channelOptions, ChannelListener channelListener) {
+        PeerSession session = sessions.get(peerId);
+        if (session == null) {
+            throw new IllegalStateException("no connection with " + peerId);
+        }
+        return session.openChannel(label, channelOptions, channelListener);
+    }
+
+    /**
+     * Waits until every message sent so far on every channel of every session has left: nothing in a
+     * channel's queue, nothing in libwebrtc's buffer (or the channel closed, and its queued messages were
+     * refused). Returns the channels that still hold bytes when {@code deadline} passes, empty when all
+     * drained; {@link DataChannel#bufferedAmount()} says how much. Blocks the caller, polling every
+     * millisecond (webrtc-java 0.14.0 reports no buffer event); a zero counts only once it has held for
+     * 50 ms, as libwebrtc adds a send to its buffered amount a moment after {@code send} returns. From the
+     * event thread it only looks, without waiting.
+     *
+     * <p>"Left" means handed to the network, not acknowledged by the other side; a graceful
+     * {@link DataChannel#close()} after a flush completes only once the other side has received everything
+     * (the stream reset waits for every earlier message), which is how {@code rendezvous chat} confirms
+     * delivery before it exits.
+     */
+    public List<DataChannel> flush(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        long drainedSince = 0; // when the first all-zero reading was taken, 0 while something is held
+        while (true) {
+            List<DataChannel> holding = new ArrayList<>();
+            for (PeerSession session : sessions.values()) {
+                for (DataChannel channel : session.channels()) {
+                    if (channel.bufferedAmount() > 0) {
+                        holding.add(channel);
+                    }
+                }
+            }
+            long now = System.nanoTime();
+            if (!holding.isEmpty()) {
+                drainedSince = 0;
+            } else if (drainedSince == 0) {
+                drainedSince = now;
+            }
+            // libwebrtc hands a send to its network thread and may count it in the buffered amount a
+            // moment later: only a zero that holds for FLUSH_SETTLE_NANOS means drained.
+            boolean drained = holding.isEmpty() && now - drainedSince >= FLUSH_SETTLE_NANOS;
+            if (drained || events.inThread() || now - end >= 0) {
+                return holding;
+            }
+            LockSupport.parkNanos(FLUSH_POLL_NANOS);
+            if (Thread.currentThread().isInterrupted()) {
+                return holding;
+            }
+        }
     }
 
     /**
@@ -204,33 +301,14 @@ public final class Peer implements AutoCloseable {
 
     /** Runs {@code task} on the event thread and waits for it (inline if already there). */
     private void onEvents(Runnable task) {
-        if (Thread.currentThread() == eventThread) {
-            task.run();
-            return;
-        }
-        try {
-            events.submit(task).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (RejectedExecutionException afterClose) {
-            // Already closed.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("peer task failed: {}", e.toString());
+        if (!events.runAndWait(task, CLOSE_WAIT)) {
+            log.warn("{}: a peer task did not finish within {} (or the peer is closed)", id(), CLOSE_WAIT);
         }
     }
 
+    /** Hands {@code task} to the event thread; late events after close are dropped. */
     private void post(Runnable task) {
-        try {
-            events.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.warn("peer event handling failed", e);
-                }
-            });
-        } catch (RejectedExecutionException afterClose) {
-            // Late events after close are dropped.
-        }
+        events.execute(task);
     }
 
     private PeerSession openSession(String remoteId, boolean initiator) {
@@ -245,7 +323,7 @@ public final class Peer implements AutoCloseable {
      */
     private PeerSession openSession(String remoteId, boolean initiator, boolean carryCandidates) {
         PeerSession previous = sessions.remove(remoteId);
-        List<RTCIceCandidate> carried = List.of();
+        List<RemoteCandidate> carried = List.of();
         if (previous != null) {
             previous.close();
             if (carryCandidates) {
@@ -257,9 +335,9 @@ public final class Peer implements AutoCloseable {
             List<IceServer> fromServer = signaling == null ? List.of() : signaling.iceServers();
             config = config.withIceServers(fromServer);
         }
-        PeerSession session = PeerSession.create(rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents());
+        PeerSession session = PeerSession.create(rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents(), events);
         sessions.put(remoteId, session);
-        carried.forEach(c -> session.acceptCandidate(c.sdp, c.sdpMid, c.sdpMLineIndex));
+        carried.forEach(c -> session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex()));
         List<RemoteCandidate> early = earlyCandidates.remove(remoteId);
         if (early != null) {
             early.forEach(c -> session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex()));
@@ -470,57 +548,70 @@ public final class Peer implements AutoCloseable {
         }
     }
 
-    /** Session events arrive on each session's executor: hand them to the event thread. */
+    /**
+     * Session events, already on the event thread (the sessions live on it): straight to the listener,
+     * for the current session only (a replaced session's late events are not the peer's news).
+     */
     private final class SessionEvents implements PeerSessionListener {
         private boolean current(PeerSession session) {
             return sessions.get(session.remoteId()) == session;
         }
 
         @Override
-        public void onConnectionState(PeerSession session, RTCPeerConnectionState state) {
-            post(() -> {
-                if (current(session)) {
-                    listener.onConnectionState(session.remoteId(), state);
-                }
-            });
+        public void onConnectionState(PeerSession session, ConnectionState state) {
+            if (current(session)) {
+                listener.onConnectionState(session.remoteId(), state);
+            }
         }
 
         @Override
-        public void onIceConnectionState(PeerSession session, RTCIceConnectionState state) {
-            post(() -> {
-                if (current(session)) {
-                    listener.onIceConnectionState(session.remoteId(), state);
-                }
-            });
+        public void onIceState(PeerSession session, IceState state) {
+            if (current(session)) {
+                listener.onIceState(session.remoteId(), state);
+            }
         }
 
         @Override
-        public void onChannelOpen(PeerSession session) {
-            post(() -> {
-                if (current(session)) {
-                    listener.onChannelOpen(session.remoteId());
-                }
-            });
+        public void onOpen(DataChannel channel) {
+            PeerSession session = sessions.get(channel.peerId());
+            if (session != null && session.chat() == channel) {
+                listener.onChannelOpen(channel.peerId());
+            }
         }
 
         @Override
-        public void onChannelClosed(PeerSession session) {
-            post(() -> listener.onChannelClosed(session.remoteId()));
+        public void onClosed(DataChannel channel) {
+            listener.onChannelClosed(channel.peerId());
         }
 
         @Override
-        public void onMessage(PeerSession session, String text) {
-            post(() -> listener.onMessage(session.remoteId(), text));
+        public void onMessage(DataChannel channel, String text) {
+            listener.onMessage(channel.peerId(), text);
         }
 
         @Override
-        public void onUndelivered(PeerSession session, String text, RefusalReason reason) {
-            post(() -> listener.onUndelivered(session.remoteId(), text, reason));
+        public void onMessage(DataChannel channel, ByteBuffer data) {
+            listener.onMessage(channel.peerId(), data);
+        }
+
+        @Override
+        public void onUndelivered(DataChannel channel, String text, RefusalReason reason) {
+            listener.onUndelivered(channel.peerId(), text, reason);
+        }
+
+        @Override
+        public void onUndelivered(DataChannel channel, ByteBuffer data, RefusalReason reason) {
+            listener.onUndelivered(channel.peerId(), data, reason);
+        }
+
+        @Override
+        public ChannelListener onRemoteChannel(PeerSession session, DataChannel channel) {
+            return current(session) ? listener.onRemoteChannel(session.remoteId(), channel) : null;
         }
 
         @Override
         public void onError(PeerSession session, String message) {
-            post(() -> listener.onError("webrtc", session.remoteId() + ": " + message));
+            listener.onError("webrtc", session.remoteId() + ": " + message);
         }
     }
 }

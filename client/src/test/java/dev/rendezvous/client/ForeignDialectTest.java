@@ -145,12 +145,12 @@ class ForeignDialectTest {
         }
 
         @Override
-        public void onChannelOpen(PeerSession s) {
+        public void onOpen(dev.rendezvous.client.rtc.DataChannel c) {
             open.complete(null);
         }
 
         @Override
-        public void onMessage(PeerSession s, String text) {
+        public void onMessage(dev.rendezvous.client.rtc.DataChannel c, String text) {
             messages.add(text);
         }
     }

@@ -3,7 +3,7 @@ package dev.rendezvous.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.rendezvous.client.rtc.ConnectionState;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
@@ -53,7 +53,7 @@ class PeerLobbyTest {
             bob.awaitLine("connected alice-kill");
             alice.awaitEvent("open bob-kill");
             bob.awaitLine("open alice-kill");
-            await().atMost(PeerRecorder.WAIT).until(() -> a.session("bob-kill").connectionState() == RTCPeerConnectionState.CONNECTED);
+            await().atMost(PeerRecorder.WAIT).until(() -> a.session("bob-kill").connectionState() == ConnectionState.CONNECTED);
 
             assertThat(a.send("héllo wörld 🎉").get("bob-kill").outcome()).isEqualTo(SendOutcome.SENT);
             bob.awaitLine("msg alice-kill héllo wörld 🎉");

@@ -28,8 +28,8 @@ public final class PeerProcessMain {
             }
 
             @Override
-            public void onConnectionState(String peerId, dev.onvoid.webrtc.RTCPeerConnectionState state) {
-                if (state == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTED) {
+            public void onConnectionState(String peerId, dev.rendezvous.client.rtc.ConnectionState state) {
+                if (state == dev.rendezvous.client.rtc.ConnectionState.CONNECTED) {
                     out.println("connected " + peerId);
                 }
             }

@@ -2,7 +2,7 @@ package dev.rendezvous.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.rendezvous.client.rtc.ConnectionState;
 import dev.rendezvous.client.rtc.RefusalReason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,8 +45,8 @@ final class PeerRecorder implements PeerListener {
     }
 
     @Override
-    public void onConnectionState(String peerId, RTCPeerConnectionState state) {
-        if (state == RTCPeerConnectionState.CONNECTED) {
+    public void onConnectionState(String peerId, ConnectionState state) {
+        if (state == ConnectionState.CONNECTED) {
             events.add("connected " + peerId);
         }
     }

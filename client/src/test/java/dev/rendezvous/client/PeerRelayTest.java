@@ -85,7 +85,7 @@ class PeerRelayTest {
             int[] open = new int[1];
             PeerSessionListener onOpen = new PeerSessionListener() {
                 @Override
-                public void onChannelOpen(PeerSession session) {
+                public void onOpen(dev.rendezvous.client.rtc.DataChannel channel) {
                     synchronized (open) {
                         if (++open[0] == 2) {
                             bothOpen.complete(null);

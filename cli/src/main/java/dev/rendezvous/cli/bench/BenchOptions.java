@@ -71,6 +71,11 @@ public record BenchOptions(
                 connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, serverPid, drain);
     }
 
+    public BenchOptions withFanout(int rooms, int roomSize) {
+        return new BenchOptions(scenario, host, port, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
+                connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, serverPid, drain);
+    }
+
     public BenchOptions withServerPid(long pid) {
         return new BenchOptions(scenario, host, port, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
                 connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, pid, drain);

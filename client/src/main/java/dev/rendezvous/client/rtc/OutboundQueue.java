@@ -23,16 +23,23 @@ final class OutboundQueue {
     interface Channel {
         long bufferedAmount();
 
-        /** Sends one text message; {@code data} is exactly the message (webrtc-java ignores position/limit). */
-        void send(ByteBuffer data) throws Exception;
+        /** Sends one message; {@code data} is exactly the message (webrtc-java ignores position/limit). */
+        void send(ByteBuffer data, boolean binary) throws Exception;
     }
 
     /** Told about every queued message that ends refused (expired, or dropped at close). */
     interface RefusalListener {
-        void refused(String text, RefusalReason reason);
+        /** {@code payload} is what was given to send: a {@link String} or a {@link ByteBuffer}. */
+        void refused(Object payload, RefusalReason reason);
     }
 
-    private record Entry(String text, byte[] bytes, long deadlineNanos, CompletableFuture<SendOutcome> settled) {}
+    /** {@code wire} is exactly the bytes to send; {@code payload} the caller's text or buffer, for refusals. */
+    private record Entry(Object payload, ByteBuffer wire, boolean binary, long deadlineNanos,
+            CompletableFuture<SendOutcome> settled) {
+        int size() {
+            return wire.capacity();
+        }
+    }
 
     private record Settlement(Entry entry, SendOutcome outcome) {}
 
@@ -46,6 +53,8 @@ final class OutboundQueue {
     private boolean paused; // guarded by this
     private boolean closed; // guarded by this
     private long bufferedEstimate; // guarded by this: last polled bufferedAmount plus bytes sent since
+    private long sentBytes; // guarded by this: bytes handed to the channel, ever
+    private long unsentAtClose; // guarded by this: bytes libwebrtc still held when the channel closed
 
     OutboundQueue(SendPolicy policy, LongSupplier nanoClock, RefusalListener refusals) {
         this.policy = policy;
@@ -53,31 +62,62 @@ final class OutboundQueue {
         this.refusals = refusals;
     }
 
-    /** Sends, queues or refuses {@code text}; never throws. */
+    /** Sends, queues or refuses {@code text} (UTF-8, as a text message); never throws. */
     Delivery offer(String text) {
         if (text == null) {
             return Delivery.settledNow(SendOutcome.refused(RefusalReason.SEND_FAILED));
         }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return offer(text, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), false);
+    }
+
+    /**
+     * Sends, queues or refuses the bytes between {@code data}'s position and limit as one binary message,
+     * without moving its position; never throws. No copy is made when webrtc-java can send the buffer as
+     * it is (a whole array, or a direct buffer: a direct buffer's slice is sent in place); otherwise the
+     * bytes are copied once. Until the delivery settles the queue may still read them.
+     */
+    Delivery offer(ByteBuffer data) {
+        if (data == null) {
+            return Delivery.settledNow(SendOutcome.refused(RefusalReason.SEND_FAILED));
+        }
+        return offer(data, wireForm(data), true);
+    }
+
+    /** Exactly the message's bytes, in a form webrtc-java sends whole (it ignores position, limit and offset). */
+    static ByteBuffer wireForm(ByteBuffer data) {
+        if (data.isDirect()) {
+            return data.position() == 0 && data.limit() == data.capacity() ? data : data.slice();
+        }
+        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                && data.limit() == data.capacity() && data.capacity() == data.array().length) {
+            return data;
+        }
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        return ByteBuffer.wrap(copy);
+    }
+
+    private Delivery offer(Object payload, ByteBuffer wire, boolean binary) {
+        int size = wire.capacity();
         synchronized (this) {
             if (closed) {
                 return Delivery.settledNow(SendOutcome.refused(RefusalReason.CLOSED));
             }
-            if (bytes.length > policy.maxMessageBytes()) {
+            if (size > policy.maxMessageBytes()) {
                 return Delivery.settledNow(SendOutcome.refused(RefusalReason.TOO_LARGE));
             }
             if (queue.isEmpty() && channel != null && !paused) {
                 if (hasRoomInChannel()) {
-                    return Delivery.settledNow(sendNow(bytes));
+                    return Delivery.settledNow(sendNow(wire, binary));
                 }
                 paused = true;
             }
-            if (queue.size() >= policy.maxQueuedMessages() || queuedBytes + bytes.length > policy.maxQueuedBytes()) {
+            if (queue.size() >= policy.maxQueuedMessages() || queuedBytes + size > policy.maxQueuedBytes()) {
                 return Delivery.settledNow(SendOutcome.refused(RefusalReason.QUEUE_FULL));
             }
             CompletableFuture<SendOutcome> settled = new CompletableFuture<>();
-            queue.add(new Entry(text, bytes, nanoClock.getAsLong() + policy.expiry().toNanos(), settled));
-            queuedBytes += bytes.length;
+            queue.add(new Entry(payload, wire, binary, nanoClock.getAsLong() + policy.expiry().toNanos(), settled));
+            queuedBytes += size;
             return Delivery.pending(settled);
         }
     }
@@ -116,8 +156,8 @@ final class OutboundQueue {
                     break;
                 }
                 Entry next = queue.poll();
-                queuedBytes -= next.bytes().length;
-                settlements.add(new Settlement(next, sendNow(next.bytes())));
+                queuedBytes -= next.size();
+                settlements.add(new Settlement(next, sendNow(next.wire(), next.binary())));
             }
             waiting = !queue.isEmpty();
         }
@@ -134,10 +174,41 @@ final class OutboundQueue {
         return queue.size();
     }
 
+    /** Whether flow control holds messages back (the channel is open, its buffer above the high mark). */
+    synchronized boolean paused() {
+        return paused && channel != null && !queue.isEmpty();
+    }
+
+    /** When the oldest queued message expires (on the queue's clock), or Long.MAX_VALUE if none waits. */
+    synchronized long nextDeadlineNanos() {
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().deadlineNanos();
+    }
+
+    /**
+     * Bytes not yet on the wire: queued here plus what libwebrtc buffers (asked now while open; once
+     * closed, what it held at close, which will never be sent).
+     */
+    synchronized long unsentBytes() {
+        long buffered = channel != null ? channel.bufferedAmount() : unsentAtClose;
+        return queuedBytes + buffered;
+    }
+
+    /** Bytes handed to the channel since it opened. */
+    synchronized long sentBytes() {
+        return sentBytes;
+    }
+
     /** Refuses everything queued and everything offered from now on. Idempotent. */
     void close() {
         List<Settlement> settlements = new ArrayList<>();
         synchronized (this) {
+            if (channel != null && !closed) {
+                try {
+                    unsentAtClose = channel.bufferedAmount();
+                } catch (RuntimeException gone) {
+                    unsentAtClose = 0;
+                }
+            }
             closed = true;
             channel = null;
             for (Entry entry : queue) {
@@ -154,12 +225,15 @@ final class OutboundQueue {
         // One expiry for all, so queue order is deadline order: expire from the head.
         while (!queue.isEmpty() && now - queue.peek().deadlineNanos() >= 0) {
             Entry expired = queue.poll();
-            queuedBytes -= expired.bytes().length;
+            queuedBytes -= expired.size();
             settlements.add(new Settlement(expired, SendOutcome.refused(RefusalReason.EXPIRED)));
         }
     }
 
-    /** Polls the real buffered amount only when the running estimate reaches the high-water mark. */
+    /**
+     * Asks libwebrtc for the real buffered amount (a call marshalled to its thread) only when the running
+     * estimate reaches the high-water mark.
+     */
     private boolean hasRoomInChannel() {
         if (bufferedEstimate < policy.highWaterBytes()) {
             return true;
@@ -168,10 +242,11 @@ final class OutboundQueue {
         return bufferedEstimate < policy.highWaterBytes();
     }
 
-    private SendOutcome sendNow(byte[] bytes) {
+    private SendOutcome sendNow(ByteBuffer wire, boolean binary) {
         try {
-            channel.send(ByteBuffer.wrap(bytes));
-            bufferedEstimate += bytes.length;
+            channel.send(wire, binary);
+            bufferedEstimate += wire.capacity();
+            sentBytes += wire.capacity();
             return SendOutcome.SENT;
         } catch (Exception e) {
             return SendOutcome.refused(RefusalReason.SEND_FAILED);
@@ -182,7 +257,7 @@ final class OutboundQueue {
         for (Settlement s : settlements) {
             if (s.outcome() instanceof SendOutcome.Refused refused) {
                 try {
-                    refusals.refused(s.entry().text(), refused.reason());
+                    refusals.refused(s.entry().payload(), refused.reason());
                 } catch (RuntimeException ignored) {
                     // A listener's failure must not stop the other settlements.
                 }

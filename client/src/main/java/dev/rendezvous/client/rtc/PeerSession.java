@@ -6,10 +6,7 @@ import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
-import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
-import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCIceGatheringState;
@@ -20,40 +17,35 @@ import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.RTCSignalingState;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.rendezvous.client.signaling.RemoteCandidate;
 import dev.rendezvous.protocol.IceServer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebRTC peer connection with one data channel, {@code chat}, to one remote peer.
+ * One WebRTC peer connection to one remote peer, with its {@code chat} data channel and any further
+ * channels either side opens ({@link #openChannel}).
  *
- * <p>Lifecycle: created → (initiator) {@link #start()} creates the channel and the offer; (answerer) it
- * waits for {@link #acceptOffer} and takes the channel in {@code onDataChannel} → connected, channel open →
- * {@link #close()} (idempotent, in the order libwebrtc survives: channel observer off, channel close and
- * dispose, connection close). Remote candidates that arrive before the remote description are queued and
- * added once {@code setRemoteDescription} has completed; candidates inside a remote SDP are honoured by
- * libwebrtc itself.
+ * <p>Lifecycle: created → (initiator) {@link #start()} creates the {@code chat} channel and the offer;
+ * (answerer) it waits for {@link #acceptOffer} and takes the channel in {@code onDataChannel} → connected,
+ * channel open → {@link #close()} (idempotent; every channel is unhooked, closed and disposed, then the
+ * connection is closed: the order libwebrtc survives). Remote candidates that arrive before the remote
+ * description are queued and added once {@code setRemoteDescription} has completed; candidates inside a
+ * remote SDP are honoured by libwebrtc itself.
  *
- * <p>Threading: every webrtc-java callback only posts a task to this session's single-threaded executor;
- * the peer connection is touched only there, and listener methods run there. {@link #send} is safe from
- * any thread and never throws.
+ * <p>Threading: every webrtc-java callback only hands a task to the session's {@link EventThread} (its
+ * peer's, shared by all of that peer's sessions, or its own when standalone); the peer connection and its
+ * channels are touched only there, and listener methods run there. {@code send} is safe from any thread
+ * and never throws.
  */
 public final class PeerSession implements AutoCloseable {
     public static final String CHANNEL_LABEL = "chat";
@@ -61,8 +53,6 @@ public final class PeerSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-    private static final long PUMP_OPEN_MILLIS = 1;
-    private static final long PUMP_WAITING_MILLIS = 50;
 
     private final RtcRuntime rtc;
     private final String remoteId;
@@ -70,66 +60,56 @@ public final class PeerSession implements AutoCloseable {
     private final SessionConfig config;
     private final SignalSink signals;
     private final PeerSessionListener listener;
-    private final ScheduledExecutorService executor;
-    private final OutboundQueue outbound;
-    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private final EventThread events;
+    private final boolean ownsEvents;
+    private final DataChannel chat;
+    /** Every channel, the chat channel first; added on the event thread, read anywhere. */
+    private final List<DataChannel> channels = new CopyOnWriteArrayList<>();
     private final AtomicInteger earlyCandidatesApplied = new AtomicInteger();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private final ConnectionObserver observer = new ConnectionObserver();
-    private volatile Thread executorThread;
-    private volatile List<RTCIceCandidate> unappliedRemoteCandidates = List.of(); // set by closeNow
+    private volatile List<RemoteCandidate> unappliedRemoteCandidates = List.of(); // set by closeNow
 
-    // Confined to the executor.
+    // Confined to the event thread.
     private RTCPeerConnection pc;
-    private RTCDataChannel channel;
     private boolean remoteDescriptionSet;
     private final List<RTCIceCandidate> earlyCandidates = new ArrayList<>();
     private RTCSdpType awaitingGatheringFor; // non-trickle: which description to send once gathered
     private boolean started;
 
     private volatile boolean closed;
-    private volatile boolean channelOpen;
-    private volatile RTCPeerConnectionState connectionState = RTCPeerConnectionState.NEW;
-    private volatile RTCIceConnectionState iceConnectionState = RTCIceConnectionState.NEW;
+    private volatile ConnectionState connectionState = ConnectionState.NEW;
+    private volatile IceState iceState = IceState.NEW;
 
-    private PeerSession(
-            RtcRuntime rtc,
-            String remoteId,
-            boolean initiator,
-            SessionConfig config,
-            SignalSink signals,
-            PeerSessionListener listener) {
+    private PeerSession(RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config, SignalSink signals,
+            PeerSessionListener listener, EventThread shared) {
         this.rtc = rtc;
         this.remoteId = remoteId;
         this.initiator = initiator;
         this.config = config;
         this.signals = signals;
         this.listener = listener;
-        String threadName = "rtc-session-" + SEQUENCE.incrementAndGet() + "-" + remoteId;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            executorThread = t;
-            return t;
-        });
-        this.outbound = new OutboundQueue(
-                config.sendPolicy(), System::nanoTime, (text, reason) -> post(() -> listener.onUndelivered(this, text, reason)));
+        this.ownsEvents = shared == null;
+        this.events = shared != null ? shared : new EventThread("rtc-session-" + SEQUENCE.incrementAndGet() + "-" + remoteId);
+        this.chat = new DataChannel(this, events, CHANNEL_LABEL, ChannelOptions.RELIABLE, config.sendPolicy(), listener);
+        channels.add(chat);
     }
 
     /**
-     * Creates a session (and its peer connection, on the session's executor). Nothing is signalled until
+     * A standalone session with its own event thread (ended at close). Nothing is signalled until
      * {@link #start()} (initiator) or {@link #acceptOffer} (answerer).
      */
-    public static PeerSession create(
-            RtcRuntime rtc,
-            String remoteId,
-            boolean initiator,
-            SessionConfig config,
-            SignalSink signals,
-            PeerSessionListener listener) {
-        PeerSession session = new PeerSession(rtc, remoteId, initiator, config, signals, listener);
+    public static PeerSession create(RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config,
+            SignalSink signals, PeerSessionListener listener) {
+        return create(rtc, remoteId, initiator, config, signals, listener, null);
+    }
+
+    /** A session living on {@code events}, which the caller owns (a peer's sessions share one thread). */
+    public static PeerSession create(RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config,
+            SignalSink signals, PeerSessionListener listener, EventThread events) {
+        PeerSession session = new PeerSession(rtc, remoteId, initiator, config, signals, listener, events);
         rtc.register(session);
-        session.post(session::createPeerConnection);
+        session.onEvents(session::createPeerConnection);
         return session;
     }
 
@@ -146,20 +126,30 @@ public final class PeerSession implements AutoCloseable {
         return config;
     }
 
+    /** The {@code chat} channel (it exists from the start; sends wait until it opens). */
+    public DataChannel chat() {
+        return chat;
+    }
+
+    /** Every channel of this session, the {@code chat} channel first, closed ones included. */
+    public List<DataChannel> channels() {
+        return List.copyOf(channels);
+    }
+
     public boolean isChannelOpen() {
-        return channelOpen;
+        return chat.isOpen();
     }
 
     public boolean isClosed() {
         return closed;
     }
 
-    public RTCPeerConnectionState connectionState() {
+    public ConnectionState connectionState() {
         return connectionState;
     }
 
-    public RTCIceConnectionState iceConnectionState() {
-        return iceConnectionState;
+    public IceState iceState() {
+        return iceState;
     }
 
     /** What libwebrtc calls back on (for tests that play libwebrtc's part). */
@@ -177,7 +167,7 @@ public final class PeerSession implements AutoCloseable {
      * was ever set (empty before close). When crossing offers replace this session, they belong to the
      * remote's new offer and go to the replacement.
      */
-    public List<RTCIceCandidate> unappliedRemoteCandidates() {
+    public List<RemoteCandidate> unappliedRemoteCandidates() {
         return unappliedRemoteCandidates;
     }
 
@@ -191,24 +181,24 @@ public final class PeerSession implements AutoCloseable {
         if (!initiator) {
             throw new IllegalStateException("only the initiator starts; the answerer waits for an offer");
         }
-        post(this::createChannelAndOffer);
+        onEvents(this::createChannelAndOffer);
     }
 
     /** Applies a remote offer, then answers it. */
     public void acceptOffer(String sdp) {
-        post(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), true));
+        onEvents(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), true));
     }
 
     /** Applies the remote answer to our offer. */
     public void acceptAnswer(String sdp) {
-        post(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sdp), false));
+        onEvents(() -> applyRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sdp), false));
     }
 
     /** Adds one remote candidate, or keeps it until the remote description is set. */
     public void acceptCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
         // An empty mid makes libwebrtc go by the m-line index (null would not survive JNI).
         RTCIceCandidate ice = new RTCIceCandidate(sdpMid == null ? "" : sdpMid, sdpMLineIndex, candidate);
-        post(() -> {
+        onEvents(() -> {
             if (pc == null) {
                 return;
             }
@@ -220,20 +210,36 @@ public final class PeerSession implements AutoCloseable {
         });
     }
 
-    /**
-     * Sends one chat message, or queues it until the channel opens (or flow control resumes), or refuses
-     * it. Never throws; the {@link Delivery} always says which, and how a queued message ended.
-     */
+    /** Sends one text message on the {@code chat} channel (see {@link DataChannel#send(String)}). */
     public Delivery send(String text) {
-        Delivery delivery = outbound.offer(text);
-        if (delivery.outcome() instanceof SendOutcome.Queued) {
-            schedulePump();
-        }
-        return delivery;
+        return chat.send(text);
+    }
+
+    /** Sends one binary message on the {@code chat} channel (see {@link DataChannel#send(byte[])}). */
+    public Delivery send(byte[] data) {
+        return chat.send(data);
+    }
+
+    /** Sends one binary message on the {@code chat} channel (see {@link DataChannel#send(ByteBuffer)}). */
+    public Delivery send(ByteBuffer data) {
+        return chat.send(data);
     }
 
     /**
-     * Closes the channel and the connection in the safe order; refuses whatever is still queued.
+     * Opens another channel to the remote peer; its events go to {@code channelListener}. The channel
+     * exists at once (sends wait until it opens); on a closed session it is closed at once.
+     */
+    public DataChannel openChannel(String label, ChannelOptions options, ChannelListener channelListener) {
+        DataChannel channel = new DataChannel(this, events, label, options, config.sendPolicy(), channelListener);
+        channels.add(channel);
+        if (!onEvents(() -> createChannel(channel))) {
+            channel.close();
+        }
+        return channel;
+    }
+
+    /**
+     * Closes every channel and the connection in the safe order; refuses whatever is still queued.
      * Idempotent; returns once closed (from a listener method too).
      */
     @Override
@@ -242,23 +248,11 @@ public final class PeerSession implements AutoCloseable {
     }
 
     /**
-     * {@link #close()}, waiting at most {@code wait}; if the session's thread is stuck (a listener that
+     * {@link #close()}, waiting at most {@code wait}; if the event thread is stuck (a listener that
      * blocks) the close still happens once it frees up. Returns whether the session is closed.
      */
     boolean close(Duration wait) {
-        if (Thread.currentThread() == executorThread) {
-            closeNow();
-            return closed;
-        }
-        try {
-            executor.submit(this::closeNow).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException alreadyClosed) {
-            // The executor stops only after closeNow ran.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.warn("closing session with {} failed: {}", remoteId, e.toString());
-        } catch (TimeoutException e) {
+        if (!events.runAndWait(this::closeNow, wait) && !closedFuture.isDone()) {
             log.warn("closing session with {} did not finish within {}; it will close when its thread frees up",
                     remoteId, wait);
         }
@@ -268,10 +262,10 @@ public final class PeerSession implements AutoCloseable {
     @Override
     public String toString() {
         return "PeerSession[" + remoteId + (initiator ? ", initiator" : "") + ", " + connectionState
-                + (channelOpen ? ", open" : "") + (closed ? ", closed" : "") + "]";
+                + (chat.isOpen() ? ", open" : "") + (closed ? ", closed" : "") + "]";
     }
 
-    // ---- on the executor -------------------------------------------------------------------------
+    // ---- on the event thread -----------------------------------------------------------------------
 
     private void createPeerConnection() {
         if (closed) {
@@ -306,12 +300,34 @@ public final class PeerSession implements AutoCloseable {
         }
     }
 
+    private static RTCDataChannelInit init(ChannelOptions options) {
+        RTCDataChannelInit init = new RTCDataChannelInit();
+        init.ordered = options.ordered();
+        if (!options.reliable()) {
+            init.maxRetransmits = options.maxRetransmits();
+        }
+        return init;
+    }
+
+    private void createChannel(DataChannel channel) {
+        if (closed || pc == null) {
+            channel.release();
+            return;
+        }
+        try {
+            channel.bind(pc.createDataChannel(channel.label(), init(channel.options())));
+        } catch (RuntimeException e) {
+            listener.onError(this, "could not open channel " + channel.label() + ": " + e.getMessage());
+            channel.release();
+        }
+    }
+
     private void createChannelAndOffer() {
         if (closed || pc == null || started) {
             return;
         }
         started = true;
-        attachChannel(pc.createDataChannel(CHANNEL_LABEL, new RTCDataChannelInit()));
+        chat.bind(pc.createDataChannel(CHANNEL_LABEL, init(ChannelOptions.RELIABLE)));
         CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
         pc.createOffer(new RTCOfferOptions(), describeInto(offer));
         offer.thenCompose(this::setLocal)
@@ -407,60 +423,39 @@ public final class PeerSession implements AutoCloseable {
         }
     }
 
-    private void attachChannel(RTCDataChannel dataChannel) {
-        if (channel != null) {
-            // One chat channel per session; a second one (a confused peer) is closed at once.
-            dataChannel.close();
-            dataChannel.dispose();
-            return;
-        }
-        channel = dataChannel;
-        channel.registerObserver(new ChannelObserver(dataChannel));
-        // The channel may have opened before the observer was registered.
-        channelStateChanged(channel.getState());
-    }
-
-    private void channelStateChanged(RTCDataChannelState state) {
-        if (closed || channel == null) {
-            return;
-        }
-        if (state == RTCDataChannelState.OPEN && !channelOpen) {
-            channelOpen = true;
-            RTCDataChannel open = channel;
-            outbound.opened(new OutboundQueue.Channel() {
-                @Override
-                public long bufferedAmount() {
-                    return open.getBufferedAmount();
-                }
-
-                @Override
-                public void send(ByteBuffer data) throws Exception {
-                    open.send(new RTCDataChannelBuffer(data, false));
-                }
-            });
-            listener.onChannelOpen(this);
-            pump();
-        } else if ((state == RTCDataChannelState.CLOSING || state == RTCDataChannelState.CLOSED) && channelOpen) {
-            channelOpen = false;
-            outbound.close();
-            listener.onChannelClosed(this);
-        }
-    }
-
-    private void schedulePump() {
-        if (pumpScheduled.compareAndSet(false, true)) {
-            schedule(this::pump, outbound.flushing() ? PUMP_OPEN_MILLIS : PUMP_WAITING_MILLIS);
-        }
-    }
-
-    private void pump() {
-        pumpScheduled.set(false);
+    /** A channel the remote peer opened: the {@code chat} channel, or another one the listener may take. */
+    private void remoteChannel(RTCDataChannel dataChannel) {
         if (closed) {
+            DataChannel.release(dataChannel);
             return;
         }
-        if (outbound.pump()) {
-            schedulePump();
+        String label = dataChannel.getLabel();
+        if (CHANNEL_LABEL.equals(label)) {
+            if (chat.bound()) {
+                // One chat channel per session; a second one (a confused peer) is closed at once.
+                DataChannel.release(dataChannel);
+            } else {
+                chat.bind(dataChannel);
+            }
+            return;
         }
+        ChannelOptions options = new ChannelOptions(dataChannel.isOrdered(),
+                dataChannel.isReliable() ? -1 : Math.max(0, dataChannel.getMaxRetransmits()));
+        DataChannel channel = new DataChannel(this, events, label, options, config.sendPolicy(), new ChannelListener() {});
+        ChannelListener taker;
+        try {
+            taker = listener.onRemoteChannel(this, channel);
+        } catch (RuntimeException e) {
+            log.warn("onRemoteChannel threw; channel {} refused", label, e);
+            taker = null;
+        }
+        if (taker == null) {
+            DataChannel.release(dataChannel);
+            return;
+        }
+        channel.listener(taker);
+        channels.add(channel);
+        channel.bind(dataChannel);
     }
 
     private void closeNow() {
@@ -468,15 +463,13 @@ public final class PeerSession implements AutoCloseable {
             return;
         }
         closed = true;
-        unappliedRemoteCandidates = List.copyOf(earlyCandidates);
-        boolean wasOpen = channelOpen;
-        channelOpen = false;
-        outbound.close();
+        unappliedRemoteCandidates = earlyCandidates.stream()
+                .map(c -> new RemoteCandidate(c.sdp, c.sdpMid, c.sdpMLineIndex))
+                .toList();
         try {
-            if (channel != null) {
-                channel.unregisterObserver();
-                channel.close();
-                channel.dispose();
+            // Channels first (each reports onClosed), then the connection: the order libwebrtc survives.
+            for (DataChannel channel : channels) {
+                channel.release();
             }
             if (pc != null) {
                 pc.close();
@@ -484,21 +477,23 @@ public final class PeerSession implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("closing the connection to {} threw: {}", remoteId, e.toString());
         } finally {
-            channel = null;
             pc = null;
             rtc.unregister(this);
         }
-        connectionState = RTCPeerConnectionState.CLOSED;
+        connectionState = ConnectionState.CLOSED;
         try {
-            // A listener that throws must not keep the session half-closed: onClosed still runs, and
-            // the future and the executor are always finished (else close() hangs and the thread leaks).
-            if (wasOpen) {
-                runGuarded(() -> listener.onChannelClosed(this));
+            // A listener that throws must not keep the session half-closed: the future is always
+            // completed and an owned thread always ended (else close() hangs and the thread leaks).
+            try {
+                listener.onClosed(this);
+            } catch (RuntimeException e) {
+                log.warn("session with {}: onClosed threw", remoteId, e);
             }
-            runGuarded(() -> listener.onClosed(this));
         } finally {
             closedFuture.complete(null);
-            executor.shutdown();
+            if (ownsEvents) {
+                events.shutdown();
+            }
         }
     }
 
@@ -512,35 +507,30 @@ public final class PeerSession implements AutoCloseable {
     // ---- plumbing ----------------------------------------------------------------------------------
 
     /**
-     * Runs {@code task} on the executor; a task posted after close is dropped (the session is gone), and
-     * false says so, for the one callback that still owns something to release.
+     * Runs {@code task} now if the caller is on the event thread (the peer driving its sessions: later
+     * steps must see this one done, not find it queued behind them), else hands it over like {@link #post}.
+     */
+    private boolean onEvents(Runnable task) {
+        if (events.inThread()) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("session with {}: task failed", remoteId, e);
+            }
+            return true;
+        }
+        return post(task);
+    }
+
+    /**
+     * Runs {@code task} on the event thread; false if that thread is gone (the session's, or its peer's,
+     * closed), for the one callback that still owns something to release.
      */
     private boolean post(Runnable task) {
-        try {
-            executor.execute(() -> runGuarded(task));
-            return true;
-        } catch (RejectedExecutionException afterClose) {
-            return false; // late callbacks of a closed connection
-        }
+        return events.execute(task);
     }
 
-    private void schedule(Runnable task, long delayMillis) {
-        try {
-            executor.schedule(() -> runGuarded(task), delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException afterClose) {
-            pumpScheduled.set(false);
-        }
-    }
-
-    private void runGuarded(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            log.warn("session with {}: task failed", remoteId, e);
-        }
-    }
-
-    /** Completes {@code future} on the executor, so what follows it runs there too. */
+    /** Completes {@code future} on the event thread, so what follows it runs there too. */
     private CreateSessionDescriptionObserver describeInto(CompletableFuture<RTCSessionDescription> future) {
         return new CreateSessionDescriptionObserver() {
             @Override
@@ -577,7 +567,7 @@ public final class PeerSession implements AutoCloseable {
         return t.getMessage();
     }
 
-    /** Runs on webrtc-java's thread: only posts. */
+    /** Runs on webrtc-java's thread: only hands over. */
     private final class ConnectionObserver implements PeerConnectionObserver {
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
@@ -590,92 +580,35 @@ public final class PeerSession implements AutoCloseable {
         }
 
         @Override
-        public void onSignalingChange(RTCSignalingState state) {
-            post(() -> {
-                if (!closed) {
-                    listener.onSignalingState(PeerSession.this, state);
-                }
-            });
-        }
-
-        @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
             log.debug("with {}: ICE {}", remoteId, state);
+            IceState ours = IceState.of(state);
             post(() -> {
                 if (!closed) {
-                    iceConnectionState = state;
-                    listener.onIceConnectionState(PeerSession.this, state);
+                    iceState = ours;
+                    listener.onIceState(PeerSession.this, ours);
                 }
             });
         }
 
         @Override
         public void onConnectionChange(RTCPeerConnectionState state) {
+            ConnectionState ours = ConnectionState.of(state);
             post(() -> {
                 if (!closed) {
-                    connectionState = state;
-                    listener.onConnectionState(PeerSession.this, state);
+                    connectionState = ours;
+                    listener.onConnectionState(PeerSession.this, ours);
                 }
             });
         }
 
         @Override
         public void onDataChannel(RTCDataChannel dataChannel) {
-            boolean posted = post(() -> {
-                if (closed) {
-                    release(dataChannel);
-                } else {
-                    attachChannel(dataChannel);
-                }
-            });
-            if (!posted) {
-                // The session closed meanwhile and nobody else will ever see this channel. Releasing it
-                // here, on webrtc-java's thread, is safe: close and dispose do not wait on this thread.
-                release(dataChannel);
+            if (!post(() -> remoteChannel(dataChannel))) {
+                // The event thread is gone and nobody else will ever see this channel. Releasing it here,
+                // on webrtc-java's thread, is safe: close and dispose do not wait on this thread.
+                DataChannel.release(dataChannel);
             }
-        }
-
-        private void release(RTCDataChannel dataChannel) {
-            try {
-                dataChannel.close();
-                dataChannel.dispose();
-            } catch (RuntimeException e) {
-                log.debug("releasing a late channel from {} threw: {}", remoteId, e.toString());
-            }
-        }
-    }
-
-    /** Runs on webrtc-java's thread: copies what is valid only during the callback, then posts. */
-    private final class ChannelObserver implements RTCDataChannelObserver {
-        private final RTCDataChannel observed;
-
-        ChannelObserver(RTCDataChannel observed) {
-            this.observed = observed;
-        }
-
-        @Override
-        public void onBufferedAmountChange(long previousAmount) {
-            // Never called in webrtc-java 0.14.0; flow control polls instead.
-        }
-
-        @Override
-        public void onStateChange() {
-            // On webrtc-java's thread the getter is a direct call; unregisterObserver (before dispose)
-            // is marshalled to this same thread, so the channel is alive here.
-            RTCDataChannelState state = observed.getState();
-            post(() -> channelStateChanged(state));
-        }
-
-        @Override
-        public void onMessage(RTCDataChannelBuffer buffer) {
-            ByteBuffer data = buffer.data;
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            post(() -> {
-                if (!closed) {
-                    listener.onMessage(PeerSession.this, new String(bytes, StandardCharsets.UTF_8));
-                }
-            });
         }
     }
 }

@@ -1,35 +1,25 @@
 package dev.rendezvous.client.rtc;
 
-import dev.onvoid.webrtc.RTCIceConnectionState;
-import dev.onvoid.webrtc.RTCPeerConnectionState;
-import dev.onvoid.webrtc.RTCSignalingState;
-
 /**
- * Events of one {@link PeerSession}, all delivered in order on the session's own executor (never on
- * webrtc-java's thread). Every method does nothing by default.
+ * Events of one {@link PeerSession}, all delivered in order on its event thread (never on webrtc-java's).
+ * As a {@link ChannelListener} it hears the {@code chat} channel. Every method does nothing by default.
  */
-public interface PeerSessionListener {
-    default void onSignalingState(PeerSession session, RTCSignalingState state) {}
+public interface PeerSessionListener extends ChannelListener {
+    default void onIceState(PeerSession session, IceState state) {}
 
-    default void onIceConnectionState(PeerSession session, RTCIceConnectionState state) {}
+    default void onConnectionState(PeerSession session, ConnectionState state) {}
 
-    default void onConnectionState(PeerSession session, RTCPeerConnectionState state) {}
-
-    /** The {@code chat} data channel is open; queued messages are being flushed. */
-    default void onChannelOpen(PeerSession session) {}
-
-    /** The channel closed (the peer left, or this side closed). */
-    default void onChannelClosed(PeerSession session) {}
-
-    /** One text message from the peer (binary messages are decoded as UTF-8). */
-    default void onMessage(PeerSession session, String text) {}
-
-    /** A message that had been QUEUED was refused later (expired, or the session closed). */
-    default void onUndelivered(PeerSession session, String text, RefusalReason reason) {}
+    /**
+     * The remote peer opened a channel other than {@code chat}. Return its listener, or null to refuse it
+     * (the channel is closed at once, and the remote sees it close).
+     */
+    default ChannelListener onRemoteChannel(PeerSession session, DataChannel channel) {
+        return null;
+    }
 
     /** Negotiation failed (bad remote SDP, libwebrtc error); the session stays usable if it can. */
     default void onError(PeerSession session, String message) {}
 
-    /** The session is closed; called once, last. */
+    /** The session is closed (every channel closed before); called once, last. */
     default void onClosed(PeerSession session) {}
 }

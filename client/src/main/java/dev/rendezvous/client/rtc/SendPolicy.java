@@ -3,12 +3,13 @@ package dev.rendezvous.client.rtc;
 import java.time.Duration;
 
 /**
- * Bounds of safe send. Messages wait (before the channel opens, or while flow control pauses) in a
- * queue bounded by {@code maxQueuedMessages} and {@code maxQueuedBytes}; a message older than
- * {@code expiry} is refused as {@link RefusalReason#EXPIRED}. Flow control polls the channel's buffered
- * amount (webrtc-java 0.14.0 never reports it by callback): sending pauses at {@code highWaterBytes} and
- * resumes at or below {@code lowWaterBytes}. Without a pause, libwebrtc silently closes the channel once
- * about 22 MiB are buffered.
+ * Bounds of safe send, per channel. Messages wait (before the channel opens, or while flow control
+ * pauses) in a queue bounded by {@code maxQueuedMessages} and {@code maxQueuedBytes}; a message older than
+ * {@code expiry} is refused as {@link RefusalReason#EXPIRED}. Flow control: sending pauses once libwebrtc
+ * buffers {@code highWaterBytes} and resumes at or below {@code lowWaterBytes} — on webrtc-java's
+ * {@code onBufferedAmountChange} event where it delivers one, else (0.14.0 never does) by asking for the
+ * buffered amount every {@value DataChannel#PAUSED_POLL_MICROS} µs while paused, and only then. Without a
+ * pause, libwebrtc silently closes the channel once about 16–22 MiB are buffered.
  */
 public record SendPolicy(
         int maxQueuedMessages,

@@ -7,7 +7,10 @@ import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
 import dev.rendezvous.client.PeerProcess;
 import dev.rendezvous.client.ServerFixture;
+import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.rtc.Delivery;
+import dev.rendezvous.client.rtc.RawChannelPair;
+import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.rtc.SendPolicy;
 import dev.rendezvous.client.signaling.SignalingOptions;
@@ -63,6 +66,13 @@ class DataChannelBenchmark {
         @Override
         public void onMessage(String peerId, String text) {
             if (receivedBytes.addAndGet(text.length()) >= expectedBytes) {
+                allReceived.complete(System.nanoTime());
+            }
+        }
+
+        @Override
+        public void onMessage(String peerId, java.nio.ByteBuffer data) {
+            if (receivedBytes.addAndGet(data.remaining()) >= expectedBytes) {
                 allReceived.complete(System.nanoTime());
             }
         }
@@ -161,6 +171,25 @@ class DataChannelBenchmark {
         return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
     }
 
+    /** Binary messages on one channel, as a file transfer sends them: {@code DataChannel.send(byte[])}. */
+    private static double binaryThroughput(DataChannel channel, Timing receiver, int messageBytes) throws Exception {
+        byte[] message = new byte[messageBytes];
+        long count = VOLUME_BYTES / messageBytes;
+        receiver.receivedBytes.set(0);
+        receiver.allReceived = new CompletableFuture<>();
+        receiver.expectedBytes = count * messageBytes;
+        long start = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            Delivery d = channel.send(message); // SENT: libwebrtc has copied it, so the array is reused
+            assertThat(d.refused()).isFalse();
+            if (d.outcome() instanceof SendOutcome.Queued) {
+                d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS); // flow control: wait for room
+            }
+        }
+        long end = receiver.allReceived.get(120, TimeUnit.SECONDS);
+        return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+    }
+
     private static double throughputToProcess(Peer sender, PeerProcess sink, int messageBytes, int round) throws Exception {
         String message = "x".repeat(messageBytes);
         long count = VOLUME_BYTES / messageBytes;
@@ -175,6 +204,50 @@ class DataChannelBenchmark {
         sink.awaitLine("received " + round * VOLUME_BYTES);
         long end = System.nanoTime();
         return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+    }
+
+    /**
+     * The SDK against raw webrtc-java in the same JVM and the same run, A/B alternating (raw, then SDK,
+     * for each size, {@code rendezvous.bench.rounds} times): throughput and message rate. Writes
+     * {@code client/target/benchmarks/sdk-vs-raw.md}.
+     */
+    @Test
+    void sdkVersusRaw() throws Exception {
+        int rounds = Integer.getInteger("rendezvous.bench.rounds", 2);
+        List<String> report = new ArrayList<>();
+        String uptimeBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        try (ServerFixture server = ServerFixture.start(); RtcRuntime rawA = RtcRuntime.create();
+                RtcRuntime rawB = RtcRuntime.create()) {
+            Timing a = new Timing();
+            Timing b = new Timing();
+            try (Peer initiator = connect(server, "bench-a", a); Peer answerer = connect(server, "bench-b", b)) {
+                initiator.pair("bench-b");
+                a.open.get(20, TimeUnit.SECONDS);
+                b.open.get(20, TimeUnit.SECONDS);
+                try (RawChannelPair raw = RawChannelPair.open(rawA, rawB)) {
+                    for (int round = 1; round <= rounds; round++) {
+                        for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
+                            long count = VOLUME_BYTES / size;
+                            double rawSeconds = raw.transfer(size, count, HIGH_WATER, LOW_WATER) / 1e9;
+                            double sdkSeconds = (VOLUME_BYTES / (double) (1 << 20)) / binaryThroughput(initiator.chat("bench-b"), b, size);
+                            double mib = VOLUME_BYTES / (double) (1 << 20);
+                            report.add(String.format(Locale.ROOT,
+                                    "| %d | %d KiB | %.1f MiB/s, %.0f msg/s | %.1f MiB/s, %.0f msg/s | %.0f %% |",
+                                    round, size / 1024, mib / rawSeconds, count / rawSeconds, mib / sdkSeconds,
+                                    count / sdkSeconds, 100 * rawSeconds / sdkSeconds));
+                        }
+                    }
+                }
+            }
+        }
+        String table = "| round | message | raw webrtc-java | SDK (DataChannel.send(byte[])) | SDK / raw |\n|---|---|---|---|---|\n"
+                + String.join("\n", report);
+        System.out.println(table);
+        Path out = Path.of("target", "benchmarks", "sdk-vs-raw.md");
+        Files.createDirectories(out.getParent());
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        Files.writeString(out, table + "\n\n" + (VOLUME_BYTES >> 20) + " MiB per run; flow control " + (HIGH_WATER >> 10)
+                + "/" + (LOW_WATER >> 10) + " KiB; /proc/loadavg before: " + uptimeBefore + ", after: " + load + "\n");
     }
 
     private static Peer connect(ServerFixture server, String id, Timing timing) throws Exception {

@@ -17,7 +17,7 @@ class OutboundQueueTest {
     private long now;
     private final List<String> refused = new ArrayList<>();
     private final OutboundQueue queue =
-            new OutboundQueue(POLICY, () -> now, (text, reason) -> refused.add(text + ":" + reason));
+            new OutboundQueue(POLICY, () -> now, (payload, reason) -> refused.add(payload + ":" + reason));
 
     /** A channel whose buffered amount the test sets; it records what was sent. */
     private static final class FakeChannel implements OutboundQueue.Channel {
@@ -31,7 +31,7 @@ class OutboundQueueTest {
         }
 
         @Override
-        public void send(ByteBuffer data) {
+        public void send(ByteBuffer data, boolean binary) {
             if (failing) {
                 throw new NullPointerException("Object handle is null");
             }
@@ -77,7 +77,7 @@ class OutboundQueueTest {
     @Test
     void refusesMessagesLargerThanTheChannelAllows() {
         assertThat(queue.offer("é".repeat(33)).outcome()).isEqualTo(SendOutcome.refused(RefusalReason.TOO_LARGE));
-        assertThat(queue.offer(null).refused()).isTrue();
+        assertThat(queue.offer((String) null).refused()).isTrue();
     }
 
     @Test

@@ -230,12 +230,12 @@ class PeerSessionTest {
         List<String> closeEvents = java.util.Collections.synchronizedList(new ArrayList<>());
         PeerSessionListener throwing = new PeerSessionListener() {
             @Override
-            public void onChannelOpen(PeerSession session) {
-                answererEvents.onChannelOpen(session); // reused only as a latch for the initiator side
+            public void onOpen(DataChannel channel) {
+                answererEvents.onOpen(channel); // reused only as a latch for the initiator side
             }
 
             @Override
-            public void onChannelClosed(PeerSession session) {
+            public void onClosed(DataChannel channel) {
                 closeEvents.add("channel closed");
                 throw new IllegalStateException("listener bug in onChannelClosed");
             }
@@ -275,7 +275,7 @@ class PeerSessionTest {
         assertThat(replaced.unappliedRemoteCandidates()).as("nothing before close").isEmpty();
         replaced.close();
         assertThat(replaced.unappliedRemoteCandidates())
-                .extracting(c -> c.sdp + " mid=" + c.sdpMid + " index=" + c.sdpMLineIndex)
+                .extracting(c -> c.candidate() + " mid=" + c.sdpMid() + " index=" + c.sdpMLineIndex())
                 .containsExactly(
                         "candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host mid=0 index=0",
                         "candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host mid= index=0");

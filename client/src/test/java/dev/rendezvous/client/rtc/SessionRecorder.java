@@ -2,7 +2,6 @@ package dev.rendezvous.client.rtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.onvoid.webrtc.RTCPeerConnectionState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,29 +21,29 @@ final class SessionRecorder implements PeerSessionListener {
     final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     @Override
-    public void onConnectionState(PeerSession session, RTCPeerConnectionState state) {
-        if (state == RTCPeerConnectionState.CONNECTED) {
+    public void onConnectionState(PeerSession session, ConnectionState state) {
+        if (state == ConnectionState.CONNECTED) {
             connected.complete(null);
         }
     }
 
     @Override
-    public void onChannelOpen(PeerSession session) {
+    public void onOpen(DataChannel channel) {
         open.complete(null);
     }
 
     @Override
-    public void onChannelClosed(PeerSession session) {
+    public void onClosed(DataChannel channel) {
         channelClosed.complete(null);
     }
 
     @Override
-    public void onMessage(PeerSession session, String text) {
+    public void onMessage(DataChannel channel, String text) {
         messages.add(text);
     }
 
     @Override
-    public synchronized void onUndelivered(PeerSession session, String text, RefusalReason reason) {
+    public synchronized void onUndelivered(DataChannel channel, String text, RefusalReason reason) {
         undelivered.add(text + ":" + reason);
     }
 
