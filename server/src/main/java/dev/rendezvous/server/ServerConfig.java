@@ -35,6 +35,7 @@ public record ServerConfig(
         int maxMessageBytes,
         double rateLimitPerSecond,
         double rateLimitBurst,
+        double rateLimitBytesPerSecond,
         int maxOutboundBytes,
         SslContext sslContext,
         Function<String, List<IceServer>> iceServers,
@@ -54,6 +55,8 @@ public record ServerConfig(
     public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 1_000;
     public static final double DEFAULT_RATE_LIMIT_BURST = 5_000;
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1 << 20;
+    /** 256 KiB/s of inbound frames per connection: dozens of SDPs a second, far below what a healthy receiver reads. */
+    public static final double DEFAULT_RATE_LIMIT_BYTES_PER_SECOND = 256 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     public ServerConfig {
@@ -73,6 +76,9 @@ public record ServerConfig(
         }
         if (rateLimitPerSecond < 0 || (rateLimitPerSecond > 0 && rateLimitBurst < 1)) {
             throw new IllegalArgumentException("rate limit must be >= 0 with a burst >= 1");
+        }
+        if (rateLimitBytesPerSecond < 0) {
+            throw new IllegalArgumentException("byte rate limit must be >= 0, got " + rateLimitBytesPerSecond);
         }
         if (maxOutboundBytes < 1024) {
             throw new IllegalArgumentException("max outbound bytes must be at least 1024, got " + maxOutboundBytes);
@@ -105,6 +111,7 @@ public record ServerConfig(
         b.maxMessageBytes = maxMessageBytes;
         b.rateLimitPerSecond = rateLimitPerSecond;
         b.rateLimitBurst = rateLimitBurst;
+        b.rateLimitBytesPerSecond = rateLimitBytesPerSecond;
         b.maxOutboundBytes = maxOutboundBytes;
         b.sslContext = sslContext;
         b.iceServers = iceServers;
@@ -128,6 +135,7 @@ public record ServerConfig(
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private double rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
         private double rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+        private double rateLimitBytesPerSecond = DEFAULT_RATE_LIMIT_BYTES_PER_SECOND;
         private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
         private SslContext sslContext;
         private Function<String, List<IceServer>> iceServers = id -> List.of();
@@ -189,6 +197,18 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Inbound payload bytes per second per connection, 0 = unlimited; default 256 KiB/s. The burst is twice
+         * the rate but at most half of {@link #maxOutboundBytes} (one sender alone never fills a receiver's
+         * bound), and at least one frame of {@link #maxMessageBytes}. Over it, a frame is refused like one over
+         * the frame rate ({@code rate_limited}, then 4029 for the sender): a sender cannot fill its receivers'
+         * outbound bounds and get them closed as slow consumers.
+         */
+        public Builder rateLimitBytes(double perSecond) {
+            this.rateLimitBytesPerSecond = perSecond;
+            return this;
+        }
+
         /** Bytes queued for a client before it counts as not reading (closed 4029); default 1 MiB. */
         public Builder maxOutboundBytes(int n) {
             this.maxOutboundBytes = n;
@@ -245,7 +265,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
-                    rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
+                    rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
                     httpEndpoints, shutdownTimeout, ioThreads, nativeTransport);
         }
     }

@@ -77,7 +77,10 @@ public final class SignalingServer implements AutoCloseable {
                 authExecutor,
                 config.iceServers(),
                 config.rateLimitPerSecond(),
-                config.rateLimitBurst());
+                config.rateLimitBurst(),
+                config.rateLimitBytesPerSecond(),
+                // A sender's burst is at most half a receiver's outbound bound: alone it can never fill it.
+                Math.max(Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0), config.maxMessageBytes()));
         ServerInitializer initializer = new ServerInitializer(
                 settings,
                 config.maxMessageBytes(),

@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -218,6 +219,50 @@ class HostileClientsTest {
             Message.Error unknown = attacker.nextError(ErrorCode.UNKNOWN_TYPE);
             assertThat(unknown.ref()).hasSize(65);
             assertThat(unknown.message()).hasSizeLessThan(150);
+            pair.chat();
+        }
+    }
+
+    @Nested
+    class ByteFlood {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create();
+
+        @Test
+        void aSenderOfLargeBroadcastsIsThrottledNotItsReceivers() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            WsRecorder r1 = server.admittedClient("big");
+            WsRecorder r2 = server.admittedClient("big");
+            RawWebSocket sender = server.trackCloseable(RawWebSocket.connect(server.roomUri("big")));
+            sender.readText(); // your_id
+            byte[] frame = RawWebSocket.frame(0x80 | RawWebSocket.TEXT,
+                    ("{\"type\":\"candidate\",\"pad\":\"" + "x".repeat(60_000) + "\"}").getBytes(StandardCharsets.UTF_8), true);
+            // 2 000 frames of 60 KB as fast as the socket takes them: far over the byte rate, under the frame rate.
+            for (int i = 0; i < 2_000; i++) {
+                try {
+                    sender.sendRaw(frame);
+                } catch (IOException e) {
+                    break; // closed by the server
+                }
+            }
+            boolean limited = false;
+            int code;
+            while (true) {
+                RawWebSocket.Frame f = sender.readFrame();
+                if (f.opcode() == RawWebSocket.CLOSE) {
+                    code = f.closeCode();
+                    break;
+                }
+                limited |= f.text().contains("\"rate_limited\"");
+            }
+            assertThat(limited).as("the sender was told rate_limited").isTrue();
+            assertThat(code).as("the sender's close code").isEqualTo(4029);
+            // the receivers were never closed: they still talk to each other
+            assertThat(r1.isClosed()).as("receiver 1 closed, code %s", r1.isClosed() ? r1.awaitClose() : 0).isFalse();
+            r1.sendText("{\"type\":\"offer\",\"to\":\"" + r2.id() + "\",\"sdp\":\"after\"}");
+            assertThat(r2.await(Message.Offer.class).payload().get("sdp").asText()).isEqualTo("after");
+            assertThat(r1.isClosed()).isFalse();
+            assertThat(r2.isClosed()).isFalse();
             pair.chat();
         }
     }

@@ -134,7 +134,7 @@ public final class Connection {
         keepalive.heard(now);
         FrameScanner scanner = FrameScanner.forThisThread();
         Inbound frame = scanner.scan(utf8, length);
-        if (!admitLimited(now, frame)) {
+        if (!admitLimited(now, frame, length)) {
             return;
         }
         switch (phase) {
@@ -180,7 +180,7 @@ public final class Connection {
             return false;
         }
         keepalive.heard(now);
-        if (settings.rateLimitPerSecond() <= 0) {
+        if (!settings.rateLimited()) {
             return true;
         }
         if (rateLimit == null) {
@@ -196,7 +196,7 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
-        if (!admitLimited(now, null)) {
+        if (!admitLimited(now, null, 0)) { // a binary message's bytes are skipped, never kept or relayed
             return;
         }
         if (phase == Phase.AWAITING_TOKEN) { // like any other frame before admission
@@ -288,15 +288,15 @@ public final class Connection {
         }
     }
 
-    /** Applies the rate limit to one frame ({@code frame} null: a binary frame); false when it must not be processed. */
-    private boolean admitLimited(long now, Inbound frame) {
-        if (settings.rateLimitPerSecond() <= 0) {
+    /** Applies the rate limits to one frame ({@code frame} null: a binary frame); false when it must not be processed. */
+    private boolean admitLimited(long now, Inbound frame, int bytes) {
+        if (!settings.rateLimited()) {
             return true;
         }
         if (rateLimit == null) { // the first frame: the bucket starts full now, as it would have at open
             rateLimit = new RateLimitHandler(settings, now);
         }
-        return rateLimit.admit(this, now, frame);
+        return rateLimit.admit(this, now, frame, bytes);
     }
 
     /** Runs {@code task} on this connection's thread after {@code delayNanos}, as the one pending timer. */

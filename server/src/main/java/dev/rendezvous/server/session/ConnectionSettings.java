@@ -19,6 +19,8 @@ import java.util.function.Function;
  * @param iceServers the {@code ice_servers} to give a client id in {@code your_id}
  * @param rateLimitPerSecond inbound frames per second per connection; 0 disables rate limiting
  * @param rateLimitBurst frames a connection may send at once
+ * @param rateLimitBytesPerSecond inbound payload bytes per second per connection; 0 disables the byte limit
+ * @param rateLimitBurstBytes payload bytes a connection may send at once
  */
 public record ConnectionSettings(
         Hub hub,
@@ -30,7 +32,9 @@ public record ConnectionSettings(
         Executor authExecutor,
         Function<String, List<IceServer>> iceServers,
         double rateLimitPerSecond,
-        double rateLimitBurst) {
+        double rateLimitBurst,
+        double rateLimitBytesPerSecond,
+        double rateLimitBurstBytes) {
 
     /** Refused frames a client may send in a row before it is closed with 4029 (refills in 10 s). */
     static final double RATE_LIMIT_STRIKES = 100;
@@ -43,6 +47,27 @@ public record ConnectionSettings(
         if (pingInterval.isNegative() || pingInterval.isZero() || pingTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("need 0 < ping interval < ping timeout");
         }
+    }
+
+    /** Without a byte-rate limit (tests and benchmarks of the frame logic). */
+    public ConnectionSettings(
+            Hub hub,
+            HubObserver observer,
+            Duration pingInterval,
+            Duration pingTimeout,
+            Authenticator authenticator,
+            Duration authTimeout,
+            Executor authExecutor,
+            Function<String, List<IceServer>> iceServers,
+            double rateLimitPerSecond,
+            double rateLimitBurst) {
+        this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
+                rateLimitPerSecond, rateLimitBurst, 0, 0);
+    }
+
+    /** Some inbound limit is on: frames per second or bytes per second. */
+    boolean rateLimited() {
+        return rateLimitPerSecond > 0 || rateLimitBytesPerSecond > 0;
     }
 
     boolean authRequired() {
