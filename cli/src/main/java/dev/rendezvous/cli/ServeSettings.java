@@ -95,6 +95,15 @@ final class ServeSettings {
             "--max-outbound-bytes", "RENDEZVOUS_MAX_OUTBOUND_BYTES", ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES, 1024,
             Integer.MAX_VALUE, "Bytes queued for a client before it counts as not reading and is closed with 4029.")
             .into(ServerConfig.Builder::maxOutboundBytes));
+    static final Setting<List<String>> ALLOWED_ORIGINS = declare(Setting.list("http.allowed_origins", "--allowed-origin",
+            "RENDEZVOUS_ALLOWED_ORIGINS", "Browser origins allowed at the WebSocket upgrade and the HTTP API besides the server's own "
+                    + "(and loopback pages while it listens on loopback): `https://app.example.com`, `https://*.example.com`, "
+                    + "`*.example.com`, or `*`; others get 403. See docs/security.md.")
+            .label("ORIGIN").into(ServerConfig.Builder::allowedOrigins));
+    static final Setting<List<String>> ALLOWED_HOSTS = declare(Setting.list("http.allowed_hosts", "--allowed-host",
+            "RENDEZVOUS_ALLOWED_HOSTS", "Host names the server answers to (against DNS rebinding); default: loopback names "
+                    + "while it listens on loopback, else any. Others get 403.")
+            .label("HOST").into(ServerConfig.Builder::allowedHosts));
     static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = declare(Setting.integer("shutdown_timeout_ms",
             "--shutdown-timeout-ms", "RENDEZVOUS_SHUTDOWN_TIMEOUT_MS", millis(ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT), 0,
             Integer.MAX_VALUE, "Bound on graceful shutdown (sessions closed with 1001).")

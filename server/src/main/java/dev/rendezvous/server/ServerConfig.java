@@ -44,7 +44,9 @@ public record ServerConfig(
         Map<String, HttpEndpoint> httpEndpoints,
         Duration shutdownTimeout,
         int ioThreads,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        List<String> allowedOrigins,
+        List<String> allowedHosts) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -87,6 +89,8 @@ public record ServerConfig(
         Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(hubFactory, "hubFactory");
         httpEndpoints = Map.copyOf(httpEndpoints);
+        allowedOrigins = List.copyOf(allowedOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     }
 
@@ -121,6 +125,8 @@ public record ServerConfig(
         b.shutdownTimeout = shutdownTimeout;
         b.ioThreads = ioThreads;
         b.nativeTransport = nativeTransport;
+        b.allowedOrigins = allowedOrigins;
+        b.allowedHosts = allowedHosts;
         return b;
     }
 
@@ -142,6 +148,8 @@ public record ServerConfig(
         private HubObserver observer = HubObserver.NONE;
         private Function<HubObserver, Hub> hubFactory = LocalHub::new;
         private final Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
+        private List<String> allowedOrigins = List.of();
+        private List<String> allowedHosts = List.of();
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads;
         private boolean nativeTransport = true;
@@ -257,6 +265,21 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Origins (exact, {@code https://*.example.com}, {@code *.example.com} or {@code *}) allowed besides the
+         * defaults of {@link dev.rendezvous.server.http.OriginPolicy}; default none.
+         */
+        public Builder allowedOrigins(List<String> origins) {
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
+        /** Host names the server answers to (DNS rebinding); default: loopback names on a loopback bind, else any. */
+        public Builder allowedHosts(List<String> hosts) {
+            this.allowedHosts = List.copyOf(hosts);
+            return this;
+        }
+
         /** Use native epoll when available; default true. */
         public Builder nativeTransport(boolean enabled) {
             this.nativeTransport = enabled;
@@ -266,7 +289,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, allowedOrigins, allowedHosts);
         }
     }
 }

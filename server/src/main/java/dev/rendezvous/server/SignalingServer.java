@@ -1,5 +1,6 @@
 package dev.rendezvous.server;
 
+import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.session.ConnectionSettings;
@@ -22,7 +23,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,7 +91,8 @@ public final class SignalingServer implements AutoCloseable {
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
                 config.httpEndpoints(),
                 this::healthJson,
-                this::opened);
+                this::opened,
+                new OriginPolicy(config.allowedOrigins(), config.allowedHosts(), isLoopback(config.host()), config.sslContext() != null));
         Class<? extends ServerChannel> channelType =
                 nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -218,6 +222,15 @@ public final class SignalingServer implements AutoCloseable {
         authExecutor.shutdownNow();
         hub.close(); // after every session departed: a backplane publishes those departures first
         log.info("stopped");
+    }
+
+    /** Whether {@code host} (the bind address) is a loopback address; an unresolvable name counts as not. */
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static long remainingMillis(long deadlineNanos) {

@@ -266,4 +266,88 @@ class HostileClientsTest {
             pair.chat();
         }
     }
+
+    /** Sends a raw HTTP request head to the server; returns the status line and headers. */
+    static String exchange(ServerExtension server, String head) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout((int) WsRecorder.TIMEOUT.toMillis());
+            s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder response = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0) {
+                response.append((char) b);
+                if (response.toString().endsWith("\r\n\r\n")) {
+                    break;
+                }
+            }
+            return response.toString();
+        }
+    }
+
+    static String upgrade(ServerExtension server, String path, String host, String origin) throws IOException {
+        return exchange(server, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n");
+    }
+
+    static String get(ServerExtension server, String path, String host, String origin) throws IOException {
+        return exchange(server, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                + (origin == null ? "" : "Origin: " + origin + "\r\n") + "Connection: close\r\n\r\n");
+    }
+
+    @Nested
+    class Origins {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create();
+
+        @Test
+        void foreignPagesAndReboundNamesAreRefusedByDefault() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            String self = "127.0.0.1:" + server.port();
+            assertThat(upgrade(server, "/ws", self, "http://evil.example")).startsWith("HTTP/1.1 403");
+            assertThat(upgrade(server, "/ws", self, "null")).startsWith("HTTP/1.1 403");
+            assertThat(upgrade(server, "/ws", self, "https://127.0.0.1:" + server.port())).startsWith("HTTP/1.1 403");
+            assertThat(upgrade(server, "/ws", self, null)).startsWith("HTTP/1.1 101");
+            assertThat(upgrade(server, "/ws", self, "http://" + self)).startsWith("HTTP/1.1 101");
+            assertThat(upgrade(server, "/ws", self, "http://localhost:3000")).startsWith("HTTP/1.1 101"); // loopback dev page
+            // DNS rebinding: evil.example now resolves to 127.0.0.1, its page is "same origin" with its own name
+            String rebound = "evil.example:" + server.port();
+            assertThat(upgrade(server, "/ws", rebound, "http://" + rebound)).startsWith("HTTP/1.1 403");
+            assertThat(get(server, "/healthz", rebound, null)).startsWith("HTTP/1.1 403");
+            assertThat(get(server, "/healthz", "127.0.0.1.evil.example", null)).startsWith("HTTP/1.1 403");
+            // the API: 403 for a foreign page, no CORS header for anyone not allowed
+            assertThat(get(server, "/healthz", self, "http://evil.example")).startsWith("HTTP/1.1 403");
+            String own = get(server, "/healthz", self, "http://" + self);
+            assertThat(own).startsWith("HTTP/1.1 200").containsIgnoringCase("access-control-allow-origin: http://" + self);
+            assertThat(get(server, "/healthz", self, null)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("access-control");
+            pair.chat();
+        }
+    }
+
+    @Nested
+    class ConfiguredOrigins {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create(c -> c
+                .allowedOrigins(List.of("https://*.example.com", "http://app.test:8080"))
+                .allowedHosts(List.of("127.0.0.1", "signal.example.com")));
+
+        @Test
+        void onlyConfiguredOriginsAndHostsAreServed() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            String self = "127.0.0.1:" + server.port();
+            assertThat(upgrade(server, "/ws", self, "https://app.example.com")).startsWith("HTTP/1.1 101");
+            assertThat(upgrade(server, "/ws", self, "https://a.b.example.com")).startsWith("HTTP/1.1 101");
+            assertThat(upgrade(server, "/ws", self, "https://example.com")).startsWith("HTTP/1.1 403");
+            assertThat(upgrade(server, "/ws", self, "http://app.example.com")).startsWith("HTTP/1.1 403");
+            assertThat(upgrade(server, "/ws", self, "https://evilexample.com")).startsWith("HTTP/1.1 403");
+            assertThat(upgrade(server, "/ws", self, "http://app.test:8080")).startsWith("HTTP/1.1 101");
+            assertThat(upgrade(server, "/ws", self, "http://app.test:8081")).startsWith("HTTP/1.1 403");
+            assertThat(get(server, "/healthz", "signal.example.com", null)).startsWith("HTTP/1.1 200");
+            assertThat(get(server, "/healthz", "localhost:" + server.port(), null)).startsWith("HTTP/1.1 403");
+            pair.chat();
+        }
+    }
 }

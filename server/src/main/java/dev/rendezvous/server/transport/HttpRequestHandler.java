@@ -2,6 +2,7 @@ package dev.rendezvous.server.transport;
 
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
+import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -27,7 +28,9 @@ import java.util.function.Supplier;
  * path (404 when none does; the route may refuse it with a 400), and {@link ServerInitializer#upgrade}
  * turns the pipeline into a WebSocket one. Other requests, GET or HEAD only: {@code /healthz}, the extra
  * endpoints by exact path, 426 at a path that is only a WebSocket endpoint, then the static files of the
- * web client; 404 otherwise.
+ * web client; 404 otherwise. Before any of it, the {@link OriginPolicy}: a foreign {@code Host} is a 403
+ * on every request, a foreign {@code Origin} a 403 at every upgrade and endpoint (static files are public
+ * and served to any page).
  *
  * <p>Holds no per-connection state: one instance serves every connection of a server (it leaves each
  * pipeline at the upgrade).
@@ -39,18 +42,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
+    private final OriginPolicy origins;
 
     HttpRequestHandler(
             ServerInitializer pipeline,
             List<WebSocketRoute> routes,
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
-            Supplier<String> health) {
+            Supplier<String> health,
+            OriginPolicy origins) {
         this.pipeline = pipeline;
         this.routes = List.copyOf(routes);
         this.staticFiles = staticFiles;
         this.endpoints = endpoints;
         this.health = health;
+        this.origins = origins;
     }
 
     @Override
@@ -59,9 +65,20 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
             return;
         }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (!origins.hostAllowed(host)) { // DNS rebinding: a foreign name pointed at this server
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.FORBIDDEN, "host not allowed"));
+            return;
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        boolean originAllowed = origins.originAllowed(origin, host);
         if (HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+            if (!originAllowed) {
+                respond(ctx, request, HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed"));
+                return;
+            }
             upgrade(ctx, request, uri);
             return;
         }
@@ -71,13 +88,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             respond(ctx, request, r);
             return;
         }
+        boolean api = path.equals("/healthz") || endpoints.containsKey(path);
+        if (api && !originAllowed) { // a foreign page must not read the API (ICE credentials, metrics)
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed"));
+            return;
+        }
         if (path.equals("/healthz")) {
-            respond(ctx, request, HttpResponses.json(HttpResponseStatus.OK, health.get()));
+            respond(ctx, request, cors(HttpResponses.json(HttpResponseStatus.OK, health.get()), origin));
             return;
         }
         HttpEndpoint endpoint = endpoints.get(path);
         if (endpoint != null) {
-            respondLater(ctx, request, endpoint);
+            respondLater(ctx, request, endpoint, origin);
             return;
         }
         if (upgradeOnly(path)) {
@@ -128,7 +150,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     /** Runs an endpoint that may answer later; the request is retained until then, the answer written on the loop. */
-    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
+    /** CORS for an allowed origin only (the caller checked it): that origin, never {@code *}. */
+    private static FullHttpResponse cors(FullHttpResponse response, String origin) {
+        if (origin != null) {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        }
+        return response;
+    }
+
+    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint, String origin) {
         request.retain(); // SimpleChannelInboundHandler releases it when channelRead0 returns
         CompletionStage<FullHttpResponse> answer;
         try {
@@ -138,8 +169,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
             try {
-                respond(ctx, request, response != null ? response
-                        : HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
+                respond(ctx, request, cors(response != null ? response
+                        : HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"), origin));
             } finally {
                 request.release();
             }

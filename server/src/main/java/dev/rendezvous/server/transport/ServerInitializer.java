@@ -1,6 +1,7 @@
 package dev.rendezvous.server.transport;
 
 import dev.rendezvous.server.http.HttpEndpoint;
+import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.Channel;
@@ -60,12 +61,13 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
-            SessionRegistry registry) {
+            SessionRegistry registry,
+            OriginPolicy origins) {
         this.ssl = ssl;
         this.maxMessageBytes = maxMessageBytes;
         this.registry = registry;
         List<WebSocketRoute> routes = List.of(new SignalingRoute(settings, maxMessageBytes));
-        this.router = new HttpRequestHandler(this, routes, staticFiles, endpoints, health);
+        this.router = new HttpRequestHandler(this, routes, staticFiles, endpoints, health, origins);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
