@@ -13,6 +13,7 @@ import dev.rendezvous.server.ice.IceConfig;
 import dev.rendezvous.server.ice.IceServersEndpoint;
 import dev.rendezvous.server.metrics.MetricsEndpoint;
 import dev.rendezvous.server.metrics.ServerMetrics;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -127,6 +130,31 @@ final class ServeSettings {
             "PEM PKCS#8 private key of `tls.cert`.").label("PEM"));
     static final Setting<Boolean> METRICS = declare(Setting.bool("metrics.enabled", "--metrics", "RENDEZVOUS_METRICS",
             true, "Serve Prometheus metrics at `/metrics`."));
+    static final Setting<Boolean> PEERJS = declare(Setting.bool("peerjs.enabled", "--peerjs", "RENDEZVOUS_PEERJS",
+            true, "Serve the PeerJS server protocol beside v1: unmodified PeerJS apps ([peerjs.md](peerjs.md)).")
+            .into(peerJs("peerjs.enabled", PeerJsConfig::withEnabled)));
+    static final Setting<String> PEERJS_PATH = declare(Setting.text("peerjs.path", "--peerjs-path", "RENDEZVOUS_PEERJS_PATH",
+            PeerJsConfig.DEFAULT_PATH, "The PeerJS client's `path`: HTTP at `{path}{key}/id`, the WebSocket at `{path}peerjs`.")
+            .label("PATH").into(peerJs("peerjs.path", PeerJsConfig::withPath)));
+    static final Setting<String> PEERJS_KEY = declare(Setting.text("peerjs.key", "--peerjs-key", "RENDEZVOUS_PEERJS_KEY",
+            PeerJsConfig.DEFAULT_KEY, "The PeerJS client's `key` (auth off; with JWT auth on, the key is the token).")
+            .label("KEY").into(peerJs("peerjs.key", PeerJsConfig::withKey)));
+    static final Setting<Boolean> PEERJS_ALLOW_DISCOVERY = declare(Setting.bool("peerjs.allow_discovery",
+            "--peerjs-allow-discovery", "RENDEZVOUS_PEERJS_ALLOW_DISCOVERY", false,
+            "`GET {path}{key}/peers` lists the connected PeerJS ids (401 otherwise).")
+            .into(peerJs("peerjs.allow_discovery", PeerJsConfig::withAllowDiscovery)));
+    static final Setting<Duration> PEERJS_EXPIRE_TIMEOUT = declare(Setting.duration("peerjs.expire_timeout",
+            "--peerjs-expire-timeout", "RENDEZVOUS_PEERJS_EXPIRE_TIMEOUT", PeerJsConfig.DEFAULT_EXPIRE_TIMEOUT,
+            Duration.ofMillis(1), "Messages for a PeerJS id that is not connected wait this long, then the sender gets `EXPIRE`.")
+            .into(peerJs("peerjs.expire_timeout", PeerJsConfig::withExpireTimeout)));
+    static final Setting<Duration> PEERJS_ALIVE_TIMEOUT = declare(Setting.duration("peerjs.alive_timeout",
+            "--peerjs-alive-timeout", "RENDEZVOUS_PEERJS_ALIVE_TIMEOUT", PeerJsConfig.DEFAULT_ALIVE_TIMEOUT,
+            Duration.ofMillis(1), "A PeerJS client without `HEARTBEAT` this long is closed (4008).")
+            .into(peerJs("peerjs.alive_timeout", PeerJsConfig::withAliveTimeout)));
+    static final Setting<Integer> PEERJS_CONCURRENT_LIMIT = declare(Setting.integer("peerjs.concurrent_limit",
+            "--peerjs-concurrent-limit", "RENDEZVOUS_PEERJS_CONCURRENT_LIMIT", PeerJsConfig.DEFAULT_CONCURRENT_LIMIT, 1,
+            Integer.MAX_VALUE, "Most PeerJS clients on this server at once.")
+            .into(peerJs("peerjs.concurrent_limit", PeerJsConfig::withConcurrentLimit)));
     static final Setting<String> REDIS = declare(Setting.text("cluster.redis", "--redis", "RENDEZVOUS_REDIS",
             null, "Joins the cluster of every node on this Redis (`redis://host:port`); the URI may hold a password.")
             .label("URI").shownDefault("unset (one node, in-process)").masked());
@@ -141,6 +169,17 @@ final class ServeSettings {
     private static <T> Setting<T> declare(Setting<T> setting) {
         DECLARED.add(setting);
         return setting;
+    }
+
+    /** Applies one PeerJS setting; a value the endpoint refuses fails naming {@code key}. */
+    private static <T> BiConsumer<ServerConfig.Builder, T> peerJs(String key, BiFunction<PeerJsConfig, T, PeerJsConfig> with) {
+        return (builder, value) -> {
+            try {
+                builder.peerJs(p -> with.apply(p, value));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(key, e.getMessage());
+            }
+        };
     }
 
     private static int millis(Duration d) {

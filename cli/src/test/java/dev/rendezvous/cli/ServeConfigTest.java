@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.rendezvous.server.config.ConfigLayers;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,5 +132,34 @@ class ServeConfigTest {
         assertThat(serve(Map.of(), "--config", file.toString())).isEqualTo(2);
 
         assertThat(err.toString()).contains("ice.turn_ttl: 'forever' is not a duration").contains("(from " + file + ")");
+    }
+
+    @Test
+    void peerJsSettingsReachTheServerConfig() {
+        ConfigLayers layers = new ConfigLayers(ConfigLayers.flagValues(Map.of(
+                ServeSettings.PEERJS_PATH.key(), "/myapp", ServeSettings.PEERJS_KEY.key(), "k1",
+                ServeSettings.PEERJS_ALLOW_DISCOVERY.key(), "true", ServeSettings.PEERJS_EXPIRE_TIMEOUT.key(), "2s")),
+                Map.of("RENDEZVOUS_PEERJS_ALIVE_TIMEOUT", "30s", "RENDEZVOUS_PEERJS_CONCURRENT_LIMIT", "7"),
+                Map.of(), java.util.Optional.empty());
+        ServeSettings.Built built = ServeSettings.build(layers, java.time.Clock.systemUTC());
+        built.blockingWork().shutdown();
+
+        assertThat(built.config().peerJs()).isEqualTo(PeerJsConfig.DEFAULT.withPath("/myapp/").withKey("k1")
+                .withAllowDiscovery(true).withExpireTimeout(java.time.Duration.ofSeconds(2))
+                .withAliveTimeout(java.time.Duration.ofSeconds(30)).withConcurrentLimit(7));
+    }
+
+    @Test
+    void peerJsIsOnByDefaultAndCanBeTurnedOff() {
+        assertThat(serve(Map.of("RENDEZVOUS_PEERJS", "false"), "--print-config")).isZero();
+        assertThat(out.toString()).contains("peerjs:\n  enabled: false  # RENDEZVOUS_PEERJS\n")
+                .contains("  path: \"/\"  # default\n").contains("  key: \"peerjs\"  # default\n");
+    }
+
+    @Test
+    void aPeerJsPathWithoutLeadingSlashFailsNamingTheKey() {
+        assertThat(serve(Map.of(), "--peerjs-path", "myapp")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("peerjs.path: ").contains("must start with /, got myapp");
     }
 }

@@ -6,6 +6,7 @@ import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Every setting of a {@link SignalingServer}. Build with {@link #builder()}; unset values take the
@@ -24,6 +26,7 @@ import java.util.function.Function;
  * @param hubFactory builds the hub, given the observer (in-process by default)
  * @param httpEndpoints extra HTTP endpoints by exact path
  * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
+ * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
  */
 public record ServerConfig(
         String host,
@@ -45,6 +48,7 @@ public record ServerConfig(
         Duration shutdownTimeout,
         int ioThreads,
         boolean nativeTransport,
+        PeerJsConfig peerJs,
         List<String> allowedOrigins,
         List<String> allowedHosts) {
 
@@ -92,6 +96,7 @@ public record ServerConfig(
         allowedOrigins = List.copyOf(allowedOrigins);
         allowedHosts = List.copyOf(allowedHosts);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(peerJs, "peerJs");
     }
 
     /** Whether clients must present a token. */
@@ -125,6 +130,7 @@ public record ServerConfig(
         b.shutdownTimeout = shutdownTimeout;
         b.ioThreads = ioThreads;
         b.nativeTransport = nativeTransport;
+        b.peerJs = peerJs;
         b.allowedOrigins = allowedOrigins;
         b.allowedHosts = allowedHosts;
         return b;
@@ -153,6 +159,7 @@ public record ServerConfig(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads;
         private boolean nativeTransport = true;
+        private PeerJsConfig peerJs = PeerJsConfig.DEFAULT;
 
         private Builder() {}
 
@@ -286,10 +293,22 @@ public record ServerConfig(
             return this;
         }
 
+        /** The PeerJS server endpoint; default on, with peerjs-server's defaults ({@link PeerJsConfig#DEFAULT}). */
+        public Builder peerJs(PeerJsConfig config) {
+            this.peerJs = config;
+            return this;
+        }
+
+        /** Changes the PeerJS endpoint's settings so far (one setting at a time, e.g. {@code p -> p.withKey("k")}). */
+        public Builder peerJs(UnaryOperator<PeerJsConfig> change) {
+            this.peerJs = change.apply(peerJs);
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, allowedOrigins, allowedHosts);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, allowedOrigins, allowedHosts);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.rendezvous.server;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.transport.ServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -61,6 +62,8 @@ public final class SignalingServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private final boolean nativeTransport;
+    /** Null when the PeerJS endpoint is off. */
+    private final PeerJsEndpoint peerJs;
 
     private SignalingServer(ServerConfig config) throws InterruptedException {
         this.config = config;
@@ -84,8 +87,12 @@ public final class SignalingServer implements AutoCloseable {
                 config.rateLimitBytesPerSecond(),
                 // A sender's burst is at most half a receiver's outbound bound: alone it can never fill it.
                 Math.max(Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0), config.maxMessageBytes()));
+        this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
+                config.authenticator(), authExecutor, config.iceServers(), config.observer(),
+                config.rateLimitPerSecond(), config.rateLimitBurst(), config.maxMessageBytes());
         ServerInitializer initializer = new ServerInitializer(
                 settings,
+                peerJs,
                 config.maxMessageBytes(),
                 config.sslContext(),
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
@@ -133,6 +140,11 @@ public final class SignalingServer implements AutoCloseable {
         if (closed.get()) {
             ServerInitializer.requestShutdown(channel); // upgraded while shutting down
         }
+    }
+
+    /** {@code ws://host:port{peerjs-path}peerjs}: the PeerJS WebSocket (query parameters not included). */
+    public URI peerJsUri() {
+        return lobbyUri().resolve(config.peerJs().socketPath());
     }
 
     public ServerConfig config() {
@@ -209,6 +221,9 @@ public final class SignalingServer implements AutoCloseable {
         log.info("shutting down: closing {} connections", connections.get());
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         hub.goingAway(); // before the first close: no session being closed is told that its peer left
+        if (peerJs != null) {
+            peerJs.goingAway();
+        }
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);
         }

@@ -141,17 +141,20 @@ public final class JwtAuthenticator implements Authenticator {
         if (user == null) {
             return new AuthResult.Refused("the token names no user (preferred_username, name or sub)");
         }
+        // A string client_id claim binds the token to that id; any other value is no binding.
+        Optional<String> clientId = claims.getClaim("client_id") instanceof String bound && !bound.isEmpty()
+                ? Optional.of(bound) : Optional.empty();
         Object rooms = claims.getClaim("rooms");
         if (rooms == null) {
-            return new AuthResult.Admitted(user, Optional.empty());
+            return new AuthResult.Admitted(user, Optional.empty(), clientId);
         }
         if (rooms instanceof String one) {
-            return new AuthResult.Admitted(user, Optional.of(Set.of(one)));
+            return new AuthResult.Admitted(user, Optional.of(Set.of(one)), clientId);
         }
         if (rooms instanceof Collection<?> list && list.stream().allMatch(String.class::isInstance)) {
             Set<String> names = new HashSet<>();
             list.forEach(r -> names.add((String) r));
-            return new AuthResult.Admitted(user, Optional.of(names));
+            return new AuthResult.Admitted(user, Optional.of(names), clientId);
         }
         return new AuthResult.Refused("the rooms claim must be a list of room names");
     }

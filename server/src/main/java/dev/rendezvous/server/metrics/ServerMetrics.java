@@ -4,6 +4,8 @@ import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.logging.LogBudget;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
+import dev.rendezvous.server.peerjs.PeerJsObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +45,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code rendezvous_relay_seconds} (histogram) — server-side relay time, frame read to frame written;
  *       sampled, one relay in {@value #RELAY_TIME_SAMPLING} (its count is not the relay count)
  *   <li>{@code rendezvous_backplane_up{kind}} (gauge) — cluster nodes: 1 while Redis is reachable, 0 while not
+ *   <li>{@code rendezvous_protocol_clients{protocol}} (gauge) — admitted clients by protocol: {@code v1}, {@code peerjs}
+ *   <li>{@code rendezvous_protocol_messages_relayed_total{protocol="peerjs",type}} — PeerJS OFFER/ANSWER/CANDIDATE/LEAVE/EXPIRE deliveries
+ *   <li>{@code rendezvous_protocol_messages_queued_total{protocol="peerjs"}} — PeerJS messages queued for an id not connected
+ *   <li>{@code rendezvous_protocol_expired_total{protocol="peerjs"}} — EXPIRE answers (peer-unavailable)
+ *   <li>{@code rendezvous_protocol_refused_total{protocol="peerjs",reason}} — PeerJS connections refused
+ *   <li>{@code rendezvous_protocol_ignored_total{protocol="peerjs"}} — PeerJS frames ignored (bad JSON, unknown type, binary, no dst)
  *   <li>{@code jvm_*}, {@code process_*}, {@code system_*} — JVM memory, GC, threads, classes, CPU, uptime
  * </ul>
  *
  * Thread-safe; see the package documentation for the hot-path rule.
  */
-public final class ServerMetrics implements HubObserver {
+public final class ServerMetrics implements HubObserver, PeerJsObserver {
 
     private final PrometheusMeterRegistry registry;
     private final AtomicLong connections = new AtomicLong();
@@ -63,6 +72,13 @@ public final class ServerMetrics implements HubObserver {
     private final Map<ErrorCode, Counter> errorsByCode = new EnumMap<>(ErrorCode.class);
     private final Timer relayTime;
     private final Map<String, AtomicLong> backplanes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong v1Clients = new AtomicLong();
+    private final AtomicLong peerJsClients = new AtomicLong();
+    private final Map<String, Counter> peerJsRelayed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> peerJsRefused = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Counter peerJsQueued;
+    private final Counter peerJsExpired;
+    private final Counter peerJsIgnored;
 
     /**
      * One relay in this many is timed: recording into the histogram's shared buckets cost ~7 % of the
@@ -117,6 +133,21 @@ public final class ServerMetrics implements HubObserver {
                     .description("Error messages sent to clients, by code")
                     .tag("code", code.wireName()).register(registry));
         }
+        Gauge.builder("rendezvous.protocol.clients", v1Clients, AtomicLong::get).tag("protocol", "v1")
+                .description("Admitted clients by protocol").register(registry);
+        Gauge.builder("rendezvous.protocol.clients", peerJsClients, AtomicLong::get).tag("protocol", "peerjs")
+                .description("Admitted clients by protocol").register(registry);
+        for (String type : List.of("OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE")) {
+            peerJsRelayed.put(type, Counter.builder("rendezvous.protocol.messages.relayed")
+                    .description("Relayed messages delivered, by protocol and type")
+                    .tag("protocol", "peerjs").tag("type", type).register(registry));
+        }
+        peerJsQueued = Counter.builder("rendezvous.protocol.messages.queued").tag("protocol", "peerjs")
+                .description("Messages queued for an id that is not connected").register(registry);
+        peerJsExpired = Counter.builder("rendezvous.protocol.expired").tag("protocol", "peerjs")
+                .description("EXPIRE answers: queued messages whose receiver never came").register(registry);
+        peerJsIgnored = Counter.builder("rendezvous.protocol.ignored").tag("protocol", "peerjs")
+                .description("Frames ignored (not JSON, unknown type, binary, no dst)").register(registry);
         relayTime = Timer.builder("rendezvous.relay")
                 .description("Server-side relay time: frame decoded to frame written to the target (sampled: one relay in "
                         + relayTimeSampling + ")")
@@ -156,11 +187,43 @@ public final class ServerMetrics implements HubObserver {
     @Override
     public void clientAdmitted(String clientId, String room) {
         clients.incrementAndGet();
+        (PeerJsConfig.HUB_SCOPE.equals(room) ? peerJsClients : v1Clients).incrementAndGet();
     }
 
     @Override
     public void clientLeft(String clientId, String room) {
         clients.decrementAndGet();
+        (PeerJsConfig.HUB_SCOPE.equals(room) ? peerJsClients : v1Clients).decrementAndGet();
+    }
+
+    @Override
+    public void relayed(String type) {
+        Counter c = peerJsRelayed.get(type);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    @Override
+    public void queued() {
+        peerJsQueued.increment();
+    }
+
+    @Override
+    public void expired() {
+        peerJsExpired.increment();
+    }
+
+    @Override
+    public void refused(String reason) {
+        peerJsRefused.computeIfAbsent(reason, r -> Counter.builder("rendezvous.protocol.refused")
+                .description("Connections refused at admission, by protocol and reason")
+                .tag("protocol", "peerjs").tag("reason", r).register(registry)).increment();
+    }
+
+    @Override
+    public void ignored() {
+        peerJsIgnored.increment();
     }
 
     @Override

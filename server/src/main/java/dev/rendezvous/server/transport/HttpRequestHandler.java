@@ -4,6 +4,7 @@ import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -39,6 +41,8 @@ import java.util.function.Supplier;
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ServerInitializer pipeline;
     private final List<WebSocketRoute> routes;
+    /** Null when the PeerJS endpoint is off. */
+    private final PeerJsEndpoint peerJs;
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
@@ -47,12 +51,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     HttpRequestHandler(
             ServerInitializer pipeline,
             List<WebSocketRoute> routes,
+            PeerJsEndpoint peerJs,
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
             OriginPolicy origins) {
         this.pipeline = pipeline;
         this.routes = List.copyOf(routes);
+        this.peerJs = peerJs;
         this.staticFiles = staticFiles;
         this.endpoints = endpoints;
         this.health = health;
@@ -73,12 +79,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        boolean originAllowed = origins.originAllowed(origin, host);
-        if (HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
-            if (!originAllowed) {
-                respond(ctx, request, HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed"));
-                return;
-            }
+        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        if (!origins.originAllowed(origin, host)) {
+            // A foreign page gets the public static files (the page, the SDK) and nothing else: no upgrade
+            // (ours or PeerJS's), no API (ICE credentials, metrics, PeerJS ids).
+            boolean staticGet = !upgrade && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
+                    && !path.equals("/healthz") && !endpoints.containsKey(path);
+            respond(ctx, request, (staticGet ? staticFiles.respond(path) : Optional.<FullHttpResponse>empty())
+                    .orElseGet(() -> HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed")));
+            return;
+        }
+        if (peerJs != null && !endpoints.containsKey(path)
+                && peerJs.handle(ctx, request, pipeline.tls(), pipeline.peerJsHooks())) {
+            return; // the PeerJS server protocol (its own package); the server's own endpoints come first
+        }
+        if (upgrade) {
             upgrade(ctx, request, uri);
             return;
         }
@@ -86,11 +101,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             FullHttpResponse r = HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is served here");
             r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             respond(ctx, request, r);
-            return;
-        }
-        boolean api = path.equals("/healthz") || endpoints.containsKey(path);
-        if (api && !originAllowed) { // a foreign page must not read the API (ICE credentials, metrics)
-            respond(ctx, request, HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed"));
             return;
         }
         if (path.equals("/healthz")) {

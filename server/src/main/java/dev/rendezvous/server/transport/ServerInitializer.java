@@ -3,6 +3,7 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -56,6 +57,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     public ServerInitializer(
             ConnectionSettings settings,
+            PeerJsEndpoint peerJs,
             int maxMessageBytes,
             SslContext ssl,
             StaticFiles staticFiles,
@@ -67,7 +69,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.maxMessageBytes = maxMessageBytes;
         this.registry = registry;
         List<WebSocketRoute> routes = List.of(new SignalingRoute(settings, maxMessageBytes));
-        this.router = new HttpRequestHandler(this, routes, staticFiles, endpoints, health, origins);
+        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health, origins);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
@@ -115,6 +117,32 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             }
         });
         p.remove(routerCtx.name());
+    }
+
+    /**
+     * What the PeerJS endpoint (its own package, its own handshake and Netty's frame decoder) needs from this
+     * pipeline at its upgrade: the HTTP-only handlers leave, the upgraded channel is tracked.
+     */
+    PeerJsEndpoint.UpgradeHooks peerJsHooks() {
+        return new PeerJsEndpoint.UpgradeHooks() {
+            @Override
+            public void leaveHttp(ChannelHandlerContext routerCtx) {
+                ChannelPipeline p = routerCtx.pipeline();
+                if (p.get(IDLE_TIMEOUT) != null) {
+                    p.remove(IDLE_TIMEOUT);
+                }
+                p.remove(routerCtx.name());
+            }
+
+            @Override
+            public void opened(Channel channel) {
+                registry.opened(channel);
+            }
+        };
+    }
+
+    boolean tls() {
+        return ssl != null;
     }
 
     /**

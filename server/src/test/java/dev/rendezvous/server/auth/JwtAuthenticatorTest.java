@@ -58,6 +58,17 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void aStringClientIdClaimBindsTheTokenToThatId() {
+        AuthResult bound = auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"client_id\":\"alice\"}"));
+        assertThat(bound).isEqualTo(new AuthResult.Admitted("a", Optional.empty(), Optional.of("alice")));
+        assertThat(((AuthResult.Admitted) bound).mayTake("alice")).isTrue();
+        assertThat(((AuthResult.Admitted) bound).mayTake("bob")).isFalse();
+        AuthResult notAString = auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"client_id\":7}"));
+        assertThat(notAString).isEqualTo(new AuthResult.Admitted("a", Optional.empty()));
+        assertThat(((AuthResult.Admitted) notAString).mayTake("anyone")).isTrue();
+    }
+
+    @Test
     void aCriticalHeaderParameterWeDoNotUnderstandIsRefused() {
         String claims = "{\"sub\":\"alice\"}";
         assertThat(auth.authenticate(hs256(SECRET, "{\"alg\":\"HS256\",\"crit\":[\"x-must\"],\"x-must\":true}", claims)))

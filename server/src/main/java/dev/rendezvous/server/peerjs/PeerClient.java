@@ -1,0 +1,80 @@
+package dev.rendezvous.server.peerjs;
+
+import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.server.hub.Link;
+import dev.rendezvous.server.hub.Session;
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One PeerJS id held by a client: its token (a same-token connection takes the id over) and its current
+ * socket, which a takeover swaps. It is the {@link Link} of its hub {@link Session}; v1 clients cannot
+ * address it (its scope is no room they can name), so the hub never sends it anything.
+ */
+final class PeerClient implements Link {
+    private final String id;
+    private final String token;
+    private final AtomicReference<PeerJsSocketHandler> socket;
+    private volatile Session session;
+
+    PeerClient(String id, String token, PeerJsSocketHandler socket) {
+        this.id = id;
+        this.token = token;
+        this.socket = new AtomicReference<>(socket);
+    }
+
+    String id() {
+        return id;
+    }
+
+    boolean tokenMatches(String other) {
+        return token.equals(other);
+    }
+
+    Session session() {
+        return session;
+    }
+
+    void session(Session s) {
+        this.session = s;
+    }
+
+    /** The current socket, or null once the client left. */
+    PeerJsSocketHandler socket() {
+        return socket.get();
+    }
+
+    /** A same-token takeover: {@code next} replaces {@code current}; false if the client already left. */
+    boolean replace(PeerJsSocketHandler current, PeerJsSocketHandler next) {
+        return current != null && socket.compareAndSet(current, next);
+    }
+
+    /** The socket {@code closed} ended: true if it was the current one (the client leaves), once. */
+    boolean release(PeerJsSocketHandler closed) {
+        return socket.compareAndSet(closed, null);
+    }
+
+    /** Sends one message; false when there is no open socket to take it (a failed delivery). */
+    boolean deliver(String json) {
+        PeerJsSocketHandler s = socket.get();
+        return s != null && s.send(json);
+    }
+
+    @Override
+    public void send(ByteBuf utf8Json) {
+        utf8Json.release(); // nothing of v1 reaches a PeerJS client
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        PeerJsSocketHandler s = socket.get();
+        if (s != null) {
+            s.close(code.code(), reason);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PeerClient[" + id + "]";
+    }
+}

@@ -1,0 +1,345 @@
+package dev.rendezvous.server.peerjs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.protocol.IceServer;
+import dev.rendezvous.server.auth.AuthResult;
+import dev.rendezvous.server.auth.Authenticator;
+import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.hub.HubObserver;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * The PeerJS server's HTTP face: {@code GET {path}{key}/id} (a fresh id, as text),
+ * {@code GET {path}{key}/peers} (the ids when discovery is allowed, else 401),
+ * {@code GET {path}{key}/ice-servers} (ours: RTCIceServer entries with minted TURN credentials),
+ * {@code GET {path}} (peerjs-server's info, only when the path is not {@code /}: that stays the web page),
+ * CORS as peerjs-server's {@code cors({origin: true})} answers, and the upgrade at {@code {path}peerjs}.
+ *
+ * <p>Thread-safe and stateless per request: one instance serves every connection. Token checks run on
+ * the verifier executor, never on the event loop; answers are written on the channel's loop.
+ */
+public final class PeerJsEndpoint {
+    private static final String INFO = "{\"name\":\"PeerJS Server\",\"description\":\"A server side element to broker "
+            + "connections between PeerJS clients.\",\"website\":\"https://peerjs.com/\"}";
+
+    private final PeerJsRealm realm;
+    private final Authenticator authenticator;
+    private final Executor verifier;
+    private final Function<String, List<IceServer>> iceServers;
+    private final HubObserver observer;
+    private final PeerJsObserver peerJsObserver;
+    private final double rateLimitPerSecond;
+    private final double rateLimitBurst;
+    private final int maxMessageBytes;
+    private final WebSocketDecoderConfig decoderConfig;
+
+    /** What the HTTP router lends the upgrade: its pipeline clean-up and the server's session tracking. */
+    public interface UpgradeHooks {
+        /** Takes the HTTP-only handlers (idle timeout, the router itself) out of {@code ctx}'s pipeline. */
+        void leaveHttp(ChannelHandlerContext ctx);
+
+        /** The upgrade is done: track {@code channel} for shutdown and the connection count. */
+        void opened(Channel channel);
+    }
+
+    /**
+     * @param authenticator null: auth off, the key must equal {@link PeerJsConfig#key()}
+     * @param verifier where token checks run (may block on a JWKS fetch)
+     * @param scheduler runs the offline queues' expiry (an event loop group)
+     * @param observer the server's observer; if it is also a {@link PeerJsObserver}, it hears the PeerJS events
+     */
+    public PeerJsEndpoint(PeerJsConfig config, Hub hub, ScheduledExecutorService scheduler, Authenticator authenticator,
+            Executor verifier, Function<String, List<IceServer>> iceServers, HubObserver observer,
+            double rateLimitPerSecond, double rateLimitBurst, int maxMessageBytes) {
+        this.peerJsObserver = observer instanceof PeerJsObserver p ? p : PeerJsObserver.NONE;
+        this.realm = new PeerJsRealm(config, hub, scheduler, peerJsObserver);
+        this.authenticator = authenticator;
+        this.verifier = verifier;
+        this.iceServers = iceServers;
+        this.observer = observer;
+        this.rateLimitPerSecond = rateLimitPerSecond;
+        this.rateLimitBurst = rateLimitBurst;
+        this.maxMessageBytes = maxMessageBytes;
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageBytes)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+    }
+
+    PeerJsRealm realm() {
+        return realm;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    Executor verifier() {
+        return verifier;
+    }
+
+    HubObserver observer() {
+        return observer;
+    }
+
+    PeerJsObserver peerJsObserver() {
+        return peerJsObserver;
+    }
+
+    double rateLimitPerSecond() {
+        return rateLimitPerSecond;
+    }
+
+    double rateLimitBurst() {
+        return rateLimitBurst;
+    }
+
+    /** Closes every PeerJS socket with 1001; call when the server shuts down. */
+    public void goingAway() {
+        realm.goingAway();
+    }
+
+    /** PeerJS clients connected to this server. */
+    public int clients() {
+        return realm.size();
+    }
+
+    /**
+     * Answers {@code request} if its path is the PeerJS endpoint's; false (nothing written) otherwise.
+     * On the event loop; the caller releases {@code request} after this returns.
+     */
+    public boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, boolean tls, UpgradeHooks hooks) {
+        if (!request.decoderResult().isSuccess()) {
+            return false;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        PeerJsConfig config = realm.config();
+        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        if (path.equals(config.socketPath())) {
+            if (upgrade) {
+                upgrade(ctx, request, uri, tls, hooks);
+            } else {
+                FullHttpResponse r = text(HttpResponseStatus.UPGRADE_REQUIRED, "text/plain; charset=utf-8",
+                        "this is the PeerJS WebSocket endpoint");
+                r.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+                respond(ctx, request, r);
+            }
+            return true;
+        }
+        if (upgrade) {
+            return false; // only {path}peerjs upgrades here; /ws/{room} and the lobby stay v1's
+        }
+        String method = method(path, config.path());
+        if (method == null) {
+            if (!config.path().equals("/") && (path.equals(config.path()) || (path + "/").equals(config.path()))) {
+                respond(ctx, request, cors(request, text(HttpResponseStatus.OK, "application/json; charset=utf-8", INFO)));
+                return true;
+            }
+            return false;
+        }
+        if (request.method() == HttpMethod.OPTIONS) {
+            respond(ctx, request, preflight(request));
+            return true;
+        }
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            return false; // the router's 405
+        }
+        String key = path.substring(config.path().length(), path.length() - method.length() - 1);
+        switch (method) {
+            case "id" -> respond(ctx, request, cors(request,
+                    text(HttpResponseStatus.OK, "text/html; charset=utf-8", realm.freshId())));
+            case "peers" -> withKey(ctx, request, key, user -> config.allowDiscovery()
+                    ? text(HttpResponseStatus.OK, "application/json; charset=utf-8", ids())
+                    : text(HttpResponseStatus.UNAUTHORIZED, "text/plain; charset=utf-8", "Unauthorized"));
+            case "ice-servers" -> withKey(ctx, request, key, user -> {
+                FullHttpResponse r = text(HttpResponseStatus.OK, "application/json; charset=utf-8",
+                        iceJson(user != null ? user : iceSubject(uri)));
+                r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                return r;
+            });
+            default -> throw new IllegalStateException(method);
+        }
+        return true;
+    }
+
+    /** {@code id}, {@code peers} or {@code ice-servers} when {@code path} is {@code {mount}{key}/{method}}; else null. */
+    private static String method(String path, String mount) {
+        if (!path.startsWith(mount)) {
+            return null;
+        }
+        int slash = path.indexOf('/', mount.length());
+        if (slash <= mount.length() || path.indexOf('/', slash + 1) >= 0) {
+            return null;
+        }
+        String method = path.substring(slash + 1);
+        return switch (method) {
+            case "id", "peers", "ice-servers" -> method;
+            default -> null;
+        };
+    }
+
+    private String ids() {
+        ArrayNode a = PeerJsMessages.JSON.createArrayNode();
+        realm.ids().forEach(a::add);
+        return a.toString();
+    }
+
+    private static String iceSubject(QueryStringDecoder uri) {
+        List<String> ids = uri.parameters().getOrDefault("id", List.of());
+        return !ids.isEmpty() && PeerJsIds.valid(ids.getFirst()) ? ids.getFirst() : "anonymous";
+    }
+
+    private String iceJson(String subject) {
+        ArrayNode a = PeerJsMessages.JSON.createArrayNode();
+        for (IceServer s : iceServers.apply(subject)) {
+            ObjectNode o = a.addObject();
+            s.urls().forEach(o.putArray("urls")::add);
+            if (s.username() != null) {
+                o.put("username", s.username());
+            }
+            if (s.credential() != null) {
+                o.put("credential", s.credential());
+            }
+        }
+        return a.toString();
+    }
+
+    /**
+     * Answers with {@code answer.apply(user)}: auth off, at once ({@code user} null); auth on, once the key
+     * verified as a token (its user), on the verifier; 401 for a refused key.
+     */
+    private void withKey(ChannelHandlerContext ctx, FullHttpRequest request, String key,
+            Function<String, FullHttpResponse> answer) {
+        if (authenticator == null) {
+            respond(ctx, request, cors(request, answer.apply(null)));
+            return;
+        }
+        request.retain(); // released once answered
+        CompletableFuture<FullHttpResponse> verified;
+        try {
+            verified = CompletableFuture.supplyAsync(() -> {
+                AuthResult result;
+                try {
+                    result = authenticator.authenticate(key);
+                } catch (RuntimeException e) {
+                    result = new AuthResult.Refused("the token could not be verified");
+                }
+                return switch (result) {
+                    case AuthResult.Admitted admitted -> answer.apply(admitted.user());
+                    case AuthResult.Refused refused -> text(HttpResponseStatus.UNAUTHORIZED, "text/plain; charset=utf-8",
+                            PeerJsMessages.INVALID_KEY);
+                };
+            }, verifier);
+        } catch (RejectedExecutionException e) {
+            verified = CompletableFuture.completedFuture(
+                    text(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "the server is shutting down"));
+        }
+        verified.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            try {
+                respond(ctx, request, cors(request, response != null ? response
+                        : text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", "internal error")));
+            } finally {
+                request.release();
+            }
+        }));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, boolean tls,
+            UpgradeHooks hooks) {
+        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        PeerJsSocketHandler socket = new PeerJsSocketHandler(ctx.channel(), this,
+                first(uri, "key"), first(uri, "id"), first(uri, "token"));
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
+                (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + uri.path(), null, decoderConfig);
+        ctx.pipeline().addAfter(ctx.name(), "peerjs-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        ctx.pipeline().addAfter("peerjs-aggregator", "peerjs-socket", socket);
+        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                hooks.opened(f.channel());
+                socket.start();
+            } else {
+                f.channel().close();
+            }
+        });
+        hooks.leaveHttp(ctx);
+    }
+
+    private static String first(QueryStringDecoder uri, String name) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return r;
+    }
+
+    /** peerjs-server's {@code cors({origin: true})}: the request's origin is reflected. */
+    private static FullHttpResponse cors(FullHttpRequest request, FullHttpResponse response) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !origin.isEmpty()) {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        }
+        response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        return response;
+    }
+
+    private static FullHttpResponse preflight(FullHttpRequest request) {
+        FullHttpResponse r = cors(request, text(HttpResponseStatus.NO_CONTENT, "text/plain; charset=utf-8", ""));
+        r.headers().remove(HttpHeaderNames.CONTENT_TYPE);
+        r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET,HEAD,PUT,PATCH,POST,DELETE");
+        String asked = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        if (asked != null && !asked.isEmpty()) {
+            r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked);
+            r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        }
+        return r;
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        if (request.method() == HttpMethod.HEAD) {
+            response.content().clear();
+        }
+        if (HttpUtil.isKeepAlive(request)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.rendezvous.server.peerjs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.hub.Session;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PeerJS clients of this server and what peerjs-server's realm, transmission handler and
+ * message-expiry service do: register an id (in the hub's one directory, beside v1 ids), relay
+ * {@code OFFER}/{@code ANSWER}/{@code CANDIDATE}/{@code LEAVE}/{@code EXPIRE} with the sender stamped,
+ * queue messages for an id that is not connected and answer {@code EXPIRE} when they time out, and
+ * answer {@code LEAVE} for a delivery that fails.
+ *
+ * <p>Single node today: the queue and expiry are local. In a cluster they would go through the hub
+ * (deliver to the node holding the id, or queue in the backplane); {@link #transmit} is the one place
+ * that decides between delivering and queueing, so that is where a backplane would plug in.
+ */
+final class PeerJsRealm {
+    private static final Logger log = LoggerFactory.getLogger(PeerJsRealm.class);
+    /** All queues together hold at most this many bytes (a flood to unknown ids cannot grow memory). */
+    static final long MAX_QUEUED_BYTES = 64L << 20;
+
+    private final PeerJsConfig config;
+    private final Hub hub;
+    private final ScheduledExecutorService scheduler;
+    private final PeerJsObserver observer;
+    private final ConcurrentMap<String, PeerClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, OfflineQueue> queues = new ConcurrentHashMap<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+
+    PeerJsRealm(PeerJsConfig config, Hub hub, ScheduledExecutorService scheduler, PeerJsObserver observer) {
+        this.config = config;
+        this.observer = observer;
+        this.hub = hub;
+        this.scheduler = scheduler;
+    }
+
+    PeerJsConfig config() {
+        return config;
+    }
+
+    /** Connected ids (for {@code /peers}). */
+    List<String> ids() {
+        return new ArrayList<>(clients.keySet());
+    }
+
+    int size() {
+        return clients.size();
+    }
+
+    /** A fresh id, not held by a PeerJS client here. */
+    String freshId() {
+        String id;
+        do {
+            id = PeerJsIds.fresh();
+        } while (clients.containsKey(id));
+        return id;
+    }
+
+    /**
+     * Admits {@code socket} as {@code id} (key already checked): a same-token takeover, {@code ID-TAKEN},
+     * the concurrent limit, or a new registration in the hub. Any thread; answers on the socket.
+     */
+    void admit(PeerJsSocketHandler socket, String id, String token) {
+        PeerClient existing = clients.get(id);
+        if (existing != null) {
+            if (!existing.tokenMatches(token)) {
+                observer.refused("id_taken");
+                socket.refuse(PeerJsMessages.idTaken(), CloseCodes.ID_TAKEN, "id taken");
+                return;
+            }
+            PeerJsSocketHandler old = existing.socket();
+            if (existing.replace(old, socket)) {
+                socket.admitted(existing);
+                old.close(CloseCodes.REPLACED, "replaced by a connection with the same id and token");
+                socket.send(PeerJsMessages.open()); // the one intended difference: the 1.5 client opens on it
+                log.info("peerjs takeover id={}", id);
+                return;
+            }
+            // it left meanwhile: register anew below
+        }
+        if (clients.size() >= config.concurrentLimit()) {
+            observer.refused("limit");
+            socket.refuse(PeerJsMessages.error(PeerJsMessages.CONNECTION_LIMIT_EXCEED), CloseCodes.TRY_AGAIN_LATER,
+                    "concurrent limit");
+            return;
+        }
+        PeerClient client = new PeerClient(id, token, socket);
+        // Evicted (a cluster gave the id to a client elsewhere while this node was cut off): the socket closes;
+        // a v1 error frame would mean nothing to a PeerJS client.
+        Session session = new Session(id, null, PeerJsConfig.HUB_SCOPE, client, refusal ->
+                client.close(refusal.close() != null ? refusal.close() : dev.rendezvous.protocol.CloseCode.ID_TAKEN,
+                        refusal.message()));
+        client.session(session);
+        hub.register(session).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("peerjs id={} could not be registered", id, error);
+                socket.refuse(PeerJsMessages.error("The server cannot register ids right now"), CloseCodes.TRY_AGAIN_LATER,
+                        "directory unavailable");
+                return;
+            }
+            if (!ok || clients.putIfAbsent(id, client) != null) {
+                if (ok) {
+                    hub.depart(session);
+                }
+                observer.refused("id_taken");
+                socket.refuse(PeerJsMessages.idTaken(), CloseCodes.ID_TAKEN, "id taken");
+                return;
+            }
+            socket.admitted(client);
+            socket.send(PeerJsMessages.open());
+            log.info("peerjs open id={}", id);
+            if (!socket.isOpen()) {
+                left(client, socket); // closed during registration: its close found no client yet
+                return;
+            }
+            deliverQueued(client);
+        });
+    }
+
+    /** The socket {@code socket} of {@code client} ended; the client leaves unless a takeover replaced it. */
+    void left(PeerClient client, PeerJsSocketHandler socket) {
+        if (!client.release(socket)) {
+            return;
+        }
+        clients.remove(client.id(), client);
+        hub.depart(client.session());
+        log.info("peerjs leave id={}", client.id());
+    }
+
+    /** Handles one parsed message from {@code client}: peerjs-server's message handler. */
+    void onMessage(PeerClient client, PeerJsSocketHandler socket, PeerJsMessages.Inbound m) {
+        switch (m.type()) {
+            case "HEARTBEAT" -> socket.heartbeat();
+            case "OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE" -> transmit(m.type(), client.id(), m.dst(), m.payload());
+            default -> socket.ignored("unknown type " + m.type());
+        }
+    }
+
+    /** Delivers {@code type} from {@code src} to {@code dst}, queues it, or drops it (peerjs-server's rules). */
+    void transmit(String type, String src, String dst, JsonNode payload) {
+        if (dst == null) {
+            observer.ignored();
+            return; // nowhere to go (peerjs-server: a LEAVE without dst drops the sender; we keep it connected)
+        }
+        String json = PeerJsMessages.relayed(type, src, dst, payload);
+        PeerClient target = clients.get(dst);
+        if (target != null) {
+            deliver(target, type, src, json);
+            return;
+        }
+        if (type.equals("LEAVE") || type.equals("EXPIRE")) {
+            return; // not worth waiting for
+        }
+        enqueue(type, src, dst, json);
+    }
+
+    private void deliver(PeerClient target, String type, String src, String json) {
+        if (target.deliver(json)) {
+            observer.relayed(type);
+            return;
+        }
+        // The target's socket is gone or not reading: tell the sender to stop trying (never for LEAVE itself).
+        PeerJsSocketHandler s = target.socket();
+        if (s != null) {
+            s.close(CloseCodes.GOING_AWAY, "delivery failed");
+        }
+        if (!type.equals("LEAVE") && !type.equals("EXPIRE")) {
+            transmit("LEAVE", target.id(), src, null);
+        }
+    }
+
+    private void enqueue(String type, String src, String dst, String json) {
+        long bytes = json.length();
+        if (queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES) {
+            queuedBytes.addAndGet(-bytes);
+            observer.expired();
+            transmit("EXPIRE", dst, src, null);
+            return;
+        }
+        OfflineQueue.Waiting waiting = new OfflineQueue.Waiting(src, type, json);
+        while (true) {
+            OfflineQueue q = queues.computeIfAbsent(dst, this::newQueue);
+            switch (q.add(waiting)) {
+                case QUEUED -> {
+                    observer.queued();
+                    PeerClient arrived = clients.get(dst); // it may have arrived between our look-up and the add
+                    if (arrived != null) {
+                        deliverQueued(arrived);
+                    }
+                    return;
+                }
+                case FULL -> {
+                    queuedBytes.addAndGet(-bytes);
+                    observer.expired();
+                    transmit("EXPIRE", dst, src, null);
+                    return;
+                }
+                case DRAINED -> {
+                    queues.remove(dst, q); // lost the race with arrival or expiry: look again
+                    PeerClient arrived = clients.get(dst);
+                    if (arrived != null) {
+                        queuedBytes.addAndGet(-bytes);
+                        deliver(arrived, type, src, json);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private OfflineQueue newQueue(String dst) {
+        OfflineQueue q = new OfflineQueue(dst, config.maxQueuedPerPeer());
+        ScheduledFuture<?> f = scheduler.schedule(() -> expire(q), config.expireTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        q.expiry(() -> f.cancel(false));
+        return q;
+    }
+
+    private void deliverQueued(PeerClient client) {
+        OfflineQueue q = queues.remove(client.id());
+        if (q == null) {
+            return;
+        }
+        List<OfflineQueue.Waiting> waiting = q.drain();
+        waiting.forEach(w -> queuedBytes.addAndGet(-w.json().length()));
+        for (OfflineQueue.Waiting w : waiting) {
+            if (client.deliver(w.json())) {
+                observer.relayed(w.type());
+            } else {
+                break; // its socket went away again: the sender hears LEAVE on its next message
+            }
+        }
+    }
+
+    /** The queue's time is up: every sender in it hears {@code EXPIRE} once (peerjs-server's messagesExpire). */
+    private void expire(OfflineQueue q) {
+        queues.remove(q.dst(), q);
+        Set<String> senders = new LinkedHashSet<>();
+        for (OfflineQueue.Waiting w : q.drain()) {
+            queuedBytes.addAndGet(-w.json().length());
+            senders.add(w.src());
+        }
+        for (String src : senders) {
+            observer.expired();
+            transmit("EXPIRE", q.dst(), src, null);
+        }
+    }
+
+    /** Closes every PeerJS socket of this process with 1001 (server shutdown). */
+    void goingAway() {
+        for (PeerClient c : clients.values()) {
+            PeerJsSocketHandler s = c.socket();
+            if (s != null) {
+                s.close(CloseCodes.GOING_AWAY, "server shutting down");
+            }
+        }
+    }
+
+    /** Close codes of PeerJS sockets (the client reads none of them; operators and tests do). */
+    static final class CloseCodes {
+        static final int NORMAL = 1000;
+        static final int GOING_AWAY = 1001;
+        static final int POLICY = 1008;
+        static final int TOO_LARGE = 1009;
+        static final int TRY_AGAIN_LATER = 1013;
+        static final int ID_TAKEN = 4002;
+        static final int KEEPALIVE_TIMEOUT = 4008;
+        static final int REPLACED = 4009;
+        static final int RATE_LIMITED = 4029;
+
+        private CloseCodes() {}
+    }
+}
