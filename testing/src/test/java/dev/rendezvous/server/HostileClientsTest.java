@@ -350,4 +350,38 @@ class HostileClientsTest {
             pair.chat();
         }
     }
+
+    @Nested
+    class Slowloris {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create();
+
+        @Test
+        void aRequestHeadTricklingInIsCutAtAnAbsoluteDeadline() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            java.net.Socket slow = server.trackCloseable(new java.net.Socket("127.0.0.1", server.port()));
+            slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            // One header byte every 500 ms: each byte would reset a read timeout; the deadline does not move.
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                try {
+                    slow.getOutputStream().write('x');
+                    slow.getOutputStream().flush();
+                    return false;
+                } catch (IOException e) {
+                    return true; // the server closed it
+                }
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            pair.chat();
+        }
+
+        @Test
+        void anOversizedHeadGetsA400AndTheConnectionClosesAtOnce() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            String response = exchange(server, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+            assertThat(response).startsWith("HTTP/1.1 4").containsIgnoringCase("connection: close");
+            pair.chat();
+        }
+    }
 }

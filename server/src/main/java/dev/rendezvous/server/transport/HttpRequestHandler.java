@@ -68,6 +68,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
+            HttpUtil.setKeepAlive(request, false); // the stream cannot be trusted past a bad head: 400, then close
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
             return;
         }

@@ -43,6 +43,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
     private static final int HTTP_IDLE_SECONDS = 30;
     private static final String IDLE_TIMEOUT = "http-idle-timeout";
+    /** Each request, head and body, must arrive whole within this (however slowly its bytes trickle). */
+    static final long REQUEST_DEADLINE_MILLIS = 10_000;
+    private static final String REQUEST_DEADLINE = "http-request-deadline";
     private static final String SESSION = "ws-session";
     /** Only the handshaker's encoder uses it (our reader replaces its decoder); no extensions are negotiated. */
     private static final WebSocketDecoderConfig DECODER_CONFIG = WebSocketDecoderConfig.newBuilder()
@@ -93,6 +96,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(IDLE_TIMEOUT, new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast(REQUEST_DEADLINE, new RequestDeadlineHandler(REQUEST_DEADLINE_MILLIS));
         p.addLast("http-router", router);
     }
 
@@ -106,6 +110,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         Handshaker handshaker = new Handshaker(url, new WebSocketFrameReader(session, maxMessageBytes));
         if (p.get(IDLE_TIMEOUT) != null) {
             p.remove(IDLE_TIMEOUT); // WebSocket liveness is the keepalive's job
+        }
+        if (p.get(REQUEST_DEADLINE) != null) {
+            p.remove(REQUEST_DEADLINE);
         }
         p.addAfter(routerCtx.name(), SESSION, session);
         handshaker.handshake(routerCtx.channel(), request).addListener((ChannelFutureListener) f -> {
@@ -130,6 +137,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                 ChannelPipeline p = routerCtx.pipeline();
                 if (p.get(IDLE_TIMEOUT) != null) {
                     p.remove(IDLE_TIMEOUT);
+                }
+                if (p.get(REQUEST_DEADLINE) != null) {
+                    p.remove(REQUEST_DEADLINE);
                 }
                 p.remove(routerCtx.name());
             }
