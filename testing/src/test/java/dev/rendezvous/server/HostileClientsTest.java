@@ -384,4 +384,27 @@ class HostileClientsTest {
             pair.chat();
         }
     }
+
+    @Nested
+    class HttpEdges {
+        @RegisterExtension
+        final ServerExtension server = ServerExtension.create();
+
+        private String upgradeWithKey(String keyHeader) throws IOException {
+            return exchange(server, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n" + keyHeader + "Sec-WebSocket-Version: 13\r\n\r\n");
+        }
+
+        @Test
+        void badWebSocketKeysAndUnknownHttpVersionsAreAnsweredAsTheRfcsSay() throws Exception {
+            Neighbours pair = new Neighbours(server);
+            assertThat(upgradeWithKey("")).startsWith("HTTP/1.1 400");
+            assertThat(upgradeWithKey("Sec-WebSocket-Key: \r\n")).startsWith("HTTP/1.1 400");
+            assertThat(upgradeWithKey("Sec-WebSocket-Key: not base64 at all!!!!!\r\n")).startsWith("HTTP/1.1 400");
+            assertThat(upgradeWithKey("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")).startsWith("HTTP/1.1 101");
+            assertThat(exchange(server, "GET / HTTP/9.9\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n"))
+                    .startsWith("HTTP/1.1 505");
+            pair.chat();
+        }
+    }
 }

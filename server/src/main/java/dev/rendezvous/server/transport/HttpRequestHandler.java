@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (!request.decoderResult().isSuccess()) {
             HttpUtil.setKeepAlive(request, false); // the stream cannot be trusted past a bad head: 400, then close
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
+            return;
+        }
+        if (request.protocolVersion().majorVersion() != 1 || request.protocolVersion().minorVersion() > 1) {
+            HttpUtil.setKeepAlive(request, false); // RFC 7230 §2.6: a major version we do not speak
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.1 only"));
             return;
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
@@ -137,8 +143,24 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                     WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
                     return;
                 }
+                if (!validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) { // RFC 6455 §4.2.1: 16 random bytes, base64
+                    respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                            "Sec-WebSocket-Key must be 16 bytes in base64"));
+                    return;
+                }
                 pipeline.upgrade(ctx, request, path, accepted.session());
             }
+        }
+    }
+
+    private static boolean validKey(String key) {
+        if (key == null || key.length() != 24) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
