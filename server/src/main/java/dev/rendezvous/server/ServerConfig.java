@@ -61,8 +61,12 @@ public record ServerConfig(
     public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 1_000;
     public static final double DEFAULT_RATE_LIMIT_BURST = 5_000;
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1 << 20;
-    /** 256 KiB/s of inbound frames per connection: dozens of SDPs a second, far below what a healthy receiver reads. */
-    public static final double DEFAULT_RATE_LIMIT_BYTES_PER_SECOND = 256 * 1024;
+    /**
+     * 4 MiB/s of inbound frames per connection: hundreds of SDPs a second and the project's own load and chaos
+     * tests, yet far below what a healthy receiver reads; the burst cap (half the outbound bound) is what keeps
+     * one sender from filling a receiver.
+     */
+    public static final double DEFAULT_RATE_LIMIT_BYTES_PER_SECOND = 4 << 20;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     public ServerConfig {
@@ -213,7 +217,7 @@ public record ServerConfig(
         }
 
         /**
-         * Inbound payload bytes per second per connection, 0 = unlimited; default 256 KiB/s. The burst is twice
+         * Inbound payload bytes per second per connection, 0 = unlimited; default 4 MiB/s. The burst is twice
          * the rate but at most half of {@link #maxOutboundBytes} (one sender alone never fills a receiver's
          * bound), and at least one frame of {@link #maxMessageBytes}. Over it, a frame is refused like one over
          * the frame rate ({@code rate_limited}, then 4029 for the sender): a sender cannot fill its receivers'
