@@ -1,12 +1,15 @@
 // The Rendezvous page: a user of the browser SDK (../sdk/rendezvous.js) — lobby pairing, room mesh,
 // calls (camera, microphone, screen) — plus the chat view and the dashboard. This file is UI only: every
 // protocol step lives in the SDK.
-// Page options (query string): room=NAME joins a room, loopback=1 signals only 127.* candidates (tests,
-// single-host use), relay=1 forces TURN relays, token=JWT answers auth_required, name=NAME display name.
+// Page options (query string): room=NAME joins a room, pair=ID pairs with that id as soon as the server
+// admits the page (an invite link), loopback=1 signals only 127.* candidates (tests, single-host use),
+// relay=1 forces TURN relays, token=JWT answers auth_required, name=NAME display name.
 // Everything runs on the page's single thread; rendering is batched per animation frame.
 
 import { EventLog } from './event-log.js';
 import { Outcome, Rendezvous, isValidRoomName, shortId } from '../sdk/rendezvous.js';
+import { iceHintText } from './ice-hint.js';
+import { buildInviteLink, copyWithFallback } from './invite.js';
 import { Dashboard } from './dashboard.js';
 import { Calls } from './calls.js';
 
@@ -24,6 +27,7 @@ const $ = (id) => document.getElementById(id);
 const session = {
   rv: null, // the Rendezvous of the current lobby or room connection
   pastLinks: [], // closed connections, newest first, for the dashboard
+  invite: params.get('pair')?.trim() || null, // ?pair=ID: pair with ID once admitted (used once)
 };
 
 const dashboard = new Dashboard({ log, session: () => sessionSnapshot(), links: () => allLinks(), root: document });
@@ -54,7 +58,8 @@ function connect(room) {
     });
   on('statechange', renderAll);
   on('open', () => {
-    if (!room) systemMessage('Connected. Share your id, or pair with someone else’s.');
+    if (!room) systemMessage('Connected. Share your id or your link, or pair with someone else’s.');
+    if (!room && session.invite) followInvite(rv, session.invite);
     renderAll();
   });
   on('authrequired', () => {
@@ -105,8 +110,29 @@ function connect(room) {
   renderAll();
 }
 
+/** An invite link (?pair=ID) pairs once: the parameter leaves the address so a reload does not pair again. */
+function followInvite(rv, target) {
+  session.invite = null;
+  const next = new URLSearchParams(location.search);
+  next.delete('pair');
+  const query = next.toString();
+  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+  if (target === rv.id) {
+    systemMessage('This invite link is your own: send it to the other person.', 'warn');
+    return;
+  }
+  systemMessage(`Opening the invite from ${shortId(target)}…`);
+  log.add('app', 'invite_followed', { peer: target });
+  rv.connect(target).catch(() => {}); // refusals (peer_not_found, …) arrive as 'error' events
+}
+
 function watchConnection(connection) {
-  connection.addEventListener('open', () => systemMessage(`Connected to ${connection.displayName} (${connection.metrics.timeToConnectMs} ms).`));
+  connection.addEventListener('open', () => {
+    systemMessage(`Connected to ${connection.displayName} (${connection.metrics.timeToConnectMs} ms).`);
+    clearIceHint(connection.peerId);
+  });
+  connection.addEventListener('candidatewarning', (event) => showIceHint(connection, event.detail));
+  connection.addEventListener('close', () => clearIceHint(connection.peerId));
   connection.addEventListener('change', scheduleRender);
   connection.addEventListener('data', (event) => chatMessage('incoming', connection.displayName, event.detail, { from: connection.peerId }));
   connection.addEventListener('close', () => retire(connection));
@@ -131,11 +157,14 @@ function allLinks() {
 // ---------------------------------------------------------------------------------------------------
 // Chat
 
+// A line typed with nobody to send to is refused, not held for whoever pairs next: on this page anyone
+// who has your id can pair with you, so a held line could reach a reader you never chose (docs/web.md).
+// Once a pairing or a room member exists, lines queue until the channel opens (the SDK's safe send).
 function sendChat(text) {
   const links = liveLinks();
   const item = chatMessage('outgoing', 'You', text, {});
   if (!links.length) {
-    setStatus(item, 'refused', 'Nobody to send to yet: pair with someone or join a room.');
+    setStatus(item, 'refused', 'Nobody to send to yet: pair with someone or join a room, then send it again. Not kept for a later peer.');
     log.add('app', 'send_refused', { reason: 'no peer' }, 'warn');
     return;
   }
@@ -202,6 +231,34 @@ function appendMessage(item) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Hints and invite links
+
+function showIceHint(connection, detail) {
+  const text = iceHintText(detail);
+  const hint = $('ice-hint');
+  hint.textContent = text;
+  hint.dataset.peerId = connection.peerId;
+  hint.dataset.reason = detail.reason;
+  hint.classList.remove('hidden');
+  systemMessage(text, 'warn');
+  log.add('app', 'ice_hint', { peer: connection.peerId, reason: detail.reason, text }, 'warn');
+}
+
+function clearIceHint(peerId) {
+  const hint = $('ice-hint');
+  if (hint.dataset.peerId !== peerId) return;
+  hint.classList.add('hidden');
+  delete hint.dataset.peerId;
+}
+
+/** The link that brings someone else to you (invite.js): your room in a room, else your id. */
+function inviteLink() {
+  if (!myId()) return null;
+  return buildInviteLink(location, { room: currentRoom(), id: myId(), loopback: options.loopback, relayOnly: options.relayOnly });
+}
+
+
+// ---------------------------------------------------------------------------------------------------
 // Rendering
 
 let renderPending = false;
@@ -229,10 +286,16 @@ function renderAll() {
 
   $('my-id').textContent = myId() ?? '—';
   $('scope-hint').textContent = currentRoom()
-    ? 'Everyone in the room connects to you directly.'
-    : 'Share this id: the other person pastes it under “Pair”.';
+    ? 'Everyone in the room connects to you directly. The link brings others into this room.'
+    : 'Share this id or the link: the other person pastes the id under “Pair”, or opens the link.';
+  $('copy-link').title = currentRoom() ? 'Copy a link to this room' : 'Copy a link that pairs with you in one click';
+  const link = inviteLink();
+  const shown = $('invite-link');
+  if (!link) shown.classList.add('hidden');
+  else if (shown.value !== link) shown.value = link;
 
   const inRoom = currentRoom() !== null;
+  document.body.dataset.scope = inRoom ? 'room' : pairedPeer() ? 'paired' : 'lobby';
   $('card-pair').classList.toggle('hidden', inRoom);
   $('pair-form').classList.toggle('hidden', pairedPeer() !== null);
   $('paired-box').classList.toggle('hidden', pairedPeer() === null);
@@ -416,16 +479,22 @@ $('auth-form').addEventListener('submit', (event) => {
   else connect(currentRoom());
 });
 
-$('copy-id').addEventListener('click', async () => {
+$('copy-id').addEventListener('click', () => {
   if (!myId()) return;
-  try {
-    await navigator.clipboard.writeText(myId());
-    $('copy-id').textContent = 'Copied';
-  } catch {
-    getSelection().selectAllChildren($('my-id'));
-    $('copy-id').textContent = 'Selected';
-  }
-  setTimeout(() => ($('copy-id').textContent = 'Copy'), 1500);
+  copyWithFallback({ log, button: $('copy-id'), text: myId(), label: 'Copy id' }, () => getSelection().selectAllChildren($('my-id')));
+});
+
+// The clipboard may be refused (no permission, an insecure origin): the link is then shown, selected.
+$('copy-link').addEventListener('click', () => {
+  const link = inviteLink();
+  if (!link) return;
+  copyWithFallback({ log, button: $('copy-link'), text: link, label: 'Copy link' }, () => {
+    const shown = $('invite-link');
+    shown.value = link;
+    shown.classList.remove('hidden');
+    shown.focus();
+    shown.select();
+  });
 });
 
 $('signaling-status').addEventListener('click', () => {
@@ -443,6 +512,10 @@ window.rendezvous = Object.freeze({ snapshot: sessionSnapshot, events: () => [..
 const initialRoom = params.get('room');
 if (initialRoom && !isValidRoomName(initialRoom)) {
   systemMessage(`“${initialRoom}” is not a valid room name; staying in the lobby.`, 'warn');
+}
+if (session.invite && initialRoom && isValidRoomName(initialRoom)) {
+  systemMessage('The link names a room and a peer: joining the room (pairing is for the lobby).', 'warn');
+  session.invite = null;
 }
 showView();
 connect(initialRoom && isValidRoomName(initialRoom) ? initialRoom : null);

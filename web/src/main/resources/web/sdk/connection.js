@@ -18,6 +18,22 @@ import { SILENT_LOGGER } from './signaling.js';
 /** ICE restart policy: restart at once on 'failed', or after this long 'disconnected'; at most this often in a row. */
 export const DEFAULT_ICE_RESTART = Object.freeze({ afterDisconnectedMs: 4000, maxAttempts: 3 });
 
+/** A connection not open this long after it was built, with no usable local candidate signalled, warns (ms). */
+export const CANDIDATE_WARNING_MS = 4000;
+
+/**
+ * Why a connection has no usable local candidate ('candidatewarning'): in loopback mode without the
+ * microphone permission (Chromium then offers no 127.0.0.1); in loopback mode with every candidate withheld
+ * (none was 127.*); nothing gathered at all (no network, or the browser withholds host candidates); only
+ * mDNS names (`<uuid>.local`, which peers outside this browser cannot resolve).
+ */
+export const CandidateWarning = Object.freeze({
+  LOOPBACK_PERMISSION_DENIED: 'loopback_permission_denied',
+  ALL_WITHHELD: 'all_withheld',
+  NONE_GATHERED: 'none_gathered',
+  MDNS_ONLY: 'mdns_only',
+});
+
 let loopbackPermission = null;
 
 /**
@@ -57,6 +73,8 @@ export class Connection extends EventTarget {
   #statsReader = new MediaStatsReader();
   #started; // resolves once start() has built the connection (or given up because closed)
   #markStarted;
+  #loopbackGranted = null; // loopback mode: whether the microphone permission was given
+  #candidateCheck = { timer: null, warned: false, mdns: 0 };
 
   /** Internal: Rendezvous builds connections. */
   constructor({ peerId, initiator, polite, username = null, iceServers = [], relayOnly = false, loopback = false,
@@ -112,7 +130,7 @@ export class Connection extends EventTarget {
   async start(localTracks = []) {
     this.#pendingTracks.push(...localTracks);
     try {
-      if (this.#options.loopback) await ensureLoopbackPermission(this.#log);
+      if (this.#options.loopback) this.#loopbackGranted = (await ensureLoopbackPermission(this.#log)) !== null;
       if (!this.#closed && !this.#pc) this.#build();
     } finally {
       this.#markStarted();
@@ -138,6 +156,7 @@ export class Connection extends EventTarget {
       event: (kind, detail, level) => this.#negotiationEvent(kind, detail, level),
     });
     this.#watch(pc);
+    this.#candidateCheck.timer = setTimeout(() => this.#checkCandidates(true), CANDIDATE_WARNING_MS);
     if (this.initiator) {
       this.#adoptChannel(pc.createDataChannel('chat'));
       this.#becomeReady();
@@ -254,6 +273,7 @@ export class Connection extends EventTarget {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#restart.timer);
+    clearTimeout(this.#candidateCheck.timer);
     this.#negotiator?.close();
     this.#sender.close(reason);
     try {
@@ -406,6 +426,7 @@ export class Connection extends EventTarget {
   #sendCandidate(candidate) {
     if (!candidate || !candidate.candidate) {
       this.#event('gathering_complete', { sent: this.metrics.candidatesSent, withheld: this.metrics.candidatesWithheld });
+      this.#checkCandidates(false);
       return;
     }
     if (this.#options.loopback && !isLoopbackCandidate(candidate.candidate)) {
@@ -414,7 +435,30 @@ export class Connection extends EventTarget {
       return;
     }
     this.metrics.candidatesSent++;
+    if (/\.local$/i.test(candidateAddress(candidate.candidate) ?? '')) this.#candidateCheck.mdns++;
     this.#options.signal(candidateMessage(candidate));
+  }
+
+  /**
+   * Warns once ('candidatewarning') when this side offers the peer no usable candidate: at the end of
+   * gathering if nothing was gathered at all, otherwise at the deadline if the channel is still not open.
+   */
+  #checkCandidates(deadline) {
+    const check = this.#candidateCheck;
+    if (this.#closed || check.warned || this.open) return;
+    const { candidatesSent: sent, candidatesWithheld: withheld } = this.metrics;
+    let reason = null;
+    if (this.#options.loopback && this.#loopbackGranted === false && sent === 0) reason = CandidateWarning.LOOPBACK_PERMISSION_DENIED;
+    else if (sent === 0 && withheld === 0) reason = CandidateWarning.NONE_GATHERED;
+    else if (sent === 0) reason = CandidateWarning.ALL_WITHHELD;
+    else if (check.mdns === sent) reason = CandidateWarning.MDNS_ONLY;
+    // Before the deadline only "nothing at all" is certain: withheld or mDNS candidates may still connect.
+    if (!reason || (!deadline && reason !== CandidateWarning.NONE_GATHERED && reason !== CandidateWarning.LOOPBACK_PERMISSION_DENIED)) return;
+    check.warned = true;
+    clearTimeout(check.timer);
+    const detail = { reason, sent, withheld, mdns: check.mdns, loopback: this.#options.loopback, relayOnly: this.#options.relayOnly };
+    this.#event('no_usable_candidates', detail, 'warn');
+    this.dispatchEvent(new CustomEvent('candidatewarning', { detail }));
   }
 
   #negotiationEvent(kind, detail, level) {

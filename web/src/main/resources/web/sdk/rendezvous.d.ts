@@ -27,6 +27,25 @@ export interface IceRestartPolicy {
 }
 export declare const DEFAULT_ICE_RESTART: Readonly<Required<IceRestartPolicy>>;
 
+/** A connection not open this long after it was built, with no usable local candidate signalled, warns (ms). */
+export declare const CANDIDATE_WARNING_MS: number;
+/** Why a connection offers its peer no usable candidate (the 'candidatewarning' event). */
+export type CandidateWarning = 'loopback_permission_denied' | 'all_withheld' | 'none_gathered' | 'mdns_only';
+export declare const CandidateWarning: Readonly<{
+  LOOPBACK_PERMISSION_DENIED: 'loopback_permission_denied'; ALL_WITHHELD: 'all_withheld';
+  NONE_GATHERED: 'none_gathered'; MDNS_ONLY: 'mdns_only';
+}>;
+export interface CandidateWarningDetail {
+  reason: CandidateWarning;
+  /** Local candidates signalled, withheld (loopback mode), and signalled as mDNS `.local` names. */
+  sent: number;
+  withheld: number;
+  mdns: number;
+  loopback: boolean;
+  /** relayOnly was on: 'none_gathered' then means no TURN server gave a relay candidate. */
+  relayOnly: boolean;
+}
+
 export interface RendezvousOptions {
   /** The Rendezvous server, e.g. "http://127.0.0.1:8080" (ws:// also accepted). Default: the page's origin. */
   server?: string;
@@ -138,6 +157,8 @@ export interface ConnectionEventMap {
   trackremoved: CustomEvent<{ track: MediaStreamTrack; stream: MediaStream }>;
   statechange: CustomEvent<{ key: keyof ConnectionState; state: string }>;
   icerestart: CustomEvent<{ reason: string; attempt: number }>;
+  /** Once per connection: nothing usable to offer the peer (see CandidateWarning). */
+  candidatewarning: CustomEvent<CandidateWarningDetail>;
   error: CustomEvent<{ step: string; error: string }>;
   close: CustomEvent<{ reason: string }>;
   change: CustomEvent<undefined>;

@@ -15,7 +15,7 @@ import { isPolite } from './negotiation.js';
 import { SILENT_LOGGER, SignalingConnection } from './signaling.js';
 import { RELAYED_TYPES, isValidRoomName } from './wire.js';
 
-export { Connection, ensureLoopbackPermission, DEFAULT_ICE_RESTART } from './connection.js';
+export { Connection, ensureLoopbackPermission, DEFAULT_ICE_RESTART, CANDIDATE_WARNING_MS, CandidateWarning } from './connection.js';
 export { Outcome, Refusal, DEFAULT_LIMITS } from './safe-sender.js';
 export { isPolite } from './negotiation.js';
 export { MediaStatsReader, selectedPairOf } from './stats.js';

@@ -6,6 +6,7 @@ import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.LocalHub;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
+import dev.rendezvous.server.session.ResumeDirectory;
 import dev.rendezvous.server.session.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link LocalHub} to the peer's link (which releases the frame: no I/O). Run with {@code -prof gc}: its
  * {@code gc.alloc.rate.norm} is the heap allocated per relayed frame, the figure that must not grow.
  * {@code unaddressed} is the harness's frame (no {@code to}); {@code addressed} names the peer in {@code to}.
+ * {@code resumable=true} opts both sessions in to resume (v1.1): every relayed frame is counted and kept
+ * (by reference) in the receiver's bounded buffer.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -91,6 +95,10 @@ public class ConnectionRelayBench {
     private final CountingLink linkA = new CountingLink();
     private final CountingLink linkB = new CountingLink();
     private Connection a;
+
+    /** Both sessions resumable (v1.1), or plain v1. */
+    @Param({"false", "true"})
+    public boolean resumable;
     private byte[] unaddressed;
     private byte[] addressed;
 
@@ -98,9 +106,10 @@ public class ConnectionRelayBench {
     public void setUp() {
         LocalHub hub = new LocalHub();
         ConnectionSettings settings = new ConnectionSettings(hub, new HubObserver() {}, Duration.ofMinutes(10),
-                Duration.ofMinutes(20), null, Duration.ofSeconds(10), Runnable::run, id -> List.of(), 0, 0);
-        a = new Connection(settings, linkA, new BenchTransport(), null, "a", null, "bench");
-        Connection b = new Connection(settings, linkB, new BenchTransport(), null, "b", null, "bench");
+                Duration.ofMinutes(20), null, Duration.ofSeconds(10), Runnable::run, id -> List.of(), 0, 0,
+                resumable ? Duration.ofSeconds(15) : Duration.ZERO, new ResumeDirectory());
+        a = new Connection(settings, linkA, new BenchTransport(), null, "a", null, "bench", resumable, false);
+        Connection b = new Connection(settings, linkB, new BenchTransport(), null, "b", null, "bench", resumable, false);
         a.open();
         b.open();
         byte[] pair = "{\"type\":\"pair_request\",\"target_id\":\"b\"}".getBytes(StandardCharsets.UTF_8);

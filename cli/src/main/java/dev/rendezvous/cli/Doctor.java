@@ -356,6 +356,7 @@ final class Doctor {
             case AUTH_FAILED -> " (auth failed: wrong, expired or missing token)";
             case ID_TAKEN -> " (id taken)";
             case KEEPALIVE_TIMEOUT -> " (keepalive timeout)";
+            case RESUMED_ELSEWHERE -> " (session resumed on another connection)";
             case RATE_LIMITED -> " (rate limited)";
             case GOING_AWAY -> " (server going away)";
             case MESSAGE_TOO_LARGE -> " (message too large)";

@@ -19,6 +19,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ServeCommand.class,
             ChatCommand.class,
             DoctorCommand.class,
+            StatusCommand.class,
+            RoomsCommand.class,
             TokenCommand.class,
             BenchCommand.class,
             TrainCommand.class,

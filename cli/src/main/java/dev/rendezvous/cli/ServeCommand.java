@@ -110,6 +110,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, "rendezvous-shutdown"));
         out.println("Rendezvous listening on " + server.lobbyUri() + " (" + server.httpUri() + ")");
+        ServeBanner.hints(server.httpUri()).forEach(out::println);
         out.flush();
         stopped.await();
         return 0;

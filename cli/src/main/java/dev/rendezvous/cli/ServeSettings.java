@@ -66,6 +66,10 @@ final class ServeSettings {
             "--ping-timeout-ms", "RENDEZVOUS_PING_TIMEOUT_MS", millis(ServerConfig.DEFAULT_PING_TIMEOUT), 1,
             Integer.MAX_VALUE, "Silence before a client is closed with 4008; must exceed the ping interval.")
             .into((b, ms) -> b.pingTimeout(Duration.ofMillis(ms))));
+    static final Setting<Duration> RESUME_GRACE = declare(Setting.duration("resume_grace", "--resume-grace",
+            "RENDEZVOUS_RESUME_GRACE", ServerConfig.DEFAULT_RESUME_GRACE, Duration.ZERO,
+            "How long a resumable session (`resumable=1`) survives a connection lost without a close frame; `0` turns resume off.")
+            .into(ServerConfig.Builder::resumeGrace));
     static final Setting<String> JWT_SECRET = declare(Setting.text("auth.jwt_secret", "--jwt-secret",
             "RENDEZVOUS_JWT_SECRET", null, "Turns auth on: HS256 tokens signed with this shared secret (at least 32 bytes).")
             .label("SECRET").shownDefault("unset (auth off)").masked());
@@ -130,6 +134,10 @@ final class ServeSettings {
             "PEM PKCS#8 private key of `tls.cert`.").label("PEM"));
     static final Setting<Boolean> METRICS = declare(Setting.bool("metrics.enabled", "--metrics", "RENDEZVOUS_METRICS",
             true, "Serve Prometheus metrics at `/metrics`."));
+    static final Setting<String> ADMIN_TOKEN = declare(Setting.text("admin.token", "--admin-token",
+            "RENDEZVOUS_ADMIN_TOKEN", null, "Turns the admin API and page (`/admin/`) on, for clients that send this bearer"
+                    + " token (at least 16 characters); `rendezvous status` and `rooms` use it.")
+            .label("SECRET").shownDefault("unset (admin API off)").masked());
     static final Setting<Boolean> PEERJS = declare(Setting.bool("peerjs.enabled", "--peerjs", "RENDEZVOUS_PEERJS",
             true, "Serve the PeerJS server protocol beside v1: unmodified PeerJS apps ([peerjs.md](peerjs.md)).")
             .into(peerJs("peerjs.enabled", PeerJsConfig::withEnabled)));
@@ -212,6 +220,7 @@ final class ServeSettings {
             throw new InvalidConfigException(PING_TIMEOUT_MS.key(), pingTimeout + " must be greater than "
                     + PING_INTERVAL_MS.key() + " (" + pingInterval + ")");
         }
+        adminToken(layers).ifPresent(builder::adminToken);
         Authenticator authenticator = authenticator(layers);
         cluster(layers).ifPresent(c -> builder.hubFactory(RedisHub.factory(c)));
         IceConfig ice;
@@ -250,6 +259,19 @@ final class ServeSettings {
             blockingWork.shutdown();
             throw new InvalidConfigException("config", e.getMessage());
         }
+    }
+
+    /** The admin token when set; a short one is refused here, naming its key (it is all that guards the admin API). */
+    private static Optional<String> adminToken(ConfigLayers layers) {
+        String token = layers.value(ADMIN_TOKEN);
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        if (token.strip().length() < 16) {
+            throw new InvalidConfigException(ADMIN_TOKEN.key(), "must be at least 16 characters (it is all that guards the"
+                    + " admin API): e.g. openssl rand -hex 24");
+        }
+        return Optional.of(token.strip());
     }
 
     /** The cluster to join when {@code cluster.redis} is set; each problem names its own key. */

@@ -7,20 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.testing.WsRecorder;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,35 +42,7 @@ class LauncherAotCacheTest {
     @BeforeAll
     static void builtLayout() throws IOException {
         assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
-        Path project = Path.of(System.getProperty("user.dir")).getParent();
-        Path target = Files.createDirectories(root.resolve("cli/target"));
-        Path lib = Files.createDirectories(target.resolve("lib"));
-        Files.copy(project.resolve("rendezvous"), root.resolve("rendezvous"));
-        root.resolve("rendezvous").toFile().setExecutable(true);
-        Path classes = Path.of(System.getProperty("user.dir"), "target", "classes").toAbsolutePath();
-        List<String> libNames = new ArrayList<>();
-        for (String entry : classPath()) {
-            Path p = Path.of(entry).toAbsolutePath();
-            if (p.equals(classes) || p.endsWith("test-classes")) {
-                continue;
-            }
-            String name = "dep-" + libNames.size() + "-" + p.getFileName() + (Files.isDirectory(p) ? ".jar" : "");
-            if (Files.isDirectory(p)) {
-                jarOf(p, lib.resolve(name), null);
-            } else if (Files.isRegularFile(p)) {
-                Files.createSymbolicLink(lib.resolve(name), p);
-            } else {
-                continue;
-            }
-            libNames.add("lib/" + name);
-        }
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.rendezvous.cli.Main");
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", libNames));
-        jar = target.resolve("rendezvous.jar");
-        jarOf(classes, jar, manifest);
-        Files.writeString(target.resolve(".rendezvous-build-stamp"), ""); // no sources here: the launcher builds nothing
+        jar = BuiltLayout.create(root);
     }
 
     @Test
@@ -96,7 +62,7 @@ class LauncherAotCacheTest {
         try (JarFile built = new JarFile(jar.toFile())) {
             manifest = built.getManifest();
         }
-        jarOf(Path.of(System.getProperty("user.dir"), "target", "classes"), jar, manifest);
+        BuiltLayout.jarOf(BuiltLayout.classes(), jar, manifest, true);
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 2000));
         Run rebuilt = serve(Map.of());
         assertThat(rebuilt.err()).as("the training run's log:%n%s", trainingLogs()).contains("AOT cache ready");
@@ -162,41 +128,5 @@ class LauncherAotCacheTest {
                 serve.destroyForcibly();
             }
         }
-    }
-
-    /** The entries of this JVM's class path (a manifest-only booter jar is expanded). */
-    private static List<String> classPath() throws IOException {
-        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
-        if (entries.size() == 1 && entries.getFirst().endsWith(".jar")) {
-            try (JarFile booter = new JarFile(entries.getFirst())) {
-                String cp = booter.getManifest() == null ? null : booter.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-                if (cp != null) {
-                    entries = Stream.of(cp.split(" ")).map(u -> Path.of(URI.create(u)).toString()).toList();
-                }
-            }
-        }
-        return entries;
-    }
-
-    private static void jarOf(Path dir, Path jarFile, Manifest manifest) throws IOException {
-        Path tmp = Files.createTempFile(jarFile.getParent(), "jar", ".tmp");
-        try (OutputStream file = Files.newOutputStream(tmp);
-                JarOutputStream out = manifest == null ? new JarOutputStream(file) : new JarOutputStream(file, manifest);
-                Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                String name = dir.relativize(f).toString().replace('\\', '/');
-                if (name.equals("META-INF/MANIFEST.MF")) {
-                    continue;
-                }
-                out.putNextEntry(new JarEntry(name));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-            if (jarFile.equals(jar) && Files.exists(jarFile)) {
-                out.putNextEntry(new JarEntry("rebuilt-" + System.nanoTime()));
-                out.closeEntry();
-            }
-        }
-        Files.move(tmp, jarFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -51,22 +51,30 @@ class OperationsDocTest {
     @Test
     void everyJvmOptionTheLauncherAddsIsDocumentedAndOverridable() throws Exception {
         Path root = Path.of(System.getProperty("user.dir")).getParent();
-        String launcher = Files.readString(root.resolve("rendezvous"));
+        // One source for the options: the file both the launcher and a release's bin/rendezvous source.
+        String options = Files.readString(root.resolve("dist/lib/jvm-options.sh"));
         String doc = Files.readString(root.resolve("docs/operations.md"));
 
-        String exec = launcher.lines().filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
+        Matcher all = Pattern.compile("JVM_DEFAULTS=\\(([^)]*)\\)").matcher(options);
+        assertThat(all.find()).as("JVM_DEFAULTS in dist/lib/jvm-options.sh").isTrue();
         for (String array : List.of("HEAP_DEFAULTS", "GC_DEFAULTS")) {
-            Matcher defaults = Pattern.compile(array + "=\\(([^)]*)\\)").matcher(launcher);
-            assertThat(defaults.find()).as(array + " in ./rendezvous").isTrue();
-            List<String> options = List.of(defaults.group(1).trim().split("\\s+"));
-            assertThat(options).isNotEmpty();
-            for (String option : options) {
+            Matcher defaults = Pattern.compile(array + "=\\(([^)]*)\\)").matcher(options);
+            assertThat(defaults.find()).as(array + " in dist/lib/jvm-options.sh").isTrue();
+            List<String> values = List.of(defaults.group(1).trim().split("\\s+"));
+            assertThat(values).isNotEmpty();
+            for (String option : values) {
                 assertThat(doc).as("docs/operations.md names %s", option).contains(option);
             }
-            // The user's options come after the defaults on the java command line, so they win.
-            assertThat(exec.indexOf("${" + array + "[@]}")).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+            assertThat(all.group(1)).contains("${" + array + "[@]}");
         }
-        assertThat(exec.indexOf("${AOT_OPTS[@]}")).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
-        assertThat(doc).contains("RENDEZVOUS_AOT").contains("./rendezvous train");
+        for (String script : List.of("rendezvous", "dist/bin/rendezvous")) {
+            String text = Files.readString(root.resolve(script));
+            assertThat(text).as(script).contains("/lib/jvm-options.sh\"");
+            String exec = text.lines().filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
+            // The user's options come after the defaults on the java command line, so they win.
+            assertThat(exec.indexOf("${JVM_DEFAULTS[@]}")).as(script).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+            assertThat(exec.indexOf("${AOT_OPTS[@]}")).as(script).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+        }
+        assertThat(doc).contains("RENDEZVOUS_AOT").contains("./rendezvous train").contains("./rendezvous dist");
     }
 }

@@ -105,6 +105,17 @@ class ServeSettingsTest {
     }
 
     @Test
+    void theAdminTokenIsMaskedInPrintConfigAndAShortOneFailsNamingItsKey() {
+        assertThat(serve(Map.of("RENDEZVOUS_ADMIN_TOKEN", "admin-secret-0123456789"), "--print-config")).isZero();
+        assertThat(out.toString())
+                .contains("admin:\n  token: \"***\"  # RENDEZVOUS_ADMIN_TOKEN\n")
+                .doesNotContain("admin-secret-0123456789");
+
+        assertThat(serve(Map.of(), "--admin-token", "short")).isEqualTo(2);
+        assertThat(err.toString()).contains("invalid configuration: admin.token: must be at least 16 characters");
+    }
+
+    @Test
     void aBadClusterValueFailsNamingItsKey() {
         assertThat(serve(Map.of(), "--redis", "redis://127.0.0.1:6379", "--node-ttl-ms", "100")).isEqualTo(2);
         assertThat(err.toString()).contains("invalid configuration: cluster.node_ttl_ms: the node TTL must be at least 300 ms");

@@ -38,6 +38,13 @@ final class ChatPage {
     return chat;
   }
 
+  /** Opens exactly this address (e.g. {@code /debug.html?loopback=1}, or an invite link) in its own page. */
+  static ChatPage openUrl(BrowserContext context, String url) {
+    ChatPage chat = new ChatPage(context.newPage());
+    chat.page.navigate(url);
+    return chat;
+  }
+
   Page page() {
     return page;
   }

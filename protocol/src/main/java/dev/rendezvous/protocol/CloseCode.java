@@ -18,6 +18,8 @@ public enum CloseCode {
     ID_TAKEN(4002),
     /** The client was silent for longer than the keepalive timeout. */
     KEEPALIVE_TIMEOUT(4008),
+    /** The session was resumed on another connection (v1.1): this one is half-open and no longer its. */
+    RESUMED_ELSEWHERE(4009),
     /** The client sent too fast for too long, or stopped reading what the server sends. */
     RATE_LIMITED(4029);
 

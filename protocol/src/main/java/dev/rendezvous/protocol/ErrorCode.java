@@ -42,6 +42,8 @@ public enum ErrorCode {
     NOT_PAIRED,
     /** A cluster operation could not reach the backplane. */
     CLUSTER_UNAVAILABLE,
+    /** A {@code resume} could not bring the session back (v1.1); the connection goes on as a new one. */
+    RESUME_FAILED,
     /** The server failed unexpectedly while handling the message. */
     INTERNAL_ERROR;
 

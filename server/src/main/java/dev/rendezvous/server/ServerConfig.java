@@ -27,6 +27,8 @@ import java.util.function.UnaryOperator;
  * @param httpEndpoints extra HTTP endpoints by exact path
  * @param ioThreads event loop threads; 0 = one per core ({@link Runtime#availableProcessors()})
  * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
+ * @param adminToken turns the admin API and page on ({@code /admin/}), or null (off: 404)
+ * @param resumeGrace how long a resumable session survives a lost connection (v1.1); zero turns resume off
  */
 public record ServerConfig(
         String host,
@@ -49,6 +51,8 @@ public record ServerConfig(
         int ioThreads,
         boolean nativeTransport,
         PeerJsConfig peerJs,
+        String adminToken,
+        Duration resumeGrace,
         List<String> allowedOrigins,
         List<String> allowedHosts) {
 
@@ -68,6 +72,7 @@ public record ServerConfig(
      */
     public static final double DEFAULT_RATE_LIMIT_BYTES_PER_SECOND = 4 << 20;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(15);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -101,6 +106,13 @@ public record ServerConfig(
         allowedHosts = List.copyOf(allowedHosts);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(peerJs, "peerJs");
+        if (adminToken != null && adminToken.length() < 16) {
+            throw new IllegalArgumentException("the admin token must be at least 16 characters (it guards the admin API)");
+        }
+        Objects.requireNonNull(resumeGrace, "resumeGrace");
+        if (resumeGrace.isNegative()) {
+            throw new IllegalArgumentException("resume grace must be >= 0");
+        }
     }
 
     /** Whether clients must present a token. */
@@ -128,6 +140,7 @@ public record ServerConfig(
         b.maxOutboundBytes = maxOutboundBytes;
         b.sslContext = sslContext;
         b.iceServers = iceServers;
+        b.resumeGrace = resumeGrace;
         b.observer = observer;
         b.hubFactory = hubFactory;
         b.httpEndpoints.putAll(httpEndpoints);
@@ -135,6 +148,7 @@ public record ServerConfig(
         b.ioThreads = ioThreads;
         b.nativeTransport = nativeTransport;
         b.peerJs = peerJs;
+        b.adminToken = adminToken;
         b.allowedOrigins = allowedOrigins;
         b.allowedHosts = allowedHosts;
         return b;
@@ -146,6 +160,7 @@ public record ServerConfig(
         private int port = DEFAULT_PORT;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+        private Duration resumeGrace = DEFAULT_RESUME_GRACE;
         private Authenticator authenticator;
         private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -164,6 +179,7 @@ public record ServerConfig(
         private int ioThreads;
         private boolean nativeTransport = true;
         private PeerJsConfig peerJs = PeerJsConfig.DEFAULT;
+        private String adminToken;
 
         private Builder() {}
 
@@ -291,6 +307,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** How long a resumable session survives a lost connection (v1.1); default 15 s, zero turns resume off. */
+        public Builder resumeGrace(Duration d) {
+            this.resumeGrace = d;
+            return this;
+        }
+
         /** Use native epoll when available; default true. */
         public Builder nativeTransport(boolean enabled) {
             this.nativeTransport = enabled;
@@ -309,10 +331,16 @@ public record ServerConfig(
             return this;
         }
 
+        /** Turns the admin API and page on, guarded by this bearer token; default unset (off). */
+        public Builder adminToken(String token) {
+            this.adminToken = token;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, allowedOrigins, allowedHosts);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken, resumeGrace, allowedOrigins, allowedHosts);
         }
     }
 }

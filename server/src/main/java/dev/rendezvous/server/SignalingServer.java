@@ -1,10 +1,16 @@
 package dev.rendezvous.server;
 
+import dev.rendezvous.server.admin.AdminApi;
+import dev.rendezvous.server.admin.AdminToken;
+import dev.rendezvous.server.admin.NodeInfo;
+import dev.rendezvous.server.admin.SessionSnapshot;
+import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
+import dev.rendezvous.server.session.ResumeDirectory;
 import dev.rendezvous.server.transport.ServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,7 +33,14 @@ import java.net.InetSocketAddress;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +74,9 @@ public final class SignalingServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
+    private final long startedMillis = System.currentTimeMillis();
     private final boolean nativeTransport;
+    private final ResumeDirectory resumes = new ResumeDirectory();
     /** Null when the PeerJS endpoint is off. */
     private final PeerJsEndpoint peerJs;
 
@@ -86,7 +101,9 @@ public final class SignalingServer implements AutoCloseable {
                 config.rateLimitBurst(),
                 config.rateLimitBytesPerSecond(),
                 // A sender's burst is at most half a receiver's outbound bound: alone it can never fill it.
-                Math.max(Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0), config.maxMessageBytes()));
+                Math.max(Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0), config.maxMessageBytes()),
+                config.resumeGrace(),
+                resumes);
         this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
                 config.authenticator(), authExecutor, config.iceServers(), config.observer(),
                 config.rateLimitPerSecond(), config.rateLimitBurst(), config.maxMessageBytes());
@@ -96,7 +113,7 @@ public final class SignalingServer implements AutoCloseable {
                 config.maxMessageBytes(),
                 config.sslContext(),
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
-                config.httpEndpoints(),
+                endpoints(config),
                 this::healthJson,
                 this::opened,
                 new OriginPolicy(config.allowedOrigins(), config.allowedHosts(), isLoopback(config.host()), config.sslContext() != null));
@@ -123,6 +140,35 @@ public final class SignalingServer implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /** The configured HTTP endpoints, plus the admin API's when an admin token is set. */
+    private Map<String, HttpEndpoint> endpoints(ServerConfig config) {
+        if (config.adminToken() == null) {
+            return config.httpEndpoints();
+        }
+        AdminApi admin = new AdminApi(new AdminToken(config.adminToken()), this::nodeInfo, this::sessionSnapshots, hub,
+                SignalingServer.class.getClassLoader());
+        hub.publishView(admin::localView);
+        Map<String, HttpEndpoint> all = new LinkedHashMap<>(config.httpEndpoints());
+        all.putAll(admin.endpoints());
+        return all;
+    }
+
+    private NodeInfo nodeInfo() {
+        String id = hub.backplane().map(Hub.Backplane::node).orElse("local");
+        String address = serverChannel == null ? "" : httpUri().toString();
+        return new NodeInfo(id, address, startedMillis, connections.get());
+    }
+
+    /** Every session of this node, each read on its own event loop. */
+    private CompletionStage<List<SessionSnapshot>> sessionSnapshots() {
+        List<CompletableFuture<SessionSnapshot>> parts = new ArrayList<>();
+        for (Channel ch : sessions) {
+            parts.add(ServerInitializer.snapshot(ch));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> parts.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
     }
 
     /** Binds and starts serving; throws if the address cannot be bound. */
@@ -224,6 +270,7 @@ public final class SignalingServer implements AutoCloseable {
         if (peerJs != null) {
             peerJs.goingAway();
         }
+        resumes.shutdown(); // detached sessions have no connection to close: they depart here
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);
         }
@@ -246,6 +293,16 @@ public final class SignalingServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /** Resumable sessions held now, attached or detached (v1.1; tests and leak checks). */
+    public int resumableSessions() {
+        return resumes.size();
+    }
+
+    /** Resumable sessions detached now, within their resume grace (v1.1). */
+    public int detachedSessions() {
+        return resumes.detached();
     }
 
     private static long remainingMillis(long deadlineNanos) {

@@ -1,12 +1,14 @@
 package dev.rendezvous.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -158,7 +160,9 @@ class RoomTest {
         assertThat(c.next(Message.UserLeft.class).clientId()).isEqualTo(b.id());
         c.abort();
         assertThat(a.next(Message.UserLeft.class).clientId()).isEqualTo(c.id());
-        assertThat(server.hubState().roomMembers()).isEqualTo(1);
+        // On two nodes c's own node drops it from its replica when its leave event comes back from Redis,
+        // which can be a moment after a's node told a: the count is eventually exact, never above.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.hubState().roomMembers()).isEqualTo(1));
         a.close(1000, "");
         a.awaitClose();
         server.assertNoLeaks();

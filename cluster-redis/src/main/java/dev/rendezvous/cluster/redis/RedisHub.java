@@ -13,11 +13,13 @@ import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,8 @@ public final class RedisHub implements Hub {
     private final NodeLiveness liveness;
     private final ClusterPairs pairs;
     private final CrossNodeRelay relay;
+    /** This node's admin view, published every heartbeat once set ({@link #publishView}); null while the admin API is off. */
+    private volatile Supplier<CompletionStage<String>> view;
 
     private RedisHub(RedisHubConfig config, HubObserver observer) {
         this.config = config;
@@ -205,6 +209,22 @@ public final class RedisHub implements Hub {
         clients.goingAway();
     }
 
+    /** Publishes {@code view} now and every heartbeat, as {@code view:<node>} with the node's TTL. */
+    @Override
+    public void publishView(Supplier<CompletionStage<String>> view) {
+        this.view = view;
+        backplane.onLoop(this::writeView);
+    }
+
+    /** Reads every other live node's last view; fails while Redis is away. */
+    @Override
+    public CompletionStage<List<String>> otherViews() {
+        if (!backplane.up()) {
+            return CompletableFuture.failedFuture(new ClusterUnavailableException("Redis is unreachable"));
+        }
+        return backplane.eval(Script.VIEWS, node).thenApply(BackplaneCodec::strings);
+    }
+
     @Override
     public HubState state() {
         int sessions = 0;
@@ -241,6 +261,20 @@ public final class RedisHub implements Hub {
         if (liveness.tick()) {
             pairs.verify();
         }
+        writeView();
+    }
+
+    /** On the loop: writes this node's admin view when the admin API is on (a failed write waits for the next tick). */
+    private void writeView() {
+        Supplier<CompletionStage<String>> v = view;
+        if (v == null || !backplane.up() || backplane.closed()) {
+            return;
+        }
+        v.get().thenAcceptAsync(json -> {
+            if (backplane.up() && !backplane.closed()) {
+                backplane.eval(Script.VIEW_PUBLISH, node, NodeLiveness.millis(config.nodeTtl()), json);
+            }
+        }, backplane.loop());
     }
 
     private void onMessage(byte[] bytes) {

@@ -19,7 +19,9 @@ enum Script {
     LEAVE(ScriptOutputType.INTEGER),
     RESYNC(ScriptOutputType.MULTI),
     SNAPSHOT(ScriptOutputType.MULTI),
-    VERIFY(ScriptOutputType.MULTI);
+    VERIFY(ScriptOutputType.MULTI),
+    VIEW_PUBLISH(ScriptOutputType.INTEGER),
+    VIEWS(ScriptOutputType.MULTI);
 
     final ScriptOutputType output;
     final String text;

@@ -5,6 +5,7 @@
 --   room:<room>    hash id -> "<node>|<username>";  rooms: set of room names with members
 --   seq            presence sequence;  node:<node> heartbeat (PX node TTL);  nodes: set of node ids
 --   claim:<node>   the survivor that cleaned up a dead node
+--   view:<node>    the node's admin view (JSON), PX node TTL, written every heartbeat while the admin API is on
 -- Channels: p..'events' (presence, every node), p..'chan:'..node (one node's deliveries).
 local p = ARGV[1]
 
@@ -96,5 +97,6 @@ local function forget_node(node)
     depart(id, room, node)
   end
   redis.call('DEL', p .. 'nodeids:' .. node)
+  redis.call('DEL', p .. 'view:' .. node)
   redis.call('SREM', p .. 'nodes', node)
 end

@@ -20,6 +20,9 @@ public final class DurationText {
     /** Parses {@code text}; the exception message quotes it and shows the accepted forms. */
     public static Duration parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("0")) {
+            return Duration.ZERO; // "0 turns it off" reads naturally without a unit
+        }
         if (t.startsWith("p")) {
             try {
                 return Duration.parse(t.toUpperCase(Locale.ROOT));

@@ -1,8 +1,11 @@
 package dev.rendezvous.server.hub;
 
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The shared state of the signaling server: the id directory, lobby pairings, room membership and
@@ -73,6 +76,21 @@ public interface Hub extends AutoCloseable {
     /** The cluster backplane's state for {@code /healthz}; empty for the in-process hub. */
     default Optional<Backplane> backplane() {
         return Optional.empty();
+    }
+
+    /**
+     * Publishes this node's admin view (a JSON object, see {@code dev.rendezvous.server.admin}) to the
+     * cluster: a backplane asks {@code view} again every heartbeat and keeps the last answer while the node
+     * lives. Called once, when the admin API is on. Default: a single node has no one to publish to.
+     */
+    default void publishView(Supplier<CompletionStage<String>> view) {}
+
+    /**
+     * The admin views the cluster's other live nodes published last (each up to one heartbeat old); empty
+     * for a single node. Completes exceptionally when the backplane cannot be reached. Never blocks.
+     */
+    default CompletionStage<List<String>> otherViews() {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     /** Releases what the hub holds outside the process; called once the server stopped. */

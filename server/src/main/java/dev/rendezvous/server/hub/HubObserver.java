@@ -53,4 +53,16 @@ public interface HubObserver {
 
     /** The cluster backplane ({@code kind}, e.g. {@code redis}) became reachable ({@code up}) or not. */
     default void backplaneChanged(String kind, boolean up) {}
+
+    /** A resumable session came back on a new connection, {@code replayed} frames sent again (v1.1). */
+    default void resumeSucceeded(int replayed) {}
+
+    /** A {@code resume} failed; {@code reason} is one of {@code unknown_id}, {@code bad_token}, {@code expired}, {@code cannot_replay}, {@code not_a_resume}. */
+    default void resumeFailed(String reason) {}
+
+    /** Detached sessions changed by {@code delta} (+1 detached, -1 resumed or gone). */
+    default void detachedChanged(int delta) {}
+
+    /** A detached session was not resumed within the grace and departed. */
+    default void graceExpired() {}
 }

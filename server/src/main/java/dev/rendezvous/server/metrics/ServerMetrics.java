@@ -71,6 +71,11 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
     private final Map<MessageType, Counter> relayedByType = new EnumMap<>(MessageType.class);
     private final Map<ErrorCode, Counter> errorsByCode = new EnumMap<>(ErrorCode.class);
     private final Timer relayTime;
+    private final AtomicLong detached = new AtomicLong();
+    private final Counter resumesOk;
+    private final Counter framesReplayed;
+    private final Counter graceExpiries;
+    private final Map<String, Counter> resumesFailed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicLong> backplanes = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong v1Clients = new AtomicLong();
     private final AtomicLong peerJsClients = new AtomicLong();
@@ -132,6 +137,18 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
             errorsByCode.put(code, Counter.builder("rendezvous.errors")
                     .description("Error messages sent to clients, by code")
                     .tag("code", code.wireName()).register(registry));
+        }
+        Gauge.builder("rendezvous.sessions.detached", detached, AtomicLong::get)
+                .description("Resumable sessions whose connection is gone, within their resume grace").register(registry);
+        resumesOk = Counter.builder("rendezvous.resumes")
+                .description("Sessions resumed on a new connection").tag("outcome", "ok").register(registry);
+        framesReplayed = Counter.builder("rendezvous.resume.frames.replayed")
+                .description("Frames sent again to resumed sessions").register(registry);
+        graceExpiries = Counter.builder("rendezvous.resume.grace.expiries")
+                .description("Detached sessions that departed at the end of their resume grace").register(registry);
+        for (String reason : new String[] {"unknown_id", "bad_token", "expired", "cannot_replay", "not_a_resume"}) {
+            resumesFailed.put(reason, Counter.builder("rendezvous.resumes.failed")
+                    .description("Failed resumes, by reason").tag("reason", reason).register(registry));
         }
         Gauge.builder("rendezvous.protocol.clients", v1Clients, AtomicLong::get).tag("protocol", "v1")
                 .description("Admitted clients by protocol").register(registry);
@@ -272,6 +289,30 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
     @Override
     public void keepaliveTimedOut(String clientId) {
         keepaliveTimeouts.increment();
+    }
+
+    @Override
+    public void resumeSucceeded(int replayed) {
+        resumesOk.increment();
+        framesReplayed.increment(replayed);
+    }
+
+    @Override
+    public void resumeFailed(String reason) {
+        Counter c = resumesFailed.get(reason);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    @Override
+    public void detachedChanged(int delta) {
+        detached.addAndGet(delta);
+    }
+
+    @Override
+    public void graceExpired() {
+        graceExpiries.increment();
     }
 
     @Override

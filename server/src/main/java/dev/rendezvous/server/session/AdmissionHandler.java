@@ -39,6 +39,11 @@ final class AdmissionHandler {
         c.schedule(() -> authTimedOut(c), c.settings.authTimeout().toNanos());
     }
 
+    /** A {@code resume} failed (v1.1): the connection is admitted as a new one, with its URL's parameters. */
+    static void openAfterFailedResume(Connection c) {
+        open(c);
+    }
+
     /** A frame before admission: only a well-formed {@code auth_token} is welcome. */
     static void onFrame(Connection c, Inbound frame) {
         // protocol-v1: every refusal before admission is auth_failed, then 4001; the message says what was wrong.
@@ -126,7 +131,15 @@ final class AdmissionHandler {
     private static void admit(Connection c, String wantedId, String username, boolean authenticated) {
         c.cancelTimer();
         String id = wantedId != null ? wantedId : ClientIds.next();
-        Session candidate = new Session(id, username, c.room, c.link, c::evictedFromAnyThread);
+        Session candidate;
+        // v1.1: the session outlives this connection. A failed resume goes on as a new resumable connection.
+        if ((c.resumableAsked || c.resumeAsked) && c.settings.resumeOn()) {
+            ResumableLink carrier = new ResumableLink(c.settings, c.wire, c);
+            candidate = new Session(id, username, c.room, carrier, carrier::evict);
+            carrier.bind(candidate);
+        } else {
+            candidate = new Session(id, username, c.room, c.wire, c::evictedFromAnyThread);
+        }
         c.phase(Connection.Phase.REGISTERING);
         CompletionStage<Boolean> registration = c.settings.hub().register(candidate);
         if (!registration.toCompletableFuture().isDone()) {
@@ -171,11 +184,17 @@ final class AdmissionHandler {
         if (authenticated) {
             c.link.send(ControlFrames.of(new Message.AuthSuccess(candidate.username(), id)));
         }
-        c.link.send(ControlFrames.of(new Message.YourId(
+        Message.YourId yourId = new Message.YourId(
                 id,
                 c.settings.iceServers().apply(id),
                 c.settings.pingInterval().toMillis(),
-                c.settings.pingTimeout().toMillis())));
+                c.settings.pingTimeout().toMillis());
+        if (candidate.link() instanceof ResumableLink carrier) {
+            carrier.admit(yourId);
+            c.carriedBy(carrier);
+        } else {
+            c.link.send(ControlFrames.of(yourId));
+        }
         if (log.isInfoEnabled()) {
             log.info("admit client={} scope={} user={} remote={}", LogText.of(id), c.scope(), LogText.of(candidate.username()), c.remote);
         }

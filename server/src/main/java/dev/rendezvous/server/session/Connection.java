@@ -3,6 +3,7 @@ package dev.rendezvous.server.session;
 import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
+import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.hub.ControlFrames;
 import dev.rendezvous.server.hub.Echo;
 import dev.rendezvous.server.hub.Hub;
@@ -12,6 +13,8 @@ import dev.rendezvous.server.hub.Session;
 import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.logging.LogText;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,6 +45,8 @@ public final class Connection {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     enum Phase {
+        /** A {@code resume=1} connection waits for its {@code resume} frame (v1.1). */
+        AWAITING_RESUME,
         AWAITING_TOKEN,
         AUTHENTICATING,
         /** The id is being claimed in the hub's directory (at once in-process; a round trip in a cluster). */
@@ -51,7 +56,21 @@ public final class Connection {
     }
 
     final ConnectionSettings settings;
-    final Link link;
+    /**
+     * Where this connection's frames go: the transport ({@link #wire}), or once a resumable session is
+     * admitted or resumed here, its {@link ResumableLink}, which counts and keeps them (v1.1).
+     */
+    Link link;
+    /** The transport end of this connection. */
+    final Link wire;
+    /** The client asked for a resumable session ({@code resumable=1}). */
+    final boolean resumableAsked;
+    /** The client asked to resume a session ({@code resume=1}). */
+    final boolean resumeAsked;
+    /** The resumable session this connection admitted or resumed, or null (v1 sessions: the hot path checks only this). */
+    ResumableLink resumable;
+    /** The client sent a close frame: the session ends at once, resumable or not. */
+    private boolean clientClosed;
     final Transport transport;
     /** The room of a {@code /ws/{room}} connection, or null for the lobby. */
     final String room;
@@ -88,8 +107,28 @@ public final class Connection {
             String requestedId,
             String username,
             Object remote) {
+        this(settings, link, transport, room, requestedId, username, remote, false, false);
+    }
+
+    /**
+     * @param resumable the {@code resumable=1} query parameter (v1.1)
+     * @param resume the {@code resume=1} query parameter (v1.1)
+     */
+    public Connection(
+            ConnectionSettings settings,
+            Link link,
+            Transport transport,
+            String room,
+            String requestedId,
+            String username,
+            Object remote,
+            boolean resumable,
+            boolean resume) {
         this.settings = settings;
         this.link = link;
+        this.wire = link;
+        this.resumableAsked = resumable;
+        this.resumeAsked = resume;
         this.transport = transport;
         this.room = room;
         this.requestedId = requestedId;
@@ -103,6 +142,23 @@ public final class Connection {
         return session;
     }
 
+    /**
+     * This connection for the admin view, with the transport's counters; on this connection's thread.
+     * Before admission the id and name are the requested ones (null when none was asked for).
+     */
+    public SessionSnapshot snapshot(long connectedAtMillis, long framesIn, long framesOut, long bytesIn, long bytesOut) {
+        Session s = session;
+        return new SessionSnapshot(
+                s != null ? s.id() : requestedId,
+                s != null ? s.username() : queryUsername,
+                room,
+                s != null ? s.peerId() : null,
+                phase.name().toLowerCase(Locale.ROOT),
+                connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut,
+                remote instanceof InetSocketAddress a && a.getAddress() != null
+                        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote));
+    }
+
     /** The upgrade completed: admit right away, or ask for a token. */
     public void open() {
         opened = true;
@@ -112,7 +168,11 @@ public final class Connection {
         if (log.isDebugEnabled()) {
             log.debug("connect remote={} scope={}", remote, scope());
         }
-        AdmissionHandler.open(this);
+        if (resumeAsked && settings.resumeOn()) {
+            ResumeHandler.open(this);
+        } else {
+            AdmissionHandler.open(this);
+        }
     }
 
     /** A text frame arrived; {@code utf8} is not released here (tests and tools; the transport passes bytes). */
@@ -132,12 +192,20 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
+        if (resumable != null && !resumable.countInbound(wire)) {
+            return; // the session was resumed on another connection: this one is closing (4009)
+        }
+        if (phase == Phase.AWAITING_RESUME) {
+            ResumeHandler.onFrame(this, utf8, length);
+            return;
+        }
         FrameScanner scanner = FrameScanner.forThisThread();
         Inbound frame = scanner.scan(utf8, length);
         if (!admitLimited(now, frame, length)) {
             return;
         }
         switch (phase) {
+            case AWAITING_RESUME -> {} // handled above
             case AWAITING_TOKEN -> AdmissionHandler.onFrame(this, frame);
             case AUTHENTICATING, REGISTERING -> {} // admission is on its way; frames before it are ignored
             case ADMITTED -> dispatch(frame, scanner, now);
@@ -199,6 +267,10 @@ public final class Connection {
         if (!admitLimited(now, null, 0)) { // a binary message's bytes are skipped, never kept or relayed
             return;
         }
+        if (phase == Phase.AWAITING_RESUME) {
+            ResumeHandler.notAResume(this, "the first frame on a resume=1 connection must be a resume message (a text frame)", null);
+            return;
+        }
         if (phase == Phase.AWAITING_TOKEN) { // like any other frame before admission
             AdmissionHandler.refuse(this, ErrorCode.AUTH_FAILED, "authenticate first: send auth_token in a text frame", null);
             return;
@@ -232,6 +304,11 @@ public final class Connection {
         closeWith(CloseCode.RATE_LIMITED, "client is not reading");
     }
 
+    /** The client sent a close frame (any code): a resumable session ends with this connection, as in v1. */
+    public void onCloseFrame() {
+        clientClosed = true;
+    }
+
     /** The transport closed (any reason): clean up, exactly once. */
     public void onClosed() {
         if (!opened) {
@@ -240,9 +317,7 @@ public final class Connection {
         }
         phase = Phase.CLOSED;
         cancelTimer();
-        if (session != null) {
-            settings.hub().depart(session);
-        }
+        endSession(!clientClosed);
         settings.observer().connectionClosed();
         if (closedWithCode == 0) {
             log.info("disconnect client={} remote={} by=client", clientId(), remote);
@@ -352,9 +427,52 @@ public final class Connection {
         phase = Phase.CLOSED;
         closedWithCode = code.code();
         cancelTimer();
-        link.close(code, reason);
-        if (session != null) {
+        wire.close(code, reason);
+        endSession(code == CloseCode.KEEPALIVE_TIMEOUT); // v1.1: a keepalive timeout detaches a resumable session
+    }
+
+    /**
+     * This connection ended: the session departs, or, when resumable and {@code detachable}, stays in the
+     * hub detached for the resume grace. A connection that no longer carries its session does nothing.
+     */
+    private void endSession(boolean detachable) {
+        if (session == null) {
+            return;
+        }
+        if (resumable == null) {
             settings.hub().depart(session);
+        } else {
+            resumable.connectionEnded(wire, detachable, transport);
+        }
+    }
+
+    /** The session was resumed on this connection: it carries the session from now on. */
+    void resumed(ResumableLink resumed) {
+        resumable = resumed;
+        session = resumed.session();
+        link = resumed;
+        phase = Phase.ADMITTED;
+        KeepaliveHandler.start(this);
+    }
+
+    /** Admission of a resumable session: frames go through {@code carrier} from now on. */
+    void carriedBy(ResumableLink carrier) {
+        resumable = carrier;
+        link = carrier;
+    }
+
+    /** The session was resumed on another connection (any thread); its link already closed this one with 4009. */
+    void supersededFromAnyThread() {
+        try {
+            transport.execute(() -> {
+                if (phase != Phase.CLOSED) {
+                    phase = Phase.CLOSED;
+                    closedWithCode = CloseCode.RESUMED_ELSEWHERE.code();
+                    cancelTimer();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("superseded connection dropped client={}: the server is shutting down", clientId());
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.function.Function;
  * @param rateLimitBurst frames a connection may send at once
  * @param rateLimitBytesPerSecond inbound payload bytes per second per connection; 0 disables the byte limit
  * @param rateLimitBurstBytes payload bytes a connection may send at once
+ * @param resumeGrace how long a resumable session survives its connection (v1.1); zero turns resume off
+ * @param resumes the detached-or-attached resumable sessions of this server, by id
  */
 public record ConnectionSettings(
         Hub hub,
@@ -34,22 +36,14 @@ public record ConnectionSettings(
         double rateLimitPerSecond,
         double rateLimitBurst,
         double rateLimitBytesPerSecond,
-        double rateLimitBurstBytes) {
+        double rateLimitBurstBytes,
+        Duration resumeGrace,
+        ResumeDirectory resumes) {
 
     /** Refused frames a client may send in a row before it is closed with 4029 (refills in 10 s). */
     static final double RATE_LIMIT_STRIKES = 100;
 
-    public ConnectionSettings {
-        Objects.requireNonNull(hub, "hub");
-        Objects.requireNonNull(observer, "observer");
-        Objects.requireNonNull(iceServers, "iceServers");
-        Objects.requireNonNull(authExecutor, "authExecutor");
-        if (pingInterval.isNegative() || pingInterval.isZero() || pingTimeout.compareTo(pingInterval) <= 0) {
-            throw new IllegalArgumentException("need 0 < ping interval < ping timeout");
-        }
-    }
-
-    /** Without a byte-rate limit (tests and benchmarks of the frame logic). */
+    /** Settings without resume (v1 only). */
     public ConnectionSettings(
             Hub hub,
             HubObserver observer,
@@ -62,12 +56,50 @@ public record ConnectionSettings(
             double rateLimitPerSecond,
             double rateLimitBurst) {
         this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
-                rateLimitPerSecond, rateLimitBurst, 0, 0);
+                rateLimitPerSecond, rateLimitBurst, 0, 0, Duration.ZERO, new ResumeDirectory());
+    }
+
+    /** Settings without a byte-rate limit (tests and benchmarks of the frame logic). */
+    public ConnectionSettings(
+            Hub hub,
+            HubObserver observer,
+            Duration pingInterval,
+            Duration pingTimeout,
+            Authenticator authenticator,
+            Duration authTimeout,
+            Executor authExecutor,
+            Function<String, List<IceServer>> iceServers,
+            double rateLimitPerSecond,
+            double rateLimitBurst,
+            Duration resumeGrace,
+            ResumeDirectory resumes) {
+        this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
+                rateLimitPerSecond, rateLimitBurst, 0, 0, resumeGrace, resumes);
+    }
+
+    public ConnectionSettings {
+        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(resumeGrace, "resumeGrace");
+        Objects.requireNonNull(resumes, "resumes");
+        if (resumeGrace.isNegative()) {
+            throw new IllegalArgumentException("resume grace must be >= 0");
+        }
+        Objects.requireNonNull(observer, "observer");
+        Objects.requireNonNull(iceServers, "iceServers");
+        Objects.requireNonNull(authExecutor, "authExecutor");
+        if (pingInterval.isNegative() || pingInterval.isZero() || pingTimeout.compareTo(pingInterval) <= 0) {
+            throw new IllegalArgumentException("need 0 < ping interval < ping timeout");
+        }
     }
 
     /** Some inbound limit is on: frames per second or bytes per second. */
     boolean rateLimited() {
         return rateLimitPerSecond > 0 || rateLimitBytesPerSecond > 0;
+    }
+
+    /** Whether a {@code resumable=1} connection gets a resumable session. */
+    boolean resumeOn() {
+        return !resumeGrace.isZero();
     }
 
     boolean authRequired() {

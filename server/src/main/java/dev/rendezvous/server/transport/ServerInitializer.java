@@ -1,5 +1,6 @@
 package dev.rendezvous.server.transport;
 
+import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
@@ -22,6 +23,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -83,6 +86,21 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     /** Asks every session on {@code channel} to close with 1001 (server shutdown); any thread. */
     public static void requestShutdown(Channel channel) {
         channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(WebSocketSessionHandler.SHUTDOWN));
+    }
+
+    /**
+     * The admin view of the session on {@code channel}, read on its event loop; completes with null when
+     * the channel holds no session (closed meanwhile). Any thread.
+     */
+    public static CompletableFuture<SessionSnapshot> snapshot(Channel channel) {
+        CompletableFuture<SessionSnapshot> result = new CompletableFuture<>();
+        try {
+            channel.eventLoop().execute(() -> result.complete(
+                    channel.pipeline().get(SESSION) instanceof WebSocketSessionHandler h ? h.snapshot() : null));
+        } catch (RejectedExecutionException e) {
+            result.complete(null); // the loop is shutting down
+        }
+        return result;
     }
 
     /** The HTTP stage. */

@@ -53,7 +53,8 @@ final class SignalingRoute implements WebSocketRoute {
                     "username must be 1-" + MAX_USERNAME_CHARS + " characters without control characters");
         }
         return new Upgrade.Accepted(new WebSocketSessionHandler(
-                channel, settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username));
+                channel, settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username,
+                "1".equals(first(uri, "resumable")), "1".equals(first(uri, "resume"))));
     }
 
     private static String first(QueryStringDecoder uri, String name) {

@@ -1,6 +1,7 @@
 package dev.rendezvous.server.transport;
 
 import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.logging.LogText;
@@ -60,6 +61,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     private volatile boolean slowConsumerReported;
     /** Event-loop only. */
     private boolean started;
+    /** Counters for the admin view: text frames and their payload bytes; event-loop only. */
+    private final long connectedAtMillis = System.currentTimeMillis();
+    private long framesIn;
+    private long bytesIn;
+    private long framesOut;
+    private long bytesOut;
     /** Frames sent from other threads, newest first; null when empty. */
     private volatile Pending inbox;
 
@@ -75,10 +82,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     WebSocketSessionHandler(
-            Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username) {
+            Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username,
+            boolean resumable, boolean resume) {
         this.channel = channel;
         this.maxMessageBytes = maxMessageBytes;
-        this.connection = new Connection(settings, this, this, room, clientId, username, channel.remoteAddress());
+        this.connection = new Connection(
+                settings, this, this, room, clientId, username, channel.remoteAddress(), resumable, resume);
     }
 
     /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */
@@ -88,6 +97,11 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             started = true;
             connection.open();
         }
+    }
+
+    /** This session for the admin view; on the event loop. */
+    SessionSnapshot snapshot() {
+        return connection.snapshot(connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut);
     }
 
     // ---- inbound ------------------------------------------------------------------------------
@@ -100,6 +114,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void onText(byte[] utf8, int length) {
         start(); // a client cannot send before the 101, but never let a frame meet an unopened connection
+        framesIn++;
+        bytesIn += length;
         connection.onText(utf8, length);
     }
 
@@ -151,6 +167,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         closing = true;
+        connection.onCloseFrame(); // v1.1: a close frame from the client ends even a resumable session
         // Echo the client's code (RFC 6455 §5.5.1), then close the TCP connection.
         CloseWebSocketFrame reply = status < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
         channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
@@ -210,6 +227,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         }
         if (inbox == null && channel.eventLoop().inEventLoop()) {
             // Direct only when nothing from other threads is waiting: frames leave in the order of send calls.
+            framesOut++;
+            bytesOut += utf8Json.readableBytes();
             FlushBatch batch = FlushBatch.current();
             if (batch == null) {
                 channel.writeAndFlush(TextFrames.frame(utf8Json), channel.voidPromise());
@@ -244,6 +263,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             if (closing || !channel.isActive()) {
                 p.frame.release();
             } else {
+                framesOut++;
+                bytesOut += p.frame.readableBytes();
                 channel.write(TextFrames.frame(p.frame), channel.voidPromise());
             }
         }

@@ -58,6 +58,26 @@ class ServerMetricsTest {
     }
 
     @Test
+    void countsResumesByOutcomeReplayedFramesDetachedSessionsAndExpiries() {
+        ServerMetrics metrics = new ServerMetrics(false);
+
+        metrics.detachedChanged(1);
+        metrics.detachedChanged(1);
+        metrics.resumeSucceeded(3);
+        metrics.detachedChanged(-1);
+        metrics.resumeFailed("bad_token");
+        metrics.graceExpired();
+
+        assertThat(metrics.scrape())
+                .contains("rendezvous_resumes_total{outcome=\"ok\"} 1.0")
+                .contains("rendezvous_resumes_failed_total{reason=\"bad_token\"} 1.0")
+                .contains("rendezvous_resumes_failed_total{reason=\"expired\"} 0.0")
+                .contains("rendezvous_resume_frames_replayed_total 3.0")
+                .contains("rendezvous_sessions_detached 1.0")
+                .contains("rendezvous_resume_grace_expiries_total 1.0");
+    }
+
+    @Test
     void countsErrorsByCodeAuthFailuresAndKeepaliveTimeouts() {
         ServerMetrics metrics = new ServerMetrics(false);
 

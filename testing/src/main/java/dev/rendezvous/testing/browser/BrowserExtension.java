@@ -71,23 +71,39 @@ public final class BrowserExtension implements BeforeAllCallback, AfterTestExecu
     private static final List<String> PLAYWRIGHT_TRANSPORT_FLAGS = List.of("--remote-debugging-pipe", "--no-startup-window");
 
     private final Duration assertionTimeout;
+    private final List<String> omittedFlags;
     private final List<BrowserContext> contexts = new ArrayList<>();
     private Playwright playwright;
     private Browser browser;
     private Path profile;
 
-    private BrowserExtension(Duration assertionTimeout) {
+    private BrowserExtension(Duration assertionTimeout, List<String> omittedFlags) {
         this.assertionTimeout = assertionTimeout;
+        this.omittedFlags = List.copyOf(omittedFlags);
     }
 
     /** Chromium, with Playwright's auto-retrying assertions waiting up to 20 s (WebRTC set-up on a loaded machine). */
     public static BrowserExtension chromium() {
-        return new BrowserExtension(Duration.ofSeconds(20));
+        return new BrowserExtension(Duration.ofSeconds(20), List.of());
     }
 
     /** The same, with another default assertion timeout. */
     public static BrowserExtension chromium(Duration assertionTimeout) {
-        return new BrowserExtension(assertionTimeout);
+        return new BrowserExtension(assertionTimeout, List.of());
+    }
+
+    /**
+     * The same browser without some of {@link #FAKE_MEDIA_FLAGS}: e.g. without
+     * {@code --allow-loopback-in-peer-connection}, Chromium gathers 127.0.0.1 only while the page holds a
+     * media permission, as on a user's machine (tests of what a page does when it gathers nothing).
+     */
+    public BrowserExtension without(String... flags) {
+        List<String> omitted = new ArrayList<>(omittedFlags);
+        for (String flag : flags) {
+            if (!FAKE_MEDIA_FLAGS.contains(flag)) throw new IllegalArgumentException("not an optional flag: " + flag);
+            omitted.add(flag);
+        }
+        return new BrowserExtension(assertionTimeout, omitted);
     }
 
     /** Whether the e2e JVM wrapper put this JVM in its own loopback-only network namespace. */
@@ -104,7 +120,7 @@ public final class BrowserExtension implements BeforeAllCallback, AfterTestExecu
         profile = createProfileDirectory();
         List<String> args = new ArrayList<>(FLAGS);
         args.add("--user-data-dir=" + profile);
-        args.addAll(FAKE_MEDIA_FLAGS);
+        FAKE_MEDIA_FLAGS.stream().filter(flag -> !omittedFlags.contains(flag)).forEach(args::add);
         args.addAll(PLAYWRIGHT_TRANSPORT_FLAGS);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {

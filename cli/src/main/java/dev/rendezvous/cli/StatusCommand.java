@@ -1,0 +1,72 @@
+package dev.rendezvous.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rendezvous status [URL] --admin-token T [--json]}: the cluster's counts and every node, from the
+ * admin API. Exit 0 when the server answered, 1 when it could not be read, 2 on a usage error (no token).
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Shows a running server's nodes, connections, sessions and rooms (admin API).",
+        description = {"Shows a running server's counts and every node of its cluster, read from the admin API",
+                "(the server must run with --admin-token). Exit status 0 when the server answered."})
+final class StatusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AdminOptions options = new AdminOptions();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AdminClient client = options.client(err);
+        if (client == null) {
+            return 2;
+        }
+        JsonNode nodes;
+        try {
+            nodes = client.get("/admin/api/nodes");
+        } catch (AdminClient.AdminException e) {
+            err.println("rendezvous: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        out.print(options.json ? nodes.toPrettyString() + "\n" : text(nodes));
+        out.flush();
+        return 0;
+    }
+
+    static String text(JsonNode data) {
+        JsonNode c = data.get("counts");
+        StringBuilder b = new StringBuilder();
+        b.append(plural(c.get("nodes").asInt(), "node")).append(" · ")
+                .append(plural(c.get("connections").asInt(), "connection")).append(" · ")
+                .append(plural(c.get("sessions").asInt(), "session")).append(" · ")
+                .append(plural(c.get("rooms").asInt(), "room"))
+                .append(" (").append(c.get("room_members").asInt()).append(" in rooms)\n");
+        if (!data.path("complete").asBoolean(true)) {
+            b.append("! the cluster backplane is unreachable: only the answering node is shown\n");
+        }
+        b.append(String.format("%-24s %-28s %-20s %11s %8s%n", "NODE", "ADDRESS", "STARTED", "CONNECTIONS", "SESSIONS"));
+        for (JsonNode n : data.get("nodes")) {
+            b.append(String.format("%-24s %-28s %-20s %11d %8d%n", n.get("id").asText(), n.get("address").asText(),
+                    Instant.ofEpochMilli(n.get("started").asLong()).toString().replaceFirst("\\.\\d+Z$", "Z"),
+                    n.get("connections").asInt(), n.get("sessions").asInt()));
+        }
+        return b.toString();
+    }
+
+    static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# The JVM options of `rendezvous`, in one place: sourced by the source checkout's launcher (./rendezvous)
+# and by a release's bin/rendezvous (lib/jvm-options.sh in the archive), so both run the server the same
+# way, and the AOT cache is made and used with the same options (docs/operations.md, "JVM options").
+# Defines arrays only; RENDEZVOUS_JAVA_OPTS goes after them on the command line, so it overrides them.
+
+# webrtc-java (the `chat` and `doctor` peers) loads its native library from its jar.
+NATIVE_ACCESS=(--enable-native-access=ALL-UNNAMED)
+# C2 in Temurin 25.0.3 crashed (SIGSEGV in Compile::final_graph_reshaping_walk) compiling Netty's
+# ReferenceCountUpdater.retryRelease0 under sustained relay load; that method only runs when a
+# reference-count CAS is contended, so leaving it interpreted costs nothing measurable.
+JIT_WORKAROUND=(-XX:CompileCommand=quiet -XX:CompileCommand=exclude,io.netty.util.internal.ReferenceCountUpdater::retryRelease0)
+# The collector, pinned rather than left to the JVM's ergonomics (which picks Serial below 2 CPUs or
+# 1792 MB): the AOT cache is made and used with the same one (docs/operations.md, "JVM options").
+GC_DEFAULTS=(-XX:+UseG1GC)
+# A collector named in RENDEZVOUS_JAVA_OPTS replaces it: the JVM refuses to start with two
+# ("Multiple garbage collectors selected").
+for _opt in ${RENDEZVOUS_JAVA_OPTS:-}; do
+  case "$_opt" in -XX:+Use*GC) GC_DEFAULTS=() ;; esac
+done
+unset _opt
+# Heap sizing for many idle connections (docs/operations.md, "JVM options"): the JVM's default young
+# generation grows to a large share of the heap, and resident memory follows every page the collector
+# ever touched, not the ~3 KB of live objects per connection. A fixed 16 MB young generation and a
+# heap that keeps little free space keep resident memory near the live size (2.6 KB per idle
+# connection); since the relay allocates little per message, relay CPU and latency were unchanged
+# within noise (docs/benchmarks.md).
+HEAP_DEFAULTS=(-Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20)
+
+# All of them, in the order both scripts pass them.
+JVM_DEFAULTS=("${NATIVE_ACCESS[@]}" "${JIT_WORKAROUND[@]}" "${GC_DEFAULTS[@]}" "${HEAP_DEFAULTS[@]}")
+
+# The options of RENDEZVOUS_JAVA_OPTS that decide whether an AOT cache fits (collector, object layout,
+# heap bound), one a line: a cache is trained with them, and is only used with the same ones.
+aot_pinned_user_opts() {
+  local o
+  for o in ${RENDEZVOUS_JAVA_OPTS:-}; do
+    case "$o" in
+      -XX:[+-]Use*GC|-XX:[+-]UseCompressedOops|-XX:[+-]UseCompressedClassPointers|-XX:[+-]UseCompactObjectHeaders|-Xmx*|-XX:MaxHeapSize=*) echo "$o" ;;
+    esac
+  done
+}

@@ -1,0 +1,69 @@
+package dev.rendezvous.server.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * One node's view — its counters and its sessions — as the JSON object a node publishes to the cluster and
+ * the admin API merges: {@code {"node":{id,address,started,connections,sessions},"sessions":[...]}}, every
+ * session carrying its {@code node}. Stateless.
+ */
+final class NodeView {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private NodeView() {}
+
+    static ObjectNode of(NodeInfo node, List<SessionSnapshot> sessions) {
+        ObjectNode view = JSON.createObjectNode();
+        ObjectNode n = view.putObject("node");
+        n.put("id", node.id());
+        n.put("address", node.address());
+        n.put("started", node.startedMillis());
+        n.put("connections", node.connections());
+        ArrayNode list = view.putArray("sessions");
+        int admitted = 0;
+        for (SessionSnapshot s : sessions) {
+            ObjectNode o = list.addObject();
+            o.put("id", s.id());
+            o.put("username", s.username());
+            o.put("room", s.room());
+            o.put("peer", s.peer());
+            o.put("state", s.state());
+            o.put("connected_since", s.connectedAtMillis());
+            o.put("frames_in", s.framesIn());
+            o.put("frames_out", s.framesOut());
+            o.put("bytes_in", s.bytesIn());
+            o.put("bytes_out", s.bytesOut());
+            o.put("remote_address", s.remote());
+            o.put("node", node.id());
+            if ("admitted".equals(s.state())) {
+                admitted++;
+            }
+        }
+        n.put("sessions", admitted);
+        return view;
+    }
+
+    /** A view another node published; null when it is not one (a node of another version, a damaged value). */
+    static ObjectNode parse(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return n instanceof ObjectNode o && o.get("node") instanceof ObjectNode && o.get("sessions") instanceof ArrayNode
+                    ? o : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    static String write(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of plain values always serializes", e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.rendezvous.server.admin;
+
+/**
+ * One WebSocket session as the admin view shows it, read on its channel's event loop.
+ *
+ * @param id the client id, or null before admission
+ * @param username the display name, or null
+ * @param room the room, or null for the lobby
+ * @param peer the lobby peer's id, or null
+ * @param state the connection's phase: {@code awaiting_token}, {@code authenticating}, {@code registering},
+ *     {@code admitted}, {@code closed}
+ * @param connectedAtMillis when the upgrade completed (epoch millis)
+ * @param framesIn text frames received
+ * @param framesOut text frames written
+ * @param bytesIn payload bytes received
+ * @param bytesOut payload bytes written
+ * @param remote the client's address as the server sees it
+ */
+public record SessionSnapshot(
+        String id,
+        String username,
+        String room,
+        String peer,
+        String state,
+        long connectedAtMillis,
+        long framesIn,
+        long framesOut,
+        long bytesIn,
+        long bytesOut,
+        String remote) {}

@@ -1,0 +1,164 @@
+package dev.rendezvous.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rendezvous.protocol.Message;
+import dev.rendezvous.testing.ServerExtension;
+import dev.rendezvous.testing.WsRecorder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The admin API: off without a token, refused without the right one or from another origin, and with it
+ * every node, room and session — on one node here, on two nodes on one Redis in cluster-redis (clients
+ * then alternate between the nodes, and node 0 must show node 1's sessions too).
+ */
+class AdminApiTest {
+    static final String TOKEN = "admin-token-for-tests-0123456789";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OFFER = "{\"type\":\"offer\",\"sdp\":\"v=0\"}";
+
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create(b -> b.adminToken(TOKEN));
+
+    @Test
+    void withoutAnAdminTokenTheAdminApiAndPageDoNotExist() throws Exception {
+        try (SignalingServer plain = SignalingServer.start(ServerConfig.builder().host("127.0.0.1").port(0).build())) {
+            for (String path : List.of("/admin/api/nodes", "/admin/api/rooms", "/admin/api/sessions", "/admin/")) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(plain.httpUri().resolve(path))
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void aMissingOrWrongTokenIs401AndAnotherOriginIs403WithoutCorsHeaders() throws Exception {
+        HttpResponse<String> none = get("/admin/api/nodes", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(get("/admin/api/sessions", TOKEN + "x").statusCode()).isEqualTo(401);
+        assertThat(get("/admin/api/rooms", "short").statusCode()).isEqualTo(401);
+        HttpResponse<String> basic = HTTP.send(HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
+                .header("Authorization", "Basic " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(basic.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
+                .header("Authorization", "Bearer " + TOKEN).header("Origin", "http://evil.example").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
+        HttpResponse<String> crossSite = HTTP.send(HttpRequest.newBuilder(server.httpUri("/admin/api/rooms"))
+                .header("Authorization", "Bearer " + TOKEN).header("Sec-Fetch-Site", "cross-site").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> ok = get("/admin/api/nodes", TOKEN);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("access-control-allow-origin")).isEmpty();
+        assertThat(ok.headers().firstValue("cache-control")).hasValue("no-store");
+    }
+
+    @Test
+    void thePageIsServedWithoutTheTokenItAsksForIt() throws Exception {
+        HttpResponse<String> page = get("/admin/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("admin.js");
+        assertThat(get("/admin/admin.js", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void nodesRoomsAndSessionsCoverTheWholeCluster() throws Exception {
+        // Clients alternate between the nodes (server.uri): with two nodes alice and carol sit on one, bob on the other.
+        WsRecorder alice = server.client(server.uri("/ws/standup?client_id=alice&username=Alice"));
+        alice.next(Message.YourId.class);
+        WsRecorder bob = server.client(server.uri("/ws/standup?client_id=bob&username=Bob"));
+        bob.next(Message.YourId.class);
+        WsRecorder carol = server.client(server.uri("/ws?client_id=carol"));
+        carol.next(Message.YourId.class);
+        alice.await(Message.UserJoined.class);
+        bob.sendText(OFFER);
+        alice.await(Message.Offer.class);
+
+        int nodeCount = server.nodes().size();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode rooms = json("/admin/api/rooms");
+            assertThat(rooms.get("complete").asBoolean()).isTrue();
+            assertThat(rooms.get("rooms")).hasSize(1);
+            JsonNode standup = rooms.get("rooms").get(0);
+            assertThat(standup.get("id").asText()).isEqualTo("standup");
+            assertThat(ids(standup.get("members"))).containsExactly("alice", "bob");
+            assertThat(standup.get("members").get(0).get("username").asText()).isEqualTo("Alice");
+
+            JsonNode nodes = json("/admin/api/nodes");
+            assertThat(nodes.get("nodes")).hasSize(nodeCount);
+            assertThat(nodes.get("counts").get("nodes").asInt()).isEqualTo(nodeCount);
+            assertThat(nodes.get("counts").get("sessions").asInt()).isEqualTo(3);
+            assertThat(nodes.get("counts").get("connections").asInt()).isEqualTo(3);
+            assertThat(nodes.get("counts").get("rooms").asInt()).isEqualTo(1);
+            assertThat(nodes.get("counts").get("room_members").asInt()).isEqualTo(2);
+            for (JsonNode n : nodes.get("nodes")) {
+                assertThat(n.get("address").asText()).startsWith("http://127.0.0.1:");
+                assertThat(n.get("started").asLong()).isPositive();
+            }
+
+            JsonNode sessions = json("/admin/api/sessions").get("sessions");
+            assertThat(ids(sessions)).containsExactlyInAnyOrder("alice", "bob", "carol");
+            for (JsonNode s : sessions) {
+                assertThat(s.get("state").asText()).isEqualTo("admitted");
+                assertThat(s.get("remote_address").asText()).startsWith("127.0.0.1:");
+                assertThat(s.get("connected_since").asLong()).isPositive();
+                assertThat(s.get("frames_out").asLong()).isPositive(); // your_id at least
+                if (s.get("id").asText().equals("bob")) {
+                    assertThat(s.get("frames_in").asLong()).isEqualTo(1);
+                    assertThat(s.get("bytes_in").asLong()).isEqualTo(OFFER.length());
+                    assertThat(s.get("room").asText()).isEqualTo("standup");
+                }
+                if (s.get("id").asText().equals("carol")) {
+                    assertThat(s.get("room").isNull()).isTrue();
+                }
+            }
+            if (nodeCount > 1) {
+                assertThat(sessions.findValuesAsText("node")).containsAll(
+                        nodes.get("nodes").findValuesAsText("id"));
+            }
+        });
+
+        bob.close();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(ids(json("/admin/api/rooms").get("rooms").get(0).get("members"))).containsExactly("alice"));
+    }
+
+    private static List<String> ids(JsonNode array) {
+        List<String> ids = new ArrayList<>();
+        array.forEach(n -> ids.add(n.get("id").asText()));
+        return ids;
+    }
+
+    private JsonNode json(String path) throws Exception {
+        HttpResponse<String> r = get(path, TOKEN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        return JSON.readTree(r.body());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.httpUri(path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+}
