@@ -93,10 +93,24 @@ final class ServeSettings {
             "Inbound frames per second per connection, 0 = unlimited."));
     static final Setting<Double> RATE_BURST = declare(Setting.decimal("limits.rate_burst", "--rate-burst",
             "RENDEZVOUS_RATE_BURST", ServerConfig.DEFAULT_RATE_LIMIT_BURST, 1, "Frames a connection may send at once."));
+    static final Setting<Double> RATE_LIMIT_BYTES = declare(Setting.decimal("limits.rate_limit_bytes", "--rate-limit-bytes",
+            "RENDEZVOUS_RATE_LIMIT_BYTES", ServerConfig.DEFAULT_RATE_LIMIT_BYTES_PER_SECOND, 0,
+            "Inbound payload bytes per second per connection (burst: twice that, at most half of max-outbound-bytes, at least one largest frame), 0 = unlimited; "
+                    + "over it the sender gets rate_limited, then 4029, never its receivers.")
+            .into(ServerConfig.Builder::rateLimitBytes));
     static final Setting<Integer> MAX_OUTBOUND_BYTES = declare(Setting.integer("limits.max_outbound_bytes",
             "--max-outbound-bytes", "RENDEZVOUS_MAX_OUTBOUND_BYTES", ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES, 1024,
             Integer.MAX_VALUE, "Bytes queued for a client before it counts as not reading and is closed with 4029.")
             .into(ServerConfig.Builder::maxOutboundBytes));
+    static final Setting<List<String>> ALLOWED_ORIGINS = declare(Setting.list("http.allowed_origins", "--allowed-origin",
+            "RENDEZVOUS_ALLOWED_ORIGINS", "Browser origins allowed at the WebSocket upgrade and the HTTP API besides the server's own "
+                    + "(and loopback pages while it listens on loopback): `https://app.example.com`, `https://*.example.com`, "
+                    + "`*.example.com`, or `*`; others get 403. See docs/security.md.")
+            .label("ORIGIN").into(ServerConfig.Builder::allowedOrigins));
+    static final Setting<List<String>> ALLOWED_HOSTS = declare(Setting.list("http.allowed_hosts", "--allowed-host",
+            "RENDEZVOUS_ALLOWED_HOSTS", "Host names the server answers to (against DNS rebinding); default: loopback names "
+                    + "while it listens on loopback, else any. Others get 403.")
+            .label("HOST").into(ServerConfig.Builder::allowedHosts));
     static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = declare(Setting.integer("shutdown_timeout_ms",
             "--shutdown-timeout-ms", "RENDEZVOUS_SHUTDOWN_TIMEOUT_MS", millis(ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT), 0,
             Integer.MAX_VALUE, "Bound on graceful shutdown (sessions closed with 1001).")

@@ -40,6 +40,7 @@ public record ServerConfig(
         int maxMessageBytes,
         double rateLimitPerSecond,
         double rateLimitBurst,
+        double rateLimitBytesPerSecond,
         int maxOutboundBytes,
         SslContext sslContext,
         Function<String, List<IceServer>> iceServers,
@@ -51,7 +52,9 @@ public record ServerConfig(
         boolean nativeTransport,
         PeerJsConfig peerJs,
         String adminToken,
-        Duration resumeGrace) {
+        Duration resumeGrace,
+        List<String> allowedOrigins,
+        List<String> allowedHosts) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -62,6 +65,12 @@ public record ServerConfig(
     public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 1_000;
     public static final double DEFAULT_RATE_LIMIT_BURST = 5_000;
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1 << 20;
+    /**
+     * 4 MiB/s of inbound frames per connection: hundreds of SDPs a second and the project's own load and chaos
+     * tests, yet far below what a healthy receiver reads; the burst cap (half the outbound bound) is what keeps
+     * one sender from filling a receiver.
+     */
+    public static final double DEFAULT_RATE_LIMIT_BYTES_PER_SECOND = 4 << 20;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(15);
 
@@ -83,6 +92,9 @@ public record ServerConfig(
         if (rateLimitPerSecond < 0 || (rateLimitPerSecond > 0 && rateLimitBurst < 1)) {
             throw new IllegalArgumentException("rate limit must be >= 0 with a burst >= 1");
         }
+        if (rateLimitBytesPerSecond < 0) {
+            throw new IllegalArgumentException("byte rate limit must be >= 0, got " + rateLimitBytesPerSecond);
+        }
         if (maxOutboundBytes < 1024) {
             throw new IllegalArgumentException("max outbound bytes must be at least 1024, got " + maxOutboundBytes);
         }
@@ -90,6 +102,8 @@ public record ServerConfig(
         Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(hubFactory, "hubFactory");
         httpEndpoints = Map.copyOf(httpEndpoints);
+        allowedOrigins = List.copyOf(allowedOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(peerJs, "peerJs");
         if (adminToken != null && adminToken.length() < 16) {
@@ -122,6 +136,7 @@ public record ServerConfig(
         b.maxMessageBytes = maxMessageBytes;
         b.rateLimitPerSecond = rateLimitPerSecond;
         b.rateLimitBurst = rateLimitBurst;
+        b.rateLimitBytesPerSecond = rateLimitBytesPerSecond;
         b.maxOutboundBytes = maxOutboundBytes;
         b.sslContext = sslContext;
         b.iceServers = iceServers;
@@ -134,6 +149,8 @@ public record ServerConfig(
         b.nativeTransport = nativeTransport;
         b.peerJs = peerJs;
         b.adminToken = adminToken;
+        b.allowedOrigins = allowedOrigins;
+        b.allowedHosts = allowedHosts;
         return b;
     }
 
@@ -149,12 +166,15 @@ public record ServerConfig(
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private double rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
         private double rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+        private double rateLimitBytesPerSecond = DEFAULT_RATE_LIMIT_BYTES_PER_SECOND;
         private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
         private SslContext sslContext;
         private Function<String, List<IceServer>> iceServers = id -> List.of();
         private HubObserver observer = HubObserver.NONE;
         private Function<HubObserver, Hub> hubFactory = LocalHub::new;
         private final Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
+        private List<String> allowedOrigins = List.of();
+        private List<String> allowedHosts = List.of();
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads;
         private boolean nativeTransport = true;
@@ -212,6 +232,18 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Inbound payload bytes per second per connection, 0 = unlimited; default 4 MiB/s. The burst is twice
+         * the rate but at most half of {@link #maxOutboundBytes} (one sender alone never fills a receiver's
+         * bound), and at least one frame of {@link #maxMessageBytes}. Over it, a frame is refused like one over
+         * the frame rate ({@code rate_limited}, then 4029 for the sender): a sender cannot fill its receivers'
+         * outbound bounds and get them closed as slow consumers.
+         */
+        public Builder rateLimitBytes(double perSecond) {
+            this.rateLimitBytesPerSecond = perSecond;
+            return this;
+        }
+
         /** Bytes queued for a client before it counts as not reading (closed 4029); default 1 MiB. */
         public Builder maxOutboundBytes(int n) {
             this.maxOutboundBytes = n;
@@ -260,6 +292,21 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Origins (exact, {@code https://*.example.com}, {@code *.example.com} or {@code *}) allowed besides the
+         * defaults of {@link dev.rendezvous.server.http.OriginPolicy}; default none.
+         */
+        public Builder allowedOrigins(List<String> origins) {
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
+        /** Host names the server answers to (DNS rebinding); default: loopback names on a loopback bind, else any. */
+        public Builder allowedHosts(List<String> hosts) {
+            this.allowedHosts = List.copyOf(hosts);
+            return this;
+        }
+
         /** How long a resumable session survives a lost connection (v1.1); default 15 s, zero turns resume off. */
         public Builder resumeGrace(Duration d) {
             this.resumeGrace = d;
@@ -292,8 +339,8 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
-                    rateLimitPerSecond, rateLimitBurst, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken, resumeGrace);
+                    rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken, resumeGrace, allowedOrigins, allowedHosts);
         }
     }
 }

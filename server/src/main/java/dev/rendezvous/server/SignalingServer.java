@@ -5,6 +5,7 @@ import dev.rendezvous.server.admin.AdminToken;
 import dev.rendezvous.server.admin.NodeInfo;
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
+import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
@@ -29,7 +30,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +99,9 @@ public final class SignalingServer implements AutoCloseable {
                 config.iceServers(),
                 config.rateLimitPerSecond(),
                 config.rateLimitBurst(),
+                config.rateLimitBytesPerSecond(),
+                // A sender's burst is at most half a receiver's outbound bound: alone it can never fill it.
+                Math.max(Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0), config.maxMessageBytes()),
                 config.resumeGrace(),
                 resumes);
         this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
@@ -109,7 +115,8 @@ public final class SignalingServer implements AutoCloseable {
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
                 endpoints(config),
                 this::healthJson,
-                this::opened);
+                this::opened,
+                new OriginPolicy(config.allowedOrigins(), config.allowedHosts(), isLoopback(config.host()), config.sslContext() != null));
         Class<? extends ServerChannel> channelType =
                 nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -277,6 +284,15 @@ public final class SignalingServer implements AutoCloseable {
         authExecutor.shutdownNow();
         hub.close(); // after every session departed: a backplane publishes those departures first
         log.info("stopped");
+    }
+
+    /** Whether {@code host} (the bind address) is a loopback address; an unresolvable name counts as not. */
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Resumable sessions held now, attached or detached (v1.1; tests and leak checks). */

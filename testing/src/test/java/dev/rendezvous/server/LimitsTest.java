@@ -65,7 +65,7 @@ class LimitsTest {
     @Nested
     class SlowConsumer {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.rateLimit(0, 0).maxOutboundBytes(64 * 1024));
+        final ServerExtension server = ServerExtension.create(c -> c.rateLimit(0, 0).rateLimitBytes(0).maxOutboundBytes(64 * 1024));
 
         @Test
         void aClientThatStopsReadingIsCutOffAndItsPeerIsTold() throws Exception {

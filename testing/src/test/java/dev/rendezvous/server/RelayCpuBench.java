@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @EnabledIfSystemProperty(named = "rendezvous.bench", matches = "true")
 class RelayCpuBench {
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c.rateLimit(0, 0).maxOutboundBytes(64 << 20));
+    final ServerExtension server = ServerExtension.create(c -> c.rateLimit(0, 0).rateLimitBytes(0).maxOutboundBytes(64 << 20));
 
     static long loopCpu() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

@@ -17,6 +17,7 @@ public final class NodeMain {
                 .host("127.0.0.1")
                 .port(0)
                 .rateLimit(0, 0) // benchmarks flood on purpose
+                .rateLimitBytes(0)
                 .maxOutboundBytes(16 << 20);
         if (!args[0].equals("local")) {
             builder.hubFactory(RedisHub.factory(RedisHubConfig.of(args[0])

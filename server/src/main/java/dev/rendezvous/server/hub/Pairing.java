@@ -47,7 +47,7 @@ public final class Pairing {
 
     /** No lobby client has that id (or it is leaving). */
     public static Refusal peerNotFound(String targetId) {
-        return Refusal.of(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + targetId);
+        return Refusal.of(ErrorCode.PEER_NOT_FOUND, "no lobby client has id " + Echo.prefix(targetId));
     }
 
     /** The target is paired with someone else. */

@@ -3,9 +3,11 @@ package dev.rendezvous.server.metrics;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
 import dev.rendezvous.server.hub.HubObserver;
+import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.peerjs.PeerJsConfig;
 import dev.rendezvous.server.peerjs.PeerJsObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -38,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code rendezvous_auth_failures_total} — refused or timed-out authentications
  *   <li>{@code rendezvous_keepalive_timeouts_total} — sessions closed for silence (4008)
  *   <li>{@code rendezvous_throttled_total} — sessions closed for sending too fast or not reading (4029)
+ *   <li>{@code rendezvous_log_lines_suppressed_total} — client-caused log lines not written for want of
+ *       log budget (process-wide, see {@link LogBudget})
  *   <li>{@code rendezvous_relay_seconds} (histogram) — server-side relay time, frame read to frame written;
  *       sampled, one relay in {@value #RELAY_TIME_SAMPLING} (its count is not the relay count)
  *   <li>{@code rendezvous_backplane_up{kind}} (gauge) — cluster nodes: 1 while Redis is reachable, 0 while not
@@ -120,6 +124,8 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
                 .description("Sessions closed for silence (4008)").register(registry);
         throttled = Counter.builder("rendezvous.throttled")
                 .description("Sessions closed for sending too fast or not reading (4029)").register(registry);
+        FunctionCounter.builder("rendezvous.log.lines.suppressed", LogBudget.CLIENTS, LogBudget::suppressed)
+                .description("Client-caused log lines not written for want of log budget (process-wide)").register(registry);
         for (MessageType type : MessageType.values()) {
             if (isRelayed(type)) {
                 relayedByType.put(type, Counter.builder("rendezvous.messages.relayed")

@@ -7,6 +7,8 @@ import dev.rendezvous.protocol.MessageType;
 import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.hub.ControlFrames;
 import dev.rendezvous.server.hub.Session;
+import dev.rendezvous.server.logging.LogBudget;
+import dev.rendezvous.server.logging.LogText;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -120,7 +122,9 @@ final class AdmissionHandler {
             c.sendError(code, message, ref);
         }
         c.settings.observer().authFailed(code);
-        log.info("refuse remote={} scope={} code={} reason={}", c.remote, c.scope(), code.wireName(), message);
+        if (LogBudget.CLIENTS.tryLine()) {
+            log.info("refuse remote={} scope={} code={} reason={}", c.remote, c.scope(), code.wireName(), LogText.of(message));
+        }
         c.closeWith(CloseCode.AUTH_FAILED, code.wireName());
     }
 
@@ -170,7 +174,9 @@ final class AdmissionHandler {
         }
         if (!registered) {
             c.sendError(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", null);
-            log.info("refuse remote={} client={} code=id_taken", c.remote, id);
+            if (LogBudget.CLIENTS.tryLine()) {
+                log.info("refuse remote={} client={} code=id_taken", c.remote, LogText.of(id));
+            }
             c.closeWith(CloseCode.ID_TAKEN, "id taken");
             return;
         }
@@ -190,7 +196,7 @@ final class AdmissionHandler {
             c.link.send(ControlFrames.of(yourId));
         }
         if (log.isInfoEnabled()) {
-            log.info("admit client={} scope={} user={} remote={}", id, c.scope(), candidate.username(), c.remote);
+            log.info("admit client={} scope={} user={} remote={}", LogText.of(id), c.scope(), LogText.of(candidate.username()), c.remote);
         }
         RoomHandler.enter(c, candidate);
         KeepaliveHandler.start(c);

@@ -5,10 +5,13 @@ import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.hub.ControlFrames;
+import dev.rendezvous.server.hub.Echo;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
+import dev.rendezvous.server.logging.LogBudget;
+import dev.rendezvous.server.logging.LogText;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -198,7 +201,7 @@ public final class Connection {
         }
         FrameScanner scanner = FrameScanner.forThisThread();
         Inbound frame = scanner.scan(utf8, length);
-        if (!admitLimited(now, frame)) {
+        if (!admitLimited(now, frame, length)) {
             return;
         }
         switch (phase) {
@@ -223,14 +226,35 @@ public final class Connection {
             case Inbound.Malformed m when m.type() == MessageType.AUTH_TOKEN ->
                     sendError(ErrorCode.INVALID_MESSAGE, "already admitted", Inbound.ref(m));
             case Inbound.Malformed m -> sendError(ErrorCode.INVALID_MESSAGE, m.reason(), Inbound.ref(m));
-            case Inbound.Unknown u -> sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + u.type() + "\"", u.type());
+            case Inbound.Unknown u -> sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + Echo.prefix(u.type()) + "\"", u.type());
             case Inbound.Invalid i -> sendError(i.code(), i.reason(), null);
         }
     }
 
-    /** A WebSocket-level ping or pong arrived: liveness only. */
+    /** A WebSocket-level pong arrived: liveness only (a client cannot make the server answer a pong). */
     public void onControlFrame() {
         keepalive.heard(transport.nanoTime());
+    }
+
+    /**
+     * A WebSocket-level ping arrived: liveness, and a frame like any other for the rate limit — its pong
+     * is output the client made the server queue. True when the pong may be sent; a ping over the limit
+     * is not answered (no error text either: that would be more output), and a client that keeps pinging
+     * over it is closed with 4029 like a text flooder.
+     */
+    public boolean onPing() {
+        long now = transport.nanoTime();
+        if (phase == Phase.CLOSED) {
+            return false;
+        }
+        keepalive.heard(now);
+        if (!settings.rateLimited()) {
+            return true;
+        }
+        if (rateLimit == null) {
+            rateLimit = new RateLimitHandler(settings, now);
+        }
+        return rateLimit.admitControl(this, now);
     }
 
     /** A binary frame arrived: refused, the session carries on. */
@@ -240,7 +264,7 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
-        if (!admitLimited(now, null)) {
+        if (!admitLimited(now, null, 0)) { // a binary message's bytes are skipped, never kept or relayed
             return;
         }
         if (phase == Phase.AWAITING_RESUME) {
@@ -273,7 +297,9 @@ public final class Connection {
         if (phase == Phase.CLOSED) {
             return;
         }
-        log.info("refuse client={} reason=slow-consumer", clientId());
+        if (LogBudget.CLIENTS.tryLine()) {
+            log.info("refuse client={} reason=slow-consumer", clientId());
+        }
         settings.observer().throttled(clientId());
         closeWith(CloseCode.RATE_LIMITED, "client is not reading");
     }
@@ -337,15 +363,15 @@ public final class Connection {
         }
     }
 
-    /** Applies the rate limit to one frame ({@code frame} null: a binary frame); false when it must not be processed. */
-    private boolean admitLimited(long now, Inbound frame) {
-        if (settings.rateLimitPerSecond() <= 0) {
+    /** Applies the rate limits to one frame ({@code frame} null: a binary frame); false when it must not be processed. */
+    private boolean admitLimited(long now, Inbound frame, int bytes) {
+        if (!settings.rateLimited()) {
             return true;
         }
         if (rateLimit == null) { // the first frame: the bucket starts full now, as it would have at open
             rateLimit = new RateLimitHandler(settings, now);
         }
-        return rateLimit.admit(this, now, frame);
+        return rateLimit.admit(this, now, frame, bytes);
     }
 
     /** Runs {@code task} on this connection's thread after {@code delayNanos}, as the one pending timer. */
@@ -387,10 +413,10 @@ public final class Connection {
 
     void sendError(ErrorCode code, String message, String ref) {
         settings.observer().errorSent(code);
-        if (code != ErrorCode.RATE_LIMITED) {
-            log.info("refuse client={} code={} ref={}", clientId(), code.wireName(), ref);
+        if (code != ErrorCode.RATE_LIMITED && log.isInfoEnabled() && LogBudget.CLIENTS.tryLine()) {
+            log.info("refuse client={} code={} ref={}", clientId(), code.wireName(), LogText.of(ref));
         }
-        link.send(ControlFrames.error(code, message, ref));
+        link.send(ControlFrames.error(code, message, Echo.prefix(ref))); // a ref is client input: echo a prefix only
     }
 
     /** Closes with {@code code} and cleans up now (the transport's later {@link #onClosed} is then a no-op for the hub). */

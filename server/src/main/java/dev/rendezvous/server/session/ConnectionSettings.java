@@ -19,6 +19,8 @@ import java.util.function.Function;
  * @param iceServers the {@code ice_servers} to give a client id in {@code your_id}
  * @param rateLimitPerSecond inbound frames per second per connection; 0 disables rate limiting
  * @param rateLimitBurst frames a connection may send at once
+ * @param rateLimitBytesPerSecond inbound payload bytes per second per connection; 0 disables the byte limit
+ * @param rateLimitBurstBytes payload bytes a connection may send at once
  * @param resumeGrace how long a resumable session survives its connection (v1.1); zero turns resume off
  * @param resumes the detached-or-attached resumable sessions of this server, by id
  */
@@ -33,6 +35,8 @@ public record ConnectionSettings(
         Function<String, List<IceServer>> iceServers,
         double rateLimitPerSecond,
         double rateLimitBurst,
+        double rateLimitBytesPerSecond,
+        double rateLimitBurstBytes,
         Duration resumeGrace,
         ResumeDirectory resumes) {
 
@@ -52,7 +56,25 @@ public record ConnectionSettings(
             double rateLimitPerSecond,
             double rateLimitBurst) {
         this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
-                rateLimitPerSecond, rateLimitBurst, Duration.ZERO, new ResumeDirectory());
+                rateLimitPerSecond, rateLimitBurst, 0, 0, Duration.ZERO, new ResumeDirectory());
+    }
+
+    /** Settings without a byte-rate limit (tests and benchmarks of the frame logic). */
+    public ConnectionSettings(
+            Hub hub,
+            HubObserver observer,
+            Duration pingInterval,
+            Duration pingTimeout,
+            Authenticator authenticator,
+            Duration authTimeout,
+            Executor authExecutor,
+            Function<String, List<IceServer>> iceServers,
+            double rateLimitPerSecond,
+            double rateLimitBurst,
+            Duration resumeGrace,
+            ResumeDirectory resumes) {
+        this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
+                rateLimitPerSecond, rateLimitBurst, 0, 0, resumeGrace, resumes);
     }
 
     public ConnectionSettings {
@@ -68,6 +90,11 @@ public record ConnectionSettings(
         if (pingInterval.isNegative() || pingInterval.isZero() || pingTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("need 0 < ping interval < ping timeout");
         }
+    }
+
+    /** Some inbound limit is on: frames per second or bytes per second. */
+    boolean rateLimited() {
+        return rateLimitPerSecond > 0 || rateLimitBytesPerSecond > 0;
     }
 
     /** Whether a {@code resumable=1} connection gets a resumable session. */

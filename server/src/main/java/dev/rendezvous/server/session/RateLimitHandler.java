@@ -2,6 +2,7 @@ package dev.rendezvous.server.session;
 
 import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.protocol.ErrorCode;
+import dev.rendezvous.server.logging.LogBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +21,19 @@ final class RateLimitHandler {
 
     /** The bucket starts full at {@code now}, as it would have at open. */
     RateLimitHandler(ConnectionSettings settings, long now) {
-        this.limiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), ConnectionSettings.RATE_LIMIT_STRIKES, now);
+        this.limiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(),
+                settings.rateLimitBytesPerSecond(), settings.rateLimitBurstBytes(), ConnectionSettings.RATE_LIMIT_STRIKES, now);
     }
 
-    /** Applies the limit to {@code frame} (null: a binary frame); false when it must not be processed. */
-    boolean admit(Connection c, long now, Inbound frame) {
-        return switch (limiter.onFrame(now)) {
+    /** Applies the limit to {@code frame} of {@code bytes} payload bytes (null: a binary frame); false when it must not be processed. */
+    boolean admit(Connection c, long now, Inbound frame, int bytes) {
+        return switch (limiter.onFrame(now, bytes)) {
             case ACCEPT -> {
                 refusing = false;
                 yield true;
             }
             case REFUSE -> {
-                if (!refusing) {
+                if (!refusing && LogBudget.CLIENTS.tryLine()) {
                     log.info("refuse client={} code=rate_limited", c.clientId());
                     refusing = true;
                 }
@@ -39,9 +41,30 @@ final class RateLimitHandler {
                 yield false;
             }
             case CLOSE -> {
-                log.info("refuse client={} reason=rate-limit-persisted", c.clientId());
+                if (LogBudget.CLIENTS.tryLine()) {
+                    log.info("refuse client={} reason=rate-limit-persisted", c.clientId());
+                }
                 c.settings.observer().throttled(c.clientId());
                 c.sendError(ErrorCode.RATE_LIMITED, "too many messages for too long", ref(frame));
+                c.closeWith(CloseCode.RATE_LIMITED, "rate limit");
+                yield false;
+            }
+        };
+    }
+
+    /** Applies the limit to a control frame (a ping): false when it must not be answered. */
+    boolean admitControl(Connection c, long now) {
+        return switch (limiter.onFrame(now)) {
+            case ACCEPT -> {
+                refusing = false;
+                yield true;
+            }
+            case REFUSE -> false; // unanswered: an error reply would be output again
+            case CLOSE -> {
+                if (LogBudget.CLIENTS.tryLine()) {
+                    log.info("refuse client={} reason=rate-limit-persisted (pings)", c.clientId());
+                }
+                c.settings.observer().throttled(c.clientId());
                 c.closeWith(CloseCode.RATE_LIMITED, "rate limit");
                 yield false;
             }

@@ -2,6 +2,7 @@ package dev.rendezvous.server.session;
 
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.MessageType;
+import dev.rendezvous.server.hub.Echo;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
@@ -33,7 +34,7 @@ final class RelayHandler {
             case DROPPED_SELF -> {}
             case TARGET_NOT_FOUND -> c.sendError(
                     ErrorCode.TARGET_NOT_FOUND,
-                    session.inLobby() ? "\"to\" must name your paired peer" : "no client " + to + " in room " + c.room,
+                    session.inLobby() ? "\"to\" must name your paired peer" : "no client " + Echo.prefix(to) + " in room " + c.room,
                     type.wireName());
             case NOT_PAIRED -> c.sendError(ErrorCode.NOT_PAIRED, "pair with a peer before sending " + type.wireName(), type.wireName());
             case CLUSTER_UNAVAILABLE -> c.sendError(ErrorCode.CLUSTER_UNAVAILABLE,

@@ -2,6 +2,7 @@ package dev.rendezvous.server.transport;
 
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
+import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import io.netty.channel.ChannelFutureListener;
@@ -17,8 +18,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -28,7 +31,9 @@ import java.util.function.Supplier;
  * path (404 when none does; the route may refuse it with a 400), and {@link ServerInitializer#upgrade}
  * turns the pipeline into a WebSocket one. Other requests, GET or HEAD only: {@code /healthz}, the extra
  * endpoints by exact path, 426 at a path that is only a WebSocket endpoint, then the static files of the
- * web client; 404 otherwise.
+ * web client; 404 otherwise. Before any of it, the {@link OriginPolicy}: a foreign {@code Host} is a 403
+ * on every request, a foreign {@code Origin} a 403 at every upgrade and endpoint (static files are public
+ * and served to any page).
  *
  * <p>Holds no per-connection state: one instance serves every connection of a server (it leaves each
  * pipeline at the upgrade).
@@ -42,6 +47,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
+    private final OriginPolicy origins;
 
     HttpRequestHandler(
             ServerInitializer pipeline,
@@ -49,28 +55,52 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             PeerJsEndpoint peerJs,
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
-            Supplier<String> health) {
+            Supplier<String> health,
+            OriginPolicy origins) {
         this.pipeline = pipeline;
         this.routes = List.copyOf(routes);
         this.peerJs = peerJs;
         this.staticFiles = staticFiles;
         this.endpoints = endpoints;
         this.health = health;
+        this.origins = origins;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
+            HttpUtil.setKeepAlive(request, false); // the stream cannot be trusted past a bad head: 400, then close
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
+            return;
+        }
+        if (request.protocolVersion().majorVersion() != 1 || request.protocolVersion().minorVersion() > 1) {
+            HttpUtil.setKeepAlive(request, false); // RFC 7230 §2.6: a major version we do not speak
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.1 only"));
+            return;
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (!origins.hostAllowed(host)) { // DNS rebinding: a foreign name pointed at this server
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.FORBIDDEN, "host not allowed"));
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        if (!origins.originAllowed(origin, host)) {
+            // A foreign page gets the public static files (the page, the SDK) and nothing else: no upgrade
+            // (ours or PeerJS's), no API (ICE credentials, metrics, PeerJS ids).
+            boolean staticGet = !upgrade && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
+                    && !path.equals("/healthz") && !endpoints.containsKey(path);
+            respond(ctx, request, (staticGet ? staticFiles.respond(path) : Optional.<FullHttpResponse>empty())
+                    .orElseGet(() -> HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed")));
+            return;
+        }
         if (peerJs != null && !endpoints.containsKey(path)
                 && peerJs.handle(ctx, request, pipeline.tls(), pipeline.peerJsHooks())) {
             return; // the PeerJS server protocol (its own package); the server's own endpoints come first
         }
-        if (HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+        if (upgrade) {
             upgrade(ctx, request, uri);
             return;
         }
@@ -81,12 +111,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (path.equals("/healthz")) {
-            respond(ctx, request, HttpResponses.json(HttpResponseStatus.OK, health.get()));
+            respond(ctx, request, cors(HttpResponses.json(HttpResponseStatus.OK, health.get()), origin));
             return;
         }
         HttpEndpoint endpoint = endpoints.get(path);
         if (endpoint != null) {
-            respondLater(ctx, request, endpoint);
+            respondLater(ctx, request, endpoint, origin);
             return;
         }
         if (upgradeOnly(path)) {
@@ -113,8 +143,24 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                     WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
                     return;
                 }
+                if (!validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) { // RFC 6455 §4.2.1: 16 random bytes, base64
+                    respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                            "Sec-WebSocket-Key must be 16 bytes in base64"));
+                    return;
+                }
                 pipeline.upgrade(ctx, request, path, accepted.session());
             }
+        }
+    }
+
+    private static boolean validKey(String key) {
+        if (key == null || key.length() != 24) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -137,7 +183,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     /** Runs an endpoint that may answer later; the request is retained until then, the answer written on the loop. */
-    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
+    /** CORS for an allowed origin only (the caller checked it): that origin, never {@code *}. */
+    private static FullHttpResponse cors(FullHttpResponse response, String origin) {
+        if (origin != null) {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        }
+        return response;
+    }
+
+    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint, String origin) {
         request.retain(); // SimpleChannelInboundHandler releases it when channelRead0 returns
         CompletionStage<FullHttpResponse> answer;
         try {
@@ -147,8 +202,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
             try {
-                respond(ctx, request, response != null ? response
-                        : HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
+                respond(ctx, request, cors(response != null ? response
+                        : HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"), origin));
             } finally {
                 request.release();
             }

@@ -2,6 +2,7 @@ package dev.rendezvous.server.transport;
 
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
+import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
@@ -45,6 +46,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
     private static final int HTTP_IDLE_SECONDS = 30;
     private static final String IDLE_TIMEOUT = "http-idle-timeout";
+    /** Each request, head and body, must arrive whole within this (however slowly its bytes trickle). */
+    static final long REQUEST_DEADLINE_MILLIS = 10_000;
+    private static final String REQUEST_DEADLINE = "http-request-deadline";
     private static final String SESSION = "ws-session";
     /** Only the handshaker's encoder uses it (our reader replaces its decoder); no extensions are negotiated. */
     private static final WebSocketDecoderConfig DECODER_CONFIG = WebSocketDecoderConfig.newBuilder()
@@ -65,12 +69,13 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
-            SessionRegistry registry) {
+            SessionRegistry registry,
+            OriginPolicy origins) {
         this.ssl = ssl;
         this.maxMessageBytes = maxMessageBytes;
         this.registry = registry;
         List<WebSocketRoute> routes = List.of(new SignalingRoute(settings, maxMessageBytes));
-        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health);
+        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health, origins);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
@@ -109,6 +114,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(IDLE_TIMEOUT, new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast(REQUEST_DEADLINE, new RequestDeadlineHandler(REQUEST_DEADLINE_MILLIS));
         p.addLast("http-router", router);
     }
 
@@ -122,6 +128,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         Handshaker handshaker = new Handshaker(url, new WebSocketFrameReader(session, maxMessageBytes));
         if (p.get(IDLE_TIMEOUT) != null) {
             p.remove(IDLE_TIMEOUT); // WebSocket liveness is the keepalive's job
+        }
+        if (p.get(REQUEST_DEADLINE) != null) {
+            p.remove(REQUEST_DEADLINE);
         }
         p.addAfter(routerCtx.name(), SESSION, session);
         handshaker.handshake(routerCtx.channel(), request).addListener((ChannelFutureListener) f -> {
@@ -146,6 +155,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                 ChannelPipeline p = routerCtx.pipeline();
                 if (p.get(IDLE_TIMEOUT) != null) {
                     p.remove(IDLE_TIMEOUT);
+                }
+                if (p.get(REQUEST_DEADLINE) != null) {
+                    p.remove(REQUEST_DEADLINE);
                 }
                 p.remove(routerCtx.name());
             }

@@ -3,6 +3,8 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.hub.Link;
+import dev.rendezvous.server.logging.LogBudget;
+import dev.rendezvous.server.logging.LogText;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.Transport;
@@ -26,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * Bridges one upgraded WebSocket channel and its {@link Connection}: inbound frames to the connection,
  * the connection's output ({@link Link}) and timers ({@link Transport}) to the channel.
  *
- * <p>Bounded outbound queue: the channel's write-buffer high water mark is the bound. A frame for a
- * channel above it is dropped and the client is closed with 4029 — a client that stops reading never
- * grows the server's memory.
+ * <p>Bounded outbound queue: the channel's write-buffer high water mark is the bound, for every frame,
+ * pongs included. A frame for a channel above it is dropped and the client is closed with 4029 — a
+ * client that stops reading never grows the server's memory; once closing, nothing but the close frame
+ * is queued (pings then go unanswered).
  *
  * <p>Write path (the relay's hot path): a frame sent on this channel's own event loop is written at once
  * and flushed at the end of the loop iteration ({@link FlushBatch}), so a burst of reads costs one
@@ -125,7 +128,15 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void onPing(ByteBuf payload) {
         start();
-        connection.onControlFrame();
+        if (closing || !connection.onPing()) {
+            payload.release(); // nothing is queued for a closing session, nor for a ping over the rate limit
+            return;
+        }
+        if (!channel.isWritable()) { // the outbound bound holds for control frames too
+            payload.release();
+            reportSlowConsumer();
+            return;
+        }
         channel.writeAndFlush(new PongWebSocketFrame(payload), channel.voidPromise());
     }
 
@@ -143,7 +154,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void onProtocolError(WebSocketCloseStatus status, String why) {
-        log.info("protocol violation remote={}: {}", channel.remoteAddress(), why);
+        if (LogBudget.CLIENTS.tryLine()) {
+            log.info("protocol violation remote={}: {}", channel.remoteAddress(), LogText.of(why));
+        }
         closeNow(status.code(), "protocol error");
     }
 

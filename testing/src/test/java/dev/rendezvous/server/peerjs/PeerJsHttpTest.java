@@ -35,12 +35,14 @@ class PeerJsHttpTest {
 
         @Test
         void idIsAFreshIdAsTextWithCors() throws Exception {
-            HttpResponse<String> r = get(server.httpUri("/peerjs/id?ts=1&version=1.5.5"), "Origin", "http://app.example");
+            HttpResponse<String> r = get(server.httpUri("/peerjs/id?ts=1&version=1.5.5"), "Origin", "http://localhost:5173");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
-            assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://app.example");
+            assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://localhost:5173");
             assertThat(r.body()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
             assertThat(get(server.httpUri("/peerjs/id")).body()).isNotEqualTo(r.body());
+            // the server's origin policy covers PeerJS too: a page of a foreign origin is refused until configured
+            assertThat(get(server.httpUri("/peerjs/id"), "Origin", "http://app.example").statusCode()).isEqualTo(403);
         }
 
         @Test
@@ -60,12 +62,12 @@ class PeerJsHttpTest {
         void preflightAnswersAsCorsOriginTrue() throws Exception {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.httpUri("/peerjs/id"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", "http://app.example")
+                    .header("Origin", "http://localhost:5173")
                     .header("Access-Control-Request-Method", "GET")
                     .header("Access-Control-Request-Headers", "x-custom")
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(204);
-            assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://app.example");
+            assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://localhost:5173");
             assertThat(r.headers().firstValue("access-control-allow-methods")).hasValue("GET,HEAD,PUT,PATCH,POST,DELETE");
             assertThat(r.headers().firstValue("access-control-allow-headers")).hasValue("x-custom");
         }
