@@ -1,6 +1,9 @@
 package dev.rendezvous.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,7 +26,7 @@ final class AdminOptions {
     Duration timeout;
 
     /** The client, or null (and a sentence on {@code err}) when no token was given. */
-    AdminClient client(java.io.PrintWriter err) {
+    AdminClient client(PrintWriter err) {
         if (token == null || token.isBlank()) {
             err.println("rendezvous: no admin token: pass --admin-token <secret> or set RENDEZVOUS_ADMIN_TOKEN"
                     + " (the token the server was started with)");
@@ -31,5 +34,27 @@ final class AdminOptions {
             return null;
         }
         return new AdminClient(server.http(), token.strip(), timeout);
+    }
+
+    /**
+     * Reads {@code path} from the admin API and prints it: the JSON with {@code --json}, else {@code text} of it.
+     * Exit status 0 when the server answered, 1 when it could not be read, 2 when no token was given.
+     */
+    int print(PrintWriter out, PrintWriter err, String path, Function<JsonNode, String> text) throws InterruptedException {
+        AdminClient client = client(err);
+        if (client == null) {
+            return 2;
+        }
+        JsonNode answer;
+        try {
+            answer = client.get(path);
+        } catch (AdminClient.AdminException e) {
+            err.println("rendezvous: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        out.print(json ? answer.toPrettyString() + "\n" : text.apply(answer));
+        out.flush();
+        return 0;
     }
 }

@@ -1,7 +1,6 @@
 package dev.rendezvous.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,23 +25,7 @@ final class RoomsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        AdminClient client = options.client(err);
-        if (client == null) {
-            return 2;
-        }
-        JsonNode rooms;
-        try {
-            rooms = client.get("/admin/api/rooms");
-        } catch (AdminClient.AdminException e) {
-            err.println("rendezvous: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        out.print(options.json ? rooms.toPrettyString() + "\n" : text(rooms));
-        out.flush();
-        return 0;
+        return options.print(spec.commandLine().getOut(), spec.commandLine().getErr(), "/admin/api/rooms", RoomsCommand::text);
     }
 
     static String text(JsonNode data) {

@@ -1,7 +1,6 @@
 package dev.rendezvous.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,23 +26,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        AdminClient client = options.client(err);
-        if (client == null) {
-            return 2;
-        }
-        JsonNode nodes;
-        try {
-            nodes = client.get("/admin/api/nodes");
-        } catch (AdminClient.AdminException e) {
-            err.println("rendezvous: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        out.print(options.json ? nodes.toPrettyString() + "\n" : text(nodes));
-        out.flush();
-        return 0;
+        return options.print(spec.commandLine().getOut(), spec.commandLine().getErr(), "/admin/api/nodes", StatusCommand::text);
     }
 
     static String text(JsonNode data) {
