@@ -264,6 +264,7 @@ export class SignalingConnection extends EventTarget {
     const slack = Number(this.#watchdog.slackMs ?? Math.max(1000, interval / 2));
     this.#watch.limitMs = this.#watchdog.enabled && interval > 0 ? interval + slack : 0;
     this.#arm();
+    this.#closeAbandoned(); // after a failed resume the old session is over: nothing to end there
     if (this.#resumable && typeof message.resume_token === 'string') {
       this.#token = message.resume_token;
       this.#received = 0;
