@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The frames read from a resumable session's client on one connection. Only that connection's event loop
- * counts, without a lock: one compare-and-set per frame, which fails only once the count is sealed. The
+ * counts, without a lock: one compare-and-set per frame, which fails only when the count was sealed. The
  * session's {@link ResumableLink} seals it, under its monitor, when the connection stops carrying the
  * session (a detach, a departure, or a resume on another connection, maybe from another thread): from then
  * on the connection's frames are refused, and the sealed value is exactly the frames it let through — the
@@ -35,10 +35,21 @@ final class InboundCount {
         this.value = start;
     }
 
-    /** The connection's thread: counts one frame, or false when sealed (the frame must then be dropped). */
+    /**
+     * The connection's thread: counts one frame, or false when sealed (the frame must then be dropped).
+     * With one counting thread the compare-and-set fails only on a seal; the loop keeps a second counter
+     * (should a connection ever be read from two threads) from losing a frame.
+     */
     boolean count() {
-        long v = (long) VALUE.getOpaque(this); // only this thread adds: a stale read can only be of a seal-to-be
-        return v != SEALED && VALUE.compareAndSet(this, v, v + 1);
+        while (true) {
+            long v = (long) VALUE.getOpaque(this);
+            if (v == SEALED) {
+                return false;
+            }
+            if (VALUE.compareAndSet(this, v, v + 1)) {
+                return true;
+            }
+        }
     }
 
     /** Any thread, once: no frame is counted after this; returns the frames counted. */

@@ -47,4 +47,23 @@ class InboundCountTest {
             assertThat(sealed).isEqualTo(letThrough.get());
         }
     }
+
+    /** Two threads counting at once lose no frame (a failed compare-and-set is retried unless sealed). */
+    @Test
+    void twoCountersAtOnceLoseNoFrame() throws Exception {
+        InboundCount c = new InboundCount(this, 0);
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 200_000; i++) {
+                    assertThat(c.count()).isTrue();
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(c.seal()).isEqualTo(400_000);
+    }
 }
