@@ -69,7 +69,7 @@ final class ClientTunnel implements RemoteResume.Downstream {
         }
         asked.whenComplete((a, e) -> {
             // On the backplane's thread, before the owner's next message: frames that follow `resumed` pass.
-            boolean open = a instanceof Answer.Resumed && t.state.compareAndSet(PENDING, OPEN);
+            boolean open = a instanceof Answer.Resumed && (t.state.compareAndSet(PENDING, OPEN) || t.state.get() == OPEN);
             try {
                 c.transport.execute(() -> t.answered(a, e, open));
             } catch (RejectedExecutionException shuttingDown) {
@@ -216,8 +216,10 @@ final class ClientTunnel implements RemoteResume.Downstream {
 
     @Override
     public void send(ByteBuf utf8Json) {
-        if (state.get() != OPEN) {
-            utf8Json.release(); // not ours (any more): the owner keeps it for the next resume
+        // A frame from the owner means it resumed the session: the first one may come before the answer's
+        // callback ran (it may run on another thread), so it opens the tunnel itself.
+        if (state.get() != OPEN && !state.compareAndSet(PENDING, OPEN)) {
+            utf8Json.release(); // given up on (timed out): the owner keeps it for the next resume
             return;
         }
         c.wire.send(utf8Json);
