@@ -156,7 +156,7 @@ public final class Connection {
     public SessionSnapshot snapshot(long connectedAtMillis, long framesIn, long framesOut, long bytesIn, long bytesOut) {
         Session s = session;
         return new SessionSnapshot(
-                s != null ? s.id() : requestedId,
+                s != null ? s.id() : tunnel != null ? tunnel.id() : requestedId, // a tunnel: the session is on another node
                 s != null ? s.username() : queryUsername,
                 room,
                 s != null ? s.peerId() : null,
