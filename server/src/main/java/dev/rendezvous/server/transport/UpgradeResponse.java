@@ -35,17 +35,13 @@ final class UpgradeResponse {
 
     private UpgradeResponse() {}
 
-    /** The {@code Sec-WebSocket-Accept} value for {@code key} (the request's {@code Sec-WebSocket-Key}, as sent). */
-    static String accept(String key) {
-        return new String(acceptBytes(key), StandardCharsets.US_ASCII);
-    }
-
     /** The whole 101 response for {@code key}, in a new buffer of {@code alloc}. */
     static ByteBuf of(ByteBufAllocator alloc, String key) {
         byte[] accept = acceptBytes(key);
         return alloc.buffer(HEAD.length + ACCEPT_CHARS + END.length).writeBytes(HEAD).writeBytes(accept).writeBytes(END);
     }
 
+    /** The {@code Sec-WebSocket-Accept} value for {@code key} (the request's {@code Sec-WebSocket-Key}, as sent). */
     private static byte[] acceptBytes(String key) {
         MessageDigest sha1 = SHA1.get();
         sha1.update(key.getBytes(StandardCharsets.US_ASCII));
