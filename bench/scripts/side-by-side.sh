@@ -7,6 +7,10 @@
 #   bench/scripts/side-by-side.sh 1 --scenario capacity --conns 19500 --src-addrs 4
 # SIDES picks what alternates (default "ours peerjs"); "ours-noaot" is ours without the AOT cache
 # (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh).
+# Our server runs with the per-address limits off (--max-connections-per-address 0 --connection-rate 0): the
+# harness opens thousands of connections from one to four loopback addresses in a burst (19 500 + 2 000 warm-up
+# from 4 addresses; 2 000 relaying from one), which the production defaults (1 000 per address, 100/s in bursts
+# of 1 000) refuse by design. PeerJS has no such limits.
 # Everything stays on 127.0.0.1; only the servers this script started are stopped (by PID).
 set -u
 RUNS=$1; shift
@@ -19,7 +23,8 @@ for _ in $(seq 1 "$RUNS"); do
     if [ "$side" = ours ] || [ "$side" = ours-noaot ]; then
       PORT=$OURS_PORT; ADAPTER=(--adapter v1 --path /ws)
       AOT=auto; [ "$side" = ours-noaot ] && AOT=off
-      (cd "$ROOT" && RENDEZVOUS_AOT=$AOT exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$BENCH_DIR/side-$side.log" 2>&1) &
+      (cd "$ROOT" && RENDEZVOUS_AOT=$AOT exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" \
+          --max-connections-per-address 0 --connection-rate 0 > "$BENCH_DIR/side-$side.log" 2>&1) &
     else
       PORT=$PEERJS_PORT; ADAPTER=(--adapter peerjs)
       (cd "$BENCH_DIR" && exec node node_modules/peer/dist/bin/peerjs.js --port "$PORT" -H 127.0.0.1 \

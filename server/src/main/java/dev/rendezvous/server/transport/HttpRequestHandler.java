@@ -3,6 +3,7 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.OriginPolicy;
+import dev.rendezvous.server.http.SecurityHeaders;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import io.netty.channel.ChannelFutureListener;
@@ -48,6 +49,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
     private final OriginPolicy origins;
+    /** Null when no per-address limit is on. */
+    private final AddressAccounting accounting;
 
     HttpRequestHandler(
             ServerInitializer pipeline,
@@ -56,8 +59,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
-            OriginPolicy origins) {
+            OriginPolicy origins,
+            AddressAccounting accounting) {
         this.pipeline = pipeline;
+        this.accounting = accounting;
         this.routes = List.copyOf(routes);
         this.peerJs = peerJs;
         this.staticFiles = staticFiles;
@@ -76,6 +81,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (request.protocolVersion().majorVersion() != 1 || request.protocolVersion().minorVersion() > 1) {
             HttpUtil.setKeepAlive(request, false); // RFC 7230 §2.6: a major version we do not speak
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.1 only"));
+            return;
+        }
+        if (accounting != null && !accounting.request(ctx.channel(), request.headers())) {
+            HttpUtil.setKeepAlive(request, false); // a proxied client over its address's limits
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from your address"));
             return;
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
@@ -218,6 +228,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         }
+        SecurityHeaders.apply(response.headers(), request.headers().get(HttpHeaderNames.HOST));
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import dev.rendezvous.server.net.AddressGate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +59,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final SslContext ssl;
     private final int maxMessageBytes;
+    private final long unfinishedMessageNanos;
+    /** Null when no per-address limit is on. */
+    private final AddressAccounting accounting;
     private final SessionRegistry registry;
     /** Stateless, so one instance for every connection. */
     private final HttpRequestHandler router;
@@ -70,12 +75,16 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
             SessionRegistry registry,
-            OriginPolicy origins) {
+            OriginPolicy origins,
+            AddressGate gate,
+            Duration unfinishedMessageTimeout) {
         this.ssl = ssl;
         this.maxMessageBytes = maxMessageBytes;
+        this.unfinishedMessageNanos = unfinishedMessageTimeout.toNanos();
         this.registry = registry;
+        this.accounting = gate == null ? null : new AddressAccounting(gate, settings.observer());
         List<WebSocketRoute> routes = List.of(new SignalingRoute(settings, maxMessageBytes));
-        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health, origins);
+        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health, origins, accounting);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
@@ -106,6 +115,10 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The HTTP stage. */
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (accounting != null && !accounting.accepted(ch)) {
+            ch.close(); // over its address's cap or connection rate: not a byte read, not a handler built
+            return;
+        }
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
@@ -125,7 +138,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     void upgrade(ChannelHandlerContext routerCtx, FullHttpRequest request, String path, WebSocketSession session) {
         ChannelPipeline p = routerCtx.pipeline();
         String url = (ssl != null ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + path;
-        Handshaker handshaker = new Handshaker(url, new WebSocketFrameReader(session, maxMessageBytes));
+        Handshaker handshaker = new Handshaker(url, new WebSocketFrameReader(session, maxMessageBytes, unfinishedMessageNanos));
         if (p.get(IDLE_TIMEOUT) != null) {
             p.remove(IDLE_TIMEOUT); // WebSocket liveness is the keepalive's job
         }
