@@ -14,6 +14,7 @@ import dev.rendezvous.server.config.Setting;
 import dev.rendezvous.server.ice.IceConfig;
 import dev.rendezvous.server.ice.IceServersEndpoint;
 import dev.rendezvous.server.metrics.MetricsEndpoint;
+import dev.rendezvous.server.net.AddressRange;
 import dev.rendezvous.server.metrics.ServerMetrics;
 import dev.rendezvous.server.peerjs.PeerJsConfig;
 import java.nio.charset.StandardCharsets;
@@ -251,6 +252,7 @@ final class ServeSettings {
                     + PING_INTERVAL_MS.key() + " (" + pingInterval + ")");
         }
         adminToken(layers).ifPresent(builder::adminToken);
+        layers.value(TRUSTED_PROXIES).forEach(proxy -> check(TRUSTED_PROXIES, () -> AddressRange.parse(proxy)));
         Authenticator authenticator = authenticator(layers);
         cluster(layers).ifPresent(c -> builder.hubFactory(RedisHub.factory(c)));
         IceConfig ice;

@@ -42,7 +42,7 @@ class SecurityHeadersTest {
     void everyResponseCarriesTheSecurityHeaders() throws Exception {
         Neighbours pair = new Neighbours(server);
         for (String path : List.of("/", "/index.html", "/js/app.js", "/sdk/rendezvous.js", "/css/rendezvous.css", "/healthz",
-                "/no-such-file", "/ws", "/admin/", "/admin/admin.css", "/debug.html")) {
+                "/no-such-file", "/ws", "/admin/", "/admin/admin.css", "/debug.html", "/peerjs/id")) {
             HttpResponse<String> r = get(path, null);
             assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
             assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
