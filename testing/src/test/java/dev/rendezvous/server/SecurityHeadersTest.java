@@ -48,9 +48,14 @@ class SecurityHeadersTest {
             assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
             assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
             String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow(() -> new AssertionError("no CSP on " + path));
-            assertThat(csp).as(path).contains("frame-ancestors 'none'", "script-src 'self'", "object-src 'none'",
-                    "connect-src 'self' ws://127.0.0.1:" + server.port() + " wss://127.0.0.1:" + server.port());
-            assertThat(csp).as(path).doesNotContain("unsafe-inline", "unsafe-eval");
+            assertThat(csp).as(path).contains("frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
+        }
+        for (String page : List.of("/", "/index.html", "/debug.html", "/admin/")) {
+            HttpResponse<String> r = get(page, null);
+            assertThat(r.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(page).hasValueSatisfying(csp -> assertThat(csp)
+                    .contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'",
+                            "connect-src 'self' ws://127.0.0.1:" + server.port() + " wss://127.0.0.1:" + server.port()));
         }
         // the pages hold no inline script or style the policy would block
         for (String page : List.of("/", "/debug.html", "/admin/")) {

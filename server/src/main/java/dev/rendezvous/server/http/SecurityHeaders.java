@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  * room names or invite links, and a Content-Security-Policy fitted to the page: scripts only as same-origin
  * files (ES modules; no inline script, no {@code eval}), styles only from same-origin files, images from
  * the page or {@code data:} (the favicon), network only to this server (HTTP and its WebSocket), no
- * plugins, no {@code <base>}. An injected string in the page therefore cannot run.
+ * plugins, no {@code <base>}. An injected string in the page therefore cannot run. The page policy goes on
+ * HTML responses; every other response (a script, a style sheet, JSON: never run as a document) gets
+ * {@code frame-ancestors 'none'} alone, so a test page or another tool that loads such a URL as a document
+ * and injects its own scripts keeps working.
  *
  * <p>Stateless.
  */
@@ -30,12 +33,17 @@ public final class SecurityHeaders {
                 + "frame-ancestors 'none'";
     }
 
-    /** Adds the headers to {@code headers}, leaving any an endpoint set itself. */
+    /** The policy of a response that is not an HTML page: it may not be framed; nothing else applies to it. */
+    public static final String NOT_A_PAGE_POLICY = "frame-ancestors 'none'";
+
+    /** Adds the headers to {@code headers} (of a response to a request for {@code host}), leaving any an endpoint set itself. */
     public static void apply(HttpHeaders headers, String host) {
         setIfAbsent(headers, "X-Content-Type-Options", "nosniff");
         setIfAbsent(headers, HttpHeaderNames.X_FRAME_OPTIONS, "DENY");
         setIfAbsent(headers, "Referrer-Policy", "no-referrer");
-        setIfAbsent(headers, HttpHeaderNames.CONTENT_SECURITY_POLICY, contentSecurityPolicy(host));
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        boolean page = type != null && type.regionMatches(true, 0, "text/html", 0, 9);
+        setIfAbsent(headers, HttpHeaderNames.CONTENT_SECURITY_POLICY, page ? contentSecurityPolicy(host) : NOT_A_PAGE_POLICY);
     }
 
     private static void setIfAbsent(HttpHeaders headers, CharSequence name, String value) {
