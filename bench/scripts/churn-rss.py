@@ -36,11 +36,15 @@ def sessions():
     return -1
 
 
-def join(i):
-    s = socket.create_connection(("127.0.0.1", PORT), timeout=30)
+def connect(i):
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
     key = base64.b64encode(os.urandom(16)).decode()
     s.sendall((f"GET /ws?room=churn-{i // 10} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\nUpgrade: websocket\r\n"
                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    return s
+
+
+def admitted(s):
     data = b""
     while b"your_id" not in data:
         chunk = s.recv(65536)
@@ -67,7 +71,10 @@ try:
     print(f"opts={os.environ.get('RENDEZVOUS_JAVA_OPTS', '')!r} load={os.getloadavg()[0]:.1f}")
     print(f"start rss={rss_mb(pid):.0f} MB")
     for r in range(1, ROUNDS + 1):
-        socks = [join(i) for i in range(CLIENTS)]
+        socks = []
+        for start in range(0, CLIENTS, 500):  # 500 upgrades in flight, then their your_id
+            batch = [connect(i) for i in range(start, min(CLIENTS, start + 500))]
+            socks += [admitted(s) for s in batch]
         held = rss_mb(pid)
         for s in socks:
             s.close()
