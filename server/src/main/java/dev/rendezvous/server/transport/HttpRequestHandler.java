@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * path (404 when none does; the route may refuse it with a 400), and {@link ServerInitializer#upgrade}
  * turns the pipeline into a WebSocket one. Other requests, GET or HEAD only: {@code /healthz}, the extra
  * endpoints by exact path, 426 at a path that is only a WebSocket endpoint, then the static files of the
- * web client; 404 otherwise. Before any of it, the {@link OriginPolicy}: a foreign {@code Host} is a 403
+ * web client; 404 otherwise. Before any of it, a client behind a trusted proxy that is over its address's
+ * limits gets a 429 ({@link AddressAccounting}), then the {@link OriginPolicy}: a foreign {@code Host} is a 403
  * on every request, a foreign {@code Origin} a 403 at every upgrade and endpoint (static files are public
  * and served to any page).
  *

@@ -4,6 +4,7 @@ import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.net.AddressGate;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.Channel;
@@ -21,7 +22,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import dev.rendezvous.server.net.AddressGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ import java.util.function.Supplier;
 /**
  * The whole pipeline of an accepted connection, in one place, in its two stages:
  * <pre>
- * HTTP       [tls] → http-idle-timeout → http-codec → http-aggregator → http-router
+ * HTTP       [tls] → http-idle-timeout → http-codec → http-aggregator → http-request-deadline → http-router
  * WebSocket  [tls] → wsencoder, wsdecoder (Netty's encoder; our WebSocketFrameReader) → ws-session
  * </pre>
  * {@link #initChannel} builds the first; the router ({@link HttpRequestHandler}) routes each request by
@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  * aggregator; the idle timeout and the router leave at once. There is no WebSocket frame aggregator (the
  * reader assembles fragmented messages itself) and no flush consolidation (the session handler flushes
  * each channel once per event-loop iteration, {@link FlushBatch}).
+ *
+ * <p>Before any of it, a connection over its address's limits ({@link AddressAccounting}) is closed unread.
  *
  * <p>The WebSocket endpoints are the {@link #routes} list: another protocol's endpoint is one more entry.
  */
