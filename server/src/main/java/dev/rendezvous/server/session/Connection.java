@@ -87,6 +87,8 @@ public final class Connection {
     final String room;
     /** The {@code client_id} query parameter (already validated), or null. */
     final String requestedId;
+    /** The admitting token's {@code exp} (TURN credentials last no longer), or null: auth off or no expiry. */
+    java.time.Instant tokenExpiresAt;
     /** The {@code username} query parameter, or null. */
     final String queryUsername;
     /** The peer address, only for logs: formatted when a line is written, not per connection. */
