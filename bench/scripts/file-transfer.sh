@@ -35,7 +35,7 @@ field() { # field NAME < one JSON line
 for run in $(seq 1 "$RUNS"); do
   rm -f "$WORK/in/"*
   LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-  "$ROOT/rendezvous" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json --wait 120 \
+  "$ROOT/rendezvous" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/receive.jsonl" 2> "$WORK/receive.err" &
   RX=$!
   for _ in $(seq 1 300); do grep -q '"event":"code"' "$WORK/receive.jsonl" 2>/dev/null && break; sleep 0.1; done
@@ -50,7 +50,7 @@ for run in $(seq 1 "$RUNS"); do
     done ) &
   SAMPLER=$!
   T0=$(date +%s.%N)
-  "$ROOT/rendezvous" send "$PAYLOAD" --pair "$CODE" --server "$SERVER_URL" --ice-loopback --json --wait 120 \
+  "$ROOT/rendezvous" send "$PAYLOAD" --pair "$CODE" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/send.jsonl" 2> "$WORK/send.err"
   SEND_EXIT=$?
   T1=$(date +%s.%N)
