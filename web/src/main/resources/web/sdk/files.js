@@ -190,7 +190,8 @@ function receiveOn(channel, { onStart, onProgress, onFile, onFailed, maxBytes, s
     const stored = part;
     part = null;
     writes = writes.then(() => stored && (discard && had !== 'awaiting-meta' ? stored.discard() : stored.keep()))
-      .catch(() => {}).finally(release);
+      .catch((error) => console.error(`file transfer: could not ${discard ? 'delete' : 'keep'} the part of ${meta?.name}: ${error}`))
+      .finally(release);
     onFailed({ name: meta?.name ?? null, reason });
   };
   const write = (chunk) => {
@@ -211,13 +212,15 @@ function receiveOn(channel, { onStart, onProgress, onFile, onFailed, maxBytes, s
   const start = async (m) => {
     state = 'opening';
     try {
-      part = await openStorage(m.name, m.size, storage);
-      const kept = part.size;
-      hash = await part.hashKept(new Sha256());
-      if (state !== 'opening') { // refused meanwhile: keep kept bytes, drop a part this transfer made
-        await (kept > 0 ? part.keep() : part.discard());
+      const opened = await openStorage(m.name, m.size, storage);
+      if (state !== 'opening') { // refused while it opened: keep kept bytes, drop a part this transfer made
+        await (opened.size > 0 ? opened.keep() : opened.discard());
         return release();
       }
+      part = opened;
+      const kept = part.size;
+      hash = await part.hashKept(new Sha256());
+      if (state !== 'opening') return; // refused meanwhile: fail() took the part over
       received = written = acked = kept;
       state = 'receiving';
       onStart({ name: m.name, size: m.size, offset: kept });

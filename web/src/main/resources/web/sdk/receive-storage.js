@@ -88,9 +88,15 @@ class OpfsPart {
     await this.#writable.close();
   }
 
+  /** Deletes the part. Emptied first, so even a part the browser will not delete keeps nothing. */
   async discard() {
-    await this.#writable.abort().catch(() => {});
-    await this.#directory.removeEntry(`${this.#name}.part`).catch(() => {});
+    try {
+      await this.#writable.truncate(0);
+      await this.#writable.close();
+    } catch {
+      await this.#writable.abort().catch(() => {});
+    }
+    await this.#directory.removeEntry(`${this.#name}.part`);
   }
 }
 

@@ -386,7 +386,8 @@ class FileTransferInBrowserTest {
       for (Hostile h : List.of(traversal, device, wrongHash, tooLong, wrongSize, early, flood)) {
         h.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       }
-      await().atMost(WAIT).untilAsserted(() -> assertThat(opfsEntries(page)).isEmpty());
+      await().atMost(WAIT).untilAsserted(() -> assertThat(opfsEntries(page)).as("console errors: %s", page.consoleErrors()).isEmpty());
+      assertThat(page.consoleErrors()).isEmpty();
       assertThat(page.page().getByTestId("file-download")).hasCount(0);
 
       // The page carries on: a good transfer still goes through on the same connection.
