@@ -27,6 +27,13 @@ fi
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null' EXIT
 for _ in $(seq 1 150); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
+# send and receive run the jar just built with the launcher's JDK and JVM options (dist/lib/jvm-options.sh),
+# from a copy: the launcher would rebuild mid-run if a source changed meanwhile.
+JAVA="$(readlink -f "/proc/$SERVER/exe")"
+cp "$ROOT/cli/target/rendezvous.jar" "$WORK/rendezvous.jar"
+# shellcheck source=../../dist/lib/jvm-options.sh
+source "$ROOT/dist/lib/jvm-options.sh"
+rendezvous() { "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/rendezvous.jar" "$@"; }
 
 field() { # field NAME < one JSON line
   python3 -c 'import json, sys; print(json.loads(sys.stdin.readline()).get(sys.argv[1], ""))' "$1"
@@ -35,7 +42,7 @@ field() { # field NAME < one JSON line
 for run in $(seq 1 "$RUNS"); do
   rm -f "$WORK/in/"*
   LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-  "$ROOT/rendezvous" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
+  "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/rendezvous.jar" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/receive.jsonl" 2> "$WORK/receive.err" &
   RX=$!
   for _ in $(seq 1 300); do grep -q '"event":"code"' "$WORK/receive.jsonl" 2>/dev/null && break; sleep 0.1; done
@@ -50,7 +57,7 @@ for run in $(seq 1 "$RUNS"); do
     done ) &
   SAMPLER=$!
   T0=$(date +%s.%N)
-  "$ROOT/rendezvous" send "$PAYLOAD" --pair "$CODE" --server "$SERVER_URL" --ice-loopback --json \
+  rendezvous send "$PAYLOAD" --pair "$CODE" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/send.jsonl" 2> "$WORK/send.err"
   SEND_EXIT=$?
   T1=$(date +%s.%N)
