@@ -14,7 +14,7 @@ RUNS=${1:-3}
 SIZE_MIB=${SIZE_MIB:-1024}
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="${WORK:-/tmp/rendezvous-file-bench}"
-PORT="${PORT:-28870}"
+PORT="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 SERVER_URL="ws://127.0.0.1:$PORT/ws"
 mkdir -p "$WORK/in"
 PAYLOAD="$WORK/payload-$SIZE_MIB.bin"
@@ -30,10 +30,10 @@ for _ in $(seq 1 150); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && bre
 # send and receive run the jar just built with the launcher's JDK and JVM options (dist/lib/jvm-options.sh),
 # from a copy: the launcher would rebuild mid-run if a source changed meanwhile.
 JAVA="$(readlink -f "/proc/$SERVER/exe")"
-cp "$ROOT/cli/target/rendezvous.jar" "$WORK/rendezvous.jar"
+rm -rf "$WORK/app" && mkdir -p "$WORK/app" && cp -r "$ROOT/cli/target/rendezvous.jar" "$ROOT/cli/target/lib" "$WORK/app/"
 # shellcheck source=../../dist/lib/jvm-options.sh
 source "$ROOT/dist/lib/jvm-options.sh"
-rendezvous() { "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/rendezvous.jar" "$@"; }
+rendezvous() { "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/app/rendezvous.jar" "$@"; }
 
 field() { # field NAME < one JSON line
   python3 -c 'import json, sys; print(json.loads(sys.stdin.readline()).get(sys.argv[1], ""))' "$1"
@@ -42,7 +42,7 @@ field() { # field NAME < one JSON line
 for run in $(seq 1 "$RUNS"); do
   rm -f "$WORK/in/"*
   LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-  "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/rendezvous.jar" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
+  "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/app/rendezvous.jar" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/receive.jsonl" 2> "$WORK/receive.err" &
   RX=$!
   for _ in $(seq 1 300); do grep -q '"event":"code"' "$WORK/receive.jsonl" 2>/dev/null && break; sleep 0.1; done
