@@ -7,6 +7,7 @@
 # every 0.2 s, so a receiver that held the file would show it.
 #   bench/scripts/file-transfer.sh 3              # 1 GiB, 3 runs
 #   SIZE_MIB=256 bench/scripts/file-transfer.sh 3 # the same with 256 MiB: the RSS must not scale with it
+#   RX_JAVA_OPTS=-Xmx64m bench/scripts/file-transfer.sh 1  # extra JVM options for the receiver only
 # The payload is random bytes made once in $WORK (default /tmp/rendezvous-file-bench); received copies
 # are deleted after each run. Only the processes this script started are stopped (by PID).
 set -u
@@ -42,7 +43,7 @@ field() { # field NAME < one JSON line
 for run in $(seq 1 "$RUNS"); do
   rm -f "$WORK/in/"*
   LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-  "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/app/rendezvous.jar" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
+  "$JAVA" "${JVM_DEFAULTS[@]}" ${RX_JAVA_OPTS:-} -jar "$WORK/app/rendezvous.jar" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/receive.jsonl" 2> "$WORK/receive.err" &
   RX=$!
   for _ in $(seq 1 300); do grep -q '"event":"code"' "$WORK/receive.jsonl" 2>/dev/null && break; sleep 0.1; done
