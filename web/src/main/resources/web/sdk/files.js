@@ -101,6 +101,11 @@ export async function sendFile(connection, file, { name = file.name, onProgress 
     poke();
   });
   channel.addEventListener('close', () => { failure = failure ?? 'the receiver closed the transfer'; poke(); });
+  // A channel the receiver closed may still say 'closing' before its close event: say so, not the DOM's words.
+  const send = (data) => {
+    if (channel.readyState !== 'open') throw new Error(failure ?? 'the receiver closed the transfer');
+    channel.send(data);
+  };
   const until = async (condition) => {
     while (!condition()) {
       if (failure) throw new Error(failure);
@@ -113,7 +118,7 @@ export async function sendFile(connection, file, { name = file.name, onProgress 
       channel.addEventListener('open', poke, { once: true });
       await until(() => channel.readyState === 'open');
     }
-    channel.send(JSON.stringify({ type: 'file', name, size, sha256 }));
+    send(JSON.stringify({ type: 'file', name, size, sha256 }));
     await until(() => accepted !== null);
     if (accepted > size) throw new Error(`the receiver asked to resume at ${accepted}, past the size ${size}`);
     acked = accepted;
@@ -123,10 +128,10 @@ export async function sendFile(connection, file, { name = file.name, onProgress 
       const end = Math.min(size, position + CHUNK);
       const chunk = await file.slice(position, end).arrayBuffer();
       if (failure) throw new Error(failure);
-      channel.send(chunk);
+      send(chunk);
       position = end;
     }
-    channel.send(JSON.stringify({ type: 'end' }));
+    send(JSON.stringify({ type: 'end' }));
     await until(() => done !== null);
     if (done !== sha256) throw new Error(`the receiver confirmed a different SHA-256: ${done}`);
     onProgress(size, size);
