@@ -1,6 +1,7 @@
 // Files on the chat page: drop files on the chat (or pick them with the "File" button) to send them to
 // every connected peer; incoming files appear in the chat with a progress bar and, once their SHA-256 is
-// verified, a download link. The protocol is the SDK's (../sdk/files.js); this file is UI only, kept apart
+// verified, a download link (the file itself is on disk, in the origin private file system, where the
+// browser has one; an interrupted incoming file resumes when the sender sends it again). The protocol is the SDK's (../sdk/files.js); this file is UI only, kept apart
 // from app.js, which wires it with `files.attach(rv)`. Runs on the page's single thread.
 
 import { acceptFiles, sendFile } from '../sdk/files.js';
@@ -12,8 +13,13 @@ export class FilesUi {
   #rendezvous;
   #log;
 
-  constructor({ root = document, rendezvous, log = null }) {
+  #storage;
+
+  /** `storage`: where received files go ('opfs' or 'memory'; default: OPFS where the browser has it; `?files-storage=`). */
+  constructor({ root = document, rendezvous, log = null,
+    storage = new URLSearchParams(globalThis.location?.search ?? '').get('files-storage') ?? undefined }) {
     this.#root = root;
+    this.#storage = storage;
     this.#rendezvous = rendezvous;
     this.#log = log;
     this.#install();
@@ -22,10 +28,14 @@ export class FilesUi {
   /** Accepts files on every connection `rv` makes from now on (call once per Rendezvous). */
   attach(rv) {
     const handlers = (connection) => ({
-      onStart: ({ name, size }) => this.#item(`in:${connection.peerId}:${name}`, `${connection.displayName} → you: ${name}`, size),
+      onStart: ({ name, size: bytes, offset }) => {
+        this.#item(`in:${connection.peerId}:${name}`, `${connection.displayName} → you: ${name}`, bytes);
+        if (offset > 0) this.#status(`in:${connection.peerId}:${name}`, `resuming at ${size(offset)}`, 'running');
+      },
       onProgress: ({ name, bytes, size }) => this.#progress(`in:${connection.peerId}:${name}`, bytes, size),
-      onFile: ({ name, size, blob }) => this.#received(`in:${connection.peerId}:${name}`, name, size, blob),
+      onFile: ({ name, size, blob, stored }) => this.#received(`in:${connection.peerId}:${name}`, name, size, blob, stored),
       onFailed: ({ name, reason }) => this.#failed(`in:${connection.peerId}:${name}`, name, reason),
+      storage: this.#storage,
     });
     for (const connection of rv.connections.values()) acceptFiles(connection, handlers(connection));
     rv.addEventListener('connection', (event) => acceptFiles(event.detail, handlers(event.detail)));
@@ -115,11 +125,12 @@ export class FilesUi {
     return item;
   }
 
-  #received(key, name, bytes, blob) {
+  #received(key, name, bytes, blob, stored) {
     const item = this.#find(key) ?? this.#item(key, name, bytes);
     item.querySelector('progress').value = bytes;
     const link = Object.assign(this.#root.createElement('a'), { href: URL.createObjectURL(blob), download: name, textContent: `Download ${name}` });
     link.dataset.testid = 'file-download';
+    link.dataset.stored = stored; // 'opfs' (on disk) or 'memory' 
     item.querySelector('.file-status').replaceChildren(`received, ${size(bytes)}, SHA-256 verified — `, link);
     item.dataset.state = 'done';
   }

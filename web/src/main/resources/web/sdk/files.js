@@ -4,9 +4,16 @@
 // {"type":"refuse",reason}), binary chunks follow, the receiver acknowledges every MiB written
 // ({"type":"ack",bytes}), the sender never runs more than WINDOW bytes ahead, then {"type":"end"}; the
 // receiver checks size and SHA-256 and answers {"type":"done",sha256}.
-// In the browser the received file is assembled as a Blob (the page offers it as a download), so a page
-// always accepts from offset 0, and hashing uses crypto.subtle over the whole file (held in memory once).
+// Neither side holds a whole file in memory: the sender reads and hashes it a slice at a time
+// (sha256.js: crypto.subtle has no incremental digest); the receiver hashes each chunk as it comes and
+// writes it to the origin private file system (OPFS, `receive-storage.js`), where an interrupted transfer
+// keeps its bytes and the next offer of the same name resumes from them, as the Java receiver does.
+// Without OPFS the bytes go into Blob parts (Chromium moves large blobs to disk) kept for the page's
+// lifetime, so a resume still works until the page is closed.
 // No DOM here. Everything runs on the page's single thread.
+
+import { Sha256, sha256OfBlob } from './sha256.js';
+import { openStorage } from './receive-storage.js';
 
 export const LABEL_PREFIX = 'file:';
 export const CHUNK = 64 * 1024;
@@ -35,10 +42,11 @@ export function fileNameProblem(name) {
   return null;
 }
 
+/** SHA-256 (hex) of a Blob or File read a slice at a time, or of an ArrayBuffer / typed array. */
 export async function sha256Hex(blobOrBuffer) {
-  const buffer = blobOrBuffer instanceof Blob ? await blobOrBuffer.arrayBuffer() : blobOrBuffer;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+  if (blobOrBuffer instanceof Blob) return (await sha256OfBlob(blobOrBuffer)).hex();
+  return new Sha256().update(ArrayBuffer.isView(blobOrBuffer)
+    ? new Uint8Array(blobOrBuffer.buffer, blobOrBuffer.byteOffset, blobOrBuffer.byteLength) : blobOrBuffer).hex();
 }
 
 function parse(text) {
@@ -93,6 +101,11 @@ export async function sendFile(connection, file, { name = file.name, onProgress 
     poke();
   });
   channel.addEventListener('close', () => { failure = failure ?? 'the receiver closed the transfer'; poke(); });
+  // A channel the receiver closed may still say 'closing' before its close event: say so, not the DOM's words.
+  const send = (data) => {
+    if (channel.readyState !== 'open') throw new Error(failure ?? 'the receiver closed the transfer');
+    channel.send(data);
+  };
   const until = async (condition) => {
     while (!condition()) {
       if (failure) throw new Error(failure);
@@ -105,7 +118,7 @@ export async function sendFile(connection, file, { name = file.name, onProgress 
       channel.addEventListener('open', poke, { once: true });
       await until(() => channel.readyState === 'open');
     }
-    channel.send(JSON.stringify({ type: 'file', name, size, sha256 }));
+    send(JSON.stringify({ type: 'file', name, size, sha256 }));
     await until(() => accepted !== null);
     if (accepted > size) throw new Error(`the receiver asked to resume at ${accepted}, past the size ${size}`);
     acked = accepted;
@@ -115,10 +128,10 @@ export async function sendFile(connection, file, { name = file.name, onProgress 
       const end = Math.min(size, position + CHUNK);
       const chunk = await file.slice(position, end).arrayBuffer();
       if (failure) throw new Error(failure);
-      channel.send(chunk);
+      send(chunk);
       position = end;
     }
-    channel.send(JSON.stringify({ type: 'end' }));
+    send(JSON.stringify({ type: 'end' }));
     await until(() => done !== null);
     if (done !== sha256) throw new Error(`the receiver confirmed a different SHA-256: ${done}`);
     onProgress(size, size);
@@ -130,101 +143,150 @@ export async function sendFile(connection, file, { name = file.name, onProgress 
 
 /**
  * Accepts file transfers arriving on `connection` (an SDK Connection). Handlers:
- * `onStart({name, size})`, `onProgress({name, bytes, size})`, `onFile({name, size, sha256, blob})` once
- * verified, `onFailed({name, reason})`. Refuses path tricks, a second metadata, chunks past the size, a
- * short transfer and a wrong hash, with a clear reason. Returns a function that stops accepting.
+ * `onStart({name, size, offset})` (`offset` bytes were kept from an interrupted transfer: a resume),
+ * `onProgress({name, bytes, size})` as bytes are written, `onFile({name, size, sha256, blob, stored})` once
+ * verified (`blob` is a File in OPFS, or a Blob; `stored` says which: 'opfs' or 'memory'),
+ * `onFailed({name, reason})`. Refuses path tricks, a second metadata, chunks past the size, a short
+ * transfer and a wrong hash, with a clear reason, and drops the kept bytes of a transfer found wrong.
+ * `storage` is for tests ('opfs', 'memory'; default: OPFS where the browser has it). Returns a function
+ * that stops accepting.
  */
 export function acceptFiles(connection, { onStart = () => {}, onProgress = () => {}, onFile = () => {}, onFailed = () => {},
-  maxBytes = 2 * 1024 * 1024 * 1024 } = {}) {
+  maxBytes = 64 * 1024 * 1024 * 1024, storage = undefined } = {}) {
   const listener = (event) => {
     const { channel } = event.detail;
     if (!channel.label.startsWith(LABEL_PREFIX)) return;
     event.preventDefault();
-    receiveOn(channel, { onStart, onProgress, onFile, onFailed, maxBytes });
+    receiveOn(channel, { onStart, onProgress, onFile, onFailed, maxBytes, storage });
   };
   connection.addEventListener('datachannel', listener);
   return () => connection.removeEventListener('datachannel', listener);
 }
 
-function receiveOn(channel, { onStart, onProgress, onFile, onFailed, maxBytes }) {
+const receiving = new Set(); // names being received on this page now: one transfer per name at a time
+
+/**
+ * One incoming transfer. Chunks are hashed as they arrive and written in order through one promise
+ * chain; the acknowledgement for a MiB goes out once it is written, so the bytes held in memory are
+ * bounded by the sender's window (WINDOW), whatever the file's size.
+ */
+function receiveOn(channel, { onStart, onProgress, onFile, onFailed, maxBytes, storage }) {
   channel.binaryType = 'arraybuffer';
   let meta = null;
-  let finished = false;
-  let parts = [];
-  let received = 0;
+  let state = 'awaiting-meta'; // → 'opening' → 'receiving' → 'finished'
+  let part = null; // the storage of this transfer's bytes (receive-storage.js)
+  let hash = null;
+  let received = 0; // bytes accepted from the channel (kept ones included)
+  let written = 0; // of those, bytes the storage has taken
   let acked = 0;
-  const refuse = (reason) => {
-    if (finished) return;
-    finished = true;
-    parts = [];
-    try { channel.send(JSON.stringify({ type: 'refuse', reason })); } catch { /* already closing */ }
+  let writes = Promise.resolve();
+
+  const release = () => {
+    if (meta) receiving.delete(meta.name); // meta is set only once the name is claimed
+  };
+  const fail = (reason, { tell = true, discard = false } = {}) => {
+    if (state === 'finished') return;
+    const had = state;
+    state = 'finished';
+    if (tell) {
+      try { channel.send(JSON.stringify({ type: 'refuse', reason })); } catch { /* already closing */ }
+    }
     channel.close();
+    const stored = part;
+    part = null;
+    writes = writes.then(() => stored && (discard && had !== 'awaiting-meta' ? stored.discard() : stored.keep()))
+      .catch((error) => console.error(`file transfer: could not ${discard ? 'delete' : 'keep'} the part of ${meta?.name}: ${error}`))
+      .finally(release);
     onFailed({ name: meta?.name ?? null, reason });
   };
-  const finish = async () => {
-    finished = true;
-    if (received !== meta.size) {
-      finished = false;
-      return refuse(`the sender ended at ${received} of the announced ${meta.size} bytes`);
+  const write = (chunk) => {
+    hash.update(new Uint8Array(chunk));
+    received += chunk.byteLength;
+    const stored = part;
+    writes = writes.then(async () => {
+      if (state !== 'receiving' || part !== stored) return;
+      await stored.write(chunk);
+      written += chunk.byteLength;
+      onProgress({ name: meta.name, bytes: written, size: meta.size });
+      if (written - acked >= ACK_EVERY && state === 'receiving') {
+        acked = written;
+        channel.send(JSON.stringify({ type: 'ack', bytes: written }));
+      }
+    }).catch((error) => fail(`receiver cannot write ${meta.name}: ${error.message}`));
+  };
+  const start = async (m) => {
+    state = 'opening';
+    try {
+      const opened = await openStorage(m.name, m.size, storage);
+      if (state !== 'opening') { // refused while it opened: keep kept bytes, drop a part this transfer made
+        await (opened.size > 0 ? opened.keep() : opened.discard());
+        return release();
+      }
+      part = opened;
+      const kept = part.size;
+      hash = await part.hashKept(new Sha256());
+      if (state !== 'opening') return; // refused meanwhile: fail() took the part over
+      received = written = acked = kept;
+      state = 'receiving';
+      onStart({ name: m.name, size: m.size, offset: kept });
+      channel.send(JSON.stringify({ type: 'accept', offset: kept }));
+    } catch (error) {
+      if (state === 'opening') fail(`receiver cannot store ${m.name}: ${error.message}`);
     }
-    const blob = new Blob(parts);
-    parts = [];
-    const actual = await sha256Hex(blob);
-    if (actual !== meta.sha256) {
-      finished = false;
-      return refuse(`SHA-256 mismatch: announced ${meta.sha256}, received ${actual}`);
-    }
-    channel.send(JSON.stringify({ type: 'done', sha256: actual }));
-    onFile({ name: meta.name, size: meta.size, sha256: actual, blob });
+  };
+  const finish = () => {
+    writes = writes.then(async () => {
+      if (state !== 'receiving') return;
+      if (received !== meta.size) return fail(`the sender ended at ${received} of the announced ${meta.size} bytes`, { discard: true });
+      const actual = hash.hex();
+      if (actual !== meta.sha256) return fail(`SHA-256 mismatch: announced ${meta.sha256}, received ${actual}`, { discard: true });
+      const stored = part;
+      const blob = await stored.complete();
+      state = 'finished';
+      part = null;
+      release();
+      channel.send(JSON.stringify({ type: 'done', sha256: actual }));
+      onFile({ name: meta.name, size: meta.size, sha256: actual, blob, stored: stored.kind });
+    }).catch((error) => fail(`receiver cannot finish ${meta.name}: ${error.message}`));
   };
   channel.addEventListener('message', (event) => {
-    if (finished) return;
+    if (state === 'finished') return;
     if (typeof event.data !== 'string') {
-      if (!meta) return refuse('data before metadata');
-      const length = event.data.byteLength;
-      if (received + length > meta.size) return refuse(`more bytes than the announced size ${meta.size}`);
-      parts.push(event.data);
-      received += length;
-      onProgress({ name: meta.name, bytes: received, size: meta.size });
-      if (received - acked >= ACK_EVERY) {
-        acked = received;
-        channel.send(JSON.stringify({ type: 'ack', bytes: received }));
-      }
-      return;
+      if (state === 'awaiting-meta') return fail('data before metadata');
+      if (state === 'opening') return fail('data before the receiver accepted');
+      if (received + event.data.byteLength > meta.size) return fail(`more bytes than the announced size ${meta.size}`, { discard: true });
+      return write(event.data);
     }
     let m;
     try {
       m = parse(event.data);
     } catch (error) {
-      return refuse(`bad message: ${error.message}`);
+      return fail(`bad message: ${error.message}`, { discard: true });
     }
-    if (m.type === 'file' && !meta) {
+    if (m.type === 'file' && state === 'awaiting-meta') {
       if (typeof m.name !== 'string' || !isCount(m.size) || !/^[0-9a-f]{64}$/.test(m.sha256 ?? '')) {
-        return refuse('bad message: "name", "size" or "sha256" missing or malformed');
+        return fail('bad message: "name", "size" or "sha256" missing or malformed');
       }
       const problem = fileNameProblem(m.name);
-      if (problem) return refuse(problem);
-      if (m.size > maxBytes) return refuse(`file larger than this page accepts (${maxBytes} bytes)`);
+      if (problem) return fail(problem);
+      if (m.size > maxBytes) return fail(`file larger than this page accepts (${maxBytes} bytes)`);
+      if (receiving.has(m.name)) return fail(`already receiving ${m.name}`);
+      receiving.add(m.name);
       meta = { name: m.name, size: m.size, sha256: m.sha256 };
-      onStart({ name: meta.name, size: meta.size });
-      channel.send(JSON.stringify({ type: 'accept', offset: 0 }));
+      start(meta);
     } else if (m.type === 'file') {
-      refuse('metadata already received for this transfer');
-    } else if (m.type === 'end' && meta) {
+      fail('metadata already received for this transfer', { discard: true });
+    } else if (m.type === 'end' && state === 'receiving') {
       finish();
     } else if (m.type === 'refuse') {
-      finished = true;
-      onFailed({ name: meta?.name ?? null, reason: `the sender gave up: ${m.reason}` });
-      channel.close();
+      fail(`the sender gave up: ${m.reason}`, { tell: false });
     } else {
-      refuse(`unexpected message from the sender: ${m.type}`);
+      fail(`unexpected message from the sender: ${m.type}`, { discard: true });
     }
   });
   channel.addEventListener('close', () => {
-    if (!finished) {
-      finished = true;
-      parts = [];
-      onFailed({ name: meta?.name ?? null, reason: meta ? `interrupted at ${received} of ${meta.size} bytes` : 'closed before any file' });
-    }
+    if (state === 'finished') return;
+    const reason = meta ? `interrupted at ${received} of ${meta.size} bytes; the bytes received are kept to resume` : 'closed before any file';
+    fail(reason, { tell: false });
   });
 }

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class DataChannelBenchmark {
     private static final int PAIRINGS = Integer.getInteger("rendezvous.bench.pairings", 30);
     private static final long VOLUME_BYTES = Long.getLong("rendezvous.bench.mib", 256) << 20;
+    private static final int[] SIZES = java.util.Arrays.stream(System.getProperty("rendezvous.bench.sizesKiB", "1,16,64").split(","))
+            .mapToInt(k -> Integer.parseInt(k.trim()) * 1024).toArray();
     private static final long HIGH_WATER = Long.getLong("rendezvous.bench.highKiB", SendPolicy.DEFAULT.highWaterBytes() >> 10) << 10;
     private static final long LOW_WATER = Long.getLong("rendezvous.bench.lowKiB", SendPolicy.DEFAULT.lowWaterBytes() >> 10) << 10;
 
@@ -171,16 +173,22 @@ class DataChannelBenchmark {
         return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
     }
 
-    /** Binary messages on one channel, as a file transfer sends them: {@code DataChannel.send(byte[])}. */
+    /**
+     * Binary messages on one channel: {@code DataChannel.send(ByteBuffer)} of one reused direct buffer, as
+     * the raw sender and a file transfer do, or with {@code -Drendezvous.bench.sdkBuffer=array}
+     * {@code DataChannel.send(byte[])} of one reused array.
+     */
     private static double binaryThroughput(DataChannel channel, Timing receiver, int messageBytes) throws Exception {
-        byte[] message = new byte[messageBytes];
+        boolean array = "array".equals(System.getProperty("rendezvous.bench.sdkBuffer"));
+        byte[] bytes = new byte[messageBytes];
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(messageBytes);
         long count = VOLUME_BYTES / messageBytes;
         receiver.receivedBytes.set(0);
         receiver.allReceived = new CompletableFuture<>();
         receiver.expectedBytes = count * messageBytes;
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
-            Delivery d = channel.send(message); // SENT: libwebrtc has copied it, so the array is reused
+            Delivery d = array ? channel.send(bytes) : channel.send(direct); // SENT: libwebrtc has copied it: reused
             assertThat(d.refused()).isFalse();
             if (d.outcome() instanceof SendOutcome.Queued) {
                 d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS); // flow control: wait for room
@@ -226,7 +234,7 @@ class DataChannelBenchmark {
                 b.open.get(20, TimeUnit.SECONDS);
                 try (RawChannelPair raw = RawChannelPair.open(rawA, rawB)) {
                     for (int round = 1; round <= rounds; round++) {
-                        for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
+                        for (int size : SIZES) {
                             long count = VOLUME_BYTES / size;
                             double rawSeconds = raw.transfer(size, count, HIGH_WATER, LOW_WATER) / 1e9;
                             double sdkSeconds = (VOLUME_BYTES / (double) (1 << 20)) / binaryThroughput(initiator.chat("bench-b"), b, size);
@@ -240,7 +248,8 @@ class DataChannelBenchmark {
                 }
             }
         }
-        String table = "| round | message | raw webrtc-java | SDK (DataChannel.send(byte[])) | SDK / raw |\n|---|---|---|---|---|\n"
+        String sdk = "array".equals(System.getProperty("rendezvous.bench.sdkBuffer")) ? "send(byte[])" : "send(direct ByteBuffer)";
+        String table = "| round | message | raw webrtc-java | SDK (DataChannel." + sdk + ") | SDK / raw |\n|---|---|---|---|---|\n"
                 + String.join("\n", report);
         System.out.println(table);
         Path out = Path.of("target", "benchmarks", "sdk-vs-raw.md");

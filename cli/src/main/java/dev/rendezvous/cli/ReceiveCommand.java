@@ -94,11 +94,19 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
             } else {
                 out.code(peer.id(), "rendezvous send FILE… --pair " + peer.id() + flags.forOtherSide());
             }
-            return finished.get(flags.waitSeconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            synchronized (this) {
-                out.failed(null, completed == 0 ? "no files within " + flags.waitSeconds + " s" : "gave up waiting after " + flags.waitSeconds + " s");
-                return completed == 0 ? TransferFlags.NOT_CONNECTED : TransferFlags.TRANSFER_FAILED;
+            while (true) {
+                try {
+                    return finished.get(flags.waitSeconds, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    synchronized (this) {
+                        // --wait bounds the waiting, not a transfer: a 1 GiB file may well take longer.
+                        if (!active.isEmpty()) {
+                            continue;
+                        }
+                        out.failed(null, completed == 0 ? "no files within " + flags.waitSeconds + " s" : "gave up waiting after " + flags.waitSeconds + " s");
+                        return completed == 0 ? TransferFlags.NOT_CONNECTED : TransferFlags.TRANSFER_FAILED;
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
