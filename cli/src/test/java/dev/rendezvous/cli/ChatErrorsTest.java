@@ -8,7 +8,10 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -42,6 +45,22 @@ class ChatErrorsTest {
                     + "/ws: nothing answers at 127.0.0.1:" + port
                     + "; start the server (`rendezvous serve`) or give its address with --server");
             assertThat(chat.awaitExit()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void sendAndReceiveSayTheSameOfAStoppedServer(@TempDir Path dir) throws Exception {
+        int port = closedPort();
+        Path file = Files.writeString(dir.resolve("note.txt"), "hello");
+        String expected = "could not join ws://127.0.0.1:" + port + "/ws: nothing answers at 127.0.0.1:" + port
+                + "; start the server (`rendezvous serve`) or give its address with --server";
+        try (ChatProcess send = ChatProcess.command("send", file.toString(), "--server", "127.0.0.1:" + port, "--plain")) {
+            assertThat(send.awaitStatus("could not join")).endsWith(expected);
+            assertThat(send.awaitExit()).isNotZero();
+        }
+        try (ChatProcess receive = ChatProcess.command("receive", "--dir", dir.toString(), "--server", "127.0.0.1:" + port, "--plain")) {
+            assertThat(receive.awaitStatus("could not join")).endsWith(expected);
+            assertThat(receive.awaitExit()).isNotZero();
         }
     }
 
