@@ -307,7 +307,13 @@ final class ServeSettings {
         JwtAuthenticator.Options options = new JwtAuthenticator.Options(
                 layers.value(JWT_ISSUER), layers.value(JWT_AUDIENCE), JwtAuthenticator.DEFAULT_CLOCK_SKEW);
         if (secret != null && !secret.isEmpty()) {
-            return JwtAuthenticator.hmac(secret.getBytes(StandardCharsets.UTF_8), options);
+            byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+            if (key.length < TokenCommand.MIN_SECRET_BYTES) {
+                // The same floor as `rendezvous token`: a server must not accept a secret its own tool refuses.
+                throw new InvalidConfigException(JWT_SECRET.key(), "must be at least " + TokenCommand.MIN_SECRET_BYTES
+                        + " bytes for HS256 (got " + key.length + "): e.g. openssl rand -hex 32");
+            }
+            return JwtAuthenticator.hmac(key, options);
         }
         if (jwks != null && !jwks.isEmpty()) {
             try {
