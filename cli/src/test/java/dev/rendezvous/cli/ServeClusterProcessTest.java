@@ -126,17 +126,20 @@ class ServeClusterProcessTest {
 
         for (int port : List.of(portA, portB)) {
             String server = "127.0.0.1:" + port;
-            StringBuilder status = new StringBuilder();
-            assertThat(admin(status, "status", server, "--admin-token", token)).as(status.toString()).isZero();
-            assertThat(status.toString()).startsWith("2 nodes · 2 connections · 2 sessions · 1 room (2 in rooms)\n")
-                    .contains("node-a").contains("node-b");
-            StringBuilder rooms = new StringBuilder();
-            assertThat(admin(rooms, "rooms", server, "--admin-token", token)).isZero();
-            assertThat(rooms.toString()).isEqualTo("""
-                    standup (2 members)
-                      alice                    Alice                @node-a
-                      bob                      -                    @node-b
-                    """);
+            // Each node publishes its sessions on its heartbeat: the other node's show up within one.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+                StringBuilder status = new StringBuilder();
+                assertThat(admin(status, "status", server, "--admin-token", token)).as(status.toString()).isZero();
+                assertThat(status.toString()).startsWith("2 nodes · 2 connections · 2 sessions · 1 room (2 in rooms)\n")
+                        .contains("node-a").contains("node-b");
+                StringBuilder rooms = new StringBuilder();
+                assertThat(admin(rooms, "rooms", server, "--admin-token", token)).isZero();
+                assertThat(rooms.toString()).isEqualTo("""
+                        standup (2 members)
+                          alice                    Alice                @node-a
+                          bob                      -                    @node-b
+                        """);
+            });
 
             StringBuilder none = new StringBuilder();
             assertThat(admin(none, "status", server, "--admin-token", "")).isEqualTo(2);
