@@ -4,12 +4,14 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Broadcast;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Presence;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Tunnel;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.JoinResult;
 import dev.rendezvous.server.hub.PairResult;
 import dev.rendezvous.server.hub.Refusal;
+import dev.rendezvous.server.hub.RemoteResume;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
@@ -54,6 +56,7 @@ public final class RedisHub implements Hub {
     private final NodeLiveness liveness;
     private final ClusterPairs pairs;
     private final CrossNodeRelay relay;
+    private final ResumeTunnels tunnels;
     /** This node's admin view, published every heartbeat once set ({@link #publishView}); null while the admin API is off. */
     private volatile Supplier<CompletionStage<String>> view;
 
@@ -66,6 +69,7 @@ public final class RedisHub implements Hub {
         this.liveness = new NodeLiveness(backplane, config, clients, rooms, observer);
         this.pairs = new ClusterPairs(backplane, liveness, clients, observer, node);
         this.relay = new CrossNodeRelay(backplane, clients, rooms, node);
+        this.tunnels = new ResumeTunnels(backplane, node);
     }
 
     /**
@@ -199,6 +203,22 @@ public final class RedisHub implements Hub {
         observer.clientLeft(session.id(), session.room());
     }
 
+    /** Asks the node holding {@code id} to resume it for a client here, through a tunnel ({@link ResumeTunnels}). */
+    @Override
+    public CompletionStage<RemoteResume.Answer> resumeElsewhere(String id, byte[] token, long received, RemoteResume.Downstream toClient) {
+        return tunnels.ask(id, token, received, toClient);
+    }
+
+    @Override
+    public void serveResumes(RemoteResume.Owner owner) {
+        tunnels.serve(owner);
+    }
+
+    /** Tunnels open or being opened on this node, either end (tests and leak checks). */
+    public int tunnels() {
+        return tunnels.size();
+    }
+
     /**
      * The node is shutting down and closes every local session: departures still run (and reach the
      * other nodes through Redis), but this node's own sessions are told nothing, so their live
@@ -261,6 +281,7 @@ public final class RedisHub implements Hub {
         if (liveness.tick()) {
             pairs.verify();
         }
+        tunnels.checkNodes();
         writeView();
     }
 
@@ -291,6 +312,7 @@ public final class RedisHub implements Hub {
             case Broadcast b -> relay.onBroadcast(b);
             case Paired p -> pairs.onPaired(p);
             case Unpaired u -> pairs.onUnpaired(u);
+            case Tunnel t -> tunnels.onMessage(t);
         }
     }
 }

@@ -21,7 +21,11 @@ enum Script {
     SNAPSHOT(ScriptOutputType.MULTI),
     VERIFY(ScriptOutputType.MULTI),
     VIEW_PUBLISH(ScriptOutputType.INTEGER),
-    VIEWS(ScriptOutputType.MULTI);
+    VIEWS(ScriptOutputType.MULTI),
+    /** v1.1: the live node holding an id ({@link ResumeTunnels}). */
+    OWNER(ScriptOutputType.VALUE),
+    /** v1.1: which of the given nodes stopped heartbeating ({@link ResumeTunnels}). */
+    DEAD(ScriptOutputType.MULTI);
 
     final ScriptOutputType output;
     final String text;
