@@ -148,7 +148,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                             "Sec-WebSocket-Key must be 16 bytes in base64"));
                     return;
                 }
-                pipeline.upgrade(ctx, request, path, accepted.session());
+                pipeline.upgrade(ctx, request, accepted.session());
             }
         }
     }
