@@ -3,6 +3,7 @@ package dev.rendezvous.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.testing.ChatProcess;
+import dev.rendezvous.testing.ServerFixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -78,7 +79,7 @@ class ChatErrorsTest {
 
     @Test
     void anHttpAddressNamesTheSameServer() throws Exception {
-        try (ChatServerFixture server = ChatServerFixture.start()) {
+        try (ServerFixture server = ServerFixture.start()) {
             URI lobby = server.lobby();
             String http = "http://" + lobby.getHost() + ":" + lobby.getPort();
             try (ChatProcess chat = ChatProcess.start("--server", http, "--id", "http-form", "--ice-loopback", "--plain")) {
@@ -91,7 +92,7 @@ class ChatErrorsTest {
 
     @Test
     void pairWhileDisconnectedSaysWhatToDo() throws Exception {
-        ChatServerFixture server = ChatServerFixture.start();
+        ServerFixture server = ServerFixture.start();
         try (ChatProcess chat = ChatProcess.start("--server", server.lobby().toString(), "--id", "cut-off", "--ice-loopback", "--plain")) {
             chat.awaitStatus("your id: cut-off");
             server.close(); // the server goes away for good: no resume
@@ -108,7 +109,7 @@ class ChatErrorsTest {
 
     @Test
     void aLineTypedWithNobodyToSendToIsRefusedAndNamed() throws Exception {
-        try (ChatServerFixture server = ChatServerFixture.start();
+        try (ServerFixture server = ServerFixture.start();
                 ChatProcess alone = ChatProcess.start("--server", server.lobby().toString(), "--id", "alone", "--ice-loopback", "--plain")) {
             alone.awaitStatus("your id: alone");
             alone.type("hello anyone");
