@@ -30,6 +30,7 @@ const session = {
   rv: null, // the Rendezvous of the current lobby or room connection
   pastLinks: [], // closed connections, newest first, for the dashboard
   invite: params.get('pair')?.trim() || null, // ?pair=ID: pair with ID once admitted (used once)
+  pairing: null, // {peerId, held: [{text, item}]}: our pair request under way, and the lines typed meanwhile
 };
 
 const dashboard = new Dashboard({ log, session: () => sessionSnapshot(), links: () => allLinks(), root: document });
@@ -131,7 +132,28 @@ function followInvite(rv, target) {
   }
   systemMessage(`Opening the invite from ${shortId(target)}…`);
   log.add('app', 'invite_followed', { peer: target });
-  rv.connect(target).catch(() => {}); // refusals (peer_not_found, …) arrive as 'error' events
+  askToPair(rv, target);
+}
+
+/**
+ * Sends a pair request. Lines typed before the server answers wait for that peer only (as `rendezvous chat
+ * --pair` holds them): sent once paired, refused if the pairing fails — never kept for someone else.
+ */
+function askToPair(rv, target) {
+  const pairing = { peerId: target, held: [] };
+  session.pairing = pairing;
+  const settle = () => {
+    if (session.pairing === pairing) session.pairing = null;
+  };
+  rv.connect(target).then((connection) => {
+    settle();
+    for (const { text, item } of pairing.held) sendTo([connection], text, item);
+  }, (error) => {
+    settle(); // refusals (peer_not_found, …) are shown by the 'error' event
+    for (const { item } of pairing.held) {
+      setStatus(item, 'refused', `Not sent: pairing with ${target} failed (${error.code ?? error.message}). Not kept for a later peer.`);
+    }
+  });
 }
 
 function watchConnection(connection) {
@@ -167,15 +189,25 @@ function allLinks() {
 
 // A line typed with nobody to send to is refused, not held for whoever pairs next: on this page anyone
 // who has your id can pair with you, so a held line could reach a reader you never chose (docs/web.md).
-// Once a pairing or a room member exists, lines queue until the channel opens (the SDK's safe send).
+// Once a pairing or a room member exists, lines queue until the channel opens (the SDK's safe send); a
+// line typed while our own pair request is under way waits for that peer only (askToPair).
 function sendChat(text) {
   const links = liveLinks();
   const item = chatMessage('outgoing', 'You', text, {});
+  if (!links.length && session.pairing) {
+    session.pairing.held.push({ text, item });
+    setStatus(item, 'queued', `Waiting for ${session.pairing.peerId} to pair — sends when paired`);
+    return;
+  }
   if (!links.length) {
     setStatus(item, 'refused', 'Nobody to send to yet: pair with someone or join a room, then send it again. Not kept for a later peer.');
     log.add('app', 'send_refused', { reason: 'no peer' }, 'warn');
     return;
   }
+  sendTo(links, text, item);
+}
+
+function sendTo(links, text, item) {
   const outcomes = new Map();
   const update = () => setStatus(item, ...summarizeOutcomes(outcomes, links.length));
   for (const link of links) {
@@ -399,7 +431,7 @@ $('pair-form').addEventListener('submit', (event) => {
     systemMessage('That is your own id: paste the other person’s id.', 'warn');
     return;
   }
-  session.rv?.connect(target).catch(() => {}); // refusals arrive as 'error' events, shown by connect()
+  if (session.rv) askToPair(session.rv, target); // refusals arrive as 'error' events, shown by connect()
 });
 
 $('unpair-button').addEventListener('click', () => {

@@ -57,9 +57,16 @@ import picocli.CommandLine.Option;
 final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private static final String DELIVER_TIMEOUT_DEFAULT = "10";
     private static final int MAX_HELD_LINES = 1000;
+    /** The server's refusals of a pair_request (protocol v1, "Lobby"). */
+    private static final java.util.Set<String> PAIR_REFUSALS = java.util.Set.of("peer_not_found", "peer_busy", "already_paired", "self_pair");
 
-    /** Lobby lines typed before any pairing: sent to the next peer we pair with. Guarded by itself. */
+    /**
+     * Lobby lines typed while a pairing we asked for ({@code --pair}, {@code /pair}) is under way: they go to
+     * that peer once paired, and are refused if the pairing fails. Guarded by itself.
+     */
     private final List<String> held = new ArrayList<>();
+    /** The peer our pending pair request names, or null. Guarded by {@link #held}. */
+    private String pairingWith;
     /** Every line sent, per peer, to name at the end what did not arrive. */
     private final ChatDeliveries deliveries = new ChatDeliveries();
     /** Lines that went to nobody (an empty room, too many held). Guarded by itself. */
@@ -70,10 +77,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
             description = "The signaling server: ws://host:port/ws, wss://…, http://host:port, https://… or host:port (default: ${DEFAULT-VALUE}).")
     ServerAddress server;
 
-    @Option(names = "--room", paramLabel = "NAME", description = "Join this room (full mesh) instead of the lobby.")
+    @Option(names = "--room", paramLabel = "NAME", converter = PeerName.class, description = "Join this room (full mesh) instead of the lobby.")
     String room;
 
-    @Option(names = "--pair", paramLabel = "ID", description = "Lobby: pair with this peer at once.")
+    @Option(names = "--pair", paramLabel = "ID", converter = PeerName.class, description = "Lobby: pair with this peer at once.")
     String pairWith;
 
     @Option(names = "--token", paramLabel = "JWT", description = "Token for a server with auth on.")
@@ -82,7 +89,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Display name (auth off).")
     String name;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Ask the server for this id (1-64 of [A-Za-z0-9._-]).")
+    @Option(names = "--id", paramLabel = "ID", converter = PeerName.class, description = "Ask the server for this id (1-64 of [A-Za-z0-9._-]).")
     String clientId;
 
     @Option(names = "--ice-loopback", description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
@@ -132,8 +139,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
             return 1;
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            console.status("could not join " + options.signaling().server() + (room != null ? " room " + room : "")
-                    + ": " + cause.getMessage());
+            console.status(JoinFailure.describe(options.signaling().server(), room, cause));
             return 1;
         }
         try {
@@ -192,18 +198,28 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         return true;
     }
 
-    /** Sends to every peer; in the lobby with no peer yet, holds the line for the next pairing. */
+    /**
+     * Sends to every peer. In the lobby with no peer, a line waits only for the pairing we asked for; with
+     * none under way it is refused, as the page refuses it: a line kept for whoever pairs next could reach
+     * a reader nobody chose (docs/web.md, "A line typed with nobody to send to").
+     */
     private void send(Peer peer, ChatConsole console, String text) {
         if (!peer.inRoom()) {
             synchronized (held) {
-                if (peer.peers().isEmpty() || !held.isEmpty()) {
+                if (pairingWith != null && (peer.peers().isEmpty() || !held.isEmpty())) {
                     if (held.size() >= MAX_HELD_LINES) {
                         console.status("not sent: " + MAX_HELD_LINES + " lines already wait for a peer");
                         wentNowhere(text, MAX_HELD_LINES + " lines already waited for a peer");
                     } else {
                         held.add(text);
-                        console.status("no peer yet: the line will go to the next peer (/pair <id>)");
+                        console.status("not paired yet: the line goes to " + pairingWith + " once paired");
                     }
+                    return;
+                }
+                if (peer.peers().isEmpty()) {
+                    console.status("not sent: nobody to send to yet; /pair <id> first, then send it again"
+                            + " (a line is not kept for whoever pairs next)");
+                    wentNowhere(text, "no peer paired: nobody to send to");
                     return;
                 }
             }
@@ -227,13 +243,17 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    /** Paired (on the event thread, the new session exists): held lines go to it, in order. */
-    private void releaseHeld(ChatConsole console) {
+    /** Paired (on the event thread, the new session exists): lines held for this peer go to it, in order. */
+    private void releaseHeld(ChatConsole console, String pairedWith) {
         Peer current = peer;
         if (current == null) {
             return;
         }
         synchronized (held) {
+            if (!pairedWith.equals(pairingWith)) {
+                return; // someone else paired with us: our own request will be refused, and the lines with it
+            }
+            pairingWith = null;
             List<String> lines = new ArrayList<>(held);
             held.clear();
             for (String line : lines) {
@@ -243,12 +263,34 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static void pair(Peer peer, ChatConsole console, String target) {
+    private void pair(Peer peer, ChatConsole console, String target) {
+        synchronized (held) {
+            pairingWith = target;
+        }
         console.status("asking to pair with " + target + "...");
         peer.pair(target).exceptionally(error -> {
-            console.status("pair request failed: " + error.getMessage());
+            console.status("could not ask to pair with " + target + ": the connection to the server is closed;"
+                    + " /quit, then start chat again");
+            pairingFailed(console, "not connected to the server");
             return null;
         });
+    }
+
+    /** Our pair request was refused (or could not be sent): the lines held for it go nowhere, each named. */
+    private void pairingFailed(ChatConsole console, String why) {
+        synchronized (held) {
+            if (pairingWith == null) {
+                return;
+            }
+            String reason = "no peer paired: pairing with " + pairingWith + " failed (" + why + ")";
+            pairingWith = null;
+            for (String line : held) {
+                console.status("not sent: " + ChatConsole.oneLine(line) + " (" + reason + ")");
+                wentNowhere(line, reason);
+            }
+            held.clear();
+            held.notifyAll();
+        }
     }
 
     private static void peers(Peer peer, ChatConsole console) {
@@ -373,7 +415,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         @Override
         public void onPaired(String peerId, boolean initiator) {
             console.status("paired with " + peerId + (initiator ? " (we offer)" : " (they offer)"));
-            releaseHeld(console);
+            releaseHeld(console, peerId);
         }
 
         @Override
@@ -424,11 +466,15 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         @Override
         public void onError(String code, String message) {
             console.status("error " + code + ": " + message);
+            if (PAIR_REFUSALS.contains(code)) {
+                pairingFailed(console, code);
+            }
         }
 
         @Override
         public void onSignalingClosed(int code, String reason) {
             console.status("signaling connection closed (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
+            pairingFailed(console, "the connection to the server closed");
         }
 
         // Resume (v1.1): the chat itself goes on over the data channel while signaling is away.

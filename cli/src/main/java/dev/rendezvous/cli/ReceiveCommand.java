@@ -82,7 +82,7 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
             return TransferFlags.NOT_CONNECTED;
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            out.failed(null, "could not join " + flags.server.lobby() + ": " + cause.getMessage());
+            out.failed(null, JoinFailure.describe(flags.server.lobby(), null, cause));
             return TransferFlags.NOT_CONNECTED;
         }
         try {

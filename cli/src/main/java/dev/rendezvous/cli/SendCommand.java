@@ -131,7 +131,7 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
                 if (lobbyCode && code == null && message.contains("id_taken")) {
                     continue; // that code is in use on this server: draw another
                 }
-                out.failed(null, "could not join " + flags.server.lobby() + ": " + message);
+                out.failed(null, JoinFailure.describe(flags.server.lobby(), null, cause));
                 return null;
             }
         }

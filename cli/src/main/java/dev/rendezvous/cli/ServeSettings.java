@@ -353,11 +353,14 @@ final class ServeSettings {
         JwtAuthenticator.Options options = new JwtAuthenticator.Options(layers.value(JWT_ISSUER), layers.value(JWT_AUDIENCE),
                 JwtAuthenticator.DEFAULT_CLOCK_SKEW, binding, layers.value(REQUIRE_EXP));
         if (secret != null && !secret.isEmpty()) {
-            if (secret.getBytes(StandardCharsets.UTF_8).length < JwtAuthenticator.MIN_SECRET_BYTES) {
+            byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+            if (key.length < JwtAuthenticator.MIN_SECRET_BYTES) {
+                // The same floor as `rendezvous token`: HS256 needs a key as long as its hash, and a server
+                // must not accept a secret its own tool refuses.
                 throw new InvalidConfigException(JWT_SECRET.key(), "must be at least " + JwtAuthenticator.MIN_SECRET_BYTES
-                        + " bytes (HS256 needs a key as long as its hash): e.g. openssl rand -hex 32");
+                        + " bytes for HS256 (got " + key.length + "): e.g. openssl rand -hex 32");
             }
-            return JwtAuthenticator.hmac(secret.getBytes(StandardCharsets.UTF_8), options);
+            return JwtAuthenticator.hmac(key, options);
         }
         if (jwks != null && !jwks.isEmpty()) {
             try {

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code rendezvous serve --redis} as real processes: two nodes on one real Redis are one system
  * (a client of one pairs with a client of the other), {@code /healthz} names each node and its
- * backplane, a node killed with SIGKILL is announced to its clients' peers, and a node that cannot
- * reach Redis refuses to start.
+ * backplane, a node killed with SIGKILL is announced to its clients' peers, {@code status} and
+ * {@code rooms} against either node show both nodes (with the admin token; without it, nothing), and a
+ * node that cannot reach Redis refuses to start.
  */
 class ServeClusterProcessTest {
     private static final Pattern LISTENING = Pattern.compile("Rendezvous listening on ws://127\\.0\\.0\\.1:(\\d+)/ .*");
@@ -98,6 +99,59 @@ class ServeClusterProcessTest {
         b.destroyForcibly(); // kill -9
         assertThat(b.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(alice.await(Message.PeerDisconnected.class).peerId()).isEqualTo("bob");
+    }
+
+    /** Runs {@code rendezvous status|rooms} in-process; returns the exit status, out and err in {@code into}. */
+    private static int admin(StringBuilder into, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = Main.configure(new picocli.CommandLine(new Main()));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute(args);
+        into.append(out).append(err);
+        return exit;
+    }
+
+    @Test
+    void statusAndRoomsSeeTheWholeClusterWithTheTokenAndNothingWithout() throws Exception {
+        String token = "cluster-admin-token-0123456789ab";
+        Process a = serve(Map.of("RENDEZVOUS_ADMIN_TOKEN", token), "--redis", redis.uri(), "--node-id", "node-a", "--node-ttl-ms", "1500");
+        Process b = serve(Map.of(), "--redis", redis.uri(), "--node-id", "node-b", "--node-ttl-ms", "1500", "--admin-token", token);
+        int portA = port(a);
+        int portB = port(b);
+        WsRecorder alice = admitted(portA, "/ws/standup?client_id=alice&username=Alice");
+        admitted(portB, "/ws/standup?client_id=bob");
+        alice.await(Message.UserJoined.class);
+
+        for (int port : List.of(portA, portB)) {
+            String server = "127.0.0.1:" + port;
+            // Each node publishes its sessions on its heartbeat: the other node's show up within one.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+                StringBuilder status = new StringBuilder();
+                assertThat(admin(status, "status", server, "--admin-token", token)).as(status.toString()).isZero();
+                assertThat(status.toString()).startsWith("2 nodes · 2 connections · 2 sessions · 1 room (2 in rooms)\n")
+                        .contains("node-a").contains("node-b");
+                StringBuilder rooms = new StringBuilder();
+                assertThat(admin(rooms, "rooms", server, "--admin-token", token)).isZero();
+                assertThat(rooms.toString()).isEqualTo("""
+                        standup (2 members)
+                          alice                    Alice                @node-a
+                          bob                      -                    @node-b
+                        """);
+            });
+
+            StringBuilder none = new StringBuilder();
+            assertThat(admin(none, "status", server, "--admin-token", "")).isEqualTo(2);
+            assertThat(none.toString()).startsWith("rendezvous: no admin token: pass --admin-token <secret>");
+            StringBuilder wrong = new StringBuilder();
+            assertThat(admin(wrong, "rooms", server, "--admin-token", token + "-wrong")).isEqualTo(1);
+            assertThat(wrong.toString()).isEqualTo("rendezvous: the server refused the admin token: pass the one it was"
+                    + " started with (--admin-token or RENDEZVOUS_ADMIN_TOKEN)\n");
+            HttpResponse<String> bare = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + server + "/admin/api/sessions")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bare.statusCode()).as("the admin API without a token").isEqualTo(401);
+        }
     }
 
     @Test

@@ -121,6 +121,13 @@ class ServeSettingsTest {
     }
 
     @Test
+    void aJwtSecretThatTokenWouldRefuseIsRefusedByServeToo() {
+        assertThat(serve(Map.of(), "--jwt-secret", "short")).isEqualTo(2);
+        assertThat(err.toString()).contains("invalid configuration: auth.jwt_secret: must be at least 32 bytes for HS256"
+                + " (got 5): e.g. openssl rand -hex 32");
+    }
+
+    @Test
     void aBadClusterValueFailsNamingItsKey() {
         assertThat(serve(Map.of(), "--redis", "redis://127.0.0.1:6379", "--node-ttl-ms", "100")).isEqualTo(2);
         assertThat(err.toString()).contains("invalid configuration: cluster.node_ttl_ms: the node TTL must be at least 300 ms");

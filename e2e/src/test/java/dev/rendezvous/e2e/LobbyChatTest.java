@@ -175,6 +175,46 @@ class LobbyChatTest {
     assertThat(alice.outgoing("into the void").locator(".status")).hasText(Pattern.compile("Nobody to send to yet"));
   }
 
+  /**
+   * The same rule as {@code rendezvous chat --pair} (ChatErrorsTest, ChatCommandProcessTest): a line typed
+   * while our own pair request is under way waits for that peer only; if the pairing fails, it is refused.
+   */
+  @Test
+  void aLineTypedWhileOurPairRequestIsUnderWayWaitsForThatPeerOnly() {
+    ChatPage alice = open();
+    ChatPage bob = open();
+    String aliceId = alice.awaitId();
+    String bobId = bob.awaitId();
+
+    assertThat(pairAndTypeAtOnce(alice, bobId, "typed while pairing")).isEqualTo("queued");
+    bob.awaitIncoming(aliceId, "typed while pairing");
+    assertThat(alice.outgoing("typed while pairing").locator(".status")).hasText("Sent");
+
+    ChatPage carol = open();
+    carol.awaitId();
+    assertThat(pairAndTypeAtOnce(carol, "nobody-has-this-id", "for a ghost")).isEqualTo("queued");
+    assertThat(carol.outgoing("for a ghost")).hasAttribute("data-status", "refused");
+    assertThat(carol.outgoing("for a ghost").locator(".status")).hasText(
+        "Not sent: pairing with nobody-has-this-id failed (peer_not_found). Not kept for a later peer.");
+    assertThat(alice.consoleErrors()).isEmpty();
+    assertThat(carol.consoleErrors()).isEmpty();
+  }
+
+  /**
+   * Presses Pair and sends a line in one task of the page, so the server's answer cannot come in between
+   * (as when a person types right after pressing Pair); returns the line's status just after.
+   */
+  private static String pairAndTypeAtOnce(ChatPage chat, String peerId, String text) {
+    return (String) chat.page().evaluate("""
+        ([peer, text]) => {
+          document.getElementById('pair-input').value = peer;
+          document.getElementById('pair-form').requestSubmit();
+          document.getElementById('message-input').value = text;
+          document.getElementById('composer').requestSubmit();
+          return [...document.querySelectorAll('#messages li.message.outgoing')].pop().dataset.status;
+        }""", List.of(peerId, text));
+  }
+
   @Test
   void debugPageOpensTheDashboardOfThePage() {
     BrowserContext context = browser.newContext();

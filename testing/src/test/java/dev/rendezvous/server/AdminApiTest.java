@@ -140,6 +140,37 @@ class AdminApiTest {
                 assertThat(ids(json("/admin/api/rooms").get("rooms").get(0).get("members"))).containsExactly("alice"));
     }
 
+    @Test
+    void everyNodeAnswersForTheWholeClusterWithTheTokenAndRefusesWithoutIt() throws Exception {
+        WsRecorder alice = server.client(server.uri("/ws?client_id=alice"));
+        alice.next(Message.YourId.class);
+        WsRecorder bob = server.client(server.uri("/ws?client_id=bob")); // the other node, when there are two
+        bob.next(Message.YourId.class);
+        List<SignalingServer> nodes = server.nodes();
+        for (SignalingServer node : nodes) {
+            for (String path : List.of("/admin/api/nodes", "/admin/api/rooms", "/admin/api/sessions")) {
+                assertThat(getFrom(node, path, null).statusCode()).as("%s on %s without a token", path, node.httpUri()).isEqualTo(401);
+                assertThat(getFrom(node, path, TOKEN + "x").statusCode()).as("%s on %s, wrong token", path, node.httpUri()).isEqualTo(401);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                HttpResponse<String> sessions = getFrom(node, "/admin/api/sessions", TOKEN);
+                assertThat(sessions.statusCode()).isEqualTo(200);
+                assertThat(ids(JSON.readTree(sessions.body()).get("sessions"))).containsExactlyInAnyOrder("alice", "bob");
+                JsonNode counts = JSON.readTree(getFrom(node, "/admin/api/nodes", TOKEN).body()).get("counts");
+                assertThat(counts.get("nodes").asInt()).isEqualTo(nodes.size());
+                assertThat(counts.get("sessions").asInt()).isEqualTo(2);
+            });
+        }
+    }
+
+    private static HttpResponse<String> getFrom(SignalingServer node, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(node.httpUri().resolve(path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static List<String> ids(JsonNode array) {
         List<String> ids = new ArrayList<>();
         array.forEach(n -> ids.add(n.get("id").asText()));
