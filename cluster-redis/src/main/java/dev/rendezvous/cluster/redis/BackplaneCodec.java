@@ -1,6 +1,8 @@
 package dev.rendezvous.cluster.redis;
 
+import dev.rendezvous.cluster.redis.BackplaneMessage.Arrived;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Broadcast;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Direct;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Joined;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
@@ -30,6 +32,8 @@ import java.util.List;
  * U|target|from|token                {@link Unpaired}   the target's node channel (Lua)
  * R|target|from|room|frame           {@link Relay}      the target's node channel (Java)
  * B|room|from|frame                  {@link Broadcast}  each member node's channel (Java)
+ * I|target|scope|frame               {@link Direct}     the target's node channel (Java, published by deliver.lua)
+ * H|id|scope                         {@link Arrived}    each watching node's channel (Lua, arrive.lua)
  * </pre>
  *
  * The values the scripts store use the same separator: {@code id:<id>} = {@code node|room},
@@ -51,6 +55,8 @@ final class BackplaneCodec {
             case Unpaired u -> text("U", u.target(), u.from(), u.token());
             case Relay r -> withFrame(text("R", r.target(), r.from(), nullToEmpty(r.room()), ""), r.frame());
             case Broadcast b -> withFrame(text("B", b.room(), b.from(), ""), b.frame());
+            case Direct d -> withFrame(text("I", d.target(), d.scope(), ""), d.frame());
+            case Arrived a -> text("H", a.id(), a.scope());
         };
     }
 
@@ -72,6 +78,8 @@ final class BackplaneCodec {
             case 'U' -> new Unpaired(f.next(), f.next(), f.rest());
             case 'R' -> new Relay(f.next(), f.next(), emptyToNull(f.next()), f.restAsFrame());
             case 'B' -> new Broadcast(f.next(), f.next(), f.restAsFrame());
+            case 'I' -> new Direct(f.next(), f.next(), f.restAsFrame());
+            case 'H' -> new Arrived(f.next(), f.rest());
             default -> throw new IllegalArgumentException("unknown backplane message kind " + (char) bytes[0]);
         };
     }

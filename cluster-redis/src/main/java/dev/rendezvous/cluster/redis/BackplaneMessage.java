@@ -49,4 +49,17 @@ sealed interface BackplaneMessage {
             Objects.requireNonNull(frame, "frame");
         }
     }
+
+    /**
+     * For one node: a {@code frame} delivered by id to its client {@code target}, registered under {@code scope}
+     * (the PeerJS endpoint's {@code Hub.deliver}). Written by Java, published by {@code deliver.lua}.
+     */
+    record Direct(String target, String scope, ByteBuf frame) implements BackplaneMessage {
+        public Direct {
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** For one node that watched {@code id}: a client of {@code scope} registered as {@code id}. Written by Lua. */
+    record Arrived(String id, String scope) implements BackplaneMessage {}
 }

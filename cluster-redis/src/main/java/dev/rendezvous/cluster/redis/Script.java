@@ -21,7 +21,10 @@ enum Script {
     SNAPSHOT(ScriptOutputType.MULTI),
     VERIFY(ScriptOutputType.MULTI),
     VIEW_PUBLISH(ScriptOutputType.INTEGER),
-    VIEWS(ScriptOutputType.MULTI);
+    VIEWS(ScriptOutputType.MULTI),
+    DELIVER(ScriptOutputType.INTEGER),
+    WATCH(ScriptOutputType.INTEGER),
+    ARRIVE(ScriptOutputType.INTEGER);
 
     final ScriptOutputType output;
     final String text;
