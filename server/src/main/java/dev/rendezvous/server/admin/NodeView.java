@@ -40,6 +40,7 @@ final class NodeView {
             o.put("bytes_out", s.bytesOut());
             o.put("remote_address", s.remote());
             o.put("node", node.id());
+            o.put("protocol", s.protocol());
             if ("admitted".equals(s.state())) {
                 admitted++;
             }

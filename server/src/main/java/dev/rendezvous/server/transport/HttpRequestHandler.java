@@ -97,7 +97,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (peerJs != null && !endpoints.containsKey(path)
-                && peerJs.handle(ctx, request, pipeline.tls(), pipeline.peerJsHooks())) {
+                && peerJs.handle(ctx, request, pipeline.peerJsHooks())) {
             return; // the PeerJS server protocol (its own package); the server's own endpoints come first
         }
         if (upgrade) {

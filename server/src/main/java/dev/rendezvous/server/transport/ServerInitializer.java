@@ -96,7 +96,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         CompletableFuture<SessionSnapshot> result = new CompletableFuture<>();
         try {
             channel.eventLoop().execute(() -> result.complete(
-                    channel.pipeline().get(SESSION) instanceof WebSocketSessionHandler h ? h.snapshot() : null));
+                    channel.pipeline().get(SESSION) instanceof WebSocketSessionHandler h ? h.snapshot()
+                            : PeerJsEndpoint.snapshot(channel)));
         } catch (RejectedExecutionException e) {
             result.complete(null); // the loop is shutting down
         }
@@ -144,33 +145,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.remove(routerCtx.name());
     }
 
-    /**
-     * What the PeerJS endpoint (its own package, its own handshake and Netty's frame decoder) needs from this
-     * pipeline at its upgrade: the HTTP-only handlers leave, the upgraded channel is tracked.
-     */
+    /** The PeerJS endpoint's upgrade: this same WebSocket stage, with a PeerJS socket as the session. */
     PeerJsEndpoint.UpgradeHooks peerJsHooks() {
-        return new PeerJsEndpoint.UpgradeHooks() {
-            @Override
-            public void leaveHttp(ChannelHandlerContext routerCtx) {
-                ChannelPipeline p = routerCtx.pipeline();
-                if (p.get(IDLE_TIMEOUT) != null) {
-                    p.remove(IDLE_TIMEOUT);
-                }
-                if (p.get(REQUEST_DEADLINE) != null) {
-                    p.remove(REQUEST_DEADLINE);
-                }
-                p.remove(routerCtx.name());
-            }
-
-            @Override
-            public void opened(Channel channel) {
-                registry.opened(channel);
-            }
-        };
-    }
-
-    boolean tls() {
-        return ssl != null;
+        return this::upgrade;
     }
 
     /**
