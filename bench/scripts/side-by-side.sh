@@ -6,7 +6,9 @@
 #   bench/scripts/side-by-side.sh 3 --scenario latency --pairs 1000 --rate 5000 --duration 10 --workers 2
 #   bench/scripts/side-by-side.sh 1 --scenario capacity --conns 19500 --src-addrs 4
 # SIDES picks what alternates (default "ours peerjs"); "ours-noaot" is ours without the AOT cache
-# (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh).
+# (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh);
+# "ours-peerjs" is our server driven through its PeerJS endpoint (the harness's --adapter peerjs, path /,
+# key peerjs), e.g. SIDES="ours-peerjs peerjs" for our PeerJS endpoint beside peerjs-server 1.0.2.
 # Everything stays on 127.0.0.1; only the servers this script started are stopped (by PID).
 set -u
 RUNS=$1; shift
@@ -16,8 +18,9 @@ OURS_PORT="${OURS_PORT:-28850}"
 PEERJS_PORT="${PEERJS_PORT:-29050}"
 for _ in $(seq 1 "$RUNS"); do
   for side in ${SIDES:-ours peerjs}; do
-    if [ "$side" = ours ] || [ "$side" = ours-noaot ]; then
+    if [ "$side" = ours ] || [ "$side" = ours-noaot ] || [ "$side" = ours-peerjs ]; then
       PORT=$OURS_PORT; ADAPTER=(--adapter v1 --path /ws)
+      [ "$side" = ours-peerjs ] && ADAPTER=(--adapter peerjs)
       AOT=auto; [ "$side" = ours-noaot ] && AOT=off
       (cd "$ROOT" && RENDEZVOUS_AOT=$AOT exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$BENCH_DIR/side-$side.log" 2>&1) &
     else

@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  * each channel once per event-loop iteration, {@link FlushBatch}).
  *
  * <p>The WebSocket endpoints are the {@link #routes} list: another protocol's endpoint is one more entry.
+ * The PeerJS endpoint routes its own upgrade (its path and query are PeerJS's) but comes back here for the
+ * WebSocket stage ({@link #peerJsHooks}): the same reader, the same 101, its socket as the session.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
