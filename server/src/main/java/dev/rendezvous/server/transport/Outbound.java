@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  *
  * <p>Bounded outbound queue: the channel's write-buffer high water mark is the bound, for every frame,
  * pongs included. A frame for a channel above it is dropped and the owner hears {@code onSlowConsumer}
- * once (it closes with 4029) — a client that stops reading never grows the server's memory; once closing,
- * nothing but the close frame is queued (pings then go unanswered).
+ * once (it closes with 4029) — a client that stops reading never grows the server's memory; once a close is
+ * asked for, no new frame is accepted (pings then go unanswered), and the frames accepted before it leave
+ * ahead of the close frame (an error sent from another thread, then the close, arrive in that order).
  *
  * <p>Write path (the relay's hot path): a frame sent on this channel's own event loop is written at once
  * and flushed at the end of the loop iteration ({@link FlushBatch}), so a burst of reads costs one
@@ -40,7 +41,10 @@ public final class Outbound {
 
     private final Channel channel;
     private final Runnable onSlowConsumer;
+    /** A close was asked for (ours or the client's): no new frame is accepted. */
     private volatile boolean closing;
+    /** A close frame went out: nothing may follow it, not even frames accepted before; event-loop only. */
+    private boolean closeSent;
     private volatile boolean slowConsumerReported;
     /** Text frames written and their payload bytes, for the admin view; event-loop only. */
     private long framesOut;
@@ -141,7 +145,7 @@ public final class Outbound {
             p = rest;
         }
         for (p = ordered; p != null; p = p.next) {
-            if (closing || !channel.isActive()) {
+            if (closeSent || !channel.isActive()) {
                 p.frame.release();
             } else {
                 framesOut++;
@@ -181,6 +185,7 @@ public final class Outbound {
             return false;
         }
         closing = true;
+        closeSent = true;
         CloseWebSocketFrame reply = status < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
         channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
         return true;
@@ -209,6 +214,8 @@ public final class Outbound {
         if (!channel.isActive()) {
             return;
         }
+        drainInbox(); // frames accepted before the close was asked for (e.g. an error from another thread) go first
+        closeSent = true;
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 f.channel().close();
@@ -222,6 +229,7 @@ public final class Outbound {
     /** On the loop: the channel closed; frames still in the inbox are released (a drain may still come). */
     public void inactive() {
         closing = true;
+        closeSent = true;
         for (Pending p = INBOX.getAndSet(this, null); p != null; p = p.next) {
             p.frame.release();
         }
