@@ -24,7 +24,7 @@ unset _opt
 # ever touched, not the ~3 KB of live objects per connection. A fixed 16 MB young generation and a
 # heap that keeps little free space keep resident memory near the live size (2.6 KB per idle
 # connection); since the relay allocates little per message, relay CPU and latency were unchanged
-# within noise (docs/benchmarks.md).
+# within noise (docs/benchmarks-history.md, "Per-connection cost, second pass").
 HEAP_DEFAULTS=(-Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20)
 
 # All of them, in the order both scripts pass them.

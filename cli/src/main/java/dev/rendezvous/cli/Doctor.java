@@ -6,7 +6,7 @@ import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.server.ice.IceUrl;
-import dev.rendezvous.server.ice.StunProbe;
+import dev.rendezvous.cli.stun.StunProbe;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

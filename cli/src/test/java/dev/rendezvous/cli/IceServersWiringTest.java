@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.server.ice.IceUrl;
-import dev.rendezvous.server.ice.StunProbe;
+import dev.rendezvous.cli.stun.StunProbe;
 import dev.rendezvous.testing.WsRecorder;
 import dev.rendezvous.testing.coturn.Coturn;
 import dev.rendezvous.testing.coturn.CoturnExtension;

@@ -11,6 +11,7 @@ import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.ResumeDirectory;
+import dev.rendezvous.server.session.ResumeOwner;
 import dev.rendezvous.server.transport.ServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -77,6 +78,8 @@ public final class SignalingServer implements AutoCloseable {
     private final long startedMillis = System.currentTimeMillis();
     private final boolean nativeTransport;
     private final ResumeDirectory resumes = new ResumeDirectory();
+    /** This node's sessions resumed by clients on other nodes of a cluster (v1.1). */
+    private final ResumeOwner resumeOwner;
     /** Null when the PeerJS endpoint is off. */
     private final PeerJsEndpoint peerJs;
 
@@ -104,6 +107,8 @@ public final class SignalingServer implements AutoCloseable {
                 Math.max(Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0), config.maxMessageBytes()),
                 config.resumeGrace(),
                 resumes);
+        this.resumeOwner = new ResumeOwner(settings, group);
+        hub.serveResumes(resumeOwner);
         this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
                 config.authenticator(), authExecutor, config.iceServers(), config.observer(),
                 settings.rateLimitPerSecond(), settings.rateLimitBurst(), settings.rateLimitBytesPerSecond(),
@@ -272,6 +277,7 @@ public final class SignalingServer implements AutoCloseable {
             peerJs.goingAway();
         }
         resumes.shutdown(); // detached sessions have no connection to close: they depart here
+        resumeOwner.shutdown(); // sessions carried for clients on other nodes close 1001 there, as sockets do here
         for (Channel ch : sessions) {
             ServerInitializer.requestShutdown(ch);
         }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * pairing or room any more (a leak fails the test).
  *
  * <p>When the test classpath provides {@link ClusterNodes}, each test gets that many nodes of one
- * cluster instead, and {@link #uri} (so every client helper) picks them in turn.
+ * cluster instead, and {@link #uri} (so every client helper) picks them in turn — except a {@code resume=1}
+ * URI, which goes to the node holding the fewest resumable sessions: in a test with one resumable
+ * session, never the node that holds it, so the resume contract suite resumes on the other node.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -151,8 +153,15 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     /** {@code ws://127.0.0.1:port} + {@code pathAndQuery}. */
     public URI uri(String pathAndQuery) {
-        SignalingServer node = nodes.get(Math.floorMod(nextNode.getAndIncrement(), nodes.size()));
+        SignalingServer node = nodes.size() > 1 && asksToResume(pathAndQuery)
+                ? nodes.stream().min(java.util.Comparator.comparingInt(SignalingServer::resumableSessions)).orElseThrow()
+                : nodes.get(Math.floorMod(nextNode.getAndIncrement(), nodes.size()));
         return URI.create("ws://127.0.0.1:" + node.port() + pathAndQuery);
+    }
+
+    private static boolean asksToResume(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        return q >= 0 && java.util.Arrays.asList(pathAndQuery.substring(q + 1).split("&")).contains("resume=1");
     }
 
     /** {@code http://127.0.0.1:port} + {@code pathAndQuery}. */

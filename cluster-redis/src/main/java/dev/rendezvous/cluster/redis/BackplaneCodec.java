@@ -7,7 +7,16 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Joined;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
+import dev.rendezvous.cluster.redis.BackplaneMessage.ResumeAccepted;
+import dev.rendezvous.cluster.redis.BackplaneMessage.ResumeAsk;
+import dev.rendezvous.cluster.redis.BackplaneMessage.ResumeRefused;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Resynced;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelBinary;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelClose;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelDown;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelEnded;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelText;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelTooLarge;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -34,6 +43,16 @@ import java.util.List;
  * B|room|from|frame                  {@link Broadcast}  each member node's channel (Java)
  * I|target|scope|frame               {@link Direct}     the target's node channel (Java, published by deliver.lua)
  * H|id|scope                         {@link Arrived}    each watching node's channel (Lua, arrive.lua)
+ * v1.1, resume through a tunnel ({@link ResumeTunnels}), all Java, each on the other end's node channel:
+ * q|tunnel|clientNode|id|received|token  {@link ResumeAsk}       client's node → owner
+ * k|tunnel|owner|replayed                {@link ResumeAccepted}  owner → client's node
+ * n|tunnel|reason|sentence               {@link ResumeRefused}   owner → client's node
+ * d|tunnel|frame                         {@link TunnelDown}      owner → client's node
+ * c|tunnel|code|reason                   {@link TunnelClose}     owner → client's node
+ * u|tunnel|frame                         {@link TunnelText}      client's node → owner
+ * v|tunnel|                              {@link TunnelBinary}    client's node → owner
+ * w|tunnel|limit                         {@link TunnelTooLarge}  client's node → owner
+ * e|tunnel|1 or 0 (detachable)           {@link TunnelEnded}     client's node → owner
  * </pre>
  *
  * The values the scripts store use the same separator: {@code id:<id>} = {@code node|room},
@@ -57,6 +76,15 @@ final class BackplaneCodec {
             case Broadcast b -> withFrame(text("B", b.room(), b.from(), ""), b.frame());
             case Direct d -> withFrame(text("I", d.target(), d.scope(), ""), d.frame());
             case Arrived a -> text("H", a.id(), a.scope());
+            case ResumeAsk q -> text("q", q.tunnel(), q.clientNode(), q.id(), Long.toString(q.received()), q.token());
+            case ResumeAccepted k -> text("k", k.tunnel(), k.owner(), Integer.toString(k.replayed()));
+            case ResumeRefused n -> text("n", n.tunnel(), n.reason(), n.sentence());
+            case TunnelDown d -> withFrame(text("d", d.tunnel(), ""), d.frame());
+            case TunnelClose c -> text("c", c.tunnel(), Integer.toString(c.code()), c.reason());
+            case TunnelText u -> withFrame(text("u", u.tunnel(), ""), u.frame());
+            case TunnelBinary v -> text("v", v.tunnel(), "");
+            case TunnelTooLarge w -> text("w", w.tunnel(), Integer.toString(w.limit()));
+            case TunnelEnded e -> text("e", e.tunnel(), e.detachable() ? "1" : "0");
         };
     }
 
@@ -80,6 +108,15 @@ final class BackplaneCodec {
             case 'B' -> new Broadcast(f.next(), f.next(), f.restAsFrame());
             case 'I' -> new Direct(f.next(), f.next(), f.restAsFrame());
             case 'H' -> new Arrived(f.next(), f.rest());
+            case 'q' -> new ResumeAsk(f.next(), f.next(), f.next(), f.number(), f.rest());
+            case 'k' -> new ResumeAccepted(f.next(), f.next(), Integer.parseInt(f.rest()));
+            case 'n' -> new ResumeRefused(f.next(), f.next(), f.rest());
+            case 'd' -> new TunnelDown(f.next(), f.restAsFrame());
+            case 'c' -> new TunnelClose(f.next(), Integer.parseInt(f.next()), f.rest());
+            case 'u' -> new TunnelText(f.next(), f.restAsFrame());
+            case 'v' -> new TunnelBinary(f.nextAndRest());
+            case 'w' -> new TunnelTooLarge(f.next(), Integer.parseInt(f.rest()));
+            case 'e' -> new TunnelEnded(f.next(), "1".equals(f.rest()));
             default -> throw new IllegalArgumentException("unknown backplane message kind " + (char) bytes[0]);
         };
     }
@@ -157,6 +194,13 @@ final class BackplaneCodec {
             }
             String out = new String(bytes, at, end - at, StandardCharsets.UTF_8);
             at = end + 1;
+            return out;
+        }
+
+        /** The next field, the rest (empty) ignored. */
+        String nextAndRest() {
+            String out = next();
+            at = bytes.length;
             return out;
         }
 

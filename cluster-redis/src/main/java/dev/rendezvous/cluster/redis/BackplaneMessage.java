@@ -50,6 +50,57 @@ sealed interface BackplaneMessage {
         }
     }
 
+    // ---- v1.1: resume on another node, through a tunnel (ResumeTunnels); all written by Java ----
+
+    /** A sealed kind of its own for the resume tunnel's messages, so the hub hands them on in one case. */
+    sealed interface Tunnel extends BackplaneMessage {
+        /** The tunnel's id, unique in the cluster: chosen by the client's node. */
+        String tunnel();
+    }
+
+    /**
+     * For the owner of session {@code id}: the client's node {@code clientNode} asks to resume it for a
+     * client that read {@code received} frames; {@code token} is the client's resume token (never logged).
+     */
+    record ResumeAsk(String tunnel, String clientNode, String id, long received, String token) implements Tunnel {
+        @Override
+        public String toString() {
+            return "ResumeAsk[" + tunnel + " from " + clientNode + " id " + id + "]"; // not the token
+        }
+    }
+
+    /** For the client's node: {@code owner} resumed the session; {@code replayed} frames follow. */
+    record ResumeAccepted(String tunnel, String owner, int replayed) implements Tunnel {}
+
+    /** For the client's node: the resume failed ({@code reason} the metric's, {@code sentence} the error's). */
+    record ResumeRefused(String tunnel, String reason, String sentence) implements Tunnel {}
+
+    /** For the client's node: a frame for the client, in order. The frame is a view of the received bytes. */
+    record TunnelDown(String tunnel, ByteBuf frame) implements Tunnel {
+        public TunnelDown {
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** For the client's node: the owner closed the connection with {@code code}. */
+    record TunnelClose(String tunnel, int code, String reason) implements Tunnel {}
+
+    /** For the owner: a text frame the client sent, in order. The frame is a view of the received bytes. */
+    record TunnelText(String tunnel, ByteBuf frame) implements Tunnel {
+        public TunnelText {
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** For the owner: the client sent a binary frame. */
+    record TunnelBinary(String tunnel) implements Tunnel {}
+
+    /** For the owner: the client sent a frame over the size limit {@code limit}. */
+    record TunnelTooLarge(String tunnel, int limit) implements Tunnel {}
+
+    /** For the owner: the client's connection ended ({@code detachable}: without a close frame). */
+    record TunnelEnded(String tunnel, boolean detachable) implements Tunnel {}
+
     /**
      * For one node: a {@code frame} delivered by id to its client {@code target}, registered under {@code scope}
      * (the PeerJS endpoint's {@code Hub.deliver}). Written by Java, published by {@code deliver.lua}.

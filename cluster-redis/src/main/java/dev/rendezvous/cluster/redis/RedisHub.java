@@ -6,12 +6,14 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Direct;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Presence;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Tunnel;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.JoinResult;
 import dev.rendezvous.server.hub.PairResult;
 import dev.rendezvous.server.hub.Refusal;
+import dev.rendezvous.server.hub.RemoteResume;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
@@ -60,6 +62,7 @@ public final class RedisHub implements Hub {
     private final ClusterPairs pairs;
     private final CrossNodeRelay relay;
     private final DirectDelivery direct;
+    private final ResumeTunnels tunnels;
     /** This node's admin view, published every heartbeat once set ({@link #publishView}); null while the admin API is off. */
     private volatile Supplier<CompletionStage<String>> view;
 
@@ -73,6 +76,7 @@ public final class RedisHub implements Hub {
         this.pairs = new ClusterPairs(backplane, liveness, clients, observer, node);
         this.relay = new CrossNodeRelay(backplane, clients, rooms, node);
         this.direct = new DirectDelivery(backplane, clients, node);
+        this.tunnels = new ResumeTunnels(backplane, node);
     }
 
     /**
@@ -222,6 +226,22 @@ public final class RedisHub implements Hub {
         observer.clientLeft(session.id(), session.room());
     }
 
+    /** Asks the node holding {@code id} to resume it for a client here, through a tunnel ({@link ResumeTunnels}). */
+    @Override
+    public CompletionStage<RemoteResume.Answer> resumeElsewhere(String id, byte[] token, long received, RemoteResume.Downstream toClient) {
+        return tunnels.ask(id, token, received, toClient);
+    }
+
+    @Override
+    public void serveResumes(RemoteResume.Owner owner) {
+        tunnels.serve(owner);
+    }
+
+    /** Tunnels open or being opened on this node, either end (tests and leak checks). */
+    public int tunnels() {
+        return tunnels.size();
+    }
+
     /**
      * The node is shutting down and closes every local session: departures still run (and reach the
      * other nodes through Redis), but this node's own sessions are told nothing, so their live
@@ -284,6 +304,7 @@ public final class RedisHub implements Hub {
         if (liveness.tick()) {
             pairs.verify();
         }
+        tunnels.checkNodes();
         writeView();
     }
 
@@ -316,6 +337,7 @@ public final class RedisHub implements Hub {
             case Unpaired u -> pairs.onUnpaired(u);
             case Direct d -> direct.onDirect(d);
             case Arrived a -> direct.onArrived(a);
+            case Tunnel t -> tunnels.onMessage(t);
         }
     }
 }

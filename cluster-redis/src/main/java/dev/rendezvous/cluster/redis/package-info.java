@@ -12,7 +12,8 @@
  * pairings across nodes; {@code CrossNodeRelay} delivery of relayed frames;
  * {@code DirectDelivery} delivery by id and arrival watches (the PeerJS endpoint); {@code NodeLiveness}
  * heartbeats, cleanup of dead nodes and writing this node's state again; {@code LocalClients} this
- * node's clients, each a {@code LocalClient} (the hub's entry for its session).
+ * node's clients, each a {@code LocalClient} (the hub's entry for its session); {@code ResumeTunnels}
+ * resume (v1.1) on another node than the session's owner, through a tunnel over the two nodes' channels.
  *
  * <p>Threading: {@code RedisHub}'s {@code Hub} methods are called from event loops and never block.
  * Everything that changes this node's view of the cluster (replies of scripts, messages from other

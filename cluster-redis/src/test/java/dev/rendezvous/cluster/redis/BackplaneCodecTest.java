@@ -151,6 +151,36 @@ class BackplaneCodecTest {
     }
 
     @Test
+    void resumeTunnelMessagesRoundTripWithFramesAndFreeTextLast() {
+        String frame = "{\"type\":\"offer\",\"sdp\":\"a|b\"}";
+        String token = "tok|en-with_bar"; // a client's token is any string: it comes last
+        assertThat(roundTrip(new BackplaneMessage.ResumeAsk("n2:ab:1", "n2", "alice", 42, token)))
+                .isEqualTo(new BackplaneMessage.ResumeAsk("n2:ab:1", "n2", "alice", 42, token));
+        assertThat(roundTrip(new BackplaneMessage.ResumeAccepted("n2:ab:1", "n1", 7)))
+                .isEqualTo(new BackplaneMessage.ResumeAccepted("n2:ab:1", "n1", 7));
+        assertThat(roundTrip(new BackplaneMessage.ResumeRefused("n2:ab:1", "bad_token", "wrong | token")))
+                .isEqualTo(new BackplaneMessage.ResumeRefused("n2:ab:1", "bad_token", "wrong | token"));
+        assertThat(roundTrip(new BackplaneMessage.TunnelClose("t", 4009, "session resumed elsewhere")))
+                .isEqualTo(new BackplaneMessage.TunnelClose("t", 4009, "session resumed elsewhere"));
+        assertThat(roundTrip(new BackplaneMessage.TunnelBinary("t"))).isEqualTo(new BackplaneMessage.TunnelBinary("t"));
+        assertThat(roundTrip(new BackplaneMessage.TunnelTooLarge("t", 65536))).isEqualTo(new BackplaneMessage.TunnelTooLarge("t", 65536));
+        assertThat(roundTrip(new BackplaneMessage.TunnelEnded("t", true))).isEqualTo(new BackplaneMessage.TunnelEnded("t", true));
+        assertThat(roundTrip(new BackplaneMessage.TunnelEnded("t", false))).isEqualTo(new BackplaneMessage.TunnelEnded("t", false));
+        BackplaneMessage down = roundTrip(new BackplaneMessage.TunnelDown("t", Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
+        assertThat(((BackplaneMessage.TunnelDown) down).frame().toString(StandardCharsets.UTF_8)).isEqualTo(frame);
+        BackplaneMessage up = roundTrip(new BackplaneMessage.TunnelText("t", Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
+        assertThat(((BackplaneMessage.TunnelText) up).frame().toString(StandardCharsets.UTF_8)).isEqualTo(frame);
+        assertThat(new BackplaneMessage.ResumeAsk("t", "n", "alice", 0, "secret").toString()).doesNotContain("secret");
+    }
+
+    private static BackplaneMessage roundTrip(BackplaneMessage m) {
+        byte[] bytes = BackplaneCodec.encode(m);
+        BackplaneMessage back = BackplaneCodec.decode(bytes);
+        assertThat(BackplaneCodec.encode(back)).isEqualTo(bytes);
+        return back;
+    }
+
+    @Test
     void malformedMessagesAreRefusedClearly() {
         assertThatThrownBy(() -> BackplaneCodec.decode("X|1".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)

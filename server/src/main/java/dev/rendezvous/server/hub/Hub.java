@@ -126,6 +126,19 @@ public interface Hub extends AutoCloseable {
         return CompletableFuture.completedFuture(List.of());
     }
 
+    /**
+     * v1.1 in a cluster: asks the node that holds session {@code id} to resume it for a client on this node,
+     * its frames coming back through {@code toClient} (see {@link RemoteResume}). Completes with
+     * {@link RemoteResume.Answer.Unknown} when no other node holds {@code id} (the default: a single node),
+     * exceptionally when the owner cannot be reached. Never blocks.
+     */
+    default CompletionStage<RemoteResume.Answer> resumeElsewhere(String id, byte[] token, long received, RemoteResume.Downstream toClient) {
+        return CompletableFuture.completedFuture(new RemoteResume.Answer.Unknown());
+    }
+
+    /** v1.1 in a cluster: where this node's hub hands the resumes other nodes ask of it. Default: nobody asks. */
+    default void serveResumes(RemoteResume.Owner owner) {}
+
     /** Releases what the hub holds outside the process; called once the server stopped. */
     @Override
     default void close() {}

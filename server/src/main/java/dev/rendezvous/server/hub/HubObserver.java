@@ -57,7 +57,7 @@ public interface HubObserver {
     /** A resumable session came back on a new connection, {@code replayed} frames sent again (v1.1). */
     default void resumeSucceeded(int replayed) {}
 
-    /** A {@code resume} failed; {@code reason} is one of {@code unknown_id}, {@code bad_token}, {@code expired}, {@code cannot_replay}, {@code not_a_resume}. */
+    /** A {@code resume} failed; {@code reason} is one of {@code unknown_id}, {@code bad_token}, {@code expired}, {@code cannot_replay}, {@code not_a_resume}, {@code owner_unreachable} (a cluster node that holds it did not answer). */
     default void resumeFailed(String reason) {}
 
     /** Detached sessions changed by {@code delta} (+1 detached, -1 resumed or gone). */

@@ -146,7 +146,7 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
                 .description("Frames sent again to resumed sessions").register(registry);
         graceExpiries = Counter.builder("rendezvous.resume.grace.expiries")
                 .description("Detached sessions that departed at the end of their resume grace").register(registry);
-        for (String reason : new String[] {"unknown_id", "bad_token", "expired", "cannot_replay", "not_a_resume"}) {
+        for (String reason : new String[] {"unknown_id", "bad_token", "expired", "cannot_replay", "not_a_resume", "owner_unreachable"}) {
             resumesFailed.put(reason, Counter.builder("rendezvous.resumes.failed")
                     .description("Failed resumes, by reason").tag("reason", reason).register(registry));
         }

@@ -69,6 +69,13 @@ public final class Connection {
     final boolean resumeAsked;
     /** The resumable session this connection admitted or resumed, or null (v1 sessions: the hot path checks only this). */
     ResumableLink resumable;
+    /**
+     * v1.1 in a cluster: this connection asked another node for its session ({@code resume} of a session
+     * held elsewhere) and, once resumed, carries it there; null otherwise (the hot path checks only this).
+     */
+    ClientTunnel tunnel;
+    /** This connection is the owner's end of a tunnel from another node: not a socket of this node (no connection metrics). */
+    private boolean tunnelEnd;
     /** The client sent a close frame: the session ends at once, resumable or not. */
     private boolean clientClosed;
     final Transport transport;
@@ -149,7 +156,7 @@ public final class Connection {
     public SessionSnapshot snapshot(long connectedAtMillis, long framesIn, long framesOut, long bytesIn, long bytesOut) {
         Session s = session;
         return new SessionSnapshot(
-                s != null ? s.id() : requestedId,
+                s != null ? s.id() : tunnel != null ? tunnel.id() : requestedId, // a tunnel: the session is on another node
                 s != null ? s.username() : queryUsername,
                 room,
                 s != null ? s.peerId() : null,
@@ -175,6 +182,16 @@ public final class Connection {
         }
     }
 
+    /**
+     * The owner's end of a tunnel (v1.1 cluster): opened without connection metrics (the socket is counted
+     * on the client's node), waiting for the resume the caller runs next.
+     */
+    void openTunnelEnd() {
+        opened = true;
+        tunnelEnd = true;
+        phase = Phase.AWAITING_RESUME;
+    }
+
     /** A text frame arrived; {@code utf8} is not released here (tests and tools; the transport passes bytes). */
     public void onText(ByteBuf utf8) {
         byte[] bytes = new byte[utf8.readableBytes()];
@@ -192,6 +209,10 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
+        if (tunnel != null) {
+            tunnel.text(utf8, length); // the session is on another node: it reads, counts and answers there
+            return;
+        }
         if (resumable != null && !resumable.countInbound(wire)) {
             return; // the session was resumed on another connection: this one is closing (4009)
         }
@@ -264,6 +285,10 @@ public final class Connection {
             return;
         }
         keepalive.heard(now);
+        if (tunnel != null) {
+            tunnel.binary();
+            return;
+        }
         if (!admitLimited(now, null, 0)) { // a binary message's bytes are skipped, never kept or relayed
             return;
         }
@@ -281,6 +306,10 @@ public final class Connection {
     /** A frame over the size limit arrived: error, then close 1009. */
     public void onTooLarge(int limit) {
         if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (tunnel != null) {
+            tunnel.tooLarge(limit);
             return;
         }
         sendError(ErrorCode.MESSAGE_TOO_LARGE, "frames are limited to " + limit + " bytes", null);
@@ -318,7 +347,9 @@ public final class Connection {
         phase = Phase.CLOSED;
         cancelTimer();
         endSession(!clientClosed);
-        settings.observer().connectionClosed();
+        if (!tunnelEnd) {
+            settings.observer().connectionClosed();
+        }
         if (closedWithCode == 0) {
             log.info("disconnect client={} remote={} by=client", clientId(), remote);
         } else {
@@ -436,6 +467,10 @@ public final class Connection {
      * hub detached for the resume grace. A connection that no longer carries its session does nothing.
      */
     private void endSession(boolean detachable) {
+        if (tunnel != null) {
+            tunnel.ended(detachable); // the owner node detaches or departs the session
+            return;
+        }
         if (session == null) {
             return;
         }
@@ -477,6 +512,9 @@ public final class Connection {
     }
 
     String clientId() {
+        if (session == null && tunnel != null) {
+            return tunnel.id();
+        }
         return session != null ? session.id() : "-";
     }
 

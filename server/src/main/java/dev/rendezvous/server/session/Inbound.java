@@ -78,7 +78,7 @@ sealed interface Inbound {
      * so an addressed relay allocates and stores nothing here. Valid until that scanner's next scan (like
      * the frame's bytes it describes). A record here was not scalar-replaced — it is made inside the scan,
      * too large to inline into the dispatch — and cost 24 more bytes per addressed relayed frame
-     * ({@code ConnectionRelayBench.addressed -prof gc}: 124 → 148 B/op; docs/benchmarks.md).
+     * ({@code ConnectionRelayBench.addressed -prof gc}: 124 → 148 B/op; docs/benchmarks-history.md).
      */
     final class RelayTo implements Inbound {
         private final MessageType type;

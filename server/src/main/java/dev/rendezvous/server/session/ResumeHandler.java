@@ -26,6 +26,10 @@ final class ResumeHandler {
     private static void timedOut(Connection c) {
         if (c.phase() == Connection.Phase.AWAITING_RESUME) {
             c.timerFired();
+            if (c.tunnel != null) {
+                c.tunnel.timedOut(); // asked another node, which did not answer
+                return;
+            }
             AdmissionHandler.refuse(c, ErrorCode.AUTH_TIMEOUT,
                     "no resume message within " + c.settings.authTimeout().toMillis() + " ms", null);
         }
@@ -46,7 +50,7 @@ final class ResumeHandler {
     private static void resume(Connection c, ResumeFrames.Request.Resume r) {
         ResumableLink session = c.settings.resumes().find(r.id());
         if (session == null) {
-            fail(c, "unknown_id", "no resumable session has id " + r.id() + " (unknown, or it has ended)", "resume");
+            ClientTunnel.ask(c, r); // held by another node of a cluster, or unknown
             return;
         }
         switch (session.resume(r.token(), r.received(), c.wire, c)) {
@@ -63,8 +67,12 @@ final class ResumeHandler {
         }
     }
 
+    static void unknown(Connection c, String id) {
+        fail(c, "unknown_id", "no resumable session has id " + id + " (unknown, or it has ended)", "resume");
+    }
+
     /** {@code resume_failed}, then the connection goes on as a new resumable one. */
-    private static void fail(Connection c, String reason, String sentence, String ref) {
+    static void fail(Connection c, String reason, String sentence, String ref) {
         c.cancelTimer();
         c.settings.observer().resumeFailed(reason);
         c.sendError(ErrorCode.RESUME_FAILED, sentence, ref);

@@ -9,6 +9,10 @@
  *
  * <p>Threading: a {@code Connection} is confined to its channel's event loop (every {@code on…} call
  * comes from there), and so are its handlers, which keep no state of their own beyond it.
- * {@link dev.rendezvous.server.session.FrameScanner} instances are per thread.
+ * {@link dev.rendezvous.server.session.FrameScanner} instances are per thread. Resume on another node of a
+ * cluster (v1.1): a {@link dev.rendezvous.server.session.ClientTunnel} forwards a connection to the node
+ * holding its session (its state is atomic: the owner's answer comes on the backplane's thread), and
+ * there an {@code OwnerTunnel} is that connection's transport, its {@code Connection} confined to one event
+ * loop like a socket's.
  */
 package dev.rendezvous.server.session;

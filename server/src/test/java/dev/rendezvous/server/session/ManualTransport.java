@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.Queue;
 
-/** A {@link Transport} whose clock only moves when the test says so; timers fire in {@link #advance}. */
+/** A {@link Transport} whose clock only moves when the test says so; timers fire in {@link #advanceMillis}. */
 final class ManualTransport implements Transport {
     private record Timer(long at, long seq, Runnable task, boolean[] cancelled) {}
 

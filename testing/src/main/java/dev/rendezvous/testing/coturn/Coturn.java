@@ -1,21 +1,23 @@
 package dev.rendezvous.testing.coturn;
 
 import dev.rendezvous.server.ice.IceConfig;
-import dev.rendezvous.server.ice.IceUrl;
-import dev.rendezvous.server.ice.StunProbe;
 import dev.rendezvous.server.ice.TurnCredential;
 import dev.rendezvous.server.ice.TurnCredentialMinter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -122,21 +124,50 @@ public final class Coturn implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        IceUrl stun = IceUrl.parse(stunUrl());
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 String log = logTail();
                 close();
                 throw new IllegalStateException("coturn exited with " + process.exitValue() + " at start:\n" + log);
             }
-            // The probe waits (with retransmissions) for an answer: this loop never spins idle.
-            if (StunProbe.binding(stun, Duration.ofMillis(500)) instanceof StunProbe.Result.Bound) {
+            // Each try waits up to 500 ms for an answer: this loop never spins idle.
+            if (answersBinding(Duration.ofMillis(500))) {
                 return;
             }
         }
         String log = logTail();
         close();
         throw new IllegalStateException("coturn did not answer a binding request within " + START_TIMEOUT + ":\n" + log);
+    }
+
+    /**
+     * Whether coturn answers one STUN binding request over UDP within {@code timeout} with a success
+     * response to the same transaction (RFC 5389 header only: enough to know it is up). The full STUN/TURN
+     * client that checks what coturn grants is {@code rendezvous doctor}'s probe, in the cli module.
+     */
+    public boolean answersBinding(Duration timeout) {
+        byte[] transaction = new byte[12];
+        ThreadLocalRandom.current().nextBytes(transaction);
+        ByteBuffer request = ByteBuffer.allocate(20)
+                .putShort((short) 0x0001) // Binding Request
+                .putShort((short) 0) // no attributes
+                .putInt(0x2112A442) // magic cookie
+                .put(transaction);
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            socket.send(new DatagramPacket(request.array(), 20, server));
+            byte[] answer = new byte[1500];
+            DatagramPacket packet = new DatagramPacket(answer, answer.length);
+            socket.receive(packet);
+            return packet.getLength() >= 20
+                    && answer[0] == 0x01 && answer[1] == 0x01 // Binding Success Response
+                    && Arrays.equals(answer, 8, 20, transaction, 0, 12);
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("binding request to coturn on port " + port, e);
+        }
     }
 
     /** The UDP and TCP listening port on 127.0.0.1. */

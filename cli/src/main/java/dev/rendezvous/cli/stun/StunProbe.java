@@ -1,5 +1,6 @@
-package dev.rendezvous.server.ice;
+package dev.rendezvous.cli.stun;
 
+import dev.rendezvous.server.ice.IceUrl;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;

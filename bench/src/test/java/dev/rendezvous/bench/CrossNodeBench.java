@@ -1,5 +1,6 @@
-package dev.rendezvous.cluster.redis;
+package dev.rendezvous.bench;
 
+import dev.rendezvous.cluster.redis.NodeMain;
 import dev.rendezvous.testing.redis.RedisServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.rendezvous.server.ice;
+package dev.rendezvous.cli.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

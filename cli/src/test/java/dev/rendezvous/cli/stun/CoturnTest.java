@@ -1,14 +1,14 @@
-package dev.rendezvous.testing.coturn;
+package dev.rendezvous.cli.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.server.ice.IceUrl;
-import dev.rendezvous.server.ice.StunProbe;
-import dev.rendezvous.server.ice.StunProbe.Result;
+import dev.rendezvous.cli.stun.StunProbe.Result;
 import dev.rendezvous.server.ice.TurnCredential;
 import dev.rendezvous.server.ice.TurnCredentialMinter;
+import dev.rendezvous.testing.coturn.Coturn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.rendezvous.server;
+package dev.rendezvous.bench;
 
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.protocol.MessageCodec;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A benchmark, not a test (it asserts nothing and is skipped unless asked for): server event-loop CPU
  * per relayed message and relay rate, 50 lobby pairs of raw-socket clients in this JVM, each sender
  * pipelining 4 000 candidate frames of ~290 bytes. Run:
- * {@code mvn -B -pl server,testing -am test -Dtest=RelayCpuBench -Dsurefire.failIfNoSpecifiedTests=false -Drendezvous.bench=true}
- * and read {@code testing/target/surefire-reports/dev.rendezvous.server.RelayCpuBench-output.txt}.
+ * {@code mvn -B -pl bench -am test -Dtest=RelayCpuBench -Dsurefire.failIfNoSpecifiedTests=false -Drendezvous.bench=true}
+ * and read {@code bench/target/surefire-reports/dev.rendezvous.bench.RelayCpuBench-output.txt}.
  * The load generator shares the machine (and this JVM), so the rate is a floor; the CPU figure counts
  * only the server's event-loop threads. The first rounds include JIT warm-up.
  */

@@ -1,4 +1,4 @@
-package dev.rendezvous.client.bench;
+package dev.rendezvous.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Java↔Java figures through a real server on 127.0.0.1, WebRTC in loopback mode: time from {@code paired}
  * to channel open, and data channel throughput. Not a test: it runs only with {@code -Drendezvous.bench=true}
- * (see docs/benchmarks.md) and writes {@code client/target/benchmarks/java-peer.md}. Bounded: a fixed
+ * (see docs/benchmarks.md) and writes {@code bench/target/benchmarks/java-peer.md}. Bounded: a fixed
  * number of pairings and a fixed volume.
  */
 @EnabledIfSystemProperty(named = "rendezvous.bench", matches = "true")
@@ -209,7 +209,7 @@ class DataChannelBenchmark {
     /**
      * The SDK against raw webrtc-java in the same JVM and the same run, A/B alternating (raw, then SDK,
      * for each size, {@code rendezvous.bench.rounds} times): throughput and message rate. Writes
-     * {@code client/target/benchmarks/sdk-vs-raw.md}.
+     * {@code bench/target/benchmarks/sdk-vs-raw.md}.
      */
     @Test
     void sdkVersusRaw() throws Exception {

@@ -1,4 +1,4 @@
-package dev.rendezvous.server.ice;
+package dev.rendezvous.cli.stun;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;

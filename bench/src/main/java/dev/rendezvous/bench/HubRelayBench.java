@@ -1,6 +1,10 @@
-package dev.rendezvous.server.hub;
+package dev.rendezvous.bench;
 
 import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.hub.Link;
+import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The hub's routing of one relayed frame: lobby pair (one volatile read), room target by id (a map
  * lookup), room broadcast to {@code roomSize - 1} members (a retained duplicate each). The link only
  * releases the frame, so this is routing alone, no I/O. Run with several threads to see contention.
+ * Public API only: it sits in the bench package, not the hub's.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
