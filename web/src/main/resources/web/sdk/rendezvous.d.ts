@@ -233,6 +233,8 @@ export interface ResumeStats {
   replayed: number;
   resent: number;
   failures: number;
+  /** Sockets found half-open (open, but silent past the keepalive interval) and abandoned for a resume. */
+  halfOpen: number;
 }
 
 /**

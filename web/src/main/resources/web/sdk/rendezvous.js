@@ -87,7 +87,7 @@ export class Rendezvous extends EventTarget {
     return this.#id ? 'open' : 'connecting';
   }
 
-  /** Resume counters of the signaling connection: {lost, resumes, replayed, resent, failures}. */
+  /** Resume counters of the signaling connection: {lost, resumes, replayed, resent, failures, halfOpen}. */
   get resumeStats() {
     return this.#signaling.resumeStats;
   }

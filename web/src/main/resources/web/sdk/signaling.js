@@ -10,7 +10,14 @@
 // received}`. Messages sent meanwhile wait (bounded) and go out, with those the server did not read,
 // in order after `resumed` (event 'resumed' {replayed, resent}). `resume_failed` means a fresh session:
 // what waited is dropped, the connection is admitted anew, and 'resumefailed' {id, reason} follows the
-// new `your_id`. Everything above this class calls `connect()`, `send()`, `close()` and listens to
+// new `your_id`.
+//
+// Half-open watchdog: a WebSocket can stay 'open' while nothing gets through (a stalled NAT, a Wi-Fi that
+// went away without a reset). The server pings every `ping_interval_ms` of `your_id` whatever else it
+// sends, so a socket that hears no frame for longer than that interval plus a slack (half the interval,
+// at least 1 s) is dead: it is abandoned without a close frame (a close frame would end the session on
+// the server) and the session resumes on a new socket exactly as after a reset (event 'lost' with code
+// 4008); the old socket is closed once the session is resumed or over. Everything above this class calls `connect()`, `send()`, `close()` and listens to
 // message-type events, 'closed' (final), 'lost', 'resuming', 'resumed', 'resumefailed'.
 //
 // Lifecycle: idle → connecting → open ⇄ resuming → closed; `connect()` once per instance. Page thread only.
@@ -39,12 +46,15 @@ export class SignalingConnection extends EventTarget {
   #attempt = 0;
   #timer = null;
   #resumeFailure = null;
-  #stats = { lost: 0, resumes: 0, replayed: 0, resent: 0, failures: 0 };
+  #stats = { lost: 0, resumes: 0, replayed: 0, resent: 0, failures: 0, halfOpen: 0 };
+  #watchdog; // {enabled, slackMs}
+  #watch = { limitMs: 0, heardAt: 0, timer: null };
+  #abandoned = []; // half-open sockets left without a close frame, closed once the session is safe
 
   /**
    * @param url     the ws:// or wss:// URL, query included
    * @param logger  `{add(scope, kind, detail, level)}`
-   * @param options `{resumable = true, backoff = {baseMs, capMs}}`
+   * @param options `{resumable = true, backoff = {baseMs, capMs}, watchdog = {enabled = true, slackMs}}`
    */
   constructor(url, logger = SILENT_LOGGER, options = {}) {
     super();
@@ -52,6 +62,7 @@ export class SignalingConnection extends EventTarget {
     this.#log = logger;
     this.#resumable = options.resumable !== false;
     this.#backoff = { ...BACKOFF, ...(options.backoff ?? {}) };
+    this.#watchdog = options.watchdog === false ? { enabled: false } : { enabled: true, ...(options.watchdog ?? {}) };
   }
 
   get url() {
@@ -68,7 +79,7 @@ export class SignalingConnection extends EventTarget {
     return this.#token !== null;
   }
 
-  /** Counters of this connection's blips: {lost, resumes, replayed, resent, failures}. */
+  /** Counters of this connection's blips: {lost, resumes, replayed, resent, failures, halfOpen}. */
   get resumeStats() {
     return { ...this.#stats };
   }
@@ -103,7 +114,9 @@ export class SignalingConnection extends EventTarget {
       this.#log.add('signaling', 'open', { url: redactUrl(this.#url) });
     });
     socket.addEventListener('message', (event) => {
-      if (socket === this.#socket) this.#receive(event.data, answer);
+      if (socket !== this.#socket) return;
+      this.#watch.heardAt = performance.now();
+      this.#receive(event.data, answer);
     });
     socket.addEventListener('error', () => {
       if (socket === this.#socket && !resuming) this.#log.add('signaling', 'socket_error', { url: redactUrl(this.#url) }, 'error');
@@ -167,6 +180,7 @@ export class SignalingConnection extends EventTarget {
   #lost(detail) {
     const detaches = detail.code === 1006 || detail.code === 4008;
     if (this.#state === 'closed') return;
+    this.#disarm();
     if (this.#closing || !this.#token || !(detaches || this.#state === 'resuming')) {
       this.#closed(detail);
       return;
@@ -193,6 +207,8 @@ export class SignalingConnection extends EventTarget {
   #closed(detail) {
     if (this.#state === 'closed') return;
     clearTimeout(this.#timer);
+    this.#disarm();
+    this.#closeAbandoned();
     this.#kept = [];
     this.#setState('closed');
     this.#log.add('signaling', 'closed', detail, detail.code === 1000 ? 'info' : 'warn');
@@ -244,6 +260,11 @@ export class SignalingConnection extends EventTarget {
 
   #admitted(message) {
     this.#id = message.id;
+    const interval = Number(message.ping_interval_ms);
+    const slack = Number(this.#watchdog.slackMs ?? Math.max(1000, interval / 2));
+    this.#watch.limitMs = this.#watchdog.enabled && interval > 0 ? interval + slack : 0;
+    this.#arm();
+    this.#closeAbandoned(); // after a failed resume the old session is over: nothing to end there
     if (this.#resumable && typeof message.resume_token === 'string') {
       this.#token = message.resume_token;
       this.#received = 0;
@@ -266,6 +287,8 @@ export class SignalingConnection extends EventTarget {
     this.#attempt = 0;
     const resent = this.#kept.length;
     this.#setState('open');
+    this.#arm();
+    this.#closeAbandoned(); // the server has closed their connections (4009): nothing to end there now
     for (const frame of this.#kept) this.#write(frame);
     const replayed = Number(message.replayed) || 0;
     this.#stats.resumes++;
@@ -288,6 +311,49 @@ export class SignalingConnection extends EventTarget {
     this.#resumeFailure = reason;
     this.#setState('connecting');
     this.#log.add('signaling', 'resume_failed', { reason }, 'warn');
+  }
+
+  /** (Re)starts the half-open watchdog: silence counts from now. */
+  #arm() {
+    this.#disarm();
+    if (!this.#watch.limitMs) return;
+    this.#watch.heardAt = performance.now();
+    this.#watch.timer = setTimeout(() => this.#checkSilence(), this.#watch.limitMs);
+  }
+
+  #disarm() {
+    clearTimeout(this.#watch.timer);
+    this.#watch.timer = null;
+  }
+
+  // One timer, moved on lazily: a frame only records when it came, the timer looks when it fires.
+  #checkSilence() {
+    this.#watch.timer = null;
+    if (this.#state !== 'open' || !this.#socket) return;
+    const silentMs = performance.now() - this.#watch.heardAt;
+    if (silentMs < this.#watch.limitMs) {
+      this.#watch.timer = setTimeout(() => this.#checkSilence(), this.#watch.limitMs - silentMs);
+      return;
+    }
+    // Half-open: abandon the socket without a close frame (the server would end the session on one).
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#abandoned.push(socket);
+    this.#stats.halfOpen++;
+    const reason = `no frame from the server for ${Math.round(silentMs)} ms`;
+    this.#log.add('signaling', 'half_open', { silentMs: Math.round(silentMs), limitMs: this.#watch.limitMs }, 'warn');
+    this.#lost({ code: 4008, reason, wasClean: false });
+  }
+
+  #closeAbandoned() {
+    for (const socket of this.#abandoned) {
+      try {
+        if (socket.readyState <= WebSocket.OPEN) socket.close(1000, 'abandoned');
+      } catch {
+        // closing a socket that is going away anyway: nothing to report
+      }
+    }
+    this.#abandoned = [];
   }
 
   #setState(state) {

@@ -7,20 +7,23 @@ import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Link} of one resumable session (v1.1): it outlives the connections that carry it. It counts
- * the frames sent to the client and those read from it, keeps the last frames sent (the relayed ones by
- * reference: a retained duplicate of the same buffer, never a copy), forwards to the connection attached
- * now, and while none is attached keeps frames until the session is resumed, overflows or its grace ends.
+ * the frames sent to the client and those read from it, keeps the last frames sent in a {@link SentLog}
+ * (the relayed ones by reference: one more reference count on the same buffer, never a copy), forwards to
+ * the connection attached now, and while none is attached keeps frames until the session is resumed,
+ * overflows or its grace ends.
  *
  * <p>States: ATTACHED → DETACHED (connection lost without a close frame) → ATTACHED (resumed) … → GONE.
  * Every transition and every send holds this object's monitor; the critical sections only count, queue
- * and hand a buffer to a non-blocking {@link Link}, so any thread (the hub's callers) may send. GONE is
+ * and hand a buffer to a non-blocking {@link Link}, so any thread (the hub's callers) may send. Frames read
+ * from the client are counted without the monitor, by the attached connection's thread alone, in its
+ * {@link InboundCount}, which every transition away from that connection seals. GONE is
  * entered exactly once, by whichever of close, overflow, expiry, an unrecoverable resume, eviction or
  * shutdown comes first, and only that caller departs the session from the hub — outside the monitor.
  */
@@ -48,10 +51,9 @@ final class ResumableLink implements Link {
     private boolean counting;
     /** Frames sent to the client (counted), numbered 1…sent; the last {@code kept.size()} of them are kept. */
     private long sent;
-    /** Frames read from the client. */
+    /** Frames read from the client on connections that no longer carry the session (sealed counts). */
     private long received;
-    private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
-    private int keptBytes;
+    private final SentLog kept = new SentLog(MAX_FRAMES, MAX_BYTES);
     /** Frames and bytes queued during the current detachment: what the bound limits. */
     private int framesSinceDetach;
     private int bytesSinceDetach;
@@ -62,10 +64,14 @@ final class ResumableLink implements Link {
     /** Where the detached session's timer and departure run (the lost connection's thread). */
     private Transport detachedOn;
 
+    /** The attached connection's count of frames read; sealed (refusing) while detached or gone. */
+    private volatile InboundCount inbound;
+
     ResumableLink(ConnectionSettings settings, Link wire, Connection owner) {
         this.settings = settings;
         this.attached = wire;
         this.owner = owner;
+        this.inbound = new InboundCount(wire, 0);
     }
 
     /** The session this link carries; set once, before registration. */
@@ -102,10 +108,7 @@ final class ResumableLink implements Link {
                 case ATTACHED -> {
                     if (counting) {
                         sent++;
-                        keep(frame.retainedDuplicate());
-                        while (kept.size() > MAX_FRAMES || keptBytes > MAX_BYTES) {
-                            dropOldest();
-                        }
+                        kept.add(frame.retain()); // the same buffer, one more reference: the log's
                     }
                     attached.send(frame);
                     return;
@@ -124,10 +127,7 @@ final class ResumableLink implements Link {
                     } else {
                         framesSinceDetach++;
                         bytesSinceDetach += n;
-                        keep(frame);
-                        while (kept.size() > MAX_FRAMES || keptBytes > MAX_BYTES) {
-                            dropOldest();
-                        }
+                        kept.add(frame);
                     }
                 }
             }
@@ -150,13 +150,13 @@ final class ResumableLink implements Link {
         }
     }
 
-    /** A frame arrived on {@code wire}: counts it, unless {@code wire} no longer carries this session. */
-    synchronized boolean countInbound(Link wire) {
-        if (state != State.ATTACHED || attached != wire) {
-            return false;
-        }
-        received++;
-        return true;
+    /**
+     * A frame arrived on {@code wire} (its connection's thread): counts it, unless {@code wire} no longer
+     * carries this session. No monitor: the count is the connection's own (see {@link InboundCount}).
+     */
+    boolean countInbound(Link wire) {
+        InboundCount c = inbound;
+        return c.wire == wire && c.count();
     }
 
     synchronized boolean isDetached() {
@@ -174,6 +174,7 @@ final class ResumableLink implements Link {
                 return Ended.NOT_MINE;
             }
             if (detachable && counting) {
+                received = inbound.seal();
                 state = State.DETACHED;
                 attached = null;
                 owner = null;
@@ -282,6 +283,7 @@ final class ResumableLink implements Link {
                 if (state == State.ATTACHED) {
                     superseded = owner; // a half-open connection the server has not noticed yet
                     oldWire = attached;
+                    received = inbound.seal(); // its frames from now on are refused: the count is final
                 } else {
                     wasDetached = true;
                     cancelExpiryLocked();
@@ -291,15 +293,14 @@ final class ResumableLink implements Link {
                 attached = wire;
                 owner = newOwner;
                 detachedOn = null;
+                inbound = new InboundCount(wire, received);
                 token = ResumeFrames.newToken();
                 while (sent - kept.size() < clientReceived) {
-                    dropOldest(); // the client has these: no need to keep them
+                    kept.dropOldest(); // the client has these: no need to keep them
                 }
                 int replay = kept.size();
                 wire.send(ResumeFrames.resumed(session.id(), received, replay, token));
-                for (ByteBuf f : kept) {
-                    wire.send(f.retainedDuplicate());
-                }
+                kept.forEachRetained(wire::send);
                 outcome = new Outcome.Resumed(replay, superseded);
             }
         }
@@ -315,26 +316,43 @@ final class ResumableLink implements Link {
         return outcome;
     }
 
+    /**
+     * For a hand-over of this detached session to another node: the frames sent that the client may not
+     * have, oldest first, each a retained slice {@code to} owns, numbered from {@link #firstKeptNumber()}
+     * on; the frames read from the client are {@link #receivedWhileDetached()}. False, and nothing given,
+     * unless detached.
+     */
+    synchronized boolean forEachKept(Consumer<ByteBuf> to) {
+        if (state != State.DETACHED) {
+            return false;
+        }
+        kept.forEachRetained(to);
+        return true;
+    }
+
+    /** The number of the oldest frame kept (frames are numbered from 1), or {@code sent + 1} when none is. */
+    synchronized long firstKeptNumber() {
+        return sent - kept.size() + 1;
+    }
+
+    /** Frames read from the client, final while detached (the {@code received} of the next {@code resumed}). */
+    synchronized long receivedWhileDetached() {
+        if (state != State.DETACHED) {
+            throw new IllegalStateException("the count is final only while detached, state " + state);
+        }
+        return received;
+    }
+
     // ---- under the monitor ----
 
-    private void keep(ByteBuf frame) {
-        kept.addLast(frame);
-        keptBytes += frame.readableBytes();
-    }
-
-    private void dropOldest() {
-        ByteBuf f = kept.pollFirst();
-        keptBytes -= f.readableBytes();
-        f.release();
-    }
-
     private void goneLocked() {
+        if (state == State.ATTACHED) {
+            received = inbound.seal(); // the attached connection's frames are refused from now on
+        }
         state = State.GONE;
         attached = null;
         owner = null;
-        while (!kept.isEmpty()) {
-            dropOldest();
-        }
+        kept.clear();
     }
 
     private void cancelExpiryLocked() {
