@@ -6,9 +6,18 @@
 #   bench/scripts/side-by-side.sh 3 --scenario latency --pairs 1000 --rate 5000 --duration 10 --workers 2
 #   bench/scripts/side-by-side.sh 1 --scenario capacity --conns 19500 --src-addrs 4
 # SIDES picks what alternates (default "ours peerjs"); "ours-noaot" is ours without the AOT cache
+<<<<<<< HEAD
 # (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh);
 # "ours-peerjs" is our server driven through its PeerJS endpoint (the harness's --adapter peerjs, path /,
 # key peerjs), e.g. SIDES="ours-peerjs peerjs" for our PeerJS endpoint beside peerjs-server 1.0.2.
+=======
+# (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh).
+# "ours@NAME" is ours with RENDEZVOUS_JAVA_OPTS set to $OPTS_NAME (an A/B of JVM options; its AOT cache,
+# keyed by those options where they matter, is made before the first run), e.g.
+#   OPTS_z="-XX:+UseZGC" SIDES="ours ours@z" bench/scripts/side-by-side.sh 3 --scenario latency ...
+# With ROOT_NAME set too, ours@NAME is the checkout there (a code A/B: e.g. main's tree from `git archive`).
+# Each run's server output is kept in $BENCH_DIR/side-<side>-<run>.log (a -Xlog:gc line lands there).
+>>>>>>> main
 # Everything stays on 127.0.0.1; only the servers this script started are stopped (by PID).
 set -u
 RUNS=$1; shift
@@ -16,13 +25,30 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/bench}"
 OURS_PORT="${OURS_PORT:-28850}"
 PEERJS_PORT="${PEERJS_PORT:-29050}"
-for _ in $(seq 1 "$RUNS"); do
+side_opts() { # the RENDEZVOUS_JAVA_OPTS of side $1
+  case "$1" in ours@*) local v="OPTS_${1#ours@}"; echo "${!v:-}" ;; *) echo "${RENDEZVOUS_JAVA_OPTS:-}" ;; esac
+}
+side_root() { # the checkout of side $1
+  case "$1" in ours@*) local v="ROOT_${1#ours@}"; echo "${!v:-$ROOT}" ;; *) echo "$ROOT" ;; esac
+}
+# Build, and make each side's AOT cache, before the first run, so that no run pays for either.
+for side in ${SIDES:-ours peerjs}; do
+  case "$side" in
+    ours|ours@*) (cd "$(side_root "$side")" && RENDEZVOUS_JAVA_OPTS="$(side_opts "$side")" ./rendezvous serve --print-config > /dev/null) ;;
+  esac
+done
+for run in $(seq 1 "$RUNS"); do
   for side in ${SIDES:-ours peerjs}; do
+<<<<<<< HEAD
     if [ "$side" = ours ] || [ "$side" = ours-noaot ] || [ "$side" = ours-peerjs ]; then
+=======
+    if [ "$side" != peerjs ]; then
+>>>>>>> main
       PORT=$OURS_PORT; ADAPTER=(--adapter v1 --path /ws)
       [ "$side" = ours-peerjs ] && ADAPTER=(--adapter peerjs)
       AOT=auto; [ "$side" = ours-noaot ] && AOT=off
-      (cd "$ROOT" && RENDEZVOUS_AOT=$AOT exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$BENCH_DIR/side-$side.log" 2>&1) &
+      (cd "$(side_root "$side")" && RENDEZVOUS_AOT=$AOT RENDEZVOUS_JAVA_OPTS="$(side_opts "$side")" \
+          exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$BENCH_DIR/side-$side-$run.log" 2>&1) &
     else
       PORT=$PEERJS_PORT; ADAPTER=(--adapter peerjs)
       (cd "$BENCH_DIR" && exec node node_modules/peer/dist/bin/peerjs.js --port "$PORT" -H 127.0.0.1 \

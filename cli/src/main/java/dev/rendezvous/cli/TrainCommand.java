@@ -7,6 +7,7 @@ import dev.rendezvous.cli.bench.HandshakeBurst;
 import dev.rendezvous.cli.bench.WsClient;
 import dev.rendezvous.server.SignalingServer;
 import dev.rendezvous.server.config.ConfigLayers;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
  * {@code rendezvous train} (hidden): the training run behind the launcher's AOT cache (docs/operations.md,
  * "JVM options"). It starts private servers on 127.0.0.1 port 0 through the same settings code as
  * {@code serve}, drives what production does through them — WebSocket upgrades, JWT auth, lobby pairing
- * and relay, room joins and broadcast, keepalive pings, bad frames, the HTTP endpoints — for a few
+ * and relay, room joins and broadcast, keepalive pings, bad frames, the HTTP endpoints, the PeerJS
+ * endpoint ({@link PeerJsTraining}) — for a few
  * seconds, shuts them down cleanly and exits. The launcher runs it with {@code -XX:AOTCacheOutput}, so
  * the JVM records which classes it loaded and linked and which methods were hot (with their profiles)
  * and writes them to the cache a fresh {@code serve} then maps.
@@ -66,11 +68,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private final byte[] secret = new byte[32];
 
-    /**
-     * What production does, in the order a real server meets it. A new endpoint adds its step here —
-     * the PeerJS-compatible endpoint (a later issue) adds one that opens PeerJS clients at its path,
-     * exchanges OFFER/ANSWER/CANDIDATE between them, answers HEARTBEATs and leaves.
-     */
+    /** What production does, in the order a real server meets it. A new endpoint adds its step here. */
     private List<Step> steps() {
         return List.of(
                 new Step("http", false, (server, group) -> http(server.port())),
@@ -81,10 +79,14 @@ final class TrainCommand implements Callable<Integer> {
                         o -> o.withLoad(100, 64, 0, 1).withTiming(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))),
                 new Step("rooms", false, (server, group) -> bench(server, "fanout",
                         o -> o.withTiming(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))),
+                new Step("peerjs", false, (server, group) -> new PeerJsTraining(100, 10, id -> PeerJsConfig.DEFAULT_KEY)
+                        .run(server.port(), group, "train")),
                 new Step("auth-lobby", true, (server, group) -> "admitted " + new HandshakeBurst(server.lobbyUri(), 100, 50,
                         i -> token("train-" + i), 0).run(group, 60, TimeUnit.SECONDS)),
                 new Step("auth-room", true, (server, group) -> "admitted " + new HandshakeBurst(server.roomUri("train-room"),
-                        100, 50, i -> token("train-room-" + i), 0).run(group, 60, TimeUnit.SECONDS)));
+                        100, 50, i -> token("train-room-" + i), 0).run(group, 60, TimeUnit.SECONDS)),
+                new Step("auth-peerjs", true, (server, group) -> new PeerJsTraining(50, 5, this::token)
+                        .run(server.port(), group, "train-auth")));
     }
 
     @Override

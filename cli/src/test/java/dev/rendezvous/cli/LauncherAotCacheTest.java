@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher's AOT cache, end to end: {@code ./rendezvous serve} in a copy of the built layout
  * ({@code cli/target/rendezvous.jar} + {@code lib/}, made here from this test's classpath) trains a cache
  * on first use, and a fresh server maps it — checked in the JVM's own {@code -Xlog:aot} lines, never
- * assumed. A changed jar makes a new cache (the stale one is deleted); a broken cache file is reported
+ * assumed. Another collector gets a cache of its own beside the first; a changed jar makes a new cache
+ * (the stale ones are deleted); a broken cache file is reported
  * by the JVM and the server starts anyway; {@code RENDEZVOUS_AOT=off} leaves it out.
  */
 class LauncherAotCacheTest {
@@ -57,6 +58,18 @@ class LauncherAotCacheTest {
         assertThat(second.mappedCache()).isEqualTo(cache);
         assertThat(second.out()).contains(MAPPED);
 
+        // Another collector (an option a cache is only valid with) gets a cache of its own, beside the first:
+        // switching between the two keeps both rather than training again at every switch.
+        Run serial = serve(Map.of("RENDEZVOUS_JAVA_OPTS", "-Xlog:aot -XX:+UseSerialGC"));
+        assertThat(serial.err()).as("the training run's log:%n%s", trainingLogs()).contains("AOT cache ready");
+        Path serialCache = serial.mappedCache();
+        assertThat(serialCache).isNotEqualTo(cache);
+        assertThat(serial.out()).contains(MAPPED);
+        assertThat(cache).exists();
+        Run back = serve(Map.of());
+        assertThat(back.err()).doesNotContain("making the AOT cache");
+        assertThat(back.mappedCache()).isEqualTo(cache);
+
         // A rebuilt jar (other content, other time): the launcher makes a new cache and deletes the stale one.
         Manifest manifest;
         try (JarFile built = new JarFile(jar.toFile())) {
@@ -69,6 +82,7 @@ class LauncherAotCacheTest {
         assertThat(rebuilt.mappedCache()).isNotEqualTo(cache);
         assertThat(rebuilt.out()).contains(MAPPED);
         assertThat(cache).doesNotExist();
+        assertThat(serialCache).as("every cache of the older build goes").doesNotExist();
 
         // A cache the JVM cannot map is said so on the server's output, and the server starts without it.
         Path current = rebuilt.mappedCache();

@@ -408,5 +408,34 @@ class HostileClientsTest {
                     .startsWith("HTTP/1.1 505");
             pair.chat();
         }
+
+        @Test
+        void theUpgradeAnswersTheRfcAcceptThenYourIdAsTheFirstFrame() throws Exception {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.setSoTimeout((int) WsRecorder.TIMEOUT.toMillis());
+                s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    head.append((char) in.readUnsignedByte());
+                }
+                // RFC 6455 §1.3's own example key and answer
+                assertThat(head.toString()).startsWith("HTTP/1.1 101 ")
+                        .containsIgnoringCase("upgrade: websocket\r\n")
+                        .containsIgnoringCase("connection: upgrade\r\n")
+                        .containsIgnoringCase("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n");
+                assertThat(in.readUnsignedByte()).as("FIN + text").isEqualTo(0x81);
+                int length = in.readUnsignedByte();
+                assertThat(length).as("unmasked, at most 16 bits of length").isLessThanOrEqualTo(126);
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                }
+                byte[] json = new byte[length];
+                in.readFully(json);
+                assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"your_id\"");
+            }
+        }
     }
 }

@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +63,10 @@ public final class PeerJsEndpoint {
      * pipeline clean-up and session tracking), the same as for a v1 session.
      */
     public interface UpgradeHooks {
-        /** Answers {@code request} with 101 at {@code path} and hands the connection to {@code session}; on the loop. */
+        /**
+         * Checks the version and key as for v1 (426, 400), answers {@code request} with 101 and hands the
+         * connection to {@code session}; on the loop.
+         */
         void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, WebSocketSession session);
     }
 
@@ -274,10 +276,6 @@ public final class PeerJsEndpoint {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, UpgradeHooks hooks) {
-        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
         hooks.upgrade(ctx, request, uri.path(),
                 new PeerJsSocketHandler(ctx.channel(), this, first(uri, "key"), first(uri, "id"), first(uri, "token")));
     }

@@ -6,8 +6,9 @@ import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -16,11 +17,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,13 +28,14 @@ import java.util.function.Supplier;
 /**
  * The whole pipeline of an accepted connection, in one place, in its two stages:
  * <pre>
- * HTTP       [tls] → http-idle-timeout → http-codec → http-aggregator → http-router
- * WebSocket  [tls] → wsencoder, wsdecoder (Netty's encoder; our WebSocketFrameReader) → ws-session
+ * HTTP       [tls] → http-codec → http-aggregator → http-request-deadline → http-router
+ * WebSocket  [tls] → wsencoder, wsdecoder (Netty's encoder, shared; our WebSocketFrameReader) → ws-session
  * </pre>
- * {@link #initChannel} builds the first; the router ({@link HttpRequestHandler}) routes each request by
- * path, and an upgrade that a {@link WebSocketRoute} accepts comes back to {@link #upgrade}, which builds
- * the second: the handshake sends the 101 response through the HTTP codec, which then leaves with the
- * aggregator; the idle timeout and the router leave at once. There is no WebSocket frame aggregator (the
+ * {@link #initChannel} builds the first; the router ({@link HttpRequestHandler}, shared) routes each
+ * request by path, and an upgrade that a {@link WebSocketRoute} accepts comes back to {@link #upgrade},
+ * which builds the second: every HTTP handler leaves, the 101 response and the session's first frame go
+ * out in one flush. Per connection, the WebSocket stage holds two objects of its own: the frame reader
+ * and the session. There is no WebSocket frame aggregator (the
  * reader assembles fragmented messages itself) and no flush consolidation (the session handler flushes
  * each channel once per event-loop iteration, {@link FlushBatch}).
  *
@@ -46,16 +45,13 @@ import java.util.function.Supplier;
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
-    private static final int HTTP_IDLE_SECONDS = 30;
-    private static final String IDLE_TIMEOUT = "http-idle-timeout";
+    private static final String HTTP_CODEC = "http-codec";
+    private static final String HTTP_AGGREGATOR = "http-aggregator";
     /** Each request, head and body, must arrive whole within this (however slowly its bytes trickle). */
     static final long REQUEST_DEADLINE_MILLIS = 10_000;
     private static final String REQUEST_DEADLINE = "http-request-deadline";
     private static final String SESSION = "ws-session";
-    /** Only the handshaker's encoder uses it (our reader replaces its decoder); no extensions are negotiated. */
-    private static final WebSocketDecoderConfig DECODER_CONFIG = WebSocketDecoderConfig.newBuilder()
-            .allowExtensions(false)
-            .build();
+    private static final ChannelHandler FRAME_ENCODER = new SharedFrameEncoder();
 
     private final SslContext ssl;
     private final int maxMessageBytes;
@@ -113,60 +109,69 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
         }
+        p.addLast(HTTP_CODEC, new HttpServerCodec());
+        p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         // A connection that sends no complete request in time (slowloris) is dropped; removed at the upgrade.
-        p.addLast(IDLE_TIMEOUT, new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
-        p.addLast("http-codec", new HttpServerCodec());
-        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        // It is the only timer of the HTTP stage: an idle-read timeout as well would only add a second
+        // timer per connection for a case the deadline already closes sooner.
         p.addLast(REQUEST_DEADLINE, new RequestDeadlineHandler(REQUEST_DEADLINE_MILLIS));
         p.addLast("http-router", router);
     }
 
     /**
      * The WebSocket stage, from the router ({@code routerCtx}) on the event loop: answers {@code request}
-     * (an upgrade at {@code path} that a route accepted) with 101 and hands the connection to {@code session}.
+     * (an upgrade that a route accepted, its key checked) with 101 and hands the connection to {@code session}.
+     * The 101 ({@link UpgradeResponse}) is written as bytes, the session starts at once and its first frame
+     * ({@code your_id}) joins the 101 in one flush: one {@code write(2)} for the upgrade, no listener, no
+     * handshaker object — where Netty's handshake flushed the response alone and started the session from a
+     * listener. The HTTP handlers leave before the 101 is written (the request is whole: nothing of the
+     * HTTP stage is needed for the answer).
      */
-    void upgrade(ChannelHandlerContext routerCtx, FullHttpRequest request, String path, WebSocketSession session) {
+    void upgrade(ChannelHandlerContext routerCtx, FullHttpRequest request, WebSocketSession session) {
         ChannelPipeline p = routerCtx.pipeline();
-        String url = (ssl != null ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + path;
-        Handshaker handshaker = new Handshaker(url, new WebSocketFrameReader(session, maxMessageBytes));
-        if (p.get(IDLE_TIMEOUT) != null) {
-            p.remove(IDLE_TIMEOUT); // WebSocket liveness is the keepalive's job
-        }
-        if (p.get(REQUEST_DEADLINE) != null) {
-            p.remove(REQUEST_DEADLINE);
-        }
+        Channel channel = routerCtx.channel();
+        ByteBuf response = UpgradeResponse.of(channel.alloc(), request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
+        leaveHttp(p);
+        p.addBefore(HTTP_CODEC, "wsencoder", FRAME_ENCODER);
+        p.addBefore(HTTP_CODEC, "wsdecoder", new WebSocketFrameReader(session, maxMessageBytes));
         p.addAfter(routerCtx.name(), SESSION, session);
-        handshaker.handshake(routerCtx.channel(), request).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                registry.opened(f.channel());
-                session.start();
-            } else {
-                f.channel().close();
-            }
-        });
+        p.remove(HTTP_CODEC);
         p.remove(routerCtx.name());
+        // A failed write reaches the session's exceptionCaught, which closes the channel.
+        channel.write(response, channel.voidPromise());
+        registry.opened(channel);
+        session.start();
+        channel.flush();
     }
 
-    /** The PeerJS endpoint's upgrade: this same WebSocket stage, with a PeerJS socket as the session. */
+    /** Removes the HTTP stage's handlers that have no part in the answer to an upgrade. */
+    private static void leaveHttp(ChannelPipeline p) {
+        if (p.get(REQUEST_DEADLINE) != null) {
+            p.remove(REQUEST_DEADLINE); // WebSocket liveness is the keepalive's job
+        }
+        if (p.get(HTTP_AGGREGATOR) != null) {
+            p.remove(HTTP_AGGREGATOR);
+        }
+    }
+
+    /** The PeerJS endpoint's upgrade: the same checks and WebSocket stage as v1's, with a PeerJS socket as the session. */
     PeerJsEndpoint.UpgradeHooks peerJsHooks() {
-        return this::upgrade;
+        return (ctx, request, path, session) -> router.upgradeChecked(ctx, request, session);
+    }
+
+    boolean tls() {
+        return ssl != null;
     }
 
     /**
-     * Netty's RFC 6455 handshake (the 101 response, the encoder, the HTTP handlers' removal) with our
-     * frame reader as the decoder it installs before the HTTP codec.
+     * Netty's RFC 6455 frame encoder for what the session writes that is not framed in place yet (a
+     * broadcast's shared buffers, pongs, closes; {@link TextFrames}). It keeps no state of a connection
+     * (a server never masks), so one instance serves them all.
      */
-    private static final class Handshaker extends WebSocketServerHandshaker13 {
-        private final WebSocketFrameReader reader;
-
-        Handshaker(String url, WebSocketFrameReader reader) {
-            super(url, null, DECODER_CONFIG);
-            this.reader = reader;
-        }
-
-        @Override
-        protected WebSocketFrameDecoder newWebsocketDecoder() {
-            return reader;
+    @ChannelHandler.Sharable
+    private static final class SharedFrameEncoder extends WebSocket13FrameEncoder {
+        SharedFrameEncoder() {
+            super(false);
         }
     }
 }
