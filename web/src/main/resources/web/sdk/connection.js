@@ -8,6 +8,10 @@
 // new pairing with the same peer gives a new Connection. Events: 'open', 'data', 'track', 'trackremoved',
 // 'statechange', 'icerestart', 'error', 'close', and 'change' whenever a state or a metric moves.
 // Page thread only.
+//
+// Why one file of ~510 lines: it is one RTCPeerConnection's lifecycle, and its states, ICE restart, the
+// chat channel and the tracks all move together on the same object; what stands apart already is apart
+// (negotiation.js, safe-sender.js, files.js, stats.js, wire.js).
 
 import { candidateAddress, candidateMessage, descriptionMessage, isLoopbackCandidate, keepLoopbackCandidates } from './wire.js';
 import { Outcome, SafeSender } from './safe-sender.js';

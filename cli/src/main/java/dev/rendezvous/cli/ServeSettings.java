@@ -3,7 +3,9 @@ package dev.rendezvous.cli;
 import dev.rendezvous.cluster.redis.RedisHub;
 import dev.rendezvous.cluster.redis.RedisHubConfig;
 import dev.rendezvous.server.ServerConfig;
+import dev.rendezvous.server.admin.AdminToken;
 import dev.rendezvous.server.auth.Authenticator;
+import dev.rendezvous.server.auth.ClientIdBinding;
 import dev.rendezvous.server.auth.JwtAuthenticator;
 import dev.rendezvous.server.config.ConfigLayers;
 import dev.rendezvous.server.config.InvalidConfigException;
@@ -12,6 +14,7 @@ import dev.rendezvous.server.config.Setting;
 import dev.rendezvous.server.ice.IceConfig;
 import dev.rendezvous.server.ice.IceServersEndpoint;
 import dev.rendezvous.server.metrics.MetricsEndpoint;
+import dev.rendezvous.server.net.AddressRange;
 import dev.rendezvous.server.metrics.ServerMetrics;
 import dev.rendezvous.server.peerjs.PeerJsConfig;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +87,12 @@ final class ServeSettings {
             "RENDEZVOUS_AUTH_TIMEOUT_MS", millis(ServerConfig.DEFAULT_AUTH_TIMEOUT), 1, Integer.MAX_VALUE,
             "Time a client has to send `auth_token`.")
             .into((b, ms) -> b.authTimeout(Duration.ofMillis(ms))));
+    static final Setting<String> CLIENT_ID_BINDING = declare(Setting.text("auth.client_id_binding", "--client-id-binding",
+            "RENDEZVOUS_CLIENT_ID_BINDING", ClientIdBinding.NONE.wireName(), "Ids a token without a `client_id` claim may take: "
+                    + "`none` (any free id) or `subject` (its `sub`, or `sub:anything`; no id asked for means `sub`). "
+                    + "A `client_id` claim always binds the token to that id.").label("none|subject"));
+    static final Setting<Boolean> REQUIRE_EXP = declare(Setting.bool("auth.require_exp", "--require-exp",
+            "RENDEZVOUS_REQUIRE_EXP", false, "Refuse tokens without an expiry (`exp`): such a token is good forever."));
     static final Setting<Integer> MAX_MESSAGE_BYTES = declare(Setting.integer("limits.max_message_bytes",
             "--max-message-bytes", "RENDEZVOUS_MAX_MESSAGE_BYTES", ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, 64,
             Integer.MAX_VALUE, "Largest accepted frame payload; a larger one closes with 1009.")
@@ -102,6 +111,21 @@ final class ServeSettings {
             "--max-outbound-bytes", "RENDEZVOUS_MAX_OUTBOUND_BYTES", ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES, 1024,
             Integer.MAX_VALUE, "Bytes queued for a client before it counts as not reading and is closed with 4029.")
             .into(ServerConfig.Builder::maxOutboundBytes));
+    static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS = declare(Setting.integer("limits.max_connections_per_address",
+            "--max-connections-per-address", "RENDEZVOUS_MAX_CONNECTIONS_PER_ADDRESS", ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            0, Integer.MAX_VALUE, "Open connections one client address (IPv6: one /64) may hold, 0 = unlimited; a new one over it is "
+                    + "closed unread (behind a trusted proxy: 429).")
+            .into(ServerConfig.Builder::maxConnectionsPerAddress));
+    static final Setting<Double> CONNECTION_RATE = declare(Setting.decimal("limits.connection_rate", "--connection-rate",
+            "RENDEZVOUS_CONNECTION_RATE", ServerConfig.DEFAULT_CONNECTION_RATE_PER_SECOND, 0,
+            "New connections per second one client address may open, 0 = unlimited; over it they are closed unread."));
+    static final Setting<Double> CONNECTION_BURST = declare(Setting.decimal("limits.connection_burst", "--connection-burst",
+            "RENDEZVOUS_CONNECTION_BURST", ServerConfig.DEFAULT_CONNECTION_BURST, 1,
+            "New connections one client address may open at once (then `connection-rate` a second)."));
+    static final Setting<Duration> UNFINISHED_MESSAGE_TIMEOUT = declare(Setting.duration("limits.unfinished_message_timeout",
+            "--unfinished-message-timeout", "RENDEZVOUS_UNFINISHED_MESSAGE_TIMEOUT", ServerConfig.DEFAULT_UNFINISHED_MESSAGE_TIMEOUT,
+            Duration.ofMillis(1), "A fragmented WebSocket message must be finished this long after its first frame, else close 1008.")
+            .into(ServerConfig.Builder::unfinishedMessageTimeout));
     static final Setting<List<String>> ALLOWED_ORIGINS = declare(Setting.list("http.allowed_origins", "--allowed-origin",
             "RENDEZVOUS_ALLOWED_ORIGINS", "Browser origins allowed at the WebSocket upgrade and the HTTP API besides the server's own "
                     + "(and loopback pages while it listens on loopback): `https://app.example.com`, `https://*.example.com`, "
@@ -111,6 +135,10 @@ final class ServeSettings {
             "RENDEZVOUS_ALLOWED_HOSTS", "Host names the server answers to (against DNS rebinding); default: loopback names "
                     + "while it listens on loopback, else any. Others get 403.")
             .label("HOST").into(ServerConfig.Builder::allowedHosts));
+    static final Setting<List<String>> TRUSTED_PROXIES = declare(Setting.list("http.trusted_proxies", "--trusted-proxy",
+            "RENDEZVOUS_TRUSTED_PROXIES", "Proxies (IP addresses or CIDR ranges) whose `X-Forwarded-For` names the client for the "
+                    + "per-address limits; from anyone else the header is ignored. See docs/security.md.")
+            .label("CIDR").into(ServerConfig.Builder::trustedProxies));
     static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = declare(Setting.integer("shutdown_timeout_ms",
             "--shutdown-timeout-ms", "RENDEZVOUS_SHUTDOWN_TIMEOUT_MS", millis(ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT), 0,
             Integer.MAX_VALUE, "Bound on graceful shutdown (sessions closed with 1001).")
@@ -134,6 +162,9 @@ final class ServeSettings {
             "PEM PKCS#8 private key of `tls.cert`.").label("PEM"));
     static final Setting<Boolean> METRICS = declare(Setting.bool("metrics.enabled", "--metrics", "RENDEZVOUS_METRICS",
             true, "Serve Prometheus metrics at `/metrics`."));
+    static final Setting<String> METRICS_TOKEN = declare(Setting.text("metrics.token", "--metrics-token",
+            "RENDEZVOUS_METRICS_TOKEN", null, "`/metrics` only for scrapers that send `Authorization: Bearer` this token (at least "
+                    + "16 characters); others get 401.").label("SECRET").shownDefault("unset (open, origin-checked)").masked());
     static final Setting<String> ADMIN_TOKEN = declare(Setting.text("admin.token", "--admin-token",
             "RENDEZVOUS_ADMIN_TOKEN", null, "Turns the admin API and page (`/admin/`) on, for clients that send this bearer"
                     + " token (at least 16 characters); `rendezvous status` and `rooms` use it.")
@@ -221,6 +252,7 @@ final class ServeSettings {
                     + PING_INTERVAL_MS.key() + " (" + pingInterval + ")");
         }
         adminToken(layers).ifPresent(builder::adminToken);
+        layers.value(TRUSTED_PROXIES).forEach(proxy -> check(TRUSTED_PROXIES, () -> AddressRange.parse(proxy)));
         Authenticator authenticator = authenticator(layers);
         cluster(layers).ifPresent(c -> builder.hubFactory(RedisHub.factory(c)));
         IceConfig ice;
@@ -235,12 +267,13 @@ final class ServeSettings {
         ExecutorService blockingWork = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rendezvous-http-", 0).factory());
         builder.authenticator(authenticator)
                 .rateLimit(layers.value(RATE_LIMIT), layers.value(RATE_BURST))
-                .iceServers(ice::serversFor)
+                .connectionRate(layers.value(CONNECTION_RATE), layers.value(CONNECTION_BURST))
+                .iceServers(ice.source())
                 .httpEndpoint(IceServersEndpoint.PATH, new IceServersEndpoint(ice, authenticator, blockingWork));
         Optional<ServerMetrics> metrics = Optional.empty();
         if (layers.value(METRICS)) {
             ServerMetrics m = new ServerMetrics();
-            builder.observer(m).httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(m, blockingWork));
+            builder.observer(m).httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(m, blockingWork, metricsToken(layers)));
             metrics = Optional.of(m);
         }
         Path cert = layers.value(TLS_CERT);
@@ -274,6 +307,18 @@ final class ServeSettings {
         return Optional.of(token.strip());
     }
 
+    /** The metrics token when set; a short one is refused, naming its key. */
+    private static AdminToken metricsToken(ConfigLayers layers) {
+        String token = layers.value(METRICS_TOKEN);
+        if (token == null || token.isBlank()) {
+            return null;
+        }
+        if (token.strip().length() < 16) {
+            throw new InvalidConfigException(METRICS_TOKEN.key(), "must be at least 16 characters: e.g. openssl rand -hex 24");
+        }
+        return new AdminToken(token.strip());
+    }
+
     /** The cluster to join when {@code cluster.redis} is set; each problem names its own key. */
     private static Optional<RedisHubConfig> cluster(ConfigLayers layers) {
         String redis = layers.value(REDIS);
@@ -304,9 +349,14 @@ final class ServeSettings {
         if (secret != null && !secret.isEmpty() && jwks != null && !jwks.isEmpty()) {
             throw new InvalidConfigException(JWKS.key(), "set either " + JWT_SECRET.key() + " or " + JWKS.key() + ", not both");
         }
-        JwtAuthenticator.Options options = new JwtAuthenticator.Options(
-                layers.value(JWT_ISSUER), layers.value(JWT_AUDIENCE), JwtAuthenticator.DEFAULT_CLOCK_SKEW);
+        ClientIdBinding binding = check(CLIENT_ID_BINDING, () -> ClientIdBinding.parse(layers.value(CLIENT_ID_BINDING)));
+        JwtAuthenticator.Options options = new JwtAuthenticator.Options(layers.value(JWT_ISSUER), layers.value(JWT_AUDIENCE),
+                JwtAuthenticator.DEFAULT_CLOCK_SKEW, binding, layers.value(REQUIRE_EXP));
         if (secret != null && !secret.isEmpty()) {
+            if (secret.getBytes(StandardCharsets.UTF_8).length < JwtAuthenticator.MIN_SECRET_BYTES) {
+                throw new InvalidConfigException(JWT_SECRET.key(), "must be at least " + JwtAuthenticator.MIN_SECRET_BYTES
+                        + " bytes (HS256 needs a key as long as its hash): e.g. openssl rand -hex 32");
+            }
             return JwtAuthenticator.hmac(secret.getBytes(StandardCharsets.UTF_8), options);
         }
         if (jwks != null && !jwks.isEmpty()) {

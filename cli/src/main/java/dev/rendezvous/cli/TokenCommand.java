@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
         description = "Mints an HS256 token (JWT) for trying auth against `rendezvous serve --jwt-secret S`.")
 final class TokenCommand implements Callable<Integer> {
 
-    /** HS256 needs a key of at least 256 bits (RFC 7518 §3.2); Nimbus enforces it. */
-    static final int MIN_SECRET_BYTES = 32;
+    /** HS256 needs a key of at least 256 bits (RFC 7518 §3.2); the same rule as {@code serve --jwt-secret}. */
+    static final int MIN_SECRET_BYTES = dev.rendezvous.server.auth.JwtAuthenticator.MIN_SECRET_BYTES;
 
     @Spec
     CommandSpec spec;

@@ -3,24 +3,15 @@ package dev.rendezvous.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.testing.ChatProcess;
+import dev.rendezvous.testing.ServerFixture;
 import dev.rendezvous.testing.Tokens;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two {@code rendezvous chat} processes, driven through stdin/stdout, chat through a real server. */
 class ChatCommandProcessTest {
-    private static ChatServerFixture server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ChatServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     @Test
     void twoChatProcessesChatThroughStdinAndStdout() throws Exception {
@@ -153,7 +144,7 @@ class ChatCommandProcessTest {
     @Test
     void withATokenItJoinsAServerWithAuthAndWithABadOneItExitsOne() throws Exception {
         String secret = "chat-test-secret-of-at-least-32-bytes!";
-        try (ChatServerFixture authServer = ChatServerFixture.withJwtSecret(secret)) {
+        try (ServerFixture authServer = ServerFixture.start(b -> b.authenticator(Tokens.hmacAuthenticator(secret, null, null)))) {
             String lobby = authServer.lobby().toString();
             String token = Tokens.hs256(secret, Tokens.claims("carol").build());
             try (ChatProcess carol = ChatProcess.start("--server", lobby, "--token", token, "--id", "cli-carol", "--ice-loopback", "--plain")) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.testing.ChatProcess;
 import dev.rendezvous.testing.Outage;
+import dev.rendezvous.testing.ServerFixture;
 import dev.rendezvous.testing.TcpProxy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,7 @@ class ChatResumeProcessTest {
 
     @Test
     void theChatSaysSignalingWasLostAndResumedWhileLinesKeepFlowing() throws Exception {
-        try (ChatServerFixture server = ChatServerFixture.start();
+        try (ServerFixture server = ServerFixture.start();
                 TcpProxy proxy = TcpProxy.to(server.lobby().getPort());
                 ChatProcess alice = ChatProcess.start("--server", proxy.uri("/ws").toString(), "--id", "cr-alice",
                         "--ice-loopback", "--plain");

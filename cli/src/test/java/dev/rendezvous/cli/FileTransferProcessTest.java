@@ -5,34 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.testing.ChatProcess;
+import dev.rendezvous.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code rendezvous send} and {@code receive} as processes, through a real server on 127.0.0.1. */
 class FileTransferProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static ChatServerFixture server;
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     @TempDir
     Path root;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ChatServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));

@@ -49,12 +49,12 @@ class ServeCommandProcessTest {
 
     @Test
     void jwtSecretFromTheEnvironmentTurnsAuthOn() throws Exception {
-        Process serve = serve(java.util.Map.of("RENDEZVOUS_JWT_SECRET", "cli-secret"), "--port", "0");
+        Process serve = serve(java.util.Map.of("RENDEZVOUS_JWT_SECRET", "cli-secret-of-at-least-32-bytes-long!"), "--port", "0");
         try {
             Matcher m = listening(serve);
             WsRecorder client = WsRecorder.connect(URI.create(m.group(1) + "ws/room1"));
             client.next(Message.AuthRequired.class);
-            client.send(new Message.AuthToken(Tokens.hs256("cli-secret", Tokens.claims("carol").build()), null));
+            client.send(new Message.AuthToken(Tokens.hs256("cli-secret-of-at-least-32-bytes-long!", Tokens.claims("carol").build()), null));
             assertThat(client.next(Message.AuthSuccess.class).user()).isEqualTo("carol");
             client.next(Message.YourId.class);
             client.next(Message.UsersInRoom.class);

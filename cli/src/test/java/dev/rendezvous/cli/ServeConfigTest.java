@@ -162,4 +162,16 @@ class ServeConfigTest {
 
         assertThat(err.toString()).contains("peerjs.path: ").contains("must start with /, got myapp");
     }
+
+    @Test
+    void theSecurityBoundsAreCheckedNamingTheirKeys() {
+        assertThat(serve(Map.of(), "--port", "0", "--jwt-secret", "too-short-a-secret")).isEqualTo(2);
+        assertThat(err.toString()).contains("auth.jwt_secret: must be at least 32 bytes");
+        assertThat(serve(Map.of("RENDEZVOUS_CLIENT_ID_BINDING", "everyone"), "--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("auth.client_id_binding: must be none or subject");
+        assertThat(serve(Map.of(), "--port", "0", "--trusted-proxy", "proxy.example.com")).isEqualTo(2);
+        assertThat(err.toString()).contains("http.trusted_proxies: not an IP address or CIDR range: proxy.example.com");
+        assertThat(serve(Map.of(), "--port", "0", "--metrics-token", "short")).isEqualTo(2);
+        assertThat(err.toString()).contains("metrics.token: must be at least 16 characters");
+    }
 }

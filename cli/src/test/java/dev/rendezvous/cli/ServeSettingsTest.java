@@ -78,6 +78,11 @@ class ServeSettingsTest {
             assertThat(served.maxMessageBytes()).isEqualTo(library.maxMessageBytes());
             assertThat(served.rateLimitPerSecond()).isEqualTo(library.rateLimitPerSecond());
             assertThat(served.rateLimitBurst()).isEqualTo(library.rateLimitBurst());
+            assertThat(served.maxConnectionsPerAddress()).isEqualTo(library.maxConnectionsPerAddress());
+            assertThat(served.connectionRatePerSecond()).isEqualTo(library.connectionRatePerSecond());
+            assertThat(served.connectionBurst()).isEqualTo(library.connectionBurst());
+            assertThat(served.trustedProxies()).isEqualTo(library.trustedProxies());
+            assertThat(served.unfinishedMessageTimeout()).isEqualTo(library.unfinishedMessageTimeout());
             assertThat(served.maxOutboundBytes()).isEqualTo(library.maxOutboundBytes());
             assertThat(served.shutdownTimeout()).isEqualTo(library.shutdownTimeout());
             assertThat(served.ioThreads()).isEqualTo(library.ioThreads());

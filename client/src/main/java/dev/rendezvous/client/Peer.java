@@ -2,14 +2,10 @@ package dev.rendezvous.client;
 
 import dev.rendezvous.client.rtc.ChannelListener;
 import dev.rendezvous.client.rtc.ChannelOptions;
-import dev.rendezvous.client.rtc.ConnectionState;
 import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.EventThread;
-import dev.rendezvous.client.rtc.IceState;
 import dev.rendezvous.client.rtc.PeerSession;
-import dev.rendezvous.client.rtc.PeerSessionListener;
-import dev.rendezvous.client.rtc.RefusalReason;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.client.rtc.SessionConfig;
 import dev.rendezvous.client.rtc.SignalSink;
@@ -35,6 +31,10 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why one file of ~580 lines: the façade and the pairing/room rules it applies to signaling events
+// (SignalingEvents below) share the event-thread state — the session map, early candidates, the
+// signaling client — and the close order. Session events, which only need the map and the listener,
+// are in SessionEvents; what remains is one state machine on one thread, read top to bottom.
 /**
  * The SDK façade: one signaling connection and one {@link PeerSession} per remote peer, each with a
  * {@code chat} data channel and any further channels either side opens.
@@ -341,7 +341,7 @@ public final class Peer implements AutoCloseable {
             List<IceServer> fromServer = signaling == null ? List.of() : signaling.iceServers();
             config = config.withIceServers(fromServer);
         }
-        PeerSession session = PeerSession.create(rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents(), events);
+        PeerSession session = PeerSession.create(rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents(sessions, listener), events);
         sessions.put(remoteId, session);
         carried.forEach(c -> session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex()));
         List<RemoteCandidate> early = earlyCandidates.remove(remoteId);
@@ -579,73 +579,6 @@ public final class Peer implements AutoCloseable {
                 closeAllSessions();
                 listener.onSignalingResumeFailed(newId, lost, reason);
             });
-        }
-    }
-
-    /**
-     * Session events, already on the event thread (the sessions live on it): straight to the listener,
-     * for the current session only (a replaced session's late events are not the peer's news).
-     */
-    private final class SessionEvents implements PeerSessionListener {
-        private boolean current(PeerSession session) {
-            return sessions.get(session.remoteId()) == session;
-        }
-
-        @Override
-        public void onConnectionState(PeerSession session, ConnectionState state) {
-            if (current(session)) {
-                listener.onConnectionState(session.remoteId(), state);
-            }
-        }
-
-        @Override
-        public void onIceState(PeerSession session, IceState state) {
-            if (current(session)) {
-                listener.onIceState(session.remoteId(), state);
-            }
-        }
-
-        @Override
-        public void onOpen(DataChannel channel) {
-            PeerSession session = sessions.get(channel.peerId());
-            if (session != null && session.chat() == channel) {
-                listener.onChannelOpen(channel.peerId());
-            }
-        }
-
-        @Override
-        public void onClosed(DataChannel channel) {
-            listener.onChannelClosed(channel.peerId());
-        }
-
-        @Override
-        public void onMessage(DataChannel channel, String text) {
-            listener.onMessage(channel.peerId(), text);
-        }
-
-        @Override
-        public void onMessage(DataChannel channel, ByteBuffer data) {
-            listener.onMessage(channel.peerId(), data);
-        }
-
-        @Override
-        public void onUndelivered(DataChannel channel, String text, RefusalReason reason) {
-            listener.onUndelivered(channel.peerId(), text, reason);
-        }
-
-        @Override
-        public void onUndelivered(DataChannel channel, ByteBuffer data, RefusalReason reason) {
-            listener.onUndelivered(channel.peerId(), data, reason);
-        }
-
-        @Override
-        public ChannelListener onRemoteChannel(PeerSession session, DataChannel channel) {
-            return current(session) ? listener.onRemoteChannel(session.remoteId(), channel) : null;
-        }
-
-        @Override
-        public void onError(PeerSession session, String message) {
-            listener.onError("webrtc", session.remoteId() + ": " + message);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.rendezvous.client.signaling.RemoteCandidate;
 import dev.rendezvous.client.signaling.SignalingClient;
 import dev.rendezvous.client.signaling.SignalingListener;
 import dev.rendezvous.client.signaling.SignalingOptions;
+import dev.rendezvous.testing.ServerFixture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;

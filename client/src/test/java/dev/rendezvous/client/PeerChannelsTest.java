@@ -10,6 +10,7 @@ import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
+import dev.rendezvous.testing.ServerFixture;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -23,26 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Binary messages, several channels per peer, flush, and the one-event-thread rule: two Java peers
  * through a real server on 127.0.0.1, real libwebrtc in loopback mode.
  */
 class PeerChannelsTest {
-    private static ServerFixture server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     /** Records chat events and the threads every callback ran on; accepts remote channels it is told to. */
     private static final class Recorder implements PeerListener {

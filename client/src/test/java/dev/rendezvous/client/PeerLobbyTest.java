@@ -8,27 +8,18 @@ import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.protocol.IceServer;
+import dev.rendezvous.testing.ServerFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Java peers through a real signaling server on 127.0.0.1, WebRTC in loopback mode. */
 class PeerLobbyTest {
-    private static ServerFixture server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     static Peer connect(String clientId, PeerRecorder events) throws Exception {
         return connect(clientId, events, server);

@@ -10,6 +10,7 @@ import dev.rendezvous.client.rtc.SessionConfig;
 import dev.rendezvous.client.rtc.SignalSink;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.protocol.IceServer;
+import dev.rendezvous.testing.ServerFixture;
 import dev.rendezvous.testing.coturn.Coturn;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

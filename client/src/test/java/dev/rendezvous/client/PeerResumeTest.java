@@ -6,15 +6,15 @@ import dev.rendezvous.client.signaling.Backoff;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.client.signaling.SignalingState;
 import dev.rendezvous.testing.Outage;
+import dev.rendezvous.testing.ServerFixture;
 import dev.rendezvous.testing.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Signaling blips under real Java peers (webrtc-java in loopback mode): one peer's signaling goes through a
@@ -22,17 +22,8 @@ import org.junit.jupiter.api.Test;
  * must not hear of it, and a negotiation caught by the drop must still complete.
  */
 class PeerResumeTest {
-    private static ServerFixture server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     private static Peer connect(URI signalingUrl, String clientId, PeerRecorder events, SignalingOptions base) throws Exception {
         PeerOptions options = PeerOptions.lobby(signalingUrl)

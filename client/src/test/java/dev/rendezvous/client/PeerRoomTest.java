@@ -3,28 +3,19 @@ package dev.rendezvous.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.client.signaling.SignalingOptions;
+import dev.rendezvous.testing.ServerFixture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A room of three Java peers: full mesh through a real server, loopback WebRTC. */
 class PeerRoomTest {
-    private static ServerFixture server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     private static Peer join(String room, String clientId, PeerRecorder events) throws Exception {
         PeerOptions options = PeerOptions.lobby(server.lobby())

@@ -25,10 +25,9 @@ class CandidateHintAbsentTest {
     void aConnectionThatOpensShowsNoHint() {
         ChatPage alice = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
         ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-        String aliceId = alice.awaitId();
-        String bobId = bob.awaitId();
-        alice.pairWith(bobId);
-        alice.awaitChatState("connected");
+        ChatPage.Pair pair = ChatPage.connect(alice, bob);
+        String aliceId = pair.aliceId();
+        String bobId = pair.bobId();
         bob.send("connected without a hint");
         alice.awaitIncoming(bobId, "connected without a hint");
         // The warning's deadline (4 s after the connection was built) passes with the channel open: still no hint.

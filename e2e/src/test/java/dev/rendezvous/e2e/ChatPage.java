@@ -56,6 +56,19 @@ final class ChatPage {
     return id.textContent().trim();
   }
 
+  /** Two admitted pages, paired ({@code alice} offered) and both connected. */
+  record Pair(ChatPage alice, String aliceId, ChatPage bob, String bobId) {}
+
+  /** Waits for both ids, has {@code alice} pair with {@code bob}, and waits until both pages show "connected". */
+  static Pair connect(ChatPage alice, ChatPage bob) {
+    String aliceId = alice.awaitId();
+    String bobId = bob.awaitId();
+    alice.pairWith(bobId);
+    alice.awaitChatState("connected");
+    bob.awaitChatState("connected");
+    return new Pair(alice, aliceId, bob, bobId);
+  }
+
   void pairWith(String peerId) {
     page.getByLabel("Peer id").fill(peerId);
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pair")).click();

@@ -14,7 +14,6 @@ import dev.rendezvous.client.files.FileSender;
 import dev.rendezvous.client.files.TransferProgress;
 import dev.rendezvous.client.rtc.ChannelListener;
 import dev.rendezvous.client.rtc.DataChannel;
-import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.browser.BrowserExtension;
 import java.nio.file.Files;
@@ -27,8 +26,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,22 +40,13 @@ class FileTransferInBrowserTest {
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
 
-  private static RtcRuntime rtc;
+  @RegisterExtension
+  static final SharedRtc rtc = new SharedRtc();
 
   @TempDir
   Path root;
 
   private BrowserContext context;
-
-  @BeforeAll
-  static void start() {
-    rtc = RtcRuntime.create();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (rtc != null) rtc.close();
-  }
 
   @BeforeEach
   void newContext() {
@@ -82,7 +70,7 @@ class FileTransferInBrowserTest {
         outcomes.add("failed " + name + ": " + reason);
       }
     });
-    PeerOptions options = PeerOptions.lobby(server.lobbyUri()).withLoopback(true).withRuntime(rtc);
+    PeerOptions options = PeerOptions.lobby(server.lobbyUri()).withLoopback(true).withRuntime(rtc.runtime());
     return Peer.connect(options, new PeerListener() {
       @Override
       public void onChannelOpen(String peerId) {

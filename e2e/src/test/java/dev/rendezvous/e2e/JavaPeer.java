@@ -79,6 +79,22 @@ final class JavaPeer implements AutoCloseable {
     peer.pair(targetId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  /** {@code page} pairs with this peer (the page offers); returns once both ends have the channel open. */
+  void pairedBy(ChatPage page, String pageId) throws InterruptedException {
+    page.pairWith(id());
+    awaitEvent("paired " + pageId + " false");
+    awaitEvent("open " + pageId);
+    page.awaitChatState("connected");
+  }
+
+  /** This peer pairs with {@code page} (Java offers); returns once both ends have the channel open. */
+  void pairWith(ChatPage page, String pageId) throws Exception {
+    pair(pageId);
+    awaitEvent("paired " + pageId + " true");
+    awaitEvent("open " + pageId);
+    page.awaitChatState("connected");
+  }
+
   /** Sends to every connected peer; fails the test if the SDK refused it for anyone. */
   void send(String text) {
     assertThat(peer.send(text).values()).as("deliveries of %s", text).isNotEmpty().noneMatch(d -> d.refused());

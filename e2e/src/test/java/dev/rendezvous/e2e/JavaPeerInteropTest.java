@@ -4,13 +4,10 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
-import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,19 +20,10 @@ class JavaPeerInteropTest {
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
 
-  private static RtcRuntime rtc;
+  @RegisterExtension
+  static final SharedRtc rtc = new SharedRtc();
 
   private BrowserContext context;
-
-  @BeforeAll
-  static void start() {
-    rtc = RtcRuntime.create();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (rtc != null) rtc.close();
-  }
 
   @BeforeEach
   void newContext() {
@@ -44,14 +32,11 @@ class JavaPeerInteropTest {
 
   @Test
   void pageAsInitiatorChatsBothWaysWithAJavaPeer() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc, "java")) {
+    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
       ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
       String pageId = page.awaitId();
 
-      page.pairWith(java.id());
-      java.awaitEvent("paired " + pageId + " false");
-      java.awaitEvent("open " + pageId);
-      page.awaitChatState("connected");
+      java.pairedBy(page, pageId);
 
       page.send("hello java, from the browser ✓");
       assertThat(java.nextMessage()).isEqualTo(pageId + ": hello java, from the browser ✓");
@@ -63,14 +48,11 @@ class JavaPeerInteropTest {
 
   @Test
   void pageAsAnswererChatsBothWaysWithAJavaPeer() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc, "java")) {
+    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
       ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
       String pageId = page.awaitId();
 
-      java.pair(pageId);
-      java.awaitEvent("paired " + pageId + " true");
-      java.awaitEvent("open " + pageId);
-      page.awaitChatState("connected");
+      java.pairWith(page, pageId);
 
       java.send("java offers, the browser answers ✓");
       page.awaitIncoming(java.id(), "java offers, the browser answers ✓");
@@ -88,7 +70,7 @@ class JavaPeerInteropTest {
 
   @Test
   void messagesSentWhileTheConnectionIsBeingMadeAreQueuedAndArriveOnceInOrder() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc, "java")) {
+    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
       ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
       String pageId = page.awaitId();
 

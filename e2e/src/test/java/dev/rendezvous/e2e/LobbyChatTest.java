@@ -34,12 +34,9 @@ class LobbyChatTest {
   void twoPagesPairInTheLobbyAndChatBothWays() {
     ChatPage alice = open();
     ChatPage bob = open();
-    String aliceId = alice.awaitId();
-    String bobId = bob.awaitId();
-
-    alice.pairWith(bobId);
-    alice.awaitChatState("connected");
-    bob.awaitChatState("connected");
+    ChatPage.Pair pair = ChatPage.connect(alice, bob);
+    String aliceId = pair.aliceId();
+    String bobId = pair.bobId();
 
     alice.send("hello from alice ✓");
     bob.awaitIncoming(aliceId, "hello from alice ✓");
@@ -58,10 +55,9 @@ class LobbyChatTest {
   void dashboardShowsTheOpenChannelAndCountsAndExportsItsLogAsJson() throws IOException {
     ChatPage alice = open();
     ChatPage bob = open();
-    String aliceId = alice.awaitId();
-    String bobId = bob.awaitId();
-    alice.pairWith(bobId);
-    alice.awaitChatState("connected");
+    ChatPage.Pair pair = ChatPage.connect(alice, bob);
+    String aliceId = pair.aliceId();
+    String bobId = pair.bobId();
     for (int i = 1; i <= 3; i++) {
       alice.send("ping " + i);
       bob.awaitIncoming(aliceId, "ping " + i);
@@ -111,10 +107,9 @@ class LobbyChatTest {
   void whenThePeerLeavesThePageIsReadyForANewPeer() {
     ChatPage alice = open();
     ChatPage bob = open();
-    String aliceId = alice.awaitId();
-    String bobId = bob.awaitId();
-    alice.pairWith(bobId);
-    alice.awaitChatState("connected");
+    ChatPage.Pair pair = ChatPage.connect(alice, bob);
+    String aliceId = pair.aliceId();
+    String bobId = pair.bobId();
     bob.send("bye soon");
     alice.awaitIncoming(bobId, "bye soon");
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
-import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.browser.BrowserExtension;
 import dev.rendezvous.testing.coturn.Coturn;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,8 @@ class RelayOnlyJavaPeerTest {
   @RegisterExtension
   static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
   private static Coturn turn;
-  private static RtcRuntime rtc;
+  @RegisterExtension
+  static final SharedRtc rtc = new SharedRtc();
 
   @RegisterExtension
   final ServerExtension server = ServerExtension.create(config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
@@ -50,12 +49,6 @@ class RelayOnlyJavaPeerTest {
   @BeforeAll
   static void start(Coturn coturn) {
     turn = coturn;
-    rtc = RtcRuntime.create();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (rtc != null) rtc.close();
   }
 
   @BeforeEach
@@ -67,14 +60,11 @@ class RelayOnlyJavaPeerTest {
 
   @Test
   void aPageAndARelayOnlyJavaPeerChatThroughCoturnWithMintedCredentials() throws Exception {
-    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc, "java")) {
+    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
       ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
       String pageId = page.awaitId();
 
-      page.pairWith(java.id());
-      java.awaitEvent("paired " + pageId + " false");
-      java.awaitEvent("open " + pageId);
-      page.awaitChatState("connected");
+      java.pairedBy(page, pageId);
 
       page.send("relayed from the browser, ✓ ünïcødé");
       assertThat(java.nextMessage()).isEqualTo(pageId + ": relayed from the browser, ✓ ünïcødé");
@@ -103,14 +93,11 @@ class RelayOnlyJavaPeerTest {
 
   @Test
   void aRelayOnlyJavaPeerPairsWithARelayOnlyPage() throws Exception {
-    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc, "java")) {
+    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
       ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
       String pageId = page.awaitId();
 
-      java.pair(pageId);
-      java.awaitEvent("paired " + pageId + " true");
-      java.awaitEvent("open " + pageId);
-      page.awaitChatState("connected");
+      java.pairWith(page, pageId);
 
       java.send("java offers through the relay ✓");
       page.awaitIncoming(java.id(), "java offers through the relay ✓");

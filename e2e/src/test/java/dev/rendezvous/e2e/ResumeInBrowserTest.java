@@ -33,11 +33,9 @@ class ResumeInBrowserTest {
       // Alice's page, and so its WebSocket, goes through the proxy; Bob's goes straight to the server.
       ChatPage alice = ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
       ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-      String aliceId = alice.awaitId();
-      String bobId = bob.awaitId();
-      alice.pairWith(bobId);
-      alice.awaitChatState("connected");
-      bob.awaitChatState("connected");
+      ChatPage.Pair pair = ChatPage.connect(alice, bob);
+      String aliceId = pair.aliceId();
+      String bobId = pair.bobId();
       alice.send("before the cut");
       bob.awaitIncoming(aliceId, "before the cut");
 

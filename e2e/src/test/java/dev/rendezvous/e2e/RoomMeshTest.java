@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
-import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,17 +28,8 @@ class RoomMeshTest {
   @RegisterExtension
   final ServerExtension server = ServerExtension.create();
 
-  private static RtcRuntime rtc;
-
-  @BeforeAll
-  static void start() {
-    rtc = RtcRuntime.create();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (rtc != null) rtc.close();
-  }
+  @RegisterExtension
+  static final SharedRtc rtc = new SharedRtc();
 
   @Test
   void threePagesAndAJavaPeerFormAFullMeshAndSurviveALeaver() throws Exception {
@@ -52,7 +40,7 @@ class RoomMeshTest {
     pages.put(ana.awaitId(), ana);
     ChatPage ben = join(room, "ben");
     pages.put(ben.awaitId(), ben);
-    try (JavaPeer java = JavaPeer.room(server.lobbyUri(), rtc, room, "jay")) {
+    try (JavaPeer java = JavaPeer.room(server.lobbyUri(), rtc.runtime(), room, "jay")) {
       ChatPage cleo = join(room, "cleo");
       pages.put(cleo.awaitId(), cleo);
       List<String> everyone = new ArrayList<>(pages.keySet());

@@ -37,10 +37,9 @@ class TurnRelayTest {
   void twoPagesChatThroughATurnRelayFromTheServersIceConfiguration() {
     ChatPage alice = open();
     ChatPage bob = open();
-    String aliceId = alice.awaitId();
-    String bobId = bob.awaitId();
-    alice.pairWith(bobId);
-    alice.awaitChatState("connected");
+    ChatPage.Pair pair = ChatPage.connect(alice, bob);
+    String aliceId = pair.aliceId();
+    String bobId = pair.bobId();
     alice.send("relayed hello");
     bob.awaitIncoming(aliceId, "relayed hello");
     bob.send("relayed reply");

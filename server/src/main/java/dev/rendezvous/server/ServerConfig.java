@@ -29,6 +29,11 @@ import java.util.function.UnaryOperator;
  * @param peerJs the PeerJS server endpoint ({@link PeerJsConfig#DISABLED}: off)
  * @param adminToken turns the admin API and page on ({@code /admin/}), or null (off: 404)
  * @param resumeGrace how long a resumable session survives a lost connection (v1.1); zero turns resume off
+ * @param maxConnectionsPerAddress open connections one client address may hold; 0 = unlimited
+ * @param connectionRatePerSecond new connections per second one client address may open; 0 = unlimited
+ * @param connectionBurst new connections one client address may open at once
+ * @param trustedProxies addresses or CIDR ranges whose {@code X-Forwarded-For} names the client
+ * @param unfinishedMessageTimeout how long a fragmented message may stay unfinished before the connection is closed
  */
 public record ServerConfig(
         String host,
@@ -54,7 +59,12 @@ public record ServerConfig(
         String adminToken,
         Duration resumeGrace,
         List<String> allowedOrigins,
-        List<String> allowedHosts) {
+        List<String> allowedHosts,
+        int maxConnectionsPerAddress,
+        double connectionRatePerSecond,
+        double connectionBurst,
+        List<String> trustedProxies,
+        Duration unfinishedMessageTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -73,6 +83,16 @@ public record ServerConfig(
     public static final double DEFAULT_RATE_LIMIT_BYTES_PER_SECOND = 4 << 20;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(15);
+    /**
+     * 1 000 open connections per client address: a whole office behind one NAT, yet one attacker can hold only
+     * this many sockets (and buffers) however it tries. Local load tests from one address name a higher one.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+    /** 100 new connections a second per client address, in bursts of 1 000 (a NAT's reconnect storm after a restart). */
+    public static final double DEFAULT_CONNECTION_RATE_PER_SECOND = 100;
+    public static final double DEFAULT_CONNECTION_BURST = 1_000;
+    /** A fragmented message must be finished within 10 s (pings cannot hold its buffer open for longer). */
+    public static final Duration DEFAULT_UNFINISHED_MESSAGE_TIMEOUT = Duration.ofSeconds(10);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -113,6 +133,17 @@ public record ServerConfig(
         if (resumeGrace.isNegative()) {
             throw new IllegalArgumentException("resume grace must be >= 0");
         }
+        if (maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException("max connections per address must be >= 0, got " + maxConnectionsPerAddress);
+        }
+        if (connectionRatePerSecond < 0 || (connectionRatePerSecond > 0 && connectionBurst < 1)) {
+            throw new IllegalArgumentException("connection rate must be >= 0 with a burst >= 1");
+        }
+        trustedProxies = List.copyOf(trustedProxies);
+        trustedProxies.forEach(dev.rendezvous.server.net.AddressRange::parse); // a bad entry fails here, naming itself
+        if (unfinishedMessageTimeout.toMillis() <= 0) {
+            throw new IllegalArgumentException("unfinished message timeout must be > 0");
+        }
     }
 
     /** Whether clients must present a token. */
@@ -151,6 +182,11 @@ public record ServerConfig(
         b.adminToken = adminToken;
         b.allowedOrigins = allowedOrigins;
         b.allowedHosts = allowedHosts;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        b.connectionRatePerSecond = connectionRatePerSecond;
+        b.connectionBurst = connectionBurst;
+        b.trustedProxies = trustedProxies;
+        b.unfinishedMessageTimeout = unfinishedMessageTimeout;
         return b;
     }
 
@@ -180,6 +216,11 @@ public record ServerConfig(
         private boolean nativeTransport = true;
         private PeerJsConfig peerJs = PeerJsConfig.DEFAULT;
         private String adminToken;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private double connectionRatePerSecond = DEFAULT_CONNECTION_RATE_PER_SECOND;
+        private double connectionBurst = DEFAULT_CONNECTION_BURST;
+        private List<String> trustedProxies = List.of();
+        private Duration unfinishedMessageTimeout = DEFAULT_UNFINISHED_MESSAGE_TIMEOUT;
 
         private Builder() {}
 
@@ -337,10 +378,42 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Open connections one client address may hold (IPv6: one /64), 0 = unlimited; default 1 000. Over it a new
+         * connection is closed at once (or, from a trusted proxy, answered 429).
+         */
+        public Builder maxConnectionsPerAddress(int n) {
+            this.maxConnectionsPerAddress = n;
+            return this;
+        }
+
+        /** New connections per second one client address may open, 0 = unlimited; default 100/s in bursts of 1 000. */
+        public Builder connectionRate(double perSecond, double burst) {
+            this.connectionRatePerSecond = perSecond;
+            this.connectionBurst = burst;
+            return this;
+        }
+
+        /**
+         * Proxies (addresses or CIDR ranges) whose {@code X-Forwarded-For} names the client: connections from them
+         * are counted against the forwarded address, every other connection against its own; default none.
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            this.trustedProxies = List.copyOf(proxies);
+            return this;
+        }
+
+        /** How long a fragmented message may stay unfinished (then close 1008); default 10 s. */
+        public Builder unfinishedMessageTimeout(Duration d) {
+            this.unfinishedMessageTimeout = d;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
                     rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken, resumeGrace, allowedOrigins, allowedHosts);
+                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken, resumeGrace, allowedOrigins, allowedHosts,
+                    maxConnectionsPerAddress, connectionRatePerSecond, connectionBurst, trustedProxies, unfinishedMessageTimeout);
         }
     }
 }

@@ -6,6 +6,8 @@ import dev.rendezvous.server.admin.NodeInfo;
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.OriginPolicy;
+import dev.rendezvous.server.net.AddressGate;
+import dev.rendezvous.server.net.AddressRange;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
@@ -122,7 +124,9 @@ public final class SignalingServer implements AutoCloseable {
                 endpoints(config),
                 this::healthJson,
                 this::opened,
-                new OriginPolicy(config.allowedOrigins(), config.allowedHosts(), isLoopback(config.host()), config.sslContext() != null));
+                new OriginPolicy(config.allowedOrigins(), config.allowedHosts(), isLoopback(config.host()), config.sslContext() != null),
+                addressGate(config, group),
+                config.unfinishedMessageTimeout());
         Class<? extends ServerChannel> channelType =
                 nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -146,6 +150,21 @@ public final class SignalingServer implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * The per-address limits, or null when none is on; its idle entries are swept every 10 s on one event loop
+     * (the sweep stops with the group).
+     */
+    private static AddressGate addressGate(ServerConfig config, EventLoopGroup group) {
+        AddressGate.Limits limits = new AddressGate.Limits(config.maxConnectionsPerAddress(), config.connectionRatePerSecond(),
+                config.connectionBurst(), config.trustedProxies().stream().map(AddressRange::parse).toList());
+        if (!limits.any()) {
+            return null;
+        }
+        AddressGate gate = new AddressGate(limits, System::nanoTime);
+        group.next().scheduleAtFixedRate(gate::sweep, 10, 10, TimeUnit.SECONDS);
+        return gate;
     }
 
     /** The configured HTTP endpoints, plus the admin API's when an admin token is set. */

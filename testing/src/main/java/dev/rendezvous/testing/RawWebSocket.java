@@ -54,6 +54,25 @@ public final class RawWebSocket implements AutoCloseable {
         return connect(uri, 0);
     }
 
+    /**
+     * As {@link #connect(URI)}, from the loopback address {@code localAddress} (e.g. {@code 127.0.0.2}): another
+     * client host, for per-address limits.
+     */
+    public static RawWebSocket connectFrom(URI uri, String localAddress) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.bind(new InetSocketAddress(localAddress, 0));
+            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) WsRecorder.TIMEOUT.toMillis());
+            s.setSoTimeout((int) WsRecorder.TIMEOUT.toMillis());
+            RawWebSocket ws = new RawWebSocket(s);
+            ws.handshake(uri);
+            return ws;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     /** As {@link #connect(URI)}, with a small receive buffer when {@code receiveBufferBytes} > 0. */
     public static RawWebSocket connect(URI uri, int receiveBufferBytes) throws IOException {
         Socket s = new Socket();

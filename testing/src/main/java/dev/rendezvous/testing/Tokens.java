@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.rendezvous.server.auth.JwtAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,15 @@ public final class Tokens {
                 .subject(sub)
                 .issueTime(Date.from(now.minus(Duration.ofMinutes(1))))
                 .expirationTime(Date.from(now.plus(Duration.ofHours(1))));
+    }
+
+    /**
+     * The server's HS256 authenticator for {@code secret}, requiring {@code issuer} and {@code audience}
+     * when not null, with the default clock skew: what {@link #hs256} tokens are checked by.
+     */
+    public static JwtAuthenticator hmacAuthenticator(String secret, String issuer, String audience) {
+        return JwtAuthenticator.hmac(secret.getBytes(StandardCharsets.UTF_8),
+                new JwtAuthenticator.Options(issuer, audience, JwtAuthenticator.DEFAULT_CLOCK_SKEW));
     }
 
     /** An HS256 token (signed by hand, so secrets of any length work). */

@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
-import dev.rendezvous.server.auth.JwtAuthenticator;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.Tokens;
 import dev.rendezvous.testing.WsRecorder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -26,8 +24,7 @@ class AuthTest {
 
     @RegisterExtension
     final ServerExtension server = ServerExtension.create(c -> c
-            .authenticator(JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
-                    new JwtAuthenticator.Options(ISSUER, AUDIENCE, JwtAuthenticator.DEFAULT_CLOCK_SKEW)))
+            .authenticator(Tokens.hmacAuthenticator(SECRET, ISSUER, AUDIENCE))
             .authTimeout(Duration.ofMillis(1_000)));
 
     private static JWTClaimsSet.Builder valid(String sub) {

@@ -35,29 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 class HostileClientsTest {
 
-    /** A lobby pair that must keep working while an attacker runs next to it. */
-    private static final class Neighbours {
-        final WsRecorder a;
-        final WsRecorder b;
-        private int sent;
-
-        Neighbours(ServerExtension server) {
-            a = server.admittedClient();
-            b = server.admittedClient();
-            a.send(new Message.PairRequest(b.id()));
-            a.next(Message.Paired.class);
-            b.next(Message.Paired.class);
-        }
-
-        /** One offer a → b, delivered. */
-        void chat() {
-            String sdp = "v=0 #" + (++sent);
-            a.sendText("{\"type\":\"offer\",\"sdp\":\"" + sdp + "\"}");
-            Message.Offer offer = b.await(Message.Offer.class);
-            assertThat(offer.payload().get("sdp").asText()).isEqualTo(sdp);
-        }
-    }
-
     /** Records the server's log lines at INFO, whatever the test log level. */
     private static final class LogLines implements AutoCloseable {
         private final Logger logger = (Logger) LoggerFactory.getLogger("dev.rendezvous");

@@ -3,13 +3,11 @@ package dev.rendezvous.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.server.auth.JwtAuthenticator;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.TcpProxy;
 import dev.rendezvous.testing.Tokens;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -21,8 +19,7 @@ class ResumeAuthTest {
 
     @RegisterExtension
     final ServerExtension server = ServerExtension.create(c -> c
-            .authenticator(JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
-                    new JwtAuthenticator.Options(null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW)))
+            .authenticator(Tokens.hmacAuthenticator(SECRET, null, null))
             .resumeGrace(Duration.ofSeconds(5)));
 
     @Test

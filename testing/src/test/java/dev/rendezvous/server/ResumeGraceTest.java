@@ -11,7 +11,6 @@ import dev.rendezvous.testing.TcpProxy;
 import dev.rendezvous.testing.WsRecorder;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,12 +31,7 @@ class ResumeGraceTest {
 
     @BeforeEach
     void proxy() throws IOException {
-        proxy = TcpProxy.to(server.port());
-    }
-
-    @AfterEach
-    void closeProxy() throws IOException {
-        proxy.close();
+        proxy = server.trackCloseable(TcpProxy.to(server.port())); // closed after the test, before the leak check
     }
 
     @Test

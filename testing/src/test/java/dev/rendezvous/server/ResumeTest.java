@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,12 +30,7 @@ class ResumeTest {
 
     @BeforeEach
     void proxy() throws IOException {
-        proxy = TcpProxy.to(server.port());
-    }
-
-    @AfterEach
-    void closeProxy() throws IOException {
-        proxy.close();
+        proxy = server.trackCloseable(TcpProxy.to(server.port())); // closed after the test, before the leak check
     }
 
     private void awaitDetached(int n) {

@@ -31,6 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why one file of ~610 lines: it is the lifecycle of one RTCPeerConnection — create, negotiate, queue
+// early candidates, take remote channels, close in the order libwebrtc survives — and every step runs on
+// the event thread against the same connection, channel list and closing flag. The channel itself
+// (DataChannel), its send queue (OutboundQueue), the event thread and the runtime are already apart.
 /**
  * One WebRTC peer connection to one remote peer, with its {@code chat} data channel and any further
  * channels either side opens ({@link #openChannel}).

@@ -28,6 +28,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why one file of ~790 lines: one lock guards one state machine (link, state, resume token, sent log,
+// received count, watchdog) and every section below — writing, reading, resume, losing the connection —
+// reads and moves that state under it, in an order the resume guarantees depend on (a frame is logged
+// before it is written, counted before it is dispatched). Split into classes, that lock and that order
+// would be shared across files. What has no part in it is already apart: the wire of resume
+// (ResumeWire), the resend log (SentLog), relay payload reading (RelayReader), options and listener.
 /**
  * A protocol-v1.1 client over {@link java.net.http.WebSocket}.
  *

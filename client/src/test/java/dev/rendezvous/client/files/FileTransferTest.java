@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
-import dev.rendezvous.client.ServerFixture;
 import dev.rendezvous.client.rtc.ChannelListener;
 import dev.rendezvous.client.rtc.ChannelOptions;
 import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.signaling.SignalingOptions;
+import dev.rendezvous.testing.ServerFixture;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,11 +27,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FileTransferTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static ServerFixture server;
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     @TempDir
     Path root;
@@ -54,16 +54,6 @@ class FileTransferTest {
     private String receiverId;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger transfers = new AtomicInteger();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     private static PeerOptions options(String id) {
         return PeerOptions.lobby(server.lobby()).withSignaling(SignalingOptions.of(server.lobby()).withClientId(id)).withLoopback(true);

@@ -3,8 +3,8 @@ package dev.rendezvous.client.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rendezvous.client.ServerFixture;
 import dev.rendezvous.server.auth.AuthResult;
+import dev.rendezvous.testing.ServerFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,24 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The signaling client against the real server on 127.0.0.1. */
 class SignalingClientTest {
-    private static ServerFixture server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        // Short keepalive: a client that did not answer pings would be closed within a second.
-        server = ServerFixture.start(b -> b.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(400)));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    // Short keepalive: a client that did not answer pings would be closed within a second.
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass(b -> b.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(400)));
 
     private static SignalingClient connect(String id, SignalingListener listener) throws Exception {
         return SignalingClient.connect(SignalingOptions.of(server.lobby()).withClientId(id), listener).get(10, TimeUnit.SECONDS);

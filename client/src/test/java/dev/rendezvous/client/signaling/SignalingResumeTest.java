@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rendezvous.testing.Outage;
-import dev.rendezvous.client.ServerFixture;
+import dev.rendezvous.testing.ServerFixture;
 import dev.rendezvous.testing.TcpProxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Resume (v1.1) from the client's side, on real sockets: one side's signaling goes through a {@link TcpProxy}
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class SignalingResumeTest {
     private static final String CANDIDATE = "candidate:%d 1 udp 2122260223 127.0.0.1 %d typ host";
-    private static ServerFixture server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.perClass();
 
     private static SignalingClient connect(SignalingOptions options, SignalingListener listener) throws Exception {
         return SignalingClient.connect(options, listener).get(10, TimeUnit.SECONDS);

@@ -68,6 +68,7 @@ public final class AdminApi {
         m.put("/admin", request -> redirect());
         m.put(PAGE, request -> pageFile("/index.html"));
         m.put("/admin/admin.js", request -> pageFile("/admin.js"));
+        m.put("/admin/admin.css", request -> pageFile("/admin.css"));
         m.put(NODES, api(this::nodes));
         m.put(ROOMS, api(this::rooms));
         m.put(SESSIONS, api(this::sessions));

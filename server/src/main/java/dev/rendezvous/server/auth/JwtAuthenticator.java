@@ -64,12 +64,20 @@ public final class JwtAuthenticator implements Authenticator {
      * @param issuer required {@code iss}, or null
      * @param audience required {@code aud} entry, or null
      * @param clockSkew tolerance for {@code exp}/{@code nbf}
+     * @param clientIdBinding which ids a token without a {@code client_id} claim may take
+     * @param requireExp refuse tokens without {@code exp} (a token without one is good forever)
      */
-    public record Options(String issuer, String audience, Duration clockSkew) {
+    public record Options(String issuer, String audience, Duration clockSkew, ClientIdBinding clientIdBinding, boolean requireExp) {
         public Options {
             Objects.requireNonNull(clockSkew, "clockSkew");
+            Objects.requireNonNull(clientIdBinding, "clientIdBinding");
             issuer = issuer == null || issuer.isEmpty() ? null : issuer;
             audience = audience == null || audience.isEmpty() ? null : audience;
+        }
+
+        /** No id binding beyond the claim, {@code exp} optional. */
+        public Options(String issuer, String audience, Duration clockSkew) {
+            this(issuer, audience, clockSkew, ClientIdBinding.NONE, false);
         }
 
         public static Options defaults() {
@@ -77,9 +85,18 @@ public final class JwtAuthenticator implements Authenticator {
         }
     }
 
+    /**
+     * The shortest HS256 secret {@code rendezvous serve} and {@code rendezvous token} accept: 32 bytes, the
+     * output size of SHA-256 (RFC 7518 §3.2 asks at least that for HS256). {@link #hmac} itself takes shorter
+     * ones, for embedders and tests that decide for themselves.
+     */
+    public static final int MIN_SECRET_BYTES = 32;
+
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final ClientIdBinding clientIdBinding;
 
     private JwtAuthenticator(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, Options options) {
+        clientIdBinding = options.clientIdBinding();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
         processor.setJWSVerifierFactory(new AnyLengthHmacVerifierFactory());
@@ -91,7 +108,7 @@ public final class JwtAuthenticator implements Authenticator {
                 // Nimbus asks these sets contains(null): Set.of would throw, so use the Collections ones.
                 options.audience() == null ? null : Collections.singleton(options.audience()),
                 exact.build(),
-                Collections.emptySet(),
+                options.requireExp() ? Collections.singleton("exp") : Collections.emptySet(),
                 Collections.emptySet());
         claims.setMaxClockSkew((int) options.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
@@ -144,23 +161,36 @@ public final class JwtAuthenticator implements Authenticator {
         // A string client_id claim binds the token to that id; any other value is no binding.
         Optional<String> clientId = claims.getClaim("client_id") instanceof String bound && !bound.isEmpty()
                 ? Optional.of(bound) : Optional.empty();
+        Optional<String> subject = Optional.empty();
+        if (clientIdBinding == ClientIdBinding.SUBJECT && clientId.isEmpty()) {
+            String sub = claims.getSubject();
+            if (sub == null || sub.isBlank()) {
+                return new AuthResult.Refused("the token has no subject (sub), and this server binds client ids to it");
+            }
+            subject = Optional.of(sub);
+        }
+        Optional<java.time.Instant> expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
         Object rooms = claims.getClaim("rooms");
+        Optional<Set<String>> allowed;
         if (rooms == null) {
-            return new AuthResult.Admitted(user, Optional.empty(), clientId);
-        }
-        if (rooms instanceof String one) {
-            return new AuthResult.Admitted(user, Optional.of(Set.of(one)), clientId);
-        }
-        if (rooms instanceof Collection<?> list && list.stream().allMatch(String.class::isInstance)) {
+            allowed = Optional.empty();
+        } else if (rooms instanceof String one) {
+            allowed = Optional.of(Set.of(one));
+        } else if (rooms instanceof Collection<?> list && list.stream().allMatch(String.class::isInstance)) {
             Set<String> names = new HashSet<>();
             list.forEach(r -> names.add((String) r));
-            return new AuthResult.Admitted(user, Optional.of(names), clientId);
+            allowed = Optional.of(names);
+        } else {
+            return new AuthResult.Refused("the rooms claim must be a list of room names");
         }
-        return new AuthResult.Refused("the rooms claim must be a list of room names");
+        return new AuthResult.Admitted(user, allowed, clientId, subject, expiresAt);
     }
 
     private static String reason(BadJOSEException e) {
         String m = String.valueOf(e.getMessage());
+        if (m.contains("missing required claims") && m.contains("exp")) { // before "iss": "missing" holds it
+            return "the token has no expiry (exp), which this server requires";
+        }
         if (m.contains("Expired")) {
             return "the token has expired";
         }

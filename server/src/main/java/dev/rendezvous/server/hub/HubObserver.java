@@ -65,4 +65,10 @@ public interface HubObserver {
 
     /** A detached session was not resumed within the grace and departed. */
     default void graceExpired() {}
+
+    /**
+     * A connection was refused by the per-address limits before it sent anything: {@code reason} is
+     * {@code too_many} (the address's connection cap) or {@code too_fast} (its connection rate).
+     */
+    default void connectionRefused(String reason) {}
 }

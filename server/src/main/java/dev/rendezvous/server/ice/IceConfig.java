@@ -61,6 +61,11 @@ public final class IceConfig {
 
     /** The {@code iceServers} list for {@code clientId}, with fresh TURN credentials; empty when none configured. */
     public List<IceServer> serversFor(String clientId) {
+        return serversFor(clientId, null);
+    }
+
+    /** As {@link #serversFor(String)}, the TURN credentials expiring no later than {@code notAfter} (when not null). */
+    public List<IceServer> serversFor(String clientId, java.time.Instant notAfter) {
         if (stunUrls.isEmpty() && turnUrls.isEmpty()) {
             return List.of();
         }
@@ -69,7 +74,7 @@ public final class IceConfig {
             entries.add(new IceServer(stunUrls, null, null));
         }
         if (!turnUrls.isEmpty()) {
-            TurnCredential credential = minter.orElseThrow().mint(clientId);
+            TurnCredential credential = minter.orElseThrow().mint(clientId, notAfter);
             entries.add(new IceServer(turnUrls, credential.username(), credential.password()));
         }
         return List.copyOf(entries);
@@ -85,6 +90,11 @@ public final class IceConfig {
 
     public boolean isEmpty() {
         return stunUrls.isEmpty() && turnUrls.isEmpty();
+    }
+
+    /** This configuration as the server's ICE source: credentials bounded by each client's token. */
+    public IceServerSource source() {
+        return this::serversFor;
     }
 
     /** The minter, present when a TURN secret is configured. */

@@ -61,7 +61,7 @@ public final class IceServersEndpoint implements HttpEndpoint {
         if (!CLIENT_ID.matcher(clientId).matches()) {
             return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "client_id must be 1-64 characters of [A-Za-z0-9._-]");
         }
-        return servers(clientId);
+        return servers(clientId, null);
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class IceServersEndpoint implements HttpEndpoint {
         String token = header.substring(7).strip();
         try {
             return CompletableFuture.supplyAsync(() -> switch (verify(token)) {
-                case AuthResult.Admitted admitted -> servers(admitted.user());
+                case AuthResult.Admitted admitted -> servers(admitted.user(), admitted.expiresAt().orElse(null));
                 case AuthResult.Refused refused -> unauthorized(refused.reason());
             }, verifier);
         } catch (RejectedExecutionException e) {
@@ -93,8 +93,9 @@ public final class IceServersEndpoint implements HttpEndpoint {
         }
     }
 
-    private FullHttpResponse servers(String clientId) {
-        FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, json(ice.serversFor(clientId)));
+    /** The servers for {@code clientId}, credentials expiring no later than {@code notAfter} (the token's exp) when set. */
+    private FullHttpResponse servers(String clientId, java.time.Instant notAfter) {
+        FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, json(ice.serversFor(clientId, notAfter)));
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;
     }

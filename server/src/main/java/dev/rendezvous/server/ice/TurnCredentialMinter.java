@@ -44,7 +44,19 @@ public final class TurnCredentialMinter {
 
     /** The credential for {@code clientId}, valid from now for the TTL. */
     public TurnCredential mint(String clientId) {
-        Instant expiresAt = clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return mint(clientId, null);
+    }
+
+    /**
+     * The credential for {@code clientId}, valid from now for the TTL but never past {@code notAfter} (the
+     * token it was given for expires then; null: no such bound). A token without {@code exp} gets the TTL.
+     */
+    public TurnCredential mint(String clientId, Instant notAfter) {
+        Instant until = clock.instant().plus(ttl);
+        if (notAfter != null && notAfter.isBefore(until)) {
+            until = notAfter;
+        }
+        Instant expiresAt = until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // rounds down: never past it
         String username = expiresAt.getEpochSecond() + ":" + clientId;
         return new TurnCredential(username, sign(username), expiresAt);
     }

@@ -1,5 +1,7 @@
 package dev.rendezvous.server.metrics;
 
+import dev.rendezvous.server.admin.AdminToken;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -14,6 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * {@code GET /metrics}: the Prometheus text exposition of {@link ServerMetrics}. Rendering walks every
  * meter (a few milliseconds with the JVM meters), so it runs on {@code renderer}, off the event loop.
+ * With a token, only a request with {@code Authorization: Bearer <token>} gets them (Prometheus:
+ * {@code authorization: {credentials: ...}}); others get 401, checked in constant time.
  */
 public final class MetricsEndpoint implements HttpEndpoint {
 
@@ -21,14 +25,27 @@ public final class MetricsEndpoint implements HttpEndpoint {
 
     private final ServerMetrics metrics;
     private final Executor renderer;
+    /** Null: open to every allowed origin (no token). */
+    private final AdminToken token;
 
     public MetricsEndpoint(ServerMetrics metrics, Executor renderer) {
+        this(metrics, renderer, null);
+    }
+
+    /** @param token the bearer token a scraper must send, or null for none */
+    public MetricsEndpoint(ServerMetrics metrics, Executor renderer, AdminToken token) {
         this.metrics = metrics;
         this.renderer = renderer;
+        this.token = token;
     }
 
     @Override
     public FullHttpResponse respond(FullHttpRequest request) {
+        if (token != null && !token.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse refused = HttpResponses.text(HttpResponseStatus.UNAUTHORIZED, "send Authorization: Bearer <metrics token>");
+            refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            return refused;
+        }
         return HttpResponses.of(HttpResponseStatus.OK, ServerMetrics.contentType(),
                 metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }

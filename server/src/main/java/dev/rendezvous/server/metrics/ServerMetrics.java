@@ -68,6 +68,7 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
     private final Counter authFailures;
     private final Counter keepaliveTimeouts;
     private final Counter throttled;
+    private final Map<String, Counter> connectionsRefused = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<MessageType, Counter> relayedByType = new EnumMap<>(MessageType.class);
     private final Map<ErrorCode, Counter> errorsByCode = new EnumMap<>(ErrorCode.class);
     private final Timer relayTime;
@@ -124,6 +125,11 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
                 .description("Sessions closed for silence (4008)").register(registry);
         throttled = Counter.builder("rendezvous.throttled")
                 .description("Sessions closed for sending too fast or not reading (4029)").register(registry);
+        for (String reason : List.of("too_many", "too_fast")) {
+            connectionsRefused.put(reason, Counter.builder("rendezvous.connections.refused").tag("reason", reason)
+                    .description("Connections refused by the per-address cap (too_many) or connection rate (too_fast)")
+                    .register(registry));
+        }
         FunctionCounter.builder("rendezvous.log.lines.suppressed", LogBudget.CLIENTS, LogBudget::suppressed)
                 .description("Client-caused log lines not written for want of log budget (process-wide)").register(registry);
         for (MessageType type : MessageType.values()) {
@@ -194,6 +200,14 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
     public void connectionOpened() {
         connections.incrementAndGet();
         connectionsOpened.increment();
+    }
+
+    @Override
+    public void connectionRefused(String reason) {
+        Counter c = connectionsRefused.get(reason);
+        if (c != null) {
+            c.increment();
+        }
     }
 
     @Override

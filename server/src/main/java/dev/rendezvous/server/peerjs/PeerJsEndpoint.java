@@ -319,6 +319,7 @@ public final class PeerJsEndpoint {
         if (request.method() == HttpMethod.HEAD) {
             response.content().clear();
         }
+        dev.rendezvous.server.http.SecurityHeaders.apply(response.headers(), request.headers().get(HttpHeaderNames.HOST));
         if (HttpUtil.isKeepAlive(request)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

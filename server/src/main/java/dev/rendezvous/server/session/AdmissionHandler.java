@@ -7,6 +7,7 @@ import dev.rendezvous.protocol.MessageType;
 import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.hub.ControlFrames;
 import dev.rendezvous.server.hub.Session;
+import dev.rendezvous.server.ice.IceServerSource;
 import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.logging.LogText;
 import java.util.concurrent.CompletionStage;
@@ -68,7 +69,7 @@ final class AdmissionHandler {
 
     private static void authenticate(Connection c, Inbound.AuthToken auth) {
         String token = auth.token();
-        String wantedId = auth.clientId().orElse(c.requestedId);
+        String wantedId = auth.clientId().orElse(c.requestedId); // null: none asked for
         c.phase(Connection.Phase.AUTHENTICATING);
         try {
             c.settings.authExecutor().execute(() -> {
@@ -105,7 +106,18 @@ final class AdmissionHandler {
                     refuse(c, ErrorCode.ROOM_FORBIDDEN, "this token may not join room " + c.room, null);
                     return;
                 }
-                admit(c, wantedId, admitted.user(), true); // rooms claim checked above
+                // protocol v1.1 "Id bound to a token": the rule is AuthResult.Admitted's, shared with PeerJS
+                String id = wantedId != null ? wantedId : admitted.boundId().orElse(null);
+                if (id != null && !admitted.mayTake(id)) {
+                    refuse(c, ErrorCode.AUTH_FAILED, "this token is bound to another client id", null);
+                    return;
+                }
+                if (id != null && !Connection.NAME.matcher(id).matches()) { // a subject that is no valid id
+                    refuse(c, ErrorCode.AUTH_FAILED, "the token's subject is not a valid client id", null);
+                    return;
+                }
+                c.tokenExpiresAt = admitted.expiresAt().orElse(null);
+                admit(c, id, admitted.user(), true); // rooms claim checked above
             }
         }
     }
@@ -186,7 +198,7 @@ final class AdmissionHandler {
         }
         Message.YourId yourId = new Message.YourId(
                 id,
-                c.settings.iceServers().apply(id),
+                IceServerSource.serversFor(c.settings.iceServers(), id, c.tokenExpiresAt),
                 c.settings.pingInterval().toMillis(),
                 c.settings.pingTimeout().toMillis());
         if (candidate.link() instanceof ResumableLink carrier) {

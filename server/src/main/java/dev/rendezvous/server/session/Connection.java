@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why one file of ~530 lines: it is the state of one connection (phase, session, timer, limiter) and
+// the only place that changes it; the behaviour per concern already lives in the stateless handlers it
+// dispatches to (AdmissionHandler, RelayHandler, PairingHandler, RoomHandler, KeepaliveHandler,
+// RateLimitHandler). Moving state out would cost an object per connection per concern (see below).
 /**
  * The protocol state machine of one WebSocket connection: its phase, its session, and the dispatch of
  * every inbound frame — {@link FrameScanner} reads a frame into an {@link Inbound} kind and an exhaustive
@@ -83,6 +87,8 @@ public final class Connection {
     final String room;
     /** The {@code client_id} query parameter (already validated), or null. */
     final String requestedId;
+    /** The admitting token's {@code exp} (TURN credentials last no longer), or null: auth off or no expiry. */
+    java.time.Instant tokenExpiresAt;
     /** The {@code username} query parameter, or null. */
     final String queryUsername;
     /** The peer address, only for logs: formatted when a line is written, not per connection. */

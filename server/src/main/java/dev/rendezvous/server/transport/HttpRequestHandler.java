@@ -3,6 +3,7 @@ package dev.rendezvous.server.transport;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.OriginPolicy;
+import dev.rendezvous.server.http.SecurityHeaders;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import io.netty.channel.ChannelFutureListener;
@@ -31,7 +32,8 @@ import java.util.function.Supplier;
  * path (404 when none does; the route may refuse it with a 400), and {@link ServerInitializer#upgrade}
  * turns the pipeline into a WebSocket one. Other requests, GET or HEAD only: {@code /healthz}, the extra
  * endpoints by exact path, 426 at a path that is only a WebSocket endpoint, then the static files of the
- * web client; 404 otherwise. Before any of it, the {@link OriginPolicy}: a foreign {@code Host} is a 403
+ * web client; 404 otherwise. Before any of it, a client behind a trusted proxy that is over its address's
+ * limits gets a 429 ({@link AddressAccounting}), then the {@link OriginPolicy}: a foreign {@code Host} is a 403
  * on every request, a foreign {@code Origin} a 403 at every upgrade and endpoint (static files are public
  * and served to any page).
  *
@@ -48,6 +50,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
     private final OriginPolicy origins;
+    /** Null when no per-address limit is on. */
+    private final AddressAccounting accounting;
 
     HttpRequestHandler(
             ServerInitializer pipeline,
@@ -56,8 +60,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             StaticFiles staticFiles,
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
-            OriginPolicy origins) {
+            OriginPolicy origins,
+            AddressAccounting accounting) {
         this.pipeline = pipeline;
+        this.accounting = accounting;
         this.routes = List.copyOf(routes);
         this.peerJs = peerJs;
         this.staticFiles = staticFiles;
@@ -76,6 +82,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (request.protocolVersion().majorVersion() != 1 || request.protocolVersion().minorVersion() > 1) {
             HttpUtil.setKeepAlive(request, false); // RFC 7230 §2.6: a major version we do not speak
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.1 only"));
+            return;
+        }
+        if (accounting != null && !accounting.request(ctx.channel(), request.headers())) {
+            HttpUtil.setKeepAlive(request, false); // a proxied client over its address's limits
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from your address"));
             return;
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
@@ -221,6 +232,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         }
+        SecurityHeaders.apply(response.headers(), request.headers().get(HttpHeaderNames.HOST));
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

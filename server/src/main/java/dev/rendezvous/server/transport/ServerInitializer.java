@@ -4,6 +4,7 @@ import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.net.AddressGate;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.buffer.ByteBuf;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,8 @@ import java.util.function.Supplier;
  * reader assembles fragmented messages itself) and no flush consolidation (the session handler flushes
  * each channel once per event-loop iteration, {@link FlushBatch}).
  *
+ * <p>Before any of it, a connection over its address's limits ({@link AddressAccounting}) is closed unread.
+ *
  * <p>The WebSocket endpoints are the {@link #routes} list: another protocol's endpoint is one more entry.
  * The PeerJS endpoint routes its own upgrade (its path and query are PeerJS's) but comes back here for the
  * WebSocket stage ({@link #peerJsHooks}): the same reader, the same 101, its socket as the session.
@@ -55,6 +59,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final SslContext ssl;
     private final int maxMessageBytes;
+    private final long unfinishedMessageNanos;
+    /** Null when no per-address limit is on. */
+    private final AddressAccounting accounting;
     private final SessionRegistry registry;
     /** Stateless, so one instance for every connection. */
     private final HttpRequestHandler router;
@@ -68,12 +75,16 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             Map<String, HttpEndpoint> endpoints,
             Supplier<String> health,
             SessionRegistry registry,
-            OriginPolicy origins) {
+            OriginPolicy origins,
+            AddressGate gate,
+            Duration unfinishedMessageTimeout) {
         this.ssl = ssl;
         this.maxMessageBytes = maxMessageBytes;
+        this.unfinishedMessageNanos = unfinishedMessageTimeout.toNanos();
         this.registry = registry;
+        this.accounting = gate == null ? null : new AddressAccounting(gate, settings.observer());
         List<WebSocketRoute> routes = List.of(new SignalingRoute(settings, maxMessageBytes));
-        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health, origins);
+        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health, origins, accounting);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
@@ -105,6 +116,10 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The HTTP stage. */
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (accounting != null && !accounting.accepted(ch)) {
+            ch.close(); // over its address's cap or connection rate: not a byte read, not a handler built
+            return;
+        }
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
@@ -133,7 +148,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         ByteBuf response = UpgradeResponse.of(channel.alloc(), request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
         leaveHttp(p);
         p.addBefore(HTTP_CODEC, "wsencoder", FRAME_ENCODER);
-        p.addBefore(HTTP_CODEC, "wsdecoder", new WebSocketFrameReader(session, maxMessageBytes));
+        p.addBefore(HTTP_CODEC, "wsdecoder", new WebSocketFrameReader(session, maxMessageBytes, unfinishedMessageNanos));
         p.addAfter(routerCtx.name(), SESSION, session);
         p.remove(HTTP_CODEC);
         p.remove(routerCtx.name());

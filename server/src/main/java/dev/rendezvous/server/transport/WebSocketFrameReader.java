@@ -15,6 +15,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the client's WebSocket frames (RFC 6455, server side) straight out of the socket's read buffer
@@ -78,6 +80,11 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
 
     private final Sink sink;
     private final int maxMessageBytes;
+    /** A fragmented message must be finished this long after its first frame (pings keep a connection alive, not it). */
+    private final long unfinishedMessageNanos;
+    /** Armed while a fragmented message is in progress; null otherwise. */
+    private ScheduledFuture<?> unfinished;
+    private ChannelHandlerContext ctx;
 
     /** Nothing more is read: after a protocol error or the client's close frame. */
     private boolean done;
@@ -95,9 +102,26 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
     /** Bytes of the message in progress so far, text or binary. */
     private long messageLength;
 
-    WebSocketFrameReader(Sink sink, int maxMessageBytes) {
+    WebSocketFrameReader(Sink sink, int maxMessageBytes, long unfinishedMessageNanos) {
         this.sink = sink;
         this.maxMessageBytes = maxMessageBytes;
+        this.unfinishedMessageNanos = unfinishedMessageNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        disarm();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        disarm();
+        super.channelInactive(ctx);
     }
 
     @Override
@@ -232,12 +256,13 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
         if (fragments == null) {
             fragments = new byte[Math.max(256, n)];
         } else if (fragments.length < fragmentsLength + n) {
-            fragments = Arrays.copyOf(fragments, Math.max(fragmentsLength + n, fragments.length * 2));
+            // grows by doubling, never past the limit (fragmentsLength + n is within it)
+            fragments = Arrays.copyOf(fragments, Math.max(fragmentsLength + n, Math.min(fragments.length * 2, maxMessageBytes)));
         }
         in.getBytes(payload, fragments, fragmentsLength, n);
         unmask(fragments, fragmentsLength, n, mask);
         fragmentsLength += n;
-        inMessage = !fin;
+        inMessage(!fin);
         if (fin) {
             byte[] whole = fragments;
             int wholeLength = fragmentsLength;
@@ -250,7 +275,7 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
 
     /** After a skipped frame: tracks the fragmented message; reports a binary message once, at its end. */
     private void endOfFrame(boolean fin, boolean reportBinary) {
-        inMessage = !fin;
+        inMessage(!fin);
         if (fin && reportBinary) {
             sink.onBinary();
         }
@@ -290,8 +315,38 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
         sink.onClose(code);
     }
 
+    /**
+     * Whether a fragmented message is in progress after this frame: its first fragment arms the deadline, its
+     * last disarms it. Without it, a client could hold a message's buffer (up to the frame limit, 27 times an
+     * idle connection's memory at 64 KiB) open for as long as it pings.
+     */
+    private void inMessage(boolean inProgress) {
+        if (inProgress && !inMessage && ctx != null) {
+            unfinished = ctx.executor().schedule(this::unfinishedTooLong, unfinishedMessageNanos, TimeUnit.NANOSECONDS);
+        } else if (!inProgress) {
+            disarm();
+        }
+        inMessage = inProgress;
+    }
+
+    private void unfinishedTooLong() {
+        unfinished = null;
+        if (inMessage && !done) {
+            violation(WebSocketCloseStatus.POLICY_VIOLATION,
+                    "a fragmented message stayed unfinished for " + TimeUnit.NANOSECONDS.toMillis(unfinishedMessageNanos) + " ms");
+        }
+    }
+
+    private void disarm() {
+        if (unfinished != null) {
+            unfinished.cancel(false);
+            unfinished = null;
+        }
+    }
+
     private boolean violation(WebSocketCloseStatus status, String why) {
         done = true;
+        disarm();
         fragments = null;
         sink.onProtocolError(status, why);
         return true; // consumed: decode() now discards everything

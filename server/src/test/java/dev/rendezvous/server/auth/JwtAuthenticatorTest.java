@@ -113,4 +113,38 @@ class JwtAuthenticatorTest {
         assertThat(strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"iss\":\"iss-1\",\"aud\":\"aud-2\"}")))
                 .isEqualTo(new AuthResult.Refused("the token's audience is not accepted"));
     }
+
+    @Test
+    void underSubjectBindingATokenMayTakeItsSubjectOrSubjectColonAnything() {
+        JwtAuthenticator bySubject = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), new JwtAuthenticator.Options(
+                null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.SUBJECT, false));
+        AuthResult.Admitted bob = (AuthResult.Admitted) bySubject.authenticate(hs256(SECRET, "{\"sub\":\"bob\"}"));
+        assertThat(bob.mayTake("bob")).isTrue();
+        assertThat(bob.mayTake("bob:laptop")).isTrue();
+        assertThat(bob.mayTake("bob-laptop")).isFalse();
+        assertThat(bob.mayTake("bobby")).isFalse();
+        assertThat(bob.mayTake("alice")).isFalse();
+        assertThat(bob.boundId()).hasValue("bob");
+        AuthResult.Admitted claimed = (AuthResult.Admitted) bySubject.authenticate(
+                hs256(SECRET, "{\"sub\":\"bob\",\"client_id\":\"desk-7\"}"));
+        assertThat(claimed.mayTake("desk-7")).isTrue();
+        assertThat(claimed.mayTake("bob")).as("the claim wins over the subject").isFalse();
+        assertThat(bySubject.authenticate(hs256(SECRET, "{\"name\":\"no sub\"}"))).isInstanceOf(AuthResult.Refused.class);
+        // without subject binding, a token without the claim takes any id
+        AuthResult.Admitted free = (AuthResult.Admitted) auth.authenticate(hs256(SECRET, "{\"sub\":\"bob\"}"));
+        assertThat(free.mayTake("alice")).isTrue();
+        assertThat(free.boundId()).isEmpty();
+    }
+
+    @Test
+    void requireExpRefusesATokenWithoutExpiryAndTheExpiryIsReported() {
+        JwtAuthenticator strict = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), new JwtAuthenticator.Options(
+                null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.NONE, true));
+        AuthResult forever = strict.authenticate(hs256(SECRET, "{\"sub\":\"a\"}"));
+        assertThat(forever).isInstanceOf(AuthResult.Refused.class);
+        assertThat(((AuthResult.Refused) forever).reason()).contains("exp");
+        long exp = now() + 60;
+        AuthResult.Admitted ok = (AuthResult.Admitted) strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + exp + "}"));
+        assertThat(ok.expiresAt()).hasValue(Instant.ofEpochSecond(exp));
+    }
 }

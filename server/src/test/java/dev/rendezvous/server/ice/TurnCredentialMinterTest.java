@@ -64,4 +64,15 @@ class TurnCredentialMinterTest {
         assertThatThrownBy(() -> new TurnCredentialMinter("s", Duration.ofMillis(500), NOV_14_2023))
                 .hasMessageContaining("TTL");
     }
+
+    @Test
+    void aCredentialNeverOutlivesTheTokenItWasMintedFor() {
+        TurnCredentialMinter minter = new TurnCredentialMinter("north-secret", Duration.ofDays(1), NOV_14_2023);
+        Instant tokenExp = Instant.ofEpochSecond(1_700_000_010L, 500_000_000);
+        assertThat(minter.mint("alice", tokenExp).expiresAt()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L));
+        assertThat(minter.mint("alice", tokenExp).username()).isEqualTo("1700000010:alice");
+        assertThat(minter.mint("alice", Instant.ofEpochSecond(1_800_000_000L)).expiresAt())
+                .as("a token outliving the TTL: the TTL").isEqualTo(Instant.ofEpochSecond(1_700_086_400L));
+        assertThat(minter.mint("alice", null).expiresAt()).isEqualTo(Instant.ofEpochSecond(1_700_086_400L));
+    }
 }

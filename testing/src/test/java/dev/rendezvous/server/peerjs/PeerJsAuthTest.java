@@ -5,11 +5,9 @@ import static dev.rendezvous.server.peerjs.PeerJsWire.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.rendezvous.server.auth.JwtAuthenticator;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.Tokens;
 import dev.rendezvous.testing.WsRecorder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -24,8 +22,7 @@ class PeerJsAuthTest {
 
     @RegisterExtension
     final ServerExtension server = ServerExtension.create(c -> c
-            .authenticator(JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
-                    new JwtAuthenticator.Options(ISSUER, AUDIENCE, JwtAuthenticator.DEFAULT_CLOCK_SKEW)))
+            .authenticator(Tokens.hmacAuthenticator(SECRET, ISSUER, AUDIENCE))
             .peerJs(PeerJsConfig.DEFAULT.withAllowDiscovery(true)));
 
     private static String token(JWTClaimsSet.Builder claims) {
