@@ -28,7 +28,8 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Runs {@code rendezvous doctor}'s checks against one server, in order, each building on what the
- * previous ones found: HTTP, {@code /healthz}, the ICE servers endpoint, WebSocket admission, each
+ * previous ones found: HTTP, {@code /healthz}, the ICE servers endpoint, WebSocket admission, the PeerJS
+ * endpoint ({@link DoctorPeerJs}), each
  * STUN/TURN server, two in-process peers, round-trip time. A check whose prerequisite failed is
  * reported as not run (and counts as failed). Runs on the caller's thread; blocking.
  */
@@ -42,6 +43,8 @@ final class Doctor {
     private final Duration timeout;
     private final HttpClient http;
     private final PeerCheck peerCheck;
+    private final String peerJsPath;
+    private final String peerJsKey;
     private final List<DoctorCheck> results = new ArrayList<>();
 
     /** The two-peer data channel check, separate so the doctor runs (and is tested) without WebRTC. */
@@ -49,7 +52,11 @@ final class Doctor {
         DoctorCheck run(URI webSocket, Optional<String> token, Duration timeout);
     }
 
-    Doctor(URI base, Optional<String> token, Duration timeout, HttpClient http, PeerCheck peerCheck) {
+    /** @param peerJsPath the PeerJS mount path and {@code peerJsKey} its key (auth off), for {@link DoctorPeerJs} */
+    Doctor(URI base, Optional<String> token, Duration timeout, HttpClient http, PeerCheck peerCheck, String peerJsPath,
+            String peerJsKey) {
+        this.peerJsPath = peerJsPath;
+        this.peerJsKey = peerJsKey;
         this.base = base;
         this.token = token;
         this.timeout = timeout;
@@ -64,6 +71,7 @@ final class Doctor {
             results.add(DoctorCheck.skipped("/healthz", why));
             results.add(DoctorCheck.skipped("ICE servers endpoint", why));
             results.add(DoctorCheck.skipped("WebSocket admission", why));
+            results.add(DoctorCheck.skipped(DoctorPeerJs.NAME, why));
             results.add(DoctorCheck.skipped("peers pair and open a data channel", why));
             results.add(DoctorCheck.skipped("round-trip time", why));
             return List.copyOf(results);
@@ -72,6 +80,7 @@ final class Doctor {
         Optional<List<IceServer>> fromEndpoint = iceServersEndpoint();
         Admission admission = webSocketAdmission();
         results.add(admission.check());
+        results.add(new DoctorPeerJs(base, token, timeout, http, peerJsPath, peerJsKey, this::explain).run());
         List<IceServer> iceServers = fromEndpoint.or(() -> admission.iceServers()).orElse(List.of());
         iceServerChecks(iceServers, fromEndpoint.isPresent() || admission.iceServers().isPresent());
         if (admission.check().ok()) {

@@ -42,6 +42,14 @@ final class DoctorCommand implements Callable<Integer> {
             description = "JWT for servers with auth on (env: RENDEZVOUS_TOKEN).")
     String token;
 
+    @Option(names = "--peerjs-path", defaultValue = "/", paramLabel = "PATH",
+            description = "The server's PeerJS path, as its peerjs.path (default: ${DEFAULT-VALUE}).")
+    String peerJsPath;
+
+    @Option(names = "--peerjs-key", defaultValue = "peerjs", paramLabel = "KEY",
+            description = "The server's PeerJS key with auth off, as its peerjs.key (default: ${DEFAULT-VALUE}); with --token the token is the key.")
+    String peerJsKey;
+
     @Option(names = "--json", description = "Print one JSON object instead of the checklist.")
     boolean json;
 
@@ -67,7 +75,8 @@ final class DoctorCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         List<DoctorCheck> checks;
         try {
-            checks = new Doctor(url, Optional.ofNullable(token).filter(t -> !t.isBlank()), timeout, http, peerCheck).run();
+            checks = new Doctor(url, Optional.ofNullable(token).filter(t -> !t.isBlank()), timeout, http, peerCheck,
+                    peerJsPath, peerJsKey).run();
         } finally {
             http.close();
         }

@@ -9,8 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rendezvous status [URL] --admin-token T [--json]}: the cluster's counts and every node, from the
- * admin API. Exit 0 when the server answered, 1 when it could not be read, 2 on a usage error (no token).
+ * {@code rendezvous status [URL] --admin-token T [--json]}: the cluster's counts, every node and every
+ * PeerJS client, from the admin API. Exit 0 when the server answered, 1 when it could not be read, 2 on a usage error (no token).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         header = "Shows a running server's nodes, connections, sessions and rooms (admin API).",
@@ -34,7 +34,9 @@ final class StatusCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         b.append(plural(c.get("nodes").asInt(), "node")).append(" · ")
                 .append(plural(c.get("connections").asInt(), "connection")).append(" · ")
-                .append(plural(c.get("sessions").asInt(), "session")).append(" · ")
+                .append(plural(c.get("sessions").asInt(), "session"))
+                .append(c.path("peerjs_sessions").asInt() > 0 ? " (" + c.get("peerjs_sessions").asInt() + " PeerJS)" : "")
+                .append(" · ")
                 .append(plural(c.get("rooms").asInt(), "room"))
                 .append(" (").append(c.get("room_members").asInt()).append(" in rooms)\n");
         if (!data.path("complete").asBoolean(true)) {
@@ -45,6 +47,16 @@ final class StatusCommand implements Callable<Integer> {
             b.append(String.format("%-24s %-28s %-20s %11d %8d%n", n.get("id").asText(), n.get("address").asText(),
                     Instant.ofEpochMilli(n.get("started").asLong()).toString().replaceFirst("\\.\\d+Z$", "Z"),
                     n.get("connections").asInt(), n.get("sessions").asInt()));
+        }
+        JsonNode peerJs = data.path("peerjs");
+        if (!peerJs.isEmpty()) {
+            b.append(String.format("%n%-8s %-32s %-24s %-20s %s%n", "PROTOCOL", "PEERJS ID", "NODE", "CONNECTED", "REMOTE"));
+            for (JsonNode s : peerJs) {
+                b.append(String.format("%-8s %-32s %-24s %-20s %s%n", s.path("protocol").asText(), s.path("id").asText(),
+                        s.path("node").asText(),
+                        Instant.ofEpochMilli(s.path("connected_since").asLong()).toString().replaceFirst("\\.\\d+Z$", "Z"),
+                        s.path("remote_address").asText()));
+            }
         }
         return b.toString();
     }

@@ -60,6 +60,19 @@ class AdminCommandsTest {
     }
 
     @Test
+    void statusListsPeerJsClients() {
+        try (WsRecorder a = WsRecorder.connect(server.roomUri("x").resolve("/peerjs?key=peerjs&id=pj-alice&token=t&version=1.5.5"))) {
+            assertThat(a.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+            assertThat(run("status", address(), "--admin-token", TOKEN)).isEqualTo(0);
+        }
+        assertThat(out.toString())
+                .startsWith("1 node · 1 connection · 1 session (1 PeerJS) · 0 rooms (0 in rooms)\n")
+                .containsPattern("PROTOCOL +PEERJS ID +NODE +CONNECTED +REMOTE\n")
+                .containsPattern("peerjs +pj-alice +local +\\d{4}-.+Z +127\\.0\\.0\\.1:\\d+\n");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void roomsListsEveryRoomWithItsMembers() throws Exception {
         try (WsRecorder a = WsRecorder.connect(server.lobbyUri().resolve("/ws/standup?client_id=alice&username=Alice"));
                 WsRecorder b = WsRecorder.connect(server.lobbyUri().resolve("/ws/standup?client_id=bob"))) {

@@ -57,11 +57,13 @@ class DoctorTest {
                     .contains("allocation granted with the handed-out credential: relay 127.0.0.1:")
                     .contains("✓ WebSocket admission")
                     .contains("token accepted as doctor")
+                    .contains("✓ PeerJS endpoint")
+                    .contains("gave an id; OPEN for ")
                     .contains("✓ peers pair and open a data channel")
                     .contains("data channel round trip")
                     .contains("✓ round-trip time")
                     .contains("signaling ping→pong median")
-                    .contains("all 8 checks passed")
+                    .contains("all 9 checks passed")
                     .doesNotContain("✗");
         }
     }
@@ -74,7 +76,7 @@ class DoctorTest {
             assertThat(exit).as(out.toString()).isZero();
             JsonNode root = new ObjectMapper().readTree(out.toString());
             assertThat(root.path("ok").asBoolean(false)).isTrue();
-            assertThat(root.path("checks")).hasSize(8).allSatisfy(check -> {
+            assertThat(root.path("checks")).hasSize(9).allSatisfy(check -> {
                 assertThat(check.path("ok").asBoolean(false)).as(check.toString()).isTrue();
                 assertThat(check.path("detail").asText()).isNotBlank();
                 assertThat(check.path("elapsed_ms").isNumber()).isTrue();
@@ -133,7 +135,25 @@ class DoctorTest {
                     .contains("no STUN/TURN servers configured")
                     .contains("--ice-server")
                     .contains("no auth, your_id")
-                    .contains("all 6 checks passed (1 with a warning)");
+                    .contains("✓ PeerJS endpoint")
+                    .contains("all 7 checks passed (1 with a warning)");
+        }
+    }
+
+    @Test
+    void aServerWithoutThePeerJsEndpointIsAWarningAndAWrongKeyAFailure() throws Exception {
+        try (OpsServer server = OpsServer.start(Map.of(ServeSettings.PEERJS.key(), false))) {
+            int exit = doctor(server.http("").toString());
+            String text = out.toString();
+            assertThat(exit).as(text).isZero();
+            assertThat(text).contains("⚠ PeerJS endpoint").contains("is 404: the server does not serve PeerJS at /");
+        }
+        out.getBuffer().setLength(0);
+        try (OpsServer server = OpsServer.start(Map.of())) {
+            int exit = doctor(server.http("").toString(), "--peerjs-key", "wrong");
+            String text = out.toString();
+            assertThat(exit).as(text).isEqualTo(1);
+            assertThat(text).contains("✗ PeerJS endpoint").contains("the WebSocket answered ERROR: Invalid key provided");
         }
     }
 }

@@ -113,7 +113,8 @@ public final class SignalingServer implements AutoCloseable {
         hub.serveResumes(resumeOwner);
         this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
                 config.authenticator(), authExecutor, config.iceServers(), config.observer(),
-                config.rateLimitPerSecond(), config.rateLimitBurst(), config.maxMessageBytes());
+                settings.rateLimitPerSecond(), settings.rateLimitBurst(), settings.rateLimitBytesPerSecond(),
+                settings.rateLimitBurstBytes());
         ServerInitializer initializer = new ServerInitializer(
                 settings,
                 peerJs,

@@ -171,6 +171,43 @@ class AdminApiTest {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void peerJsClientsAreListedWithTheirProtocol() throws Exception {
+        // With two nodes the PeerJS clients sit on different nodes (server.uri alternates).
+        WsRecorder v1 = server.client(server.uri("/ws?client_id=dave"));
+        v1.next(Message.YourId.class);
+        WsRecorder pj = server.client(server.uri("/peerjs?key=peerjs&id=pj-one&token=t&version=1.5.5"));
+        assertThat(pj.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+        WsRecorder pj2 = server.client(server.uri("/peerjs?key=peerjs&id=pj-two&token=t&version=1.5.5"));
+        assertThat(pj2.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+        pj.sendText("{\"type\":\"HEARTBEAT\"}");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode nodes = json("/admin/api/nodes");
+            assertThat(nodes.get("counts").get("sessions").asInt()).isEqualTo(3);
+            assertThat(nodes.get("counts").get("peerjs_sessions").asInt()).isEqualTo(2);
+            assertThat(ids(nodes.get("peerjs"))).containsExactlyInAnyOrder("pj-one", "pj-two");
+            int perNode = 0;
+            for (JsonNode n : nodes.get("nodes")) {
+                perNode += n.get("peerjs_sessions").asInt();
+            }
+            assertThat(perNode).isEqualTo(2);
+
+            JsonNode sessions = json("/admin/api/sessions").get("sessions");
+            assertThat(ids(sessions)).containsExactlyInAnyOrder("dave", "pj-one", "pj-two");
+            for (JsonNode s : sessions) {
+                assertThat(s.get("protocol").asText()).isEqualTo(s.get("id").asText().startsWith("pj-") ? "peerjs" : "v1");
+                assertThat(s.get("state").asText()).isEqualTo("admitted");
+                assertThat(s.get("remote_address").asText()).startsWith("127.0.0.1:");
+                if (s.get("id").asText().equals("pj-one")) {
+                    assertThat(s.get("frames_in").asLong()).isEqualTo(1);
+                    assertThat(s.get("frames_out").asLong()).isEqualTo(1); // OPEN
+                    assertThat(s.get("room").isNull()).isTrue();
+                }
+            }
+        });
+    }
+
     private static List<String> ids(JsonNode array) {
         List<String> ids = new ArrayList<>();
         array.forEach(n -> ids.add(n.get("id").asText()));

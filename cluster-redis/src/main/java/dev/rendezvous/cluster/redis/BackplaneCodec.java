@@ -1,6 +1,8 @@
 package dev.rendezvous.cluster.redis;
 
+import dev.rendezvous.cluster.redis.BackplaneMessage.Arrived;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Broadcast;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Direct;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Joined;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
@@ -39,6 +41,8 @@ import java.util.List;
  * U|target|from|token                {@link Unpaired}   the target's node channel (Lua)
  * R|target|from|room|frame           {@link Relay}      the target's node channel (Java)
  * B|room|from|frame                  {@link Broadcast}  each member node's channel (Java)
+ * I|target|scope|frame               {@link Direct}     the target's node channel (Java, published by deliver.lua)
+ * H|id|scope                         {@link Arrived}    each watching node's channel (Lua, arrive.lua)
  * v1.1, resume through a tunnel ({@link ResumeTunnels}), all Java, each on the other end's node channel:
  * q|tunnel|clientNode|id|received|token  {@link ResumeAsk}       client's node → owner
  * k|tunnel|owner|replayed                {@link ResumeAccepted}  owner → client's node
@@ -70,6 +74,8 @@ final class BackplaneCodec {
             case Unpaired u -> text("U", u.target(), u.from(), u.token());
             case Relay r -> withFrame(text("R", r.target(), r.from(), nullToEmpty(r.room()), ""), r.frame());
             case Broadcast b -> withFrame(text("B", b.room(), b.from(), ""), b.frame());
+            case Direct d -> withFrame(text("I", d.target(), d.scope(), ""), d.frame());
+            case Arrived a -> text("H", a.id(), a.scope());
             case ResumeAsk q -> text("q", q.tunnel(), q.clientNode(), q.id(), Long.toString(q.received()), q.token());
             case ResumeAccepted k -> text("k", k.tunnel(), k.owner(), Integer.toString(k.replayed()));
             case ResumeRefused n -> text("n", n.tunnel(), n.reason(), n.sentence());
@@ -100,6 +106,8 @@ final class BackplaneCodec {
             case 'U' -> new Unpaired(f.next(), f.next(), f.rest());
             case 'R' -> new Relay(f.next(), f.next(), emptyToNull(f.next()), f.restAsFrame());
             case 'B' -> new Broadcast(f.next(), f.next(), f.restAsFrame());
+            case 'I' -> new Direct(f.next(), f.next(), f.restAsFrame());
+            case 'H' -> new Arrived(f.next(), f.rest());
             case 'q' -> new ResumeAsk(f.next(), f.next(), f.next(), f.number(), f.rest());
             case 'k' -> new ResumeAccepted(f.next(), f.next(), Integer.parseInt(f.rest()));
             case 'n' -> new ResumeRefused(f.next(), f.next(), f.rest());

@@ -100,4 +100,17 @@ sealed interface BackplaneMessage {
 
     /** For the owner: the client's connection ended ({@code detachable}: without a close frame). */
     record TunnelEnded(String tunnel, boolean detachable) implements Tunnel {}
+
+    /**
+     * For one node: a {@code frame} delivered by id to its client {@code target}, registered under {@code scope}
+     * (the PeerJS endpoint's {@code Hub.deliver}). Written by Java, published by {@code deliver.lua}.
+     */
+    record Direct(String target, String scope, ByteBuf frame) implements BackplaneMessage {
+        public Direct {
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** For one node that watched {@code id}: a client of {@code scope} registered as {@code id}. Written by Lua. */
+    record Arrived(String id, String scope) implements BackplaneMessage {}
 }

@@ -1,6 +1,8 @@
 package dev.rendezvous.cluster.redis;
 
+import dev.rendezvous.cluster.redis.BackplaneMessage.Arrived;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Broadcast;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Direct;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Presence;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Pairing: one Lua script checks and writes both sides, so a mutual race pairs once ({@link ClusterPairs}).
  *   <li>Relay: a receiver on this node gets the frame directly; one on another node through that node's
  *       channel ({@link CrossNodeRelay}).
+ *   <li>Delivery by id (the PeerJS endpoint): to the node holding the id, or a watch for an id held nowhere
+ *       that tells this node when it comes up ({@link DirectDelivery}).
  *   <li>Presence: joins and leaves are numbered and published to every node, which keeps a replica of
  *       every room and tells its own members ({@link RoomReplica}).
  *   <li>Node failure and Redis failure: heartbeats, cleanup of dead nodes, writing this node's state
@@ -56,6 +61,7 @@ public final class RedisHub implements Hub {
     private final NodeLiveness liveness;
     private final ClusterPairs pairs;
     private final CrossNodeRelay relay;
+    private final DirectDelivery direct;
     private final ResumeTunnels tunnels;
     /** This node's admin view, published every heartbeat once set ({@link #publishView}); null while the admin API is off. */
     private volatile Supplier<CompletionStage<String>> view;
@@ -69,6 +75,7 @@ public final class RedisHub implements Hub {
         this.liveness = new NodeLiveness(backplane, config, clients, rooms, observer);
         this.pairs = new ClusterPairs(backplane, liveness, clients, observer, node);
         this.relay = new CrossNodeRelay(backplane, clients, rooms, node);
+        this.direct = new DirectDelivery(backplane, clients, node);
         this.tunnels = new ResumeTunnels(backplane, node);
     }
 
@@ -125,6 +132,7 @@ public final class RedisHub implements Hub {
                     if (e == null && BackplaneCodec.number(r) == 1) {
                         local.admitted = true;
                         observer.clientAdmitted(session.id(), session.room());
+                        direct.registered(local);
                         result.complete(true);
                         return;
                     }
@@ -174,6 +182,21 @@ public final class RedisHub implements Hub {
     @Override
     public RelayResult relay(Session sender, String to, ByteBuf frame) {
         return relay.relay(sender, to, frame);
+    }
+
+    @Override
+    public CompletionStage<Delivery> deliver(String scope, String to, ByteBuf frame) {
+        return direct.deliver(scope, to, frame);
+    }
+
+    @Override
+    public CompletionStage<Boolean> watch(String scope, String to, Duration ttl) {
+        return direct.watch(scope, to, ttl);
+    }
+
+    @Override
+    public void onArrival(String scope, Consumer<String> listener) {
+        direct.onArrival(scope, listener);
     }
 
     @Override
@@ -312,6 +335,8 @@ public final class RedisHub implements Hub {
             case Broadcast b -> relay.onBroadcast(b);
             case Paired p -> pairs.onPaired(p);
             case Unpaired u -> pairs.onUnpaired(u);
+            case Direct d -> direct.onDirect(d);
+            case Arrived a -> direct.onArrived(a);
             case Tunnel t -> tunnels.onMessage(t);
         }
     }

@@ -25,7 +25,13 @@ enum Script {
     /** v1.1: the live node holding an id ({@link ResumeTunnels}). */
     OWNER(ScriptOutputType.VALUE),
     /** v1.1: which of the given nodes stopped heartbeating ({@link ResumeTunnels}). */
-    DEAD(ScriptOutputType.MULTI);
+    DEAD(ScriptOutputType.MULTI),
+    /** Delivery by id to the node holding it ({@link DirectDelivery}). */
+    DELIVER(ScriptOutputType.INTEGER),
+    /** A watch on an id held nowhere ({@link DirectDelivery}). */
+    WATCH(ScriptOutputType.INTEGER),
+    /** Tells the nodes watching an id that it registered ({@link DirectDelivery}). */
+    ARRIVE(ScriptOutputType.INTEGER);
 
     final ScriptOutputType output;
     final String text;

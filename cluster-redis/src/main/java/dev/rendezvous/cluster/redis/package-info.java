@@ -9,7 +9,8 @@
  * connections, the scripts ({@code Script}) and the backplane loop; {@code BackplaneMessage} a record per
  * message between nodes and {@code BackplaneCodec} their one format (the scripts write it too);
  * {@code RoomReplica} the replica of every room (sequence, gaps, snapshots); {@code ClusterPairs} lobby
- * pairings across nodes; {@code CrossNodeRelay} delivery of relayed frames; {@code NodeLiveness}
+ * pairings across nodes; {@code CrossNodeRelay} delivery of relayed frames;
+ * {@code DirectDelivery} delivery by id and arrival watches (the PeerJS endpoint); {@code NodeLiveness}
  * heartbeats, cleanup of dead nodes and writing this node's state again; {@code LocalClients} this
  * node's clients, each a {@code LocalClient} (the hub's entry for its session); {@code ResumeTunnels}
  * resume (v1.1) on another node than the session's owner, through a tunnel over the two nodes' channels.

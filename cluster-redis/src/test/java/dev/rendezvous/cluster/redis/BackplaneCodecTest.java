@@ -3,7 +3,9 @@ package dev.rendezvous.cluster.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rendezvous.cluster.redis.BackplaneMessage.Arrived;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Broadcast;
+import dev.rendezvous.cluster.redis.BackplaneMessage.Direct;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Joined;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
@@ -124,6 +126,28 @@ class BackplaneCodecTest {
         bytes = BackplaneCodec.encode(all);
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("B|room|alice|" + frame);
         assertThat(BackplaneCodec.decode(bytes)).isEqualTo(all);
+    }
+
+    @Test
+    void deliveryByIdAndArrivalsGoToTheRightNodeInTheCodecsFormat() throws Exception {
+        assertThat(run(Script.WATCH, "n1", "late", "peerjs:", "60000")).isEqualTo(0L); // held nowhere: n1 watches
+        assertThat(run(Script.DELIVER, "late", "peerjs:", "I|late|peerjs:|{}")).isEqualTo(0L);
+        assertThat(run(Script.REGISTER, "n2", "late", "peerjs:", "60000")).isEqualTo(1L);
+        assertThat(run(Script.ARRIVE, "n2", "late", "peerjs:")).isEqualTo(1L);
+        assertThat(nextPublished()).isEqualTo(new Arrived("late", "peerjs:"));
+        assertThat(run(Script.ARRIVE, "n2", "late", "peerjs:")).isEqualTo(0L); // each watcher is told once
+        assertThat(run(Script.WATCH, "n1", "late", "peerjs:", "60000")).isEqualTo(1L); // held now: deliver again
+
+        String frame = "{\"type\":\"OFFER\",\"src\":\"a|b\",\"payload\":{\"u\":\"\u00e9\ud83d\ude00\"}}";
+        Direct direct = new Direct("late", "peerjs:", Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8));
+        String message = new String(BackplaneCodec.encode(direct), StandardCharsets.UTF_8);
+        assertThat(message).isEqualTo("I|late|peerjs:|" + frame);
+        assertThat(run(Script.DELIVER, "late", "peerjs:", message)).isEqualTo(1L);
+        assertThat(nextPublished()).isEqualTo(direct);
+
+        assertThat(run(Script.REGISTER, "n2", "vee", "", "60000")).isEqualTo(1L);
+        assertThat(run(Script.DELIVER, "vee", "peerjs:", message)).isEqualTo(0L); // a v1 id is no receiver
+        assertThat(published).isEmpty();
     }
 
     @Test

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * The admin endpoints, all GET, served only when an admin token is configured:
  * <ul>
- *   <li>{@code /admin/api/nodes}: every node (id, address, started, connections, sessions) and the counts;
+ *   <li>{@code /admin/api/nodes}: every node (id, address, started, connections, sessions, peerjs_sessions), the
+ *       counts, and the admitted PeerJS clients ({@code peerjs}: each as in {@code sessions});
  *   <li>{@code /admin/api/rooms}: every room with its members (id, username, node);
  *   <li>{@code /admin/api/sessions}: every session (id, username, room, peer, state, connected since,
  *       frames and bytes in and out, remote address, node);
@@ -87,18 +88,28 @@ public final class AdminApi {
         ArrayNode nodes = out.putArray("nodes");
         int connections = 0;
         int admitted = 0;
+        int peerJs = 0;
+        ArrayNode peerJsClients = NodeView.JSON.createArrayNode();
         for (ObjectNode v : c.views) {
             nodes.add(v.get("node"));
             connections += v.get("node").path("connections").asInt();
             admitted += v.get("node").path("sessions").asInt();
+            peerJs += v.get("node").path("peerjs_sessions").asInt();
+            for (JsonNode s : v.get("sessions")) {
+                if (SessionSnapshot.PEERJS.equals(s.path("protocol").asText()) && "admitted".equals(s.path("state").asText())) {
+                    peerJsClients.add(s);
+                }
+            }
         }
         Map<String, List<JsonNode>> rooms = roomsOf(c);
         ObjectNode counts = out.putObject("counts");
         counts.put("nodes", c.views.size());
         counts.put("connections", connections);
         counts.put("sessions", admitted);
+        counts.put("peerjs_sessions", peerJs);
         counts.put("rooms", rooms.size());
         counts.put("room_members", rooms.values().stream().mapToInt(List::size).sum());
+        out.set("peerjs", peerJsClients);
         out.put("complete", c.complete);
         return out;
     }

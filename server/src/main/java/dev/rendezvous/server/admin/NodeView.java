@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * One node's view — its counters and its sessions — as the JSON object a node publishes to the cluster and
- * the admin API merges: {@code {"node":{id,address,started,connections,sessions},"sessions":[...]}}, every
- * session carrying its {@code node}. Stateless.
+ * the admin API merges: {@code {"node":{id,address,started,connections,sessions,peerjs_sessions},"sessions":[...]}},
+ * every session carrying its {@code node} and its {@code protocol} ({@code v1} or {@code peerjs}). Stateless.
  */
 final class NodeView {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -26,6 +26,7 @@ final class NodeView {
         n.put("connections", node.connections());
         ArrayNode list = view.putArray("sessions");
         int admitted = 0;
+        int peerJs = 0;
         for (SessionSnapshot s : sessions) {
             ObjectNode o = list.addObject();
             o.put("id", s.id());
@@ -40,11 +41,16 @@ final class NodeView {
             o.put("bytes_out", s.bytesOut());
             o.put("remote_address", s.remote());
             o.put("node", node.id());
+            o.put("protocol", s.protocol());
             if ("admitted".equals(s.state())) {
                 admitted++;
+                if (SessionSnapshot.PEERJS.equals(s.protocol())) {
+                    peerJs++;
+                }
             }
         }
         n.put("sessions", admitted);
+        n.put("peerjs_sessions", peerJs);
         return view;
     }
 

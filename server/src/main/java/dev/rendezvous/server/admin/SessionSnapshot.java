@@ -15,6 +15,7 @@ package dev.rendezvous.server.admin;
  * @param bytesIn payload bytes received
  * @param bytesOut payload bytes written
  * @param remote the client's address as the server sees it
+ * @param protocol {@link #V1} (the Rendezvous protocol) or {@link #PEERJS} (the PeerJS endpoint)
  */
 public record SessionSnapshot(
         String id,
@@ -27,4 +28,15 @@ public record SessionSnapshot(
         long framesOut,
         long bytesIn,
         long bytesOut,
-        String remote) {}
+        String remote,
+        String protocol) {
+
+    public static final String V1 = "v1";
+    public static final String PEERJS = "peerjs";
+
+    /** A v1 session. */
+    public SessionSnapshot(String id, String username, String room, String peer, String state, long connectedAtMillis,
+            long framesIn, long framesOut, long bytesIn, long bytesOut, String remote) {
+        this(id, username, room, peer, state, connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut, remote, V1);
+    }
+}

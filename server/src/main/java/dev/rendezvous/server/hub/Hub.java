@@ -1,10 +1,12 @@
 package dev.rendezvous.server.hub;
 
 import io.netty.buffer.ByteBuf;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +57,37 @@ public interface Hub extends AutoCloseable {
      * the lobby peer, or every other room member). Takes ownership of {@code frame}.
      */
     RelayResult relay(Session sender, String to, ByteBuf frame);
+
+    /**
+     * Hands {@code frame} to the link of the session registered as {@code to} under {@code scope}, on
+     * whichever node holds it ({@link Link#send} there): delivery by id, for endpoints whose clients address
+     * each other by id without pairing or rooms (the PeerJS endpoint; v1 sessions are never in such a scope,
+     * so they cannot be reached this way). Takes ownership of {@code frame}. Completes with
+     * {@link Delivery#ABSENT} when no session of {@code scope} holds {@code to}. Calls from one thread for
+     * one receiver arrive in the order made. Never blocks.
+     */
+    default CompletionStage<Delivery> deliver(String scope, String to, ByteBuf frame) {
+        frame.release();
+        return CompletableFuture.completedFuture(Delivery.ABSENT);
+    }
+
+    /**
+     * This node keeps messages for {@code to} (of {@code scope}), which is not registered: for {@code ttl},
+     * the hub tells this node's {@link #onArrival} listener when a session of {@code scope} registers as
+     * {@code to} on another node (this node's own arrivals are its owner's to see). Completes with true when
+     * {@code to} is registered already (deliver again: it came between the {@link Delivery#ABSENT} and now).
+     * Default: a single node sees every arrival itself.
+     */
+    default CompletionStage<Boolean> watch(String scope, String to, Duration ttl) {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    /**
+     * Tells {@code listener} the ids of {@code scope} that registered on another node while this node
+     * {@link #watch watched} them; set once per scope, before the first {@link #register} of that scope.
+     * The listener runs on a hub thread and must not block.
+     */
+    default void onArrival(String scope, Consumer<String> listener) {}
 
     /**
      * Removes {@code session} from everything, telling its peer ({@code peer_disconnected}) or its room
@@ -116,6 +149,16 @@ public interface Hub extends AutoCloseable {
      * @param node this node's id in the cluster
      */
     record Backplane(String kind, boolean up, String node) {}
+
+    /** The outcome of {@link #deliver}. */
+    enum Delivery {
+        /** Handed to the receiver's link (here), or sent to the node that holds it. */
+        DELIVERED,
+        /** No session of the scope holds the id, anywhere. */
+        ABSENT,
+        /** The backplane cannot be reached: whether the id is held elsewhere is unknown. */
+        UNAVAILABLE
+    }
 
     /** The outcome of {@link #relay}. */
     enum RelayResult {

@@ -256,6 +256,17 @@ public final class LocalHub implements Hub {
     }
 
     @Override
+    public CompletionStage<Delivery> deliver(String scope, String to, ByteBuf frame) {
+        Entry e = directory.get(to);
+        if (e == null || !scope.equals(e.session.room()) || e.gone.get()) {
+            frame.release();
+            return CompletableFuture.completedFuture(Delivery.ABSENT);
+        }
+        e.session.link().send(frame);
+        return CompletableFuture.completedFuture(Delivery.DELIVERED);
+    }
+
+    @Override
     public void depart(Session session) {
         Entry entry = entry(session);
         if (entry == null || !entry.gone.compareAndSet(false, true)) {

@@ -16,6 +16,7 @@ final class OfflineQueue {
     private final int capacity;
     private final List<Waiting> messages = new ArrayList<>();
     private boolean drained;
+    private boolean watched;
     private Runnable cancelExpiry = () -> {};
 
     OfflineQueue(String dst, int capacity) {
@@ -29,6 +30,15 @@ final class OfflineQueue {
 
     synchronized void expiry(Runnable cancel) {
         this.cancelExpiry = cancel;
+    }
+
+    /** True once, for the first caller: it asks the hub to watch for the id on other nodes. */
+    synchronized boolean startWatch() {
+        if (watched) {
+            return false;
+        }
+        watched = true;
+        return true;
     }
 
     /** The outcome of {@link #add}. */

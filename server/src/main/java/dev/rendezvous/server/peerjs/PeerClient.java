@@ -4,23 +4,38 @@ import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One PeerJS id held by a client: its token (a same-token connection takes the id over) and its current
- * socket, which a takeover swaps. It is the {@link Link} of its hub {@link Session}; v1 clients cannot
- * address it (its scope is no room they can name), so the hub never sends it anything.
+ * socket, which a takeover swaps. It is the {@link Link} of its hub {@link Session}: v1 clients cannot
+ * address it (its scope is no room they can name); the hub sends it only what PeerJS clients deliver to
+ * it by id ({@code Hub.deliver}, from another node), which goes through the realm.
  */
 final class PeerClient implements Link {
     private final String id;
     private final String token;
     private final AtomicReference<PeerJsSocketHandler> socket;
+    private final PeerJsRealm realm;
     private volatile Session session;
+    /** {@code OPEN} was sent: messages may go to the socket (before, they wait in the realm's queue). */
+    private volatile boolean open;
 
-    PeerClient(String id, String token, PeerJsSocketHandler socket) {
+    PeerClient(String id, String token, PeerJsSocketHandler socket, PeerJsRealm realm) {
         this.id = id;
         this.token = token;
         this.socket = new AtomicReference<>(socket);
+        this.realm = realm;
+    }
+
+    void opened() {
+        open = true;
+    }
+
+    /** Whether messages go to its socket now: {@code OPEN} was sent and the client has not left. */
+    boolean ready() {
+        return open && socket.get() != null;
     }
 
     String id() {
@@ -60,9 +75,16 @@ final class PeerClient implements Link {
         return s != null && s.send(json);
     }
 
+    /** A message the hub delivered by id (v1 clients cannot address a PeerJS scope: only PeerJS messages come here). */
     @Override
     public void send(ByteBuf utf8Json) {
-        utf8Json.release(); // nothing of v1 reaches a PeerJS client
+        String json;
+        try {
+            json = utf8Json.toString(StandardCharsets.UTF_8);
+        } finally {
+            utf8Json.release();
+        }
+        realm.fromHub(this, json);
     }
 
     @Override

@@ -3,10 +3,14 @@ package dev.rendezvous.server.peerjs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.protocol.IceServer;
+import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.auth.Authenticator;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
+import dev.rendezvous.server.session.ConnectionSettings;
+import dev.rendezvous.server.session.RateLimiter;
+import dev.rendezvous.server.transport.WebSocketSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -21,11 +25,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,16 +55,19 @@ public final class PeerJsEndpoint {
     private final PeerJsObserver peerJsObserver;
     private final double rateLimitPerSecond;
     private final double rateLimitBurst;
-    private final int maxMessageBytes;
-    private final WebSocketDecoderConfig decoderConfig;
+    private final double rateLimitBytesPerSecond;
+    private final double rateLimitBurstBytes;
 
-    /** What the HTTP router lends the upgrade: its pipeline clean-up and the server's session tracking. */
+    /**
+     * What the HTTP router lends the upgrade: the server's one WebSocket stage (its 101, its frame reader, its
+     * pipeline clean-up and session tracking), the same as for a v1 session.
+     */
     public interface UpgradeHooks {
-        /** Takes the HTTP-only handlers (idle timeout, the router itself) out of {@code ctx}'s pipeline. */
-        void leaveHttp(ChannelHandlerContext ctx);
-
-        /** The upgrade is done: track {@code channel} for shutdown and the connection count. */
-        void opened(Channel channel);
+        /**
+         * Checks the version and key as for v1 (426, 400), answers {@code request} with 101 and hands the
+         * connection to {@code session}; on the loop.
+         */
+        void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, WebSocketSession session);
     }
 
     /**
@@ -73,10 +75,11 @@ public final class PeerJsEndpoint {
      * @param verifier where token checks run (may block on a JWKS fetch)
      * @param scheduler runs the offline queues' expiry (an event loop group)
      * @param observer the server's observer; if it is also a {@link PeerJsObserver}, it hears the PeerJS events
+     * @param rateLimitPerSecond as for v1 sessions (frames, bytes, bursts: the server's one rate limit)
      */
     public PeerJsEndpoint(PeerJsConfig config, Hub hub, ScheduledExecutorService scheduler, Authenticator authenticator,
             Executor verifier, Function<String, List<IceServer>> iceServers, HubObserver observer,
-            double rateLimitPerSecond, double rateLimitBurst, int maxMessageBytes) {
+            double rateLimitPerSecond, double rateLimitBurst, double rateLimitBytesPerSecond, double rateLimitBurstBytes) {
         this.peerJsObserver = observer instanceof PeerJsObserver p ? p : PeerJsObserver.NONE;
         this.realm = new PeerJsRealm(config, hub, scheduler, peerJsObserver);
         this.authenticator = authenticator;
@@ -85,12 +88,8 @@ public final class PeerJsEndpoint {
         this.observer = observer;
         this.rateLimitPerSecond = rateLimitPerSecond;
         this.rateLimitBurst = rateLimitBurst;
-        this.maxMessageBytes = maxMessageBytes;
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(maxMessageBytes)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(true)
-                .build();
+        this.rateLimitBytesPerSecond = rateLimitBytesPerSecond;
+        this.rateLimitBurstBytes = rateLimitBurstBytes;
     }
 
     PeerJsRealm realm() {
@@ -113,12 +112,16 @@ public final class PeerJsEndpoint {
         return peerJsObserver;
     }
 
-    double rateLimitPerSecond() {
-        return rateLimitPerSecond;
+    /** A fresh limiter for one socket, full at {@code now}: the v1 sessions' limits. */
+    RateLimiter rateLimiter(long now) {
+        return new RateLimiter(rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, rateLimitBurstBytes,
+                ConnectionSettings.RATE_LIMIT_STRIKES, now);
     }
 
-    double rateLimitBurst() {
-        return rateLimitBurst;
+    /** The admin view of the PeerJS socket on {@code channel}, or null when it holds none; on its event loop. */
+    public static SessionSnapshot snapshot(Channel channel) {
+        PeerJsSocketHandler h = channel.pipeline().get(PeerJsSocketHandler.class);
+        return h == null ? null : h.snapshot();
     }
 
     /** Closes every PeerJS socket with 1001; call when the server shuts down. */
@@ -135,7 +138,7 @@ public final class PeerJsEndpoint {
      * Answers {@code request} if its path is the PeerJS endpoint's; false (nothing written) otherwise.
      * On the event loop; the caller releases {@code request} after this returns.
      */
-    public boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, boolean tls, UpgradeHooks hooks) {
+    public boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, UpgradeHooks hooks) {
         if (!request.decoderResult().isSuccess()) {
             return false;
         }
@@ -145,7 +148,7 @@ public final class PeerJsEndpoint {
         boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
         if (path.equals(config.socketPath())) {
             if (upgrade) {
-                upgrade(ctx, request, uri, tls, hooks);
+                upgrade(ctx, request, uri, hooks);
             } else {
                 FullHttpResponse r = text(HttpResponseStatus.UPGRADE_REQUIRED, "text/plain; charset=utf-8",
                         "this is the PeerJS WebSocket endpoint");
@@ -272,27 +275,9 @@ public final class PeerJsEndpoint {
         }));
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, boolean tls,
-            UpgradeHooks hooks) {
-        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
-        PeerJsSocketHandler socket = new PeerJsSocketHandler(ctx.channel(), this,
-                first(uri, "key"), first(uri, "id"), first(uri, "token"));
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
-                (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST) + uri.path(), null, decoderConfig);
-        ctx.pipeline().addAfter(ctx.name(), "peerjs-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
-        ctx.pipeline().addAfter("peerjs-aggregator", "peerjs-socket", socket);
-        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                hooks.opened(f.channel());
-                socket.start();
-            } else {
-                f.channel().close();
-            }
-        });
-        hooks.leaveHttp(ctx);
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, UpgradeHooks hooks) {
+        hooks.upgrade(ctx, request, uri.path(),
+                new PeerJsSocketHandler(ctx.channel(), this, first(uri, "key"), first(uri, "id"), first(uri, "token")));
     }
 
     private static String first(QueryStringDecoder uri, String name) {

@@ -48,6 +48,22 @@ final class PeerJsMessages {
                 node.get("payload")));
     }
 
+    /** Who sent a message this server wrote ({@link #relayed}) and its type: read back when it comes from the hub. */
+    record Header(String type, String src) {}
+
+    /** The header of a message {@link #relayed} wrote; empty when it is not one. */
+    static Optional<Header> header(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node != null && node.path("type").isTextual() && node.path("src").isTextual()) {
+                return Optional.of(new Header(node.get("type").textValue(), node.get("src").textValue()));
+            }
+        } catch (JsonProcessingException e) {
+            // not ours: empty
+        }
+        return Optional.empty();
+    }
+
     static String open() {
         return "{\"type\":\"OPEN\"}";
     }

@@ -3,9 +3,12 @@ package dev.rendezvous.server.peerjs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Session;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -23,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * queue messages for an id that is not connected and answer {@code EXPIRE} when they time out, and
  * answer {@code LEAVE} for a delivery that fails.
  *
- * <p>Single node today: the queue and expiry are local. In a cluster they would go through the hub
- * (deliver to the node holding the id, or queue in the backplane); {@link #transmit} is the one place
- * that decides between delivering and queueing, so that is where a backplane would plug in.
+ * <p>Cluster: a message for an id held on another node goes there through the hub ({@link Hub#deliver});
+ * messages for an id held nowhere wait in this node's queue (the sender's node), which the hub is asked to
+ * {@link Hub#watch watch}: when the id comes up on another node within {@code expire_timeout} the hub tells
+ * {@link #arrivedElsewhere} and the queue follows it there; else the senders hear {@code EXPIRE} from here.
+ * {@link #route} is the one place that decides between delivering here, through the hub, and queueing.
  */
 final class PeerJsRealm {
     private static final Logger log = LoggerFactory.getLogger(PeerJsRealm.class);
@@ -45,6 +50,7 @@ final class PeerJsRealm {
         this.observer = observer;
         this.hub = hub;
         this.scheduler = scheduler;
+        hub.onArrival(PeerJsConfig.HUB_SCOPE, this::arrivedElsewhere);
     }
 
     PeerJsConfig config() {
@@ -97,7 +103,7 @@ final class PeerJsRealm {
                     "concurrent limit");
             return;
         }
-        PeerClient client = new PeerClient(id, token, socket);
+        PeerClient client = new PeerClient(id, token, socket, this);
         // Evicted (a cluster gave the id to a client elsewhere while this node was cut off): the socket closes;
         // a v1 error frame would mean nothing to a PeerJS client.
         Session session = new Session(id, null, PeerJsConfig.HUB_SCOPE, client, refusal ->
@@ -121,6 +127,7 @@ final class PeerJsRealm {
             }
             socket.admitted(client);
             socket.send(PeerJsMessages.open());
+            client.opened(); // from now on messages go to its socket; until now they were queued for it
             log.info("peerjs open id={}", id);
             if (!socket.isOpen()) {
                 left(client, socket); // closed during registration: its close found no client yet
@@ -149,22 +156,71 @@ final class PeerJsRealm {
         }
     }
 
-    /** Delivers {@code type} from {@code src} to {@code dst}, queues it, or drops it (peerjs-server's rules). */
+    /**
+     * Delivers {@code type} from {@code src} to {@code dst} (here or on the node that holds it), queues it,
+     * or drops it (peerjs-server's rules).
+     */
     void transmit(String type, String src, String dst, JsonNode payload) {
         if (dst == null) {
             observer.ignored();
             return; // nowhere to go (peerjs-server: a LEAVE without dst drops the sender; we keep it connected)
         }
-        String json = PeerJsMessages.relayed(type, src, dst, payload);
+        route(type, src, dst, PeerJsMessages.relayed(type, src, dst, payload));
+    }
+
+    /**
+     * The one place that decides where a message goes: a client of this node gets it at once; one that is
+     * being admitted here, or that others already wait for, gets it queued behind them (in order); else the
+     * hub delivers it by id on whichever node holds {@code dst}, and an id held nowhere has it queued.
+     */
+    private void route(String type, String src, String dst, String json) {
         PeerClient target = clients.get(dst);
-        if (target != null) {
+        if (target != null && target.ready()) {
             deliver(target, type, src, json);
             return;
         }
-        if (type.equals("LEAVE") || type.equals("EXPIRE")) {
-            return; // not worth waiting for
+        if (target != null || queues.containsKey(dst)) {
+            if (waits(type)) {
+                enqueue(type, src, dst, json);
+            }
+            return;
         }
-        enqueue(type, src, dst, json);
+        hub.deliver(PeerJsConfig.HUB_SCOPE, dst, Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)))
+                .whenComplete((delivery, error) -> {
+                    if (delivery == Hub.Delivery.DELIVERED) {
+                        return; // the receiving node counts it
+                    }
+                    if (error != null || delivery == Hub.Delivery.UNAVAILABLE) {
+                        log.debug("peerjs delivery to id={} could not reach the cluster: queued", dst);
+                    }
+                    if (waits(type)) {
+                        enqueue(type, src, dst, json); // expires with EXPIRE unless dst comes up in time
+                    }
+                });
+    }
+
+    /** LEAVE and EXPIRE for an id that is not connected are not worth waiting for. */
+    private static boolean waits(String type) {
+        return !type.equals("LEAVE") && !type.equals("EXPIRE");
+    }
+
+    /**
+     * A message the hub delivered to {@code client} by id (sent from another node, or raced with its
+     * admission here): handed to its socket once it is open, else queued for it like any other.
+     */
+    void fromHub(PeerClient client, String json) {
+        Optional<PeerJsMessages.Header> header = PeerJsMessages.header(json);
+        if (header.isEmpty()) {
+            observer.ignored();
+            return;
+        }
+        String type = header.get().type();
+        String src = header.get().src();
+        if (clients.get(client.id()) == client && client.ready() && !queues.containsKey(client.id())) {
+            deliver(client, type, src, json);
+        } else if (waits(type)) {
+            enqueue(type, src, client.id(), json);
+        }
     }
 
     private void deliver(PeerClient target, String type, String src, String json) {
@@ -177,7 +233,7 @@ final class PeerJsRealm {
         if (s != null) {
             s.close(CloseCodes.GOING_AWAY, "delivery failed");
         }
-        if (!type.equals("LEAVE") && !type.equals("EXPIRE")) {
+        if (waits(type)) {
             transmit("LEAVE", target.id(), src, null);
         }
     }
@@ -191,32 +247,32 @@ final class PeerJsRealm {
             return;
         }
         OfflineQueue.Waiting waiting = new OfflineQueue.Waiting(src, type, json);
-        while (true) {
-            OfflineQueue q = queues.computeIfAbsent(dst, this::newQueue);
-            switch (q.add(waiting)) {
-                case QUEUED -> {
-                    observer.queued();
-                    PeerClient arrived = clients.get(dst); // it may have arrived between our look-up and the add
-                    if (arrived != null) {
-                        deliverQueued(arrived);
-                    }
-                    return;
+        OfflineQueue q = queues.computeIfAbsent(dst, this::newQueue);
+        switch (q.add(waiting)) {
+            case QUEUED -> {
+                observer.queued();
+                PeerClient arrived = clients.get(dst); // it may have arrived between our look-up and the add
+                if (arrived != null && arrived.ready()) {
+                    deliverQueued(arrived);
+                } else if (arrived == null && q.startWatch()) {
+                    // Another node may admit dst: the hub tells us (arrivedElsewhere), or says it is there already.
+                    hub.watch(PeerJsConfig.HUB_SCOPE, dst, config.expireTimeout()).whenComplete((present, error) -> {
+                        if (Boolean.TRUE.equals(present)) {
+                            arrivedElsewhere(dst);
+                        }
+                    });
                 }
-                case FULL -> {
-                    queuedBytes.addAndGet(-bytes);
-                    observer.expired();
-                    transmit("EXPIRE", dst, src, null);
-                    return;
-                }
-                case DRAINED -> {
-                    queues.remove(dst, q); // lost the race with arrival or expiry: look again
-                    PeerClient arrived = clients.get(dst);
-                    if (arrived != null) {
-                        queuedBytes.addAndGet(-bytes);
-                        deliver(arrived, type, src, json);
-                        return;
-                    }
-                }
+            }
+            case FULL -> {
+                queuedBytes.addAndGet(-bytes);
+                observer.expired();
+                transmit("EXPIRE", dst, src, null);
+            }
+            case DRAINED -> {
+                // Lost the race with arrival (here or elsewhere) or expiry: route it again.
+                queuedBytes.addAndGet(-bytes);
+                queues.remove(dst, q);
+                route(type, src, dst, json);
             }
         }
     }
@@ -241,6 +297,25 @@ final class PeerJsRealm {
             } else {
                 break; // its socket went away again: the sender hears LEAVE on its next message
             }
+        }
+    }
+
+    /**
+     * {@code id} came up on another node while messages waited for it here: they go there, in order, through
+     * the hub. Any thread (the hub's).
+     */
+    private void arrivedElsewhere(String id) {
+        if (clients.containsKey(id)) {
+            return; // being admitted here: its admission delivers the queue
+        }
+        OfflineQueue q = queues.remove(id);
+        if (q == null) {
+            return;
+        }
+        List<OfflineQueue.Waiting> waiting = q.drain();
+        for (OfflineQueue.Waiting w : waiting) {
+            queuedBytes.addAndGet(-w.json().length());
+            route(w.type(), w.src(), id, w.json());
         }
     }
 

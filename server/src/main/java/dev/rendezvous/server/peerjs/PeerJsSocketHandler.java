@@ -1,41 +1,45 @@
 package dev.rendezvous.server.peerjs;
 
+import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.auth.AuthResult;
+import dev.rendezvous.server.logging.LogBudget;
+import dev.rendezvous.server.logging.LogText;
 import dev.rendezvous.server.peerjs.PeerJsRealm.CloseCodes;
+import dev.rendezvous.server.session.RateLimiter;
+import dev.rendezvous.server.transport.Outbound;
+import dev.rendezvous.server.transport.WebSocketSession;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One PeerJS WebSocket: admission ({@code OPEN}, {@code ERROR}, {@code ID-TAKEN}), its frames into the
- * {@link PeerJsRealm}, the {@code HEARTBEAT} deadline ({@code alive_timeout}), the rate limit and the
- * slow-consumer bound. Bad frames (not JSON, unknown types, binary) are ignored as peerjs-server ignores
- * them — a PeerJS client treats every {@code ERROR} as fatal, so none is sent for them.
+ * {@link PeerJsRealm}, the {@code HEARTBEAT} deadline ({@code alive_timeout}). The abuse limits are the v1
+ * session's, from the same parts: frames come from the server's own frame reader (size limit, RFC 6455
+ * checks), go through the same {@link RateLimiter} (frames, bytes and pings; refusals in a row end in 4029),
+ * and leave through the same {@link Outbound} (the bound on queued bytes, the close handshake). Bad frames
+ * (not JSON, unknown types, binary) and frames over the rate limit are dropped without an answer — a PeerJS
+ * client treats every {@code ERROR} as fatal, so none is sent for them. Client strings in log lines are
+ * escaped and cut ({@link LogText}) and client-caused lines share the process's {@link LogBudget}.
  *
- * <p>Threading: {@code channelRead}, timers and admission completion run on the channel's event loop;
+ * <p>Threading: the frame callbacks, timers and admission completion run on the channel's event loop;
  * {@link #send} and {@link #close} may be called from any thread.
  */
-final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
+final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements WebSocketSession {
     private static final Logger log = LoggerFactory.getLogger(PeerJsSocketHandler.class);
-    private static final long CLOSE_GRACE_MILLIS = 2_000;
     /** Frames a client may send before its admission completes (auth runs off the loop). */
     private static final int MAX_EARLY_FRAMES = 64;
 
@@ -44,8 +48,8 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
     private final String key;
     private final String id;
     private final String token;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final TokenBucket bucket;
+    private final Outbound out;
+    private final RateLimiter limiter;
     /** Event loop only. */
     private final ArrayDeque<PeerJsMessages.Inbound> early = new ArrayDeque<>();
     /** Set once admitted (written from any thread, acted on the loop). */
@@ -53,6 +57,11 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
     private volatile long lastHeartbeatNanos = System.nanoTime();
     private ScheduledFuture<?> aliveCheck;
     private boolean started;
+    /** The admin view's counters; event loop only. */
+    private final long connectedAtMillis = System.currentTimeMillis();
+    private long framesIn;
+    private long bytesIn;
+    private boolean refusing;
 
     PeerJsSocketHandler(Channel channel, PeerJsEndpoint endpoint, String key, String id, String token) {
         this.channel = channel;
@@ -60,11 +69,13 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
         this.key = key;
         this.id = id;
         this.token = token;
-        this.bucket = new TokenBucket(endpoint.rateLimitPerSecond(), endpoint.rateLimitBurst(), System.nanoTime());
+        this.out = new Outbound(channel, this::onSlowConsumer);
+        this.limiter = endpoint.rateLimiter(System.nanoTime());
     }
 
     /** On the loop, once the 101 is out: check the query and admit. */
-    void start() {
+    @Override
+    public void start() {
         if (started) {
             return;
         }
@@ -95,7 +106,9 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
                             case AuthResult.Admitted a -> "the token is bound to another id";
                             case null -> String.valueOf(error);
                         };
-                        log.info("peerjs key refused remote={}: {}", channel.remoteAddress(), why);
+                        if (LogBudget.CLIENTS.tryLine()) {
+                            log.info("peerjs key refused remote={}: {}", channel.remoteAddress(), LogText.of(why));
+                        }
                         endpoint.observer().authFailed(dev.rendezvous.protocol.ErrorCode.AUTH_FAILED);
                         endpoint.peerJsObserver().refused("invalid_key");
                         refuse(PeerJsMessages.error(PeerJsMessages.INVALID_KEY), CloseCodes.POLICY, "invalid key");
@@ -135,7 +148,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     boolean isOpen() {
-        return !closing.get() && channel.isActive();
+        return !out.closing() && channel.isActive();
     }
 
     /** Sends {@code json} and closes with {@code code}; any thread. */
@@ -152,39 +165,21 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
         if (!isOpen()) {
             return false;
         }
-        if (!channel.isWritable()) {
-            endpoint.observer().throttled(id);
-            close(CloseCodes.RATE_LIMITED, "not reading");
-            return false;
-        }
-        channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
-        return true;
+        return out.send(out.utf8(json));
     }
 
     /** Sends a close frame and drops the connection once answered (or after a grace period); once; any thread. */
     void close(int code, String reason) {
-        if (!closing.compareAndSet(false, true)) {
-            return;
-        }
-        if (channel.eventLoop().inEventLoop()) {
-            writeClose(code, reason);
-        } else {
-            channel.eventLoop().execute(() -> writeClose(code, reason));
-        }
+        out.close(code, reason);
     }
 
-    private void writeClose(int code, String reason) {
-        if (!channel.isActive()) {
-            return;
+    /** On the loop: the outbound bound was hit (the shared path dropped a frame). */
+    private void onSlowConsumer() {
+        if (LogBudget.CLIENTS.tryLine()) {
+            log.info("peerjs id={} is not reading: closing", LogText.of(id));
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                f.channel().close();
-            }
-        });
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        endpoint.observer().throttled(id);
+        close(CloseCodes.RATE_LIMITED, "not reading");
     }
 
     void heartbeat() {
@@ -193,7 +188,9 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
 
     void ignored(String why) {
         endpoint.peerJsObserver().ignored();
-        log.debug("peerjs frame ignored id={}: {}", id, why);
+        if (log.isDebugEnabled()) {
+            log.debug("peerjs frame ignored id={}: {}", LogText.of(id), LogText.of(why));
+        }
     }
 
     private void scheduleAliveCheck(long delayNanos) {
@@ -209,41 +206,67 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
         long silent = System.nanoTime() - lastHeartbeatNanos;
         if (silent >= timeout) {
             endpoint.observer().keepaliveTimedOut(id);
-            log.info("peerjs id={} sent no HEARTBEAT for {} ms: closing", id, TimeUnit.NANOSECONDS.toMillis(silent));
+            if (LogBudget.CLIENTS.tryLine()) {
+                log.info("peerjs id={} sent no HEARTBEAT for {} ms: closing", LogText.of(id),
+                        TimeUnit.NANOSECONDS.toMillis(silent));
+            }
             close(CloseCodes.KEEPALIVE_TIMEOUT, "no heartbeat");
         } else {
             scheduleAliveCheck(timeout - silent);
         }
     }
 
-    // ---- inbound ------------------------------------------------------------------------------
+    /** This socket for the admin view; on the event loop. */
+    SessionSnapshot snapshot() {
+        String state = client != null ? (isOpen() ? "admitted" : "closed") : isOpen() ? "authenticating" : "closed";
+        var remote = channel.remoteAddress();
+        return new SessionSnapshot(id, null, null, null, state, connectedAtMillis, framesIn, out.framesOut(), bytesIn,
+                out.bytesOut(), remote instanceof InetSocketAddress a && a.getAddress() != null
+                        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote),
+                SessionSnapshot.PEERJS);
+    }
+
+    // ---- inbound (the server's frame reader) --------------------------------------------------
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-            switch (msg) {
-                case TextWebSocketFrame text -> onText(text.text());
-                case BinaryWebSocketFrame ignoredFrame -> ignored("binary frame");
-                case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-                case CloseWebSocketFrame close -> onClose(close.statusCode());
-                default -> { } // pongs, and nothing else is expected from the aggregator
-            }
-        } finally {
-            ReferenceCountUtil.release(msg);
-        }
+        ReferenceCountUtil.release(msg); // frames come through the Sink methods; nothing else is expected here
     }
 
-    private void onText(String text) {
-        if (closing.get()) {
+    /** The rate limit for one frame of {@code bytes}; false when it must be dropped (and maybe the socket closed). */
+    private boolean admitFrame(int bytes) {
+        switch (limiter.onFrame(System.nanoTime(), bytes)) {
+            case ACCEPT -> {
+                refusing = false;
+                return true;
+            }
+            case REFUSE -> {
+                if (!refusing && LogBudget.CLIENTS.tryLine()) {
+                    log.info("peerjs id={} over the rate limit: dropping frames", LogText.of(id));
+                }
+                refusing = true;
+                return false;
+            }
+            case CLOSE -> {
+                if (LogBudget.CLIENTS.tryLine()) {
+                    log.info("peerjs id={} stayed over the rate limit: closing", LogText.of(id));
+                }
+                endpoint.observer().throttled(id);
+                close(CloseCodes.RATE_LIMITED, "rate limit");
+                return false;
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    @Override
+    public void onText(byte[] utf8, int length) {
+        framesIn++;
+        bytesIn += length;
+        if (out.closing() || !admitFrame(length)) {
             return;
         }
-        if (!bucket.take(System.nanoTime())) {
-            endpoint.observer().throttled(id);
-            log.info("peerjs id={} over the rate limit: closing", id);
-            close(CloseCodes.RATE_LIMITED, "rate limit");
-            return;
-        }
-        Optional<PeerJsMessages.Inbound> parsed = PeerJsMessages.parse(text);
+        Optional<PeerJsMessages.Inbound> parsed = PeerJsMessages.parse(new String(utf8, 0, length, StandardCharsets.UTF_8));
         if (parsed.isEmpty()) {
             ignored("not a JSON object with a string type");
             return;
@@ -260,18 +283,51 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
         endpoint.realm().onMessage(c, this, parsed.get());
     }
 
-    private void onClose(int status) {
-        if (!closing.compareAndSet(false, true)) {
-            channel.close(); // the client answered our close
+    @Override
+    public void onBinary() {
+        if (!out.closing() && admitFrame(0)) {
+            ignored("binary frame");
+        }
+    }
+
+    @Override
+    public void onPing(ByteBuf payload) {
+        if (out.closing() || !admitFrame(0)) {
+            payload.release(); // a ping over the rate limit goes unanswered, as for v1
             return;
         }
-        CloseWebSocketFrame reply = status < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
-        channel.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+        out.pong(payload);
+    }
+
+    @Override
+    public void onPong() {
+        // nothing to do: PeerJS liveness is HEARTBEAT
+    }
+
+    @Override
+    public void onClose(int status) {
+        out.onCloseFrame(status);
+    }
+
+    @Override
+    public void onTooLarge() {
+        if (LogBudget.CLIENTS.tryLine()) {
+            log.info("peerjs id={} sent a too large message: closing", LogText.of(id));
+        }
+        close(CloseCodes.TOO_LARGE, "message too large");
+    }
+
+    @Override
+    public void onProtocolError(WebSocketCloseStatus status, String why) {
+        if (LogBudget.CLIENTS.tryLine()) {
+            log.info("peerjs protocol violation id={}: {}", LogText.of(id), LogText.of(why));
+        }
+        close(status.code(), "protocol error");
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing.set(true);
+        out.inactive();
         if (aliveCheck != null) {
             aliveCheck.cancel(false);
         }
@@ -286,19 +342,16 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        out.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException) {
-            // The frame decoder already sent its close (1009 too large, 1002 otherwise) and closes the channel.
-            closing.set(true);
-            log.info("peerjs id={} sent a bad or too large frame: {}", id, cause.getMessage());
-        } else if (cause instanceof TooLongFrameException) { // fragments adding up past the limit
-            log.info("peerjs id={} sent a too large message: {}", id, cause.getMessage());
-            close(CloseCodes.TOO_LARGE, "message too large");
-        } else if (cause instanceof IOException) {
-            channel.close();
-        } else {
+        if (!(cause instanceof IOException)) {
             log.warn("peerjs unexpected error remote={}", channel.remoteAddress(), cause);
-            channel.close();
         }
+        channel.close();
     }
 }

@@ -16,7 +16,9 @@
  * is guarded by its own monitor (held only to add or drain, never while writing), and a
  * {@link dev.rendezvous.server.peerjs.PeerClient}'s current socket is an atomic reference (swapped by a
  * same-token takeover, cleared once by the departure).
- * Writes to another client's channel go through Netty's thread-safe {@code writeAndFlush}. Token checks
- * (a JWKS may be fetched) run on virtual threads, never on an event loop. Nothing here blocks.
+ * Writes to another client's channel go through its {@code Outbound} (any thread, in order). Token checks
+ * (a JWKS may be fetched) run on virtual threads, never on an event loop. A cluster hub completes deliveries
+ * and watches on its own threads, and tells arrivals on its backplane loop: the realm's maps and queues are
+ * safe for that. Nothing here blocks.
  */
 package dev.rendezvous.server.peerjs;

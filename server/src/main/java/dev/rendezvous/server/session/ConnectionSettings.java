@@ -41,7 +41,7 @@ public record ConnectionSettings(
         ResumeDirectory resumes) {
 
     /** Refused frames a client may send in a row before it is closed with 4029 (refills in 10 s). */
-    static final double RATE_LIMIT_STRIKES = 100;
+    public static final double RATE_LIMIT_STRIKES = 100;
 
     /** Settings without resume (v1 only). */
     public ConnectionSettings(

@@ -8,11 +8,11 @@ package dev.rendezvous.server.session;
  * keeps sending while refused runs out of a second, smaller allowance of refusals ({@code strikes},
  * refilled at a tenth of it per second) and must then be closed (4029).
  *
- * <p>Confined to the connection's event loop.
+ * <p>Shared by the v1 sessions and the PeerJS sockets (one limit, one place). Confined to the connection's event loop.
  */
-final class RateLimiter {
+public final class RateLimiter {
     /** The verdict on one frame. */
-    enum Verdict {
+    public enum Verdict {
         ACCEPT,
         REFUSE,
         CLOSE
@@ -33,7 +33,7 @@ final class RateLimiter {
         this(perSecond, burst, 0, 0, maxStrikes, now);
     }
 
-    RateLimiter(double perSecond, double burst, double bytesPerSecond, double burstBytes, double maxStrikes, long now) {
+    public RateLimiter(double perSecond, double burst, double bytesPerSecond, double burstBytes, double maxStrikes, long now) {
         this.perNano = perSecond / 1e9;
         this.burst = perSecond > 0 ? burst : Double.POSITIVE_INFINITY;
         this.bytesPerNano = bytesPerSecond / 1e9;
@@ -51,7 +51,7 @@ final class RateLimiter {
     }
 
     /** The verdict on one frame of {@code bytes} payload bytes. */
-    Verdict onFrame(long now, int bytes) {
+    public Verdict onFrame(long now, int bytes) {
         long elapsed = now - last;
         if (elapsed > 0) {
             tokens = Math.min(burst, tokens + elapsed * perNano);

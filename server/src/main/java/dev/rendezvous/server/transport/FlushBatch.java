@@ -17,7 +17,7 @@ final class FlushBatch implements Runnable {
     private static final FastThreadLocal<FlushBatch> CURRENT = new FastThreadLocal<>();
 
     private final EventExecutor loop;
-    private WebSocketSessionHandler[] pending = new WebSocketSessionHandler[16];
+    private Outbound[] pending = new Outbound[16];
     private int size;
     private boolean scheduled;
 
@@ -43,7 +43,7 @@ final class FlushBatch implements Runnable {
     }
 
     /** Flushes {@code handler}'s channel at the end of this loop iteration. */
-    void add(WebSocketSessionHandler handler) {
+    void add(Outbound handler) {
         if (size > 0 && pending[size - 1] == handler) {
             return; // the common case: several frames for one receiver in a row
         }
@@ -61,14 +61,14 @@ final class FlushBatch implements Runnable {
     public void run() {
         // A flush may fail a channel, whose departure sends frames to others: they join this same pass.
         for (int i = 0; i < size; i++) {
-            WebSocketSessionHandler h = pending[i];
+            Outbound h = pending[i];
             pending[i] = null;
             h.flushNow();
         }
         size = 0;
         scheduled = false;
         if (pending.length > 1024) {
-            pending = new WebSocketSessionHandler[16]; // do not keep a burst's array for ever
+            pending = new Outbound[16]; // do not keep a burst's array for ever
         }
     }
 }

@@ -108,7 +108,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (peerJs != null && !endpoints.containsKey(path)
-                && peerJs.handle(ctx, request, pipeline.tls(), pipeline.peerJsHooks())) {
+                && peerJs.handle(ctx, request, pipeline.peerJsHooks())) {
             return; // the PeerJS server protocol (its own package); the server's own endpoints come first
         }
         if (upgrade) {
@@ -149,19 +149,22 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         switch (route.accept(ctx.channel(), uri)) {
             case WebSocketRoute.Upgrade.Refused refused -> respond(ctx, request, HttpResponses.text(refused.status(), refused.reason()));
-            case WebSocketRoute.Upgrade.Accepted accepted -> {
-                if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-                    WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
-                    return;
-                }
-                if (!validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) { // RFC 6455 §4.2.1: 16 random bytes, base64
-                    respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
-                            "Sec-WebSocket-Key must be 16 bytes in base64"));
-                    return;
-                }
-                pipeline.upgrade(ctx, request, accepted.session());
-            }
+            case WebSocketRoute.Upgrade.Accepted accepted -> upgradeChecked(ctx, request, accepted.session());
         }
+    }
+
+    /** Checks the WebSocket version and key (426, 400), then hands the upgrade to the pipeline; v1 and PeerJS alike. */
+    void upgradeChecked(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketSession session) {
+        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
+            return;
+        }
+        if (!validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) { // RFC 6455 §4.2.1: 16 random bytes, base64
+            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "Sec-WebSocket-Key must be 16 bytes in base64"));
+            return;
+        }
+        pipeline.upgrade(ctx, request, session);
     }
 
     private static boolean validKey(String key) {

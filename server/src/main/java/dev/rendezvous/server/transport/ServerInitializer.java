@@ -44,6 +44,8 @@ import java.util.function.Supplier;
  * <p>Before any of it, a connection over its address's limits ({@link AddressAccounting}) is closed unread.
  *
  * <p>The WebSocket endpoints are the {@link #routes} list: another protocol's endpoint is one more entry.
+ * The PeerJS endpoint routes its own upgrade (its path and query are PeerJS's) but comes back here for the
+ * WebSocket stage ({@link #peerJsHooks}): the same reader, the same 101, its socket as the session.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
@@ -103,7 +105,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         CompletableFuture<SessionSnapshot> result = new CompletableFuture<>();
         try {
             channel.eventLoop().execute(() -> result.complete(
-                    channel.pipeline().get(SESSION) instanceof WebSocketSessionHandler h ? h.snapshot() : null));
+                    channel.pipeline().get(SESSION) instanceof WebSocketSessionHandler h ? h.snapshot()
+                            : PeerJsEndpoint.snapshot(channel)));
         } catch (RejectedExecutionException e) {
             result.complete(null); // the loop is shutting down
         }
@@ -166,26 +169,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
     }
 
-    /**
-     * What the PeerJS endpoint (its own package, its own handshake and Netty's frame decoder) needs from this
-     * pipeline at its upgrade: the HTTP-only handlers leave, the upgraded channel is tracked.
-     */
+    /** The PeerJS endpoint's upgrade: the same checks and WebSocket stage as v1's, with a PeerJS socket as the session. */
     PeerJsEndpoint.UpgradeHooks peerJsHooks() {
-        return new PeerJsEndpoint.UpgradeHooks() {
-            @Override
-            public void leaveHttp(ChannelHandlerContext routerCtx) {
-                ChannelPipeline p = routerCtx.pipeline();
-                if (p.get(REQUEST_DEADLINE) != null) {
-                    p.remove(REQUEST_DEADLINE);
-                }
-                p.remove(routerCtx.name());
-            }
-
-            @Override
-            public void opened(Channel channel) {
-                registry.opened(channel);
-            }
-        };
+        return (ctx, request, path, session) -> router.upgradeChecked(ctx, request, session);
     }
 
     boolean tls() {

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Event-loop confined, like every channel handler. The text array handed to the sink is valid only
  * during the call.
  */
-final class WebSocketFrameReader extends ByteToMessageDecoder implements WebSocketFrameDecoder {
+public final class WebSocketFrameReader extends ByteToMessageDecoder implements WebSocketFrameDecoder {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int OP_CONTINUATION = 0x0;
     private static final int OP_TEXT = 0x1;
@@ -56,7 +56,7 @@ final class WebSocketFrameReader extends ByteToMessageDecoder implements WebSock
     };
 
     /** What the reader tells the session. All calls on the channel's event loop. */
-    interface Sink {
+    public interface Sink {
         /** A whole text message: {@code utf8[0, length)}, valid only during the call. */
         void onText(byte[] utf8, int length);
 

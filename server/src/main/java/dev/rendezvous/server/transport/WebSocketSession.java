@@ -5,11 +5,11 @@ import io.netty.channel.ChannelHandler;
 /**
  * The last handler of an upgraded connection's pipeline: it receives the client's messages from the
  * {@link WebSocketFrameReader} and speaks one protocol over them ({@link WebSocketSessionHandler}: the
- * Rendezvous protocol). {@link ServerInitializer#upgrade} installs it.
+ * Rendezvous protocol; {@code PeerJsSocketHandler}: the PeerJS protocol). {@link ServerInitializer#upgrade} installs it.
  *
  * <p>Event-loop confined, like every channel handler.
  */
-interface WebSocketSession extends ChannelHandler, WebSocketFrameReader.Sink {
+public interface WebSocketSession extends ChannelHandler, WebSocketFrameReader.Sink {
 
     /** The upgrade completed (the 101 response is out): the session may speak. Called once, on the event loop. */
     void start();
