@@ -28,9 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public class CodecRoundTripBench {
-    static final String CANDIDATE = "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
-            + "192.0.2.17 53705 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Xq3v network-cost 999\",\"sdpMid\":\"0\","
-            + "\"sdpMLineIndex\":0,\"usernameFragment\":\"Xq3v\"},\"to\":\"6c1f3e0a-8d4e-4a51-9a7e-2f5b1c9d0e11\",\"seq\":123456}";
+    static final String CANDIDATE =
+            "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
+                    + "192.0.2.17 53705 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Xq3v network-cost 999\",\"sdpMid\":\"0\","
+                    + "\"sdpMLineIndex\":0,\"usernameFragment\":\"Xq3v\"},\"to\":\"6c1f3e0a-8d4e-4a51-9a7e-2f5b1c9d0e11\",\"seq\":123456}";
 
     @Benchmark
     public int decodeAndReencode() throws ProtocolException {

@@ -40,12 +40,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Xmn64m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx512m", "-Xmn64m"})
 @State(Scope.Thread)
 public class ConnectionRelayBench {
-    static final String CANDIDATE = "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
-            + "127.0.0.1 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sXe2 network-cost 999\",\"sdpMid\":\"0\","
-            + "\"sdpMLineIndex\":0,\"usernameFragment\":\"sXe2\"},\"seq\":123456";
+    static final String CANDIDATE =
+            "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
+                    + "127.0.0.1 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sXe2 network-cost 999\",\"sdpMid\":\"0\","
+                    + "\"sdpMLineIndex\":0,\"usernameFragment\":\"sXe2\"},\"seq\":123456";
 
     /** Drops what it is given; counts it so the work cannot be optimised away. */
     static final class CountingLink implements Link {
@@ -99,17 +102,29 @@ public class ConnectionRelayBench {
     /** Both sessions resumable (v1.1), or plain v1. */
     @Param({"false", "true"})
     public boolean resumable;
+
     private byte[] unaddressed;
     private byte[] addressed;
 
     @Setup
     public void setUp() {
         LocalHub hub = new LocalHub();
-        ConnectionSettings settings = new ConnectionSettings(hub, new HubObserver() {}, Duration.ofMinutes(10),
-                Duration.ofMinutes(20), null, Duration.ofSeconds(10), Runnable::run, id -> List.of(), 0, 0,
-                resumable ? Duration.ofSeconds(15) : Duration.ZERO, new ResumeDirectory());
+        ConnectionSettings settings = new ConnectionSettings(
+                hub,
+                new HubObserver() {},
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(20),
+                null,
+                Duration.ofSeconds(10),
+                Runnable::run,
+                id -> List.of(),
+                0,
+                0,
+                resumable ? Duration.ofSeconds(15) : Duration.ZERO,
+                new ResumeDirectory());
         a = new Connection(settings, linkA, new BenchTransport(), null, "a", null, "bench", resumable, false);
-        Connection b = new Connection(settings, linkB, new BenchTransport(), null, "b", null, "bench", resumable, false);
+        Connection b =
+                new Connection(settings, linkB, new BenchTransport(), null, "b", null, "bench", resumable, false);
         a.open();
         b.open();
         byte[] pair = "{\"type\":\"pair_request\",\"target_id\":\"b\"}".getBytes(StandardCharsets.UTF_8);

@@ -25,21 +25,40 @@ public final class IdleSessionMemory {
         for (int round = 0; round < 3; round++) { // the first round warms up class loading and the JIT
             long v1 = perSession(n, false);
             long resumable = perSession(n, true);
-            System.out.printf("round %d: v1 %d B/session, resumable %d B/session, difference %d B%n",
+            System.out.printf(
+                    "round %d: v1 %d B/session, resumable %d B/session, difference %d B%n",
                     round, v1, resumable, resumable - v1);
         }
     }
 
     private static long perSession(int n, boolean resumable) throws InterruptedException {
         LocalHub hub = new LocalHub();
-        ConnectionSettings settings = new ConnectionSettings(hub, new HubObserver() {}, Duration.ofMinutes(10),
-                Duration.ofMinutes(20), null, Duration.ofSeconds(10), Runnable::run, id -> List.of(), 0, 0,
-                resumable ? Duration.ofSeconds(15) : Duration.ZERO, new ResumeDirectory());
+        ConnectionSettings settings = new ConnectionSettings(
+                hub,
+                new HubObserver() {},
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(20),
+                null,
+                Duration.ofSeconds(10),
+                Runnable::run,
+                id -> List.of(),
+                0,
+                0,
+                resumable ? Duration.ofSeconds(15) : Duration.ZERO,
+                new ResumeDirectory());
         List<Connection> held = new ArrayList<>(n);
         long before = usedAfterGc();
         for (int i = 0; i < n; i++) {
-            Connection c = new Connection(settings, new ConnectionRelayBench.CountingLink(),
-                    new ConnectionRelayBench.BenchTransport(), null, null, null, "mem", resumable, false);
+            Connection c = new Connection(
+                    settings,
+                    new ConnectionRelayBench.CountingLink(),
+                    new ConnectionRelayBench.BenchTransport(),
+                    null,
+                    null,
+                    null,
+                    "mem",
+                    resumable,
+                    false);
             c.open();
             held.add(c);
         }

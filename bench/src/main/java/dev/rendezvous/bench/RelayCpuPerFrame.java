@@ -18,7 +18,10 @@ public final class RelayCpuPerFrame {
         b.setUp();
         int n = 2_000_000;
         long sink = 0;
-        for (int i = 0; i < 3 * n; i++) { sink += b.unaddressed(); sink += b.addressed(); } // warm-up
+        for (int i = 0; i < 3 * n; i++) {
+            sink += b.unaddressed();
+            sink += b.addressed();
+        } // warm-up
         StringBuilder out = new StringBuilder();
         for (String kind : new String[] {"unaddressed", "addressed"}) {
             double best = Double.MAX_VALUE;

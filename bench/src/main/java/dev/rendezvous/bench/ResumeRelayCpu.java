@@ -35,7 +35,8 @@ public final class ResumeRelayCpu {
         }
         Arrays.sort(a);
         Arrays.sort(b);
-        System.out.printf("unaddressed ns CPU/frame: v1 median %.0f (%s), resumable median %.0f (%s), ratio %.3f%n",
+        System.out.printf(
+                "unaddressed ns CPU/frame: v1 median %.0f (%s), resumable median %.0f (%s), ratio %.3f%n",
                 a[2], Arrays.toString(round(a)), b[2], Arrays.toString(round(b)), b[2] / a[2]);
     }
 

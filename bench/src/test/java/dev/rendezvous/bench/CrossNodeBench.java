@@ -51,18 +51,51 @@ public final class CrossNodeBench {
         int messages = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int latencyMessages = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
-        System.out.printf(Locale.ROOT, "pairs=%d messages/pair=%d window=%d latency messages=%d cores=%d%n",
-                pairs, messages, window, latencyMessages, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "pairs=%d messages/pair=%d window=%d latency messages=%d cores=%d%n",
+                pairs,
+                messages,
+                window,
+                latencyMessages,
+                Runtime.getRuntime().availableProcessors());
         try (RedisServer redis = RedisServer.start()) {
             ProcessHandle redisProcess = ProcessHandle.of(redis.pid()).orElseThrow();
             try (Node single = Node.spawn("local")) {
-                run("single node (in-process hub)", single, single, List.of(single.process.toHandle()), null,
-                        pairs, messages, window, latencyMessages);
+                run(
+                        "single node (in-process hub)",
+                        single,
+                        single,
+                        List.of(single.process.toHandle()),
+                        null,
+                        pairs,
+                        messages,
+                        window,
+                        latencyMessages);
             }
-            try (Node n0 = Node.spawn(redis.uri(), "bench-0"); Node n1 = Node.spawn(redis.uri(), "bench-1")) {
+            try (Node n0 = Node.spawn(redis.uri(), "bench-0");
+                    Node n1 = Node.spawn(redis.uri(), "bench-1")) {
                 List<ProcessHandle> both = List.of(n0.process.toHandle(), n1.process.toHandle());
-                run("2 nodes on Redis, pair on one node", n0, n0, both, redisProcess, pairs, messages, window, latencyMessages);
-                run("2 nodes on Redis, pair across nodes", n0, n1, both, redisProcess, pairs, messages, window, latencyMessages);
+                run(
+                        "2 nodes on Redis, pair on one node",
+                        n0,
+                        n0,
+                        both,
+                        redisProcess,
+                        pairs,
+                        messages,
+                        window,
+                        latencyMessages);
+                run(
+                        "2 nodes on Redis, pair across nodes",
+                        n0,
+                        n1,
+                        both,
+                        redisProcess,
+                        pairs,
+                        messages,
+                        window,
+                        latencyMessages);
             }
         }
     }
@@ -72,12 +105,16 @@ public final class CrossNodeBench {
         static Node spawn(String... args) throws Exception {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), NodeMain.class.getName()));
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    NodeMain.class.getName()));
             command.addAll(List.of(args));
             if (args.length == 2) {
                 command.add("10000");
             }
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             for (String l; (l = out.readLine()) != null; ) {
                 if (l.startsWith("port=")) {
@@ -102,8 +139,17 @@ public final class CrossNodeBench {
         return sum;
     }
 
-    private static void run(String name, Node a, Node b, List<ProcessHandle> servers, ProcessHandle redis,
-            int pairs, int messages, int window, int latencyMessages) throws Exception {
+    private static void run(
+            String name,
+            Node a,
+            Node b,
+            List<ProcessHandle> servers,
+            ProcessHandle redis,
+            int pairs,
+            int messages,
+            int window,
+            int latencyMessages)
+            throws Exception {
         String tag = Long.toString(System.nanoTime(), 36);
         // warm-up (JIT), then the measured runs
         throughput(a, b, tag + "w", pairs, messages, window);
@@ -114,13 +160,19 @@ public final class CrossNodeBench {
         double serverUs = (cpuNanos(servers) - serverCpu) / 1e3 / total;
         double redisUs = redis == null ? 0 : (cpuNanos(List.of(redis)) - redisCpu) / 1e3 / total;
         long[] lat = latency(a, b, tag + "l", latencyMessages);
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "%-38s %,8.0f msg/s | server CPU %5.1f µs/msg, redis %4.1f µs/msg | one-way µs p50 %5.0f p90 %5.0f p99 %6.0f%n",
-                name, perSecond, serverUs, redisUs, pct(lat, 50), pct(lat, 90), pct(lat, 99));
+                name,
+                perSecond,
+                serverUs,
+                redisUs,
+                pct(lat, 50),
+                pct(lat, 90),
+                pct(lat, 99));
     }
 
-    private static double throughput(Node a, Node b, String tag, int pairs, int messages, int window)
-            throws Exception {
+    private static double throughput(Node a, Node b, String tag, int pairs, int messages, int window) throws Exception {
         List<Client[]> ps = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             ps.add(pair(a, b, tag + "s" + i, tag + "r" + i));
@@ -178,8 +230,8 @@ public final class CrossNodeBench {
     }
 
     private static String frame(int i) {
-        return "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:" + i + " 1 udp 2122260223 10.0.0.1 5000 typ host "
-                + PAD + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
+        return "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:" + i
+                + " 1 udp 2122260223 10.0.0.1 5000 typ host " + PAD + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
     }
 
     private static double pct(long[] sorted, int p) {

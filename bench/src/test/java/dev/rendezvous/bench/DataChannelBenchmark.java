@@ -36,10 +36,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class DataChannelBenchmark {
     private static final int PAIRINGS = Integer.getInteger("rendezvous.bench.pairings", 30);
     private static final long VOLUME_BYTES = Long.getLong("rendezvous.bench.mib", 256) << 20;
-    private static final int[] SIZES = java.util.Arrays.stream(System.getProperty("rendezvous.bench.sizesKiB", "1,16,64").split(","))
-            .mapToInt(k -> Integer.parseInt(k.trim()) * 1024).toArray();
-    private static final long HIGH_WATER = Long.getLong("rendezvous.bench.highKiB", SendPolicy.DEFAULT.highWaterBytes() >> 10) << 10;
-    private static final long LOW_WATER = Long.getLong("rendezvous.bench.lowKiB", SendPolicy.DEFAULT.lowWaterBytes() >> 10) << 10;
+    private static final int[] SIZES = java.util.Arrays.stream(
+                    System.getProperty("rendezvous.bench.sizesKiB", "1,16,64").split(","))
+            .mapToInt(k -> Integer.parseInt(k.trim()) * 1024)
+            .toArray();
+    private static final long HIGH_WATER =
+            Long.getLong("rendezvous.bench.highKiB", SendPolicy.DEFAULT.highWaterBytes() >> 10) << 10;
+    private static final long LOW_WATER =
+            Long.getLong("rendezvous.bench.lowKiB", SendPolicy.DEFAULT.lowWaterBytes() >> 10) << 10;
 
     /** Timestamps of one pairing, taken on the event threads. */
     private static final class Timing implements PeerListener {
@@ -91,7 +95,8 @@ class DataChannelBenchmark {
         try (ServerFixture server = ServerFixture.start()) {
             Timing a = new Timing();
             Timing b = new Timing();
-            try (Peer initiator = connect(server, "bench-a", a); Peer answerer = connect(server, "bench-b", b)) {
+            try (Peer initiator = connect(server, "bench-a", a);
+                    Peer answerer = connect(server, "bench-b", b)) {
                 List<Double> initiatorOpen = new ArrayList<>();
                 List<Double> bothOpen = new ArrayList<>();
                 for (int i = 0; i < PAIRINGS; i++) {
@@ -107,18 +112,21 @@ class DataChannelBenchmark {
                         b.left.get(20, TimeUnit.SECONDS);
                     }
                 }
-                report.add("| paired → channel open (initiator), " + PAIRINGS + " pairings | " + summary(initiatorOpen) + " |");
+                report.add("| paired → channel open (initiator), " + PAIRINGS + " pairings | " + summary(initiatorOpen)
+                        + " |");
                 report.add("| paired → channel open on both sides | " + summary(bothOpen) + " |");
 
                 for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
-                    report.add("| throughput, one JVM, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20) + " MiB | "
-                            + String.format(Locale.ROOT, "%.1f MiB/s", throughput(initiator, b, size)) + " |");
+                    report.add("| throughput, one JVM, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20)
+                            + " MiB | " + String.format(Locale.ROOT, "%.1f MiB/s", throughput(initiator, b, size))
+                            + " |");
                 }
                 initiator.leave();
                 b.left.get(20, TimeUnit.SECONDS);
 
                 // Two JVMs, as two terminals would be: the receiver is a separate process counting bytes.
-                try (PeerProcess sink = PeerProcess.start(server.lobby(), "bench-sink", List.of(Long.toString(VOLUME_BYTES)))) {
+                try (PeerProcess sink =
+                        PeerProcess.start(server.lobby(), "bench-sink", List.of(Long.toString(VOLUME_BYTES)))) {
                     sink.awaitLine("id bench-sink");
                     a.reset();
                     initiator.pair("bench-sink");
@@ -136,23 +144,31 @@ class DataChannelBenchmark {
                         sink.awaitLine("open bench-a");
                         twoJvmOpen.add((opened - a.pairedNanos) / 1e6);
                     }
-                    report.add("| paired → channel open, two JVMs, " + PAIRINGS + " more pairings | " + summary(twoJvmOpen) + " |");
+                    report.add("| paired → channel open, two JVMs, " + PAIRINGS + " more pairings | "
+                            + summary(twoJvmOpen) + " |");
                     int round = 0;
                     for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
                         round++;
-                        report.add("| throughput, two JVMs, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20) + " MiB | "
-                                + String.format(Locale.ROOT, "%.1f MiB/s", throughputToProcess(initiator, sink, size, round)) + " |");
+                        report.add("| throughput, two JVMs, " + (size / 1024) + " KiB messages, " + (VOLUME_BYTES >> 20)
+                                + " MiB | "
+                                + String.format(
+                                        Locale.ROOT, "%.1f MiB/s", throughputToProcess(initiator, sink, size, round))
+                                + " |");
                     }
                 }
             }
         }
-        report.add("| flow control | pause above " + (HIGH_WATER >> 10) + " KiB buffered, resume at " + (LOW_WATER >> 10) + " KiB |");
+        report.add("| flow control | pause above " + (HIGH_WATER >> 10) + " KiB buffered, resume at "
+                + (LOW_WATER >> 10) + " KiB |");
         String table = String.join("\n", report);
         System.out.println(table);
         Path out = Path.of("target", "benchmarks", "java-peer.md");
         Files.createDirectories(out.getParent());
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
-        Files.writeString(out, "| measure | result |\n|---|---|\n" + table + "\n\nload average at the end (/proc/loadavg): " + load + "\n");
+        Files.writeString(
+                out,
+                "| measure | result |\n|---|---|\n" + table + "\n\nload average at the end (/proc/loadavg): " + load
+                        + "\n");
     }
 
     private static double throughput(Peer sender, Timing receiver, int messageBytes) throws Exception {
@@ -198,7 +214,8 @@ class DataChannelBenchmark {
         return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
     }
 
-    private static double throughputToProcess(Peer sender, PeerProcess sink, int messageBytes, int round) throws Exception {
+    private static double throughputToProcess(Peer sender, PeerProcess sink, int messageBytes, int round)
+            throws Exception {
         String message = "x".repeat(messageBytes);
         long count = VOLUME_BYTES / messageBytes;
         long start = System.nanoTime();
@@ -224,11 +241,13 @@ class DataChannelBenchmark {
         int rounds = Integer.getInteger("rendezvous.bench.rounds", 2);
         List<String> report = new ArrayList<>();
         String uptimeBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-        try (ServerFixture server = ServerFixture.start(); RtcRuntime rawA = RtcRuntime.create();
+        try (ServerFixture server = ServerFixture.start();
+                RtcRuntime rawA = RtcRuntime.create();
                 RtcRuntime rawB = RtcRuntime.create()) {
             Timing a = new Timing();
             Timing b = new Timing();
-            try (Peer initiator = connect(server, "bench-a", a); Peer answerer = connect(server, "bench-b", b)) {
+            try (Peer initiator = connect(server, "bench-a", a);
+                    Peer answerer = connect(server, "bench-b", b)) {
                 initiator.pair("bench-b");
                 a.open.get(20, TimeUnit.SECONDS);
                 b.open.get(20, TimeUnit.SECONDS);
@@ -237,26 +256,38 @@ class DataChannelBenchmark {
                         for (int size : SIZES) {
                             long count = VOLUME_BYTES / size;
                             double rawSeconds = raw.transfer(size, count, HIGH_WATER, LOW_WATER) / 1e9;
-                            double sdkSeconds = (VOLUME_BYTES / (double) (1 << 20)) / binaryThroughput(initiator.chat("bench-b"), b, size);
+                            double sdkSeconds = (VOLUME_BYTES / (double) (1 << 20))
+                                    / binaryThroughput(initiator.chat("bench-b"), b, size);
                             double mib = VOLUME_BYTES / (double) (1 << 20);
-                            report.add(String.format(Locale.ROOT,
+                            report.add(String.format(
+                                    Locale.ROOT,
                                     "| %d | %d KiB | %.1f MiB/s, %.0f msg/s | %.1f MiB/s, %.0f msg/s | %.0f %% |",
-                                    round, size / 1024, mib / rawSeconds, count / rawSeconds, mib / sdkSeconds,
-                                    count / sdkSeconds, 100 * rawSeconds / sdkSeconds));
+                                    round,
+                                    size / 1024,
+                                    mib / rawSeconds,
+                                    count / rawSeconds,
+                                    mib / sdkSeconds,
+                                    count / sdkSeconds,
+                                    100 * rawSeconds / sdkSeconds));
                         }
                     }
                 }
             }
         }
-        String sdk = "array".equals(System.getProperty("rendezvous.bench.sdkBuffer")) ? "send(byte[])" : "send(direct ByteBuffer)";
-        String table = "| round | message | raw webrtc-java | SDK (DataChannel." + sdk + ") | SDK / raw |\n|---|---|---|---|---|\n"
-                + String.join("\n", report);
+        String sdk = "array".equals(System.getProperty("rendezvous.bench.sdkBuffer"))
+                ? "send(byte[])"
+                : "send(direct ByteBuffer)";
+        String table = "| round | message | raw webrtc-java | SDK (DataChannel." + sdk
+                + ") | SDK / raw |\n|---|---|---|---|---|\n" + String.join("\n", report);
         System.out.println(table);
         Path out = Path.of("target", "benchmarks", "sdk-vs-raw.md");
         Files.createDirectories(out.getParent());
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
-        Files.writeString(out, table + "\n\n" + (VOLUME_BYTES >> 20) + " MiB per run; flow control " + (HIGH_WATER >> 10)
-                + "/" + (LOW_WATER >> 10) + " KiB; /proc/loadavg before: " + uptimeBefore + ", after: " + load + "\n");
+        Files.writeString(
+                out,
+                table + "\n\n" + (VOLUME_BYTES >> 20) + " MiB per run; flow control " + (HIGH_WATER >> 10) + "/"
+                        + (LOW_WATER >> 10) + " KiB; /proc/loadavg before: " + uptimeBefore + ", after: " + load
+                        + "\n");
     }
 
     private static Peer connect(ServerFixture server, String id, Timing timing) throws Exception {
@@ -264,16 +295,26 @@ class DataChannelBenchmark {
                 .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
                 .withLoopback(true);
         SendPolicy d = SendPolicy.DEFAULT;
-        options = options.withSession(options.session().withSendPolicy(new SendPolicy(
-                d.maxQueuedMessages(), d.maxQueuedBytes(), d.expiry(), HIGH_WATER, LOW_WATER, d.maxMessageBytes())));
+        options = options.withSession(options.session()
+                .withSendPolicy(new SendPolicy(
+                        d.maxQueuedMessages(),
+                        d.maxQueuedBytes(),
+                        d.expiry(),
+                        HIGH_WATER,
+                        LOW_WATER,
+                        d.maxMessageBytes())));
         return Peer.connect(options, timing).get(20, TimeUnit.SECONDS);
     }
 
     private static String summary(List<Double> millis) {
         List<Double> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
-        return String.format(Locale.ROOT, "median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms",
-                sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1),
-                sorted.get(0), sorted.get(sorted.size() - 1));
+        return String.format(
+                Locale.ROOT,
+                "median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms",
+                sorted.get(sorted.size() / 2),
+                sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1),
+                sorted.get(0),
+                sorted.get(sorted.size() - 1));
     }
 }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @EnabledIfSystemProperty(named = "rendezvous.bench", matches = "true")
 class RelayCpuBench {
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c.rateLimit(0, 0).rateLimitBytes(0).maxOutboundBytes(64 << 20));
+    final ServerExtension server =
+            ServerExtension.create(c -> c.rateLimit(0, 0).rateLimitBytes(0).maxOutboundBytes(64 << 20));
 
     static long loopCpu() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -58,7 +59,9 @@ class RelayCpuBench {
             s.setTcpNoDelay(true);
             in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 65536));
             out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes());
+            out.write(("GET " + path
+                            + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes());
             int m = 0;
             while (m < 4) {
                 int b = in.read();
@@ -82,7 +85,11 @@ class RelayCpuBench {
             ByteArrayOutputStream f = new ByteArrayOutputStream();
             f.write(0x81);
             if (payload.length < 126) f.write(0x80 | payload.length);
-            else { f.write(0x80 | 126); f.write(payload.length >>> 8); f.write(payload.length); }
+            else {
+                f.write(0x80 | 126);
+                f.write(payload.length >>> 8);
+                f.write(payload.length);
+            }
             byte[] mask = {1, 2, 3, 4};
             f.write(mask, 0, 4);
             for (int i = 0; i < payload.length; i++) f.write(payload[i] ^ mask[i & 3]);
@@ -94,7 +101,8 @@ class RelayCpuBench {
     void relayCpuPerMessage() throws Exception {
         int pairs = 50;
         int perSender = 4000;
-        String prefix = "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 127.0.0.1 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sXe2 network-cost 999\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"sXe2\"},\"seq\":";
+        String prefix =
+                "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 127.0.0.1 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sXe2 network-cost 999\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"sXe2\"},\"seq\":";
         List<Raw[]> ps = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             Raw a = new Raw(server.port(), "/ws");
@@ -114,7 +122,10 @@ class RelayCpuBench {
                         ByteArrayOutputStream batch = new ByteArrayOutputStream();
                         for (int k = 0; k < perSender; k++) {
                             batch.write(Raw.frame((prefix + k + "}").getBytes(StandardCharsets.UTF_8)));
-                            if (batch.size() > 32_000) { p[0].out.write(batch.toByteArray()); batch.reset(); }
+                            if (batch.size() > 32_000) {
+                                p[0].out.write(batch.toByteArray());
+                                batch.reset();
+                            }
                         }
                         p[0].out.write(batch.toByteArray());
                         return null;
@@ -129,9 +140,13 @@ class RelayCpuBench {
             long wall = System.nanoTime() - t0;
             long cpu = loopCpu() - cpu0;
             long msgs = (long) pairs * perSender;
-            System.err.printf("round %d: %d msgs in %.2f s, %.0f msg/s, server event-loop CPU %.2f us/msg%n",
+            System.err.printf(
+                    "round %d: %d msgs in %.2f s, %.0f msg/s, server event-loop CPU %.2f us/msg%n",
                     round, msgs, wall / 1e9, msgs / (wall / 1e9), cpu / 1e3 / msgs);
         }
-        for (Raw[] p : ps) { p[0].s.close(); p[1].s.close(); }
+        for (Raw[] p : ps) {
+            p[0].s.close();
+            p[1].s.close();
+        }
     }
 }

@@ -40,22 +40,32 @@ final class AdminClient {
         URI uri = base.resolve(path);
         HttpResponse<String> r;
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build()) {
-            r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + token).build(),
+            r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(timeout)
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new AdminException("could not connect to " + base + ": is the server running there?");
         } catch (HttpTimeoutException e) {
-            throw new AdminException(base + " did not answer within " + timeout.toMillis() + " ms: check the address or raise --timeout");
+            throw new AdminException(base + " did not answer within " + timeout.toMillis()
+                    + " ms: check the address or raise --timeout");
         } catch (IOException e) {
-            throw new AdminException("could not read " + uri + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new AdminException("could not read " + uri + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         return switch (r.statusCode()) {
             case 200 -> parse(uri, r.body());
-            case 401 -> throw new AdminException("the server refused the admin token: pass the one it was started with"
-                    + " (--admin-token or RENDEZVOUS_ADMIN_TOKEN)");
-            case 404 -> throw new AdminException("the admin API is off: start the server with --admin-token <secret>"
-                    + " (or RENDEZVOUS_ADMIN_TOKEN, or admin.token in its config file)");
-            default -> throw new AdminException(uri + " answered HTTP " + r.statusCode() + ": " + r.body().strip());
+            case 401 ->
+                throw new AdminException("the server refused the admin token: pass the one it was started with"
+                        + " (--admin-token or RENDEZVOUS_ADMIN_TOKEN)");
+            case 404 ->
+                throw new AdminException("the admin API is off: start the server with --admin-token <secret>"
+                        + " (or RENDEZVOUS_ADMIN_TOKEN, or admin.token in its config file)");
+            default ->
+                throw new AdminException(uri + " answered HTTP " + r.statusCode() + ": "
+                        + r.body().strip());
         };
     }
 

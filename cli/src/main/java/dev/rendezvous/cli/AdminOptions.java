@@ -10,18 +10,29 @@ import picocli.CommandLine.Parameters;
 /** What {@code status} and {@code rooms} share: the server, the admin token, {@code --json}, the time limit. */
 final class AdminOptions {
 
-    @Parameters(index = "0", arity = "0..1", defaultValue = "http://127.0.0.1:8765", converter = ServerAddress.Converter.class,
-            description = "The server: http://host:port, https://…, ws://host:port/ws, wss://… or host:port (default: ${DEFAULT-VALUE}).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            defaultValue = "http://127.0.0.1:8765",
+            converter = ServerAddress.Converter.class,
+            description =
+                    "The server: http://host:port, https://…, ws://host:port/ws, wss://… or host:port (default: ${DEFAULT-VALUE}).")
     ServerAddress server;
 
-    @Option(names = "--admin-token", defaultValue = "${env:RENDEZVOUS_ADMIN_TOKEN}", paramLabel = "SECRET",
+    @Option(
+            names = "--admin-token",
+            defaultValue = "${env:RENDEZVOUS_ADMIN_TOKEN}",
+            paramLabel = "SECRET",
             description = "The server's admin token (env: RENDEZVOUS_ADMIN_TOKEN).")
     String token;
 
     @Option(names = "--json", description = "Print the admin API's JSON instead of the table.")
     boolean json;
 
-    @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
             description = "Time limit of the request (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -40,7 +51,8 @@ final class AdminOptions {
      * Reads {@code path} from the admin API and prints it: the JSON with {@code --json}, else {@code text} of it.
      * Exit status 0 when the server answered, 1 when it could not be read, 2 when no token was given.
      */
-    int print(PrintWriter out, PrintWriter err, String path, Function<JsonNode, String> text) throws InterruptedException {
+    int print(PrintWriter out, PrintWriter err, String path, Function<JsonNode, String> text)
+            throws InterruptedException {
         AdminClient client = client(err);
         if (client == null) {
             return 2;

@@ -29,7 +29,10 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "relay | latency | capacity | fanout")
     String scenario;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address, 127.0.0.0/8 only (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "Server address, 127.0.0.0/8 only (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--port", defaultValue = "8765", description = "Server port (default: ${DEFAULT-VALUE}).")
@@ -38,46 +41,82 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "1000", description = "relay/latency: pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--window", defaultValue = "64", description = "relay: messages in flight per pair; latency: per-pair cap (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window",
+            defaultValue = "64",
+            description = "relay: messages in flight per pair; latency: per-pair cap (default: ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--message-bytes", defaultValue = "300", description = "Size of a relayed frame (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--message-bytes",
+            defaultValue = "300",
+            description = "Size of a relayed frame (default: ${DEFAULT-VALUE}).")
     int messageBytes;
 
     @Option(names = "--duration", defaultValue = "10", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     int durationSeconds;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "2",
+            description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--messages-per-pair", defaultValue = "0", description = "relay: send exactly this many per pair instead of running for --duration.")
+    @Option(
+            names = "--messages-per-pair",
+            defaultValue = "0",
+            description = "relay: send exactly this many per pair instead of running for --duration.")
     long messagesPerPair;
 
-    @Option(names = "--rate", defaultValue = "5000", description = "latency/fanout: messages sent per second in total (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "5000",
+            description = "latency/fanout: messages sent per second in total (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--conns", defaultValue = "10000", description = "capacity: idle connections (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--conns",
+            defaultValue = "10000",
+            description = "capacity: idle connections (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--concurrency", defaultValue = "200", description = "Handshakes in flight (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "200",
+            description = "Handshakes in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--src-addrs", defaultValue = "1", description = "Bind client sockets to 127.0.0.1..N (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--src-addrs",
+            defaultValue = "1",
+            description = "Bind client sockets to 127.0.0.1..N (default: ${DEFAULT-VALUE}).")
     int sourceAddresses;
 
-    @Option(names = "--hold", defaultValue = "10", description = "capacity: seconds to hold the connections (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hold",
+            defaultValue = "10",
+            description = "capacity: seconds to hold the connections (default: ${DEFAULT-VALUE}).")
     int holdSeconds;
 
     @Option(names = "--rooms", defaultValue = "100", description = "fanout: rooms (default: ${DEFAULT-VALUE}).")
     int rooms;
 
-    @Option(names = "--room-size", defaultValue = "8", description = "fanout: members per room (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--room-size",
+            defaultValue = "8",
+            description = "fanout: members per room (default: ${DEFAULT-VALUE}).")
     int roomSize;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Load generator event loops (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "Load generator event loops (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--server-pid", defaultValue = "0", description = "Server pid for CPU/RSS; 0 finds the process listening on --port.")
+    @Option(
+            names = "--server-pid",
+            defaultValue = "0",
+            description = "Server pid for CPU/RSS; 0 finds the process listening on --port.")
     long serverPid;
 
     @Option(names = "--json", description = "Print one JSON object instead of the summary.")
@@ -90,9 +129,26 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("rendezvous bench: " + problem);
             return 2;
         }
-        BenchOptions o = new BenchOptions(scenario, host, port, "/ws", pairs, window, messageBytes,
-                Duration.ofSeconds(durationSeconds), Duration.ofSeconds(warmupSeconds), messagesPerPair, rate, connections,
-                concurrency, sourceAddresses, Duration.ofSeconds(holdSeconds), rooms, roomSize, threads, serverPid,
+        BenchOptions o = new BenchOptions(
+                scenario,
+                host,
+                port,
+                "/ws",
+                pairs,
+                window,
+                messageBytes,
+                Duration.ofSeconds(durationSeconds),
+                Duration.ofSeconds(warmupSeconds),
+                messagesPerPair,
+                rate,
+                connections,
+                concurrency,
+                sourceAddresses,
+                Duration.ofSeconds(holdSeconds),
+                rooms,
+                roomSize,
+                threads,
+                serverPid,
                 Duration.ofSeconds(10));
         BenchResult result;
         try {
@@ -108,11 +164,16 @@ final class BenchCommand implements Callable<Integer> {
             System.out.print(result.summary());
         }
         if (result.count("refused_by_server") > 0) {
-            System.err.println("rendezvous bench: server rate-limited: it refused " + result.count("refused_by_server")
-                    + " messages (rate_limited), counted apart from losses; start it with --rate-limit 0 or lower the load");
+            System.err.println(
+                    "rendezvous bench: server rate-limited: it refused " + result.count("refused_by_server")
+                            + " messages (rate_limited), counted apart from losses; start it with --rate-limit 0 or lower the load");
         }
-        boolean clean = result.count("refused_by_server") <= 0 && result.count("lost") <= 0 && result.count("duplicated") <= 0 && result.count("reordered") <= 0
-                && result.count("wrong_sender") <= 0 && result.count("duplicated_or_reordered") <= 0;
+        boolean clean = result.count("refused_by_server") <= 0
+                && result.count("lost") <= 0
+                && result.count("duplicated") <= 0
+                && result.count("reordered") <= 0
+                && result.count("wrong_sender") <= 0
+                && result.count("duplicated_or_reordered") <= 0;
         return clean ? 0 : 1;
     }
 
@@ -123,18 +184,38 @@ final class BenchCommand implements Callable<Integer> {
         if (!host.startsWith("127.")) {
             return "--host must be in 127.0.0.0/8";
         }
-        if (pairs < 1 || 2L * pairs > MAX_CONNECTIONS || connections < 1 || connections > MAX_CONNECTIONS
+        if (pairs < 1
+                || 2L * pairs > MAX_CONNECTIONS
+                || connections < 1
+                || connections > MAX_CONNECTIONS
                 || (long) rooms * roomSize > MAX_CONNECTIONS) {
             return "connections are bounded to " + MAX_CONNECTIONS;
         }
-        if (durationSeconds < 1 || durationSeconds > 600 || warmupSeconds < 0 || warmupSeconds > 60 || holdSeconds < 0 || holdSeconds > 600) {
+        if (durationSeconds < 1
+                || durationSeconds > 600
+                || warmupSeconds < 0
+                || warmupSeconds > 60
+                || holdSeconds < 0
+                || holdSeconds > 600) {
             return "--duration must be 1-600 s, --warmup 0-60 s, --hold 0-600 s";
         }
-        if (window < 1 || window > 10_000 || rate < 1 || rate > 10_000_000 || messageBytes < 200 || messageBytes > 60_000) {
+        if (window < 1
+                || window > 10_000
+                || rate < 1
+                || rate > 10_000_000
+                || messageBytes < 200
+                || messageBytes > 60_000) {
             return "--window 1-10000, --rate 1-10M, --message-bytes 200-60000";
         }
-        if (messagesPerPair < 0 || messagesPerPair > 100_000_000 || threads < 1 || threads > 64 || concurrency < 1
-                || sourceAddresses < 1 || sourceAddresses > 254 || roomSize < 2 || rooms < 1) {
+        if (messagesPerPair < 0
+                || messagesPerPair > 100_000_000
+                || threads < 1
+                || threads > 64
+                || concurrency < 1
+                || sourceAddresses < 1
+                || sourceAddresses > 254
+                || roomSize < 2
+                || rooms < 1) {
             return "out-of-range option";
         }
         return null;

@@ -17,7 +17,6 @@ import dev.rendezvous.client.rtc.RefusalReason;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.protocol.IceServer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,8 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private static final String DELIVER_TIMEOUT_DEFAULT = "10";
     private static final int MAX_HELD_LINES = 1000;
     /** The server's refusals of a pair_request (protocol v1, "Lobby"). */
-    private static final java.util.Set<String> PAIR_REFUSALS = java.util.Set.of("peer_not_found", "peer_busy", "already_paired", "self_pair");
+    private static final java.util.Set<String> PAIR_REFUSALS =
+            java.util.Set.of("peer_not_found", "peer_busy", "already_paired", "self_pair");
 
     /**
      * Lobby lines typed while a pairing we asked for ({@code --pair}, {@code /pair}) is under way: they go to
@@ -71,16 +71,30 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     private final ChatDeliveries deliveries = new ChatDeliveries();
     /** Lines that went to nobody (an empty room, too many held). Guarded by itself. */
     private final List<String> wentNowhere = new ArrayList<>();
+
     private volatile Peer peer;
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8765/ws", converter = ServerAddress.Converter.class,
-            description = "The signaling server: ws://host:port/ws, wss://…, http://host:port, https://… or host:port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            defaultValue = "ws://127.0.0.1:8765/ws",
+            converter = ServerAddress.Converter.class,
+            description =
+                    "The signaling server: ws://host:port/ws, wss://…, http://host:port, https://… or host:port (default: ${DEFAULT-VALUE}).")
     ServerAddress server;
 
-    @Option(names = "--room", paramLabel = "NAME", converter = PeerName.class, description = "Join this room (full mesh) instead of the lobby.")
+    @Option(
+            names = "--room",
+            paramLabel = "NAME",
+            converter = PeerName.class,
+            description = "Join this room (full mesh) instead of the lobby.")
     String room;
 
-    @Option(names = "--pair", paramLabel = "ID", converter = PeerName.class, description = "Lobby: pair with this peer at once.")
+    @Option(
+            names = "--pair",
+            paramLabel = "ID",
+            converter = PeerName.class,
+            description = "Lobby: pair with this peer at once.")
     String pairWith;
 
     @Option(names = "--token", paramLabel = "JWT", description = "Token for a server with auth on.")
@@ -89,16 +103,27 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Display name (auth off).")
     String name;
 
-    @Option(names = "--id", paramLabel = "ID", converter = PeerName.class, description = "Ask the server for this id (1-64 of [A-Za-z0-9._-]).")
+    @Option(
+            names = "--id",
+            paramLabel = "ID",
+            converter = PeerName.class,
+            description = "Ask the server for this id (1-64 of [A-Za-z0-9._-]).")
     String clientId;
 
-    @Option(names = "--ice-loopback", description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
+    @Option(
+            names = "--ice-loopback",
+            description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
     boolean iceLoopback;
 
-    @Option(names = "--ice-relay", description = "Relay only (TURN): the server's ice_servers, or --ice-server, must name a TURN server.")
+    @Option(
+            names = "--ice-relay",
+            description = "Relay only (TURN): the server's ice_servers, or --ice-server, must name a TURN server.")
     boolean iceRelay;
 
-    @Option(names = "--ice-server", paramLabel = "URL", description = "STUN/TURN URL to use instead of the server's ice_servers (repeatable).")
+    @Option(
+            names = "--ice-server",
+            paramLabel = "URL",
+            description = "STUN/TURN URL to use instead of the server's ice_servers (repeatable).")
     List<String> iceServerUrls = new ArrayList<>();
 
     @Option(names = "--ice-username", paramLabel = "USER", description = "TURN username for --ice-server.")
@@ -107,11 +132,18 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ice-credential", paramLabel = "PASSWORD", description = "TURN password for --ice-server.")
     String iceCredential;
 
-    @Option(names = "--no-trickle", description = "Send each offer/answer once ICE gathering is complete, candidates inside (for peers that do not trickle).")
+    @Option(
+            names = "--no-trickle",
+            description =
+                    "Send each offer/answer once ICE gathering is complete, candidates inside (for peers that do not trickle).")
     boolean noTrickle;
 
-    @Option(names = "--deliver-timeout", paramLabel = "SECONDS", defaultValue = DELIVER_TIMEOUT_DEFAULT,
-            description = "At /quit or end of input, wait this long for every line to be delivered (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--deliver-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = DELIVER_TIMEOUT_DEFAULT,
+            description =
+                    "At /quit or end of input, wait this long for every line to be delivered (default: ${DEFAULT-VALUE}).")
     long deliverTimeoutSeconds;
 
     @Option(names = "--plain", description = "Plain line mode even in a terminal (as when scripted).")
@@ -126,14 +158,21 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private int chat(ChatConsole console) {
-        SignalingOptions signaling = SignalingOptions.of(server.lobby()).withToken(token).withClientId(clientId).withUsername(name);
-        PeerOptions options = PeerOptions.lobby(server.lobby()).withSignaling(signaling).withLoopback(iceLoopback).inRoom(room);
+        SignalingOptions signaling = SignalingOptions.of(server.lobby())
+                .withToken(token)
+                .withClientId(clientId)
+                .withUsername(name);
+        PeerOptions options = PeerOptions.lobby(server.lobby())
+                .withSignaling(signaling)
+                .withLoopback(iceLoopback)
+                .inRoom(room);
         options = options.withSession(options.session().withTrickle(!noTrickle).withRelayOnly(iceRelay));
         if (!iceServerUrls.isEmpty()) {
             options = options.withIceServers(List.of(new IceServer(iceServerUrls, iceUsername, iceCredential)));
         }
         try {
-            peer = Peer.connect(options, new ConsoleEvents(console, room == null)).get(30, TimeUnit.SECONDS);
+            peer = Peer.connect(options, new ConsoleEvents(console, room == null))
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
@@ -178,7 +217,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
                 case "/peers" -> peers(peer, console);
                 case "/leave" -> {
                     peer.leave();
-                    console.status(peer.inRoom() ? "left room " + peer.room() + "; /quit to exit" : "left; ready for a new peer (/pair <id>)");
+                    console.status(
+                            peer.inRoom()
+                                    ? "left room " + peer.room() + "; /quit to exit"
+                                    : "left; ready for a new peer (/pair <id>)");
                 }
                 case "/pair" -> {
                     if (peer.inRoom()) {
@@ -343,7 +385,8 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         }
         peer.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         for (String unconfirmed : closeChannelsGracefully(deadline)) {
-            lost.add("to " + unconfirmed + ": the last lines (the channel did not close in time to confirm they arrived)");
+            lost.add("to " + unconfirmed
+                    + ": the last lines (the channel did not close in time to confirm they arrived)");
         }
         synchronized (wentNowhere) {
             wentNowhere.forEach(line -> lost.add("to nobody: " + line));
@@ -420,7 +463,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public void onRoomMembers(List<String> peerIds) {
-            console.status(peerIds.isEmpty() ? "room is empty; waiting for others" : "in the room: " + String.join(", ", peerIds));
+            console.status(
+                    peerIds.isEmpty()
+                            ? "room is empty; waiting for others"
+                            : "in the room: " + String.join(", ", peerIds));
         }
 
         @Override
@@ -430,7 +476,8 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public void onPeerLeft(String peerId) {
-            console.status(peerId + " left" + (lobby ? "; ready for a new peer (/pair <id>, or wait to be paired)" : ""));
+            console.status(
+                    peerId + " left" + (lobby ? "; ready for a new peer (/pair <id>, or wait to be paired)" : ""));
         }
 
         @Override
@@ -460,7 +507,8 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public void onUndelivered(String peerId, String text, RefusalReason reason) {
-            console.status("not delivered to " + peerId + " (" + ChatDeliveries.describe(reason) + "): " + ChatConsole.oneLine(text));
+            console.status("not delivered to " + peerId + " (" + ChatDeliveries.describe(reason) + "): "
+                    + ChatConsole.oneLine(text));
         }
 
         @Override
@@ -473,7 +521,8 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public void onSignalingClosed(int code, String reason) {
-            console.status("signaling connection closed (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
+            console.status("signaling connection closed (" + code
+                    + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
             pairingFailed(console, "the connection to the server closed");
         }
 

@@ -40,8 +40,10 @@ sealed interface ChatConsole extends AutoCloseable permits ChatConsole.Interacti
     static ChatConsole open(boolean plain) {
         if (!plain) {
             try {
-                Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
-                if (!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
+                Terminal terminal =
+                        TerminalBuilder.builder().system(true).dumb(true).build();
+                if (!Terminal.TYPE_DUMB.equals(terminal.getType())
+                        && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
                     return new Interactive(terminal);
                 }
                 terminal.close();
@@ -63,7 +65,10 @@ sealed interface ChatConsole extends AutoCloseable permits ChatConsole.Interacti
 
         Interactive(Terminal terminal) {
             this.terminal = terminal;
-            this.reader = LineReaderBuilder.builder().terminal(terminal).appName("rendezvous chat").build();
+            this.reader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .appName("rendezvous chat")
+                    .build();
         }
 
         @Override

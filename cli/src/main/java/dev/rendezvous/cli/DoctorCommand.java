@@ -22,38 +22,59 @@ import picocli.CommandLine.Spec;
  * {@code rendezvous doctor [URL] [--token T] [--json]}: checks a deployment step by step and prints one
  * line per check, ✓ or ✗ with the reason. Exits 0 only when every check passed, 1 otherwise.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
         header = "Diagnoses a deployment step by step, down to a real peer connection.",
-        description = {"Diagnoses a Rendezvous deployment: HTTP, /healthz, ICE servers, each STUN/TURN server,",
-                "WebSocket admission, two in-process peers over a data channel, round-trip time.",
-                "Exit status 0 only when every check passes."})
+        description = {
+            "Diagnoses a Rendezvous deployment: HTTP, /healthz, ICE servers, each STUN/TURN server,",
+            "WebSocket admission, two in-process peers over a data channel, round-trip time.",
+            "Exit status 0 only when every check passes."
+        })
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", defaultValue = "http://127.0.0.1:8765", converter = ServerAddress.Converter.class,
-            description = "The server: http://host:port, https://…, ws://host:port/ws, wss://… or host:port (default: ${DEFAULT-VALUE}).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            defaultValue = "http://127.0.0.1:8765",
+            converter = ServerAddress.Converter.class,
+            description =
+                    "The server: http://host:port, https://…, ws://host:port/ws, wss://… or host:port (default: ${DEFAULT-VALUE}).")
     ServerAddress server;
 
     URI url;
 
-    @Option(names = "--token", defaultValue = "${env:RENDEZVOUS_TOKEN}",
+    @Option(
+            names = "--token",
+            defaultValue = "${env:RENDEZVOUS_TOKEN}",
             description = "JWT for servers with auth on (env: RENDEZVOUS_TOKEN).")
     String token;
 
-    @Option(names = "--peerjs-path", defaultValue = "/", paramLabel = "PATH",
+    @Option(
+            names = "--peerjs-path",
+            defaultValue = "/",
+            paramLabel = "PATH",
             description = "The server's PeerJS path, as its peerjs.path (default: ${DEFAULT-VALUE}).")
     String peerJsPath;
 
-    @Option(names = "--peerjs-key", defaultValue = "peerjs", paramLabel = "KEY",
-            description = "The server's PeerJS key with auth off, as its peerjs.key (default: ${DEFAULT-VALUE}); with --token the token is the key.")
+    @Option(
+            names = "--peerjs-key",
+            defaultValue = "peerjs",
+            paramLabel = "KEY",
+            description =
+                    "The server's PeerJS key with auth off, as its peerjs.key (default: ${DEFAULT-VALUE}); with --token the token is the key.")
     String peerJsKey;
 
     @Option(names = "--json", description = "Print one JSON object instead of the checklist.")
     boolean json;
 
-    @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
             description = "Time limit of each check (default: ${DEFAULT-VALUE}; the peer check gets three times it).")
     Duration timeout;
 
@@ -75,8 +96,15 @@ final class DoctorCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         List<DoctorCheck> checks;
         try {
-            checks = new Doctor(url, Optional.ofNullable(token).filter(t -> !t.isBlank()), timeout, http, peerCheck,
-                    peerJsPath, peerJsKey).run();
+            checks = new Doctor(
+                            url,
+                            Optional.ofNullable(token).filter(t -> !t.isBlank()),
+                            timeout,
+                            http,
+                            peerCheck,
+                            peerJsPath,
+                            peerJsKey)
+                    .run();
         } finally {
             http.close();
         }
@@ -100,8 +128,11 @@ final class DoctorCommand implements Callable<Integer> {
         }
         long failed = checks.stream().filter(c -> !c.ok()).count();
         long warned = checks.stream().filter(DoctorCheck::warning).count();
-        s.append(allPassed ? "all " + checks.size() + " checks passed" + (warned > 0 ? " (" + warned + " with a warning)" : "") + "\n"
-                : failed + " of " + checks.size() + " checks failed\n");
+        s.append(
+                allPassed
+                        ? "all " + checks.size() + " checks passed"
+                                + (warned > 0 ? " (" + warned + " with a warning)" : "") + "\n"
+                        : failed + " of " + checks.size() + " checks failed\n");
         return s.toString();
     }
 
@@ -112,7 +143,11 @@ final class DoctorCommand implements Callable<Integer> {
         root.put("ok", allPassed);
         ArrayNode list = root.putArray("checks");
         for (DoctorCheck c : checks) {
-            list.addObject().put("name", c.name()).put("ok", c.ok()).put("status", c.status()).put("detail", c.detail())
+            list.addObject()
+                    .put("name", c.name())
+                    .put("ok", c.ok())
+                    .put("status", c.status())
+                    .put("detail", c.detail())
                     .put("elapsed_ms", c.elapsed().toNanos() / 1e6);
         }
         try {

@@ -43,7 +43,13 @@ final class DoctorPeerJs {
      * @param key the PeerJS key with auth off ({@code --peerjs-key}); with a token, the token is the key
      * @param explain the doctor's one sentence for a failed request
      */
-    DoctorPeerJs(URI base, Optional<String> token, Duration timeout, HttpClient http, String path, String key,
+    DoctorPeerJs(
+            URI base,
+            Optional<String> token,
+            Duration timeout,
+            HttpClient http,
+            String path,
+            String key,
             Function<Throwable, String> explain) {
         this.base = base;
         this.token = token;
@@ -59,15 +65,20 @@ final class DoctorPeerJs {
         URI idUri = base.resolve(path + encode(key) + "/id");
         String id;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(idUri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(idUri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 404) {
-                return DoctorCheck.warn(NAME, "GET " + idUri.getPath() + " is 404: the server does not serve PeerJS at "
-                        + path + " (peerjs.enabled is off, or pass --peerjs-path)", since(start));
+                return DoctorCheck.warn(
+                        NAME,
+                        "GET " + idUri.getPath() + " is 404: the server does not serve PeerJS at " + path
+                                + " (peerjs.enabled is off, or pass --peerjs-path)",
+                        since(start));
             }
             if (r.statusCode() != 200 || r.body().isBlank()) {
-                return DoctorCheck.fail(NAME, "GET " + idUri.getPath() + " answered HTTP " + r.statusCode()
-                        + " (expected 200 and an id)", since(start));
+                return DoctorCheck.fail(
+                        NAME,
+                        "GET " + idUri.getPath() + " answered HTTP " + r.statusCode() + " (expected 200 and an id)",
+                        since(start));
             }
             id = r.body().strip();
         } catch (java.io.IOException e) {
@@ -80,24 +91,35 @@ final class DoctorPeerJs {
         CompletableFuture<String> first = new CompletableFuture<>();
         WebSocket socket = null;
         try {
-            socket = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(ws, new FirstText(first))
+            socket = http.newWebSocketBuilder()
+                    .connectTimeout(timeout)
+                    .buildAsync(ws, new FirstText(first))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             String answer = first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             JsonNode m = JSON.readTree(answer);
             String type = m.path("type").asText();
             if (!type.equals("OPEN")) {
                 String msg = m.path("payload").path("msg").asText("");
-                return DoctorCheck.fail(NAME, "the WebSocket answered " + type + (msg.isEmpty() ? "" : ": " + msg)
-                        + (msg.contains("key") ? token.isPresent() ? " (the token was refused as the key)"
-                                : " (pass --peerjs-key, or --token when auth is on)" : ""), since(start));
+                return DoctorCheck.fail(
+                        NAME,
+                        "the WebSocket answered " + type + (msg.isEmpty() ? "" : ": " + msg)
+                                + (msg.contains("key")
+                                        ? token.isPresent()
+                                                ? " (the token was refused as the key)"
+                                                : " (pass --peerjs-key, or --token when auth is on)"
+                                        : ""),
+                        since(start));
             }
             socket.sendText("{\"type\":\"HEARTBEAT\"}", true);
-            return DoctorCheck.pass(NAME, "GET " + idUri.getPath() + " gave an id; OPEN for " + socketId + " at "
-                    + ws.getPath(), since(start));
+            return DoctorCheck.pass(
+                    NAME,
+                    "GET " + idUri.getPath() + " gave an id; OPEN for " + socketId + " at " + ws.getPath(),
+                    since(start));
         } catch (ExecutionException e) {
             return DoctorCheck.fail(NAME, explain.apply(e.getCause()), since(start));
         } catch (TimeoutException e) {
-            return DoctorCheck.fail(NAME, "no OPEN from " + ws.getPath() + " within " + timeout.toMillis() + " ms", since(start));
+            return DoctorCheck.fail(
+                    NAME, "no OPEN from " + ws.getPath() + " within " + timeout.toMillis() + " ms", since(start));
         } catch (java.io.IOException e) {
             return DoctorCheck.fail(NAME, "the WebSocket's first message is not JSON: " + e.getMessage(), since(start));
         } finally {
@@ -117,7 +139,9 @@ final class DoctorPeerJs {
             }
             try {
                 JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-                return claims.path("client_id").isTextual() ? Optional.of(claims.get("client_id").asText()) : Optional.empty();
+                return claims.path("client_id").isTextual()
+                        ? Optional.of(claims.get("client_id").asText())
+                        : Optional.empty();
             } catch (java.io.IOException | IllegalArgumentException e) {
                 return Optional.empty();
             }
@@ -154,7 +178,8 @@ final class DoctorPeerJs {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            first.completeExceptionally(new java.io.IOException("closed " + statusCode + " " + reason + " before OPEN"));
+            first.completeExceptionally(
+                    new java.io.IOException("closed " + statusCode + " " + reason + " before OPEN"));
             return null;
         }
 

@@ -31,8 +31,10 @@ final class DoctorPeers implements Doctor.PeerCheck {
      * verdict as JSON; anything else libwebrtc prints on standard output is ignored by the parent.
      */
     public static void main(String[] args) {
-        Optional<String> token = Optional.ofNullable(System.getenv(DoctorPeersProcess.TOKEN_ENV)).filter(t -> !t.isBlank());
-        DoctorCheck check = new DoctorPeers().run(URI.create(args[0]), token, Duration.ofMillis(Long.parseLong(args[1])));
+        Optional<String> token =
+                Optional.ofNullable(System.getenv(DoctorPeersProcess.TOKEN_ENV)).filter(t -> !t.isBlank());
+        DoctorCheck check =
+                new DoctorPeers().run(URI.create(args[0]), token, Duration.ofMillis(Long.parseLong(args[1])));
         System.out.println(DoctorPeersProcess.MARKER + DoctorPeersProcess.encode(check));
         System.out.flush();
         System.exit(0);
@@ -70,11 +72,17 @@ final class DoctorPeers implements Doctor.PeerCheck {
             first.send("doctor-ping");
             a.echo.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             double rttMs = (System.nanoTime() - sent) / 1e6;
-            return DoctorCheck.pass(NAME, String.format(Locale.ROOT,
-                    "paired, channel open after %d ms, data channel round trip %.2f ms", openedAfter.toMillis(), rttMs),
+            return DoctorCheck.pass(
+                    NAME,
+                    String.format(
+                            Locale.ROOT,
+                            "paired, channel open after %d ms, data channel round trip %.2f ms",
+                            openedAfter.toMillis(),
+                            rttMs),
                     since(start));
         } catch (TimeoutException e) {
-            return DoctorCheck.fail(NAME, "timed out " + stage + (a.error == null ? "" : "; last error: " + a.error), since(start));
+            return DoctorCheck.fail(
+                    NAME, "timed out " + stage + (a.error == null ? "" : "; last error: " + a.error), since(start));
         } catch (ExecutionException e) {
             return DoctorCheck.fail(NAME, stage + " failed: " + describe(e.getCause()), since(start));
         } catch (InterruptedException e) {

@@ -27,37 +27,49 @@ final class DoctorPeersProcess implements Doctor.PeerCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** JVM start and libwebrtc load come on top of the check's own time limit. */
     private static final Duration START_ALLOWANCE = Duration.ofSeconds(15);
-    private static final List<String> TRUST_PROPERTIES = List.of(
-            "javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType");
+
+    private static final List<String> TRUST_PROPERTIES =
+            List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType");
 
     @Override
     public DoctorCheck run(URI webSocket, Optional<String> token, Duration timeout) {
         long start = System.nanoTime();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED"));
-        // A trust store given to the doctor (RENDEZVOUS_JAVA_OPTS=-Djavax.net.ssl.trustStore=...) applies to the peers too.
+        // A trust store given to the doctor (RENDEZVOUS_JAVA_OPTS=-Djavax.net.ssl.trustStore=...) applies to the peers
+        // too.
         for (String property : TRUST_PROPERTIES) {
             String value = System.getProperty(property);
             if (value != null) {
                 command.add("-D" + property + "=" + value);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                DoctorPeers.class.getName(), webSocket.toString(), Long.toString(timeout.toMillis())));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                DoctorPeers.class.getName(),
+                webSocket.toString(),
+                Long.toString(timeout.toMillis())));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         // The token goes through the environment, not the argument list that `ps` shows everyone.
-        token.ifPresentOrElse(t -> builder.environment().put(TOKEN_ENV, t), () -> builder.environment().remove(TOKEN_ENV));
+        token.ifPresentOrElse(
+                t -> builder.environment().put(TOKEN_ENV, t),
+                () -> builder.environment().remove(TOKEN_ENV));
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            return DoctorCheck.fail(DoctorPeers.NAME, "cannot start a JVM for the peers: " + e.getMessage(), since(start));
+            return DoctorCheck.fail(
+                    DoctorPeers.NAME, "cannot start a JVM for the peers: " + e.getMessage(), since(start));
         }
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
         try {
             if (!process.waitFor(timeout.plus(START_ALLOWANCE).toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                return DoctorCheck.fail(DoctorPeers.NAME, "the peer check did not finish within "
-                        + timeout.plus(START_ALLOWANCE).toSeconds() + " s", since(start));
+                return DoctorCheck.fail(
+                        DoctorPeers.NAME,
+                        "the peer check did not finish within "
+                                + timeout.plus(START_ALLOWANCE).toSeconds() + " s",
+                        since(start));
             }
             String text = output.get(5, TimeUnit.SECONDS);
             for (String line : text.split("\n")) {
@@ -65,15 +77,19 @@ final class DoctorPeersProcess implements Doctor.PeerCheck {
                     return decode(line.substring(MARKER.length()));
                 }
             }
-            return DoctorCheck.fail(DoctorPeers.NAME, "the peer check process exited with " + process.exitValue()
-                    + " without a verdict (libwebrtc failed to load or crashed)", since(start));
+            return DoctorCheck.fail(
+                    DoctorPeers.NAME,
+                    "the peer check process exited with " + process.exitValue()
+                            + " without a verdict (libwebrtc failed to load or crashed)",
+                    since(start));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             return DoctorCheck.fail(DoctorPeers.NAME, "interrupted", since(start));
         } catch (Exception e) {
             process.destroyForcibly();
-            return DoctorCheck.fail(DoctorPeers.NAME, "cannot read the peer check's verdict: " + e.getMessage(), since(start));
+            return DoctorCheck.fail(
+                    DoctorPeers.NAME, "cannot read the peer check's verdict: " + e.getMessage(), since(start));
         }
     }
 
@@ -87,12 +103,17 @@ final class DoctorPeersProcess implements Doctor.PeerCheck {
 
     static DoctorCheck decode(String json) throws IOException {
         JsonNode node = JSON.readTree(json);
-        return new DoctorCheck(DoctorPeers.NAME, node.path("ok").asBoolean(false), node.path("detail").asText(),
+        return new DoctorCheck(
+                DoctorPeers.NAME,
+                node.path("ok").asBoolean(false),
+                node.path("detail").asText(),
                 Duration.ofNanos(node.path("elapsed_nanos").asLong()));
     }
 
     private static String javaBinary() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 

@@ -38,7 +38,9 @@ final class DoctorSocket implements AutoCloseable {
 
     private DoctorSocket(HttpClient http, URI uri, Duration timeout) throws Exception {
         try {
-            socket = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, new Listener())
+            socket = http.newWebSocketBuilder()
+                    .connectTimeout(timeout)
+                    .buildAsync(uri, new Listener())
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;

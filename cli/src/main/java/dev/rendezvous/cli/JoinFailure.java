@@ -25,7 +25,8 @@ final class JoinFailure {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             switch (t) {
                 case HttpConnectTimeoutException ignored -> {
-                    return "no answer from " + server.getAuthority() + " in time; check the address and that the server runs";
+                    return "no answer from " + server.getAuthority()
+                            + " in time; check the address and that the server runs";
                 }
                 case ConnectException ignored -> {
                     return "nothing answers at " + server.getAuthority()
@@ -37,7 +38,9 @@ final class JoinFailure {
                 case WebSocketHandshakeException handshake -> {
                     int status = handshake.getResponse().statusCode();
                     return "the server refused the connection (HTTP " + status + ")"
-                            + (status == 404 ? "; check --server's path (the lobby is /ws)" : "; check --server, --id and --room");
+                            + (status == 404
+                                    ? "; check --server's path (the lobby is /ws)"
+                                    : "; check --server, --id and --room");
                 }
                 case SSLException tls -> {
                     return "TLS failed (" + tls.getMessage() + "); use ws:// for a server without TLS";
@@ -45,7 +48,7 @@ final class JoinFailure {
                 case TimeoutException ignored -> {
                     return "the server did not admit us in time; check that --server names a Rendezvous server";
                 }
-                default -> { }
+                default -> {}
             }
         }
         Throwable root = failure;

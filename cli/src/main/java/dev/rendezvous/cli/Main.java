@@ -57,7 +57,8 @@ public final class Main implements Runnable {
         PrintWriter err = cmd.getErr();
         String name = cmd.getCommandSpec().qualifiedName();
         String message = ex.getMessage();
-        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+        if (ex instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty()) {
             List<String> parts = new ArrayList<>();
             for (String arg : unmatched.getUnmatched()) {
                 parts.add(describeUnknown(cmd, arg));
@@ -73,12 +74,17 @@ public final class Main implements Runnable {
     private static String describeUnknown(CommandLine cmd, String arg) {
         if (arg.startsWith("-")) {
             String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            return "unknown option " + option + Suggestions.closest(option, cmd.getCommandSpec().optionsMap().keySet())
-                    .map(k -> " (did you mean " + k + "?)").orElse("");
+            return "unknown option " + option
+                    + Suggestions.closest(
+                                    option, cmd.getCommandSpec().optionsMap().keySet())
+                            .map(k -> " (did you mean " + k + "?)")
+                            .orElse("");
         }
         if (!cmd.getSubcommands().isEmpty()) {
-            return "unknown command " + arg + Suggestions.closest(arg, cmd.getSubcommands().keySet())
-                    .map(k -> " (did you mean " + k + "?)").orElse("");
+            return "unknown command " + arg
+                    + Suggestions.closest(arg, cmd.getSubcommands().keySet())
+                            .map(k -> " (did you mean " + k + "?)")
+                            .orElse("");
         }
         return "unexpected argument " + arg;
     }

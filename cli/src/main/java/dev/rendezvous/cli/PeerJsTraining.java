@@ -54,8 +54,10 @@ final class PeerJsTraining {
         for (int i = 0; i < pairs; i++) {
             String a = idPrefix + "-a" + i;
             String b = idPrefix + "-b" + i;
-            clients.add(WsClient.connect(group.next(), uri(port, a), null, new Peer(a, b, true, done, failure, messages)));
-            clients.add(WsClient.connect(group.next(), uri(port, b), null, new Peer(b, a, false, done, failure, messages)));
+            clients.add(
+                    WsClient.connect(group.next(), uri(port, a), null, new Peer(a, b, true, done, failure, messages)));
+            clients.add(
+                    WsClient.connect(group.next(), uri(port, b), null, new Peer(b, a, false, done, failure, messages)));
         }
         try {
             boolean finished = done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -63,8 +65,8 @@ final class PeerJsTraining {
                 throw new IllegalStateException("peerjs: " + failure.get());
             }
             if (!finished) {
-                throw new IllegalStateException("peerjs: " + done.getCount() + " of " + pairs + " pairs did not finish in "
-                        + TIMEOUT_SECONDS + " s");
+                throw new IllegalStateException("peerjs: " + done.getCount() + " of " + pairs
+                        + " pairs did not finish in " + TIMEOUT_SECONDS + " s");
             }
         } finally {
             for (WsClient c : clients) {
@@ -75,8 +77,8 @@ final class PeerJsTraining {
     }
 
     private URI uri(int port, String id) {
-        return URI.create("ws://127.0.0.1:" + port + "/peerjs?key=" + URLEncoder.encode(key.apply(id), StandardCharsets.UTF_8)
-                + "&id=" + id + "&token=train");
+        return URI.create("ws://127.0.0.1:" + port + "/peerjs?key="
+                + URLEncoder.encode(key.apply(id), StandardCharsets.UTF_8) + "&id=" + id + "&token=train");
     }
 
     /** {@code GET /peerjs/id} with the configured key: a fresh id as text. */
@@ -86,12 +88,14 @@ final class PeerJsTraining {
             s.setSoTimeout(5000);
             OutputStream o = s.getOutputStream();
             o.write(("GET /" + URLEncoder.encode(key, StandardCharsets.UTF_8) + "/id HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             o.flush();
             InputStream in = s.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             if (!response.startsWith("HTTP/1.1 200")) {
-                throw new IOException("GET /peerjs/id answered " + response.lines().findFirst().orElse("nothing"));
+                throw new IOException("GET /peerjs/id answered "
+                        + response.lines().findFirst().orElse("nothing"));
             }
             return response.substring(response.indexOf("\r\n\r\n") + 4);
         }
@@ -112,7 +116,12 @@ final class PeerJsTraining {
         private int round;
         private boolean finished;
 
-        Peer(String id, String other, boolean offerer, CountDownLatch done, AtomicReference<String> failure,
+        Peer(
+                String id,
+                String other,
+                boolean offerer,
+                CountDownLatch done,
+                AtomicReference<String> failure,
                 AtomicInteger messages) {
             this.id = id;
             this.other = other;
@@ -134,11 +143,19 @@ final class PeerJsTraining {
                         offer(c);
                     }
                 }
-                case "OFFER" -> send(c, "ANSWER", "{\"type\":\"data\",\"connectionId\":\"dc_" + other
-                        + "\",\"sdp\":{\"type\":\"answer\",\"sdp\":\"v=0\"}}");
+                case "OFFER" ->
+                    send(
+                            c,
+                            "ANSWER",
+                            "{\"type\":\"data\",\"connectionId\":\"dc_" + other
+                                    + "\",\"sdp\":{\"type\":\"answer\",\"sdp\":\"v=0\"}}");
                 case "ANSWER" -> {
-                    send(c, "CANDIDATE", "{\"type\":\"data\",\"connectionId\":\"dc_" + id + "\",\"candidate\":"
-                            + "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 " + (40000 + round) + " typ host\"}}");
+                    send(
+                            c,
+                            "CANDIDATE",
+                            "{\"type\":\"data\",\"connectionId\":\"dc_" + id + "\",\"candidate\":"
+                                    + "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 " + (40000 + round)
+                                    + " typ host\"}}");
                     if (++round < rounds) {
                         offer(c);
                     } else {
@@ -153,14 +170,17 @@ final class PeerJsTraining {
                         done.countDown();
                     }
                 }
-                case "LEAVE", "EXPIRE" -> { }
+                case "LEAVE", "EXPIRE" -> {}
                 default -> failure.compareAndSet(null, id + " got " + text);
             }
         }
 
         private void offer(WsClient c) {
-            send(c, "OFFER", "{\"type\":\"data\",\"connectionId\":\"dc_" + id
-                    + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\"}}");
+            send(
+                    c,
+                    "OFFER",
+                    "{\"type\":\"data\",\"connectionId\":\"dc_" + id
+                            + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\"}}");
         }
 
         private void send(WsClient c, String type, String payload) {

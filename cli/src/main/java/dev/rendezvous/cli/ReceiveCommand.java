@@ -37,16 +37,25 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "CODE", arity = "0..1", description = "The code `rendezvous send` printed.")
     String code;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".", description = "Where to save files (default: the current directory).")
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            defaultValue = ".",
+            description = "Where to save files (default: the current directory).")
     Path dir;
 
-    @Option(names = "--force", description = "Replace files that already exist (without it, such a transfer is refused).")
+    @Option(
+            names = "--force",
+            description = "Replace files that already exist (without it, such a transfer is refused).")
     boolean force;
 
     @Option(names = "--room", paramLabel = "NAME", description = "Join this room and accept files from its members.")
     String room;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Without CODE: wait under this id instead of a random code.")
+    @Option(
+            names = "--id",
+            paramLabel = "ID",
+            description = "Without CODE: wait under this id instead of a random code.")
     String id;
 
     @Mixin
@@ -76,7 +85,8 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
         String ownId = code == null && room == null ? (id != null ? id : TransferCode.next()) : null;
         Peer peer;
         try {
-            peer = Peer.connect(flags.options(ownId, room), new Events(out, files)).get(30, TimeUnit.SECONDS);
+            peer = Peer.connect(flags.options(ownId, room), new Events(out, files))
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return TransferFlags.NOT_CONNECTED;
@@ -103,7 +113,11 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
                         if (!active.isEmpty()) {
                             continue;
                         }
-                        out.failed(null, completed == 0 ? "no files within " + flags.waitSeconds + " s" : "gave up waiting after " + flags.waitSeconds + " s");
+                        out.failed(
+                                null,
+                                completed == 0
+                                        ? "no files within " + flags.waitSeconds + " s"
+                                        : "gave up waiting after " + flags.waitSeconds + " s");
                         return completed == 0 ? TransferFlags.NOT_CONNECTED : TransferFlags.TRANSFER_FAILED;
                     }
                 }
@@ -212,8 +226,10 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
                 out.failed(null, "the sender with code " + code + " is already sending to someone else");
                 finished.complete(TransferFlags.NOT_CONNECTED);
             } else if ("peer_not_found".equals(errorCode)) {
-                out.failed(null, "no sender is waiting with code " + code + " on " + flags.server.lobby()
-                        + " (check the code, and that both sides use the same --server)");
+                out.failed(
+                        null,
+                        "no sender is waiting with code " + code + " on " + flags.server.lobby()
+                                + " (check the code, and that both sides use the same --server)");
                 finished.complete(TransferFlags.NOT_CONNECTED);
             } else {
                 out.status("error " + errorCode + ": " + message);

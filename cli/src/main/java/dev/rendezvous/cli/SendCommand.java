@@ -44,13 +44,23 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "The files to send.")
     List<Path> files;
 
-    @Option(names = "--pair", paramLabel = "ID", description = "Send to this waiting peer (a page, or `rendezvous receive` without a code) instead of printing a code.")
+    @Option(
+            names = "--pair",
+            paramLabel = "ID",
+            description =
+                    "Send to this waiting peer (a page, or `rendezvous receive` without a code) instead of printing a code.")
     String pairWith;
 
-    @Option(names = "--room", paramLabel = "NAME", description = "Join this room and send to the members there once one is connected.")
+    @Option(
+            names = "--room",
+            paramLabel = "NAME",
+            description = "Join this room and send to the members there once one is connected.")
     String room;
 
-    @Option(names = "--code", paramLabel = "CODE", description = "Wait under this code instead of a random one (an id: 1-64 of [A-Za-z0-9._-]).")
+    @Option(
+            names = "--code",
+            paramLabel = "CODE",
+            description = "Wait under this code instead of a random one (an id: 1-64 of [A-Za-z0-9._-]).")
     String code;
 
     @Mixin
@@ -66,7 +76,8 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
         }
         Set<String> names = new HashSet<>();
         for (Path file : files) {
-            String problem = !Files.isRegularFile(file) || !Files.isReadable(file) ? "not a readable file"
+            String problem = !Files.isRegularFile(file) || !Files.isReadable(file)
+                    ? "not a readable file"
                     : SafeFileName.problem(file.getFileName().toString());
             if (problem == null && !names.add(file.getFileName().toString())) {
                 problem = "two files named " + file.getFileName();
@@ -165,8 +176,13 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
             out.status("connected to " + target);
             for (Path file : files) {
                 try {
-                    FileSender.Sent sent = FileSender.send(peer, target, FileReceiver.LABEL_PREFIX + (++label), file,
-                            new StartingProgress(out), REPLY_TIMEOUT);
+                    FileSender.Sent sent = FileSender.send(
+                            peer,
+                            target,
+                            FileReceiver.LABEL_PREFIX + (++label),
+                            file,
+                            new StartingProgress(out),
+                            REPLY_TIMEOUT);
                     out.done(sent.name(), sent.size(), sent.sha256(), null);
                 } catch (FileTransferException e) {
                     out.failed(file.getFileName().toString(), e.getMessage());
@@ -190,7 +206,8 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
                 case String peerId -> {
                     return peerId;
                 }
-                case Refusal r when "peer_not_found".equals(r.code()) -> {
+                case Refusal r
+                when "peer_not_found".equals(r.code()) -> {
                     out.failed(null, "no peer " + pairWith + " is waiting on " + flags.server.lobby());
                     return null;
                 }

@@ -19,7 +19,10 @@ final class ServeBanner {
         URI base = wildcard ? URI.create(http.getScheme() + "://127.0.0.1:" + http.getPort() + "/") : http;
         return List.of(
                 "  Try it: open " + base + " in two browser tabs and pair them"
-                        + (wildcard ? " (from another machine: this machine's address, port " + http.getPort() + ")" : "") + ".",
+                        + (wildcard
+                                ? " (from another machine: this machine's address, port " + http.getPort() + ")"
+                                : "")
+                        + ".",
                 "  Dashboard: " + base.resolve("/debug.html") + "   Health: " + base.resolve("/healthz")
                         + "   Stop: Ctrl-C");
     }

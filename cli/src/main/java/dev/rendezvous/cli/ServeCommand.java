@@ -86,12 +86,13 @@ final class ServeCommand implements Callable<Integer> {
         } catch (BindFailedException e) {
             built.blockingWork().shutdown();
             LoggerFactory.getLogger(ServeCommand.class).debug("bind failed", e);
-            err.println("rendezvous serve: " + e.getMessage() + ": " + switch (e.reason()) {
-                case PORT_IN_USE -> "stop the other server or use --port 0 (any free port)";
-                case ADDRESS_NOT_HERE -> "use --host 127.0.0.1, 0.0.0.0 or one of this machine's addresses";
-                case PERMISSION_DENIED -> "use a port above 1023";
-                case OTHER -> "check --host and --port";
-            });
+            err.println("rendezvous serve: " + e.getMessage() + ": "
+                    + switch (e.reason()) {
+                        case PORT_IN_USE -> "stop the other server or use --port 0 (any free port)";
+                        case ADDRESS_NOT_HERE -> "use --host 127.0.0.1, 0.0.0.0 or one of this machine's addresses";
+                        case PERMISSION_DENIED -> "use a port above 1023";
+                        case OTHER -> "check --host and --port";
+                    });
             err.flush();
             return 1;
         } catch (RuntimeException e) {
@@ -101,14 +102,17 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            built.blockingWork().shutdown();
-            stopped.countDown();
-            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
-                logback.stop(); // flush the async appender before the JVM halts
-            }
-        }, "rendezvous-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            built.blockingWork().shutdown();
+                            stopped.countDown();
+                            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+                                logback.stop(); // flush the async appender before the JVM halts
+                            }
+                        },
+                        "rendezvous-shutdown"));
         out.println("Rendezvous listening on " + server.lobbyUri() + " (" + server.httpUri() + ")");
         ServeBanner.hints(server.httpUri()).forEach(out::println);
         out.flush();
@@ -119,8 +123,13 @@ final class ServeCommand implements Callable<Integer> {
     /** The four layers: flags given on this command line, the environment, the config file, defaults. */
     ConfigLayers layers() {
         Optional<Path> file = Optional.ofNullable(configFile)
-                .or(() -> Optional.ofNullable(environment.get("RENDEZVOUS_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
-        return new ConfigLayers(ConfigLayers.flagValues(SettingOptions.given(spec)), environment,
-                file.map(f -> ConfigFile.read(f, ServeSettings.keys())).orElse(Map.of()), file);
+                .or(() -> Optional.ofNullable(environment.get("RENDEZVOUS_CONFIG"))
+                        .filter(s -> !s.isBlank())
+                        .map(Path::of));
+        return new ConfigLayers(
+                ConfigLayers.flagValues(SettingOptions.given(spec)),
+                environment,
+                file.map(f -> ConfigFile.read(f, ServeSettings.keys())).orElse(Map.of()),
+                file);
     }
 }

@@ -39,11 +39,16 @@ record ServerAddress(boolean tls, String host, int port, String path) {
         boolean tls = switch (scheme) {
             case "ws", "http" -> false;
             case "wss", "https" -> true;
-            default -> throw new IllegalArgumentException(
-                    "unsupported scheme \"" + scheme + "\" in " + text + ": use ws://, wss://, http://, https:// or host:port");
+            default ->
+                throw new IllegalArgumentException("unsupported scheme \"" + scheme + "\" in " + text
+                        + ": use ws://, wss://, http://, https:// or host:port");
         };
         String host = uri.getHost();
-        if (host == null || host.isEmpty() || uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
+        if (host == null
+                || host.isEmpty()
+                || uri.getUserInfo() != null
+                || uri.getQuery() != null
+                || uri.getFragment() != null) {
             throw invalid(text);
         }
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -61,7 +66,8 @@ record ServerAddress(boolean tls, String host, int port, String path) {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("\"" + text + "\" is not a server address: use ws://host:port/ws, http://host:port or host:port");
+        return new IllegalArgumentException(
+                "\"" + text + "\" is not a server address: use ws://host:port/ws, http://host:port or host:port");
     }
 
     /** The WebSocket lobby, e.g. {@code ws://127.0.0.1:8765/ws}. */

@@ -12,10 +12,14 @@ import picocli.CommandLine.Spec;
  * {@code rendezvous status [URL] --admin-token T [--json]}: the cluster's counts, every node and every
  * PeerJS client, from the admin API. Exit 0 when the server answered, 1 when it could not be read, 2 on a usage error (no token).
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         header = "Shows a running server's nodes, connections, sessions and rooms (admin API).",
-        description = {"Shows a running server's counts and every node of its cluster, read from the admin API",
-                "(the server must run with --admin-token). Exit status 0 when the server answered."})
+        description = {
+            "Shows a running server's counts and every node of its cluster, read from the admin API",
+            "(the server must run with --admin-token). Exit status 0 when the server answered."
+        })
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -26,35 +30,54 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return options.print(spec.commandLine().getOut(), spec.commandLine().getErr(), "/admin/api/nodes", StatusCommand::text);
+        return options.print(
+                spec.commandLine().getOut(), spec.commandLine().getErr(), "/admin/api/nodes", StatusCommand::text);
     }
 
     static String text(JsonNode data) {
         JsonNode c = data.get("counts");
         StringBuilder b = new StringBuilder();
-        b.append(plural(c.get("nodes").asInt(), "node")).append(" · ")
-                .append(plural(c.get("connections").asInt(), "connection")).append(" · ")
+        b.append(plural(c.get("nodes").asInt(), "node"))
+                .append(" · ")
+                .append(plural(c.get("connections").asInt(), "connection"))
+                .append(" · ")
                 .append(plural(c.get("sessions").asInt(), "session"))
-                .append(c.path("peerjs_sessions").asInt() > 0 ? " (" + c.get("peerjs_sessions").asInt() + " PeerJS)" : "")
+                .append(
+                        c.path("peerjs_sessions").asInt() > 0
+                                ? " (" + c.get("peerjs_sessions").asInt() + " PeerJS)"
+                                : "")
                 .append(" · ")
                 .append(plural(c.get("rooms").asInt(), "room"))
-                .append(" (").append(c.get("room_members").asInt()).append(" in rooms)\n");
+                .append(" (")
+                .append(c.get("room_members").asInt())
+                .append(" in rooms)\n");
         if (!data.path("complete").asBoolean(true)) {
             b.append("! the cluster backplane is unreachable: only the answering node is shown\n");
         }
-        b.append(String.format("%-24s %-28s %-20s %11s %8s%n", "NODE", "ADDRESS", "STARTED", "CONNECTIONS", "SESSIONS"));
+        b.append(
+                String.format("%-24s %-28s %-20s %11s %8s%n", "NODE", "ADDRESS", "STARTED", "CONNECTIONS", "SESSIONS"));
         for (JsonNode n : data.get("nodes")) {
-            b.append(String.format("%-24s %-28s %-20s %11d %8d%n", n.get("id").asText(), n.get("address").asText(),
+            b.append(String.format(
+                    "%-24s %-28s %-20s %11d %8d%n",
+                    n.get("id").asText(),
+                    n.get("address").asText(),
                     Instant.ofEpochMilli(n.get("started").asLong()).toString().replaceFirst("\\.\\d+Z$", "Z"),
-                    n.get("connections").asInt(), n.get("sessions").asInt()));
+                    n.get("connections").asInt(),
+                    n.get("sessions").asInt()));
         }
         JsonNode peerJs = data.path("peerjs");
         if (!peerJs.isEmpty()) {
-            b.append(String.format("%n%-8s %-32s %-24s %-20s %s%n", "PROTOCOL", "PEERJS ID", "NODE", "CONNECTED", "REMOTE"));
+            b.append(String.format(
+                    "%n%-8s %-32s %-24s %-20s %s%n", "PROTOCOL", "PEERJS ID", "NODE", "CONNECTED", "REMOTE"));
             for (JsonNode s : peerJs) {
-                b.append(String.format("%-8s %-32s %-24s %-20s %s%n", s.path("protocol").asText(), s.path("id").asText(),
+                b.append(String.format(
+                        "%-8s %-32s %-24s %-20s %s%n",
+                        s.path("protocol").asText(),
+                        s.path("id").asText(),
                         s.path("node").asText(),
-                        Instant.ofEpochMilli(s.path("connected_since").asLong()).toString().replaceFirst("\\.\\d+Z$", "Z"),
+                        Instant.ofEpochMilli(s.path("connected_since").asLong())
+                                .toString()
+                                .replaceFirst("\\.\\d+Z$", "Z"),
                         s.path("remote_address").asText()));
             }
         }

@@ -1,9 +1,9 @@
 package dev.rendezvous.cli;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
  * {@code rendezvous token}: mints an HS256 JWT that a server started with the same secret admits, for
  * trying auth without an identity provider. Prints the token alone on standard output.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
         description = "Mints an HS256 token (JWT) for trying auth against `rendezvous serve --jwt-secret S`.")
 final class TokenCommand implements Callable<Integer> {
 
@@ -34,18 +36,27 @@ final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--secret", required = true, defaultValue = "${env:RENDEZVOUS_JWT_SECRET}",
+    @Option(
+            names = "--secret",
+            required = true,
+            defaultValue = "${env:RENDEZVOUS_JWT_SECRET}",
             description = "HMAC secret shared with the server, at least 32 bytes (env: RENDEZVOUS_JWT_SECRET).")
     String secret;
 
     @Option(names = "--sub", required = true, description = "Subject: the user name the server shows.")
     String subject;
 
-    @Option(names = "--rooms", split = ",", paramLabel = "ROOM",
+    @Option(
+            names = "--rooms",
+            split = ",",
+            paramLabel = "ROOM",
             description = "Rooms the token may join (claim `rooms`); omit for any room.")
     List<String> rooms;
 
-    @Option(names = "--ttl", defaultValue = "1h", converter = DurationConverter.class,
+    @Option(
+            names = "--ttl",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
             description = "Lifetime, e.g. 30m, 1h, 7d (default: ${DEFAULT-VALUE}).")
     Duration ttl;
 
@@ -68,17 +79,23 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (secret == null || secret.isEmpty()) {
-            spec.commandLine().getErr().println("rendezvous token: --secret is required (or set RENDEZVOUS_JWT_SECRET)");
+            spec.commandLine()
+                    .getErr()
+                    .println("rendezvous token: --secret is required (or set RENDEZVOUS_JWT_SECRET)");
             return 2;
         }
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
         if (key.length < MIN_SECRET_BYTES) {
-            spec.commandLine().getErr().println("rendezvous token: --secret must be at least " + MIN_SECRET_BYTES
-                    + " bytes for HS256, got " + key.length);
+            spec.commandLine()
+                    .getErr()
+                    .println("rendezvous token: --secret must be at least " + MIN_SECRET_BYTES
+                            + " bytes for HS256, got " + key.length);
             return 2;
         }
         if (ttl.isNegative() || ttl.isZero()) {
-            spec.commandLine().getErr().println("rendezvous token: --ttl must be positive, got " + DurationText.format(ttl));
+            spec.commandLine()
+                    .getErr()
+                    .println("rendezvous token: --ttl must be positive, got " + DurationText.format(ttl));
             return 2;
         }
         try {
@@ -96,8 +113,9 @@ final class TokenCommand implements Callable<Integer> {
     }
 
     /** An HS256 token as the server checks it (also minted by the AOT training run's auth clients). */
-    static String hs256(byte[] key, String subject, List<String> rooms, String issuer, String audience, Instant now,
-            Duration ttl) throws JOSEException {
+    static String hs256(
+            byte[] key, String subject, List<String> rooms, String issuer, String audience, Instant now, Duration ttl)
+            throws JOSEException {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .issueTime(Date.from(now))
@@ -113,7 +131,10 @@ final class TokenCommand implements Callable<Integer> {
             claims.audience(audience);
         }
         SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims.build());
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims.build());
         jwt.sign(new MACSigner(key));
         return jwt.serialize();
     }

@@ -45,7 +45,10 @@ import picocli.CommandLine.Spec;
  * <p>Each step is bounded in connections and time and throws if the server did not do what it should,
  * so a broken training run exits non-zero and the launcher keeps no cache from it.
  */
-@Command(name = "train", hidden = true, mixinStandardHelpOptions = true,
+@Command(
+        name = "train",
+        hidden = true,
+        mixinStandardHelpOptions = true,
         description = "Exercises a private loopback server for the launcher's AOT cache, then exits.")
 final class TrainCommand implements Callable<Integer> {
     /**
@@ -53,6 +56,7 @@ final class TrainCommand implements Callable<Integer> {
      * generous because a cold JVM on a busy machine may read late, and a timed-out client fails the run.
      */
     private static final String PING_INTERVAL_MS = "500";
+
     private static final String PING_TIMEOUT_MS = "60000";
 
     @Spec
@@ -72,21 +76,51 @@ final class TrainCommand implements Callable<Integer> {
     private List<Step> steps() {
         return List.of(
                 new Step("http", false, (server, group) -> http(server.port())),
-                new Step("upgrades", false, (server, group) -> "admitted "
-                        + new HandshakeBurst(server.lobbyUri(), 600, 100, null, 50).run(group, 60, TimeUnit.SECONDS)),
+                new Step(
+                        "upgrades",
+                        false,
+                        (server, group) -> "admitted "
+                                + new HandshakeBurst(server.lobbyUri(), 600, 100, null, 50)
+                                        .run(group, 60, TimeUnit.SECONDS)),
                 new Step("relay", false, (server, group) -> bench(server, "relay", o -> o.withLoad(100, 16, 300, 1))),
-                new Step("latency", false, (server, group) -> bench(server, "latency",
-                        o -> o.withLoad(100, 64, 0, 1).withTiming(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))),
-                new Step("rooms", false, (server, group) -> bench(server, "fanout",
-                        o -> o.withTiming(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))),
-                new Step("peerjs", false, (server, group) -> new PeerJsTraining(100, 10, id -> PeerJsConfig.DEFAULT_KEY)
-                        .run(server.port(), group, "train")),
-                new Step("auth-lobby", true, (server, group) -> "admitted " + new HandshakeBurst(server.lobbyUri(), 100, 50,
-                        i -> token("train-" + i), 0).run(group, 60, TimeUnit.SECONDS)),
-                new Step("auth-room", true, (server, group) -> "admitted " + new HandshakeBurst(server.roomUri("train-room"),
-                        100, 50, i -> token("train-room-" + i), 0).run(group, 60, TimeUnit.SECONDS)),
-                new Step("auth-peerjs", true, (server, group) -> new PeerJsTraining(50, 5, this::token)
-                        .run(server.port(), group, "train-auth")));
+                new Step(
+                        "latency",
+                        false,
+                        (server, group) -> bench(
+                                server,
+                                "latency",
+                                o -> o.withLoad(100, 64, 0, 1)
+                                        .withTiming(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))),
+                new Step(
+                        "rooms",
+                        false,
+                        (server, group) -> bench(
+                                server,
+                                "fanout",
+                                o -> o.withTiming(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))),
+                new Step(
+                        "peerjs",
+                        false,
+                        (server, group) -> new PeerJsTraining(100, 10, id -> PeerJsConfig.DEFAULT_KEY)
+                                .run(server.port(), group, "train")),
+                new Step(
+                        "auth-lobby",
+                        true,
+                        (server, group) -> "admitted "
+                                + new HandshakeBurst(server.lobbyUri(), 100, 50, i -> token("train-" + i), 0)
+                                        .run(group, 60, TimeUnit.SECONDS)),
+                new Step(
+                        "auth-room",
+                        true,
+                        (server, group) -> "admitted "
+                                + new HandshakeBurst(
+                                                server.roomUri("train-room"), 100, 50, i -> token("train-room-" + i), 0)
+                                        .run(group, 60, TimeUnit.SECONDS)),
+                new Step(
+                        "auth-peerjs",
+                        true,
+                        (server, group) ->
+                                new PeerJsTraining(50, 5, this::token).run(server.port(), group, "train-auth")));
     }
 
     @Override
@@ -104,7 +138,9 @@ final class TrainCommand implements Callable<Integer> {
                         if (step.auth() == auth) {
                             long t0 = System.nanoTime();
                             String result = step.body().run(server, group);
-                            out.printf("train: %-10s %5d ms  %s%n", step.name(), (System.nanoTime() - t0) / 1_000_000, result);
+                            out.printf(
+                                    "train: %-10s %5d ms  %s%n",
+                                    step.name(), (System.nanoTime() - t0) / 1_000_000, result);
                             out.flush();
                         }
                     }
@@ -137,16 +173,20 @@ final class TrainCommand implements Callable<Integer> {
     private String token(String subject) {
         try {
             byte[] key = HexFormat.of().formatHex(secret).getBytes(StandardCharsets.UTF_8);
-            return TokenCommand.hs256(key, subject, null, null, null, Clock.systemUTC().instant(), Duration.ofMinutes(5));
+            return TokenCommand.hs256(
+                    key, subject, null, null, null, Clock.systemUTC().instant(), Duration.ofMinutes(5));
         } catch (Exception e) {
             throw new IllegalStateException("cannot mint a training token", e);
         }
     }
 
     /** A bench scenario against {@code server}, small and bounded; fails unless every message arrived once, in order. */
-    private static String bench(SignalingServer server, String scenario,
-            UnaryOperator<BenchOptions> shape) throws InterruptedException {
-        BenchOptions o = shape.apply(BenchOptions.defaults().withScenario(scenario).withPort(server.port()).withServerPid(-1))
+    private static String bench(SignalingServer server, String scenario, UnaryOperator<BenchOptions> shape)
+            throws InterruptedException {
+        BenchOptions o = shape.apply(BenchOptions.defaults()
+                        .withScenario(scenario)
+                        .withPort(server.port())
+                        .withServerPid(-1))
                 .withFanout(25, 4);
         BenchResult r = Bench.run(o, new PrintStream(OutputStream.nullOutputStream()));
         for (String bad : List.of("lost", "duplicated", "reordered", "wrong_sender", "duplicated_or_reordered")) {

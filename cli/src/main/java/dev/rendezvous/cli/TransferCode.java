@@ -14,14 +14,15 @@ final class TransferCode {
             "amber", "apple", "arrow", "atlas", "basil", "beacon", "birch", "breeze", "cedar", "cobalt", "comet",
             "coral", "crane", "delta", "ember", "falcon", "fern", "fjord", "flint", "galaxy", "garnet", "harbor",
             "hazel", "heron", "indigo", "iris", "jade", "jasper", "juniper", "kayak", "kernel", "lagoon", "lemon",
-            "lilac", "lotus", "maple", "marble", "meadow", "mint", "nectar", "nova", "oasis", "olive", "onyx",
-            "orbit", "otter", "pebble", "pepper", "pine", "plum", "quartz", "quill", "raven", "river", "saffron",
-            "sage", "sierra", "tango", "thistle", "tulip", "velvet", "violet", "willow", "zephyr");
+            "lilac", "lotus", "maple", "marble", "meadow", "mint", "nectar", "nova", "oasis", "olive", "onyx", "orbit",
+            "otter", "pebble", "pepper", "pine", "plum", "quartz", "quill", "raven", "river", "saffron", "sage",
+            "sierra", "tango", "thistle", "tulip", "velvet", "violet", "willow", "zephyr");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TransferCode() {}
 
     static String next() {
-        return RANDOM.nextInt(100) + "-" + WORDS.get(RANDOM.nextInt(WORDS.size())) + "-" + WORDS.get(RANDOM.nextInt(WORDS.size()));
+        return RANDOM.nextInt(100) + "-" + WORDS.get(RANDOM.nextInt(WORDS.size())) + "-"
+                + WORDS.get(RANDOM.nextInt(WORDS.size()));
     }
 }

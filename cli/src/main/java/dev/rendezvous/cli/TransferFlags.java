@@ -10,36 +10,55 @@ import picocli.CommandLine.Option;
 final class TransferFlags {
     /** Exit statuses of {@code send} and {@code receive} (also in their help and docs/files.md). */
     static final int OK = 0;
+
     static final int TRANSFER_FAILED = 1;
     static final int BAD_ARGUMENTS = 2;
     static final int NOT_CONNECTED = 3;
 
-    static final String EXIT_CODES = "Exit status: 0 every file transferred and verified; 1 a transfer failed or was refused;"
-            + " 2 bad arguments; 3 could not connect or pair (server unreachable, unknown code, timed out).";
+    static final String EXIT_CODES =
+            "Exit status: 0 every file transferred and verified; 1 a transfer failed or was refused;"
+                    + " 2 bad arguments; 3 could not connect or pair (server unreachable, unknown code, timed out).";
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8765/ws", converter = ServerAddress.Converter.class,
-            description = "The signaling server: ws://host:port/ws, wss://…, http://host:port, https://… or host:port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            defaultValue = "ws://127.0.0.1:8765/ws",
+            converter = ServerAddress.Converter.class,
+            description =
+                    "The signaling server: ws://host:port/ws, wss://…, http://host:port, https://… or host:port (default: ${DEFAULT-VALUE}).")
     ServerAddress server;
 
     @Option(names = "--token", paramLabel = "JWT", description = "Token for a server with auth on.")
     String token;
 
-    @Option(names = "--ice-loopback", description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
+    @Option(
+            names = "--ice-loopback",
+            description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
     boolean iceLoopback;
 
-    @Option(names = "--json", description = "One JSON object per line on stdout (code, status, started, progress, done, failed), for scripts.")
+    @Option(
+            names = "--json",
+            description =
+                    "One JSON object per line on stdout (code, status, started, progress, done, failed), for scripts.")
     boolean json;
 
     @Option(names = "--plain", description = "Plain status lines on stderr even in a terminal (as when piped).")
     boolean plain;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "600",
+    @Option(
+            names = "--wait",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
             description = "Give up if no peer connects within this long (default: ${DEFAULT-VALUE}).")
     long waitSeconds;
 
     PeerOptions options(String clientId, String room) {
-        SignalingOptions signaling = SignalingOptions.of(server.lobby()).withToken(token).withClientId(clientId);
-        return PeerOptions.lobby(server.lobby()).withSignaling(signaling).withLoopback(iceLoopback).inRoom(room);
+        SignalingOptions signaling =
+                SignalingOptions.of(server.lobby()).withToken(token).withClientId(clientId);
+        return PeerOptions.lobby(server.lobby())
+                .withSignaling(signaling)
+                .withLoopback(iceLoopback)
+                .inRoom(room);
     }
 
     /** The flags the other side needs to reach the same server the same way, as typed on a command line. */

@@ -15,7 +15,11 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe: progress comes from the sending thread or the peer's event thread.
  */
 final class TransferOutput {
-    enum Mode { TERMINAL, PLAIN, JSON }
+    enum Mode {
+        TERMINAL,
+        PLAIN,
+        JSON
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long REDRAW_NANOS = 100_000_000L;
@@ -75,8 +79,10 @@ final class TransferOutput {
         lastDraw = 0;
         lastTenth = -1;
         switch (mode) {
-            case JSON -> emit(event("started").put("name", name).put("size", size).put("offset", offset));
-            case TERMINAL, PLAIN -> status(name + " (" + bytes(size) + ")" + (offset > 0 ? ": resuming at " + bytes(offset) : ""));
+            case JSON ->
+                emit(event("started").put("name", name).put("size", size).put("offset", offset));
+            case TERMINAL, PLAIN ->
+                status(name + " (" + bytes(size) + ")" + (offset > 0 ? ": resuming at " + bytes(offset) : ""));
         }
     }
 
@@ -86,7 +92,10 @@ final class TransferOutput {
             case JSON -> {
                 if (now - lastDraw >= JSON_PROGRESS_NANOS || done == size) {
                     lastDraw = now;
-                    emit(event("progress").put("name", name).put("bytes", done).put("size", size)
+                    emit(event("progress")
+                            .put("name", name)
+                            .put("bytes", done)
+                            .put("size", size)
                             .put("bytes_per_second", (long) rate(done, now)));
                 }
             }
@@ -114,15 +123,22 @@ final class TransferOutput {
         long now = clock.getAsLong();
         switch (mode) {
             case JSON -> {
-                ObjectNode e = event("done").put("name", name).put("size", size).put("sha256", sha256)
-                        .put("seconds", (now - startedAt) / 1e9).put("bytes_per_second", (long) rate(size, now));
+                ObjectNode e = event("done")
+                        .put("name", name)
+                        .put("size", size)
+                        .put("sha256", sha256)
+                        .put("seconds", (now - startedAt) / 1e9)
+                        .put("bytes_per_second", (long) rate(size, now));
                 if (path != null) {
                     e.put("path", path);
                 }
                 emit(e);
             }
-            case TERMINAL, PLAIN -> status(name + ": done, " + bytes(size) + " in " + String.format(Locale.ROOT, "%.1f", (now - startedAt) / 1e9)
-                    + " s (" + bytes((long) rate(size, now)) + "/s), SHA-256 " + sha256 + " verified" + (path != null ? ", saved as " + path : ""));
+            case TERMINAL, PLAIN ->
+                status(name + ": done, " + bytes(size) + " in "
+                        + String.format(Locale.ROOT, "%.1f", (now - startedAt) / 1e9) + " s ("
+                        + bytes((long) rate(size, now)) + "/s), SHA-256 " + sha256 + " verified"
+                        + (path != null ? ", saved as " + path : ""));
         }
     }
 
@@ -149,8 +165,15 @@ final class TransferOutput {
         int filled = size == 0 ? width : (int) (done * width / size);
         double rate = rate(done, now);
         String eta = rate <= 0 ? "--:--" : clock((long) ((size - done) / rate));
-        return String.format(Locale.ROOT, "%s [%s%s] %3d%% %s/s ETA %s", shorten(name),
-                "#".repeat(filled), ".".repeat(width - filled), size == 0 ? 100 : done * 100 / size, bytes((long) rate), eta);
+        return String.format(
+                Locale.ROOT,
+                "%s [%s%s] %3d%% %s/s ETA %s",
+                shorten(name),
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                size == 0 ? 100 : done * 100 / size,
+                bytes((long) rate),
+                eta);
     }
 
     private void endBar() {
@@ -165,7 +188,8 @@ final class TransferOutput {
     }
 
     private static String clock(long seconds) {
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        return seconds >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
                 : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
     }
 

@@ -27,7 +27,11 @@ class AdminCommandsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = SignalingServer.start(ServerConfig.builder().host("127.0.0.1").port(0).adminToken(TOKEN).build());
+        server = SignalingServer.start(ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .adminToken(TOKEN)
+                .build());
     }
 
     @AfterEach
@@ -48,7 +52,8 @@ class AdminCommandsTest {
 
     @Test
     void statusPrintsTheCountsAndTheNode() {
-        try (WsRecorder a = WsRecorder.connect(server.roomUri("standup").resolve("/ws/standup?client_id=alice&username=Alice"))) {
+        try (WsRecorder a =
+                WsRecorder.connect(server.roomUri("standup").resolve("/ws/standup?client_id=alice&username=Alice"))) {
             a.next(Message.YourId.class);
             assertThat(run("status", address(), "--admin-token", TOKEN)).isEqualTo(0);
         }
@@ -61,7 +66,8 @@ class AdminCommandsTest {
 
     @Test
     void statusListsPeerJsClients() {
-        try (WsRecorder a = WsRecorder.connect(server.roomUri("x").resolve("/peerjs?key=peerjs&id=pj-alice&token=t&version=1.5.5"))) {
+        try (WsRecorder a = WsRecorder.connect(
+                server.roomUri("x").resolve("/peerjs?key=peerjs&id=pj-alice&token=t&version=1.5.5"))) {
             assertThat(a.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
             assertThat(run("status", address(), "--admin-token", TOKEN)).isEqualTo(0);
         }
@@ -74,21 +80,25 @@ class AdminCommandsTest {
 
     @Test
     void roomsListsEveryRoomWithItsMembers() throws Exception {
-        try (WsRecorder a = WsRecorder.connect(server.lobbyUri().resolve("/ws/standup?client_id=alice&username=Alice"));
+        try (WsRecorder a =
+                        WsRecorder.connect(server.lobbyUri().resolve("/ws/standup?client_id=alice&username=Alice"));
                 WsRecorder b = WsRecorder.connect(server.lobbyUri().resolve("/ws/standup?client_id=bob"))) {
             a.next(Message.YourId.class);
             b.next(Message.YourId.class);
             a.await(Message.UserJoined.class);
-            assertThat(run("rooms", "http://" + address(), "--admin-token", TOKEN)).isEqualTo(0);
+            assertThat(run("rooms", "http://" + address(), "--admin-token", TOKEN))
+                    .isEqualTo(0);
             assertThat(out.toString()).isEqualTo("""
                     standup (2 members)
                       alice                    Alice                @local
                       bob                      -                    @local
                     """);
             out.getBuffer().setLength(0);
-            assertThat(run("rooms", "ws://" + address() + "/ws", "--admin-token", TOKEN, "--json")).isEqualTo(0);
+            assertThat(run("rooms", "ws://" + address() + "/ws", "--admin-token", TOKEN, "--json"))
+                    .isEqualTo(0);
             JsonNode json = new ObjectMapper().readTree(out.toString());
-            assertThat(json.get("rooms").get(0).get("members").get(1).get("id").asText()).isEqualTo("bob");
+            assertThat(json.get("rooms").get(0).get("members").get(1).get("id").asText())
+                    .isEqualTo("bob");
         }
     }
 
@@ -101,31 +111,37 @@ class AdminCommandsTest {
     @Test
     void aWrongTokenIsOneSentenceAndExit1() {
         assertThat(run("status", address(), "--admin-token", TOKEN + "-wrong")).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("rendezvous: the server refused the admin token: pass the one it was started"
-                + " with (--admin-token or RENDEZVOUS_ADMIN_TOKEN)\n");
+        assertThat(err.toString())
+                .isEqualTo("rendezvous: the server refused the admin token: pass the one it was started"
+                        + " with (--admin-token or RENDEZVOUS_ADMIN_TOKEN)\n");
         assertThat(out.toString()).isEmpty();
     }
 
     @Test
     void aServerWithoutTheAdminApiSaysHowToTurnItOn() throws Exception {
-        try (SignalingServer plain = SignalingServer.start(ServerConfig.builder().host("127.0.0.1").port(0).build())) {
-            assertThat(run("rooms", "127.0.0.1:" + plain.port(), "--admin-token", TOKEN)).isEqualTo(1);
+        try (SignalingServer plain = SignalingServer.start(
+                ServerConfig.builder().host("127.0.0.1").port(0).build())) {
+            assertThat(run("rooms", "127.0.0.1:" + plain.port(), "--admin-token", TOKEN))
+                    .isEqualTo(1);
         }
-        assertThat(err.toString()).startsWith("rendezvous: the admin API is off: start the server with --admin-token <secret>")
+        assertThat(err.toString())
+                .startsWith("rendezvous: the admin API is off: start the server with --admin-token <secret>")
                 .doesNotContain("Exception");
     }
 
     @Test
     void noTokenIsAUsageErrorAndAStoppedServerIsOneSentence() throws Exception {
         assertThat(run("status", address())).isEqualTo(2);
-        assertThat(err.toString()).contains("no admin token: pass --admin-token <secret> or set RENDEZVOUS_ADMIN_TOKEN");
+        assertThat(err.toString())
+                .contains("no admin token: pass --admin-token <secret> or set RENDEZVOUS_ADMIN_TOKEN");
         err.getBuffer().setLength(0);
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
         assertThat(run("status", "127.0.0.1:" + closed, "--admin-token", TOKEN)).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("rendezvous: could not connect to http://127.0.0.1:" + closed
-                + ": is the server running there?\n");
+        assertThat(err.toString())
+                .isEqualTo("rendezvous: could not connect to http://127.0.0.1:" + closed
+                        + ": is the server running there?\n");
     }
 }

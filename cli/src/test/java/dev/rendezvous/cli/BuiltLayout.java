@@ -63,7 +63,8 @@ final class BuiltLayout {
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", libNames));
         Path jar = target.resolve("rendezvous.jar");
         jarOf(classes, jar, manifest, false);
-        Files.writeString(target.resolve(".rendezvous-build-stamp"), ""); // no sources here: the launcher builds nothing
+        Files.writeString(
+                target.resolve(".rendezvous-build-stamp"), ""); // no sources here: the launcher builds nothing
         return jar;
     }
 
@@ -74,7 +75,8 @@ final class BuiltLayout {
     static void jarOf(Path dir, Path jarFile, Manifest manifest, boolean rebuilt) throws IOException {
         Path tmp = Files.createTempFile(jarFile.getParent(), "jar", ".tmp");
         try (OutputStream file = Files.newOutputStream(tmp);
-                JarOutputStream out = manifest == null ? new JarOutputStream(file) : new JarOutputStream(file, manifest);
+                JarOutputStream out =
+                        manifest == null ? new JarOutputStream(file) : new JarOutputStream(file, manifest);
                 Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String name = dir.relativize(f).toString().replace('\\', '/');
@@ -108,12 +110,17 @@ final class BuiltLayout {
 
     /** The entries of this JVM's class path (a manifest-only booter jar is expanded). */
     private static List<String> classPath() throws IOException {
-        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+        List<String> entries =
+                new ArrayList<>(List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
         if (entries.size() == 1 && entries.getFirst().endsWith(".jar")) {
             try (JarFile booter = new JarFile(entries.getFirst())) {
-                String cp = booter.getManifest() == null ? null : booter.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+                String cp = booter.getManifest() == null
+                        ? null
+                        : booter.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
                 if (cp != null) {
-                    entries = Stream.of(cp.split(" ")).map(u -> Path.of(URI.create(u)).toString()).toList();
+                    entries = Stream.of(cp.split(" "))
+                            .map(u -> Path.of(URI.create(u)).toString())
+                            .toList();
                 }
             }
         }

@@ -16,8 +16,10 @@ class ChatCommandProcessTest {
     @Test
     void twoChatProcessesChatThroughStdinAndStdout() throws Exception {
         String lobby = server.lobby().toString();
-        try (ChatProcess alice = ChatProcess.start("--server", lobby, "--id", "cli-alice", "--ice-loopback", "--plain");
-                ChatProcess bob = ChatProcess.start("--server", lobby, "--id", "cli-bob", "--ice-loopback", "--plain")) {
+        try (ChatProcess alice =
+                        ChatProcess.start("--server", lobby, "--id", "cli-alice", "--ice-loopback", "--plain");
+                ChatProcess bob =
+                        ChatProcess.start("--server", lobby, "--id", "cli-bob", "--ice-loopback", "--plain")) {
             assertThat(alice.awaitStatus("your id: ")).isEqualTo("* your id: cli-alice (lobby)");
             bob.awaitStatus("your id: cli-bob");
 
@@ -50,7 +52,8 @@ class ChatCommandProcessTest {
     @Test
     void linesTypedBeforeTheChannelOpensAreDeliveredInOrder() throws Exception {
         String lobby = server.lobby().toString();
-        try (ChatProcess alice = ChatProcess.start("--server", lobby, "--id", "cli-early-a", "--ice-loopback", "--plain")) {
+        try (ChatProcess alice =
+                ChatProcess.start("--server", lobby, "--id", "cli-early-a", "--ice-loopback", "--plain")) {
             alice.awaitStatus("your id: cli-early-a");
             try (ChatProcess bob = ChatProcess.start(
                     "--server", lobby, "--id", "cli-early-b", "--pair", "cli-early-a", "--ice-loopback", "--plain")) {
@@ -75,7 +78,8 @@ class ChatCommandProcessTest {
         // echo "hello" | rendezvous chat --pair alice --ice-loopback, as the README shows it: the line is
         // held until paired, queued until the channel opens, and chat exits only once it has arrived.
         String lobby = server.lobby().toString();
-        try (ChatProcess alice = ChatProcess.start("--server", lobby, "--id", "pipe-alice", "--ice-loopback", "--plain")) {
+        try (ChatProcess alice =
+                ChatProcess.start("--server", lobby, "--id", "pipe-alice", "--ice-loopback", "--plain")) {
             alice.awaitStatus("your id: pipe-alice");
             for (int run = 1; run <= 20; run++) {
                 String bobId = "pipe-bob-" + run;
@@ -90,7 +94,9 @@ class ChatCommandProcessTest {
                     assertThat(bob.awaitExit()).as("run %d exit status", run).isZero();
                     assertThat(alice.nextMessage()).as("run %d", run).isEqualTo("hello " + run + " ✓");
                     for (int i = 0; i < TAIL_LINES; i++) {
-                        assertThat(alice.nextMessage()).as("run %d, line %d", run, i).startsWith(run + "-" + i + " ");
+                        assertThat(alice.nextMessage())
+                                .as("run %d, line %d", run, i)
+                                .startsWith(run + "-" + i + " ");
                     }
                 }
                 alice.awaitStatus(bobId + " left");
@@ -104,8 +110,17 @@ class ChatCommandProcessTest {
     @Test
     void pipedInputThatCannotBeDeliveredExitsOneNamingEachLine() throws Exception {
         String lobby = server.lobby().toString();
-        try (ChatProcess bob = ChatProcess.start("--server", lobby, "--id", "pipe-lonely", "--pair", "pipe-nobody",
-                "--deliver-timeout", "1", "--ice-loopback", "--plain")) {
+        try (ChatProcess bob = ChatProcess.start(
+                "--server",
+                lobby,
+                "--id",
+                "pipe-lonely",
+                "--pair",
+                "pipe-nobody",
+                "--deliver-timeout",
+                "1",
+                "--ice-loopback",
+                "--plain")) {
             bob.type("first line");
             bob.type("second line");
             bob.endInput();
@@ -118,7 +133,8 @@ class ChatCommandProcessTest {
     @Test
     void twoChatProcessesInARoom() throws Exception {
         String lobby = server.lobby().toString();
-        try (ChatProcess first = ChatProcess.start("--server", lobby, "--room", "cli-room", "--id", "room-1", "--ice-loopback", "--plain")) {
+        try (ChatProcess first = ChatProcess.start(
+                "--server", lobby, "--room", "cli-room", "--id", "room-1", "--ice-loopback", "--plain")) {
             first.awaitStatus("room is empty");
             try (ChatProcess second = ChatProcess.start(
                     "--server", lobby, "--room", "cli-room", "--id", "room-2", "--ice-loopback", "--plain")) {
@@ -144,16 +160,21 @@ class ChatCommandProcessTest {
     @Test
     void withATokenItJoinsAServerWithAuthAndWithABadOneItExitsOne() throws Exception {
         String secret = "chat-test-secret-of-at-least-32-bytes!";
-        try (ServerFixture authServer = ServerFixture.start(b -> b.authenticator(Tokens.hmacAuthenticator(secret, null, null)))) {
+        try (ServerFixture authServer =
+                ServerFixture.start(b -> b.authenticator(Tokens.hmacAuthenticator(secret, null, null)))) {
             String lobby = authServer.lobby().toString();
             String token = Tokens.hs256(secret, Tokens.claims("carol").build());
-            try (ChatProcess carol = ChatProcess.start("--server", lobby, "--token", token, "--id", "cli-carol", "--ice-loopback", "--plain")) {
+            try (ChatProcess carol = ChatProcess.start(
+                    "--server", lobby, "--token", token, "--id", "cli-carol", "--ice-loopback", "--plain")) {
                 carol.awaitStatus("your id: cli-carol");
                 carol.type("/quit");
                 assertThat(carol.awaitExit()).isZero();
             }
-            String forged = Tokens.hs256("some-other-secret-of-at-least-32-bytes", Tokens.claims("mallory").build());
-            try (ChatProcess mallory = ChatProcess.start("--server", lobby, "--token", forged, "--ice-loopback", "--plain")) {
+            String forged = Tokens.hs256(
+                    "some-other-secret-of-at-least-32-bytes",
+                    Tokens.claims("mallory").build());
+            try (ChatProcess mallory =
+                    ChatProcess.start("--server", lobby, "--token", forged, "--ice-loopback", "--plain")) {
                 assertThat(mallory.awaitStatus("could not join")).contains("auth_failed");
                 assertThat(mallory.awaitExit()).isEqualTo(1);
             }

@@ -23,14 +23,20 @@ class ChatConsoleTest {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream keyboard = new PipedInputStream(keys);
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        try (Terminal terminal = TerminalBuilder.builder().system(false).streams(keyboard, screen)
-                .type("xterm").size(new Size(80, 24)).encoding(StandardCharsets.UTF_8).build()) {
+        try (Terminal terminal = TerminalBuilder.builder()
+                .system(false)
+                .streams(keyboard, screen)
+                .type("xterm")
+                .size(new Size(80, 24))
+                .encoding(StandardCharsets.UTF_8)
+                .build()) {
             ChatConsole.Interactive console = new ChatConsole.Interactive(terminal);
             CompletableFuture<String> typed = CompletableFuture.supplyAsync(console::readLine);
 
             keys.write("hel".getBytes(StandardCharsets.UTF_8));
             keys.flush();
-            await().atMost(Duration.ofSeconds(10)).until(() -> screen.toString(StandardCharsets.UTF_8).contains("> hel"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> screen.toString(StandardCharsets.UTF_8).contains("> hel"));
             int before = screen.size();
 
             console.message("bob", "hi there 👋");
@@ -38,7 +44,8 @@ class ChatConsoleTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 String after = screen.toString(StandardCharsets.UTF_8).substring(before);
                 // The lines appear, then the prompt is redrawn with the half-typed input.
-                return after.contains("bob> hi there 👋") && after.contains("* bob: channel open")
+                return after.contains("bob> hi there 👋")
+                        && after.contains("* bob: channel open")
                         && after.lastIndexOf("> hel") > after.indexOf("* bob: channel open");
             });
 
@@ -54,7 +61,8 @@ class ChatConsoleTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ChatConsole.Plain console = new ChatConsole.Plain(
                 new java.io.ByteArrayInputStream("first\nsecond ✓\n".getBytes(StandardCharsets.UTF_8)),
-                new java.io.PrintStream(out), new java.io.PrintStream(err));
+                new java.io.PrintStream(out),
+                new java.io.PrintStream(err));
         assertThat(console.readLine()).isEqualTo("first");
         assertThat(console.readLine()).isEqualTo("second ✓");
         assertThat(console.readLine()).isNull();

@@ -41,10 +41,12 @@ class ChatErrorsTest {
     @Test
     void aStoppedServerIsOneSentenceWithTheFix() throws Exception {
         int port = closedPort();
-        try (ChatProcess chat = ChatProcess.start("--server", "ws://127.0.0.1:" + port + "/ws", "--ice-loopback", "--plain")) {
-            assertThat(chat.awaitStatus("could not join")).isEqualTo("* could not join ws://127.0.0.1:" + port
-                    + "/ws: nothing answers at 127.0.0.1:" + port
-                    + "; start the server (`rendezvous serve`) or give its address with --server");
+        try (ChatProcess chat =
+                ChatProcess.start("--server", "ws://127.0.0.1:" + port + "/ws", "--ice-loopback", "--plain")) {
+            assertThat(chat.awaitStatus("could not join"))
+                    .isEqualTo("* could not join ws://127.0.0.1:" + port
+                            + "/ws: nothing answers at 127.0.0.1:" + port
+                            + "; start the server (`rendezvous serve`) or give its address with --server");
             assertThat(chat.awaitExit()).isEqualTo(1);
         }
     }
@@ -55,11 +57,13 @@ class ChatErrorsTest {
         Path file = Files.writeString(dir.resolve("note.txt"), "hello");
         String expected = "could not join ws://127.0.0.1:" + port + "/ws: nothing answers at 127.0.0.1:" + port
                 + "; start the server (`rendezvous serve`) or give its address with --server";
-        try (ChatProcess send = ChatProcess.command("send", file.toString(), "--server", "127.0.0.1:" + port, "--plain")) {
+        try (ChatProcess send =
+                ChatProcess.command("send", file.toString(), "--server", "127.0.0.1:" + port, "--plain")) {
             assertThat(send.awaitStatus("could not join")).endsWith(expected);
             assertThat(send.awaitExit()).isNotZero();
         }
-        try (ChatProcess receive = ChatProcess.command("receive", "--dir", dir.toString(), "--server", "127.0.0.1:" + port, "--plain")) {
+        try (ChatProcess receive =
+                ChatProcess.command("receive", "--dir", dir.toString(), "--server", "127.0.0.1:" + port, "--plain")) {
             assertThat(receive.awaitStatus("could not join")).endsWith(expected);
             assertThat(receive.awaitExit()).isNotZero();
         }
@@ -82,7 +86,8 @@ class ChatErrorsTest {
         try (ServerFixture server = ServerFixture.start()) {
             URI lobby = server.lobby();
             String http = "http://" + lobby.getHost() + ":" + lobby.getPort();
-            try (ChatProcess chat = ChatProcess.start("--server", http, "--id", "http-form", "--ice-loopback", "--plain")) {
+            try (ChatProcess chat =
+                    ChatProcess.start("--server", http, "--id", "http-form", "--ice-loopback", "--plain")) {
                 assertThat(chat.awaitStatus("your id:")).isEqualTo("* your id: http-form (lobby)");
                 chat.type("/quit");
                 assertThat(chat.awaitExit()).isZero();
@@ -93,13 +98,15 @@ class ChatErrorsTest {
     @Test
     void pairWhileDisconnectedSaysWhatToDo() throws Exception {
         ServerFixture server = ServerFixture.start();
-        try (ChatProcess chat = ChatProcess.start("--server", server.lobby().toString(), "--id", "cut-off", "--ice-loopback", "--plain")) {
+        try (ChatProcess chat = ChatProcess.start(
+                "--server", server.lobby().toString(), "--id", "cut-off", "--ice-loopback", "--plain")) {
             chat.awaitStatus("your id: cut-off");
             server.close(); // the server goes away for good: no resume
             chat.awaitStatus("signaling connection closed");
             chat.type("/pair someone");
-            assertThat(chat.awaitStatus("could not ask to pair")).isEqualTo("* could not ask to pair with someone:"
-                    + " the connection to the server is closed; /quit, then start chat again");
+            assertThat(chat.awaitStatus("could not ask to pair"))
+                    .isEqualTo("* could not ask to pair with someone:"
+                            + " the connection to the server is closed; /quit, then start chat again");
             chat.type("/quit");
             chat.awaitExit();
         } finally {
@@ -110,14 +117,23 @@ class ChatErrorsTest {
     @Test
     void aLineTypedWithNobodyToSendToIsRefusedAndNamed() throws Exception {
         try (ServerFixture server = ServerFixture.start();
-                ChatProcess alone = ChatProcess.start("--server", server.lobby().toString(), "--id", "alone", "--ice-loopback", "--plain")) {
+                ChatProcess alone = ChatProcess.start(
+                        "--server", server.lobby().toString(), "--id", "alone", "--ice-loopback", "--plain")) {
             alone.awaitStatus("your id: alone");
             alone.type("hello anyone");
-            assertThat(alone.awaitStatus("not sent")).isEqualTo("* not sent: nobody to send to yet; /pair <id> first,"
-                    + " then send it again (a line is not kept for whoever pairs next)");
+            assertThat(alone.awaitStatus("not sent"))
+                    .isEqualTo("* not sent: nobody to send to yet; /pair <id> first,"
+                            + " then send it again (a line is not kept for whoever pairs next)");
             // Someone pairs afterwards: the refused line is not sent to them.
-            try (ChatProcess late = ChatProcess.start("--server", server.lobby().toString(), "--id", "late",
-                    "--pair", "alone", "--ice-loopback", "--plain")) {
+            try (ChatProcess late = ChatProcess.start(
+                    "--server",
+                    server.lobby().toString(),
+                    "--id",
+                    "late",
+                    "--pair",
+                    "alone",
+                    "--ice-loopback",
+                    "--plain")) {
                 late.awaitStatus("alone: channel open");
                 alone.awaitStatus("late: channel open");
                 alone.type("this one goes");
@@ -126,8 +142,8 @@ class ChatErrorsTest {
                 assertThat(late.awaitExit()).isZero();
             }
             alone.endInput();
-            assertThat(alone.awaitStatus("not delivered")).isEqualTo(
-                    "* not delivered to nobody: hello anyone (no peer paired: nobody to send to)");
+            assertThat(alone.awaitStatus("not delivered"))
+                    .isEqualTo("* not delivered to nobody: hello anyone (no peer paired: nobody to send to)");
             assertThat(alone.awaitExit()).isEqualTo(1);
         }
     }

@@ -17,10 +17,10 @@ class ChatResumeProcessTest {
     void theChatSaysSignalingWasLostAndResumedWhileLinesKeepFlowing() throws Exception {
         try (ServerFixture server = ServerFixture.start();
                 TcpProxy proxy = TcpProxy.to(server.lobby().getPort());
-                ChatProcess alice = ChatProcess.start("--server", proxy.uri("/ws").toString(), "--id", "cr-alice",
-                        "--ice-loopback", "--plain");
-                ChatProcess bob = ChatProcess.start("--server", server.lobby().toString(), "--id", "cr-bob",
-                        "--ice-loopback", "--plain")) {
+                ChatProcess alice = ChatProcess.start(
+                        "--server", proxy.uri("/ws").toString(), "--id", "cr-alice", "--ice-loopback", "--plain");
+                ChatProcess bob = ChatProcess.start(
+                        "--server", server.lobby().toString(), "--id", "cr-bob", "--ice-loopback", "--plain")) {
             alice.awaitStatus("your id: cr-alice");
             bob.awaitStatus("your id: cr-bob");
             alice.type("/pair cr-bob");

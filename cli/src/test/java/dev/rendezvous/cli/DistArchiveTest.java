@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the JVM's own {@code -Xlog:aot} lines. Stopped by its PID (SIGTERM), it exits.
  */
 class DistArchiveTest {
-    private static final Pattern LISTENING = Pattern.compile("Rendezvous listening on (ws://127\\.0\\.0\\.1:(\\d+)/) \\(http://127\\.0\\.0\\.1:\\d+/\\)");
+    private static final Pattern LISTENING = Pattern.compile(
+            "Rendezvous listening on (ws://127\\.0\\.0\\.1:(\\d+)/) \\(http://127\\.0\\.0\\.1:\\d+/\\)");
 
     @TempDir
     static Path work;
@@ -46,7 +47,8 @@ class DistArchiveTest {
     @BeforeAll
     static void buildAndUnpack() throws Exception {
         Path jdk = Path.of(System.getProperty("java.home"));
-        assumeTrue(Runtime.version().feature() >= 25 && Files.isExecutable(jdk.resolve("bin/jlink")),
+        assumeTrue(
+                Runtime.version().feature() >= 25 && Files.isExecutable(jdk.resolve("bin/jlink")),
                 "the release's runtime is linked from a JDK 25 with jlink");
         Path checkout = work.resolve("checkout");
         BuiltLayout.create(checkout);
@@ -61,13 +63,17 @@ class DistArchiveTest {
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
         }
-        assertThat(p.exitValue()).as("./rendezvous dist:%n%s", Files.readString(log)).isZero();
+        assertThat(p.exitValue())
+                .as("./rendezvous dist:%n%s", Files.readString(log))
+                .isZero();
         List<String> out = Files.readAllLines(work.resolve("dist.out"));
         Path archive = Path.of(out.getLast());
         assertThat(archive.getFileName().toString()).matches("rendezvous-dev-linux-[a-z0-9_]+\\.tar\\.gz");
 
         Path install = Files.createDirectories(work.resolve("install"));
-        Process tar = new ProcessBuilder("tar", "-C", install.toString(), "-xzf", archive.toString()).inheritIO().start();
+        Process tar = new ProcessBuilder("tar", "-C", install.toString(), "-xzf", archive.toString())
+                .inheritIO()
+                .start();
         assertThat(tar.waitFor()).isZero();
         try (Stream<Path> entries = Files.list(install)) {
             release = entries.toList().getFirst();
@@ -82,12 +88,16 @@ class DistArchiveTest {
     void archiveHoldsItsRuntimeCacheScriptsAndSystemdUnit() throws IOException {
         assertThat(release.resolve("bin/rendezvous")).isExecutable();
         assertThat(release.resolve("runtime/bin/java")).isExecutable();
-        assertThat(release.resolve("runtime/bin/javac")).as("a trimmed runtime, not a JDK").doesNotExist();
+        assertThat(release.resolve("runtime/bin/javac"))
+                .as("a trimmed runtime, not a JDK")
+                .doesNotExist();
         assertThat(release.resolve("lib/rendezvous.aot")).isNotEmptyFile();
         assertThat(release.resolve("lib/app/rendezvous.jar")).isRegularFile();
         assertThat(Files.readString(release.resolve("bin/rendezvous")))
-                .as("the JVM options come from the one shared file").contains("source \"$home/lib/jvm-options.sh\"");
-        assertThat(release.resolve("lib/jvm-options.sh")).hasSameTextualContentAs(BuiltLayout.project().resolve("dist/lib/jvm-options.sh"));
+                .as("the JVM options come from the one shared file")
+                .contains("source \"$home/lib/jvm-options.sh\"");
+        assertThat(release.resolve("lib/jvm-options.sh"))
+                .hasSameTextualContentAs(BuiltLayout.project().resolve("dist/lib/jvm-options.sh"));
         assertThat(Files.readString(release.resolve("lib/systemd/rendezvous.service")))
                 .contains("ExecStart=/opt/rendezvous/current/bin/rendezvous serve")
                 .contains("User=rendezvous")
@@ -107,23 +117,35 @@ class DistArchiveTest {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.environment().clear();
-        pb.environment().putAll(Map.of("PATH", tools.toString(), "HOME", work.toString(),
-                "RENDEZVOUS_JAVA_OPTS", "-Xlog:aot:file=" + aotLog));
+        pb.environment()
+                .putAll(Map.of(
+                        "PATH",
+                        tools.toString(),
+                        "HOME",
+                        work.toString(),
+                        "RENDEZVOUS_JAVA_OPTS",
+                        "-Xlog:aot:file=" + aotLog));
         assertThat(tools).isDirectoryNotContaining("glob:**/{java,mvn}");
         Process serve = pb.start();
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    !serve.isAlive() || Files.readString(out).lines().count() >= 3);
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() ->
+                            !serve.isAlive() || Files.readString(out).lines().count() >= 3);
             List<String> lines = Files.readAllLines(out);
-            assertThat(lines).as("stdout:%n%s%nstderr:%n%s", String.join("\n", lines), Files.readString(err)).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(lines)
+                    .as("stdout:%n%s%nstderr:%n%s", String.join("\n", lines), Files.readString(err))
+                    .hasSizeGreaterThanOrEqualTo(3);
             Matcher m = LISTENING.matcher(lines.getFirst());
             assertThat(m.matches()).as("the first line: %s", lines.getFirst()).isTrue();
             String http = "http://127.0.0.1:" + m.group(2) + "/";
             assertThat(lines.get(1)).isEqualTo("  Try it: open " + http + " in two browser tabs and pair them.");
             assertThat(lines.get(2)).startsWith("  Dashboard: " + http + "debug.html");
 
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(http + "healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(http + "healthz")).build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"ok\"");
             try (WsRecorder client = WsRecorder.connect(URI.create(m.group(1) + "ws"))) {
@@ -131,7 +153,8 @@ class DistArchiveTest {
             }
 
             String aot = Files.readString(aotLog);
-            assertThat(aot).contains("Opened AOT cache " + release.resolve("lib/rendezvous.aot") + ".")
+            assertThat(aot)
+                    .contains("Opened AOT cache " + release.resolve("lib/rendezvous.aot") + ".")
                     .contains("Using AOT-linked classes: true");
         } finally {
             serve.destroy(); // SIGTERM to the JVM: bin/rendezvous execs it, so this is its PID
@@ -152,15 +175,26 @@ class DistArchiveTest {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.environment().clear();
-        pb.environment().putAll(Map.of("PATH", tools.toString(), "HOME", work.toString(),
-                "RENDEZVOUS_JAVA_OPTS", "-XX:+UseSerialGC -Xlog:aot:file=" + aotLog));
+        pb.environment()
+                .putAll(Map.of(
+                        "PATH",
+                        tools.toString(),
+                        "HOME",
+                        work.toString(),
+                        "RENDEZVOUS_JAVA_OPTS",
+                        "-XX:+UseSerialGC -Xlog:aot:file=" + aotLog));
         Process serve = pb.start();
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    !serve.isAlive() || LISTENING.matcher(Files.readString(out)).find());
-            assertThat(LISTENING.matcher(Files.readString(out)).find()).as("stderr:%n%s", Files.readString(err)).isTrue();
-            assertThat(Files.readString(err)).contains("the shipped AOT cache was trained with [] but RENDEZVOUS_JAVA_OPTS"
-                    + " gives [-XX:+UseSerialGC]; starting without it");
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !serve.isAlive()
+                            || LISTENING.matcher(Files.readString(out)).find());
+            assertThat(LISTENING.matcher(Files.readString(out)).find())
+                    .as("stderr:%n%s", Files.readString(err))
+                    .isTrue();
+            assertThat(Files.readString(err))
+                    .contains("the shipped AOT cache was trained with [] but RENDEZVOUS_JAVA_OPTS"
+                            + " gives [-XX:+UseSerialGC]; starting without it");
             assertThat(Files.readString(aotLog)).doesNotContain("Opened AOT cache");
         } finally {
             serve.destroy();

@@ -66,7 +66,8 @@ class DoctorStoppedServerTest {
         assertThat(doctor("ftp://127.0.0.1:1")).isEqualTo(2);
         assertThat(out.toString())
                 .contains("doctor: Invalid value for positional parameter")
-                .contains("unsupported scheme \"ftp\" in ftp://127.0.0.1:1: use ws://, wss://, http://, https:// or host:port")
+                .contains(
+                        "unsupported scheme \"ftp\" in ftp://127.0.0.1:1: use ws://, wss://, http://, https:// or host:port")
                 .contains("Run `doctor --help` for every option.")
                 .doesNotContain("Exception")
                 .doesNotContain("Usage:");

@@ -71,13 +71,16 @@ class DoctorTest {
     @Test
     void jsonOfAHealthyDeploymentIsOneObjectWithEveryCheckOk(Coturn turn) throws Exception {
         try (OpsServer server = serverWithAuthAnd(turn)) {
-            int exit = doctor(server.http("").toString(), "--json", "--token", IceServersWiringTest.token(JWT_SECRET, "doctor"));
+            int exit = doctor(
+                    server.http("").toString(), "--json", "--token", IceServersWiringTest.token(JWT_SECRET, "doctor"));
 
             assertThat(exit).as(out.toString()).isZero();
             JsonNode root = new ObjectMapper().readTree(out.toString());
             assertThat(root.path("ok").asBoolean(false)).isTrue();
             assertThat(root.path("checks")).hasSize(9).allSatisfy(check -> {
-                assertThat(check.path("ok").asBoolean(false)).as(check.toString()).isTrue();
+                assertThat(check.path("ok").asBoolean(false))
+                        .as(check.toString())
+                        .isTrue();
                 assertThat(check.path("detail").asText()).isNotBlank();
                 assertThat(check.path("elapsed_ms").isNumber()).isTrue();
             });
@@ -153,7 +156,9 @@ class DoctorTest {
             int exit = doctor(server.http("").toString(), "--peerjs-key", "wrong");
             String text = out.toString();
             assertThat(exit).as(text).isEqualTo(1);
-            assertThat(text).contains("✗ PeerJS endpoint").contains("the WebSocket answered ERROR: Invalid key provided");
+            assertThat(text)
+                    .contains("✗ PeerJS endpoint")
+                    .contains("the WebSocket answered ERROR: Invalid key provided");
         }
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code rendezvous send} and {@code receive} as processes, through a real server on 127.0.0.1. */
 class FileTransferProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @RegisterExtension
     static final ServerFixture server = ServerFixture.perClass();
 
@@ -48,14 +49,29 @@ class FileTransferProcessTest {
         Path empty = Files.write(out.resolve("empty"), new byte[0]);
         Path unicode = Files.writeString(out.resolve("naïve ✓.txt"), "bonjour", StandardCharsets.UTF_8);
         String lobby = server.lobby().toString();
-        try (ChatProcess send = ChatProcess.command("send", big.toString(), empty.toString(), unicode.toString(),
-                "--server", lobby, "--ice-loopback", "--json")) {
+        try (ChatProcess send = ChatProcess.command(
+                "send",
+                big.toString(),
+                empty.toString(),
+                unicode.toString(),
+                "--server",
+                lobby,
+                "--ice-loopback",
+                "--json")) {
             JsonNode code = nextEvent(send, "code");
             assertThat(code.path("code").asText()).matches("\\d{1,2}-[a-z]+-[a-z]+");
             assertThat(code.path("command").asText())
-                    .isEqualTo("rendezvous receive " + code.path("code").asText() + " --server " + ServerAddress.parse(lobby).lobby() + " --ice-loopback");
-            try (ChatProcess receive = ChatProcess.command("receive", code.path("code").asText(), "--dir", in.toString(),
-                    "--server", lobby, "--ice-loopback", "--plain")) {
+                    .isEqualTo("rendezvous receive " + code.path("code").asText() + " --server "
+                            + ServerAddress.parse(lobby).lobby() + " --ice-loopback");
+            try (ChatProcess receive = ChatProcess.command(
+                    "receive",
+                    code.path("code").asText(),
+                    "--dir",
+                    in.toString(),
+                    "--server",
+                    lobby,
+                    "--ice-loopback",
+                    "--plain")) {
                 assertThat(receive.awaitStatus("random.bin: done")).contains("SHA-256 " + sha256(big) + " verified");
                 receive.awaitStatus("empty: done");
                 receive.awaitStatus("naïve ✓.txt: done");
@@ -71,16 +87,26 @@ class FileTransferProcessTest {
 
     @Test
     void receiveWaitsUnderItsOwnCodeForSendPair() throws Exception {
-        Path file = Files.writeString(Files.createDirectories(root.resolve("out")).resolve("one.txt"), "x");
+        Path file =
+                Files.writeString(Files.createDirectories(root.resolve("out")).resolve("one.txt"), "x");
         Path in = root.resolve("in");
         String lobby = server.lobby().toString();
-        try (ChatProcess receive = ChatProcess.command("receive", "--dir", in.toString(), "--server", lobby, "--ice-loopback", "--json")) {
+        try (ChatProcess receive =
+                ChatProcess.command("receive", "--dir", in.toString(), "--server", lobby, "--ice-loopback", "--json")) {
             JsonNode code = nextEvent(receive, "code");
-            try (ChatProcess send = ChatProcess.command("send", file.toString(), "--pair", code.path("code").asText(),
-                    "--server", lobby, "--ice-loopback", "--plain")) {
+            try (ChatProcess send = ChatProcess.command(
+                    "send",
+                    file.toString(),
+                    "--pair",
+                    code.path("code").asText(),
+                    "--server",
+                    lobby,
+                    "--ice-loopback",
+                    "--plain")) {
                 send.awaitStatus("one.txt: done");
                 assertThat(send.awaitExit()).isZero();
-                assertThat(nextEvent(receive, "done").path("path").asText()).isEqualTo(in.resolve("one.txt").toAbsolutePath().toString());
+                assertThat(nextEvent(receive, "done").path("path").asText())
+                        .isEqualTo(in.resolve("one.txt").toAbsolutePath().toString());
                 assertThat(receive.awaitExit()).isZero();
             }
         }
@@ -89,14 +115,19 @@ class FileTransferProcessTest {
 
     @Test
     void anExistingFileIsRefusedWithoutForceAndBothSidesSaySo() throws Exception {
-        Path file = Files.writeString(Files.createDirectories(root.resolve("out")).resolve("same.txt"), "new");
+        Path file =
+                Files.writeString(Files.createDirectories(root.resolve("out")).resolve("same.txt"), "new");
         Path in = Files.createDirectories(root.resolve("in"));
         Files.writeString(in.resolve("same.txt"), "old");
         String lobby = server.lobby().toString();
-        try (ChatProcess send = ChatProcess.command("send", file.toString(), "--server", lobby, "--ice-loopback", "--json")) {
+        try (ChatProcess send =
+                ChatProcess.command("send", file.toString(), "--server", lobby, "--ice-loopback", "--json")) {
             String code = nextEvent(send, "code").path("code").asText();
-            try (ChatProcess receive = ChatProcess.command("receive", code, "--dir", in.toString(), "--server", lobby, "--ice-loopback", "--plain")) {
-                assertThat(receive.awaitStatus("same.txt: failed")).contains("already exists").contains("--force");
+            try (ChatProcess receive = ChatProcess.command(
+                    "receive", code, "--dir", in.toString(), "--server", lobby, "--ice-loopback", "--plain")) {
+                assertThat(receive.awaitStatus("same.txt: failed"))
+                        .contains("already exists")
+                        .contains("--force");
                 assertThat(nextEvent(send, "failed").path("reason").asText()).contains("already exists");
                 assertThat(send.awaitExit()).isEqualTo(1);
                 assertThat(receive.awaitExit()).isEqualTo(1);
@@ -108,25 +139,37 @@ class FileTransferProcessTest {
     @Test
     void anUnknownCodeExitsThreeAndABadFileExitsTwo() throws Exception {
         String lobby = server.lobby().toString();
-        try (ChatProcess receive = ChatProcess.command("receive", "1-no-such", "--dir", root.toString(), "--server", lobby, "--ice-loopback", "--plain")) {
+        try (ChatProcess receive = ChatProcess.command(
+                "receive", "1-no-such", "--dir", root.toString(), "--server", lobby, "--ice-loopback", "--plain")) {
             assertThat(receive.awaitStatus("failed")).contains("no sender is waiting with code 1-no-such");
             assertThat(receive.awaitExit()).isEqualTo(3);
         }
-        try (ChatProcess send = ChatProcess.command("send", root.resolve("missing").toString(), "--server", lobby, "--plain")) {
+        try (ChatProcess send =
+                ChatProcess.command("send", root.resolve("missing").toString(), "--server", lobby, "--plain")) {
             assertThat(send.awaitStatus("failed")).contains("not a readable file");
             assertThat(send.awaitExit()).isEqualTo(2);
         }
     }
+
     @Test
     void aRoomMemberReceivesWhatTheSenderInTheRoomSends() throws Exception {
-        Path file = Files.writeString(Files.createDirectories(root.resolve("out")).resolve("room.txt"), "to the room");
+        Path file =
+                Files.writeString(Files.createDirectories(root.resolve("out")).resolve("room.txt"), "to the room");
         Path in = root.resolve("in");
         String lobby = server.lobby().toString();
-        try (ChatProcess receive = ChatProcess.command("receive", "--room", "files-room", "--dir", in.toString(),
-                "--server", lobby, "--ice-loopback", "--plain")) {
+        try (ChatProcess receive = ChatProcess.command(
+                "receive",
+                "--room",
+                "files-room",
+                "--dir",
+                in.toString(),
+                "--server",
+                lobby,
+                "--ice-loopback",
+                "--plain")) {
             receive.awaitStatus("in room files-room");
-            try (ChatProcess send = ChatProcess.command("send", file.toString(), "--room", "files-room",
-                    "--server", lobby, "--ice-loopback", "--plain")) {
+            try (ChatProcess send = ChatProcess.command(
+                    "send", file.toString(), "--room", "files-room", "--server", lobby, "--ice-loopback", "--plain")) {
                 send.awaitStatus("room.txt: done");
                 assertThat(send.awaitExit()).isZero();
                 receive.awaitStatus("room.txt: done");

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rendezvous.cli.stun.StunProbe;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.server.ice.IceUrl;
-import dev.rendezvous.cli.stun.StunProbe;
 import dev.rendezvous.testing.WsRecorder;
 import dev.rendezvous.testing.coturn.Coturn;
 import dev.rendezvous.testing.coturn.CoturnExtension;
@@ -37,7 +37,9 @@ class IceServersWiringTest {
         try (OpsServer server = OpsServer.start(Map.of());
                 WsRecorder client = WsRecorder.connect(server.lobbyUri())) {
             assertThat(client.next(Message.YourId.class).iceServers()).isEmpty();
-            assertThat(JSON.readTree(server.get("/api/ice-servers", null).body()).path("ice_servers")).isEmpty();
+            assertThat(JSON.readTree(server.get("/api/ice-servers", null).body())
+                            .path("ice_servers"))
+                    .isEmpty();
         }
     }
 
@@ -52,9 +54,11 @@ class IceServersWiringTest {
             IceServer relay = yourId.iceServers().get(1);
             assertThat(relay.urls()).containsExactly(turn.turnUrl());
             assertThat(relay.username()).endsWith(":" + yourId.id());
-            long expiry = Long.parseLong(relay.username().substring(0, relay.username().indexOf(':')));
+            long expiry = Long.parseLong(
+                    relay.username().substring(0, relay.username().indexOf(':')));
             assertThat(expiry - System.currentTimeMillis() / 1000).isBetween(500L, 600L); // --turn-ttl 10m
-            assertThat(StunProbe.allocate(IceUrl.parse(turn.turnUrl()), relay.username(), relay.credential(), Duration.ofSeconds(5)))
+            assertThat(StunProbe.allocate(
+                            IceUrl.parse(turn.turnUrl()), relay.username(), relay.credential(), Duration.ofSeconds(5)))
                     .as(turn.logTail())
                     .isInstanceOf(StunProbe.Result.Allocated.class);
         }
@@ -70,10 +74,14 @@ class IceServersWiringTest {
             JsonNode servers = JSON.readTree(response.body()).path("ice_servers");
             assertThat(servers.get(0).has("username")).isFalse();
             assertThat(servers.get(1).path("username").asText()).endsWith(":carol");
-            assertThat(StunProbe.allocate(IceUrl.parse(turn.turnUrl()), servers.get(1).path("username").asText(),
-                    servers.get(1).path("credential").asText(), Duration.ofSeconds(5)))
+            assertThat(StunProbe.allocate(
+                            IceUrl.parse(turn.turnUrl()),
+                            servers.get(1).path("username").asText(),
+                            servers.get(1).path("credential").asText(),
+                            Duration.ofSeconds(5)))
                     .isInstanceOf(StunProbe.Result.Allocated.class);
-            assertThat(server.get("/api/ice-servers?client_id=bad%20id", null).statusCode()).isEqualTo(400);
+            assertThat(server.get("/api/ice-servers?client_id=bad%20id", null).statusCode())
+                    .isEqualTo(400);
         }
     }
 
@@ -83,7 +91,8 @@ class IceServersWiringTest {
         flags.put(ServeSettings.JWT_SECRET.key(), JWT_SECRET);
         try (OpsServer server = OpsServer.start(flags)) {
             HttpResponse<String> missing = server.get("/api/ice-servers", null);
-            HttpResponse<String> forged = server.get("/api/ice-servers", token("another-secret-of-32-bytes-or-more!!", "mallory"));
+            HttpResponse<String> forged =
+                    server.get("/api/ice-servers", token("another-secret-of-32-bytes-or-more!!", "mallory"));
             HttpResponse<String> valid = server.get("/api/ice-servers", token(JWT_SECRET, "alice"));
 
             assertThat(missing.statusCode()).isEqualTo(401);
@@ -92,7 +101,12 @@ class IceServersWiringTest {
             assertThat(forged.statusCode()).isEqualTo(401);
             assertThat(forged.body()).doesNotContain("ice_servers");
             assertThat(valid.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(valid.body()).path("ice_servers").get(1).path("username").asText()).endsWith(":alice");
+            assertThat(JSON.readTree(valid.body())
+                            .path("ice_servers")
+                            .get(1)
+                            .path("username")
+                            .asText())
+                    .endsWith(":alice");
         }
     }
 

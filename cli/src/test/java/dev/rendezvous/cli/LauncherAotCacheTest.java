@@ -49,7 +49,10 @@ class LauncherAotCacheTest {
     @Test
     void freshServerMapsTheCacheMadeOnFirstUseAndAStaleOneIsRebuilt() throws Exception {
         Run first = serve(Map.of());
-        assertThat(first.err()).as("the training run's log:%n%s", trainingLogs()).contains("making the AOT cache").contains("AOT cache ready");
+        assertThat(first.err())
+                .as("the training run's log:%n%s", trainingLogs())
+                .contains("making the AOT cache")
+                .contains("AOT cache ready");
         Path cache = first.mappedCache();
         assertThat(first.out()).contains(MAPPED);
 
@@ -61,7 +64,9 @@ class LauncherAotCacheTest {
         // Another collector (an option a cache is only valid with) gets a cache of its own, beside the first:
         // switching between the two keeps both rather than training again at every switch.
         Run serial = serve(Map.of("RENDEZVOUS_JAVA_OPTS", "-Xlog:aot -XX:+UseSerialGC"));
-        assertThat(serial.err()).as("the training run's log:%n%s", trainingLogs()).contains("AOT cache ready");
+        assertThat(serial.err())
+                .as("the training run's log:%n%s", trainingLogs())
+                .contains("AOT cache ready");
         Path serialCache = serial.mappedCache();
         assertThat(serialCache).isNotEqualTo(cache);
         assertThat(serial.out()).contains(MAPPED);
@@ -78,7 +83,9 @@ class LauncherAotCacheTest {
         BuiltLayout.jarOf(BuiltLayout.classes(), jar, manifest, true);
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 2000));
         Run rebuilt = serve(Map.of());
-        assertThat(rebuilt.err()).as("the training run's log:%n%s", trainingLogs()).contains("AOT cache ready");
+        assertThat(rebuilt.err())
+                .as("the training run's log:%n%s", trainingLogs())
+                .contains("AOT cache ready");
         assertThat(rebuilt.mappedCache()).isNotEqualTo(cache);
         assertThat(rebuilt.out()).contains(MAPPED);
         assertThat(cache).doesNotExist();
@@ -99,8 +106,11 @@ class LauncherAotCacheTest {
     private static String trainingLogs() throws IOException {
         try (Stream<Path> logs = Files.list(root.resolve("cli/target/aot"))) {
             StringBuilder text = new StringBuilder();
-            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("train-")).toList()) {
-                Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).forEach(l -> text.append(l).append('\n'));
+            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("train-"))
+                    .toList()) {
+                Files.readAllLines(log).stream()
+                        .filter(l -> !l.contains(" INFO "))
+                        .forEach(l -> text.append(l).append('\n'));
             }
             return text.toString();
         }
@@ -119,7 +129,8 @@ class LauncherAotCacheTest {
     private static Run serve(Map<String, String> env) throws Exception {
         Path out = Files.createTempFile(root, "serve", ".out");
         Path err = Files.createTempFile(root, "serve", ".err");
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("rendezvous").toString(), "serve", "--host", "127.0.0.1", "--port", "0")
+        ProcessBuilder pb = new ProcessBuilder(
+                        root.resolve("rendezvous").toString(), "serve", "--host", "127.0.0.1", "--port", "0")
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.environment().put("RENDEZVOUS_JAVA_OPTS", "-Xlog:aot");
@@ -128,10 +139,14 @@ class LauncherAotCacheTest {
         Process serve = pb.start();
         try {
             // The first start after a build includes the training run (seconds; much longer on a loaded machine).
-            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    !serve.isAlive() || LISTENING.matcher(Files.readString(out)).find());
+            await().atMost(Duration.ofMinutes(6))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !serve.isAlive()
+                            || LISTENING.matcher(Files.readString(out)).find());
             Matcher m = LISTENING.matcher(Files.readString(out));
-            assertThat(m.find()).as("listening:%n%s%n%s", Files.readString(out), Files.readString(err)).isTrue();
+            assertThat(m.find())
+                    .as("listening:%n%s%n%s", Files.readString(out), Files.readString(err))
+                    .isTrue();
             try (WsRecorder client = WsRecorder.connect(URI.create(m.group(1) + "ws"))) {
                 client.next(Message.YourId.class);
             }

@@ -29,7 +29,8 @@ class MetricsEndpointTest {
             bob.next(Message.Offer.class);
             bob.sendText("{\"type\":\"answer\",\"sdp\":\"v=0\"}");
             alice.next(Message.Answer.class);
-            alice.sendText("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}");
+            alice.sendText(
+                    "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}");
             bob.next(Message.Candidate.class);
             alice.sendText("not json");
             alice.nextError(ErrorCode.INVALID_JSON);
@@ -37,21 +38,23 @@ class MetricsEndpointTest {
             HttpResponse<String> response = server.get("/metrics", null);
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-            assertThat(response.body()).contains(
-                    "rendezvous_connections 2.0",
-                    "rendezvous_clients 2.0",
-                    "rendezvous_pairs 1.0",
-                    "rendezvous_pairs_formed_total 1.0",
-                    "rendezvous_messages_relayed_total{type=\"offer\"} 1.0",
-                    "rendezvous_messages_relayed_total{type=\"answer\"} 1.0",
-                    "rendezvous_messages_relayed_total{type=\"candidate\"} 1.0",
-                    "rendezvous_errors_total{code=\"invalid_json\"} 1.0",
-                    "rendezvous_relay_seconds_count ", // sampled: one relay in 16 is timed
-                    "rendezvous_relay_seconds_bucket{le=",
-                    "jvm_memory_used_bytes",
-                    "jvm_gc_",
-                    "process_uptime_seconds");
+            assertThat(response.headers().firstValue("content-type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+            assertThat(response.body())
+                    .contains(
+                            "rendezvous_connections 2.0",
+                            "rendezvous_clients 2.0",
+                            "rendezvous_pairs 1.0",
+                            "rendezvous_pairs_formed_total 1.0",
+                            "rendezvous_messages_relayed_total{type=\"offer\"} 1.0",
+                            "rendezvous_messages_relayed_total{type=\"answer\"} 1.0",
+                            "rendezvous_messages_relayed_total{type=\"candidate\"} 1.0",
+                            "rendezvous_errors_total{code=\"invalid_json\"} 1.0",
+                            "rendezvous_relay_seconds_count ", // sampled: one relay in 16 is timed
+                            "rendezvous_relay_seconds_bucket{le=",
+                            "jvm_memory_used_bytes",
+                            "jvm_gc_",
+                            "process_uptime_seconds");
         }
     }
 
@@ -59,10 +62,12 @@ class MetricsEndpointTest {
     void gaugesFallBackWhenClientsLeaveAndRoomsEmpty() throws Exception {
         try (OpsServer server = OpsServer.start(Map.of())) {
             try (WsRecorder member = WsRecorder.admitted(server.server().roomUri("standup"))) {
-                assertThat(server.get("/metrics", null).body()).contains("rendezvous_rooms 1.0", "rendezvous_clients 1.0");
+                assertThat(server.get("/metrics", null).body())
+                        .contains("rendezvous_rooms 1.0", "rendezvous_clients 1.0");
             }
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.get("/metrics", null).body())
-                    .contains("rendezvous_rooms 0.0", "rendezvous_clients 0.0", "rendezvous_connections 0.0"));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(server.get("/metrics", null).body())
+                            .contains("rendezvous_rooms 0.0", "rendezvous_clients 0.0", "rendezvous_connections 0.0"));
         }
     }
 
@@ -71,12 +76,14 @@ class MetricsEndpointTest {
         try (OpsServer server = OpsServer.start(Map.of(ServeSettings.JWT_SECRET.key(), JWT_SECRET));
                 WsRecorder client = WsRecorder.connect(server.lobbyUri())) {
             client.next(Message.AuthRequired.class);
-            client.send(new Message.AuthToken(IceServersWiringTest.token("another-secret-of-32-bytes-or-more!!", "x"), null));
+            client.send(new Message.AuthToken(
+                    IceServersWiringTest.token("another-secret-of-32-bytes-or-more!!", "x"), null));
             client.nextError(ErrorCode.AUTH_FAILED);
             assertThat(client.awaitClose()).isEqualTo(CloseCode.AUTH_FAILED.code());
 
-            assertThat(server.get("/metrics", null).body()).contains(
-                    "rendezvous_auth_failures_total 1.0", "rendezvous_errors_total{code=\"auth_failed\"} 1.0");
+            assertThat(server.get("/metrics", null).body())
+                    .contains(
+                            "rendezvous_auth_failures_total 1.0", "rendezvous_errors_total{code=\"auth_failed\"} 1.0");
         }
     }
 

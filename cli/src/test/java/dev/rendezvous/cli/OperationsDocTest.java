@@ -19,7 +19,8 @@ class OperationsDocTest {
         String text = Files.readString(doc);
 
         for (Setting<?> setting : ServeSettings.ALL) {
-            assertThat(text).as("docs for %s", setting.key())
+            assertThat(text)
+                    .as("docs for %s", setting.key())
                     .contains("| `" + setting.key() + "` | `" + setting.flag())
                     .contains("`" + setting.env());
         }
@@ -35,12 +36,15 @@ class OperationsDocTest {
         String text = Files.readString(doc);
         int begin = text.indexOf(SettingsTable.BEGIN);
         int end = text.indexOf(SettingsTable.END);
-        assertThat(begin).as("docs/operations.md holds the settings table markers").isNotNegative();
+        assertThat(begin)
+                .as("docs/operations.md holds the settings table markers")
+                .isNotNegative();
         assertThat(end).as("docs/operations.md ends the settings table").isGreaterThan(begin);
         String expected = SettingsTable.markdown(ServeSettings.ALL);
         String actual = text.substring(begin, end + SettingsTable.END.length());
         if (Boolean.getBoolean("rendezvous.docs.write") && !actual.equals(expected)) {
-            Files.writeString(doc, text.substring(0, begin) + expected + text.substring(end + SettingsTable.END.length()));
+            Files.writeString(
+                    doc, text.substring(0, begin) + expected + text.substring(end + SettingsTable.END.length()));
             actual = expected;
         }
         assertThat(actual)
@@ -59,7 +63,9 @@ class OperationsDocTest {
         assertThat(all.find()).as("JVM_DEFAULTS in dist/lib/jvm-options.sh").isTrue();
         for (String array : List.of("HEAP_DEFAULTS", "GC_DEFAULTS")) {
             Matcher defaults = Pattern.compile(array + "=\\(([^)]*)\\)").matcher(options);
-            assertThat(defaults.find()).as(array + " in dist/lib/jvm-options.sh").isTrue();
+            assertThat(defaults.find())
+                    .as(array + " in dist/lib/jvm-options.sh")
+                    .isTrue();
             List<String> values = List.of(defaults.group(1).trim().split("\\s+"));
             assertThat(values).isNotEmpty();
             for (String option : values) {
@@ -70,11 +76,21 @@ class OperationsDocTest {
         for (String script : List.of("rendezvous", "dist/bin/rendezvous")) {
             String text = Files.readString(root.resolve(script));
             assertThat(text).as(script).contains("/lib/jvm-options.sh\"");
-            String exec = text.lines().filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
+            String exec =
+                    text.lines().filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
             // The user's options come after the defaults on the java command line, so they win.
-            assertThat(exec.indexOf("${JVM_DEFAULTS[@]}")).as(script).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
-            assertThat(exec.indexOf("${AOT_OPTS[@]}")).as(script).isPositive().isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+            assertThat(exec.indexOf("${JVM_DEFAULTS[@]}"))
+                    .as(script)
+                    .isPositive()
+                    .isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
+            assertThat(exec.indexOf("${AOT_OPTS[@]}"))
+                    .as(script)
+                    .isPositive()
+                    .isLessThan(exec.indexOf("RENDEZVOUS_JAVA_OPTS"));
         }
-        assertThat(doc).contains("RENDEZVOUS_AOT").contains("./rendezvous train").contains("./rendezvous dist");
+        assertThat(doc)
+                .contains("RENDEZVOUS_AOT")
+                .contains("./rendezvous train")
+                .contains("./rendezvous dist");
     }
 }

@@ -20,7 +20,9 @@ class PemTlsTest {
     void buildsAServerContextFromGeneratedPemFiles() {
         TestCertificate cert = TestCertificate.generate(dir);
 
-        assertThat(PemTls.serverContext(cert.certFile(), cert.keyFile(), "tls.cert", "tls.key").isServer()).isTrue();
+        assertThat(PemTls.serverContext(cert.certFile(), cert.keyFile(), "tls.cert", "tls.key")
+                        .isServer())
+                .isTrue();
     }
 
     @Test
@@ -45,7 +47,8 @@ class PemTlsTest {
     @Test
     void pkcs1KeyIsRefusedWithTheConversionCommand() throws Exception {
         TestCertificate cert = TestCertificate.generate(dir);
-        Path rsa = Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        Path rsa = Files.writeString(
+                dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
 
         assertThatThrownBy(() -> PemTls.serverContext(cert.certFile(), rsa, "tls.cert", "tls.key"))
                 .hasMessageStartingWith("tls.key: ")

@@ -57,10 +57,13 @@ class RelayOnlyPeersTest {
                 // and bound a channel for the data: the data went through the relay.
                 String log = Files.readString(turn.logFile());
                 for (String id : List.of(alice.id(), bob.id())) {
-                    assertThat(log).as("coturn log").containsPattern(
-                            "user <\\d+:" + id + ">: incoming packet ALLOCATE processed, success");
-                    assertThat(log).as("coturn log").containsPattern(
-                            "user <\\d+:" + id + ">: incoming packet (CHANNEL_BIND|SEND) processed, success");
+                    assertThat(log)
+                            .as("coturn log")
+                            .containsPattern("user <\\d+:" + id + ">: incoming packet ALLOCATE processed, success");
+                    assertThat(log)
+                            .as("coturn log")
+                            .containsPattern(
+                                    "user <\\d+:" + id + ">: incoming packet (CHANNEL_BIND|SEND) processed, success");
                 }
             }
         }

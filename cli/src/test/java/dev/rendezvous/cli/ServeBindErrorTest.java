@@ -18,8 +18,10 @@ class ServeBindErrorTest {
     private static Result serve(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "dev.rendezvous.cli.Main", "serve"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.rendezvous.cli.Main",
+                "serve"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

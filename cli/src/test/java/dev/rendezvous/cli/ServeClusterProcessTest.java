@@ -46,8 +46,12 @@ class ServeClusterProcessTest {
     private Process serve(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "dev.rendezvous.cli.Main", "serve", "--port", "0"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.rendezvous.cli.Main",
+                "serve",
+                "--port",
+                "0"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
@@ -74,14 +78,18 @@ class ServeClusterProcessTest {
     }
 
     private static String health(int port) throws Exception {
-        return HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
     void twoServeProcessesOnRedisAreOneSystem() throws Exception {
-        Process a = serve(Map.of("RENDEZVOUS_REDIS", redis.uri(), "RENDEZVOUS_NODE_ID", "node-a"), "--node-ttl-ms", "1500");
+        Process a =
+                serve(Map.of("RENDEZVOUS_REDIS", redis.uri(), "RENDEZVOUS_NODE_ID", "node-a"), "--node-ttl-ms", "1500");
         Process b = serve(Map.of(), "--redis", redis.uri(), "--node-id", "node-b", "--node-ttl-ms", "1500");
         int portA = port(a);
         int portB = port(b);
@@ -116,8 +124,24 @@ class ServeClusterProcessTest {
     @Test
     void statusAndRoomsSeeTheWholeClusterWithTheTokenAndNothingWithout() throws Exception {
         String token = "cluster-admin-token-0123456789ab";
-        Process a = serve(Map.of("RENDEZVOUS_ADMIN_TOKEN", token), "--redis", redis.uri(), "--node-id", "node-a", "--node-ttl-ms", "1500");
-        Process b = serve(Map.of(), "--redis", redis.uri(), "--node-id", "node-b", "--node-ttl-ms", "1500", "--admin-token", token);
+        Process a = serve(
+                Map.of("RENDEZVOUS_ADMIN_TOKEN", token),
+                "--redis",
+                redis.uri(),
+                "--node-id",
+                "node-a",
+                "--node-ttl-ms",
+                "1500");
+        Process b = serve(
+                Map.of(),
+                "--redis",
+                redis.uri(),
+                "--node-id",
+                "node-b",
+                "--node-ttl-ms",
+                "1500",
+                "--admin-token",
+                token);
         int portA = port(a);
         int portB = port(b);
         WsRecorder alice = admitted(portA, "/ws/standup?client_id=alice&username=Alice");
@@ -127,29 +151,41 @@ class ServeClusterProcessTest {
         for (int port : List.of(portA, portB)) {
             String server = "127.0.0.1:" + port;
             // Each node publishes its sessions on its heartbeat: the other node's show up within one.
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
-                StringBuilder status = new StringBuilder();
-                assertThat(admin(status, "status", server, "--admin-token", token)).as(status.toString()).isZero();
-                assertThat(status.toString()).startsWith("2 nodes · 2 connections · 2 sessions · 1 room (2 in rooms)\n")
-                        .contains("node-a").contains("node-b");
-                StringBuilder rooms = new StringBuilder();
-                assertThat(admin(rooms, "rooms", server, "--admin-token", token)).isZero();
-                assertThat(rooms.toString()).isEqualTo("""
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(15))
+                    .untilAsserted(() -> {
+                        StringBuilder status = new StringBuilder();
+                        assertThat(admin(status, "status", server, "--admin-token", token))
+                                .as(status.toString())
+                                .isZero();
+                        assertThat(status.toString())
+                                .startsWith("2 nodes · 2 connections · 2 sessions · 1 room (2 in rooms)\n")
+                                .contains("node-a")
+                                .contains("node-b");
+                        StringBuilder rooms = new StringBuilder();
+                        assertThat(admin(rooms, "rooms", server, "--admin-token", token))
+                                .isZero();
+                        assertThat(rooms.toString()).isEqualTo("""
                         standup (2 members)
                           alice                    Alice                @node-a
                           bob                      -                    @node-b
                         """);
-            });
+                    });
 
             StringBuilder none = new StringBuilder();
             assertThat(admin(none, "status", server, "--admin-token", "")).isEqualTo(2);
             assertThat(none.toString()).startsWith("rendezvous: no admin token: pass --admin-token <secret>");
             StringBuilder wrong = new StringBuilder();
-            assertThat(admin(wrong, "rooms", server, "--admin-token", token + "-wrong")).isEqualTo(1);
-            assertThat(wrong.toString()).isEqualTo("rendezvous: the server refused the admin token: pass the one it was"
-                    + " started with (--admin-token or RENDEZVOUS_ADMIN_TOKEN)\n");
-            HttpResponse<String> bare = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + server + "/admin/api/sessions")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(admin(wrong, "rooms", server, "--admin-token", token + "-wrong"))
+                    .isEqualTo(1);
+            assertThat(wrong.toString())
+                    .isEqualTo("rendezvous: the server refused the admin token: pass the one it was"
+                            + " started with (--admin-token or RENDEZVOUS_ADMIN_TOKEN)\n");
+            HttpResponse<String> bare = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://" + server + "/admin/api/sessions"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(bare.statusCode()).as("the admin API without a token").isEqualTo(401);
         }
     }

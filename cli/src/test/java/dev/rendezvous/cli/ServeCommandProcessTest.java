@@ -24,13 +24,16 @@ import org.junit.jupiter.api.Test;
  * environment, and on SIGTERM closes every session with 1001 and exits promptly.
  */
 class ServeCommandProcessTest {
-    private static final Pattern LISTENING = Pattern.compile("Rendezvous listening on (ws://127\\.0\\.0\\.1:(\\d+)/) \\(http://127\\.0\\.0\\.1:\\d+/\\)");
+    private static final Pattern LISTENING = Pattern.compile(
+            "Rendezvous listening on (ws://127\\.0\\.0\\.1:(\\d+)/) \\(http://127\\.0\\.0\\.1:\\d+/\\)");
 
     private static Process serve(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "dev.rendezvous.cli.Main", "serve"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.rendezvous.cli.Main",
+                "serve"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
@@ -49,12 +52,17 @@ class ServeCommandProcessTest {
 
     @Test
     void jwtSecretFromTheEnvironmentTurnsAuthOn() throws Exception {
-        Process serve = serve(java.util.Map.of("RENDEZVOUS_JWT_SECRET", "cli-secret-of-at-least-32-bytes-long!"), "--port", "0");
+        Process serve = serve(
+                java.util.Map.of("RENDEZVOUS_JWT_SECRET", "cli-secret-of-at-least-32-bytes-long!"), "--port", "0");
         try {
             Matcher m = listening(serve);
             WsRecorder client = WsRecorder.connect(URI.create(m.group(1) + "ws/room1"));
             client.next(Message.AuthRequired.class);
-            client.send(new Message.AuthToken(Tokens.hs256("cli-secret-of-at-least-32-bytes-long!", Tokens.claims("carol").build()), null));
+            client.send(new Message.AuthToken(
+                    Tokens.hs256(
+                            "cli-secret-of-at-least-32-bytes-long!",
+                            Tokens.claims("carol").build()),
+                    null));
             assertThat(client.next(Message.AuthSuccess.class).user()).isEqualTo("carol");
             client.next(Message.YourId.class);
             client.next(Message.UsersInRoom.class);
@@ -69,26 +77,34 @@ class ServeCommandProcessTest {
 
     @Test
     void servesPrintsItsUrlAndStopsCleanlyOnSigterm() throws Exception {
-        Process serve = serve(java.util.Map.of("RENDEZVOUS_PING_INTERVAL_MS", "1234", "RENDEZVOUS_PING_TIMEOUT_MS", "5678"),
-                "--port", "0");
+        Process serve = serve(
+                java.util.Map.of("RENDEZVOUS_PING_INTERVAL_MS", "1234", "RENDEZVOUS_PING_TIMEOUT_MS", "5678"),
+                "--port",
+                "0");
         try {
             Matcher m = listening(serve);
             int port = Integer.parseInt(m.group(2));
 
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
 
             WsRecorder client = WsRecorder.connect(URI.create(m.group(1) + "ws"));
             Message.YourId id = client.next(Message.YourId.class);
-            assertThat(id.pingIntervalMs()).as("from RENDEZVOUS_PING_INTERVAL_MS").isEqualTo(1234);
+            assertThat(id.pingIntervalMs())
+                    .as("from RENDEZVOUS_PING_INTERVAL_MS")
+                    .isEqualTo(1234);
             assertThat(id.pingTimeoutMs()).isEqualTo(5678);
 
             long start = System.nanoTime();
             serve.destroy(); // SIGTERM
             assertThat(client.awaitClose()).isEqualTo(1001);
-            assertThat(serve.waitFor(10, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+            assertThat(serve.waitFor(10, TimeUnit.SECONDS))
+                    .as("exits after SIGTERM")
+                    .isTrue();
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(8_000);
         } finally {
             if (serve.isAlive()) {

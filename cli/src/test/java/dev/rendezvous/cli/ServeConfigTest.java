@@ -2,12 +2,12 @@ package dev.rendezvous.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.server.config.ConfigLayers;
+import dev.rendezvous.server.peerjs.PeerJsConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.rendezvous.server.config.ConfigLayers;
-import dev.rendezvous.server.peerjs.PeerJsConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +42,19 @@ class ServeConfigTest {
                   turn_ttl: 2h
                 """);
 
-        int exit = serve(Map.of("RENDEZVOUS_PORT", "9100", "RENDEZVOUS_TURN_TTL", "3h", "RENDEZVOUS_TURN_SECRET", "env-secret"),
-                "--config", file.toString(), "--port", "9200", "--print-config");
+        int exit = serve(
+                Map.of("RENDEZVOUS_PORT", "9100", "RENDEZVOUS_TURN_TTL", "3h", "RENDEZVOUS_TURN_SECRET", "env-secret"),
+                "--config",
+                file.toString(),
+                "--port",
+                "9200",
+                "--print-config");
 
         assertThat(exit).isZero();
         assertThat(out.toString())
                 .contains("port: 9200  # --port\n")
-                .contains("keepalive:\n  ping_interval_ms: 20000  # " + file + "\n  ping_timeout_ms: 45000  # default\n")
+                .contains(
+                        "keepalive:\n  ping_interval_ms: 20000  # " + file + "\n  ping_timeout_ms: 45000  # default\n")
                 .contains("  jwt_secret: \"***\"  # " + file + "\n")
                 .contains("  servers: [\"stun:127.0.0.1:3478\"]  # " + file + "\n")
                 .contains("  turn_secret: \"***\"  # RENDEZVOUS_TURN_SECRET\n")
@@ -60,8 +66,15 @@ class ServeConfigTest {
 
     @Test
     void theServerHelpersEnvironmentVariablesStillWork() {
-        int exit = serve(Map.of("RENDEZVOUS_PING_INTERVAL_MS", "1000", "RENDEZVOUS_RATE_LIMIT", "50",
-                "RENDEZVOUS_ICE_SERVERS", "stun:127.0.0.1:3478,stun:127.0.0.1:3479"), "--print-config");
+        int exit = serve(
+                Map.of(
+                        "RENDEZVOUS_PING_INTERVAL_MS",
+                        "1000",
+                        "RENDEZVOUS_RATE_LIMIT",
+                        "50",
+                        "RENDEZVOUS_ICE_SERVERS",
+                        "stun:127.0.0.1:3478,stun:127.0.0.1:3479"),
+                "--print-config");
 
         assertThat(exit).isZero();
         assertThat(out.toString())
@@ -74,7 +87,8 @@ class ServeConfigTest {
     void configFileFromTheEnvironment() throws Exception {
         Path file = Files.writeString(dir.resolve("c.yaml"), "io_threads: 3\n");
 
-        assertThat(serve(Map.of("RENDEZVOUS_CONFIG", file.toString()), "--print-config")).isZero();
+        assertThat(serve(Map.of("RENDEZVOUS_CONFIG", file.toString()), "--print-config"))
+                .isZero();
 
         assertThat(out.toString()).contains("io_threads: 3  # " + file);
     }
@@ -83,7 +97,8 @@ class ServeConfigTest {
     void badEnvironmentValueFailsNamingKeyAndSource() {
         assertThat(serve(Map.of("RENDEZVOUS_PORT", "eighty"))).isEqualTo(2);
 
-        assertThat(err.toString()).contains("invalid configuration: port: 'eighty' is not a whole number (from RENDEZVOUS_PORT)");
+        assertThat(err.toString())
+                .contains("invalid configuration: port: 'eighty' is not a whole number (from RENDEZVOUS_PORT)");
     }
 
     @Test
@@ -97,7 +112,8 @@ class ServeConfigTest {
 
     @Test
     void turnUrlWithoutSecretFailsNamingTheSecret() {
-        assertThat(serve(Map.of(), "--port", "0", "--ice-server", "turn:127.0.0.1:3478")).isEqualTo(2);
+        assertThat(serve(Map.of(), "--port", "0", "--ice-server", "turn:127.0.0.1:3478"))
+                .isEqualTo(2);
 
         assertThat(err.toString()).contains("ice.turn_secret: TURN URL turn:127.0.0.1:3478 needs a TURN secret");
     }
@@ -106,7 +122,8 @@ class ServeConfigTest {
     void malformedIceUrlFailsNamingTheList() {
         assertThat(serve(Map.of(), "--ice-server", "stun.example.com")).isEqualTo(2);
 
-        assertThat(err.toString()).contains("ice.servers: 'stun.example.com' is not a stun:, stuns:, turn: or turns: URL");
+        assertThat(err.toString())
+                .contains("ice.servers: 'stun.example.com' is not a stun:, stuns:, turn: or turns: URL");
     }
 
     @Test
@@ -120,9 +137,11 @@ class ServeConfigTest {
 
     @Test
     void pingTimeoutNotAboveIntervalFails() {
-        assertThat(serve(Map.of(), "--ping-interval-ms", "5000", "--ping-timeout-ms", "5000")).isEqualTo(2);
+        assertThat(serve(Map.of(), "--ping-interval-ms", "5000", "--ping-timeout-ms", "5000"))
+                .isEqualTo(2);
 
-        assertThat(err.toString()).contains("keepalive.ping_timeout_ms: 5000 must be greater than keepalive.ping_interval_ms (5000)");
+        assertThat(err.toString())
+                .contains("keepalive.ping_timeout_ms: 5000 must be greater than keepalive.ping_interval_ms (5000)");
     }
 
     @Test
@@ -131,29 +150,47 @@ class ServeConfigTest {
 
         assertThat(serve(Map.of(), "--config", file.toString())).isEqualTo(2);
 
-        assertThat(err.toString()).contains("ice.turn_ttl: 'forever' is not a duration").contains("(from " + file + ")");
+        assertThat(err.toString())
+                .contains("ice.turn_ttl: 'forever' is not a duration")
+                .contains("(from " + file + ")");
     }
 
     @Test
     void peerJsSettingsReachTheServerConfig() {
-        ConfigLayers layers = new ConfigLayers(ConfigLayers.flagValues(Map.of(
-                ServeSettings.PEERJS_PATH.key(), "/myapp", ServeSettings.PEERJS_KEY.key(), "k1",
-                ServeSettings.PEERJS_ALLOW_DISCOVERY.key(), "true", ServeSettings.PEERJS_EXPIRE_TIMEOUT.key(), "2s")),
+        ConfigLayers layers = new ConfigLayers(
+                ConfigLayers.flagValues(Map.of(
+                        ServeSettings.PEERJS_PATH.key(),
+                        "/myapp",
+                        ServeSettings.PEERJS_KEY.key(),
+                        "k1",
+                        ServeSettings.PEERJS_ALLOW_DISCOVERY.key(),
+                        "true",
+                        ServeSettings.PEERJS_EXPIRE_TIMEOUT.key(),
+                        "2s")),
                 Map.of("RENDEZVOUS_PEERJS_ALIVE_TIMEOUT", "30s", "RENDEZVOUS_PEERJS_CONCURRENT_LIMIT", "7"),
-                Map.of(), java.util.Optional.empty());
+                Map.of(),
+                java.util.Optional.empty());
         ServeSettings.Built built = ServeSettings.build(layers, java.time.Clock.systemUTC());
         built.blockingWork().shutdown();
 
-        assertThat(built.config().peerJs()).isEqualTo(PeerJsConfig.DEFAULT.withPath("/myapp/").withKey("k1")
-                .withAllowDiscovery(true).withExpireTimeout(java.time.Duration.ofSeconds(2))
-                .withAliveTimeout(java.time.Duration.ofSeconds(30)).withConcurrentLimit(7));
+        assertThat(built.config().peerJs())
+                .isEqualTo(PeerJsConfig.DEFAULT
+                        .withPath("/myapp/")
+                        .withKey("k1")
+                        .withAllowDiscovery(true)
+                        .withExpireTimeout(java.time.Duration.ofSeconds(2))
+                        .withAliveTimeout(java.time.Duration.ofSeconds(30))
+                        .withConcurrentLimit(7));
     }
 
     @Test
     void peerJsIsOnByDefaultAndCanBeTurnedOff() {
-        assertThat(serve(Map.of("RENDEZVOUS_PEERJS", "false"), "--print-config")).isZero();
-        assertThat(out.toString()).contains("peerjs:\n  enabled: false  # RENDEZVOUS_PEERJS\n")
-                .contains("  path: \"/\"  # default\n").contains("  key: \"peerjs\"  # default\n");
+        assertThat(serve(Map.of("RENDEZVOUS_PEERJS", "false"), "--print-config"))
+                .isZero();
+        assertThat(out.toString())
+                .contains("peerjs:\n  enabled: false  # RENDEZVOUS_PEERJS\n")
+                .contains("  path: \"/\"  # default\n")
+                .contains("  key: \"peerjs\"  # default\n");
     }
 
     @Test
@@ -165,11 +202,14 @@ class ServeConfigTest {
 
     @Test
     void theSecurityBoundsAreCheckedNamingTheirKeys() {
-        assertThat(serve(Map.of(), "--port", "0", "--jwt-secret", "too-short-a-secret")).isEqualTo(2);
+        assertThat(serve(Map.of(), "--port", "0", "--jwt-secret", "too-short-a-secret"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("auth.jwt_secret: must be at least 32 bytes");
-        assertThat(serve(Map.of("RENDEZVOUS_CLIENT_ID_BINDING", "everyone"), "--port", "0")).isEqualTo(2);
+        assertThat(serve(Map.of("RENDEZVOUS_CLIENT_ID_BINDING", "everyone"), "--port", "0"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("auth.client_id_binding: must be none or subject");
-        assertThat(serve(Map.of(), "--port", "0", "--trusted-proxy", "proxy.example.com")).isEqualTo(2);
+        assertThat(serve(Map.of(), "--port", "0", "--trusted-proxy", "proxy.example.com"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("http.trusted_proxies: not an IP address or CIDR range: proxy.example.com");
         assertThat(serve(Map.of(), "--port", "0", "--metrics-token", "short")).isEqualTo(2);
         assertThat(err.toString()).contains("metrics.token: must be at least 16 characters");

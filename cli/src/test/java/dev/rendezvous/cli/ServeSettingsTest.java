@@ -43,14 +43,23 @@ class ServeSettingsTest {
         Set<String> envs = new HashSet<>();
         for (Setting<?> s : ServeSettings.ALL) {
             assertThat(keys.add(s.key())).as("key %s declared once", s.key()).isTrue();
-            assertThat(flags.add(s.flag())).as("flag %s declared once", s.flag()).isTrue();
-            assertThat(envs.add(s.env())).as("variable %s declared once", s.env()).isTrue();
+            assertThat(flags.add(s.flag()))
+                    .as("flag %s declared once", s.flag())
+                    .isTrue();
+            assertThat(envs.add(s.env()))
+                    .as("variable %s declared once", s.env())
+                    .isTrue();
             assertThat(s.key()).as("YAML key").matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
             assertThat(s.flag()).as("flag of %s", s.key()).matches("--[a-z][a-z0-9-]*");
             assertThat(s.env()).as("variable of %s", s.key()).matches("RENDEZVOUS_[A-Z0-9_]+");
-            assertThat(s.description()).as("description of %s", s.key()).isNotBlank().endsWith(".");
+            assertThat(s.description())
+                    .as("description of %s", s.key())
+                    .isNotBlank()
+                    .endsWith(".");
         }
-        assertThat(ServeSettings.keys()).containsExactlyElementsOf(ServeSettings.ALL.stream().map(Setting::key).toList());
+        assertThat(ServeSettings.keys())
+                .containsExactlyElementsOf(
+                        ServeSettings.ALL.stream().map(Setting::key).toList());
     }
 
     @Test
@@ -111,7 +120,8 @@ class ServeSettingsTest {
 
     @Test
     void theAdminTokenIsMaskedInPrintConfigAndAShortOneFailsNamingItsKey() {
-        assertThat(serve(Map.of("RENDEZVOUS_ADMIN_TOKEN", "admin-secret-0123456789"), "--print-config")).isZero();
+        assertThat(serve(Map.of("RENDEZVOUS_ADMIN_TOKEN", "admin-secret-0123456789"), "--print-config"))
+                .isZero();
         assertThat(out.toString())
                 .contains("admin:\n  token: \"***\"  # RENDEZVOUS_ADMIN_TOKEN\n")
                 .doesNotContain("admin-secret-0123456789");
@@ -123,16 +133,20 @@ class ServeSettingsTest {
     @Test
     void aJwtSecretThatTokenWouldRefuseIsRefusedByServeToo() {
         assertThat(serve(Map.of(), "--jwt-secret", "short")).isEqualTo(2);
-        assertThat(err.toString()).contains("invalid configuration: auth.jwt_secret: must be at least 32 bytes for HS256"
-                + " (got 5): e.g. openssl rand -hex 32");
+        assertThat(err.toString())
+                .contains("invalid configuration: auth.jwt_secret: must be at least 32 bytes for HS256"
+                        + " (got 5): e.g. openssl rand -hex 32");
     }
 
     @Test
     void aBadClusterValueFailsNamingItsKey() {
-        assertThat(serve(Map.of(), "--redis", "redis://127.0.0.1:6379", "--node-ttl-ms", "100")).isEqualTo(2);
-        assertThat(err.toString()).contains("invalid configuration: cluster.node_ttl_ms: the node TTL must be at least 300 ms");
+        assertThat(serve(Map.of(), "--redis", "redis://127.0.0.1:6379", "--node-ttl-ms", "100"))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("invalid configuration: cluster.node_ttl_ms: the node TTL must be at least 300 ms");
 
-        assertThat(serve(Map.of("RENDEZVOUS_REDIS", "redis://127.0.0.1:6379"), "--node-id", "no spaces")).isEqualTo(2);
+        assertThat(serve(Map.of("RENDEZVOUS_REDIS", "redis://127.0.0.1:6379"), "--node-id", "no spaces"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("invalid configuration: cluster.node_id: node ids are 1-64 characters");
 
         assertThat(serve(Map.of(), "--node-ttl-ms", "soon")).isEqualTo(2);
@@ -148,8 +162,8 @@ class ServeSettingsTest {
 
     @Test
     void aBadFlagValueFailsBuildNamingKeyAndFlag() {
-        ConfigLayers layers = new ConfigLayers(ConfigLayers.flagValues(Map.of("port", "70000")), Map.of(), Map.of(),
-                Optional.empty());
+        ConfigLayers layers = new ConfigLayers(
+                ConfigLayers.flagValues(Map.of("port", "70000")), Map.of(), Map.of(), Optional.empty());
         assertThatThrownBy(() -> ServeSettings.build(layers, Clock.systemUTC()))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("port: 70000 is outside 0-65535 (from --port)");

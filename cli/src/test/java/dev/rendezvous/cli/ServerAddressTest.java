@@ -32,14 +32,15 @@ class ServerAddressTest {
     @Test
     void anotherSchemeIsRefusedWithTheFormsThatWork() {
         assertThatThrownBy(() -> ServerAddress.parse("ftp://127.0.0.1:1"))
-                .hasMessage("unsupported scheme \"ftp\" in ftp://127.0.0.1:1: use ws://, wss://, http://, https:// or host:port");
+                .hasMessage(
+                        "unsupported scheme \"ftp\" in ftp://127.0.0.1:1: use ws://, wss://, http://, https:// or host:port");
     }
 
     @Test
     void nonsenseIsRefusedInOneSentence() {
         assertThatThrownBy(() -> ServerAddress.parse("not a host"))
-                .hasMessage("\"not a host\" is not a server address: use ws://host:port/ws, http://host:port or host:port");
-        assertThatThrownBy(() -> ServerAddress.parse(""))
-                .hasMessageContaining("is not a server address");
+                .hasMessage(
+                        "\"not a host\" is not a server address: use ws://host:port/ws, http://host:port or host:port");
+        assertThatThrownBy(() -> ServerAddress.parse("")).hasMessageContaining("is not a server address");
     }
 }

@@ -17,18 +17,25 @@ final class SettingsTable {
 
     /** The block between and including the markers. */
     static String markdown(List<Setting<?>> settings) {
-        StringBuilder out = new StringBuilder(BEGIN).append('\n')
+        StringBuilder out = new StringBuilder(BEGIN)
+                .append('\n')
                 .append("| YAML key | flag | environment variable | default | meaning |\n")
                 .append("|---|---|---|---|---|\n");
         for (Setting<?> s : settings) {
-            String flag = s.flag() == null ? "—" : code(s.flag() + " " + s.label()) + (s.repeatable() ? " (repeatable)" : "");
+            String flag =
+                    s.flag() == null ? "—" : code(s.flag() + " " + s.label()) + (s.repeatable() ? " (repeatable)" : "");
             String env = s.env() == null ? "—" : code(s.env()) + (s.repeatable() ? " (comma-separated)" : "");
             String meaning = s.description() + (s.secret() ? " Masked by `--print-config`." : "");
-            out.append("| ").append(code(s.key()))
-                    .append(" | ").append(flag)
-                    .append(" | ").append(env)
-                    .append(" | ").append(cell(s.defaultText()))
-                    .append(" | ").append(cell(meaning))
+            out.append("| ")
+                    .append(code(s.key()))
+                    .append(" | ")
+                    .append(flag)
+                    .append(" | ")
+                    .append(env)
+                    .append(" | ")
+                    .append(cell(s.defaultText()))
+                    .append(" | ")
+                    .append(cell(meaning))
                     .append(" |\n");
         }
         return out.append(END).toString();

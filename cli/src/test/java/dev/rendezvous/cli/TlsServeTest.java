@@ -32,12 +32,16 @@ class TlsServeTest {
         try (OpsServer server = OpsServer.start(Map.of(
                         ServeSettings.TLS_CERT.key(), cert.certFile().toString(),
                         ServeSettings.TLS_KEY.key(), cert.keyFile().toString()));
-                HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).connectTimeout(Duration.ofSeconds(5)).build()) {
+                HttpClient client = HttpClient.newBuilder()
+                        .sslContext(cert.clientContext())
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()) {
             int port = server.server().port();
             assertThat(server.server().lobbyUri().getScheme()).isEqualTo("wss");
 
             HttpResponse<String> health = client.send(
-                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/healthz")).build(),
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/healthz"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"ok\"");
@@ -53,7 +57,8 @@ class TlsServeTest {
                     })
                     .get(5, TimeUnit.SECONDS);
             try {
-                assertThat(MessageCodec.decode(firstFrame.get(5, TimeUnit.SECONDS))).isInstanceOf(Message.YourId.class);
+                assertThat(MessageCodec.decode(firstFrame.get(5, TimeUnit.SECONDS)))
+                        .isInstanceOf(Message.YourId.class);
             } finally {
                 ws.abort();
             }
@@ -66,12 +71,16 @@ class TlsServeTest {
         try (OpsServer server = OpsServer.start(Map.of(
                         ServeSettings.TLS_CERT.key(), cert.certFile().toString(),
                         ServeSettings.TLS_KEY.key(), cert.keyFile().toString()));
-                HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+                HttpClient plain = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()) {
             int port = server.server().port();
             HttpRequest overHttp = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                    .timeout(Duration.ofSeconds(5)).build();
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
             HttpRequest overHttps = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/healthz"))
-                    .timeout(Duration.ofSeconds(5)).build();
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
 
             assertThatThrownBy(() -> plain.send(overHttp, HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(java.io.IOException.class);
@@ -94,7 +103,8 @@ class TlsServeTest {
             int exit = cli.execute("https://127.0.0.1:" + server.server().port(), "--timeout", "3s");
 
             assertThat(exit).isEqualTo(1);
-            assertThat(out.toString()).contains("✗ HTTP reachable")
+            assertThat(out.toString())
+                    .contains("✗ HTTP reachable")
                     .contains("is not trusted by this JVM (self-signed or a private CA?");
         }
     }

@@ -31,8 +31,19 @@ class TokenCommandTest {
 
     @Test
     void mintsAnHs256TokenSignedWithTheSecret() throws Exception {
-        int exit = run("--secret", SECRET, "--sub", "alice", "--rooms", "lobby,ops", "--ttl", "2h",
-                "--iss", "https://id.example", "--aud", "rendezvous");
+        int exit = run(
+                "--secret",
+                SECRET,
+                "--sub",
+                "alice",
+                "--rooms",
+                "lobby,ops",
+                "--ttl",
+                "2h",
+                "--iss",
+                "https://id.example",
+                "--aud",
+                "rendezvous");
 
         assertThat(exit).isZero();
         SignedJWT jwt = SignedJWT.parse(out.toString().strip());

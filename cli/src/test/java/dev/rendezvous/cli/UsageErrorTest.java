@@ -53,7 +53,9 @@ class UsageErrorTest {
         // One entry per command; a summary too long for the terminal wraps onto indented lines.
         for (String entry : commands.split("\n  (?=[a-z])")) {
             if (!entry.startsWith("Commands:")) {
-                assertThat(entry.strip().replaceAll("\\s+", " ")).as("summary of a command").endsWith(".");
+                assertThat(entry.strip().replaceAll("\\s+", " "))
+                        .as("summary of a command")
+                        .endsWith(".");
             }
         }
     }

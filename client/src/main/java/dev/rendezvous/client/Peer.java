@@ -154,7 +154,9 @@ public final class Peer implements AutoCloseable {
     /** Lobby: asks the server to pair us with {@code targetId} (refusals arrive as {@link PeerListener#onError}). */
     public CompletableFuture<Void> pair(String targetId) {
         SignalingClient s = signaling;
-        return s == null ? CompletableFuture.failedFuture(new IllegalStateException("not connected")) : s.pairRequest(targetId);
+        return s == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("not connected"))
+                : s.pairRequest(targetId);
     }
 
     /** The remote peers we have a session with, in no particular order, and whether each channel is open. */
@@ -206,7 +208,8 @@ public final class Peer implements AutoCloseable {
      *
      * @throws IllegalStateException if there is no session with {@code peerId}
      */
-    public DataChannel openChannel(String peerId, String label, ChannelOptions channelOptions, ChannelListener channelListener) {
+    public DataChannel openChannel(
+            String peerId, String label, ChannelOptions channelOptions, ChannelListener channelListener) {
         PeerSession session = sessions.get(peerId);
         if (session == null) {
             throw new IllegalStateException("no connection with " + peerId);
@@ -341,7 +344,8 @@ public final class Peer implements AutoCloseable {
             List<IceServer> fromServer = signaling == null ? List.of() : signaling.iceServers();
             config = config.withIceServers(fromServer);
         }
-        PeerSession session = PeerSession.create(rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents(sessions, listener), events);
+        PeerSession session = PeerSession.create(
+                rtc, remoteId, initiator, config, sinkFor(remoteId), new SessionEvents(sessions, listener), events);
         sessions.put(remoteId, session);
         carried.forEach(c -> session.acceptCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex()));
         List<RemoteCandidate> early = earlyCandidates.remove(remoteId);
@@ -428,7 +432,9 @@ public final class Peer implements AutoCloseable {
         if (from != null) {
             return sessions.get(from);
         }
-        return inRoom() || sessions.size() != 1 ? null : sessions.values().iterator().next();
+        return inRoom() || sessions.size() != 1
+                ? null
+                : sessions.values().iterator().next();
     }
 
     private void offerReceived(String from, String sdp) {

@@ -21,7 +21,12 @@ public record PeerOptions(
 
     /** The lobby of {@code server}, loopback mode off. */
     public static PeerOptions lobby(URI server) {
-        return new PeerOptions(SignalingOptions.of(server), null, SessionConfig.loopbackDefaults().withLoopback(false), false, null);
+        return new PeerOptions(
+                SignalingOptions.of(server),
+                null,
+                SessionConfig.loopbackDefaults().withLoopback(false),
+                false,
+                null);
     }
 
     public PeerOptions inRoom(String roomName) {

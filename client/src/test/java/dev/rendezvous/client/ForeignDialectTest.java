@@ -126,8 +126,10 @@ class ForeignDialectTest {
                     return;
                 }
             }
-            ObjectNode message = JSON.createObjectNode().put("type", "ice_candidate")
-                    .put("candidate", "a=" + candidate).put("sdpMLineIndex", sdpMLineIndex); // no sdpMid: index only
+            ObjectNode message = JSON.createObjectNode()
+                    .put("type", "ice_candidate")
+                    .put("candidate", "a=" + candidate)
+                    .put("sdpMLineIndex", sdpMLineIndex); // no sdpMid: index only
             signaling.sendText(message.toString());
             String offer;
             synchronized (this) {
@@ -158,7 +160,9 @@ class ForeignDialectTest {
 
     private static ForeignPeer foreign(String id, boolean trickle) throws Exception {
         ForeignPeer peer = new ForeignPeer(trickle);
-        peer.signaling = SignalingClient.connect(SignalingOptions.of(server.lobby()).withClientId(id), peer).get(10, TimeUnit.SECONDS);
+        peer.signaling = SignalingClient.connect(
+                        SignalingOptions.of(server.lobby()).withClientId(id), peer)
+                .get(10, TimeUnit.SECONDS);
         return peer;
     }
 
@@ -169,7 +173,9 @@ class ForeignDialectTest {
         assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("bonjour 🌍");
         theirs.session.send("hola ✓");
         assertThat(ourEvents.nextMessage()).isEqualTo(theirId + ": hola ✓");
-        assertThat(ourEvents.errors).as("every foreign candidate and description was accepted").isEmpty();
+        assertThat(ourEvents.errors)
+                .as("every foreign candidate and description was accepted")
+                .isEmpty();
     }
 
     @Test
@@ -210,7 +216,9 @@ class ForeignDialectTest {
             ourEvents.awaitEvent("paired aa-naive true");
             theirs.open.get(20, TimeUnit.SECONDS);
             ourEvents.awaitEvent("open aa-naive");
-            assertThat(ours.session("aa-naive").initiator()).as("zz-java > aa-naive: we yielded and answered").isFalse();
+            assertThat(ours.session("aa-naive").initiator())
+                    .as("zz-java > aa-naive: we yielded and answered")
+                    .isFalse();
             ours.send("glare resolved");
             assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("glare resolved");
         } finally {
@@ -234,7 +242,9 @@ class ForeignDialectTest {
             ourEvents.awaitEvent("paired aa-early true");
             theirs.open.get(20, TimeUnit.SECONDS);
             ourEvents.awaitEvent("open aa-early");
-            assertThat(ours.session("aa-early").initiator()).as("we yielded and answered").isFalse();
+            assertThat(ours.session("aa-early").initiator())
+                    .as("we yielded and answered")
+                    .isFalse();
             ours.send("carried over");
             assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("carried over");
         } finally {

@@ -103,8 +103,12 @@ class PeerChannelsTest {
 
     private static String sha256(ByteBuffer data) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    java.util.Arrays.copyOfRange(data.array(), data.arrayOffset() + data.position(), data.arrayOffset() + data.limit())));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(java.util.Arrays.copyOfRange(
+                                    data.array(),
+                                    data.arrayOffset() + data.position(),
+                                    data.arrayOffset() + data.limit())));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
@@ -120,24 +124,32 @@ class PeerChannelsTest {
     void binaryAndTextInterleaveInOrderWithoutCopiesAndEveryCallbackRunsOnThePeersOneThread() throws Exception {
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        try (Peer a = connect("bin-a", ra); Peer b = connect("bin-b", rb)) {
+        try (Peer a = connect("bin-a", ra);
+                Peer b = connect("bin-b", rb)) {
             pairAndOpen(a, ra, "bin-b", rb, "bin-a");
             DataChannel chat = a.chat("bin-b");
             assertThat(chat.state()).isEqualTo(ChannelState.OPEN);
 
             byte[] array = {0, 1, 2, (byte) 0xff};
-            ByteBuffer direct = ByteBuffer.allocateDirect(6).put(new byte[] {9, 8, 7, 6, 5, 4}).position(1).limit(4);
+            ByteBuffer direct = ByteBuffer.allocateDirect(6)
+                    .put(new byte[] {9, 8, 7, 6, 5, 4})
+                    .position(1)
+                    .limit(4);
             ByteBuffer heapPart = ByteBuffer.wrap(new byte[] {10, 11, 12, 13}, 1, 2);
             assertThat(chat.send(array).outcome()).isEqualTo(SendOutcome.SENT);
             assertThat(chat.send("between ✓").outcome()).isEqualTo(SendOutcome.SENT);
             assertThat(chat.send(direct).outcome()).isEqualTo(SendOutcome.SENT);
             assertThat(a.send(heapPart).get("bin-b").outcome()).isEqualTo(SendOutcome.SENT);
-            assertThat(chat.send(new byte[0]).outcome()).as("an empty message is a message").isEqualTo(SendOutcome.SENT);
+            assertThat(chat.send(new byte[0]).outcome())
+                    .as("an empty message is a message")
+                    .isEqualTo(SendOutcome.SENT);
 
             assertThat(rb.next()).isEqualTo("binary 000102ff");
             assertThat(rb.next()).isEqualTo("text between ✓");
             assertThat(rb.next()).as("only position..limit of a direct buffer").isEqualTo("binary 080706");
-            assertThat(rb.next()).as("only position..limit of a heap buffer's part").isEqualTo("binary 0b0c");
+            assertThat(rb.next())
+                    .as("only position..limit of a heap buffer's part")
+                    .isEqualTo("binary 0b0c");
             assertThat(rb.next()).isEqualTo("binary ");
             assertThat(direct.position()).as("the caller's buffer is not moved").isEqualTo(1);
             assertThat(heapPart.position()).isEqualTo(1);
@@ -146,10 +158,15 @@ class PeerChannelsTest {
             assertThat(ra.next()).isEqualTo("binary 2a");
 
             // native -> event thread -> listener: one thread per peer, none of webrtc-java's.
-            assertThat(ra.threads).singleElement().satisfies(name -> assertThat(name).startsWith("rendezvous-peer-"));
-            assertThat(rb.threads).singleElement().satisfies(name -> assertThat(name).startsWith("rendezvous-peer-"));
+            assertThat(ra.threads)
+                    .singleElement()
+                    .satisfies(name -> assertThat(name).startsWith("rendezvous-peer-"));
+            assertThat(rb.threads)
+                    .singleElement()
+                    .satisfies(name -> assertThat(name).startsWith("rendezvous-peer-"));
             assertThat(ra.threads).doesNotContainAnyElementsOf(rb.threads);
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("rtc-session-"));
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(t -> t.getName().startsWith("rtc-session-"));
         }
     }
 
@@ -157,7 +174,8 @@ class PeerChannelsTest {
     void aSecondUnorderedChannelCarriesAFileSizedTransferBesideChat() throws Exception {
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        try (Peer a = connect("chan-a", ra); Peer b = connect("chan-b", rb)) {
+        try (Peer a = connect("chan-a", ra);
+                Peer b = connect("chan-b", rb)) {
             pairAndOpen(a, ra, "chan-b", rb, "chan-a");
             Set<String> received = ConcurrentHashMap.newKeySet();
             AtomicLong receivedBytes = new AtomicLong();
@@ -181,12 +199,13 @@ class PeerChannelsTest {
                 }
             };
             CompletableFuture<Void> senderOpen = new CompletableFuture<>();
-            DataChannel transfer = a.openChannel("chan-b", "transfer-1", ChannelOptions.UNORDERED, new ChannelListener() {
-                @Override
-                public void onOpen(DataChannel channel) {
-                    senderOpen.complete(null);
-                }
-            });
+            DataChannel transfer =
+                    a.openChannel("chan-b", "transfer-1", ChannelOptions.UNORDERED, new ChannelListener() {
+                        @Override
+                        public void onOpen(DataChannel channel) {
+                            senderOpen.complete(null);
+                        }
+                    });
             assertThat(transfer.label()).isEqualTo("transfer-1");
             assertThat(transfer.options().ordered()).isFalse();
 
@@ -201,7 +220,8 @@ class PeerChannelsTest {
                 Delivery d = transfer.send(chunk);
                 assertThat(d.refused()).as("chunk %d", i).isFalse();
                 if (d.outcome() instanceof SendOutcome.Queued) {
-                    assertThat(d.settled().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SendOutcome.SENT);
+                    assertThat(d.settled().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                            .isEqualTo(SendOutcome.SENT);
                 }
             }
             a.send("chat still flows");
@@ -221,7 +241,9 @@ class PeerChannelsTest {
             receiverClosed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             await().atMost(WAIT).until(() -> transfer.state() == ChannelState.CLOSED);
             assertThat(transfer.send("late").refused()).isTrue();
-            assertThat(a.chat("chan-b").isOpen()).as("closing one channel leaves chat open").isTrue();
+            assertThat(a.chat("chan-b").isOpen())
+                    .as("closing one channel leaves chat open")
+                    .isTrue();
             a.send("after the transfer");
             assertThat(rb.next()).isEqualTo("text after the transfer");
         }
@@ -231,10 +253,15 @@ class PeerChannelsTest {
     void aChannelTheOtherSideRefusesCloses() throws Exception {
         Recorder ra = new Recorder();
         Recorder rb = new Recorder(); // acceptRemote stays null: refuse
-        try (Peer a = connect("refuse-a", ra); Peer b = connect("refuse-b", rb)) {
+        try (Peer a = connect("refuse-a", ra);
+                Peer b = connect("refuse-b", rb)) {
             pairAndOpen(a, ra, "refuse-b", rb, "refuse-a");
-            DataChannel unwanted = a.openChannel("refuse-b", "unwanted", ChannelOptions.RELIABLE, new ChannelListener() {});
-            assertThat(rb.remoteChannels.poll(WAIT.toSeconds(), TimeUnit.SECONDS).label()).isEqualTo("unwanted");
+            DataChannel unwanted =
+                    a.openChannel("refuse-b", "unwanted", ChannelOptions.RELIABLE, new ChannelListener() {});
+            assertThat(rb.remoteChannels
+                            .poll(WAIT.toSeconds(), TimeUnit.SECONDS)
+                            .label())
+                    .isEqualTo("unwanted");
             await().atMost(WAIT).until(() -> unwanted.state() == ChannelState.CLOSED);
             assertThat(unwanted.send("anyone?").refused()).isTrue();
             a.send("chat unaffected");
@@ -246,7 +273,8 @@ class PeerChannelsTest {
     void flushWaitsUntilABurstHasLeftAndNamesWhatCouldNotLeave() throws Exception {
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        try (Peer a = connect("flush-a", ra); Peer b = connect("flush-b", rb)) {
+        try (Peer a = connect("flush-a", ra);
+                Peer b = connect("flush-b", rb)) {
             pairAndOpen(a, ra, "flush-b", rb, "flush-a");
             byte[] chunk = new byte[200 * 1024];
             List<Delivery> burst = new ArrayList<>();

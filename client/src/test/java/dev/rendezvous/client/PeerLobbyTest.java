@@ -35,7 +35,8 @@ class PeerLobbyTest {
     @Test
     void pairsChatsSurvivesAKilledPeerProcessAndPairsAgain() throws Exception {
         PeerRecorder alice = new PeerRecorder();
-        try (Peer a = connect("alice-kill", alice); PeerProcess bob = PeerProcess.start(server.lobby(), "bob-kill")) {
+        try (Peer a = connect("alice-kill", alice);
+                PeerProcess bob = PeerProcess.start(server.lobby(), "bob-kill")) {
             bob.awaitLine("id bob-kill");
             a.pair("bob-kill");
             alice.awaitEvent("paired bob-kill true");
@@ -44,7 +45,8 @@ class PeerLobbyTest {
             bob.awaitLine("connected alice-kill");
             alice.awaitEvent("open bob-kill");
             bob.awaitLine("open alice-kill");
-            await().atMost(PeerRecorder.WAIT).until(() -> a.session("bob-kill").connectionState() == ConnectionState.CONNECTED);
+            await().atMost(PeerRecorder.WAIT)
+                    .until(() -> a.session("bob-kill").connectionState() == ConnectionState.CONNECTED);
 
             assertThat(a.send("héllo wörld 🎉").get("bob-kill").outcome()).isEqualTo(SendOutcome.SENT);
             bob.awaitLine("msg alice-kill héllo wörld 🎉");
@@ -76,7 +78,8 @@ class PeerLobbyTest {
         PeerRecorder first = new PeerRecorder();
         PeerRecorder second = new PeerRecorder();
         List<Delivery> early = new ArrayList<>();
-        try (Peer a = connect("early-a", first); Peer b = connect("early-b", second)) {
+        try (Peer a = connect("early-a", first);
+                Peer b = connect("early-b", second)) {
             // Sent on the event thread right after `paired`: the offer does not even exist yet.
             first.onPairedHook = (peer, initiator) -> {
                 for (int i = 0; i < 20; i++) {
@@ -90,7 +93,8 @@ class PeerLobbyTest {
                 assertThat(second.nextMessage()).isEqualTo("early-a: early " + i);
             }
             for (Delivery d : early) {
-                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(SendOutcome.SENT);
+                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS))
+                        .isEqualTo(SendOutcome.SENT);
             }
         }
     }
@@ -99,7 +103,8 @@ class PeerLobbyTest {
     void tenThousandMessagesArriveInOrderNoneLost() throws Exception {
         PeerRecorder first = new PeerRecorder();
         PeerRecorder second = new PeerRecorder();
-        try (Peer a = connect("bulk-a", first); Peer b = connect("bulk-b", second)) {
+        try (Peer a = connect("bulk-a", first);
+                Peer b = connect("bulk-b", second)) {
             b.pair("bulk-a");
             first.awaitEvent("open bulk-b");
             second.awaitEvent("open bulk-a");
@@ -119,7 +124,8 @@ class PeerLobbyTest {
     @Test
     void aPeerJvmExitsByItselfOnceClosedEvenAfterAConnection() throws Exception {
         PeerRecorder alice = new PeerRecorder();
-        try (Peer a = connect("alice-exit", alice); PeerProcess bob = PeerProcess.start(server.lobby(), "bob-exit")) {
+        try (Peer a = connect("alice-exit", alice);
+                PeerProcess bob = PeerProcess.start(server.lobby(), "bob-exit")) {
             bob.awaitLine("id bob-exit");
             a.pair("bob-exit");
             alice.awaitEvent("open bob-exit");
@@ -146,7 +152,8 @@ class PeerLobbyTest {
         try (ServerFixture doomed = ServerFixture.start()) {
             PeerRecorder first = new PeerRecorder();
             PeerRecorder second = new PeerRecorder();
-            try (Peer a = connect("outlive-a", first, doomed); Peer b = connect("outlive-b", second, doomed)) {
+            try (Peer a = connect("outlive-a", first, doomed);
+                    Peer b = connect("outlive-b", second, doomed)) {
                 a.pair("outlive-b");
                 first.awaitEvent("open outlive-b");
                 second.awaitEvent("open outlive-a");
@@ -165,7 +172,8 @@ class PeerLobbyTest {
         try (ServerFixture withIce = ServerFixture.start(b -> b.iceServers(id -> List.of(loopbackStun)))) {
             PeerRecorder first = new PeerRecorder();
             PeerRecorder second = new PeerRecorder();
-            try (Peer a = connect("ice-a", first, withIce); Peer b = connect("ice-b", second, withIce)) {
+            try (Peer a = connect("ice-a", first, withIce);
+                    Peer b = connect("ice-b", second, withIce)) {
                 a.pair("ice-b");
                 first.awaitEvent("open ice-b");
                 assertThat(a.session("ice-b").config().iceServers()).containsExactly(loopbackStun);

@@ -28,16 +28,19 @@ public final class PeerProcess implements AutoCloseable {
     private PeerProcess(Process process) {
         this.process = process;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // The process is gone.
-            }
-        }, "peer-process-stdout");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = out.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (IOException ended) {
+                        // The process is gone.
+                    }
+                },
+                "peer-process-stdout");
         reader.setDaemon(true);
         reader.start();
     }
@@ -94,7 +97,9 @@ public final class PeerProcess implements AutoCloseable {
     /** Sends /quit and waits for the JVM to exit by itself (main returns; no System.exit). */
     int quitAndAwaitExit() throws IOException, InterruptedException {
         send("/quit");
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the peer JVM exits after close").isTrue();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS))
+                .as("the peer JVM exits after close")
+                .isTrue();
         return process.exitValue();
     }
 

@@ -56,7 +56,8 @@ class PeerRelayTest {
     void relayOnlyPeersChatThroughTurnWithCredentialsFromYourId() throws Exception {
         PeerRecorder first = new PeerRecorder();
         PeerRecorder second = new PeerRecorder();
-        try (Peer a = connect("relay-a", first); Peer b = connect("relay-b", second)) {
+        try (Peer a = connect("relay-a", first);
+                Peer b = connect("relay-b", second)) {
             a.pair("relay-b");
             first.awaitEvent("open relay-b");
             second.awaitEvent("open relay-a");
@@ -77,8 +78,10 @@ class PeerRelayTest {
     void relayOnlySessionsSignalOnlyRelayCandidates() throws Exception {
         IceServer credentials = turn.iceConfig().serversFor("session-level").stream()
                 .filter(s -> s.urls().stream().anyMatch(u -> u.startsWith("turn:")))
-                .findFirst().orElseThrow();
-        SessionConfig relay = SessionConfig.loopbackDefaults().withRelayOnly(true).withIceServers(List.of(credentials));
+                .findFirst()
+                .orElseThrow();
+        SessionConfig relay =
+                SessionConfig.loopbackDefaults().withRelayOnly(true).withIceServers(List.of(credentials));
         List<String> candidates = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> bothOpen = new CompletableFuture<>();
         try (RtcRuntime rtc = RtcRuntime.create()) {

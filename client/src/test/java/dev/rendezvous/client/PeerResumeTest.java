@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.client.signaling.Backoff;
 import dev.rendezvous.client.signaling.SignalingOptions;
-import dev.rendezvous.client.signaling.SignalingState;
 import dev.rendezvous.testing.Outage;
 import dev.rendezvous.testing.ServerFixture;
 import dev.rendezvous.testing.TcpProxy;
@@ -25,7 +24,8 @@ class PeerResumeTest {
     @RegisterExtension
     static final ServerFixture server = ServerFixture.perClass();
 
-    private static Peer connect(URI signalingUrl, String clientId, PeerRecorder events, SignalingOptions base) throws Exception {
+    private static Peer connect(URI signalingUrl, String clientId, PeerRecorder events, SignalingOptions base)
+            throws Exception {
         PeerOptions options = PeerOptions.lobby(signalingUrl)
                 .withSignaling(base.withClientId(clientId))
                 .withLoopback(true);
@@ -55,7 +55,9 @@ class PeerResumeTest {
                 b.send("reply " + n);
                 assertThat(alice.nextMessage()).isEqualTo("pr-bob: reply " + n);
             }
-            assertThat(outage.isOver()).as("the lines above flowed while signaling was cut").isFalse();
+            assertThat(outage.isOver())
+                    .as("the lines above flowed while signaling was cut")
+                    .isFalse();
             outage.endAfter(Duration.ofSeconds(3)).get(10, TimeUnit.SECONDS);
             alice.awaitEvent("signaling resumed");
 

@@ -19,7 +19,9 @@ class PeerRoomTest {
 
     private static Peer join(String room, String clientId, PeerRecorder events) throws Exception {
         PeerOptions options = PeerOptions.lobby(server.lobby())
-                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(clientId).withUsername(clientId))
+                .withSignaling(SignalingOptions.of(server.lobby())
+                        .withClientId(clientId)
+                        .withUsername(clientId))
                 .withLoopback(true)
                 .inRoom(room);
         return Peer.connect(options, events).get(20, TimeUnit.SECONDS);
@@ -40,7 +42,8 @@ class PeerRoomTest {
         PeerRecorder r1 = new PeerRecorder();
         PeerRecorder r2 = new PeerRecorder();
         PeerRecorder r3 = new PeerRecorder();
-        try (Peer p1 = join(room, "m1", r1); Peer p2 = join(room, "m2", r2)) {
+        try (Peer p1 = join(room, "m1", r1);
+                Peer p2 = join(room, "m2", r2)) {
             r1.awaitEvent("open m2");
             r2.awaitEvent("open m1");
             Peer p3 = join(room, "m3", r3);
@@ -52,24 +55,31 @@ class PeerRoomTest {
                 assertThat(p1.peers()).containsOnlyKeys("m2", "m3");
                 assertThat(p2.peers()).containsOnlyKeys("m1", "m3");
                 assertThat(p3.peers()).containsOnlyKeys("m1", "m2");
-                assertThat(p3.session("m1").initiator()).as("the newcomer offers").isTrue();
+                assertThat(p3.session("m1").initiator())
+                        .as("the newcomer offers")
+                        .isTrue();
                 assertThat(p1.session("m3").initiator()).as("members answer").isFalse();
 
                 List<Peer> all = List.of(p1, p2, p3);
                 for (Peer p : all) {
-                    assertThat(p.send("hello from " + p.id()).values()).hasSize(2).noneMatch(d -> d.refused());
+                    assertThat(p.send("hello from " + p.id()).values())
+                            .hasSize(2)
+                            .noneMatch(d -> d.refused());
                     p.send("end from " + p.id());
                 }
                 // Each channel is ordered: had a message come twice, it would be counted before "end".
-                assertThat(read(r1, 4)).containsOnly(
-                        Map.entry("m2: hello from m2", 1), Map.entry("m3: hello from m3", 1),
-                        Map.entry("m2: end from m2", 1), Map.entry("m3: end from m3", 1));
-                assertThat(read(r2, 4)).containsOnly(
-                        Map.entry("m1: hello from m1", 1), Map.entry("m3: hello from m3", 1),
-                        Map.entry("m1: end from m1", 1), Map.entry("m3: end from m3", 1));
-                assertThat(read(r3, 4)).containsOnly(
-                        Map.entry("m1: hello from m1", 1), Map.entry("m2: hello from m2", 1),
-                        Map.entry("m1: end from m1", 1), Map.entry("m2: end from m2", 1));
+                assertThat(read(r1, 4))
+                        .containsOnly(
+                                Map.entry("m2: hello from m2", 1), Map.entry("m3: hello from m3", 1),
+                                Map.entry("m2: end from m2", 1), Map.entry("m3: end from m3", 1));
+                assertThat(read(r2, 4))
+                        .containsOnly(
+                                Map.entry("m1: hello from m1", 1), Map.entry("m3: hello from m3", 1),
+                                Map.entry("m1: end from m1", 1), Map.entry("m3: end from m3", 1));
+                assertThat(read(r3, 4))
+                        .containsOnly(
+                                Map.entry("m1: hello from m1", 1), Map.entry("m2: hello from m2", 1),
+                                Map.entry("m1: end from m1", 1), Map.entry("m2: end from m2", 1));
             } finally {
                 p3.close();
             }

@@ -66,11 +66,16 @@ class ResumeOnOtherNodeTest {
     }
 
     private int detached() {
-        return cluster.nodes().stream().mapToInt(SignalingServer::detachedSessions).sum();
+        return cluster.nodes().stream()
+                .mapToInt(SignalingServer::detachedSessions)
+                .sum();
     }
 
     private void awaitDetached(int n) {
-        await("detached sessions").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2)).until(() -> detached() == n);
+        await("detached sessions")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(2))
+                .until(() -> detached() == n);
     }
 
     private String scrape(int node) {
@@ -106,7 +111,9 @@ class ResumeOnOtherNodeTest {
                 awaitDetached(1);
                 on[0] = 1 - on[0];
                 JsonNode resumed = dropped.resume(via[on[0]].uri("/ws?resume=1"));
-                assertThat(resumed.get("type").asText()).as("resume after batch %d on node %d", batch, on[0]).isEqualTo("resumed");
+                assertThat(resumed.get("type").asText())
+                        .as("resume after batch %d on node %d", batch, on[0])
+                        .isEqualTo("resumed");
                 resumes++;
             }
             aliceGot = readInOrder(alice, "offer", aliceGot, (batch + 1) * WINDOW);
@@ -115,7 +122,13 @@ class ResumeOnOtherNodeTest {
         assertThat(aliceGot).isEqualTo(FRAMES);
         assertThat(bobGot).isEqualTo(FRAMES);
         assertThat(resumes).isEqualTo(10);
-        long ok = metrics.stream().mapToLong(m -> (long) m.registry().get("rendezvous.resumes").tag("outcome", "ok").counter().count()).sum();
+        long ok = metrics.stream()
+                .mapToLong(m -> (long) m.registry()
+                        .get("rendezvous.resumes")
+                        .tag("outcome", "ok")
+                        .counter()
+                        .count())
+                .sum();
         assertThat(ok).isEqualTo(resumes);
         alice.closeCleanly();
         assertThat(bob.next().get("type").asText()).isEqualTo("peer_disconnected");
@@ -128,7 +141,9 @@ class ResumeOnOtherNodeTest {
         while (next < upTo) {
             JsonNode f = c.nextNotPing();
             assertThat(f.get("type").asText()).isEqualTo(type);
-            assertThat(f.get("sdp").asInt()).as("frame number (0 lost, 0 duplicated, 0 reordered)").isEqualTo(next);
+            assertThat(f.get("sdp").asInt())
+                    .as("frame number (0 lost, 0 duplicated, 0 reordered)")
+                    .isEqualTo(next);
             next++;
         }
         return next;
@@ -168,7 +183,8 @@ class ResumeOnOtherNodeTest {
         assertThat(bob.nextJson().at("/candidate/candidate").asText()).isEqualTo("a2");
         bob.assertNothingBeforePong();
         assertThat(detached()).isZero();
-        assertThat(scrape(1)).contains("rendezvous_resumes_total{outcome=\"ok\"} 1.0")
+        assertThat(scrape(1))
+                .contains("rendezvous_resumes_total{outcome=\"ok\"} 1.0")
                 .contains("rendezvous_resume_frames_replayed_total 2.0");
         assertThat(scrape(0)).contains("rendezvous_sessions_detached 0.0");
 
@@ -197,7 +213,8 @@ class ResumeOnOtherNodeTest {
         assertThat(alice.next().get("type").asText()).isEqualTo("paired");
         toNode0.last().cut();
         awaitDetached(1);
-        assertThat(alice.resume(toNode1.uri("/ws?resume=1")).get("type").asText()).isEqualTo("resumed");
+        assertThat(alice.resume(toNode1.uri("/ws?resume=1")).get("type").asText())
+                .isEqualTo("resumed");
         toNode1.last().cut(); // the tunnel's client end is lost without a close frame: the owner detaches
         awaitDetached(1);
         assertThat(cluster.nodes().get(0).detachedSessions()).isEqualTo(1);
@@ -238,13 +255,15 @@ class ResumeOnOtherNodeTest {
         assertThat(alice.next().get("type").asText()).isEqualTo("paired");
         toNode0.last().cut();
         awaitDetached(1);
-        String frame = "{\"type\":\"resume\",\"id\":\"" + alice.id + "\",\"resume_token\":\"" + alice.token + "\",\"received\":1}";
+        String frame = "{\"type\":\"resume\",\"id\":\"" + alice.id + "\",\"resume_token\":\"" + alice.token
+                + "\",\"received\":1}";
         RawWebSocket onNode0 = RawWebSocket.connect(direct(0, "/ws?resume=1"));
         RawWebSocket onNode1 = RawWebSocket.connect(direct(1, "/ws?resume=1"));
         CompletableFuture<String> a0 = CompletableFuture.supplyAsync(() -> sendAndRead(onNode0, frame));
         CompletableFuture<String> a1 = CompletableFuture.supplyAsync(() -> sendAndRead(onNode1, frame));
         List<String> answers = List.of(a0.get(), a1.get());
-        long resumed = answers.stream().filter(a -> a.contains("\"type\":\"resumed\"")).count();
+        long resumed =
+                answers.stream().filter(a -> a.contains("\"type\":\"resumed\"")).count();
         long failed = answers.stream().filter(a -> a.contains("resume_failed")).count();
         assertThat(resumed).as("answers %s", answers).isEqualTo(1);
         assertThat(failed).as("answers %s", answers).isEqualTo(1);
@@ -276,7 +295,8 @@ class ResumeOnOtherNodeTest {
     }
 
     @Test
-    void aPeerLeavingWhileDetachedIsReplayedOnTheOtherNodeAndABadTokenThereLeavesTheSessionAsItWas() throws IOException {
+    void aPeerLeavingWhileDetachedIsReplayedOnTheOtherNodeAndABadTokenThereLeavesTheSessionAsItWas()
+            throws IOException {
         TcpProxy toNode0 = proxyTo(0);
         ResumingClient alice = ResumingClient.admit(toNode0.uri("/ws?resumable=1"));
         WsRecorder bob = admittedAt(1, "/ws");
@@ -299,7 +319,8 @@ class ResumeOnOtherNodeTest {
         assertThat(wrong.get("code").asText()).isEqualTo("resume_failed");
         assertThat(scrape(1)).contains("rendezvous_resumes_failed_total{reason=\"bad_token\"} 1.0");
         assertThat(detached()).isEqualTo(1);
-        assertThat(ResumingClient.parse(alice.socket().readText()).get("type").asText()).isEqualTo("your_id"); // a fresh session
+        assertThat(ResumingClient.parse(alice.socket().readText()).get("type").asText())
+                .isEqualTo("your_id"); // a fresh session
         alice.closeCleanly(); // which ends at once
         JsonNode right = alice.resume(direct(1, "/ws?resume=1"));
         assertThat(right.get("type").asText()).isEqualTo("resumed");

@@ -29,12 +29,21 @@ class AdminPageLayoutTest {
 
     @RegisterExtension
     static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
+
     @RegisterExtension
     final ServerExtension server = ServerExtension.create(config -> config.adminToken(TOKEN));
 
     private static final List<String> SIGNED_OUT = List.of("#status", "#token", "#login-form button");
-    private static final List<String> BOARD = List.of("#status", "#count-nodes", "#count-connections", "#count-sessions",
-            "#count-rooms", "#count-rate", "#chart-connections", "#chart-rate", ".room[data-room='standup'] .room-member",
+    private static final List<String> BOARD = List.of(
+            "#status",
+            "#count-nodes",
+            "#count-connections",
+            "#count-sessions",
+            "#count-rooms",
+            "#count-rate",
+            "#chart-connections",
+            "#chart-rate",
+            ".room[data-room='standup'] .room-member",
             "#board section.card");
 
     @ParameterizedTest(name = "{0}x{1}")
@@ -48,7 +57,8 @@ class AdminPageLayoutTest {
         shoot(page, width, height, "admin-" + size + "-signed-out");
 
         page.locator("#token").fill(TOKEN);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
         assertThat(page.locator("#status")).hasAttribute("data-state", "ready");
         WsRecorder alice = server.client(server.uri("/ws/standup?client_id=alice&username=Alice"));
         alice.next(Message.YourId.class);

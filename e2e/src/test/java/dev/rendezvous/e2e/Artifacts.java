@@ -9,24 +9,24 @@ import java.nio.file.Paths;
 /** Where tests leave files for people to look at: screenshots and exported logs, beside the test reports. */
 final class Artifacts {
 
-  private Artifacts() {}
+    private Artifacts() {}
 
-  static Path screenshot(String name) {
-    return file("screenshots", name + ".png");
-  }
-
-  static Path exportedLog(String name) {
-    return file("exported-logs", name + ".json");
-  }
-
-  private static Path file(String folder, String name) {
-    Path root = Paths.get(System.getProperty("rendezvous.e2e.artifacts", "target/surefire-reports"));
-    Path directory = root.resolve(folder);
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    static Path screenshot(String name) {
+        return file("screenshots", name + ".png");
     }
-    return directory.resolve(name);
-  }
+
+    static Path exportedLog(String name) {
+        return file("exported-logs", name + ".json");
+    }
+
+    private static Path file(String folder, String name) {
+        Path root = Paths.get(System.getProperty("rendezvous.e2e.artifacts", "target/surefire-reports"));
+        Path directory = root.resolve(folder);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return directory.resolve(name);
+    }
 }

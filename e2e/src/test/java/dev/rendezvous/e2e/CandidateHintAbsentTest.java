@@ -18,6 +18,7 @@ class CandidateHintAbsentTest {
 
     @RegisterExtension
     static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
+
     @RegisterExtension
     final ServerExtension server = ServerExtension.create();
 
@@ -31,10 +32,16 @@ class CandidateHintAbsentTest {
         bob.send("connected without a hint");
         alice.awaitIncoming(bobId, "connected without a hint");
         // The warning's deadline (4 s after the connection was built) passes with the channel open: still no hint.
-        alice.page().waitForFunction("() => window.rendezvous.snapshot().peers.every((p) => p.state.channel === 'open')"
-                + " && performance.now() - window.rendezvous.sdk().connection(" + json(bobId) + ").createdAt > 4500");
+        alice.page()
+                .waitForFunction("() => window.rendezvous.snapshot().peers.every((p) => p.state.channel === 'open')"
+                        + " && performance.now() - window.rendezvous.sdk().connection(" + json(bobId)
+                        + ").createdAt > 4500");
         assertThat(alice.page().getByTestId("ice-hint")).isHidden();
-        assertThat(alice.page().evaluate("() => window.rendezvous.events().filter((e) => e.kind === 'no_usable_candidates').length")).isEqualTo(0);
+        assertThat(
+                        alice.page()
+                                .evaluate(
+                                        "() => window.rendezvous.events().filter((e) => e.kind === 'no_usable_candidates').length"))
+                .isEqualTo(0);
         assertThat(bob.page().getByTestId("ice-hint")).isHidden();
         assertThat(aliceId).isNotEqualTo(bobId);
     }

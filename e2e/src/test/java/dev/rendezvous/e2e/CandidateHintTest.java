@@ -23,6 +23,7 @@ class CandidateHintTest {
     @RegisterExtension
     static final BrowserExtension browser =
             BrowserExtension.chromium(Duration.ofSeconds(20)).without("--allow-loopback-in-peer-connection");
+
     @RegisterExtension
     final ServerExtension server = ServerExtension.create();
 
@@ -43,32 +44,48 @@ class CandidateHintTest {
         Locator hint = alice.page().getByTestId("ice-hint");
         assertThat(hint).isVisible();
         assertThat(hint).hasAttribute("data-reason", "loopback_permission_denied");
-        assertThat(hint).hasText(Pattern.compile("^No connection possible: loopback mode \\(\\?loopback=1\\) needs the microphone permission.*allow the microphone for this site and reload\\.$"));
-        assertThat(alice.systemMessages().filter(new Locator.FilterOptions().setHasText("needs the microphone permission"))).hasCount(1);
+        assertThat(hint)
+                .hasText(
+                        Pattern.compile(
+                                "^No connection possible: loopback mode \\(\\?loopback=1\\) needs the microphone permission.*allow the microphone for this site and reload\\.$"));
+        assertThat(alice.systemMessages()
+                        .filter(new Locator.FilterOptions().setHasText("needs the microphone permission")))
+                .hasCount(1);
         assertThat(bob.page().getByTestId("ice-hint")).hasAttribute("data-reason", "loopback_permission_denied");
         alice.awaitChatState("connecting");
 
         alice.openDashboard();
-        assertThat(alice.page().getByTestId("event-log").locator("[data-kind=\"loopback_permission_failed\"]")).hasCount(1);
-        assertThat(alice.page().getByTestId("event-log").locator("[data-kind=\"no_usable_candidates\"]")).hasCount(1);
-        assertThat(alice.page().getByTestId("event-log").locator("[data-kind=\"ice_hint\"]")).hasCount(1);
+        assertThat(alice.page().getByTestId("event-log").locator("[data-kind=\"loopback_permission_failed\"]"))
+                .hasCount(1);
+        assertThat(alice.page().getByTestId("event-log").locator("[data-kind=\"no_usable_candidates\"]"))
+                .hasCount(1);
+        assertThat(alice.page().getByTestId("event-log").locator("[data-kind=\"ice_hint\"]"))
+                .hasCount(1);
         assertThat(alice.peerMetric(bobId, "candidates")).hasText("0 sent · 0 received");
         alice.screenshot(Artifacts.screenshot("candidate-hint-dashboard"));
     }
 
     @Test
     void withoutLoopbackModeAndNoNetworkTheHintPointsToLoopbackMode() {
-        ChatPage alice = ChatPage.openUrl(browser.newContext(), server.httpUri("/").toString());
-        ChatPage bob = ChatPage.openUrl(browser.newContext(), server.httpUri("/").toString());
+        ChatPage alice =
+                ChatPage.openUrl(browser.newContext(), server.httpUri("/").toString());
+        ChatPage bob =
+                ChatPage.openUrl(browser.newContext(), server.httpUri("/").toString());
         alice.awaitId();
         String bobId = bob.awaitId();
         alice.pairWith(bobId);
 
         Locator hint = alice.page().getByTestId("ice-hint");
         assertThat(hint).hasAttribute("data-reason", "none_gathered");
-        assertThat(hint).hasText(Pattern.compile("^No network candidates gathered .*open the page with \\?loopback=1 and allow the microphone.*$"));
+        assertThat(hint)
+                .hasText(
+                        Pattern.compile(
+                                "^No network candidates gathered .*open the page with \\?loopback=1 and allow the microphone.*$"));
         alice.awaitChatState("connecting");
-        assertThat(alice.page().locator("li.message.system.warn").filter(new Locator.FilterOptions().setHasText("No network candidates gathered"))).hasCount(1);
+        assertThat(alice.page()
+                        .locator("li.message.system.warn")
+                        .filter(new Locator.FilterOptions().setHasText("No network candidates gathered")))
+                .hasCount(1);
         alice.screenshot(Artifacts.screenshot("candidate-hint-chat"));
     }
 
@@ -81,7 +98,9 @@ class CandidateHintTest {
 
         Locator hint = alice.page().getByTestId("ice-hint");
         assertThat(hint).hasAttribute("data-reason", "none_gathered");
-        assertThat(hint).hasText(Pattern.compile("^No relay candidate gathered: \\?relay=1 needs a TURN server.*without \\?relay=1\\.$"));
+        assertThat(hint)
+                .hasText(Pattern.compile(
+                        "^No relay candidate gathered: \\?relay=1 needs a TURN server.*without \\?relay=1\\.$"));
         alice.awaitChatState("connecting");
     }
 

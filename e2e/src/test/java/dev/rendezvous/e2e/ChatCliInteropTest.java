@@ -20,98 +20,99 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ChatCliInteropTest {
 
-  private static final String FROM_PAGE = "héllo from the browser ✓ 日本語 👋";
-  private static final String FROM_CLI = "grüße aus der CLI — ñ 🎉";
+    private static final String FROM_PAGE = "héllo from the browser ✓ 日本語 👋";
+    private static final String FROM_CLI = "grüße aus der CLI — ñ 🎉";
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
 
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create();
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
-  private BrowserContext context;
+    private BrowserContext context;
 
-  @BeforeEach
-  void newContext() {
-    context = browser.newContext();
-  }
-
-  @Test
-  void thePagePairsWithTheCliAndTheyChatBothWays() throws Exception {
-    try (ChatProcess cli = ChatProcess.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
-      assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-answers (lobby)");
-      ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
-      String pageId = page.awaitId();
-
-      page.pairWith("cli-answers");
-      cli.awaitStatus("paired with " + pageId + " (they offer)");
-      cli.awaitStatus(pageId + ": channel open");
-      page.awaitChatState("connected");
-
-      chatBothWays(page, cli, "cli-answers");
-      quitAndSeeItLeaveTheLobby(page, cli);
+    @BeforeEach
+    void newContext() {
+        context = browser.newContext();
     }
-  }
 
-  @Test
-  void theCliPairsWithThePageAndTheyChatBothWays() throws Exception {
-    ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
-    String pageId = page.awaitId();
-    try (ChatProcess cli = ChatProcess.start(
-        "--server", server.lobbyUri().toString(), "--id", "cli-offers", "--pair", pageId, "--ice-loopback")) {
-      cli.awaitStatus("paired with " + pageId + " (we offer)");
-      cli.awaitStatus(pageId + ": channel open");
-      page.awaitChatState("connected");
+    @Test
+    void thePagePairsWithTheCliAndTheyChatBothWays() throws Exception {
+        try (ChatProcess cli =
+                ChatProcess.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
+            assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-answers (lobby)");
+            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+            String pageId = page.awaitId();
 
-      page.openDashboard();
-      assertThat(page.peerCard("cli-offers").locator(".badge.role")).hasText("answerer");
-      page.openChat();
+            page.pairWith("cli-answers");
+            cli.awaitStatus("paired with " + pageId + " (they offer)");
+            cli.awaitStatus(pageId + ": channel open");
+            page.awaitChatState("connected");
 
-      chatBothWays(page, cli, "cli-offers");
-      quitAndSeeItLeaveTheLobby(page, cli);
+            chatBothWays(page, cli, "cli-answers");
+            quitAndSeeItLeaveTheLobby(page, cli);
+        }
     }
-  }
 
-  @Test
-  void theCliJoinsThePagesRoomAndTheyChatBothWays() throws Exception {
-    ChatPage page = ChatPage.open(context, server.httpUri("/"), "room=lounge");
-    String pageId = page.awaitId();
-    page.awaitChatState("alone");
-    try (ChatProcess cli = ChatProcess.start(
-        "--server", server.lobbyUri().toString(), "--id", "cli-room", "--room", "lounge", "--ice-loopback")) {
-      assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-room (room lounge)");
-      cli.awaitStatus("in the room: " + pageId);
-      cli.awaitStatus(pageId + ": channel open");
-      page.awaitChatState("connected");
+    @Test
+    void theCliPairsWithThePageAndTheyChatBothWays() throws Exception {
+        ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+        String pageId = page.awaitId();
+        try (ChatProcess cli = ChatProcess.start(
+                "--server", server.lobbyUri().toString(), "--id", "cli-offers", "--pair", pageId, "--ice-loopback")) {
+            cli.awaitStatus("paired with " + pageId + " (we offer)");
+            cli.awaitStatus(pageId + ": channel open");
+            page.awaitChatState("connected");
 
-      chatBothWays(page, cli, "cli-room");
+            page.openDashboard();
+            assertThat(page.peerCard("cli-offers").locator(".badge.role")).hasText("answerer");
+            page.openChat();
 
-      cli.type("/quit");
-      assertThat(cli.awaitExit()).isZero();
-      assertThat(page.systemMessages().last()).hasText(Pattern.compile("left\\.$"));
-      assertThat(page.member("cli-room")).hasCount(0);
-      page.awaitChatState("alone");
-      assertThat(cli.unreadMessages()).isEmpty();
-      assertThat(page.consoleErrors()).isEmpty();
+            chatBothWays(page, cli, "cli-offers");
+            quitAndSeeItLeaveTheLobby(page, cli);
+        }
     }
-  }
 
-  private static void chatBothWays(ChatPage page, ChatProcess cli, String cliId) throws Exception {
-    page.send(FROM_PAGE);
-    assertThat(cli.nextMessage()).isEqualTo(FROM_PAGE);
-    cli.type(FROM_CLI);
-    page.awaitIncoming(cliId, FROM_CLI);
-    cli.type("//slash, not a command");
-    page.awaitIncoming(cliId, "/slash, not a command");
-  }
+    @Test
+    void theCliJoinsThePagesRoomAndTheyChatBothWays() throws Exception {
+        ChatPage page = ChatPage.open(context, server.httpUri("/"), "room=lounge");
+        String pageId = page.awaitId();
+        page.awaitChatState("alone");
+        try (ChatProcess cli = ChatProcess.start(
+                "--server", server.lobbyUri().toString(), "--id", "cli-room", "--room", "lounge", "--ice-loopback")) {
+            assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-room (room lounge)");
+            cli.awaitStatus("in the room: " + pageId);
+            cli.awaitStatus(pageId + ": channel open");
+            page.awaitChatState("connected");
 
-  /** {@code /quit}: the process closes cleanly and exits 0; the page sees the peer leave and waits for another. */
-  private static void quitAndSeeItLeaveTheLobby(ChatPage page, ChatProcess cli) throws Exception {
-    cli.type("/quit");
-    assertThat(cli.awaitExit()).isZero();
-    assertThat(page.systemMessages().last()).hasText(Pattern.compile("left\\. Ready for a new peer\\.$"));
-    page.awaitChatState("waiting");
-    assertThat(cli.unreadMessages()).isEmpty();
-    assertThat(page.consoleErrors()).isEmpty();
-  }
+            chatBothWays(page, cli, "cli-room");
+
+            cli.type("/quit");
+            assertThat(cli.awaitExit()).isZero();
+            assertThat(page.systemMessages().last()).hasText(Pattern.compile("left\\.$"));
+            assertThat(page.member("cli-room")).hasCount(0);
+            page.awaitChatState("alone");
+            assertThat(cli.unreadMessages()).isEmpty();
+            assertThat(page.consoleErrors()).isEmpty();
+        }
+    }
+
+    private static void chatBothWays(ChatPage page, ChatProcess cli, String cliId) throws Exception {
+        page.send(FROM_PAGE);
+        assertThat(cli.nextMessage()).isEqualTo(FROM_PAGE);
+        cli.type(FROM_CLI);
+        page.awaitIncoming(cliId, FROM_CLI);
+        cli.type("//slash, not a command");
+        page.awaitIncoming(cliId, "/slash, not a command");
+    }
+
+    /** {@code /quit}: the process closes cleanly and exits 0; the page sees the peer leave and waits for another. */
+    private static void quitAndSeeItLeaveTheLobby(ChatPage page, ChatProcess cli) throws Exception {
+        cli.type("/quit");
+        assertThat(cli.awaitExit()).isZero();
+        assertThat(page.systemMessages().last()).hasText(Pattern.compile("left\\. Ready for a new peer\\.$"));
+        page.awaitChatState("waiting");
+        assertThat(cli.unreadMessages()).isEmpty();
+        assertThat(page.consoleErrors()).isEmpty();
+    }
 }

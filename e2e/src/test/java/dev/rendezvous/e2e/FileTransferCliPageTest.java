@@ -28,56 +28,81 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileTransferCliPageTest {
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create();
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
 
-  @TempDir
-  Path root;
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
-  private static String sha256(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-  }
+    @TempDir
+    Path root;
 
-  @Test
-  void terminalToPageAndPageToTerminalAsTheReadmeShows() throws Exception {
-    ChatPage page = ChatPage.open(browser.newContext(), server.httpUri("/"), ""); // ?loopback=1, as the README opens it
-    String pageId = page.awaitId();
-
-    // ./rendezvous send report.pdf --pair <the page's id> --ice-loopback
-    byte[] report = new byte[(1 << 20) + 17];
-    new Random(17).nextBytes(report);
-    Path file = Files.write(root.resolve("report.pdf"), report);
-    try (ChatProcess send = ChatProcess.command("send", file.toString(), "--pair", pageId, "--ice-loopback",
-        "--server", server.lobbyUri().toString(), "--plain")) {
-      send.awaitStatus("report.pdf: done");
-      assertThat(send.awaitExit()).isZero();
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
-    Locator link = page.page().getByTestId("file-download").filter(new Locator.FilterOptions().setHasText("report.pdf"));
-    assertThat(link).isVisible();
-    Object pageHash = page.page().evaluate("async (a) => {"
-        + " const buffer = await (await fetch(a.href)).arrayBuffer();"
-        + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
-        + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }", link.elementHandle());
-    assertThat(pageHash).isEqualTo(sha256(report));
-    page.awaitChatState("waiting"); // send left once done: the page is free for the next peer
 
-    // ./rendezvous receive --dir ~/Downloads --ice-loopback: prints its code; paste it under Pair
-    Path downloads = Files.createDirectories(root.resolve("Downloads"));
-    try (ChatProcess receive = ChatProcess.command("receive", "--dir", downloads.toString(), "--ice-loopback",
-        "--server", server.lobbyUri().toString(), "--plain")) {
-      String code = receive.awaitStatus("* code: ").substring("* code: ".length()).strip();
-      page.pairWith(code);
-      page.awaitChatState("connected");
-      byte[] photos = new byte[(1 << 20) + 99];
-      new Random(99).nextBytes(photos);
-      page.page().getByTestId("file-input").setInputFiles(new FilePayload("photos.zip", "application/zip", photos));
-      receive.awaitStatus("photos.zip: done");
-      assertThat(Files.readAllBytes(downloads.resolve("photos.zip"))).isEqualTo(photos);
-      page.page().getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End chat")).click();
-      assertThat(receive.awaitExit()).isZero();
+    @Test
+    void terminalToPageAndPageToTerminalAsTheReadmeShows() throws Exception {
+        ChatPage page =
+                ChatPage.open(browser.newContext(), server.httpUri("/"), ""); // ?loopback=1, as the README opens it
+        String pageId = page.awaitId();
+
+        // ./rendezvous send report.pdf --pair <the page's id> --ice-loopback
+        byte[] report = new byte[(1 << 20) + 17];
+        new Random(17).nextBytes(report);
+        Path file = Files.write(root.resolve("report.pdf"), report);
+        try (ChatProcess send = ChatProcess.command(
+                "send",
+                file.toString(),
+                "--pair",
+                pageId,
+                "--ice-loopback",
+                "--server",
+                server.lobbyUri().toString(),
+                "--plain")) {
+            send.awaitStatus("report.pdf: done");
+            assertThat(send.awaitExit()).isZero();
+        }
+        Locator link =
+                page.page().getByTestId("file-download").filter(new Locator.FilterOptions().setHasText("report.pdf"));
+        assertThat(link).isVisible();
+        Object pageHash = page.page()
+                .evaluate(
+                        "async (a) => {"
+                                + " const buffer = await (await fetch(a.href)).arrayBuffer();"
+                                + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
+                                + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }",
+                        link.elementHandle());
+        assertThat(pageHash).isEqualTo(sha256(report));
+        page.awaitChatState("waiting"); // send left once done: the page is free for the next peer
+
+        // ./rendezvous receive --dir ~/Downloads --ice-loopback: prints its code; paste it under Pair
+        Path downloads = Files.createDirectories(root.resolve("Downloads"));
+        try (ChatProcess receive = ChatProcess.command(
+                "receive",
+                "--dir",
+                downloads.toString(),
+                "--ice-loopback",
+                "--server",
+                server.lobbyUri().toString(),
+                "--plain")) {
+            String code = receive.awaitStatus("* code: ")
+                    .substring("* code: ".length())
+                    .strip();
+            page.pairWith(code);
+            page.awaitChatState("connected");
+            byte[] photos = new byte[(1 << 20) + 99];
+            new Random(99).nextBytes(photos);
+            page.page()
+                    .getByTestId("file-input")
+                    .setInputFiles(new FilePayload("photos.zip", "application/zip", photos));
+            receive.awaitStatus("photos.zip: done");
+            assertThat(Files.readAllBytes(downloads.resolve("photos.zip"))).isEqualTo(photos);
+            page.page()
+                    .getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End chat"))
+                    .click();
+            assertThat(receive.awaitExit()).isZero();
+        }
+        assertThat(page.consoleErrors()).isEmpty();
     }
-    assertThat(page.consoleErrors()).isEmpty();
-  }
 }

@@ -20,61 +20,71 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * server's own keepalive timeout could have noticed; its peer never hears of it and the chat goes on.
  */
 class HalfOpenInBrowserTest {
-  /** The page's watchdog trips after interval + max(1 s, interval / 2) = 2 s of silence. */
-  private static final Duration PING_INTERVAL = Duration.ofSeconds(1);
-  /** Far beyond the bound below: the server cannot be the one that noticed. */
-  private static final Duration PING_TIMEOUT = Duration.ofSeconds(30);
-  /** From the stall to the page resumed: the watchdog's 2 s, the first backoff (≤ 250 ms) and a loaded machine. */
-  private static final Duration BOUND = Duration.ofSeconds(12);
+    /** The page's watchdog trips after interval + max(1 s, interval / 2) = 2 s of silence. */
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(1);
+    /** Far beyond the bound below: the server cannot be the one that noticed. */
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(30);
+    /** From the stall to the page resumed: the watchdog's 2 s, the first backoff (≤ 250 ms) and a loaded machine. */
+    private static final Duration BOUND = Duration.ofSeconds(12);
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create(b -> b.pingInterval(PING_INTERVAL).pingTimeout(PING_TIMEOUT));
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
 
-  @Test
-  void aPageWhoseWebSocketStallsDetectsItAndResumesWithinABoundedTime() throws Exception {
-    try (TcpProxy proxy = TcpProxy.to(server.port())) {
-      ChatPage alice = ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
-      ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-      String aliceId = alice.awaitId();
-      String bobId = bob.awaitId();
-      alice.pairWith(bobId);
-      alice.awaitChatState("connected");
-      bob.awaitChatState("connected");
-      alice.send("before the stall");
-      bob.awaitIncoming(aliceId, "before the stall");
-      alice.openDashboard();
-      assertThat(alice.summaryMetric("resumes")).hasText("0 / 0 lost");
+    @RegisterExtension
+    final ServerExtension server =
+            ServerExtension.create(b -> b.pingInterval(PING_INTERVAL).pingTimeout(PING_TIMEOUT));
 
-      // Every connection the page has through the proxy (its WebSocket among them) stops moving bytes;
-      // the sockets stay open, so the browser sees nothing but silence. New connections flow.
-      int stalled = proxy.pipes().size();
-      long stalledAt = System.nanoTime();
-      proxy.pipes().forEach(TcpProxy.Pipe::stall);
+    @Test
+    void aPageWhoseWebSocketStallsDetectsItAndResumesWithinABoundedTime() throws Exception {
+        try (TcpProxy proxy = TcpProxy.to(server.port())) {
+            ChatPage alice =
+                    ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
+            ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
+            String aliceId = alice.awaitId();
+            String bobId = bob.awaitId();
+            alice.pairWith(bobId);
+            alice.awaitChatState("connected");
+            bob.awaitChatState("connected");
+            alice.send("before the stall");
+            bob.awaitIncoming(aliceId, "before the stall");
+            alice.openDashboard();
+            assertThat(alice.summaryMetric("resumes")).hasText("0 / 0 lost");
 
-      await().atMost(BOUND).until(() -> alice.eventsJson().contains("\"resumed\""));
-      Duration took = Duration.ofNanos(System.nanoTime() - stalledAt);
-      assertThat(took).as("the page noticed by itself, before the server's keepalive timeout").isLessThan(PING_TIMEOUT);
-      assertThat(alice.eventsJson()).contains("\"half_open\"", "\"lost\"");
-      assertThat(proxy.pipes().size()).as("the resume came over a new connection").isGreaterThan(stalled);
-      assertThat(alice.summaryMetric("resumes")).hasText("1 / 1 lost", new LocatorAssertions.HasTextOptions().setTimeout(5_000));
-      assertThat(alice.summaryMetric("signaling")).hasText("ready");
-      assertThat(alice.summaryMetric("client-id")).hasText(aliceId);
-      assertThat((Integer) alice.page().evaluate("() => window.rendezvous.sdk().resumeStats.halfOpen")).isEqualTo(1);
+            // Every connection the page has through the proxy (its WebSocket among them) stops moving bytes;
+            // the sockets stay open, so the browser sees nothing but silence. New connections flow.
+            int stalled = proxy.pipes().size();
+            long stalledAt = System.nanoTime();
+            proxy.pipes().forEach(TcpProxy.Pipe::stall);
 
-      alice.openChat();
-      alice.send("after the stall");
-      bob.awaitIncoming(aliceId, "after the stall");
-      bob.send("still here");
-      alice.awaitIncoming(bobId, "still here");
-      assertThat(bob.eventsJson()).doesNotContain("peer_disconnected", "\"lost\"");
-      assertThat(bob.consoleErrors()).isEmpty();
-      System.out.printf("half-open WebSocket found and the session resumed %d ms after the stall%n", took.toMillis());
+            await().atMost(BOUND).until(() -> alice.eventsJson().contains("\"resumed\""));
+            Duration took = Duration.ofNanos(System.nanoTime() - stalledAt);
+            assertThat(took)
+                    .as("the page noticed by itself, before the server's keepalive timeout")
+                    .isLessThan(PING_TIMEOUT);
+            assertThat(alice.eventsJson()).contains("\"half_open\"", "\"lost\"");
+            assertThat(proxy.pipes().size())
+                    .as("the resume came over a new connection")
+                    .isGreaterThan(stalled);
+            assertThat(alice.summaryMetric("resumes"))
+                    .hasText("1 / 1 lost", new LocatorAssertions.HasTextOptions().setTimeout(5_000));
+            assertThat(alice.summaryMetric("signaling")).hasText("ready");
+            assertThat(alice.summaryMetric("client-id")).hasText(aliceId);
+            assertThat((Integer) alice.page().evaluate("() => window.rendezvous.sdk().resumeStats.halfOpen"))
+                    .isEqualTo(1);
 
-      // Leave with a close frame on the live connection before the proxy (and its stalled pipes) goes.
-      alice.close();
-      await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+            alice.openChat();
+            alice.send("after the stall");
+            bob.awaitIncoming(aliceId, "after the stall");
+            bob.send("still here");
+            alice.awaitIncoming(bobId, "still here");
+            assertThat(bob.eventsJson()).doesNotContain("peer_disconnected", "\"lost\"");
+            assertThat(bob.consoleErrors()).isEmpty();
+            System.out.printf(
+                    "half-open WebSocket found and the session resumed %d ms after the stall%n", took.toMillis());
+
+            // Leave with a close frame on the live connection before the proxy (and its stalled pipes) goes.
+            alice.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+        }
     }
-  }
 }

@@ -22,6 +22,7 @@ class InviteLinkTest {
 
     @RegisterExtension
     static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
+
     @RegisterExtension
     final ServerExtension server = ServerExtension.create();
 
@@ -42,7 +43,8 @@ class InviteLinkTest {
         alice.page().getByTestId("copy-link").click();
         assertThat(alice.page().getByTestId("copy-link")).hasText("Copied");
         String link = (String) alice.page().evaluate("() => navigator.clipboard.readText()");
-        assertThat(link).isEqualTo(server.httpUri("/?pair=" + aliceId + "&loopback=1").toString());
+        assertThat(link)
+                .isEqualTo(server.httpUri("/?pair=" + aliceId + "&loopback=1").toString());
         assertThat(alice.page().getByTestId("invite-link")).isHidden();
 
         ChatPage bob = ChatPage.openUrl(browser.newContext(), link);
@@ -69,13 +71,16 @@ class InviteLinkTest {
         page.getByTestId("copy-link").click();
         assertThat(page.getByTestId("copy-link")).hasText("Select & copy");
         assertThat(page.getByTestId("invite-link")).isVisible();
-        assertThat(page.getByTestId("invite-link")).hasValue(server.httpUri("/?pair=" + aliceId + "&loopback=1").toString());
+        assertThat(page.getByTestId("invite-link"))
+                .hasValue(server.httpUri("/?pair=" + aliceId + "&loopback=1").toString());
         assertThat(page.getByTestId("invite-link")).isFocused();
         assertThat(page.evaluate("() => { const f = document.getElementById('invite-link'); "
-                + "return f.selectionStart === 0 && f.selectionEnd === f.value.length; }")).isEqualTo(true);
+                        + "return f.selectionStart === 0 && f.selectionEnd === f.value.length; }"))
+                .isEqualTo(true);
 
         page.getByLabel("Room name").fill("crew");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join room")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join room"))
+                .click();
         assertThat(page.locator("#chat-title")).hasText("# crew");
         alice.awaitId();
         String roomLink = server.httpUri("/?room=crew&loopback=1").toString();

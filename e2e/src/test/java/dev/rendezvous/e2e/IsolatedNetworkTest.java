@@ -14,19 +14,19 @@ import org.junit.jupiter.api.Test;
  */
 class IsolatedNetworkTest {
 
-  /** Whether the wrapper put this JVM in its own network namespace (it says so in the environment). */
-  static boolean isolated() {
-    return "isolated".equals(System.getenv("RENDEZVOUS_E2E_NETNS"));
-  }
+    /** Whether the wrapper put this JVM in its own network namespace (it says so in the environment). */
+    static boolean isolated() {
+        return "isolated".equals(System.getenv("RENDEZVOUS_E2E_NETNS"));
+    }
 
-  @Test
-  void theOnlyNetworkInterfaceIsAnUpLoopback() throws SocketException {
-    assumeTrue(isolated(), "no network namespace could be made here: the WebRTC tests skip");
-    assertThat(NetworkInterface.networkInterfaces().toList())
-        .singleElement()
-        .satisfies(lo -> {
-          assertThat(lo.isLoopback()).isTrue();
-          assertThat(lo.isUp()).isTrue();
-        });
-  }
+    @Test
+    void theOnlyNetworkInterfaceIsAnUpLoopback() throws SocketException {
+        assumeTrue(isolated(), "no network namespace could be made here: the WebRTC tests skip");
+        assertThat(NetworkInterface.networkInterfaces().toList())
+                .singleElement()
+                .satisfies(lo -> {
+                    assertThat(lo.isLoopback()).isTrue();
+                    assertThat(lo.isUp()).isTrue();
+                });
+    }
 }

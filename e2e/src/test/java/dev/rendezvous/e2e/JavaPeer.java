@@ -27,154 +27,157 @@ import java.util.concurrent.TimeUnit;
  */
 final class JavaPeer implements AutoCloseable {
 
-  static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = Duration.ofSeconds(20);
 
-  private final Peer peer;
-  private final Recorder recorder;
+    private final Peer peer;
+    private final Recorder recorder;
 
-  private JavaPeer(Peer peer, Recorder recorder) {
-    this.peer = peer;
-    this.recorder = recorder;
-  }
-
-  static JavaPeer lobby(URI lobby, RtcRuntime runtime, String name) throws Exception {
-    return connect(options(lobby, runtime, name));
-  }
-
-  static JavaPeer room(URI lobby, RtcRuntime runtime, String room, String name) throws Exception {
-    return connect(options(lobby, runtime, name).inRoom(room));
-  }
-
-  /**
-   * A lobby peer with {@code iceTransportPolicy = relay}, using the ICE servers (and the TURN credential
-   * minted for its id) that the server announces in {@code your_id}.
-   */
-  static JavaPeer relayOnly(URI lobby, RtcRuntime runtime, String name) throws Exception {
-    PeerOptions options = options(lobby, runtime, name);
-    return connect(options.withSession(options.session().withRelayOnly(true)));
-  }
-
-  private static PeerOptions options(URI lobby, RtcRuntime runtime, String name) {
-    return PeerOptions.lobby(lobby)
-        .withSignaling(SignalingOptions.of(lobby).withUsername(name))
-        .withLoopback(true)
-        .withRuntime(runtime);
-  }
-
-  private static JavaPeer connect(PeerOptions options) throws Exception {
-    Recorder recorder = new Recorder();
-    Peer peer = Peer.connect(options, recorder).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    return new JavaPeer(peer, recorder);
-  }
-
-  String id() {
-    return peer.id();
-  }
-
-  Peer sdk() {
-    return peer;
-  }
-
-  void pair(String targetId) throws Exception {
-    peer.pair(targetId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-  }
-
-  /** {@code page} pairs with this peer (the page offers); returns once both ends have the channel open. */
-  void pairedBy(ChatPage page, String pageId) throws InterruptedException {
-    page.pairWith(id());
-    awaitEvent("paired " + pageId + " false");
-    awaitEvent("open " + pageId);
-    page.awaitChatState("connected");
-  }
-
-  /** This peer pairs with {@code page} (Java offers); returns once both ends have the channel open. */
-  void pairWith(ChatPage page, String pageId) throws Exception {
-    pair(pageId);
-    awaitEvent("paired " + pageId + " true");
-    awaitEvent("open " + pageId);
-    page.awaitChatState("connected");
-  }
-
-  /** Sends to every connected peer; fails the test if the SDK refused it for anyone. */
-  void send(String text) {
-    assertThat(peer.send(text).values()).as("deliveries of %s", text).isNotEmpty().noneMatch(d -> d.refused());
-  }
-
-  /** Waits for the event line {@code expected}, skipping others. */
-  void awaitEvent(String expected) throws InterruptedException {
-    awaitEvents(List.of(expected));
-  }
-
-  /** Waits until every one of {@code expected} has happened, in any order, skipping other events. */
-  void awaitEvents(Collection<String> expected) throws InterruptedException {
-    Set<String> missing = new LinkedHashSet<>(expected);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    List<String> seen = new ArrayList<>();
-    while (!missing.isEmpty()) {
-      long left = deadline - System.nanoTime();
-      String next = left > 0 ? recorder.events.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (next == null) throw new AssertionError("no event " + missing + " within " + WAIT + "; saw " + seen);
-      if (!missing.remove(next)) seen.add(next);
+    private JavaPeer(Peer peer, Recorder recorder) {
+        this.peer = peer;
+        this.recorder = recorder;
     }
-  }
 
-  String nextMessage() throws InterruptedException {
-    String next = recorder.messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(next).as("a message within %s", WAIT).isNotNull();
-    return next;
-  }
+    static JavaPeer lobby(URI lobby, RtcRuntime runtime, String name) throws Exception {
+        return connect(options(lobby, runtime, name));
+    }
 
-  /** Reads {@code count} messages and counts each distinct "from: text". */
-  Map<String, Integer> readMessages(int count) throws InterruptedException {
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < count; i++) seen.merge(nextMessage(), 1, Integer::sum);
-    return seen;
-  }
+    static JavaPeer room(URI lobby, RtcRuntime runtime, String room, String name) throws Exception {
+        return connect(options(lobby, runtime, name).inRoom(room));
+    }
 
-  /** Messages that arrived and were not read yet. */
-  List<String> unreadMessages() {
-    List<String> rest = new ArrayList<>();
-    recorder.messages.drainTo(rest);
-    return rest;
-  }
+    /**
+     * A lobby peer with {@code iceTransportPolicy = relay}, using the ICE servers (and the TURN credential
+     * minted for its id) that the server announces in {@code your_id}.
+     */
+    static JavaPeer relayOnly(URI lobby, RtcRuntime runtime, String name) throws Exception {
+        PeerOptions options = options(lobby, runtime, name);
+        return connect(options.withSession(options.session().withRelayOnly(true)));
+    }
 
-  @Override
-  public void close() {
-    peer.close();
-  }
+    private static PeerOptions options(URI lobby, RtcRuntime runtime, String name) {
+        return PeerOptions.lobby(lobby)
+                .withSignaling(SignalingOptions.of(lobby).withUsername(name))
+                .withLoopback(true)
+                .withRuntime(runtime);
+    }
 
-  private static final class Recorder implements PeerListener {
-    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private static JavaPeer connect(PeerOptions options) throws Exception {
+        Recorder recorder = new Recorder();
+        Peer peer = Peer.connect(options, recorder).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        return new JavaPeer(peer, recorder);
+    }
 
-    @Override
-    public void onPaired(String peerId, boolean initiator) {
-      events.add("paired " + peerId + " " + initiator);
+    String id() {
+        return peer.id();
+    }
+
+    Peer sdk() {
+        return peer;
+    }
+
+    void pair(String targetId) throws Exception {
+        peer.pair(targetId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** {@code page} pairs with this peer (the page offers); returns once both ends have the channel open. */
+    void pairedBy(ChatPage page, String pageId) throws InterruptedException {
+        page.pairWith(id());
+        awaitEvent("paired " + pageId + " false");
+        awaitEvent("open " + pageId);
+        page.awaitChatState("connected");
+    }
+
+    /** This peer pairs with {@code page} (Java offers); returns once both ends have the channel open. */
+    void pairWith(ChatPage page, String pageId) throws Exception {
+        pair(pageId);
+        awaitEvent("paired " + pageId + " true");
+        awaitEvent("open " + pageId);
+        page.awaitChatState("connected");
+    }
+
+    /** Sends to every connected peer; fails the test if the SDK refused it for anyone. */
+    void send(String text) {
+        assertThat(peer.send(text).values())
+                .as("deliveries of %s", text)
+                .isNotEmpty()
+                .noneMatch(d -> d.refused());
+    }
+
+    /** Waits for the event line {@code expected}, skipping others. */
+    void awaitEvent(String expected) throws InterruptedException {
+        awaitEvents(List.of(expected));
+    }
+
+    /** Waits until every one of {@code expected} has happened, in any order, skipping other events. */
+    void awaitEvents(Collection<String> expected) throws InterruptedException {
+        Set<String> missing = new LinkedHashSet<>(expected);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> seen = new ArrayList<>();
+        while (!missing.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            String next = left > 0 ? recorder.events.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) throw new AssertionError("no event " + missing + " within " + WAIT + "; saw " + seen);
+            if (!missing.remove(next)) seen.add(next);
+        }
+    }
+
+    String nextMessage() throws InterruptedException {
+        String next = recorder.messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(next).as("a message within %s", WAIT).isNotNull();
+        return next;
+    }
+
+    /** Reads {@code count} messages and counts each distinct "from: text". */
+    Map<String, Integer> readMessages(int count) throws InterruptedException {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < count; i++) seen.merge(nextMessage(), 1, Integer::sum);
+        return seen;
+    }
+
+    /** Messages that arrived and were not read yet. */
+    List<String> unreadMessages() {
+        List<String> rest = new ArrayList<>();
+        recorder.messages.drainTo(rest);
+        return rest;
     }
 
     @Override
-    public void onPeerJoined(String peerId, String username) {
-      events.add("joined " + peerId);
+    public void close() {
+        peer.close();
     }
 
-    @Override
-    public void onPeerLeft(String peerId) {
-      events.add("left " + peerId);
-    }
+    private static final class Recorder implements PeerListener {
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
 
-    @Override
-    public void onChannelOpen(String peerId) {
-      events.add("open " + peerId);
-    }
+        @Override
+        public void onPaired(String peerId, boolean initiator) {
+            events.add("paired " + peerId + " " + initiator);
+        }
 
-    @Override
-    public void onMessage(String peerId, String text) {
-      messages.add(peerId + ": " + text);
-    }
+        @Override
+        public void onPeerJoined(String peerId, String username) {
+            events.add("joined " + peerId);
+        }
 
-    @Override
-    public void onError(String code, String message) {
-      events.add("error " + code);
+        @Override
+        public void onPeerLeft(String peerId) {
+            events.add("left " + peerId);
+        }
+
+        @Override
+        public void onChannelOpen(String peerId) {
+            events.add("open " + peerId);
+        }
+
+        @Override
+        public void onMessage(String peerId, String text) {
+            messages.add(peerId + ": " + text);
+        }
+
+        @Override
+        public void onError(String code, String message) {
+            events.add("error " + code);
+        }
     }
-  }
 }

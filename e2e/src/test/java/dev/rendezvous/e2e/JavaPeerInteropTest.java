@@ -15,68 +15,69 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The page and a Java SDK peer (webrtc-java) chat through the lobby, with the page in either role. */
 class JavaPeerInteropTest {
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create();
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
 
-  @RegisterExtension
-  static final SharedRtc rtc = new SharedRtc();
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
-  private BrowserContext context;
+    @RegisterExtension
+    static final SharedRtc rtc = new SharedRtc();
 
-  @BeforeEach
-  void newContext() {
-    context = browser.newContext();
-  }
+    private BrowserContext context;
 
-  @Test
-  void pageAsInitiatorChatsBothWaysWithAJavaPeer() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
-      ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
-      String pageId = page.awaitId();
-
-      java.pairedBy(page, pageId);
-
-      page.send("hello java, from the browser ✓");
-      assertThat(java.nextMessage()).isEqualTo(pageId + ": hello java, from the browser ✓");
-      java.send("hello browser, from java 👋");
-      page.awaitIncoming(java.id(), "hello browser, from java 👋");
-      assertThat(page.consoleErrors()).isEmpty();
+    @BeforeEach
+    void newContext() {
+        context = browser.newContext();
     }
-  }
 
-  @Test
-  void pageAsAnswererChatsBothWaysWithAJavaPeer() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
-      ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
-      String pageId = page.awaitId();
+    @Test
+    void pageAsInitiatorChatsBothWaysWithAJavaPeer() throws Exception {
+        try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
+            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+            String pageId = page.awaitId();
 
-      java.pairWith(page, pageId);
+            java.pairedBy(page, pageId);
 
-      java.send("java offers, the browser answers ✓");
-      page.awaitIncoming(java.id(), "java offers, the browser answers ✓");
-      page.send("and the browser replies 🎉");
-      assertThat(java.nextMessage()).isEqualTo(pageId + ": and the browser replies 🎉");
-
-      page.openDashboard();
-      assertThat(page.peerState(java.id(), "channel")).hasText("open");
-      assertThat(page.peerCard(java.id()).locator(".badge.role")).hasText("answerer");
-      assertThat(page.peerMetric(java.id(), "received")).hasText("1");
-      assertThat(page.peerMetric(java.id(), "sent")).hasText("1");
-      assertThat(page.consoleErrors()).isEmpty();
+            page.send("hello java, from the browser ✓");
+            assertThat(java.nextMessage()).isEqualTo(pageId + ": hello java, from the browser ✓");
+            java.send("hello browser, from java 👋");
+            page.awaitIncoming(java.id(), "hello browser, from java 👋");
+            assertThat(page.consoleErrors()).isEmpty();
+        }
     }
-  }
 
-  @Test
-  void messagesSentWhileTheConnectionIsBeingMadeAreQueuedAndArriveOnceInOrder() throws Exception {
-    try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
-      ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
-      String pageId = page.awaitId();
+    @Test
+    void pageAsAnswererChatsBothWaysWithAJavaPeer() throws Exception {
+        try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
+            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+            String pageId = page.awaitId();
 
-      // Submitted in the same turn as the page learns it is paired, before the connection can exist:
-      // the messages must wait in the page's queue and flush in order once the channel opens.
-      Object statusesAtSend = page.page().evaluate("""
+            java.pairWith(page, pageId);
+
+            java.send("java offers, the browser answers ✓");
+            page.awaitIncoming(java.id(), "java offers, the browser answers ✓");
+            page.send("and the browser replies 🎉");
+            assertThat(java.nextMessage()).isEqualTo(pageId + ": and the browser replies 🎉");
+
+            page.openDashboard();
+            assertThat(page.peerState(java.id(), "channel")).hasText("open");
+            assertThat(page.peerCard(java.id()).locator(".badge.role")).hasText("answerer");
+            assertThat(page.peerMetric(java.id(), "received")).hasText("1");
+            assertThat(page.peerMetric(java.id(), "sent")).hasText("1");
+            assertThat(page.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void messagesSentWhileTheConnectionIsBeingMadeAreQueuedAndArriveOnceInOrder() throws Exception {
+        try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
+            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+            String pageId = page.awaitId();
+
+            // Submitted in the same turn as the page learns it is paired, before the connection can exist:
+            // the messages must wait in the page's queue and flush in order once the channel opens.
+            Object statusesAtSend = page.page().evaluate("""
           javaId => new Promise((resolve) => {
             const list = document.getElementById('messages');
             const observer = new MutationObserver(() => {
@@ -95,13 +96,14 @@ class JavaPeerInteropTest {
             document.getElementById('pair-form').requestSubmit();
           })
           """, java.id());
-      assertThat(statusesAtSend).isEqualTo(List.of("queued", "queued", "queued"));
+            assertThat(statusesAtSend).isEqualTo(List.of("queued", "queued", "queued"));
 
-      assertThat(java.nextMessage()).isEqualTo(pageId + ": early 1");
-      assertThat(java.nextMessage()).isEqualTo(pageId + ": early 2");
-      assertThat(java.nextMessage()).isEqualTo(pageId + ": early 3");
-      for (int i = 1; i <= 3; i++) assertThat(page.outgoing("early " + i).locator(".status")).hasText("Sent");
-      assertThat(java.unreadMessages()).isEmpty();
+            assertThat(java.nextMessage()).isEqualTo(pageId + ": early 1");
+            assertThat(java.nextMessage()).isEqualTo(pageId + ": early 2");
+            assertThat(java.nextMessage()).isEqualTo(pageId + ": early 3");
+            for (int i = 1; i <= 3; i++)
+                assertThat(page.outgoing("early " + i).locator(".status")).hasText("Sent");
+            assertThat(java.unreadMessages()).isEmpty();
+        }
     }
-  }
 }

@@ -25,39 +25,62 @@ class PageLayoutTest {
 
     @RegisterExtension
     static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
+
     @RegisterExtension
     final ServerExtension server = ServerExtension.create();
 
     private static final List<String> TOP = List.of("#signaling-status", "#tab-chat", "#tab-dashboard");
     private static final List<String> CHAT = List.of(
-            "#my-id", "#copy-id", "#copy-link", "#chat-title", "#chat-state",
-            "#camera-button", "#mic-button", "#screen-button", "#messages", "#message-input", "#send-button");
+            "#my-id",
+            "#copy-id",
+            "#copy-link",
+            "#chat-title",
+            "#chat-state",
+            "#camera-button",
+            "#mic-button",
+            "#screen-button",
+            "#messages",
+            "#message-input",
+            "#send-button");
     private static final List<String> LOBBY = List.of("#pair-input", "#pair-button", "#room-input", "#join-button");
-    private static final List<String> PAIRED = List.of("#paired-box", "#unpair-button", "#room-input", "#join-button",
-            "li.message.incoming .body");
-    private static final List<String> ROOM = List.of("#in-room-box", "#leave-room-button", "#member-list li.member",
-            "li.message.incoming .body");
-    private static final List<String> DASHBOARD = List.of("#summary .tile", "#log-follow", "#log-clear", "#log-export",
-            "#event-log .log-line:last-child");
-    private static final List<String> PEER_CARD = List.of(".peer-card:not(.past)", ".peer-card:not(.past) .badge.role",
-            ".peer-card:not(.past) .peer-id", ".peer-card:not(.past) [data-state]", ".peer-card:not(.past) dd[data-metric=\"route\"]");
+    private static final List<String> PAIRED =
+            List.of("#paired-box", "#unpair-button", "#room-input", "#join-button", "li.message.incoming .body");
+    private static final List<String> ROOM =
+            List.of("#in-room-box", "#leave-room-button", "#member-list li.member", "li.message.incoming .body");
+    private static final List<String> DASHBOARD =
+            List.of("#summary .tile", "#log-follow", "#log-clear", "#log-export", "#event-log .log-line:last-child");
+    private static final List<String> PEER_CARD = List.of(
+            ".peer-card:not(.past)",
+            ".peer-card:not(.past) .badge.role",
+            ".peer-card:not(.past) .peer-id",
+            ".peer-card:not(.past) [data-state]",
+            ".peer-card:not(.past) dd[data-metric=\"route\"]");
     private static final List<List<String>> DASHBOARD_CONTAINED = List.of(
-            List.of("#event-log", ".log-card"), List.of("#log-export", ".log-card"), List.of("#summary .tile[data-metric=\"client-id\"]", "main"));
+            List.of("#event-log", ".log-card"),
+            List.of("#log-export", ".log-card"),
+            List.of("#summary .tile[data-metric=\"client-id\"]", "main"));
     private static final List<List<String>> CARD_CONTAINED = List.of(
-            List.of(".peer-card:not(.past) dl.metrics", ".peer-card"), List.of(".peer-card:not(.past) .badge.role", ".peer-card"));
+            List.of(".peer-card:not(.past) dl.metrics", ".peer-card"),
+            List.of(".peer-card:not(.past) .badge.role", ".peer-card"));
 
     @ParameterizedTest(name = "{0}x{1}")
     @CsvSource({"360, 740", "390, 844", "430, 932", "1280, 800"})
     void theChatPageAndTheDashboardFitInTheLobbyPairedAndInARoom(int width, int height) {
         String size = width + "x" + height;
-        ChatPage alice = ChatPage.openUrl(browser.newContext(width, height), server.httpUri("/debug.html?loopback=1").toString());
+        ChatPage alice = ChatPage.openUrl(
+                browser.newContext(width, height),
+                server.httpUri("/debug.html?loopback=1").toString());
         Page page = alice.page();
         alice.awaitId();
 
         // Lobby: the dashboard first (debug.html), then the chat.
         assertThat(page.locator("#view-dashboard")).isVisible();
         assertThat(page.locator(".peer-grid .card.empty")).isVisible();
-        check(page, size + " lobby dashboard", concat(TOP, DASHBOARD, List.of(".peer-grid .card.empty")), DASHBOARD_CONTAINED);
+        check(
+                page,
+                size + " lobby dashboard",
+                concat(TOP, DASHBOARD, List.of(".peer-grid .card.empty")),
+                DASHBOARD_CONTAINED);
         shoot(page, width, height, "layout-" + size + "-lobby-dashboard");
         alice.openChat();
         check(page, size + " lobby chat", concat(TOP, CHAT, LOBBY), List.of());
@@ -70,14 +93,21 @@ class PageLayoutTest {
         alice.pairWith(bobId);
         alice.awaitChatState("connected");
         bob.send("hello from a desktop page to a phone, a line long enough to wrap on a narrow screen");
-        alice.awaitIncoming(bobId, "hello from a desktop page to a phone, a line long enough to wrap on a narrow screen");
+        alice.awaitIncoming(
+                bobId, "hello from a desktop page to a phone, a line long enough to wrap on a narrow screen");
         check(page, size + " paired chat", concat(TOP, CHAT, PAIRED), List.of());
-        assertThat(PageLayout.visibleShare(page, "#messages")).as(size + " paired: messages' share of the screen").isGreaterThanOrEqualTo(0.5);
+        assertThat(PageLayout.visibleShare(page, "#messages"))
+                .as(size + " paired: messages' share of the screen")
+                .isGreaterThanOrEqualTo(0.5);
         shoot(page, width, height, "layout-" + size + "-paired-chat");
         alice.openDashboard();
         assertThat(alice.peerState(bobId, "channel")).hasText("open");
         assertThat(alice.peerMetric(bobId, "route")).hasText(Pattern.compile("127\\.0\\.0\\.1"));
-        check(page, size + " paired dashboard", concat(TOP, DASHBOARD, PEER_CARD), concat(DASHBOARD_CONTAINED, CARD_CONTAINED));
+        check(
+                page,
+                size + " paired dashboard",
+                concat(TOP, DASHBOARD, PEER_CARD),
+                concat(DASHBOARD_CONTAINED, CARD_CONTAINED));
         shoot(page, width, height, "layout-" + size + "-paired-dashboard");
 
         // A room, opened through debug.html.
@@ -88,14 +118,20 @@ class PageLayoutTest {
         String bobInRoom = bob.awaitId();
         assertThat(alice.peerState(bobInRoom, "channel")).hasText("open");
         assertThat(alice.peerMetric(bobInRoom, "route")).hasText(Pattern.compile("127\\.0\\.0\\.1"));
-        check(page, size + " room dashboard", concat(TOP, DASHBOARD, PEER_CARD), concat(DASHBOARD_CONTAINED, CARD_CONTAINED));
+        check(
+                page,
+                size + " room dashboard",
+                concat(TOP, DASHBOARD, PEER_CARD),
+                concat(DASHBOARD_CONTAINED, CARD_CONTAINED));
         shoot(page, width, height, "layout-" + size + "-room-dashboard");
         alice.openChat();
         alice.awaitChatState("connected");
         bob.send("hello room");
         alice.awaitIncoming(bobInRoom, "hello room");
         check(page, size + " room chat", concat(TOP, CHAT, ROOM), List.of());
-        assertThat(PageLayout.visibleShare(page, "#messages")).as(size + " room: messages' share of the screen").isGreaterThanOrEqualTo(0.5);
+        assertThat(PageLayout.visibleShare(page, "#messages"))
+                .as(size + " room: messages' share of the screen")
+                .isGreaterThanOrEqualTo(0.5);
         shoot(page, width, height, "layout-" + size + "-room-chat");
 
         assertThat(alice.consoleErrors()).isEmpty();

@@ -37,7 +37,8 @@ class PeerJsInBrowserTest {
 
     @BeforeAll
     static void loadPeerJs() throws IOException {
-        assumeTrue(Files.isRegularFile(BUNDLE),
+        assumeTrue(
+                Files.isRegularFile(BUNDLE),
                 "the peerjs npm client is not installed at e2e/" + BUNDLE + " (the e2e build runs npm ci there)");
         bundle = Files.readString(BUNDLE);
         try (var in = PeerJsInBrowserTest.class.getResourceAsStream("/peerjs/harness.js")) {
@@ -55,13 +56,16 @@ class PeerJsInBrowserTest {
     }
 
     private String start(Page page, String id) {
-        return (String) page.evaluate("(o) => startPeer(o)", Map.of(
-                "id", id == null ? "" : id, "port", server.port(), "path", "/", "key", "peerjs"));
+        return (String) page.evaluate(
+                "(o) => startPeer(o)",
+                Map.of("id", id == null ? "" : id, "port", server.port(), "path", "/", "key", "peerjs"));
     }
 
     private static void awaitLog(Page page, String entry) {
         try {
-            page.waitForFunction("(e) => window.log.includes(e)", entry,
+            page.waitForFunction(
+                    "(e) => window.log.includes(e)",
+                    entry,
                     new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
         } catch (RuntimeException e) {
             throw new AssertionError("page never logged " + entry + "; log: " + page.evaluate("() => window.log"), e);
@@ -69,7 +73,9 @@ class PeerJsInBrowserTest {
     }
 
     private static void awaitReceived(Page page, int count) {
-        page.waitForFunction("(n) => window.received.length >= n", count,
+        page.waitForFunction(
+                "(n) => window.received.length >= n",
+                count,
                 new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
     }
 
@@ -104,8 +110,17 @@ class PeerJsInBrowserTest {
     private static List<Object> expected(String from) {
         return List.of(
                 Map.of("kind", "string", "value", "hello from " + from),
-                Map.of("kind", "object", "value", Map.of("n", 1, "list", java.util.Arrays.asList(true, null, "x"),
-                        "nested", Map.of("ok", "yes"))),
+                Map.of(
+                        "kind",
+                        "object",
+                        "value",
+                        Map.of(
+                                "n",
+                                1,
+                                "list",
+                                java.util.Arrays.asList(true, null, "x"),
+                                "nested",
+                                Map.of("ok", "yes"))),
                 Map.of("kind", "ArrayBuffer", "bytes", List.of(0, 1, 2, 254, 255)));
     }
 
@@ -142,7 +157,8 @@ class PeerJsInBrowserTest {
         alice.evaluate("() => connectTo('late')");
         // The scenario itself: the callee's page starts 1.5 s after the call (within the 5 s expire timeout).
         // This delay is the stimulus under test, not a wait for something to happen.
-        Object id = late.evaluate("(o) => new Promise(r => setTimeout(r, 1500)).then(() => startPeer(o))",
+        Object id = late.evaluate(
+                "(o) => new Promise(r => setTimeout(r, 1500)).then(() => startPeer(o))",
                 Map.of("id", "late", "port", server.port(), "path", "/", "key", "peerjs"));
         assertThat(id).isEqualTo("late");
         awaitLog(late, "connection:alice");
@@ -172,8 +188,10 @@ class PeerJsInBrowserTest {
         alice.evaluate("() => window.peer.disconnect()");
         awaitLog(alice, "disconnected");
         alice.evaluate("() => window.peer.reconnect()");
-        alice.waitForFunction("() => window.log.filter(e => e === 'open:alice').length === 2",
-                null, new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
+        alice.waitForFunction(
+                "() => window.log.filter(e => e === 'open:alice').length === 2",
+                null,
+                new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
         assertThat(alice.evaluate("() => window.peer.id")).isEqualTo("alice");
         bob.evaluate("() => connectTo('alice')"); // reachable under that id again
         awaitLog(bob, "conn-open:alice");
@@ -188,9 +206,9 @@ class PeerJsInBrowserTest {
         caller.evaluate("() => callWithCamera('callee')");
         awaitLog(callee, "call:caller");
         awaitLog(callee, "stream:caller");
-        callee.waitForFunction("() => window.frames >= 10", null,
-                new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
-        assertThat((List<?>) callee.evaluate("() => window.videoSize")).allSatisfy(
-                size -> assertThat(((Number) size).intValue()).isPositive());
+        callee.waitForFunction(
+                "() => window.frames >= 10", null, new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
+        assertThat((List<?>) callee.evaluate("() => window.videoSize"))
+                .allSatisfy(size -> assertThat(((Number) size).intValue()).isPositive());
     }
 }

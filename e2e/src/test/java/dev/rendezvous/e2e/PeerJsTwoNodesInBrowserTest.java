@@ -45,7 +45,8 @@ class PeerJsTwoNodesInBrowserTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        assumeTrue(Files.isRegularFile(BUNDLE),
+        assumeTrue(
+                Files.isRegularFile(BUNDLE),
                 "the peerjs npm client is not installed at e2e/" + BUNDLE + " (the e2e build runs npm ci there)");
         assumeTrue(RedisServer.available(), "no redis-server installed");
         bundle = Files.readString(BUNDLE);
@@ -70,8 +71,11 @@ class PeerJsTwoNodesInBrowserTest {
 
     private static SignalingServer node(String id) throws InterruptedException {
         RedisHubConfig cluster = RedisHubConfig.of(redis.uri()).withNodeId(id).withNodeTtl(Duration.ofMillis(1500));
-        return SignalingServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
-                .hubFactory(RedisHub.factory(cluster)).build());
+        return SignalingServer.start(ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .hubFactory(RedisHub.factory(cluster))
+                .build());
     }
 
     @AfterEach
@@ -99,7 +103,9 @@ class PeerJsTwoNodesInBrowserTest {
 
     private static void awaitLog(Page page, String entry) {
         try {
-            page.waitForFunction("(e) => window.log.includes(e)", entry,
+            page.waitForFunction(
+                    "(e) => window.log.includes(e)",
+                    entry,
                     new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
         } catch (RuntimeException e) {
             throw new AssertionError("page never logged " + entry + "; log: " + page.evaluate("() => window.log"), e);
@@ -110,22 +116,27 @@ class PeerJsTwoNodesInBrowserTest {
     void twoPagesOnTwoRedisNodesConnectAndADataConnectionCarriesDataBothWays() {
         Page alice = page(node0);
         Page bob = page(node1);
-        assertThat(alice.evaluate("(o) => startPeer(o)", options(node0, "alice"))).isEqualTo("alice");
+        assertThat(alice.evaluate("(o) => startPeer(o)", options(node0, "alice")))
+                .isEqualTo("alice");
         assertThat(bob.evaluate("(o) => startPeer(o)", options(node1, "bob"))).isEqualTo("bob");
         alice.evaluate("() => connectTo('bob')");
         awaitLog(alice, "conn-open:bob");
         awaitLog(bob, "conn-open:alice");
 
         alice.evaluate("() => window.conns['bob'].send({ from: 'alice', n: 1 })");
-        bob.waitForFunction("() => window.received.length >= 1", null,
+        bob.waitForFunction(
+                "() => window.received.length >= 1",
+                null,
                 new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
         bob.evaluate("() => window.conns['alice'].send('hello from bob')");
-        alice.waitForFunction("() => window.received.length >= 1", null,
+        alice.waitForFunction(
+                "() => window.received.length >= 1",
+                null,
                 new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
-        assertThat(bob.evaluate("() => window.received")).isEqualTo(
-                List.of(Map.of("kind", "object", "value", Map.of("from", "alice", "n", 1))));
-        assertThat(alice.evaluate("() => window.received")).isEqualTo(
-                List.of(Map.of("kind", "string", "value", "hello from bob")));
+        assertThat(bob.evaluate("() => window.received"))
+                .isEqualTo(List.of(Map.of("kind", "object", "value", Map.of("from", "alice", "n", 1))));
+        assertThat(alice.evaluate("() => window.received"))
+                .isEqualTo(List.of(Map.of("kind", "string", "value", "hello from bob")));
 
         // The same id is taken on the other node too.
         Page twin = page(node0);
@@ -141,8 +152,8 @@ class PeerJsTwoNodesInBrowserTest {
         alice.evaluate("() => connectTo('late')");
         // The scenario itself: the callee starts 1.5 s after the call, on the other node (within the 5 s expire
         // timeout). This delay is the stimulus under test, not a wait for something to happen.
-        Object id = late.evaluate("(o) => new Promise(r => setTimeout(r, 1500)).then(() => startPeer(o))",
-                options(node1, "late"));
+        Object id = late.evaluate(
+                "(o) => new Promise(r => setTimeout(r, 1500)).then(() => startPeer(o))", options(node1, "late"));
         assertThat(id).isEqualTo("late");
         awaitLog(late, "connection:alice");
         awaitLog(alice, "conn-open:late");

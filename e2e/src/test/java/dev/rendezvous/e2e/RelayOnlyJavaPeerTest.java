@@ -31,117 +31,135 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(CoturnExtension.class)
 class RelayOnlyJavaPeerTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-  private static Coturn turn;
-  @RegisterExtension
-  static final SharedRtc rtc = new SharedRtc();
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
 
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create(config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
+    private static Coturn turn;
 
-  private BrowserContext context;
-  /** Every text frame the server sent to a page of this test, in arrival order. */
-  private final List<String> framesToPage = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    static final SharedRtc rtc = new SharedRtc();
 
-  @BeforeAll
-  static void start(Coturn coturn) {
-    turn = coturn;
-  }
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create(
+            config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
 
-  @BeforeEach
-  void newContext() {
-    context = browser.newContext();
-    // Registered before the page navigates, so the page's signaling socket is seen from its first frame.
-    context.onPage(page -> page.onWebSocket(socket -> socket.onFrameReceived(frame -> framesToPage.add(frame.text()))));
-  }
+    private BrowserContext context;
+    /** Every text frame the server sent to a page of this test, in arrival order. */
+    private final List<String> framesToPage = new CopyOnWriteArrayList<>();
 
-  @Test
-  void aPageAndARelayOnlyJavaPeerChatThroughCoturnWithMintedCredentials() throws Exception {
-    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
-      ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
-      String pageId = page.awaitId();
-
-      java.pairedBy(page, pageId);
-
-      page.send("relayed from the browser, ✓ ünïcødé");
-      assertThat(java.nextMessage()).isEqualTo(pageId + ": relayed from the browser, ✓ ünïcødé");
-      java.send("relayed from java 👋");
-      page.awaitIncoming(java.id(), "relayed from java 👋");
-
-      page.openDashboard();
-      assertThat(page.summaryMetric("ice-servers")).hasText("1");
-      assertThat(page.peerMetric(java.id(), "pair-type")).hasText("relay ↔ relay");
-      assertThat(page.peerMetric(java.id(), "route")).hasText(Pattern.compile("^127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:\\d+$"));
-
-      // What the Java peer signalled, as the page received it: relay candidates only, at least one.
-      List<String> javaCandidates = candidatesFrom(java.id());
-      assertThat(javaCandidates).as("candidates the Java peer signalled").isNotEmpty()
-          .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
-
-      // coturn gave both an allocation under the user name minted for their id ("<expiry>:<client id>").
-      String log = Files.readString(turn.logFile());
-      for (String id : List.of(pageId, java.id())) {
-        assertThat(log).as("coturn log").containsPattern(
-            "user <\\d+:" + Pattern.quote(id) + ">: incoming packet ALLOCATE processed, success");
-      }
-      assertThat(page.consoleErrors()).isEmpty();
+    @BeforeAll
+    static void start(Coturn coturn) {
+        turn = coturn;
     }
-  }
 
-  @Test
-  void aRelayOnlyJavaPeerPairsWithARelayOnlyPage() throws Exception {
-    try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
-      ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
-      String pageId = page.awaitId();
-
-      java.pairWith(page, pageId);
-
-      java.send("java offers through the relay ✓");
-      page.awaitIncoming(java.id(), "java offers through the relay ✓");
-      page.send("the page answers through the relay 🎉");
-      assertThat(java.nextMessage()).isEqualTo(pageId + ": the page answers through the relay 🎉");
-
-      page.openDashboard();
-      assertThat(page.peerCard(java.id()).locator(".badge.role")).hasText("answerer");
-      assertThat(page.peerMetric(java.id(), "pair-type")).hasText("relay ↔ relay");
-      assertThat(candidatesFrom(java.id())).as("candidates the Java peer signalled").isNotEmpty()
-          .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
-      assertThat(page.consoleErrors()).isEmpty();
+    @BeforeEach
+    void newContext() {
+        context = browser.newContext();
+        // Registered before the page navigates, so the page's signaling socket is seen from its first frame.
+        context.onPage(
+                page -> page.onWebSocket(socket -> socket.onFrameReceived(frame -> framesToPage.add(frame.text()))));
     }
-  }
 
-  /** Candidate lines relayed from {@code senderId}: trickled candidates and any inside its offer/answer SDP. */
-  private List<String> candidatesFrom(String senderId) {
-    List<String> candidates = new ArrayList<>();
-    for (String frame : framesToPage) {
-      JsonNode message = parse(frame);
-      if (!senderId.equals(message.path("from").asText())) continue;
-      switch (message.path("type").asText()) {
-        case "candidate", "ice_candidate" -> {
-          JsonNode candidate = message.path("candidate");
-          String line = candidate.isTextual() ? candidate.asText() : candidate.path("candidate").asText();
-          if (!line.isBlank()) candidates.add(line);
+    @Test
+    void aPageAndARelayOnlyJavaPeerChatThroughCoturnWithMintedCredentials() throws Exception {
+        try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
+            ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
+            String pageId = page.awaitId();
+
+            java.pairedBy(page, pageId);
+
+            page.send("relayed from the browser, ✓ ünïcødé");
+            assertThat(java.nextMessage()).isEqualTo(pageId + ": relayed from the browser, ✓ ünïcødé");
+            java.send("relayed from java 👋");
+            page.awaitIncoming(java.id(), "relayed from java 👋");
+
+            page.openDashboard();
+            assertThat(page.summaryMetric("ice-servers")).hasText("1");
+            assertThat(page.peerMetric(java.id(), "pair-type")).hasText("relay ↔ relay");
+            assertThat(page.peerMetric(java.id(), "route"))
+                    .hasText(Pattern.compile("^127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:\\d+$"));
+
+            // What the Java peer signalled, as the page received it: relay candidates only, at least one.
+            List<String> javaCandidates = candidatesFrom(java.id());
+            assertThat(javaCandidates)
+                    .as("candidates the Java peer signalled")
+                    .isNotEmpty()
+                    .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
+
+            // coturn gave both an allocation under the user name minted for their id ("<expiry>:<client id>").
+            String log = Files.readString(turn.logFile());
+            for (String id : List.of(pageId, java.id())) {
+                assertThat(log)
+                        .as("coturn log")
+                        .containsPattern(
+                                "user <\\d+:" + Pattern.quote(id) + ">: incoming packet ALLOCATE processed, success");
+            }
+            assertThat(page.consoleErrors()).isEmpty();
         }
-        case "offer", "answer" -> {
-          String sdp = message.path("sdp").isTextual()
-              ? message.path("sdp").asText()
-              : message.path(message.path("type").asText()).path("sdp").asText();
-          sdp.lines().filter(line -> line.startsWith("a=candidate:")).map(line -> line.substring(2)).forEach(candidates::add);
-        }
-        default -> {}
-      }
     }
-    return candidates;
-  }
 
-  private static JsonNode parse(String frame) {
-    try {
-      return JSON.readTree(frame);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the server sent a frame that is not JSON: " + frame, e);
+    @Test
+    void aRelayOnlyJavaPeerPairsWithARelayOnlyPage() throws Exception {
+        try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
+            ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
+            String pageId = page.awaitId();
+
+            java.pairWith(page, pageId);
+
+            java.send("java offers through the relay ✓");
+            page.awaitIncoming(java.id(), "java offers through the relay ✓");
+            page.send("the page answers through the relay 🎉");
+            assertThat(java.nextMessage()).isEqualTo(pageId + ": the page answers through the relay 🎉");
+
+            page.openDashboard();
+            assertThat(page.peerCard(java.id()).locator(".badge.role")).hasText("answerer");
+            assertThat(page.peerMetric(java.id(), "pair-type")).hasText("relay ↔ relay");
+            assertThat(candidatesFrom(java.id()))
+                    .as("candidates the Java peer signalled")
+                    .isNotEmpty()
+                    .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
+            assertThat(page.consoleErrors()).isEmpty();
+        }
     }
-  }
+
+    /** Candidate lines relayed from {@code senderId}: trickled candidates and any inside its offer/answer SDP. */
+    private List<String> candidatesFrom(String senderId) {
+        List<String> candidates = new ArrayList<>();
+        for (String frame : framesToPage) {
+            JsonNode message = parse(frame);
+            if (!senderId.equals(message.path("from").asText())) continue;
+            switch (message.path("type").asText()) {
+                case "candidate", "ice_candidate" -> {
+                    JsonNode candidate = message.path("candidate");
+                    String line = candidate.isTextual()
+                            ? candidate.asText()
+                            : candidate.path("candidate").asText();
+                    if (!line.isBlank()) candidates.add(line);
+                }
+                case "offer", "answer" -> {
+                    String sdp = message.path("sdp").isTextual()
+                            ? message.path("sdp").asText()
+                            : message.path(message.path("type").asText())
+                                    .path("sdp")
+                                    .asText();
+                    sdp.lines()
+                            .filter(line -> line.startsWith("a=candidate:"))
+                            .map(line -> line.substring(2))
+                            .forEach(candidates::add);
+                }
+                default -> {}
+            }
+        }
+        return candidates;
+    }
+
+    private static JsonNode parse(String frame) {
+        try {
+            return JSON.readTree(frame);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the server sent a frame that is not JSON: " + frame, e);
+        }
+    }
 }

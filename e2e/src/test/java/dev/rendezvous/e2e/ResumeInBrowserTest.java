@@ -22,54 +22,58 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ResumeInBrowserTest {
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create();
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
 
-  @Test
-  void aPageResumesAfterItsWebSocketIsCutAndItsPeerNeverNotices() throws Exception {
-    try (TcpProxy proxy = TcpProxy.to(server.port())) {
-      // Alice's page, and so its WebSocket, goes through the proxy; Bob's goes straight to the server.
-      ChatPage alice = ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
-      ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-      ChatPage.Pair pair = ChatPage.connect(alice, bob);
-      String aliceId = pair.aliceId();
-      String bobId = pair.bobId();
-      alice.send("before the cut");
-      bob.awaitIncoming(aliceId, "before the cut");
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
-      Outage outage = Outage.begin(proxy);
-      alice.openDashboard();
-      assertThat(alice.summaryMetric("signaling")).hasText("resuming");
-      bob.send("during the cut");
-      alice.openChat();
-      alice.awaitIncoming(bobId, "during the cut");
-      assertThat(outage.isOver()).as("the line above crossed while signaling was cut").isFalse();
-      outage.endAfter(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
+    @Test
+    void aPageResumesAfterItsWebSocketIsCutAndItsPeerNeverNotices() throws Exception {
+        try (TcpProxy proxy = TcpProxy.to(server.port())) {
+            // Alice's page, and so its WebSocket, goes through the proxy; Bob's goes straight to the server.
+            ChatPage alice =
+                    ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
+            ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
+            ChatPage.Pair pair = ChatPage.connect(alice, bob);
+            String aliceId = pair.aliceId();
+            String bobId = pair.bobId();
+            alice.send("before the cut");
+            bob.awaitIncoming(aliceId, "before the cut");
 
-      alice.openDashboard();
-      assertThat(alice.summaryMetric("resumes")).hasText("1 / 1 lost");
-      assertThat(alice.summaryMetric("signaling")).hasText("ready");
-      assertThat(alice.summaryMetric("replayed")).hasText(Pattern.compile("^\\d+$"));
-      assertThat(alice.summaryMetric("client-id")).hasText(aliceId);
-      assertThat(alice.eventsJson()).contains("\"lost\"", "\"resumed\"");
+            Outage outage = Outage.begin(proxy);
+            alice.openDashboard();
+            assertThat(alice.summaryMetric("signaling")).hasText("resuming");
+            bob.send("during the cut");
+            alice.openChat();
+            alice.awaitIncoming(bobId, "during the cut");
+            assertThat(outage.isOver())
+                    .as("the line above crossed while signaling was cut")
+                    .isFalse();
+            outage.endAfter(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
 
-      alice.openChat();
-      alice.send("after the cut");
-      bob.awaitIncoming(aliceId, "after the cut");
-      bob.send("still here");
-      alice.awaitIncoming(bobId, "still here");
-      // Bob's page heard nothing: no departure, no new pairing, its channel open throughout.
-      assertThat(bob.eventsJson()).doesNotContain("peer_disconnected", "\"lost\"");
-      bob.awaitChatState("connected");
-      assertThat(bob.consoleErrors()).isEmpty();
-      alice.screenshot(Artifacts.screenshot("resume-after-cut"));
+            alice.openDashboard();
+            assertThat(alice.summaryMetric("resumes")).hasText("1 / 1 lost");
+            assertThat(alice.summaryMetric("signaling")).hasText("ready");
+            assertThat(alice.summaryMetric("replayed")).hasText(Pattern.compile("^\\d+$"));
+            assertThat(alice.summaryMetric("client-id")).hasText(aliceId);
+            assertThat(alice.eventsJson()).contains("\"lost\"", "\"resumed\"");
 
-      // Alice leaves through the proxy with a close frame (page unload), before the proxy goes away: a
-      // connection the proxy would reset instead would leave her session detached for the grace.
-      alice.close();
-      await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+            alice.openChat();
+            alice.send("after the cut");
+            bob.awaitIncoming(aliceId, "after the cut");
+            bob.send("still here");
+            alice.awaitIncoming(bobId, "still here");
+            // Bob's page heard nothing: no departure, no new pairing, its channel open throughout.
+            assertThat(bob.eventsJson()).doesNotContain("peer_disconnected", "\"lost\"");
+            bob.awaitChatState("connected");
+            assertThat(bob.consoleErrors()).isEmpty();
+            alice.screenshot(Artifacts.screenshot("resume-after-cut"));
+
+            // Alice leaves through the proxy with a close frame (page unload), before the proxy goes away: a
+            // connection the proxy would reset instead would leave her session detached for the grace.
+            alice.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+        }
     }
-  }
 }

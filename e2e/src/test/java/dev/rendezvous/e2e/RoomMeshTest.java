@@ -23,101 +23,111 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RoomMeshTest {
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create();
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
 
-  @RegisterExtension
-  static final SharedRtc rtc = new SharedRtc();
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
-  @Test
-  void threePagesAndAJavaPeerFormAFullMeshAndSurviveALeaver() throws Exception {
-    String room = "mesh-e2e";
-    // Join order: two pages, then Java (it offers to both), then a page (it offers to all three).
-    Map<String, ChatPage> pages = new LinkedHashMap<>();
-    ChatPage ana = join(room, "ana");
-    pages.put(ana.awaitId(), ana);
-    ChatPage ben = join(room, "ben");
-    pages.put(ben.awaitId(), ben);
-    try (JavaPeer java = JavaPeer.room(server.lobbyUri(), rtc.runtime(), room, "jay")) {
-      ChatPage cleo = join(room, "cleo");
-      pages.put(cleo.awaitId(), cleo);
-      List<String> everyone = new ArrayList<>(pages.keySet());
-      everyone.add(java.id());
+    @RegisterExtension
+    static final SharedRtc rtc = new SharedRtc();
 
-      // Full mesh: each page shows the three others connected; the Java peer has three open channels.
-      for (Map.Entry<String, ChatPage> entry : pages.entrySet()) {
-        ChatPage page = entry.getValue();
-        assertThat(page.members()).hasCount(3);
-        for (String other : everyone) {
-          if (!other.equals(entry.getKey())) assertThat(page.member(other)).hasAttribute("data-channel", "open");
+    @Test
+    void threePagesAndAJavaPeerFormAFullMeshAndSurviveALeaver() throws Exception {
+        String room = "mesh-e2e";
+        // Join order: two pages, then Java (it offers to both), then a page (it offers to all three).
+        Map<String, ChatPage> pages = new LinkedHashMap<>();
+        ChatPage ana = join(room, "ana");
+        pages.put(ana.awaitId(), ana);
+        ChatPage ben = join(room, "ben");
+        pages.put(ben.awaitId(), ben);
+        try (JavaPeer java = JavaPeer.room(server.lobbyUri(), rtc.runtime(), room, "jay")) {
+            ChatPage cleo = join(room, "cleo");
+            pages.put(cleo.awaitId(), cleo);
+            List<String> everyone = new ArrayList<>(pages.keySet());
+            everyone.add(java.id());
+
+            // Full mesh: each page shows the three others connected; the Java peer has three open channels.
+            for (Map.Entry<String, ChatPage> entry : pages.entrySet()) {
+                ChatPage page = entry.getValue();
+                assertThat(page.members()).hasCount(3);
+                for (String other : everyone) {
+                    if (!other.equals(entry.getKey()))
+                        assertThat(page.member(other)).hasAttribute("data-channel", "open");
+                }
+                page.awaitChatState("connected");
+            }
+            java.awaitEvents(
+                    pages.keySet().stream().map(pageId -> "open " + pageId).toList());
+            assertThat(java.sdk().peers())
+                    .containsOnlyKeys(pages.keySet())
+                    .allSatisfy((id, open) -> assertThat(open).isTrue());
+
+            // Every member says one thing; every other member shows it exactly once.
+            for (Map.Entry<String, ChatPage> entry : pages.entrySet())
+                entry.getValue().send("hello from " + entry.getKey());
+            java.send("hello from " + java.id());
+            assertEachOtherMemberGotItOnce(pages, java, everyone);
+
+            // Ben closes his page: everyone else sees him leave and carries on without him.
+            String benId = everyone.get(1);
+            ben.close();
+            pages.remove(benId);
+            everyone.remove(benId);
+            for (ChatPage page : pages.values()) {
+                assertThat(page.member(benId)).hasCount(0);
+                assertThat(page.members()).hasCount(2);
+                assertThat(page.systemMessages()
+                                .filter(new Locator.FilterOptions().setHasText(Pattern.compile("^ben left\\.$"))))
+                        .hasCount(1);
+            }
+            java.awaitEvent("left " + benId);
+            assertThat(java.sdk().peers()).containsOnlyKeys(pages.keySet());
+
+            for (Map.Entry<String, ChatPage> entry : pages.entrySet())
+                entry.getValue().send("still here, " + entry.getKey());
+            java.send("still here, " + java.id());
+            for (Map.Entry<String, ChatPage> entry : pages.entrySet()) {
+                for (String other : everyone) {
+                    if (other.equals(entry.getKey())) continue;
+                    entry.getValue().awaitIncoming(other, "still here, " + other);
+                }
+                assertThat(entry.getValue().incomingFromAnyone("still here, " + benId))
+                        .hasCount(0);
+            }
+            Map<String, Integer> javaGot = java.readMessages(pages.size());
+            Map<String, Integer> expected = new LinkedHashMap<>();
+            for (String pageId : pages.keySet()) expected.put(pageId + ": still here, " + pageId, 1);
+            assertThat(javaGot).isEqualTo(expected);
+
+            ana.screenshot(Artifacts.screenshot("chat-room"));
+            ana.openDashboard();
+            ana.screenshot(Artifacts.screenshot("dashboard-room"));
+            for (ChatPage page : pages.values())
+                assertThat(page.consoleErrors()).isEmpty();
+            assertThat(java.unreadMessages()).isEmpty();
         }
-        page.awaitChatState("connected");
-      }
-      java.awaitEvents(pages.keySet().stream().map(pageId -> "open " + pageId).toList());
-      assertThat(java.sdk().peers()).containsOnlyKeys(pages.keySet()).allSatisfy((id, open) -> assertThat(open).isTrue());
+    }
 
-      // Every member says one thing; every other member shows it exactly once.
-      for (Map.Entry<String, ChatPage> entry : pages.entrySet()) entry.getValue().send("hello from " + entry.getKey());
-      java.send("hello from " + java.id());
-      assertEachOtherMemberGotItOnce(pages, java, everyone);
-
-      // Ben closes his page: everyone else sees him leave and carries on without him.
-      String benId = everyone.get(1);
-      ben.close();
-      pages.remove(benId);
-      everyone.remove(benId);
-      for (ChatPage page : pages.values()) {
-        assertThat(page.member(benId)).hasCount(0);
-        assertThat(page.members()).hasCount(2);
-        assertThat(page.systemMessages().filter(new Locator.FilterOptions()
-            .setHasText(Pattern.compile("^ben left\\.$")))).hasCount(1);
-      }
-      java.awaitEvent("left " + benId);
-      assertThat(java.sdk().peers()).containsOnlyKeys(pages.keySet());
-
-      for (Map.Entry<String, ChatPage> entry : pages.entrySet()) entry.getValue().send("still here, " + entry.getKey());
-      java.send("still here, " + java.id());
-      for (Map.Entry<String, ChatPage> entry : pages.entrySet()) {
-        for (String other : everyone) {
-          if (other.equals(entry.getKey())) continue;
-          entry.getValue().awaitIncoming(other, "still here, " + other);
+    private void assertEachOtherMemberGotItOnce(Map<String, ChatPage> pages, JavaPeer java, List<String> everyone)
+            throws InterruptedException {
+        for (Map.Entry<String, ChatPage> entry : pages.entrySet()) {
+            ChatPage page = entry.getValue();
+            for (String other : everyone) {
+                if (other.equals(entry.getKey())) continue;
+                page.awaitIncoming(other, "hello from " + other);
+            }
+            assertThat(page.incomingFromAnyone("hello from " + entry.getKey())).hasCount(0);
         }
-        assertThat(entry.getValue().incomingFromAnyone("still here, " + benId)).hasCount(0);
-      }
-      Map<String, Integer> javaGot = java.readMessages(pages.size());
-      Map<String, Integer> expected = new LinkedHashMap<>();
-      for (String pageId : pages.keySet()) expected.put(pageId + ": still here, " + pageId, 1);
-      assertThat(javaGot).isEqualTo(expected);
-
-      ana.screenshot(Artifacts.screenshot("chat-room"));
-      ana.openDashboard();
-      ana.screenshot(Artifacts.screenshot("dashboard-room"));
-      for (ChatPage page : pages.values()) assertThat(page.consoleErrors()).isEmpty();
-      assertThat(java.unreadMessages()).isEmpty();
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        for (String pageId : pages.keySet()) expected.put(pageId + ": hello from " + pageId, 1);
+        assertThat(java.readMessages(pages.size())).isEqualTo(expected);
+        // Every page shows every message exactly once (awaitIncoming asserts a count of one); a late
+        // duplicate would also have to overtake the next round, which each ordered channel forbids.
     }
-  }
 
-  private void assertEachOtherMemberGotItOnce(Map<String, ChatPage> pages, JavaPeer java, List<String> everyone)
-      throws InterruptedException {
-    for (Map.Entry<String, ChatPage> entry : pages.entrySet()) {
-      ChatPage page = entry.getValue();
-      for (String other : everyone) {
-        if (other.equals(entry.getKey())) continue;
-        page.awaitIncoming(other, "hello from " + other);
-      }
-      assertThat(page.incomingFromAnyone("hello from " + entry.getKey())).hasCount(0);
+    private ChatPage join(String room, String name) {
+        BrowserContext context = browser.newContext();
+        return ChatPage.open(context, server.httpUri("/"), "room=" + room + "&name=" + name);
     }
-    Map<String, Integer> expected = new LinkedHashMap<>();
-    for (String pageId : pages.keySet()) expected.put(pageId + ": hello from " + pageId, 1);
-    assertThat(java.readMessages(pages.size())).isEqualTo(expected);
-    // Every page shows every message exactly once (awaitIncoming asserts a count of one); a late
-    // duplicate would also have to overtake the next round, which each ordered channel forbids.
-  }
-
-  private ChatPage join(String room, String name) {
-    BrowserContext context = browser.newContext();
-    return ChatPage.open(context, server.httpUri("/"), "room=" + room + "&name=" + name);
-  }
 }

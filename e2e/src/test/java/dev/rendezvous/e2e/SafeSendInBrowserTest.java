@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SafeSendInBrowserTest {
 
-  /** A fake RTCDataChannel and a fake clock, installed as globals; `sent` records what reached the wire. */
-  private static final String HARNESS = """
+    /** A fake RTCDataChannel and a fake clock, installed as globals; `sent` records what reached the wire. */
+    private static final String HARNESS = """
       async () => {
         const module = await import('/js/safe-sender.js');
         class FakeChannel extends EventTarget {
@@ -49,25 +49,26 @@ class SafeSendInBrowserTest {
       }
       """;
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(5));
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create();
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(5));
 
-  private BrowserContext context;
-  private Page page;
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
-  @BeforeEach
-  void openHarness() {
-    context = browser.newContext();
-    page = context.newPage();
-    page.navigate(server.httpUri("/css/rendezvous.css").toString());
-    page.evaluate(HARNESS);
-  }
+    private BrowserContext context;
+    private Page page;
 
-  @Test
-  void messagesSentBeforeOpenAreQueuedAndFlushedInOrderOnOpen() {
-    Map<String, Object> result = run("""
+    @BeforeEach
+    void openHarness() {
+        context = browser.newContext();
+        page = context.newPage();
+        page.navigate(server.httpUri("/css/rendezvous.css").toString());
+        page.evaluate(HARNESS);
+    }
+
+    @Test
+    void messagesSentBeforeOpenAreQueuedAndFlushedInOrderOnOpen() {
+        Map<String, Object> result = run("""
         const sender = newSender();
         sender.attach(channel);
         const immediate = ['one', 'two', 'three'].map((text) => sender.send(text, track(text)).outcome);
@@ -76,21 +77,22 @@ class SafeSendInBrowserTest {
         const afterOpen = sender.send('four').outcome;
         return { immediate, sentBeforeOpen, afterOpen, sent: channel.sent, settled, violations: channel.violations, queued: sender.queuedCount };
         """);
-    assertThat(result.get("immediate")).isEqualTo(List.of("queued", "queued", "queued"));
-    assertThat(result.get("sentBeforeOpen")).isEqualTo(0);
-    assertThat(result.get("afterOpen")).isEqualTo("sent");
-    assertThat(result.get("sent")).isEqualTo(List.of("one", "two", "three", "four"));
-    assertThat(result.get("settled")).isEqualTo(List.of(
-        Map.of("label", "one", "outcome", "sent"),
-        Map.of("label", "two", "outcome", "sent"),
-        Map.of("label", "three", "outcome", "sent")));
-    assertThat(result.get("violations")).isEqualTo(List.of());
-    assertThat(result.get("queued")).isEqualTo(0);
-  }
+        assertThat(result.get("immediate")).isEqualTo(List.of("queued", "queued", "queued"));
+        assertThat(result.get("sentBeforeOpen")).isEqualTo(0);
+        assertThat(result.get("afterOpen")).isEqualTo("sent");
+        assertThat(result.get("sent")).isEqualTo(List.of("one", "two", "three", "four"));
+        assertThat(result.get("settled"))
+                .isEqualTo(List.of(
+                        Map.of("label", "one", "outcome", "sent"),
+                        Map.of("label", "two", "outcome", "sent"),
+                        Map.of("label", "three", "outcome", "sent")));
+        assertThat(result.get("violations")).isEqualTo(List.of());
+        assertThat(result.get("queued")).isEqualTo(0);
+    }
 
-  @Test
-  void theQueueIsBoundedInCountAndBytesAndOversizedMessagesAreRefused() {
-    Map<String, Object> result = run("""
+    @Test
+    void theQueueIsBoundedInCountAndBytesAndOversizedMessagesAreRefused() {
+        Map<String, Object> result = run("""
         const byCount = newSender({ maxQueuedMessages: 2 });
         const counts = ['a', 'b', 'c'].map((text) => byCount.send(text));
         const byBytes = newSender({ maxQueuedBytes: 10 });
@@ -98,18 +100,21 @@ class SafeSendInBrowserTest {
         const tooLarge = newSender({ maxMessageBytes: 4 }).send('12345');
         return { counts, bytes, tooLarge };
         """);
-    List<?> counts = (List<?>) result.get("counts");
-    assertThat(counts.subList(0, 2)).allSatisfy(r -> assertThat(map(r).get("outcome")).isEqualTo("queued"));
-    assertThat(map(counts.get(2))).containsEntry("outcome", "refused").containsEntry("code", "queue_full");
-    List<?> bytes = (List<?>) result.get("bytes");
-    assertThat(map(bytes.get(0))).containsEntry("outcome", "queued");
-    assertThat(map(bytes.get(1))).containsEntry("outcome", "refused").containsEntry("code", "queue_full");
-    assertThat(map(result.get("tooLarge"))).containsEntry("outcome", "refused").containsEntry("code", "too_large");
-  }
+        List<?> counts = (List<?>) result.get("counts");
+        assertThat(counts.subList(0, 2))
+                .allSatisfy(r -> assertThat(map(r).get("outcome")).isEqualTo("queued"));
+        assertThat(map(counts.get(2))).containsEntry("outcome", "refused").containsEntry("code", "queue_full");
+        List<?> bytes = (List<?>) result.get("bytes");
+        assertThat(map(bytes.get(0))).containsEntry("outcome", "queued");
+        assertThat(map(bytes.get(1))).containsEntry("outcome", "refused").containsEntry("code", "queue_full");
+        assertThat(map(result.get("tooLarge")))
+                .containsEntry("outcome", "refused")
+                .containsEntry("code", "too_large");
+    }
 
-  @Test
-  void queuedMessagesExpireAndAreReportedNeverSent() {
-    Map<String, Object> result = run("""
+    @Test
+    void queuedMessagesExpireAndAreReportedNeverSent() {
+        Map<String, Object> result = run("""
         const sender = newSender({ queueExpiryMs: 1000 });
         sender.attach(channel);
         sender.send('old', track('old'));
@@ -121,15 +126,22 @@ class SafeSendInBrowserTest {
         channel.become('open');
         return { afterExpiry, sent: channel.sent, settled, events };
         """);
-    assertThat(result.get("afterExpiry")).asList().singleElement().satisfies(r -> assertThat(map(r))
-        .containsEntry("label", "old").containsEntry("outcome", "refused").containsEntry("code", "expired"));
-    assertThat(result.get("sent")).isEqualTo(List.of("young"));
-    assertThat(result.get("events")).asList().anySatisfy(e -> assertThat(map(e)).containsEntry("kind", "expired"));
-  }
+        assertThat(result.get("afterExpiry"))
+                .asList()
+                .singleElement()
+                .satisfies(r -> assertThat(map(r))
+                        .containsEntry("label", "old")
+                        .containsEntry("outcome", "refused")
+                        .containsEntry("code", "expired"));
+        assertThat(result.get("sent")).isEqualTo(List.of("young"));
+        assertThat(result.get("events"))
+                .asList()
+                .anySatisfy(e -> assertThat(map(e)).containsEntry("kind", "expired"));
+    }
 
-  @Test
-  void afterCloseSendsAreRefusedWithAReasonAndQueuedOnesAreReported() {
-    Map<String, Object> result = run("""
+    @Test
+    void afterCloseSendsAreRefusedWithAReasonAndQueuedOnesAreReported() {
+        Map<String, Object> result = run("""
         const sender = newSender();
         sender.attach(channel);
         sender.send('waiting', track('waiting'));
@@ -137,17 +149,24 @@ class SafeSendInBrowserTest {
         const later = sender.send('too late');
         return { settled, later, sent: channel.sent, violations: channel.violations };
         """);
-    assertThat(result.get("settled")).asList().singleElement().satisfies(r -> assertThat(map(r))
-        .containsEntry("label", "waiting").containsEntry("outcome", "refused").containsEntry("code", "closed"));
-    assertThat(map(result.get("later"))).containsEntry("outcome", "refused").containsEntry("code", "closed")
-        .containsEntry("reason", "data channel closed");
-    assertThat(result.get("sent")).isEqualTo(List.of());
-    assertThat(result.get("violations")).isEqualTo(List.of());
-  }
+        assertThat(result.get("settled"))
+                .asList()
+                .singleElement()
+                .satisfies(r -> assertThat(map(r))
+                        .containsEntry("label", "waiting")
+                        .containsEntry("outcome", "refused")
+                        .containsEntry("code", "closed"));
+        assertThat(map(result.get("later")))
+                .containsEntry("outcome", "refused")
+                .containsEntry("code", "closed")
+                .containsEntry("reason", "data channel closed");
+        assertThat(result.get("sent")).isEqualTo(List.of());
+        assertThat(result.get("violations")).isEqualTo(List.of());
+    }
 
-  @Test
-  void aFullSendBufferHoldsMessagesUntilBufferedAmountLow() {
-    Map<String, Object> result = run("""
+    @Test
+    void aFullSendBufferHoldsMessagesUntilBufferedAmountLow() {
+        Map<String, Object> result = run("""
         const sender = newSender({ highWaterMark: 100, lowWaterMark: 10 });
         sender.attach(channel);
         channel.become('open');
@@ -159,16 +178,16 @@ class SafeSendInBrowserTest {
         channel.dispatchEvent(new Event('bufferedamountlow'));
         return { first, held, sentWhileFull, sent: channel.sent, threshold: channel.bufferedAmountLowThreshold };
         """);
-    assertThat(result.get("first")).isEqualTo("sent");
-    assertThat(result.get("held")).isEqualTo(List.of("queued", "queued"));
-    assertThat(result.get("sentWhileFull")).isEqualTo(List.of("first"));
-    assertThat(result.get("sent")).isEqualTo(List.of("first", "second", "third"));
-    assertThat(result.get("threshold")).isEqualTo(10);
-  }
+        assertThat(result.get("first")).isEqualTo("sent");
+        assertThat(result.get("held")).isEqualTo(List.of("queued", "queued"));
+        assertThat(result.get("sentWhileFull")).isEqualTo(List.of("first"));
+        assertThat(result.get("sent")).isEqualTo(List.of("first", "second", "third"));
+        assertThat(result.get("threshold")).isEqualTo(10);
+    }
 
-  @Test
-  void aSendTheBrowserRejectsIsReportedNotThrown() {
-    Map<String, Object> result = run("""
+    @Test
+    void aSendTheBrowserRejectsIsReportedNotThrown() {
+        Map<String, Object> result = run("""
         const sender = newSender();
         sender.attach(channel);
         channel.become('open');
@@ -176,16 +195,20 @@ class SafeSendInBrowserTest {
         const outcome = sender.send('boom');
         return { outcome, events };
         """);
-    assertThat(map(result.get("outcome"))).containsEntry("outcome", "refused").containsEntry("code", "send_failed");
-    assertThat(result.get("events")).asList().anySatisfy(e -> assertThat(map(e)).containsEntry("kind", "send_failed"));
-  }
+        assertThat(map(result.get("outcome")))
+                .containsEntry("outcome", "refused")
+                .containsEntry("code", "send_failed");
+        assertThat(result.get("events"))
+                .asList()
+                .anySatisfy(e -> assertThat(map(e)).containsEntry("kind", "send_failed"));
+    }
 
-  private Map<String, Object> run(String body) {
-    return map(page.evaluate("() => {\n" + body + "\n}"));
-  }
+    private Map<String, Object> run(String body) {
+        return map(page.evaluate("() => {\n" + body + "\n}"));
+    }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object value) {
-    return (Map<String, Object>) value;
-  }
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
 }

@@ -11,21 +11,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class SharedRtc implements BeforeAllCallback, AfterAllCallback {
 
-  private RtcRuntime runtime;
+    private RtcRuntime runtime;
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    runtime = RtcRuntime.create();
-  }
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        runtime = RtcRuntime.create();
+    }
 
-  @Override
-  public void afterAll(ExtensionContext context) {
-    if (runtime != null) runtime.close();
-    runtime = null;
-  }
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (runtime != null) runtime.close();
+        runtime = null;
+    }
 
-  RtcRuntime runtime() {
-    if (runtime == null) throw new IllegalStateException("register SharedRtc in a static field");
-    return runtime;
-  }
+    RtcRuntime runtime() {
+        if (runtime == null) throw new IllegalStateException("register SharedRtc in a static field");
+        return runtime;
+    }
 }

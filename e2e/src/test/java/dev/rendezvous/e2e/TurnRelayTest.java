@@ -21,38 +21,41 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(CoturnExtension.class)
 class TurnRelayTest {
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-  private static Coturn turn;
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
 
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create(config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
+    private static Coturn turn;
 
-  @BeforeAll
-  static void launch(Coturn coturn) {
-    turn = coturn;
-  }
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create(
+            config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
 
-  @Test
-  void twoPagesChatThroughATurnRelayFromTheServersIceConfiguration() {
-    ChatPage alice = open();
-    ChatPage bob = open();
-    ChatPage.Pair pair = ChatPage.connect(alice, bob);
-    String aliceId = pair.aliceId();
-    String bobId = pair.bobId();
-    alice.send("relayed hello");
-    bob.awaitIncoming(aliceId, "relayed hello");
-    bob.send("relayed reply");
-    alice.awaitIncoming(bobId, "relayed reply");
+    @BeforeAll
+    static void launch(Coturn coturn) {
+        turn = coturn;
+    }
 
-    alice.openDashboard();
-    assertThat(alice.summaryMetric("ice-servers")).hasText("1");
-    assertThat(alice.peerMetric(bobId, "pair-type")).hasText("relay ↔ relay");
-    assertThat(alice.peerMetric(bobId, "route")).hasText(Pattern.compile("^127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:\\d+$"));
-  }
+    @Test
+    void twoPagesChatThroughATurnRelayFromTheServersIceConfiguration() {
+        ChatPage alice = open();
+        ChatPage bob = open();
+        ChatPage.Pair pair = ChatPage.connect(alice, bob);
+        String aliceId = pair.aliceId();
+        String bobId = pair.bobId();
+        alice.send("relayed hello");
+        bob.awaitIncoming(aliceId, "relayed hello");
+        bob.send("relayed reply");
+        alice.awaitIncoming(bobId, "relayed reply");
 
-  private ChatPage open() {
-    BrowserContext context = browser.newContext();
-    return ChatPage.open(context, server.httpUri("/"), "relay=1");
-  }
+        alice.openDashboard();
+        assertThat(alice.summaryMetric("ice-servers")).hasText("1");
+        assertThat(alice.peerMetric(bobId, "pair-type")).hasText("relay ↔ relay");
+        assertThat(alice.peerMetric(bobId, "route"))
+                .hasText(Pattern.compile("^127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:\\d+$"));
+    }
+
+    private ChatPage open() {
+        BrowserContext context = browser.newContext();
+        return ChatPage.open(context, server.httpUri("/"), "relay=1");
+    }
 }

@@ -18,25 +18,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WireFormatInBrowserTest {
 
-  @RegisterExtension
-  static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(5));
+    @RegisterExtension
+    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(5));
 
-  @RegisterExtension
-  final ServerExtension server = ServerExtension.create();
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
-  private BrowserContext context;
-  private Page page;
+    private BrowserContext context;
+    private Page page;
 
-  @BeforeEach
-  void open() {
-    context = browser.newContext();
-    page = context.newPage();
-    page.navigate(server.httpUri("/css/rendezvous.css").toString());
-  }
+    @BeforeEach
+    void open() {
+        context = browser.newContext();
+        page = context.newPage();
+        page.navigate(server.httpUri("/css/rendezvous.css").toString());
+    }
 
-  @Test
-  void readsTheStageAndTheSeed004Dialects() {
-    Map<String, Object> result = run("""
+    @Test
+    void readsTheStageAndTheSeed004Dialects() {
+        Map<String, Object> result = run("""
         return {
           stageOffer: wire.sdpOf({ type: 'offer', sdp: 'v=0 stage' }),
           seedOffer: wire.sdpOf({ type: 'offer', offer: { type: 'offer', sdp: 'v=0 seed' }, from: 'x' }),
@@ -49,17 +49,25 @@ class WireFormatInBrowserTest {
           relayed: [...wire.RELAYED_TYPES].sort(),
         };
         """);
-    assertThat(result).containsEntry("stageOffer", "v=0 stage").containsEntry("seedOffer", "v=0 seed")
-        .containsEntry("seedAnswer", "v=0 answer").containsEntry("missing", null).containsEntry("endOfCandidates", null);
-    assertThat(map(result.get("stageCandidate"))).containsEntry("sdpMid", "0").containsEntry("sdpMLineIndex", 0);
-    assertThat(map(result.get("seedCandidate"))).containsEntry("candidate", "candidate:2 1 udp 1 127.0.0.1 5001 typ host");
-    assertThat(map(result.get("bareCandidate"))).containsEntry("candidate", "candidate:3 1 udp 1 127.0.0.1 5002 typ host");
-    assertThat(result.get("relayed")).asList().containsExactly("answer", "candidate", "ice_candidate", "offer");
-  }
+        assertThat(result)
+                .containsEntry("stageOffer", "v=0 stage")
+                .containsEntry("seedOffer", "v=0 seed")
+                .containsEntry("seedAnswer", "v=0 answer")
+                .containsEntry("missing", null)
+                .containsEntry("endOfCandidates", null);
+        assertThat(map(result.get("stageCandidate")))
+                .containsEntry("sdpMid", "0")
+                .containsEntry("sdpMLineIndex", 0);
+        assertThat(map(result.get("seedCandidate")))
+                .containsEntry("candidate", "candidate:2 1 udp 1 127.0.0.1 5001 typ host");
+        assertThat(map(result.get("bareCandidate")))
+                .containsEntry("candidate", "candidate:3 1 udp 1 127.0.0.1 5002 typ host");
+        assertThat(result.get("relayed")).asList().containsExactly("answer", "candidate", "ice_candidate", "offer");
+    }
 
-  @Test
-  void writesTheStageDialectWithToOnlyInRooms() {
-    Map<String, Object> result = run("""
+    @Test
+    void writesTheStageDialectWithToOnlyInRooms() {
+        Map<String, Object> result = run("""
         const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'u' };
         return {
           lobbyOffer: wire.descriptionMessage('offer', 'v=0'),
@@ -69,19 +77,28 @@ class WireFormatInBrowserTest {
           roomUrl: wire.signalingUrl({ protocol: 'https:', host: 'example.test' }, 'team', 'ana lee'),
         };
         """);
-    assertThat(map(result.get("lobbyOffer"))).isEqualTo(Map.of("type", "offer", "sdp", "v=0"));
-    assertThat(map(result.get("roomAnswer"))).isEqualTo(Map.of("type", "answer", "sdp", "v=0", "to", "peer-1"));
-    assertThat(map(result.get("roomCandidate"))).isEqualTo(Map.of(
-        "type", "candidate",
-        "candidate", Map.of("candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host", "sdpMid", "0", "sdpMLineIndex", 0),
-        "to", "peer-2"));
-    assertThat(result).containsEntry("lobbyUrl", "ws://127.0.0.1:8765/ws")
-        .containsEntry("roomUrl", "wss://example.test/ws/team?username=ana%20lee");
-  }
+        assertThat(map(result.get("lobbyOffer"))).isEqualTo(Map.of("type", "offer", "sdp", "v=0"));
+        assertThat(map(result.get("roomAnswer"))).isEqualTo(Map.of("type", "answer", "sdp", "v=0", "to", "peer-1"));
+        assertThat(map(result.get("roomCandidate")))
+                .isEqualTo(Map.of(
+                        "type", "candidate",
+                        "candidate",
+                                Map.of(
+                                        "candidate",
+                                        "candidate:1 1 udp 1 127.0.0.1 5000 typ host",
+                                        "sdpMid",
+                                        "0",
+                                        "sdpMLineIndex",
+                                        0),
+                        "to", "peer-2"));
+        assertThat(result)
+                .containsEntry("lobbyUrl", "ws://127.0.0.1:8765/ws")
+                .containsEntry("roomUrl", "wss://example.test/ws/team?username=ana%20lee");
+    }
 
-  @Test
-  void loopbackModeKeepsOnlyIpv4LoopbackCandidates() {
-    Map<String, Object> result = run("""
+    @Test
+    void loopbackModeKeepsOnlyIpv4LoopbackCandidates() {
+        Map<String, Object> result = run("""
         const sdp = ['v=0', 'a=candidate:1 1 udp 2122 127.0.0.1 5000 typ host', 'a=candidate:2 1 udp 2122 192.0.2.2 5001 typ host',
                      'a=candidate:3 1 udp 2122 ::1 5002 typ host', 'a=candidate:4 1 udp 5 127.0.0.1 6000 typ relay raddr 127.0.0.1 rport 5000',
                      'a=mid:0', ''].join('\\r\\n');
@@ -92,19 +109,26 @@ class WireFormatInBrowserTest {
           lo: wire.isLoopbackCandidate('candidate:1 1 udp 2122 127.0.0.1 5000 typ host'),
         };
         """);
-    assertThat(result.get("kept")).isEqualTo(String.join("\r\n", "v=0",
-        "a=candidate:1 1 udp 2122 127.0.0.1 5000 typ host",
-        "a=candidate:4 1 udp 5 127.0.0.1 6000 typ relay raddr 127.0.0.1 rport 5000",
-        "a=mid:0", ""));
-    assertThat(result).containsEntry("eth0", false).containsEntry("mdns", false).containsEntry("lo", true);
-  }
+        assertThat(result.get("kept"))
+                .isEqualTo(String.join(
+                        "\r\n",
+                        "v=0",
+                        "a=candidate:1 1 udp 2122 127.0.0.1 5000 typ host",
+                        "a=candidate:4 1 udp 5 127.0.0.1 6000 typ relay raddr 127.0.0.1 rport 5000",
+                        "a=mid:0",
+                        ""));
+        assertThat(result)
+                .containsEntry("eth0", false)
+                .containsEntry("mdns", false)
+                .containsEntry("lo", true);
+    }
 
-  private Map<String, Object> run(String body) {
-    return map(page.evaluate("async () => {\nconst wire = await import('/js/wire.js');\n" + body + "\n}"));
-  }
+    private Map<String, Object> run(String body) {
+        return map(page.evaluate("async () => {\nconst wire = await import('/js/wire.js');\n" + body + "\n}"));
+    }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object value) {
-    return (Map<String, Object>) value;
-  }
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
 }

@@ -67,8 +67,7 @@ public sealed interface Message {
      * Server → client: admission is complete (wire: {@code id}, {@code ice_servers},
      * {@code ping_interval_ms}, {@code ping_timeout_ms}).
      */
-    record YourId(String id, List<IceServer> iceServers, long pingIntervalMs, long pingTimeoutMs)
-            implements Message {
+    record YourId(String id, List<IceServer> iceServers, long pingIntervalMs, long pingTimeoutMs) implements Message {
         public YourId {
             Objects.requireNonNull(id, "id");
             iceServers = List.copyOf(iceServers);
@@ -238,7 +237,8 @@ public sealed interface Message {
 
         /** A stage-dialect offer to the paired peer. */
         public static Offer of(String sdp) {
-            return new Offer(null, null, null, JsonNodeFactory.instance.objectNode().put("sdp", sdp));
+            return new Offer(
+                    null, null, null, JsonNodeFactory.instance.objectNode().put("sdp", sdp));
         }
 
         @Override
@@ -260,7 +260,8 @@ public sealed interface Message {
 
         /** A stage-dialect answer to the paired peer. */
         public static Answer of(String sdp) {
-            return new Answer(null, null, null, JsonNodeFactory.instance.objectNode().put("sdp", sdp));
+            return new Answer(
+                    null, null, null, JsonNodeFactory.instance.objectNode().put("sdp", sdp));
         }
 
         @Override

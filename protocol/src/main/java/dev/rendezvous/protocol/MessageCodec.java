@@ -28,12 +28,12 @@ import java.util.Map;
  */
 public final class MessageCodec {
 
-    private static final ObjectMapper MAPPER =
-            JsonMapper.builder()
-                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    // encodeUtf8 writes characters outside the BMP as UTF-8 (as encode's String does), not as escaped surrogate pairs
-                    .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-                    .build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // encodeUtf8 writes characters outside the BMP as UTF-8 (as encode's String does), not as escaped surrogate
+            // pairs
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private MessageCodec() {}
@@ -89,8 +89,12 @@ public final class MessageCodec {
             case AUTH_REQUIRED -> new Message.AuthRequired();
             case AUTH_TOKEN -> new Message.AuthToken(f.string("token"), f.optionalString("clientId"));
             case AUTH_SUCCESS -> new Message.AuthSuccess(f.optionalString("user"), f.string("client_id"));
-            case YOUR_ID -> new Message.YourId(
-                    f.string("id"), f.iceServers(), f.optionalLong("ping_interval_ms"), f.optionalLong("ping_timeout_ms"));
+            case YOUR_ID ->
+                new Message.YourId(
+                        f.string("id"),
+                        f.iceServers(),
+                        f.optionalLong("ping_interval_ms"),
+                        f.optionalLong("ping_timeout_ms"));
             case PAIR_REQUEST -> new Message.PairRequest(f.string("target_id"));
             case PAIRED -> new Message.Paired(f.string("peer_id"), f.bool("initiator"));
             case UNPAIR -> new Message.Unpair();
@@ -98,10 +102,30 @@ public final class MessageCodec {
             case USERS_IN_ROOM -> new Message.UsersInRoom(f.roomUsers());
             case USER_JOINED -> new Message.UserJoined(f.string("client_id"), f.optionalString("username"));
             case USER_LEFT -> new Message.UserLeft(f.string("client_id"), f.optionalString("username"));
-            case OFFER -> new Message.Offer(f.optionalString("to"), f.optionalString("from"), f.optionalString("username"), payload(object));
-            case ANSWER -> new Message.Answer(f.optionalString("to"), f.optionalString("from"), f.optionalString("username"), payload(object));
-            case CANDIDATE -> new Message.Candidate(f.optionalString("to"), f.optionalString("from"), f.optionalString("username"), payload(object));
-            case ICE_CANDIDATE -> new Message.IceCandidate(f.optionalString("to"), f.optionalString("from"), f.optionalString("username"), payload(object));
+            case OFFER ->
+                new Message.Offer(
+                        f.optionalString("to"),
+                        f.optionalString("from"),
+                        f.optionalString("username"),
+                        payload(object));
+            case ANSWER ->
+                new Message.Answer(
+                        f.optionalString("to"),
+                        f.optionalString("from"),
+                        f.optionalString("username"),
+                        payload(object));
+            case CANDIDATE ->
+                new Message.Candidate(
+                        f.optionalString("to"),
+                        f.optionalString("from"),
+                        f.optionalString("username"),
+                        payload(object));
+            case ICE_CANDIDATE ->
+                new Message.IceCandidate(
+                        f.optionalString("to"),
+                        f.optionalString("from"),
+                        f.optionalString("username"),
+                        payload(object));
             case PING -> new Message.Ping();
             case PONG -> new Message.Pong();
             case ERROR -> new Message.Error(f.errorCode(), f.stringOr("message", ""), f.optionalString("ref"));

@@ -14,7 +14,8 @@ class MessageCodecTest {
                 new Message.AuthRequired(),
                 new Message.AuthToken("t", "me"),
                 new Message.AuthSuccess("alice", "id-1"),
-                new Message.YourId("id-1", List.of(new IceServer(List.of("turn:127.0.0.1:3478"), "u", "p")), 30000, 45000),
+                new Message.YourId(
+                        "id-1", List.of(new IceServer(List.of("turn:127.0.0.1:3478"), "u", "p")), 30000, 45000),
                 new Message.PairRequest("bob"),
                 new Message.Paired("bob", true),
                 new Message.Unpair(),
@@ -30,16 +31,20 @@ class MessageCodecTest {
                 new Message.Pong(),
                 new Message.Error(ErrorCode.PEER_BUSY, "bob is already paired", "pair_request"));
         for (Message m : messages) {
-            assertThat(MessageCodec.decode(MessageCodec.encode(m))).as(m.toString()).isEqualTo(m);
+            assertThat(MessageCodec.decode(MessageCodec.encode(m)))
+                    .as(m.toString())
+                    .isEqualTo(m);
             assertThat(new String(MessageCodec.encodeUtf8(m), java.nio.charset.StandardCharsets.UTF_8))
-                    .as(m.toString()).isEqualTo(MessageCodec.encode(m));
+                    .as(m.toString())
+                    .isEqualTo(MessageCodec.encode(m));
         }
     }
 
     @Test
     void utf8EncodingKeepsNonAsciiText() {
         Message m = new Message.UserJoined("a", "Zoë 🙂");
-        assertThat(MessageCodec.encodeUtf8(m)).isEqualTo(MessageCodec.encode(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(MessageCodec.encodeUtf8(m))
+                .isEqualTo(MessageCodec.encode(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -61,9 +66,11 @@ class MessageCodecTest {
         assertThat(r.from()).isEqualTo("a");
         assertThat(r.sdp()).isEqualTo("v=0");
         assertThat(r.payload().toString()).isEqualTo("{\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"x\":[1,2]}");
-        assertThat(((Message.Relay) MessageCodec.decode("{\"type\":\"answer\",\"sdp\":\"v=1\"}")).sdp()).isEqualTo("v=1");
-        Message.Relay c = (Message.Relay) MessageCodec.decode(
-                "{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":1}}");
+        assertThat(((Message.Relay) MessageCodec.decode("{\"type\":\"answer\",\"sdp\":\"v=1\"}")).sdp())
+                .isEqualTo("v=1");
+        Message.Relay c = (Message.Relay)
+                MessageCodec.decode(
+                        "{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":1}}");
         assertThat(c.candidate()).isEqualTo(new Message.IceCandidateInit("c", "0", 1));
     }
 
@@ -87,10 +94,9 @@ class MessageCodecTest {
     }
 
     private static void assertCode(String text, ErrorCode code, String ref) {
-        assertThatThrownBy(() -> MessageCodec.decode(text))
-                .isInstanceOfSatisfying(ProtocolException.class, e -> {
-                    assertThat(e.code()).isEqualTo(code);
-                    assertThat(e.ref()).isEqualTo(ref);
-                });
+        assertThatThrownBy(() -> MessageCodec.decode(text)).isInstanceOfSatisfying(ProtocolException.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.ref()).isEqualTo(ref);
+        });
     }
 }

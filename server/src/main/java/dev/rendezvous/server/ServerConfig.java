@@ -81,6 +81,7 @@ public record ServerConfig(
      * one sender from filling a receiver.
      */
     public static final double DEFAULT_RATE_LIMIT_BYTES_PER_SECOND = 4 << 20;
+
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(15);
     /**
@@ -90,6 +91,7 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
     /** 100 new connections a second per client address, in bursts of 1 000 (a NAT's reconnect storm after a restart). */
     public static final double DEFAULT_CONNECTION_RATE_PER_SECOND = 100;
+
     public static final double DEFAULT_CONNECTION_BURST = 1_000;
     /** A fragmented message must be finished within 10 s (pings cannot hold its buffer open for longer). */
     public static final Duration DEFAULT_UNFINISHED_MESSAGE_TIMEOUT = Duration.ofSeconds(10);
@@ -127,14 +129,16 @@ public record ServerConfig(
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(peerJs, "peerJs");
         if (adminToken != null && adminToken.length() < 16) {
-            throw new IllegalArgumentException("the admin token must be at least 16 characters (it guards the admin API)");
+            throw new IllegalArgumentException(
+                    "the admin token must be at least 16 characters (it guards the admin API)");
         }
         Objects.requireNonNull(resumeGrace, "resumeGrace");
         if (resumeGrace.isNegative()) {
             throw new IllegalArgumentException("resume grace must be >= 0");
         }
         if (maxConnectionsPerAddress < 0) {
-            throw new IllegalArgumentException("max connections per address must be >= 0, got " + maxConnectionsPerAddress);
+            throw new IllegalArgumentException(
+                    "max connections per address must be >= 0, got " + maxConnectionsPerAddress);
         }
         if (connectionRatePerSecond < 0 || (connectionRatePerSecond > 0 && connectionBurst < 1)) {
             throw new IllegalArgumentException("connection rate must be >= 0 with a burst >= 1");
@@ -410,10 +414,36 @@ public record ServerConfig(
         }
 
         public ServerConfig build() {
-            return new ServerConfig(host, port, pingInterval, pingTimeout, authenticator, authTimeout, maxMessageBytes,
-                    rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, maxOutboundBytes, sslContext, iceServers, observer, hubFactory,
-                    httpEndpoints, shutdownTimeout, ioThreads, nativeTransport, peerJs, adminToken, resumeGrace, allowedOrigins, allowedHosts,
-                    maxConnectionsPerAddress, connectionRatePerSecond, connectionBurst, trustedProxies, unfinishedMessageTimeout);
+            return new ServerConfig(
+                    host,
+                    port,
+                    pingInterval,
+                    pingTimeout,
+                    authenticator,
+                    authTimeout,
+                    maxMessageBytes,
+                    rateLimitPerSecond,
+                    rateLimitBurst,
+                    rateLimitBytesPerSecond,
+                    maxOutboundBytes,
+                    sslContext,
+                    iceServers,
+                    observer,
+                    hubFactory,
+                    httpEndpoints,
+                    shutdownTimeout,
+                    ioThreads,
+                    nativeTransport,
+                    peerJs,
+                    adminToken,
+                    resumeGrace,
+                    allowedOrigins,
+                    allowedHosts,
+                    maxConnectionsPerAddress,
+                    connectionRatePerSecond,
+                    connectionBurst,
+                    trustedProxies,
+                    unfinishedMessageTimeout);
         }
     }
 }

@@ -6,10 +6,10 @@ import dev.rendezvous.server.admin.NodeInfo;
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.OriginPolicy;
-import dev.rendezvous.server.net.AddressGate;
-import dev.rendezvous.server.net.AddressRange;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
+import dev.rendezvous.server.net.AddressGate;
+import dev.rendezvous.server.net.AddressRange;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.ResumeDirectory;
@@ -32,8 +32,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -90,9 +90,12 @@ public final class SignalingServer implements AutoCloseable {
         this.hub = config.hubFactory().apply(config.observer());
         this.nativeTransport = config.nativeTransport() && Epoll.isAvailable();
         IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = config.ioThreads() > 0
+                ? config.ioThreads()
+                : Runtime.getRuntime().availableProcessors();
         this.group = new MultiThreadIoEventLoopGroup(threads, io);
-        this.authExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rendezvous-auth-", 0).factory());
+        this.authExecutor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("rendezvous-auth-", 0).factory());
         ConnectionSettings settings = new ConnectionSettings(
                 hub,
                 config.observer(),
@@ -106,15 +109,27 @@ public final class SignalingServer implements AutoCloseable {
                 config.rateLimitBurst(),
                 config.rateLimitBytesPerSecond(),
                 // A sender's burst is at most half a receiver's outbound bound: alone it can never fill it.
-                Math.max(Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0), config.maxMessageBytes()),
+                Math.max(
+                        Math.min(2 * config.rateLimitBytesPerSecond(), config.maxOutboundBytes() / 2.0),
+                        config.maxMessageBytes()),
                 config.resumeGrace(),
                 resumes);
         this.resumeOwner = new ResumeOwner(settings, group);
         hub.serveResumes(resumeOwner);
-        this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), hub, group,
-                config.authenticator(), authExecutor, config.iceServers(), config.observer(),
-                settings.rateLimitPerSecond(), settings.rateLimitBurst(), settings.rateLimitBytesPerSecond(),
-                settings.rateLimitBurstBytes());
+        this.peerJs = !config.peerJs().enabled()
+                ? null
+                : new PeerJsEndpoint(
+                        config.peerJs(),
+                        hub,
+                        group,
+                        config.authenticator(),
+                        authExecutor,
+                        config.iceServers(),
+                        config.observer(),
+                        settings.rateLimitPerSecond(),
+                        settings.rateLimitBurst(),
+                        settings.rateLimitBytesPerSecond(),
+                        settings.rateLimitBurstBytes());
         ServerInitializer initializer = new ServerInitializer(
                 settings,
                 peerJs,
@@ -124,7 +139,11 @@ public final class SignalingServer implements AutoCloseable {
                 endpoints(config),
                 this::healthJson,
                 this::opened,
-                new OriginPolicy(config.allowedOrigins(), config.allowedHosts(), isLoopback(config.host()), config.sslContext() != null),
+                new OriginPolicy(
+                        config.allowedOrigins(),
+                        config.allowedHosts(),
+                        isLoopback(config.host()),
+                        config.sslContext() != null),
                 addressGate(config, group),
                 config.unfinishedMessageTimeout());
         Class<? extends ServerChannel> channelType =
@@ -135,7 +154,8 @@ public final class SignalingServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(initializer);
         try {
@@ -157,8 +177,11 @@ public final class SignalingServer implements AutoCloseable {
      * (the sweep stops with the group).
      */
     private static AddressGate addressGate(ServerConfig config, EventLoopGroup group) {
-        AddressGate.Limits limits = new AddressGate.Limits(config.maxConnectionsPerAddress(), config.connectionRatePerSecond(),
-                config.connectionBurst(), config.trustedProxies().stream().map(AddressRange::parse).toList());
+        AddressGate.Limits limits = new AddressGate.Limits(
+                config.maxConnectionsPerAddress(),
+                config.connectionRatePerSecond(),
+                config.connectionBurst(),
+                config.trustedProxies().stream().map(AddressRange::parse).toList());
         if (!limits.any()) {
             return null;
         }
@@ -172,7 +195,11 @@ public final class SignalingServer implements AutoCloseable {
         if (config.adminToken() == null) {
             return config.httpEndpoints();
         }
-        AdminApi admin = new AdminApi(new AdminToken(config.adminToken()), this::nodeInfo, this::sessionSnapshots, hub,
+        AdminApi admin = new AdminApi(
+                new AdminToken(config.adminToken()),
+                this::nodeInfo,
+                this::sessionSnapshots,
+                hub,
                 SignalingServer.class.getClassLoader());
         hub.publishView(admin::localView);
         Map<String, HttpEndpoint> all = new LinkedHashMap<>(config.httpEndpoints());
@@ -193,14 +220,20 @@ public final class SignalingServer implements AutoCloseable {
             parts.add(ServerInitializer.snapshot(ch));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(done -> parts.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+                .thenApply(done -> parts.stream()
+                        .map(CompletableFuture::join)
+                        .filter(Objects::nonNull)
+                        .toList());
     }
 
     /** Binds and starts serving; throws if the address cannot be bound. */
     public static SignalingServer start(ServerConfig config) throws InterruptedException {
         SignalingServer server = new SignalingServer(config);
-        log.info("listening on {} (transport {}, auth {})", server.httpUri(),
-                server.nativeTransport ? "epoll" : "nio", config.authEnabled() ? "on" : "off");
+        log.info(
+                "listening on {} (transport {}, auth {})",
+                server.httpUri(),
+                server.nativeTransport ? "epoll" : "nio",
+                config.authEnabled() ? "on" : "off");
         return server;
     }
 
@@ -270,13 +303,24 @@ public final class SignalingServer implements AutoCloseable {
         Hub.HubState s = hub.state();
         double uptime = (System.nanoTime() - startedNanos) / 1e9;
         String backplane = hub.backplane()
-                .map(b -> String.format(Locale.ROOT, ",\"backplane\":{\"kind\":\"%s\",\"state\":\"%s\",\"node\":\"%s\"}",
-                        b.kind(), b.up() ? "up" : "down", b.node()))
+                .map(b -> String.format(
+                        Locale.ROOT,
+                        ",\"backplane\":{\"kind\":\"%s\",\"state\":\"%s\",\"node\":\"%s\"}",
+                        b.kind(),
+                        b.up() ? "up" : "down",
+                        b.node()))
                 .orElse("");
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "{\"status\":\"%s\",\"uptime\":%.3f,\"connections\":%d,\"sessions\":%d,\"pairs\":%d,\"rooms\":%d,\"transport\":\"%s\"%s}",
-                closed.get() ? "stopping" : "ok", uptime, connections.get(), s.sessions(), s.pairs(), s.rooms(),
-                nativeTransport ? "epoll" : "nio", backplane);
+                closed.get() ? "stopping" : "ok",
+                uptime,
+                connections.get(),
+                s.sessions(),
+                s.pairs(),
+                s.rooms(),
+                nativeTransport ? "epoll" : "nio",
+                backplane);
     }
 
     /**

@@ -56,7 +56,8 @@ public final class ChatProcess implements AutoCloseable {
                 // As the ./rendezvous launcher: keeps C2 in Temurin 25.0.3 off a Netty method it crashed on.
                 "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=exclude,io.netty.util.internal.ReferenceCountUpdater::retryRelease0",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 CLI_MAIN,
                 subcommand));
         command.addAll(List.of(args));
@@ -64,16 +65,19 @@ public final class ChatProcess implements AutoCloseable {
     }
 
     private static void pump(InputStream stream, BlockingQueue<String> into, String name) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    into.add(line);
-                }
-            } catch (IOException ended) {
-                // The process is gone; what it wrote is in the queue.
-            }
-        }, name);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader lines =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            into.add(line);
+                        }
+                    } catch (IOException ended) {
+                        // The process is gone; what it wrote is in the queue.
+                    }
+                },
+                name);
         reader.setDaemon(true);
         reader.start();
     }
@@ -119,7 +123,8 @@ public final class ChatProcess implements AutoCloseable {
             long left = deadline - System.nanoTime();
             String line = left > 0 ? stderr.poll(left, TimeUnit.NANOSECONDS) : null;
             if (line == null) {
-                throw new AssertionError("no status containing \"" + fragment + "\" within " + WAIT + "; saw " + statusSeen);
+                throw new AssertionError(
+                        "no status containing \"" + fragment + "\" within " + WAIT + "; saw " + statusSeen);
             }
             if (line.contains(fragment)) {
                 return line;

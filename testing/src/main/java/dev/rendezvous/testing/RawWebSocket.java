@@ -112,7 +112,9 @@ public final class RawWebSocket implements AutoCloseable {
                 throw new IOException("connection closed during the upgrade");
             }
             head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1
+                    : 0;
         }
         String all = head.toString(StandardCharsets.US_ASCII);
         return all.substring(0, all.indexOf("\r\n"));

@@ -103,7 +103,9 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     /** Waits (bounded) until the hub holds no session, pairing or room, and no connection is open. */
     public void assertNoLeaks() {
-        Awaitility.await("server state empty").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        Awaitility.await("server state empty")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
                 .untilAsserted(() -> {
                     for (SignalingServer node : nodes) {
                         assertThat(node.hub().state()).as("hub state").isEqualTo(new Hub.HubState(0, 0, 0, 0));
@@ -154,14 +156,18 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
     /** {@code ws://127.0.0.1:port} + {@code pathAndQuery}. */
     public URI uri(String pathAndQuery) {
         SignalingServer node = nodes.size() > 1 && asksToResume(pathAndQuery)
-                ? nodes.stream().min(java.util.Comparator.comparingInt(SignalingServer::resumableSessions)).orElseThrow()
+                ? nodes.stream()
+                        .min(java.util.Comparator.comparingInt(SignalingServer::resumableSessions))
+                        .orElseThrow()
                 : nodes.get(Math.floorMod(nextNode.getAndIncrement(), nodes.size()));
         return URI.create("ws://127.0.0.1:" + node.port() + pathAndQuery);
     }
 
     private static boolean asksToResume(String pathAndQuery) {
         int q = pathAndQuery.indexOf('?');
-        return q >= 0 && java.util.Arrays.asList(pathAndQuery.substring(q + 1).split("&")).contains("resume=1");
+        return q >= 0
+                && java.util.Arrays.asList(pathAndQuery.substring(q + 1).split("&"))
+                        .contains("resume=1");
     }
 
     /** {@code http://127.0.0.1:port} + {@code pathAndQuery}. */

@@ -63,7 +63,8 @@ public final class ServerFixture implements AutoCloseable, BeforeAllCallback, Af
     }
 
     private void startServer() throws InterruptedException {
-        ServerConfig config = settings.apply(ServerConfig.builder().host("127.0.0.1").port(0)).build();
+        ServerConfig config =
+                settings.apply(ServerConfig.builder().host("127.0.0.1").port(0)).build();
         server = SignalingServer.start(config);
     }
 
@@ -75,7 +76,8 @@ public final class ServerFixture implements AutoCloseable, BeforeAllCallback, Af
     public SignalingServer server() {
         SignalingServer running = server;
         if (running == null) {
-            throw new IllegalStateException("server not started: register the fixture in a static field, or use start()");
+            throw new IllegalStateException(
+                    "server not started: register the fixture in a static field, or use start()");
         }
         return running;
     }

@@ -93,7 +93,11 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** What a pipe does with the bytes it reads. */
-    public enum Mode { FLOW, STALL, BLACK_HOLE }
+    public enum Mode {
+        FLOW,
+        STALL,
+        BLACK_HOLE
+    }
 
     /** One proxied connection. */
     public static final class Pipe {
@@ -144,7 +148,8 @@ public final class TcpProxy implements AutoCloseable {
 
         private void pump(Socket from, Socket to) {
             byte[] buf = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 while (true) {
                     synchronized (lock) {
                         while (mode == Mode.STALL && !cut) {

@@ -40,7 +40,8 @@ public final class Tokens {
      * when not null, with the default clock skew: what {@link #hs256} tokens are checked by.
      */
     public static JwtAuthenticator hmacAuthenticator(String secret, String issuer, String audience) {
-        return JwtAuthenticator.hmac(secret.getBytes(StandardCharsets.UTF_8),
+        return JwtAuthenticator.hmac(
+                secret.getBytes(StandardCharsets.UTF_8),
                 new JwtAuthenticator.Options(issuer, audience, JwtAuthenticator.DEFAULT_CLOCK_SKEW));
     }
 

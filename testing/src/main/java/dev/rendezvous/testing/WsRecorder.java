@@ -41,7 +41,8 @@ public final class WsRecorder implements AutoCloseable {
     /** Default quiet period of {@link #assertNoMoreMessages()}. */
     public static final Duration QUIET = Duration.ofMillis(200);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the client saw. */
@@ -98,7 +99,9 @@ public final class WsRecorder implements AutoCloseable {
     /** The HTTP status of a refused upgrade to {@code uri} (fails if the upgrade succeeds). */
     public static int refusedUpgradeStatus(URI uri) {
         try {
-            WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {}).join();
+            WebSocket ws = HTTP.newWebSocketBuilder()
+                    .buildAsync(uri, new WebSocket.Listener() {})
+                    .join();
             ws.abort();
             throw new AssertionError("the upgrade to " + uri + " succeeded");
         } catch (CompletionException e) {

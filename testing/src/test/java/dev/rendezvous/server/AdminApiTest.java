@@ -33,10 +33,14 @@ class AdminApiTest {
 
     @Test
     void withoutAnAdminTokenTheAdminApiAndPageDoNotExist() throws Exception {
-        try (SignalingServer plain = SignalingServer.start(ServerConfig.builder().host("127.0.0.1").port(0).build())) {
+        try (SignalingServer plain = SignalingServer.start(
+                ServerConfig.builder().host("127.0.0.1").port(0).build())) {
             for (String path : List.of("/admin/api/nodes", "/admin/api/rooms", "/admin/api/sessions", "/admin/")) {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(plain.httpUri().resolve(path))
-                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(plain.httpUri().resolve(path))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(path).isEqualTo(404);
             }
         }
@@ -46,20 +50,30 @@ class AdminApiTest {
     void aMissingOrWrongTokenIs401AndAnotherOriginIs403WithoutCorsHeaders() throws Exception {
         HttpResponse<String> none = get("/admin/api/nodes", null);
         assertThat(none.statusCode()).isEqualTo(401);
-        assertThat(none.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(none.headers().firstValue("www-authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(get("/admin/api/sessions", TOKEN + "x").statusCode()).isEqualTo(401);
         assertThat(get("/admin/api/rooms", "short").statusCode()).isEqualTo(401);
-        HttpResponse<String> basic = HTTP.send(HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
-                .header("Authorization", "Basic " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> basic = HTTP.send(
+                HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
+                        .header("Authorization", "Basic " + TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(basic.statusCode()).isEqualTo(401);
 
-        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
-                .header("Authorization", "Bearer " + TOKEN).header("Origin", "http://evil.example").build(),
+        HttpResponse<String> foreign = HTTP.send(
+                HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Origin", "http://evil.example")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
-        HttpResponse<String> crossSite = HTTP.send(HttpRequest.newBuilder(server.httpUri("/admin/api/rooms"))
-                .header("Authorization", "Bearer " + TOKEN).header("Sec-Fetch-Site", "cross-site").build(),
+        HttpResponse<String> crossSite = HTTP.send(
+                HttpRequest.newBuilder(server.httpUri("/admin/api/rooms"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Sec-Fetch-Site", "cross-site")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(crossSite.statusCode()).isEqualTo(403);
 
@@ -80,7 +94,8 @@ class AdminApiTest {
 
     @Test
     void nodesRoomsAndSessionsCoverTheWholeCluster() throws Exception {
-        // Clients alternate between the nodes (server.uri): with two nodes alice and carol sit on one, bob on the other.
+        // Clients alternate between the nodes (server.uri): with two nodes alice and carol sit on one, bob on the
+        // other.
         WsRecorder alice = server.client(server.uri("/ws/standup?client_id=alice&username=Alice"));
         alice.next(Message.YourId.class);
         WsRecorder bob = server.client(server.uri("/ws/standup?client_id=bob&username=Bob"));
@@ -130,14 +145,16 @@ class AdminApiTest {
                 }
             }
             if (nodeCount > 1) {
-                assertThat(sessions.findValuesAsText("node")).containsAll(
-                        nodes.get("nodes").findValuesAsText("id"));
+                assertThat(sessions.findValuesAsText("node"))
+                        .containsAll(nodes.get("nodes").findValuesAsText("id"));
             }
         });
 
         bob.close();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(ids(json("/admin/api/rooms").get("rooms").get(0).get("members"))).containsExactly("alice"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(
+                                ids(json("/admin/api/rooms").get("rooms").get(0).get("members")))
+                        .containsExactly("alice"));
     }
 
     @Test
@@ -149,14 +166,21 @@ class AdminApiTest {
         List<SignalingServer> nodes = server.nodes();
         for (SignalingServer node : nodes) {
             for (String path : List.of("/admin/api/nodes", "/admin/api/rooms", "/admin/api/sessions")) {
-                assertThat(getFrom(node, path, null).statusCode()).as("%s on %s without a token", path, node.httpUri()).isEqualTo(401);
-                assertThat(getFrom(node, path, TOKEN + "x").statusCode()).as("%s on %s, wrong token", path, node.httpUri()).isEqualTo(401);
+                assertThat(getFrom(node, path, null).statusCode())
+                        .as("%s on %s without a token", path, node.httpUri())
+                        .isEqualTo(401);
+                assertThat(getFrom(node, path, TOKEN + "x").statusCode())
+                        .as("%s on %s, wrong token", path, node.httpUri())
+                        .isEqualTo(401);
             }
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 HttpResponse<String> sessions = getFrom(node, "/admin/api/sessions", TOKEN);
                 assertThat(sessions.statusCode()).isEqualTo(200);
-                assertThat(ids(JSON.readTree(sessions.body()).get("sessions"))).containsExactlyInAnyOrder("alice", "bob");
-                JsonNode counts = JSON.readTree(getFrom(node, "/admin/api/nodes", TOKEN).body()).get("counts");
+                assertThat(ids(JSON.readTree(sessions.body()).get("sessions")))
+                        .containsExactlyInAnyOrder("alice", "bob");
+                JsonNode counts = JSON.readTree(
+                                getFrom(node, "/admin/api/nodes", TOKEN).body())
+                        .get("counts");
                 assertThat(counts.get("nodes").asInt()).isEqualTo(nodes.size());
                 assertThat(counts.get("sessions").asInt()).isEqualTo(2);
             });
@@ -196,7 +220,8 @@ class AdminApiTest {
             JsonNode sessions = json("/admin/api/sessions").get("sessions");
             assertThat(ids(sessions)).containsExactlyInAnyOrder("dave", "pj-one", "pj-two");
             for (JsonNode s : sessions) {
-                assertThat(s.get("protocol").asText()).isEqualTo(s.get("id").asText().startsWith("pj-") ? "peerjs" : "v1");
+                assertThat(s.get("protocol").asText())
+                        .isEqualTo(s.get("id").asText().startsWith("pj-") ? "peerjs" : "v1");
                 assertThat(s.get("state").asText()).isEqualTo("admitted");
                 assertThat(s.get("remote_address").asText()).startsWith("127.0.0.1:");
                 if (s.get("id").asText().equals("pj-one")) {
@@ -228,5 +253,4 @@ class AdminApiTest {
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
-
 }

@@ -23,9 +23,8 @@ class AuthTest {
     private static final String AUDIENCE = "rendezvous";
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c
-            .authenticator(Tokens.hmacAuthenticator(SECRET, ISSUER, AUDIENCE))
-            .authTimeout(Duration.ofMillis(1_000)));
+    final ServerExtension server = ServerExtension.create(c ->
+            c.authenticator(Tokens.hmacAuthenticator(SECRET, ISSUER, AUDIENCE)).authTimeout(Duration.ofMillis(1_000)));
 
     private static JWTClaimsSet.Builder valid(String sub) {
         return Tokens.claims(sub).issuer(ISSUER).audience(AUDIENCE);
@@ -52,7 +51,9 @@ class AuthTest {
 
     @Test
     void userComesFromPreferredUsernameThenNameThenSub() {
-        assertThat(admit(valid("s").claim("name", "N").claim("preferred_username", "P"), null).user()).isEqualTo("P");
+        assertThat(admit(valid("s").claim("name", "N").claim("preferred_username", "P"), null)
+                        .user())
+                .isEqualTo("P");
         assertThat(admit(valid("s").claim("name", "N"), null).user()).isEqualTo("N");
         assertThat(admit(valid("s"), null).user()).isEqualTo("s");
     }

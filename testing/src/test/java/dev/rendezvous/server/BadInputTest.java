@@ -72,7 +72,8 @@ class BadInputTest {
                 Arguments.of("{\"type\":\"\"}", ErrorCode.UNKNOWN_TYPE, ""),
                 Arguments.of("{\"type\":\"OFFER\"}", ErrorCode.UNKNOWN_TYPE, "OFFER"),
                 Arguments.of("{\"type\":\"your_id\",\"id\":\"x\"}", ErrorCode.UNKNOWN_TYPE, "your_id"),
-                Arguments.of("{\"type\":\"paired\",\"peer_id\":\"x\",\"initiator\":true}", ErrorCode.UNKNOWN_TYPE, "paired"),
+                Arguments.of(
+                        "{\"type\":\"paired\",\"peer_id\":\"x\",\"initiator\":true}", ErrorCode.UNKNOWN_TYPE, "paired"),
                 Arguments.of("{\"type\":\"error\",\"code\":\"x\",\"message\":\"y\"}", ErrorCode.UNKNOWN_TYPE, "error"),
                 Arguments.of("{\"type\":\"auth_token\",\"token\":\"t\"}", ErrorCode.INVALID_MESSAGE, "auth_token"));
     }
@@ -86,7 +87,9 @@ class BadInputTest {
         assertThat(error.get("code").asText()).isEqualTo(code.wireName());
         assertThat(error.get("message").asText()).isNotBlank();
         if (ref == null) {
-            assertThat(error.has("ref")).as("ref absent when the type was not a string").isFalse();
+            assertThat(error.has("ref"))
+                    .as("ref absent when the type was not a string")
+                    .isFalse();
         } else {
             assertThat(error.get("ref").asText()).isEqualTo(ref);
         }
@@ -110,8 +113,9 @@ class BadInputTest {
             raw.readText(); // your_id
             byte[] bad = "{\"type\":\"offer\",\"sdp\":\"\u00ff\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
             raw.sendFrame(RawWebSocket.TEXT, bad, true);
-            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON));
+            assertThat(MessageCodec.decode(raw.readText()))
+                    .isInstanceOfSatisfying(
+                            Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON));
             raw.sendText("{\"type\":\"ping\"}");
             assertThat(raw.readText()).isEqualTo("{\"type\":\"pong\"}");
         }
@@ -141,7 +145,9 @@ class BadInputTest {
                 assertThat(e.message()).isEqualTo("the frame is not valid UTF-8");
             });
             raw.sendText("{\"type\":\"offer\",\"sdp\":\"valid\"}");
-            assertThat(peer.nextJson().get("sdp").asText()).as("the next frame the peer gets is the valid one").isEqualTo("valid");
+            assertThat(peer.nextJson().get("sdp").asText())
+                    .as("the next frame the peer gets is the valid one")
+                    .isEqualTo("valid");
         }
         assertSessionAndNeighboursCarryOn();
     }
@@ -187,8 +193,9 @@ class BadInputTest {
             Arrays.fill(half, (byte) 'a');
             raw.sendFrame(RawWebSocket.TEXT, half, false);
             raw.sendFrame(RawWebSocket.CONTINUATION, half, true);
-            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
+            assertThat(MessageCodec.decode(raw.readText()))
+                    .isInstanceOfSatisfying(
+                            Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
             assertThat(raw.awaitClose(WsRecorder.TIMEOUT)).isEqualTo(1009);
         }
     }

@@ -49,7 +49,9 @@ class HostileClientsTest {
 
         List<String> lines() {
             synchronized (appender) { // AppenderBase.doAppend holds this monitor
-                return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+                return appender.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .toList();
             }
         }
 
@@ -64,6 +66,7 @@ class HostileClientsTest {
     class Logs {
         @RegisterExtension
         final ServerExtension server = ServerExtension.create();
+
         private LogLines log;
 
         @BeforeEach
@@ -86,11 +89,20 @@ class HostileClientsTest {
             // the reply echoes a short prefix only
             assertThat(error.ref()).hasSizeLessThanOrEqualTo(65).startsWith("x\nadmit");
             assertThat(error.message()).hasSizeLessThan(200);
-            Awaitility.await().atMost(Duration.ofSeconds(5))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> log.lines().stream().anyMatch(l -> l.contains("code=unknown_type")));
-            String line = log.lines().stream().filter(l -> l.contains("code=unknown_type")).findFirst().orElseThrow();
-            assertThat(line).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u2028")
-                    .contains("ref=x\\nadmit client=admin user=root\\r\\u2028").endsWith("…").hasSizeLessThan(200);
+            String line = log.lines().stream()
+                    .filter(l -> l.contains("code=unknown_type"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(line)
+                    .doesNotContain("\n")
+                    .doesNotContain("\r")
+                    .doesNotContain("\u2028")
+                    .contains("ref=x\\nadmit client=admin user=root\\r\\u2028")
+                    .endsWith("…")
+                    .hasSizeLessThan(200);
             assertThat(log.lines()).noneMatch(l -> l.startsWith("admit client=admin"));
             pair.chat();
         }
@@ -132,11 +144,14 @@ class HostileClientsTest {
             for (Thread t : attackers) {
                 t.join(Duration.ofSeconds(15));
             }
-            long refuseLines = log.lines().stream().filter(l -> l.startsWith("refuse")).count();
+            long refuseLines =
+                    log.lines().stream().filter(l -> l.startsWith("refuse")).count();
             assertThat(errors.get()).as("errors sent to the attackers").isGreaterThan(1_000);
             // 100 lines of burst + 20 a second over ~3 s (with slack for the test's own timing)
             assertThat(refuseLines).as("refusal lines logged").isLessThanOrEqualTo(100 + 20 * 5);
-            assertThat(LogBudget.CLIENTS.suppressed()).as("lines counted instead of written").isPositive();
+            assertThat(LogBudget.CLIENTS.suppressed())
+                    .as("lines counted instead of written")
+                    .isPositive();
             pair.chat();
         }
     }
@@ -172,12 +187,16 @@ class HostileClientsTest {
             }
             assertThat(cutOff).as("the server dropped the flooder").isTrue();
             assertThat(peak).as("server buffers grown by the flood").isLessThan(32L << 20);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.hubState().sessions() == 2);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> server.hubState().sessions() == 2);
             pair.chat();
         }
 
         private static long usedDirectMemory() {
-            return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
+            return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT)
+                    .metric()
+                    .usedDirectMemory();
         }
     }
 
@@ -214,8 +233,11 @@ class HostileClientsTest {
             WsRecorder r2 = server.admittedClient("big");
             RawWebSocket sender = server.trackCloseable(RawWebSocket.connect(server.roomUri("big")));
             sender.readText(); // your_id
-            byte[] frame = RawWebSocket.frame(0x80 | RawWebSocket.TEXT,
-                    ("{\"type\":\"candidate\",\"pad\":\"" + "x".repeat(60_000) + "\"}").getBytes(StandardCharsets.UTF_8), true);
+            byte[] frame = RawWebSocket.frame(
+                    0x80 | RawWebSocket.TEXT,
+                    ("{\"type\":\"candidate\",\"pad\":\"" + "x".repeat(60_000) + "\"}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    true);
             // 2 000 frames of 60 KB as fast as the socket takes them: far over the byte rate, under the frame rate.
             for (int i = 0; i < 2_000; i++) {
                 try {
@@ -237,9 +259,12 @@ class HostileClientsTest {
             assertThat(limited).as("the sender was told rate_limited").isTrue();
             assertThat(code).as("the sender's close code").isEqualTo(4029);
             // the receivers were never closed: they still talk to each other
-            assertThat(r1.isClosed()).as("receiver 1 closed, code %s", r1.isClosed() ? r1.awaitClose() : 0).isFalse();
+            assertThat(r1.isClosed())
+                    .as("receiver 1 closed, code %s", r1.isClosed() ? r1.awaitClose() : 0)
+                    .isFalse();
             r1.sendText("{\"type\":\"offer\",\"to\":\"" + r2.id() + "\",\"sdp\":\"after\"}");
-            assertThat(r2.await(Message.Offer.class).payload().get("sdp").asText()).isEqualTo("after");
+            assertThat(r2.await(Message.Offer.class).payload().get("sdp").asText())
+                    .isEqualTo("after");
             assertThat(r1.isClosed()).isFalse();
             assertThat(r2.isClosed()).isFalse();
             pair.chat();
@@ -266,15 +291,19 @@ class HostileClientsTest {
     }
 
     static String upgrade(ServerExtension server, String path, String host, String origin) throws IOException {
-        return exchange(server, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
-                + (origin == null ? "" : "Origin: " + origin + "\r\n")
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n");
+        return exchange(
+                server,
+                "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                        + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n");
     }
 
     static String get(ServerExtension server, String path, String host, String origin) throws IOException {
-        return exchange(server, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
-                + (origin == null ? "" : "Origin: " + origin + "\r\n") + "Connection: close\r\n\r\n");
+        return exchange(
+                server,
+                "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                        + (origin == null ? "" : "Origin: " + origin + "\r\n") + "Connection: close\r\n\r\n");
     }
 
     @Nested
@@ -288,10 +317,12 @@ class HostileClientsTest {
             String self = "127.0.0.1:" + server.port();
             assertThat(upgrade(server, "/ws", self, "http://evil.example")).startsWith("HTTP/1.1 403");
             assertThat(upgrade(server, "/ws", self, "null")).startsWith("HTTP/1.1 403");
-            assertThat(upgrade(server, "/ws", self, "https://127.0.0.1:" + server.port())).startsWith("HTTP/1.1 403");
+            assertThat(upgrade(server, "/ws", self, "https://127.0.0.1:" + server.port()))
+                    .startsWith("HTTP/1.1 403");
             assertThat(upgrade(server, "/ws", self, null)).startsWith("HTTP/1.1 101");
             assertThat(upgrade(server, "/ws", self, "http://" + self)).startsWith("HTTP/1.1 101");
-            assertThat(upgrade(server, "/ws", self, "http://localhost:3000")).startsWith("HTTP/1.1 101"); // loopback dev page
+            assertThat(upgrade(server, "/ws", self, "http://localhost:3000"))
+                    .startsWith("HTTP/1.1 101"); // loopback dev page
             // DNS rebinding: evil.example now resolves to 127.0.0.1, its page is "same origin" with its own name
             String rebound = "evil.example:" + server.port();
             assertThat(upgrade(server, "/ws", rebound, "http://" + rebound)).startsWith("HTTP/1.1 403");
@@ -300,8 +331,12 @@ class HostileClientsTest {
             // the API: 403 for a foreign page, no CORS header for anyone not allowed
             assertThat(get(server, "/healthz", self, "http://evil.example")).startsWith("HTTP/1.1 403");
             String own = get(server, "/healthz", self, "http://" + self);
-            assertThat(own).startsWith("HTTP/1.1 200").containsIgnoringCase("access-control-allow-origin: http://" + self);
-            assertThat(get(server, "/healthz", self, null)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("access-control");
+            assertThat(own)
+                    .startsWith("HTTP/1.1 200")
+                    .containsIgnoringCase("access-control-allow-origin: http://" + self);
+            assertThat(get(server, "/healthz", self, null))
+                    .startsWith("HTTP/1.1 200")
+                    .doesNotContainIgnoringCase("access-control");
             pair.chat();
         }
     }
@@ -309,9 +344,9 @@ class HostileClientsTest {
     @Nested
     class ConfiguredOrigins {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c
-                .allowedOrigins(List.of("https://*.example.com", "http://app.test:8080"))
-                .allowedHosts(List.of("127.0.0.1", "signal.example.com")));
+        final ServerExtension server =
+                ServerExtension.create(c -> c.allowedOrigins(List.of("https://*.example.com", "http://app.test:8080"))
+                        .allowedHosts(List.of("127.0.0.1", "signal.example.com")));
 
         @Test
         void onlyConfiguredOriginsAndHostsAreServed() throws Exception {
@@ -325,7 +360,8 @@ class HostileClientsTest {
             assertThat(upgrade(server, "/ws", self, "http://app.test:8080")).startsWith("HTTP/1.1 101");
             assertThat(upgrade(server, "/ws", self, "http://app.test:8081")).startsWith("HTTP/1.1 403");
             assertThat(get(server, "/healthz", "signal.example.com", null)).startsWith("HTTP/1.1 200");
-            assertThat(get(server, "/healthz", "localhost:" + server.port(), null)).startsWith("HTTP/1.1 403");
+            assertThat(get(server, "/healthz", "localhost:" + server.port(), null))
+                    .startsWith("HTTP/1.1 403");
             pair.chat();
         }
     }
@@ -342,15 +378,18 @@ class HostileClientsTest {
             slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
             // One header byte every 500 ms: each byte would reset a read timeout; the deadline does not move.
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                try {
-                    slow.getOutputStream().write('x');
-                    slow.getOutputStream().flush();
-                    return false;
-                } catch (IOException e) {
-                    return true; // the server closed it
-                }
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        try {
+                            slow.getOutputStream().write('x');
+                            slow.getOutputStream().flush();
+                            return false;
+                        } catch (IOException e) {
+                            return true; // the server closed it
+                        }
+                    });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
             pair.chat();
         }
@@ -358,7 +397,8 @@ class HostileClientsTest {
         @Test
         void anOversizedHeadGetsA400AndTheConnectionClosesAtOnce() throws Exception {
             Neighbours pair = new Neighbours(server);
-            String response = exchange(server, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+            String response =
+                    exchange(server, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
             assertThat(response).startsWith("HTTP/1.1 4").containsIgnoringCase("connection: close");
             pair.chat();
         }
@@ -370,8 +410,11 @@ class HostileClientsTest {
         final ServerExtension server = ServerExtension.create();
 
         private String upgradeWithKey(String keyHeader) throws IOException {
-            return exchange(server, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n" + keyHeader + "Sec-WebSocket-Version: 13\r\n\r\n");
+            return exchange(
+                    server,
+                    "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                            + "Upgrade: websocket\r\nConnection: Upgrade\r\n" + keyHeader
+                            + "Sec-WebSocket-Version: 13\r\n\r\n");
         }
 
         @Test
@@ -379,8 +422,10 @@ class HostileClientsTest {
             Neighbours pair = new Neighbours(server);
             assertThat(upgradeWithKey("")).startsWith("HTTP/1.1 400");
             assertThat(upgradeWithKey("Sec-WebSocket-Key: \r\n")).startsWith("HTTP/1.1 400");
-            assertThat(upgradeWithKey("Sec-WebSocket-Key: not base64 at all!!!!!\r\n")).startsWith("HTTP/1.1 400");
-            assertThat(upgradeWithKey("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")).startsWith("HTTP/1.1 101");
+            assertThat(upgradeWithKey("Sec-WebSocket-Key: not base64 at all!!!!!\r\n"))
+                    .startsWith("HTTP/1.1 400");
+            assertThat(upgradeWithKey("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"))
+                    .startsWith("HTTP/1.1 101");
             assertThat(exchange(server, "GET / HTTP/9.9\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n"))
                     .startsWith("HTTP/1.1 505");
             pair.chat();
@@ -390,16 +435,19 @@ class HostileClientsTest {
         void theUpgradeAnswersTheRfcAcceptThenYourIdAsTheFirstFrame() throws Exception {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
                 s.setSoTimeout((int) WsRecorder.TIMEOUT.toMillis());
-                s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
-                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                        + "Sec-WebSocket-Version: 13\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
                 StringBuilder head = new StringBuilder();
                 while (!head.toString().endsWith("\r\n\r\n")) {
                     head.append((char) in.readUnsignedByte());
                 }
                 // RFC 6455 §1.3's own example key and answer
-                assertThat(head.toString()).startsWith("HTTP/1.1 101 ")
+                assertThat(head.toString())
+                        .startsWith("HTTP/1.1 101 ")
                         .containsIgnoringCase("upgrade: websocket\r\n")
                         .containsIgnoringCase("connection: upgrade\r\n")
                         .containsIgnoringCase("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n");

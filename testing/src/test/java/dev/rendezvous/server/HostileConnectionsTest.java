@@ -51,8 +51,10 @@ class HostileConnectionsTest {
     }
 
     private static String upgradeHead(ServerExtension server, String extraHeaders) {
-        return "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+        return "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders
+                + "\r\n";
     }
 
     /** Sends {@code head} on {@code s} and returns the status line, or "closed" when the server closed first. */
@@ -87,14 +89,23 @@ class HostileConnectionsTest {
                 for (int i = 0; i < 1_050; i++) {
                     Socket s = socketFrom(server, ATTACKER);
                     held.add(s);
-                    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
                 }
-                Awaitility.await().atMost(Duration.ofSeconds(8))
-                        .until(() -> held.stream().filter(HostileConnectionsTest::closedByServer).count() >= 50);
-                long refused = held.stream().filter(HostileConnectionsTest::closedByServer).count();
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(8))
+                        .until(() -> held.stream()
+                                        .filter(HostileConnectionsTest::closedByServer)
+                                        .count()
+                                >= 50);
+                long refused = held.stream()
+                        .filter(HostileConnectionsTest::closedByServer)
+                        .count();
                 if (Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(9)) < 0) {
                     // (later, the 10 s request deadline closes the held ones too)
-                    assertThat(refused).as("connections over the default cap of 1 000, closed unread").isEqualTo(50);
+                    assertThat(refused)
+                            .as("connections over the default cap of 1 000, closed unread")
+                            .isEqualTo(50);
                 } else {
                     assertThat(refused).isGreaterThanOrEqualTo(50);
                 }
@@ -113,7 +124,8 @@ class HostileConnectionsTest {
     @Nested
     class Cap {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.maxConnectionsPerAddress(5).connectionRate(0, 1));
+        final ServerExtension server =
+                ServerExtension.create(c -> c.maxConnectionsPerAddress(5).connectionRate(0, 1));
 
         @Test
         void anAddressAtItsCapIsRefusedUntilOneOfItsConnectionsCloses() throws Exception {
@@ -122,10 +134,13 @@ class HostileConnectionsTest {
             for (int i = 0; i < 5; i++) {
                 sockets.add(server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)));
             }
-            assertThatThrownBy(() -> RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER))
+                    .isInstanceOf(IOException.class);
             pair.chat();
             sockets.getFirst().close();
-            Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
                     .until(() -> server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)) != null);
             // the neighbours' address has its own count
             for (int i = 0; i < 3; i++) {
@@ -138,7 +153,8 @@ class HostileConnectionsTest {
     @Nested
     class Rate {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.maxConnectionsPerAddress(0).connectionRate(5, 10));
+        final ServerExtension server =
+                ServerExtension.create(c -> c.maxConnectionsPerAddress(0).connectionRate(5, 10));
 
         @Test
         void aReconnectLoopIsCutToTheConnectionRate() throws Exception {
@@ -166,23 +182,26 @@ class HostileConnectionsTest {
         private static final String PROXY = "127.0.0.3";
 
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.maxConnectionsPerAddress(2).connectionRate(0, 1)
-                .trustedProxies(List.of("127.0.0.3/32")));
+        final ServerExtension server = ServerExtension.create(
+                c -> c.maxConnectionsPerAddress(2).connectionRate(0, 1).trustedProxies(List.of("127.0.0.3/32")));
 
         @Test
         void theForwardedAddressCountsOnlyFromATrustedProxy() throws Exception {
             Neighbours pair = new Neighbours(server);
             List<Socket> open = new ArrayList<>();
             try {
-                // Through the proxy: client 203.0.113.7 gets two connections, the third a 429; another client is served.
+                // Through the proxy: client 203.0.113.7 gets two connections, the third a 429; another client is
+                // served.
                 for (int i = 0; i < 2; i++) {
                     Socket s = socketFrom(server, PROXY);
                     open.add(s);
-                    assertThat(statusLine(s, upgradeHead(server, "X-Forwarded-For: 203.0.113.7\r\n"))).startsWith("HTTP/1.1 101");
+                    assertThat(statusLine(s, upgradeHead(server, "X-Forwarded-For: 203.0.113.7\r\n")))
+                            .startsWith("HTTP/1.1 101");
                 }
                 Socket third = socketFrom(server, PROXY);
                 open.add(third);
-                assertThat(statusLine(third, upgradeHead(server, "X-Forwarded-For: 203.0.113.7\r\n"))).startsWith("HTTP/1.1 429");
+                assertThat(statusLine(third, upgradeHead(server, "X-Forwarded-For: 203.0.113.7\r\n")))
+                        .startsWith("HTTP/1.1 429");
                 // a forged entry left of the proxy's own is not believed: the client is still 203.0.113.7
                 Socket forged = socketFrom(server, PROXY);
                 open.add(forged);
@@ -190,7 +209,8 @@ class HostileConnectionsTest {
                         .startsWith("HTTP/1.1 429");
                 Socket other = socketFrom(server, PROXY);
                 open.add(other);
-                assertThat(statusLine(other, upgradeHead(server, "X-Forwarded-For: 203.0.113.9\r\n"))).startsWith("HTTP/1.1 101");
+                assertThat(statusLine(other, upgradeHead(server, "X-Forwarded-For: 203.0.113.9\r\n")))
+                        .startsWith("HTTP/1.1 101");
                 // From an untrusted peer the header is ignored: it counts against its own address, and is cut at two.
                 for (int i = 0; i < 2; i++) {
                     Socket s = socketFrom(server, ATTACKER);
@@ -200,7 +220,8 @@ class HostileConnectionsTest {
                 }
                 Socket spoofer = socketFrom(server, ATTACKER);
                 open.add(spoofer);
-                assertThat(statusLine(spoofer, upgradeHead(server, "X-Forwarded-For: 203.0.113.30\r\n"))).isEqualTo("closed");
+                assertThat(statusLine(spoofer, upgradeHead(server, "X-Forwarded-For: 203.0.113.30\r\n")))
+                        .isEqualTo("closed");
                 pair.chat();
             } finally {
                 for (Socket s : open) {
@@ -221,7 +242,10 @@ class HostileConnectionsTest {
             RawWebSocket attacker = server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER));
             attacker.readText(); // your_id
             long start = System.nanoTime();
-            attacker.sendFrame(RawWebSocket.TEXT, ("{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(60_000)).getBytes(StandardCharsets.UTF_8), false);
+            attacker.sendFrame(
+                    RawWebSocket.TEXT,
+                    ("{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(60_000)).getBytes(StandardCharsets.UTF_8),
+                    false);
             for (int i = 0; i < 5; i++) {
                 attacker.sendFrame(RawWebSocket.PING, new byte[] {1}, true); // liveness, so the keepalive never fires
             }
@@ -253,7 +277,8 @@ class HostileConnectionsTest {
             Neighbours pair = new Neighbours(server);
             try (Socket s = socketFrom(server, ATTACKER)) {
                 long start = System.nanoTime();
-                String status = statusLine(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+                String status =
+                        statusLine(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
                 assertThat(status).startsWith("HTTP/1.1 4");
                 s.setSoTimeout(5_000);
                 InputStream in = s.getInputStream();
@@ -264,7 +289,9 @@ class HostileConnectionsTest {
                 } catch (java.net.SocketException reset) {
                     // closed with unread bytes of ours: a reset is a close too
                 }
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("closed after the 400").isLessThan(Duration.ofSeconds(3));
+                assertThat(Duration.ofNanos(System.nanoTime() - start))
+                        .as("closed after the 400")
+                        .isLessThan(Duration.ofSeconds(3));
             }
             pair.chat();
         }

@@ -59,7 +59,9 @@ class HttpTest {
         assertThat(get("/ws").statusCode()).isEqualTo(426);
         assertThat(get("/ws/room").statusCode()).isEqualTo(426);
         HttpResponse<String> post = HTTP.send(
-                HttpRequest.newBuilder(server.httpUri("/healthz")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpRequest.newBuilder(server.httpUri("/healthz"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
     }

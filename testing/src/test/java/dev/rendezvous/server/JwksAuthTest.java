@@ -40,12 +40,15 @@ class JwksAuthTest {
     @Nested
     class FromFile {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.authenticator(authenticator(JWKS_FILE.toString())));
+        final ServerExtension server =
+                ServerExtension.create(c -> c.authenticator(authenticator(JWKS_FILE.toString())));
 
         @Test
         void rs256AndEs256Admit() {
-            assertThat(admit(server, Tokens.rs256(RSA, Tokens.claims("rita").build()))).isEqualTo("rita");
-            assertThat(admit(server, Tokens.es256(EC, Tokens.claims("eddie").build()))).isEqualTo("eddie");
+            assertThat(admit(server, Tokens.rs256(RSA, Tokens.claims("rita").build())))
+                    .isEqualTo("rita");
+            assertThat(admit(server, Tokens.es256(EC, Tokens.claims("eddie").build())))
+                    .isEqualTo("eddie");
         }
 
         @Test
@@ -56,7 +59,11 @@ class JwksAuthTest {
         @Test
         void hs256SignedWithThePublicKeyIsRefused() {
             // the classic algorithm-confusion attack: HS256 "signed" with the public key's text
-            refused(server, Tokens.hs256(RSA.toPublicJWK().toJSONString(), Tokens.claims("mallory").build()));
+            refused(
+                    server,
+                    Tokens.hs256(
+                            RSA.toPublicJWK().toJSONString(),
+                            Tokens.claims("mallory").build()));
         }
     }
 
@@ -68,8 +75,10 @@ class JwksAuthTest {
 
         @Test
         void rs256AndEs256Admit() {
-            assertThat(admit(server, Tokens.rs256(RSA, Tokens.claims("rita").build()))).isEqualTo("rita");
-            assertThat(admit(server, Tokens.es256(EC, Tokens.claims("eddie").build()))).isEqualTo("eddie");
+            assertThat(admit(server, Tokens.rs256(RSA, Tokens.claims("rita").build())))
+                    .isEqualTo("rita");
+            assertThat(admit(server, Tokens.es256(EC, Tokens.claims("eddie").build())))
+                    .isEqualTo("eddie");
         }
     }
 

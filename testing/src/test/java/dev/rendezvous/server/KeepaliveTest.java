@@ -23,9 +23,8 @@ class KeepaliveTest {
     private static final Duration LATE = Duration.ofSeconds(10);
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c
-            .pingInterval(Duration.ofMillis(INTERVAL))
-            .pingTimeout(Duration.ofMillis(TIMEOUT)));
+    final ServerExtension server = ServerExtension.create(
+            c -> c.pingInterval(Duration.ofMillis(INTERVAL)).pingTimeout(Duration.ofMillis(TIMEOUT)));
 
     @Test
     void yourIdAnnouncesTheTimings() {
@@ -68,7 +67,10 @@ class KeepaliveTest {
                 pings++;
                 c.sendText("not json");
             } else {
-                assertThat(m).isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code().wireName()).isEqualTo("invalid_json"));
+                assertThat(m)
+                        .isInstanceOfSatisfying(
+                                Message.Error.class,
+                                e -> assertThat(e.code().wireName()).isEqualTo("invalid_json"));
             }
         }
         assertThat(c.isClosed()).isFalse();

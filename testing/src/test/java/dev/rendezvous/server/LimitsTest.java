@@ -46,10 +46,13 @@ class LimitsTest {
             assertThat(limited).isEqualTo(30 - pongs);
             assertThat(c.isClosed()).isFalse();
             // the bucket refills: a later ping is answered again
-            Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                c.sendText("{\"type\":\"ping\"}");
-                return c.next() instanceof Message.Pong;
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(3))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        c.sendText("{\"type\":\"ping\"}");
+                        return c.next() instanceof Message.Pong;
+                    });
         }
 
         @Test
@@ -65,7 +68,8 @@ class LimitsTest {
     @Nested
     class SlowConsumer {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.rateLimit(0, 0).rateLimitBytes(0).maxOutboundBytes(64 * 1024));
+        final ServerExtension server =
+                ServerExtension.create(c -> c.rateLimit(0, 0).rateLimitBytes(0).maxOutboundBytes(64 * 1024));
 
         @Test
         void aClientThatStopsReadingIsCutOffAndItsPeerIsTold() throws Exception {
@@ -80,7 +84,9 @@ class LimitsTest {
                 sender.sendText(payload);
             }
             sender.await(Message.PeerDisconnected.class);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.hubState().sessions() == 1);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> server.hubState().sessions() == 1);
             // Draining now shows what the server queued before the cut-off: bounded, then the 4029 close
             // (or a reset if its grace period ran out first).
             int code = stalled.awaitClose(Duration.ofSeconds(10));

@@ -81,9 +81,12 @@ class LobbyTest {
 
     @Test
     void invalidClientIdIsRefusedBeforeTheUpgrade() {
-        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id=bad%20id"))).isEqualTo(400);
-        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id=" + "x".repeat(65)))).isEqualTo(400);
-        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id="))).isEqualTo(400);
+        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id=bad%20id")))
+                .isEqualTo(400);
+        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id=" + "x".repeat(65))))
+                .isEqualTo(400);
+        assertThat(WsRecorder.refusedUpgradeStatus(server.uri("/ws?client_id=")))
+                .isEqualTo(400);
         WsRecorder ok = server.client(server.uri("/ws?client_id=" + "x".repeat(64)));
         assertThat(ok.next(Message.YourId.class).id()).hasSize(64);
     }
@@ -175,13 +178,18 @@ class LobbyTest {
         WsRecorder[] pair = pair();
         WsRecorder a = pair[0];
         WsRecorder b = pair[1];
-        a.sendText("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"from\":\"liar\",\"to\":\"" + b.id() + "\"}");
-        assertThat(b.nextText()).isEqualTo("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"from\":\"" + a.id() + "\"}");
+        a.sendText("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"from\":\"liar\",\"to\":\""
+                + b.id() + "\"}");
+        assertThat(b.nextText())
+                .isEqualTo("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"from\":\""
+                        + a.id() + "\"}");
         b.sendText("{\"type\":\"answer\",\"sdp\":\"v=0\"}");
         assertThat(a.nextText()).isEqualTo("{\"type\":\"answer\",\"sdp\":\"v=0\",\"from\":\"" + b.id() + "\"}");
-        String candidate = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}";
+        String candidate =
+                "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}";
         a.sendText("{\"type\":\"candidate\",\"candidate\":" + candidate + "}");
-        assertThat(b.nextText()).isEqualTo("{\"type\":\"candidate\",\"candidate\":" + candidate + ",\"from\":\"" + a.id() + "\"}");
+        assertThat(b.nextText())
+                .isEqualTo("{\"type\":\"candidate\",\"candidate\":" + candidate + ",\"from\":\"" + a.id() + "\"}");
         a.assertNothingBeforePong();
         b.assertNothingBeforePong();
     }
@@ -195,12 +203,15 @@ class LobbyTest {
                 + "\", \"extra\": [1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}] , \"username\":\"Al\" }";
         a.sendText(offer);
         String extra = "[1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}]";
-        assertThat(b.nextText()).as("members copied byte for byte (runs of members with the blanks between them);"
+        assertThat(b.nextText())
+                .as("members copied byte for byte (runs of members with the blanks between them);"
                         + " to dropped; from stamped; the server knows no name for a, so its own username field is a"
                         + " field like any other")
                 .isEqualTo("{\"type\" : \"offer\" , \"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"extra\": " + extra
                         + " , \"username\":\"Al\",\"from\":\"" + a.id() + "\"}");
-        b.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0},\"to\":\"" + a.id() + "\"}");
+        b.sendText(
+                "{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0},\"to\":\""
+                        + a.id() + "\"}");
         JsonNode ice = a.nextJson();
         assertThat(ice.get("type").asText()).isEqualTo("ice_candidate");
         assertThat(ice.get("candidate").get("candidate").asText()).isEqualTo("c");
@@ -218,7 +229,9 @@ class LobbyTest {
         a.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"username\":\"Mallory\"}");
         JsonNode got = b.nextJson();
         assertThat(got.get("from").asText()).isEqualTo(aId);
-        assertThat(got.get("username").asText()).as("the server's name replaces the client's").isEqualTo("Alice A.");
+        assertThat(got.get("username").asText())
+                .as("the server's name replaces the client's")
+                .isEqualTo("Alice A.");
     }
 
     @Test

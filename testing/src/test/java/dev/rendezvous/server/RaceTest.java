@@ -64,7 +64,9 @@ class RaceTest {
             Message.Paired b = pairedOf.get("c" + (i + 1));
             assertThat(a.peerId()).isEqualTo("c" + (i + 1));
             assertThat(b.peerId()).isEqualTo("c" + i);
-            assertThat(a.initiator()).as("exactly one initiator in pair %d", i / 2).isNotEqualTo(b.initiator());
+            assertThat(a.initiator())
+                    .as("exactly one initiator in pair %d", i / 2)
+                    .isNotEqualTo(b.initiator());
         }
         assertThat(server.hubState().pairs()).isEqualTo(n / 2);
     }
@@ -98,7 +100,10 @@ class RaceTest {
                 assertThat(p.initiator()).isTrue();
                 paired++;
             } else {
-                assertThat(m).isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code().wireName()).isEqualTo("peer_busy"));
+                assertThat(m)
+                        .isInstanceOfSatisfying(
+                                Message.Error.class,
+                                e -> assertThat(e.code().wireName()).isEqualTo("peer_busy"));
                 busy++;
             }
         }
@@ -154,8 +159,10 @@ class RaceTest {
         int expectedMembers = observers + survivors.size();
         // Quiescent server first (every departure done), then each view until it equals the server's: a
         // barrier round applies what arrived so far; a user_left broadcast still on its way is taken by the next.
-        Awaitility.await("departures processed").atMost(Duration.ofSeconds(30))
-                .until(() -> server.hubState().roomMembers() == expectedMembers && server.hubState().sessions() == expectedMembers);
+        Awaitility.await("departures processed")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> server.hubState().roomMembers() == expectedMembers
+                        && server.hubState().sessions() == expectedMembers);
         for (int i = 0; i < observers; i++) {
             Set<String> expected = new HashSet<>(survivors);
             for (WsRecorder w : watchers) {
@@ -164,7 +171,9 @@ class RaceTest {
             expected.remove(watchers.get(i).id());
             WsRecorder w = watchers.get(i);
             Set<String> view = views.get(i);
-            Awaitility.await("view of " + w.id()).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+            Awaitility.await("view of " + w.id())
+                    .atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO)
                     .until(() -> {
                         applyUntilPong(w, view);
                         return view.equals(expected);
@@ -181,8 +190,12 @@ class RaceTest {
                 case Message.Pong p -> {
                     return;
                 }
-                case Message.UserJoined j -> assertThat(view.add(j.clientId())).as("joined twice: %s", j).isTrue();
-                case Message.UserLeft l -> assertThat(view.remove(l.clientId())).as("left unknown: %s", l).isTrue();
+                case Message.UserJoined j ->
+                    assertThat(view.add(j.clientId())).as("joined twice: %s", j).isTrue();
+                case Message.UserLeft l ->
+                    assertThat(view.remove(l.clientId()))
+                            .as("left unknown: %s", l)
+                            .isTrue();
                 case Message m -> throw new AssertionError("unexpected " + m);
             }
         }
@@ -217,12 +230,16 @@ class RaceTest {
                 if (first instanceof Message.YourId) {
                     again = c;
                 } else {
-                    assertThat(first).isInstanceOfSatisfying(Message.Error.class,
-                            e -> assertThat(e.code().wireName()).isEqualTo("id_taken"));
+                    assertThat(first)
+                            .isInstanceOfSatisfying(
+                                    Message.Error.class,
+                                    e -> assertThat(e.code().wireName()).isEqualTo("id_taken"));
                     assertThat(c.awaitClose()).isEqualTo(4002);
                 }
             }
-            assertThat(again.next(Message.UsersInRoom.class).users()).extracting(Message.RoomUser::clientId).containsExactly("b");
+            assertThat(again.next(Message.UsersInRoom.class).users())
+                    .extracting(Message.RoomUser::clientId)
+                    .containsExactly("b");
             assertThat(b.next()).isEqualTo(new Message.UserLeft("x", null));
             assertThat(b.next()).isEqualTo(new Message.UserJoined("x", null));
             again.assertNothingBeforePong();
@@ -231,7 +248,9 @@ class RaceTest {
             again.close(1000, "");
             assertThat(b.next()).isEqualTo(new Message.UserLeft("x", null));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> server.hubState().sessions() == 1);
         assertThat(server.hubState().roomMembers()).isEqualTo(1);
     }
 

@@ -23,9 +23,8 @@ class ResumeGraceTest {
     static final Duration GRACE = Duration.ofMillis(400);
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(b -> b
-            .resumeGrace(GRACE)
-            .authTimeout(Duration.ofMillis(500)));
+    final ServerExtension server =
+            ServerExtension.create(b -> b.resumeGrace(GRACE).authTimeout(Duration.ofMillis(500)));
 
     private TcpProxy proxy;
 
@@ -70,11 +69,16 @@ class ResumeGraceTest {
             bob.send(new Message.PairRequest(alice.id));
             bob.next(Message.Paired.class);
             proxy.last().cut();
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> server.server().detachedSessions() == 1);
             // aim at the end of the grace: wait (bounded) until the expiry is near, then resume
-            long near = System.nanoTime() + GRACE.toNanos() - Duration.ofMillis(5 * round).toNanos();
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).until(() -> System.nanoTime() >= near);
+            long near = System.nanoTime()
+                    + GRACE.toNanos()
+                    - Duration.ofMillis(5 * round).toNanos();
+            await().atMost(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> System.nanoTime() >= near);
             JsonNode answer = alice.resume(server.uri("/ws?resume=1"));
             if (answer.get("type").asText().equals("resumed")) {
                 resumed++;

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ResumeKeepaliveTest {
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(b -> b
-            .resumeGrace(Duration.ofSeconds(5))
+    final ServerExtension server = ServerExtension.create(b -> b.resumeGrace(Duration.ofSeconds(5))
             .pingInterval(Duration.ofMillis(100))
             .pingTimeout(Duration.ofMillis(300)));
 
@@ -25,7 +24,8 @@ class ResumeKeepaliveTest {
         try (TcpProxy proxy = TcpProxy.to(server.port())) {
             ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
             proxy.last().blackHole(); // the server only notices by its keepalive (4008)
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> server.server().detachedSessions() == 1);
             JsonNode resumed = alice.resume(server.uri("/ws?resume=1"));
             assertThat(resumed.get("type").asText()).isEqualTo("resumed");

@@ -26,7 +26,8 @@ class ResumeOrderTest {
 
     @Test
     void tenThousandFramesEachWayAcrossDropsArriveOnceInOrder() throws IOException {
-        try (TcpProxy aliceProxy = TcpProxy.to(server.port()); TcpProxy bobProxy = TcpProxy.to(server.port())) {
+        try (TcpProxy aliceProxy = TcpProxy.to(server.port());
+                TcpProxy bobProxy = TcpProxy.to(server.port())) {
             ResumingClient alice = ResumingClient.admit(aliceProxy.uri("/ws?resumable=1"));
             ResumingClient bob = ResumingClient.admit(bobProxy.uri("/ws?resumable=1"));
             bob.send("{\"type\":\"pair_request\",\"target_id\":\"" + alice.id + "\"}");
@@ -46,7 +47,9 @@ class ResumeOrderTest {
                     proxy.last().cut();
                     awaitDetachedOrGone();
                     JsonNode resumed = dropped.resume(proxy.uri("/ws?resume=1"));
-                    assertThat(resumed.get("type").asText()).as("resume after batch %d", batch).isEqualTo("resumed");
+                    assertThat(resumed.get("type").asText())
+                            .as("resume after batch %d", batch)
+                            .isEqualTo("resumed");
                 }
                 aliceGot = readInOrder(alice, "offer", aliceGot, (batch + 1) * WINDOW);
                 bobGot = readInOrder(bob, "answer", bobGot, (batch + 1) * WINDOW);
@@ -70,7 +73,9 @@ class ResumeOrderTest {
         while (next < upTo) {
             JsonNode f = c.next();
             assertThat(f.get("type").asText()).isEqualTo(type);
-            assertThat(f.get("sdp").asInt()).as("frame number (0 lost, 0 duplicated, 0 reordered)").isEqualTo(next);
+            assertThat(f.get("sdp").asInt())
+                    .as("frame number (0 lost, 0 duplicated, 0 reordered)")
+                    .isEqualTo(next);
             next++;
         }
         return next;

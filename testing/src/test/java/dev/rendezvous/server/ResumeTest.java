@@ -34,7 +34,9 @@ class ResumeTest {
     }
 
     private void awaitDetached(int n) {
-        await("detached sessions").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+        await("detached sessions")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> server.server().detachedSessions() == n);
     }
 
@@ -159,7 +161,8 @@ class ResumeTest {
         alice.close();
         bob.assertNothingBeforePong();
         // the real token still works
-        assertThat(alice.resume(server.uri("/ws?resume=1")).get("type").asText()).isEqualTo("resumed");
+        assertThat(alice.resume(server.uri("/ws?resume=1")).get("type").asText())
+                .isEqualTo("resumed");
         alice.closeCleanly();
         assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
     }
@@ -230,7 +233,8 @@ class ResumeTest {
         awaitDetached(1);
         bob.sendText("{\"type\":\"offer\",\"to\":\"" + alice.id + "\",\"sdp\":\"s\"}");
         bob.assertNothingBeforePong();
-        assertThat(alice.resume(server.uri("/ws/r1?resume=1")).get("replayed").asInt()).isEqualTo(1);
+        assertThat(alice.resume(server.uri("/ws/r1?resume=1")).get("replayed").asInt())
+                .isEqualTo(1);
         assertThat(alice.next().get("sdp").asText()).isEqualTo("s");
         alice.closeCleanly();
         assertThat(bob.next(Message.UserLeft.class).clientId()).isEqualTo(alice.id);
@@ -247,7 +251,8 @@ class ResumeTest {
         }
         assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.server().resumableSessions() == 0);
-        assertThat(alice.resume(server.uri("/ws?resume=1")).get("code").asText()).isEqualTo("resume_failed");
+        assertThat(alice.resume(server.uri("/ws?resume=1")).get("code").asText())
+                .isEqualTo("resume_failed");
         alice.close();
     }
 
@@ -277,7 +282,8 @@ class ResumeTest {
                 try (RawWebSocket ws = RawWebSocket.connect(server.uri("/ws?resume=1"))) {
                     ws.sendText("{\"type\":\"resume\",\"id\":\"" + alice.id + "\",\"resume_token\":\"" + token
                             + "\",\"received\":0}");
-                    String type = ResumingClient.parse(ws.readText()).path("type").asText();
+                    String type =
+                            ResumingClient.parse(ws.readText()).path("type").asText();
                     if (type.equals("resumed")) {
                         ws.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
                         ws.awaitClose(Duration.ofSeconds(5));
@@ -288,7 +294,8 @@ class ResumeTest {
                 }
             }));
         }
-        List<String> outcomes = attempts.stream().map(CompletableFuture::join).sorted().toList();
+        List<String> outcomes =
+                attempts.stream().map(CompletableFuture::join).sorted().toList();
         assertThat(outcomes).containsExactly("error", "resumed");
     }
 
@@ -302,7 +309,8 @@ class ResumeTest {
         bob.next(Message.Paired.class);
         bob.sendText("{\"type\":\"offer\",\"sdp\":\"o\"}");
         bob.assertNothingBeforePong();
-        assertThat(alice.resume(server.uri("/ws?resume=1")).get("replayed").asInt()).isEqualTo(2);
+        assertThat(alice.resume(server.uri("/ws?resume=1")).get("replayed").asInt())
+                .isEqualTo(2);
         assertThat(alice.next().get("type").asText()).isEqualTo("paired");
         assertThat(alice.next().get("sdp").asText()).isEqualTo("o");
         alice.send("{\"type\":\"answer\",\"sdp\":\"a\"}");
@@ -322,7 +330,8 @@ class ResumeTest {
         bobProxy.last().stall();
         bob.send("{\"type\":\"offer\",\"sdp\":\"o\"}");
         bobProxy.last().cut();
-        assertThat(bob.resume(bobProxy.uri("/ws?resume=1")).get("type").asText()).isEqualTo("resumed");
+        assertThat(bob.resume(bobProxy.uri("/ws?resume=1")).get("type").asText())
+                .isEqualTo("resumed");
         assertThat(alice.next().get("sdp").asText()).isEqualTo("o");
         alice.send("{\"type\":\"answer\",\"sdp\":\"a\"}");
         assertThat(bob.next().get("sdp").asText()).isEqualTo("a");
@@ -333,7 +342,8 @@ class ResumeTest {
         bob.send("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"b2\"}}");
         alice.sendLost("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"a2\"}}"); // lost with the socket
         await().atMost(Duration.ofSeconds(5)).until(() -> server.server().detachedSessions() == 1);
-        assertThat(alice.resume(server.uri("/ws?resume=1")).get("type").asText()).isEqualTo("resumed");
+        assertThat(alice.resume(server.uri("/ws?resume=1")).get("type").asText())
+                .isEqualTo("resumed");
         assertThat(alice.next().at("/candidate/candidate").asText()).isEqualTo("b1");
         assertThat(alice.next().at("/candidate/candidate").asText()).isEqualTo("b2");
         assertThat(bob.next().at("/candidate/candidate").asText()).isEqualTo("a1");

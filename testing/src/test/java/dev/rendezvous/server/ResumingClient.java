@@ -103,7 +103,10 @@ final class ResumingClient implements AutoCloseable {
 
     JsonNode resume(URI uri, String withToken, long withReceived) throws IOException {
         ws = RawWebSocket.connect(uri);
-        ObjectNode frame = JSON.createObjectNode().put("type", "resume").put("id", id).put("resume_token", withToken)
+        ObjectNode frame = JSON.createObjectNode()
+                .put("type", "resume")
+                .put("id", id)
+                .put("resume_token", withToken)
                 .put("received", withReceived);
         ws.sendText(frame.toString());
         JsonNode answer = parse(ws.readText());

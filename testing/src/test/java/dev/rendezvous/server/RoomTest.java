@@ -91,8 +91,11 @@ class RoomTest {
         a.await(Message.UserJoined.class);
         b.await(Message.UserJoined.class);
 
-        a.sendText("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"to\":\"" + b.id() + "\",\"from\":\"forged\"}");
-        assertThat(b.nextText()).isEqualTo("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"from\":\"" + aId + "\",\"username\":\"Ann\"}");
+        a.sendText("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"to\":\"" + b.id()
+                + "\",\"from\":\"forged\"}");
+        assertThat(b.nextText())
+                .isEqualTo("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"from\":\"" + aId
+                        + "\",\"username\":\"Ann\"}");
         c.assertNothingBeforePong();
         a.assertNothingBeforePong();
     }
@@ -162,7 +165,8 @@ class RoomTest {
         assertThat(a.next(Message.UserLeft.class).clientId()).isEqualTo(c.id());
         // On two nodes c's own node drops it from its replica when its leave event comes back from Redis,
         // which can be a moment after a's node told a: the count is eventually exact, never above.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.hubState().roomMembers()).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(server.hubState().roomMembers()).isEqualTo(1));
         a.close(1000, "");
         a.awaitClose();
         server.assertNoLeaks();

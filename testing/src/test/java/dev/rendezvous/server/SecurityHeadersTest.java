@@ -25,10 +25,13 @@ class SecurityHeadersTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c
-            .adminToken("admin-token-0123456789")
-            .httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(new ServerMetrics(), Executors.newVirtualThreadPerTaskExecutor(),
-                    new AdminToken(METRICS_TOKEN))));
+    final ServerExtension server = ServerExtension.create(c -> c.adminToken("admin-token-0123456789")
+            .httpEndpoint(
+                    MetricsEndpoint.PATH,
+                    new MetricsEndpoint(
+                            new ServerMetrics(),
+                            Executors.newVirtualThreadPerTaskExecutor(),
+                            new AdminToken(METRICS_TOKEN))));
 
     private HttpResponse<String> get(String path, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.httpUri(path));
@@ -41,26 +44,54 @@ class SecurityHeadersTest {
     @Test
     void everyResponseCarriesTheSecurityHeaders() throws Exception {
         Neighbours pair = new Neighbours(server);
-        for (String path : List.of("/", "/index.html", "/js/app.js", "/sdk/rendezvous.js", "/css/rendezvous.css", "/healthz",
-                "/no-such-file", "/ws", "/admin/", "/admin/admin.css", "/debug.html", "/peerjs/id")) {
+        for (String path : List.of(
+                "/",
+                "/index.html",
+                "/js/app.js",
+                "/sdk/rendezvous.js",
+                "/css/rendezvous.css",
+                "/healthz",
+                "/no-such-file",
+                "/ws",
+                "/admin/",
+                "/admin/admin.css",
+                "/debug.html",
+                "/peerjs/id")) {
             HttpResponse<String> r = get(path, null);
-            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(r.headers().firstValue("X-Content-Type-Options"))
+                    .as(path)
+                    .hasValue("nosniff");
             assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
             assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
-            String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow(() -> new AssertionError("no CSP on " + path));
+            String csp = r.headers()
+                    .firstValue("Content-Security-Policy")
+                    .orElseThrow(() -> new AssertionError("no CSP on " + path));
             assertThat(csp).as(path).contains("frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
         }
         for (String page : List.of("/", "/index.html", "/debug.html", "/admin/")) {
             HttpResponse<String> r = get(page, null);
-            assertThat(r.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-            assertThat(r.headers().firstValue("Content-Security-Policy")).as(page).hasValueSatisfying(csp -> assertThat(csp)
-                    .contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'",
-                            "connect-src 'self' ws://127.0.0.1:" + server.port() + " wss://127.0.0.1:" + server.port()));
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .as(page)
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(r.headers().firstValue("Content-Security-Policy"))
+                    .as(page)
+                    .hasValueSatisfying(csp -> assertThat(csp)
+                            .contains(
+                                    "default-src 'self'",
+                                    "script-src 'self'",
+                                    "style-src 'self'",
+                                    "object-src 'none'",
+                                    "base-uri 'none'",
+                                    "connect-src 'self' ws://127.0.0.1:" + server.port() + " wss://127.0.0.1:"
+                                            + server.port()));
         }
         // the pages hold no inline script or style the policy would block
         for (String page : List.of("/", "/debug.html", "/admin/")) {
             String body = get(page, null).body();
-            assertThat(body).as(page).doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>").doesNotContain("<style", " style=");
+            assertThat(body)
+                    .as(page)
+                    .doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>")
+                    .doesNotContain("<style", " style=");
         }
         pair.chat();
     }
@@ -69,7 +100,8 @@ class SecurityHeadersTest {
     void metricsBehindATokenAnswerOnlyTheScraperThatSendsIt() throws Exception {
         Neighbours pair = new Neighbours(server);
         assertThat(get("/metrics", null).statusCode()).isEqualTo(401);
-        assertThat(get("/metrics", "Bearer wrong-token-0123456789").statusCode()).isEqualTo(401);
+        assertThat(get("/metrics", "Bearer wrong-token-0123456789").statusCode())
+                .isEqualTo(401);
         HttpResponse<String> ok = get("/metrics", "Bearer " + METRICS_TOKEN);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains("rendezvous_connections_refused_total");

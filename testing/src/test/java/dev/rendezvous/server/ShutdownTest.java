@@ -56,7 +56,8 @@ class ShutdownTest {
      */
     @Test
     void sessionsClosedByTheShutdownAreNotToldThatTheirPeerLeft() throws Exception {
-        SignalingServer server = SignalingServer.start(ServerConfig.builder().port(0).build());
+        SignalingServer server =
+                SignalingServer.start(ServerConfig.builder().port(0).build());
         List<WsRecorder> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) { // several pairs and members, spread over the event loops
             WsRecorder a = WsRecorder.admitted(server.lobbyUri());
@@ -83,7 +84,9 @@ class ShutdownTest {
         for (WsRecorder c : clients) {
             assertThat(c.nextEvent(WsRecorder.TIMEOUT))
                     .as("the first thing %s hears after the shutdown", c.id())
-                    .isInstanceOfSatisfying(WsRecorder.Event.Closed.class, closed -> assertThat(closed.code()).isEqualTo(1001));
+                    .isInstanceOfSatisfying(
+                            WsRecorder.Event.Closed.class,
+                            closed -> assertThat(closed.code()).isEqualTo(1001));
         }
         assertThat(server.hub().state().empty()).isTrue();
     }

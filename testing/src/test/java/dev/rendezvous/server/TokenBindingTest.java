@@ -95,8 +95,9 @@ class TokenBindingTest {
     class SubjectBinding {
         @RegisterExtension
         final ServerExtension server = ServerExtension.create(c -> c.authenticator(JwtAuthenticator.hmac(
-                SECRET.getBytes(StandardCharsets.UTF_8), new JwtAuthenticator.Options(null, null,
-                        JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.SUBJECT, false))));
+                SECRET.getBytes(StandardCharsets.UTF_8),
+                new JwtAuthenticator.Options(
+                        null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.SUBJECT, false))));
 
         @Test
         void mallorysTokenCannotTakeBobsIdAndBobStillGetsIt() {
@@ -108,13 +109,16 @@ class TokenBindingTest {
             WsRecorder bob = admitted(server, "bob", "bob");
             assertThat(bob.id()).isEqualTo("bob");
             // a client_id claim still wins over the subject
-            assertAdmittedAs(authenticate(server, token(Tokens.claims("bob").claim("client_id", "bob-laptop")), null), "bob-laptop");
+            assertAdmittedAs(
+                    authenticate(server, token(Tokens.claims("bob").claim("client_id", "bob-laptop")), null),
+                    "bob-laptop");
             pair.chat();
         }
 
         @Test
         void aTokenWithoutSubjectIsRefused() {
-            JWTClaimsSet.Builder noSub = new JWTClaimsSet.Builder().claim("preferred_username", "anon")
+            JWTClaimsSet.Builder noSub = new JWTClaimsSet.Builder()
+                    .claim("preferred_username", "anon")
                     .expirationTime(Date.from(Instant.now().plusSeconds(60)));
             assertRefused(authenticate(server, token(noSub), "anyone"));
         }
@@ -124,12 +128,17 @@ class TokenBindingTest {
     class ExpiryAndTurn {
         @RegisterExtension
         final ServerExtension server = ServerExtension.create(c -> {
-            IceConfig ice = IceConfig.of(List.of(TURN_URL), Optional.of("turn-secret"), Duration.ofHours(24), Clock.systemUTC());
-            var authenticator = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
-                    new JwtAuthenticator.Options(null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.NONE, true));
+            IceConfig ice = IceConfig.of(
+                    List.of(TURN_URL), Optional.of("turn-secret"), Duration.ofHours(24), Clock.systemUTC());
+            var authenticator = JwtAuthenticator.hmac(
+                    SECRET.getBytes(StandardCharsets.UTF_8),
+                    new JwtAuthenticator.Options(
+                            null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.NONE, true));
             c.authenticator(authenticator)
                     .iceServers(ice.source())
-                    .httpEndpoint(IceServersEndpoint.PATH, new IceServersEndpoint(ice, authenticator, Executors.newVirtualThreadPerTaskExecutor()));
+                    .httpEndpoint(
+                            IceServersEndpoint.PATH,
+                            new IceServersEndpoint(ice, authenticator, Executors.newVirtualThreadPerTaskExecutor()));
         });
 
         private static long credentialExpiry(IceServer turn) {
@@ -142,20 +151,37 @@ class TokenBindingTest {
             long exp = Instant.now().plusSeconds(30).getEpochSecond();
             WsRecorder c = server.client(server.lobbyUri());
             c.next(Message.AuthRequired.class);
-            c.send(new Message.AuthToken(token(Tokens.claims("short").expirationTime(new Date(exp * 1000))), "short-lived"));
+            c.send(new Message.AuthToken(
+                    token(Tokens.claims("short").expirationTime(new Date(exp * 1000))), "short-lived"));
             c.next(Message.AuthSuccess.class);
             IceServer turn = c.next(Message.YourId.class).iceServers().stream()
-                    .filter(s -> s.urls().contains(TURN_URL)).findFirst().orElseThrow();
-            assertThat(credentialExpiry(turn)).as("TURN credential expiry vs token exp").isLessThanOrEqualTo(exp);
+                    .filter(s -> s.urls().contains(TURN_URL))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(credentialExpiry(turn))
+                    .as("TURN credential expiry vs token exp")
+                    .isLessThanOrEqualTo(exp);
             // the HTTP endpoint likewise
-            HttpResponse<String> http = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(server.httpUri(IceServersEndpoint.PATH).toString()))
-                    .header("Authorization", "Bearer " + token(Tokens.claims("short").expirationTime(new Date(exp * 1000))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> http = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.httpUri(IceServersEndpoint.PATH)
+                                            .toString()))
+                                    .header(
+                                            "Authorization",
+                                            "Bearer "
+                                                    + token(Tokens.claims("short")
+                                                            .expirationTime(new Date(exp * 1000))))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(http.statusCode()).isEqualTo(200);
-            String username = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.body())
-                    .get("ice_servers").get(0).get("username").asText();
-            assertThat(Long.parseLong(username.substring(0, username.indexOf(':')))).isLessThanOrEqualTo(exp);
+            String username = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(http.body())
+                    .get("ice_servers")
+                    .get(0)
+                    .get("username")
+                    .asText();
+            assertThat(Long.parseLong(username.substring(0, username.indexOf(':'))))
+                    .isLessThanOrEqualTo(exp);
             pair.chat();
         }
 

@@ -44,7 +44,8 @@ class WebSocketFramingTest {
     void framesSplitByteByByteAcrossWritesAreReadWhole() throws Exception {
         try (RawWebSocket raw = admittedRaw()) {
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
-            stream.writeBytes(RawWebSocket.frame(0x80 | RawWebSocket.TEXT, utf8("{\"type\":\"ping\",\"a\":\"" + "x".repeat(300) + "\"}"), true));
+            stream.writeBytes(RawWebSocket.frame(
+                    0x80 | RawWebSocket.TEXT, utf8("{\"type\":\"ping\",\"a\":\"" + "x".repeat(300) + "\"}"), true));
             stream.writeBytes(RawWebSocket.frame(0x80 | RawWebSocket.TEXT, utf8("{\"type\":\"ping\"}"), true));
             for (byte b : stream.toByteArray()) {
                 raw.sendRaw(new byte[] {b});
@@ -113,9 +114,12 @@ class WebSocketFramingTest {
             raw.sendFrame(RawWebSocket.CONTINUATION, new byte[] {3}, false);
             raw.sendFrame(RawWebSocket.CONTINUATION, new byte[] {4}, true);
             raw.sendText("{\"type\":\"ping\"}");
-            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.BINARY_NOT_SUPPORTED));
-            assertThat(raw.readText()).as("one error for the whole binary message").isEqualTo("{\"type\":\"pong\"}");
+            assertThat(MessageCodec.decode(raw.readText()))
+                    .isInstanceOfSatisfying(
+                            Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BINARY_NOT_SUPPORTED));
+            assertThat(raw.readText())
+                    .as("one error for the whole binary message")
+                    .isEqualTo("{\"type\":\"pong\"}");
         }
     }
 
@@ -129,11 +133,17 @@ class WebSocketFramingTest {
                 Arguments.of("continuation outside a message", RawWebSocket.frame(0x80, ping, true)),
                 Arguments.of("fragmented ping", RawWebSocket.frame(RawWebSocket.PING, new byte[0], true)),
                 Arguments.of("ping over 125 bytes", RawWebSocket.frame(0x80 | RawWebSocket.PING, new byte[126], true)),
-                Arguments.of("close with a one-byte payload", RawWebSocket.frame(0x80 | RawWebSocket.CLOSE, new byte[] {3}, true)),
-                Arguments.of("close with an invalid code", RawWebSocket.frame(0x80 | RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xED}, true)),
-                Arguments.of("text inside a fragmented message", concat(
-                        RawWebSocket.frame(RawWebSocket.TEXT, utf8("{"), true),
-                        RawWebSocket.frame(0x80 | RawWebSocket.TEXT, ping, true))));
+                Arguments.of(
+                        "close with a one-byte payload",
+                        RawWebSocket.frame(0x80 | RawWebSocket.CLOSE, new byte[] {3}, true)),
+                Arguments.of(
+                        "close with an invalid code",
+                        RawWebSocket.frame(0x80 | RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xED}, true)),
+                Arguments.of(
+                        "text inside a fragmented message",
+                        concat(
+                                RawWebSocket.frame(RawWebSocket.TEXT, utf8("{"), true),
+                                RawWebSocket.frame(0x80 | RawWebSocket.TEXT, ping, true))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -158,7 +168,9 @@ class WebSocketFramingTest {
         try (RawWebSocket raw = admittedRaw()) {
             raw.sendFrame(RawWebSocket.CLOSE, new byte[] {0x0F, (byte) 0xA0, 'b', 'y', 'e'}, true); // 4000
             assertThat(raw.awaitClose(WsRecorder.TIMEOUT)).isEqualTo(4000);
-            assertThat(raw.input().read()).as("then the server closes the TCP connection").isEqualTo(-1);
+            assertThat(raw.input().read())
+                    .as("then the server closes the TCP connection")
+                    .isEqualTo(-1);
         }
     }
 
@@ -175,8 +187,9 @@ class WebSocketFramingTest {
                 withLength[2 + i] = (byte) (huge >>> (8 * (7 - i)));
             }
             raw.sendRaw(withLength); // mask key (zeros) + 100 payload bytes
-            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
+            assertThat(MessageCodec.decode(raw.readText()))
+                    .isInstanceOfSatisfying(
+                            Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
             RawWebSocket.Frame close = raw.readFrame();
             assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
             assertThat(close.closeCode()).isEqualTo(1009);
@@ -196,8 +209,9 @@ class WebSocketFramingTest {
                 header[2 + i] = (byte) (length >>> (8 * (7 - i)));
             }
             raw.sendRaw(header);
-            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
+            assertThat(MessageCodec.decode(raw.readText()))
+                    .isInstanceOfSatisfying(
+                            Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
             assertThat(raw.readFrame().closeCode()).isEqualTo(1009);
         }
     }
@@ -208,8 +222,9 @@ class WebSocketFramingTest {
             byte[] big = new byte[40_000];
             raw.sendFrame(RawWebSocket.TEXT, big, false);
             raw.sendFrame(RawWebSocket.CONTINUATION, big, false); // over 64 KiB together: refused, skipped
-            assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
+            assertThat(MessageCodec.decode(raw.readText()))
+                    .isInstanceOfSatisfying(
+                            Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
             assertThat(raw.readFrame().closeCode()).isEqualTo(1009);
             raw.sendFrame(RawWebSocket.CONTINUATION, big, true); // the rest still arrives; skipped too
             raw.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xF1}, true); // 1009 back

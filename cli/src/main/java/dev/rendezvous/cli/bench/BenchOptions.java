@@ -47,38 +47,171 @@ public record BenchOptions(
 
     /** Defaults matching the shared Node harness's throughput run. */
     public static BenchOptions defaults() {
-        return new BenchOptions("relay", "127.0.0.1", 8765, "/ws", 1000, 64, 300, Duration.ofSeconds(10), Duration.ofSeconds(2),
-                0, 5000, 10_000, 200, 1, Duration.ofSeconds(10), 100, 8, 1, 0, Duration.ofSeconds(10));
+        return new BenchOptions(
+                "relay",
+                "127.0.0.1",
+                8765,
+                "/ws",
+                1000,
+                64,
+                300,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2),
+                0,
+                5000,
+                10_000,
+                200,
+                1,
+                Duration.ofSeconds(10),
+                100,
+                8,
+                1,
+                0,
+                Duration.ofSeconds(10));
     }
 
     public BenchOptions withScenario(String s) {
-        return new BenchOptions(s, host, port, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
-                connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, serverPid, drain);
+        return new BenchOptions(
+                s,
+                host,
+                port,
+                path,
+                pairs,
+                window,
+                messageBytes,
+                duration,
+                warmup,
+                messagesPerPair,
+                rate,
+                connections,
+                concurrency,
+                sourceAddresses,
+                hold,
+                rooms,
+                roomSize,
+                threads,
+                serverPid,
+                drain);
     }
 
     public BenchOptions withPort(int p) {
-        return new BenchOptions(scenario, host, p, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
-                connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, serverPid, drain);
+        return new BenchOptions(
+                scenario,
+                host,
+                p,
+                path,
+                pairs,
+                window,
+                messageBytes,
+                duration,
+                warmup,
+                messagesPerPair,
+                rate,
+                connections,
+                concurrency,
+                sourceAddresses,
+                hold,
+                rooms,
+                roomSize,
+                threads,
+                serverPid,
+                drain);
     }
 
     public BenchOptions withLoad(int pairs, int window, long messagesPerPair, int threads) {
-        return new BenchOptions(scenario, host, port, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
-                connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, serverPid, drain);
+        return new BenchOptions(
+                scenario,
+                host,
+                port,
+                path,
+                pairs,
+                window,
+                messageBytes,
+                duration,
+                warmup,
+                messagesPerPair,
+                rate,
+                connections,
+                concurrency,
+                sourceAddresses,
+                hold,
+                rooms,
+                roomSize,
+                threads,
+                serverPid,
+                drain);
     }
 
     public BenchOptions withTiming(Duration duration, Duration warmup, Duration hold) {
-        return new BenchOptions(scenario, host, port, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
-                connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, serverPid, drain);
+        return new BenchOptions(
+                scenario,
+                host,
+                port,
+                path,
+                pairs,
+                window,
+                messageBytes,
+                duration,
+                warmup,
+                messagesPerPair,
+                rate,
+                connections,
+                concurrency,
+                sourceAddresses,
+                hold,
+                rooms,
+                roomSize,
+                threads,
+                serverPid,
+                drain);
     }
 
     public BenchOptions withFanout(int rooms, int roomSize) {
-        return new BenchOptions(scenario, host, port, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
-                connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, serverPid, drain);
+        return new BenchOptions(
+                scenario,
+                host,
+                port,
+                path,
+                pairs,
+                window,
+                messageBytes,
+                duration,
+                warmup,
+                messagesPerPair,
+                rate,
+                connections,
+                concurrency,
+                sourceAddresses,
+                hold,
+                rooms,
+                roomSize,
+                threads,
+                serverPid,
+                drain);
     }
 
     public BenchOptions withServerPid(long pid) {
-        return new BenchOptions(scenario, host, port, path, pairs, window, messageBytes, duration, warmup, messagesPerPair, rate,
-                connections, concurrency, sourceAddresses, hold, rooms, roomSize, threads, pid, drain);
+        return new BenchOptions(
+                scenario,
+                host,
+                port,
+                path,
+                pairs,
+                window,
+                messageBytes,
+                duration,
+                warmup,
+                messagesPerPair,
+                rate,
+                connections,
+                concurrency,
+                sourceAddresses,
+                hold,
+                rooms,
+                roomSize,
+                threads,
+                pid,
+                drain);
     }
 
     String sourceAddress(int i) {

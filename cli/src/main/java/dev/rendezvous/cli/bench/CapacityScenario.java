@@ -110,7 +110,9 @@ final class CapacityScenario {
                     .put("server_rss_mb_after_hold", mb(rssHeld))
                     .put("rss_kb_per_conn_slope", PairScenario.round((rssFull - rssHalf) / 1024.0 / second))
                     .put("rss_kb_per_conn_total", PairScenario.round((rssFull - rss0) / 1024.0 / o.connections()))
-                    .put("server_cpu_us_per_conn", PairScenario.round((cpuEnd - cpu0 - (cpu2 - cpuHalf)) / 1e3 / o.connections()))
+                    .put(
+                            "server_cpu_us_per_conn",
+                            PairScenario.round((cpuEnd - cpu0 - (cpu2 - cpuHalf)) / 1e3 / o.connections()))
                     .put("server_cpu_us_per_conn_second_half", PairScenario.round((cpuEnd - cpu2) / 1e3 / second));
         }
         r.put("client_cpu_us_per_conn", PairScenario.round((selfEnd - self0) / 1e3 / o.connections()));
@@ -136,7 +138,9 @@ final class CapacityScenario {
             });
             long now = System.nanoTime();
             if (now - lastTick > 250_000_000L) {
-                progress.printf("\r[capacity] %,d / %,d welcomed  (%.0f s)   ", welcomed.get(), o.connections(), (now - start) / 1e9);
+                progress.printf(
+                        "\r[capacity] %,d / %,d welcomed  (%.0f s)   ",
+                        welcomed.get(), o.connections(), (now - start) / 1e9);
                 progress.flush();
                 lastTick = now;
             }

@@ -92,7 +92,9 @@ final class FanoutScenario {
                 room.ids[index] = Frames.id(f);
                 checkReady();
             } else if (Frames.isType(f, USERS_IN_ROOM)) {
-                for (int at = Frames.indexOf(f, CLIENT_ID, f.readerIndex()); at >= 0; at = Frames.indexOf(f, CLIENT_ID, at + 1)) {
+                for (int at = Frames.indexOf(f, CLIENT_ID, f.readerIndex());
+                        at >= 0;
+                        at = Frames.indexOf(f, CLIENT_ID, at + 1)) {
                     knownOthers++;
                 }
                 checkReady();
@@ -180,27 +182,33 @@ final class FanoutScenario {
         double perLoopPerNano = o.rate() / 1e9 / byLoop.size();
         for (List<Room> mine : byLoop) {
             long[] state = new long[2];
-            tickers.add(mine.get(0).loop.scheduleAtFixedRate(() -> {
-                if (!sending) {
-                    return;
-                }
-                long due = (long) ((System.nanoTime() - start) * perLoopPerNano) - state[0];
-                int size = o.roomSize();
-                for (long k = 0; k < due; k++) {
-                    long slot = state[1]++;
-                    Room room = mine.get((int) (slot % mine.size()));
-                    room.members[(int) ((slot / mine.size()) % size)].sendOne();
-                    state[0]++;
-                }
-                for (Room room : mine) {
-                    for (Member m : room.members) {
-                        if (m.dirty) {
-                            m.dirty = false;
-                            m.client.flush();
-                        }
-                    }
-                }
-            }, 0, 1, TimeUnit.MILLISECONDS));
+            tickers.add(mine.get(0)
+                    .loop
+                    .scheduleAtFixedRate(
+                            () -> {
+                                if (!sending) {
+                                    return;
+                                }
+                                long due = (long) ((System.nanoTime() - start) * perLoopPerNano) - state[0];
+                                int size = o.roomSize();
+                                for (long k = 0; k < due; k++) {
+                                    long slot = state[1]++;
+                                    Room room = mine.get((int) (slot % mine.size()));
+                                    room.members[(int) ((slot / mine.size()) % size)].sendOne();
+                                    state[0]++;
+                                }
+                                for (Room room : mine) {
+                                    for (Member m : room.members) {
+                                        if (m.dirty) {
+                                            m.dirty = false;
+                                            m.client.flush();
+                                        }
+                                    }
+                                }
+                            },
+                            0,
+                            1,
+                            TimeUnit.MILLISECONDS));
         }
         long warmupEnd = start + o.warmup().toNanos();
         long end = warmupEnd + o.duration().toNanos();
@@ -220,8 +228,9 @@ final class FanoutScenario {
                 self0 = ProcStats.selfCpuNanos();
             }
             if (now - lastTick > 1_000_000_000L) {
-                progress.printf("\r[fanout] %4.0fs  sent %,d  delivered %,d  refused %,d   ", (now - start) / 1e9, sentTotal.sum(),
-                        deliveredTotal.sum(), refused.sum());
+                progress.printf(
+                        "\r[fanout] %4.0fs  sent %,d  delivered %,d  refused %,d   ",
+                        (now - start) / 1e9, sentTotal.sum(), deliveredTotal.sum(), refused.sum());
                 progress.flush();
                 lastTick = now;
             }

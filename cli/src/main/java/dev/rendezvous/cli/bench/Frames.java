@@ -157,7 +157,8 @@ final class Frames {
      * the bytes before the sequence number; the caller writes {@code seq}, then {@code ,"t":}, {@code t}, {@code }}.
      */
     static byte[] candidatePrefix(int size, String extraMembers) {
-        String head = "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 192.0.2.17 53705 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Xq3v network-cost 999";
+        String head =
+                "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 192.0.2.17 53705 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Xq3v network-cost 999";
         String tail = "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}," + extraMembers + "\"seq\":";
         int pad = Math.max(0, size - head.length() - tail.length() - 30);
         return bytes(head + " ".repeat(0) + "x".repeat(pad) + tail);

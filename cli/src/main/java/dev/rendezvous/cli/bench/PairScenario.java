@@ -71,6 +71,7 @@ final class PairScenario {
         long received;
         /** Sent messages the server answered with {@code rate_limited} instead of relaying. */
         long refusedBySender;
+
         long maxSeen = -1;
         long duplicates;
         long reordered;
@@ -157,7 +158,10 @@ final class PairScenario {
 
         /** Closed loop: send until {@code window} are in flight. */
         void topUp() {
-            while (sending && !stoppedByRefusal && inFlight() < o.window() && (o.messagesPerPair() <= 0 || sent < o.messagesPerPair())) {
+            while (sending
+                    && !stoppedByRefusal
+                    && inFlight() < o.window()
+                    && (o.messagesPerPair() <= 0 || sent < o.messagesPerPair())) {
                 sendOne();
             }
         }
@@ -218,7 +222,8 @@ final class PairScenario {
             }
         }
         if (!ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException("only " + (o.pairs() - ready.getCount()) + " of " + o.pairs() + " pairs formed in time");
+            throw new IllegalStateException(
+                    "only " + (o.pairs() - ready.getCount()) + " of " + o.pairs() + " pairs formed in time");
         }
         double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
 
@@ -231,22 +236,27 @@ final class PairScenario {
             for (Map.Entry<EventLoop, List<Pair>> e : byLoop.entrySet()) {
                 List<Pair> mine = e.getValue();
                 long[] state = new long[2]; // sent by this loop, round-robin cursor
-                tickers.add(e.getKey().scheduleAtFixedRate(() -> {
-                    if (!sending) {
-                        return;
-                    }
-                    long due = (long) ((System.nanoTime() - start) * perLoopPerNano) - state[0];
-                    for (long k = 0; k < due; k++) {
-                        Pair p = mine.get((int) (state[1]++ % mine.size()));
-                        state[0]++;
-                        if (!p.stoppedByRefusal && p.inFlight() < o.window()) {
-                            p.sendOne();
-                        }
-                    }
-                    for (Pair p : mine) {
-                        p.onReadComplete(p.a);
-                    }
-                }, 0, 1, TimeUnit.MILLISECONDS));
+                tickers.add(e.getKey()
+                        .scheduleAtFixedRate(
+                                () -> {
+                                    if (!sending) {
+                                        return;
+                                    }
+                                    long due = (long) ((System.nanoTime() - start) * perLoopPerNano) - state[0];
+                                    for (long k = 0; k < due; k++) {
+                                        Pair p = mine.get((int) (state[1]++ % mine.size()));
+                                        state[0]++;
+                                        if (!p.stoppedByRefusal && p.inFlight() < o.window()) {
+                                            p.sendOne();
+                                        }
+                                    }
+                                    for (Pair p : mine) {
+                                        p.onReadComplete(p.a);
+                                    }
+                                },
+                                0,
+                                1,
+                                TimeUnit.MILLISECONDS));
             }
         } else {
             for (Pair p : pairs) {
@@ -259,7 +269,8 @@ final class PairScenario {
 
         boolean counted = o.messagesPerPair() > 0;
         long warmupEnd = start + (counted ? 0 : o.warmup().toNanos());
-        long end = warmupEnd + (counted ? TimeUnit.HOURS.toNanos(1) : o.duration().toNanos());
+        long end =
+                warmupEnd + (counted ? TimeUnit.HOURS.toNanos(1) : o.duration().toNanos());
         long expected = counted ? o.messagesPerPair() * o.pairs() : Long.MAX_VALUE;
         long cpuServer0 = 0;
         long cpuSelf0 = 0;
@@ -296,9 +307,18 @@ final class PairScenario {
             if (now - lastTick >= 1_000_000_000L) {
                 // One rate throughout: the average over the measured window so far (over the warm-up
                 // while it lasts), the same figure the summary's delivered_per_s ends on.
-                double rate = inWindow ? measured.sum() / ((now - measuredStart) / 1e9) : receivedTotal.sum() / ((now - start) / 1e9);
-                progress.printf("\r[%s] %4.0fs  %s %,9d msg/s  sent %,d  received %,d  refused %,d   ", o.scenario(),
-                        (now - start) / 1e9, inWindow ? "avg" : "warm-up", (long) rate, sentTotal.sum(), receivedTotal.sum(), refused.sum());
+                double rate = inWindow
+                        ? measured.sum() / ((now - measuredStart) / 1e9)
+                        : receivedTotal.sum() / ((now - start) / 1e9);
+                progress.printf(
+                        "\r[%s] %4.0fs  %s %,9d msg/s  sent %,d  received %,d  refused %,d   ",
+                        o.scenario(),
+                        (now - start) / 1e9,
+                        inWindow ? "avg" : "warm-up",
+                        (long) rate,
+                        sentTotal.sum(),
+                        receivedTotal.sum(),
+                        refused.sum());
                 progress.flush();
                 lastTick = now;
             }

@@ -74,13 +74,15 @@ final class ProcStats {
             return OptionalLong.empty();
         }
         String target = "socket:[" + inode + "]";
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path proc : procs) {
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
                     for (Path fd : fds) {
                         try {
                             if (Files.readSymbolicLink(fd).toString().equals(target)) {
-                                return OptionalLong.of(Long.parseLong(proc.getFileName().toString()));
+                                return OptionalLong.of(
+                                        Long.parseLong(proc.getFileName().toString()));
                             }
                         } catch (IOException e) {
                             // fd closed meanwhile

@@ -102,15 +102,17 @@ public final class WsClient {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         client.channel = ch;
-                        ch.pipeline().addLast(
-                                new HttpClientCodec(),
-                                new HttpObjectAggregator(16 * 1024),
-                                new WebSocketClientProtocolHandler(config),
-                                new Handler(client));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(16 * 1024),
+                                        new WebSocketClientProtocolHandler(config),
+                                        new Handler(client));
                     }
                 });
         InetSocketAddress remote = new InetSocketAddress(host, uri.getPort());
-        client.connectFuture = localAddress == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(localAddress, 0));
+        client.connectFuture =
+                localAddress == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(localAddress, 0));
         return client;
     }
 

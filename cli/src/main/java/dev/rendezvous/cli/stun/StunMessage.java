@@ -111,7 +111,12 @@ final class StunMessage {
             CRC32 crc = new CRC32();
             crc.update(beforeFingerprint);
             out.writeBytes(beforeFingerprint);
-            writeAttribute(out, FINGERPRINT, ByteBuffer.allocate(4).putInt((int) crc.getValue() ^ FINGERPRINT_XOR).array());
+            writeAttribute(
+                    out,
+                    FINGERPRINT,
+                    ByteBuffer.allocate(4)
+                            .putInt((int) crc.getValue() ^ FINGERPRINT_XOR)
+                            .array());
             return out.toByteArray();
         }
     }
@@ -139,7 +144,8 @@ final class StunMessage {
             int attributeType = buf.getShort() & 0xFFFF;
             int attributeLength = buf.getShort() & 0xFFFF;
             if (buf.position() + attributeLength > end) {
-                throw new IllegalArgumentException("STUN attribute 0x" + Integer.toHexString(attributeType) + " overruns the message");
+                throw new IllegalArgumentException(
+                        "STUN attribute 0x" + Integer.toHexString(attributeType) + " overruns the message");
             }
             byte[] value = new byte[attributeLength];
             buf.get(value);
@@ -188,7 +194,8 @@ final class StunMessage {
             return Optional.empty();
         }
         int port = (((v[2] & 0xFF) << 8) | (v[3] & 0xFF)) ^ (MAGIC_COOKIE >>> 16);
-        byte[] mask = ByteBuffer.allocate(16).putInt(MAGIC_COOKIE).put(transactionId).array();
+        byte[] mask =
+                ByteBuffer.allocate(16).putInt(MAGIC_COOKIE).put(transactionId).array();
         int addressLength = v[1] == 0x01 ? 4 : 16;
         if (v.length < 4 + addressLength) {
             return Optional.empty();

@@ -54,7 +54,8 @@ public final class StunProbe {
         long start = System.nanoTime();
         try (Exchange exchange = Exchange.open(url, timeout)) {
             byte[] id = StunMessage.newTransactionId();
-            StunMessage answer = exchange.request(new StunMessage.Builder(StunMessage.BINDING_REQUEST, id).build(null), id);
+            StunMessage answer =
+                    exchange.request(new StunMessage.Builder(StunMessage.BINDING_REQUEST, id).build(null), id);
             Duration elapsed = since(start);
             if (answer.isError()) {
                 return new Result.Refused(answer.errorCode(), answer.errorReason(), elapsed);
@@ -147,8 +148,8 @@ public final class StunProbe {
 
     private static Result noAnswer(IceUrl url, Exception e, long start) {
         String what = e instanceof SocketTimeoutException
-                ? "no answer from " + url.host() + ":" + url.port() + "/" + url.transport().name().toLowerCase(java.util.Locale.ROOT)
-                        + " within the timeout"
+                ? "no answer from " + url.host() + ":" + url.port() + "/"
+                        + url.transport().name().toLowerCase(java.util.Locale.ROOT) + " within the timeout"
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         return new Result.NoAnswer(what, since(start));
     }
@@ -191,8 +192,8 @@ public final class StunProbe {
         Udp(InetSocketAddress target, Duration timeout) throws IOException {
             super(timeout);
             this.target = target;
-            this.socket = new DatagramSocket(new InetSocketAddress(target.getAddress().isLoopbackAddress()
-                    ? target.getAddress() : null, 0));
+            this.socket = new DatagramSocket(
+                    new InetSocketAddress(target.getAddress().isLoopbackAddress() ? target.getAddress() : null, 0));
         }
 
         @Override
@@ -239,7 +240,8 @@ public final class StunProbe {
             try {
                 plain.connect(target, remainingMillis());
                 this.socket = tls
-                        ? ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, target.getPort(), true)
+                        ? ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                                .createSocket(plain, host, target.getPort(), true)
                         : plain;
             } catch (IOException e) {
                 plain.close();

@@ -51,7 +51,8 @@ class ChaosTest {
     private static final int STALLED = 3;
     private static final int MAX_OUTBOUND = 1 << 20;
     private static final String BULK = "x".repeat(48 * 1024);
-    private static final Set<String> RACE_ERRORS = Set.of("peer_not_found", "peer_busy", "already_paired", "not_paired", "target_not_found");
+    private static final Set<String> RACE_ERRORS =
+            Set.of("peer_not_found", "peer_busy", "already_paired", "not_paired", "target_not_found");
 
     private final Set<String> throttled = ConcurrentHashMap.newKeySet();
     private final HubObserver observer = new HubObserver() {
@@ -64,7 +65,8 @@ class ChaosTest {
     @RegisterExtension
     // The flooders send ~19 MB/s on purpose, to fill their stalled peers: the byte-rate limit (issue 16),
     // which would throttle them first, is off here so the slow-consumer path stays what is exercised.
-    final ServerExtension server = ServerExtension.create(c -> c.maxOutboundBytes(MAX_OUTBOUND).rateLimitBytes(0).observer(observer));
+    final ServerExtension server = ServerExtension.create(
+            c -> c.maxOutboundBytes(MAX_OUTBOUND).rateLimitBytes(0).observer(observer));
 
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
     private final List<Actor> live = new CopyOnWriteArrayList<>();
@@ -79,7 +81,12 @@ class ChaosTest {
     /** The flooders and stalled readers get their own loop, so their bulk never slows the other clients. */
     private EventLoopGroup floodGroup;
 
-    private enum Kind { LOBBY, ROOM, STALLER, FLOODER }
+    private enum Kind {
+        LOBBY,
+        ROOM,
+        STALLER,
+        FLOODER
+    }
 
     /** One simulated client; its fields are confined to its event loop except the volatile ones. */
     final class Actor implements WsClient.Listener {
@@ -94,6 +101,7 @@ class ChaosTest {
         final Map<String, Long> lastSeq = new HashMap<>();
         /** Every lobby peer this client was ever paired with (an unaddressed relay goes to the current peer). */
         final Set<String> everPaired = new HashSet<>();
+
         Actor partner;
         long seq;
         ScheduledFuture<?> ticker;
@@ -135,10 +143,18 @@ class ChaosTest {
                         if (kind == Kind.FLOODER && p.id != null) {
                             c.sendNow("{\"type\":\"pair_request\",\"target_id\":\"" + p.id + "\"}");
                         } else if (kind == Kind.STALLER && p.id != null) {
-                            p.client.eventLoop().execute(() -> p.client.sendNow("{\"type\":\"pair_request\",\"target_id\":\"" + id + "\"}"));
+                            p.client
+                                    .eventLoop()
+                                    .execute(() -> p.client.sendNow(
+                                            "{\"type\":\"pair_request\",\"target_id\":\"" + id + "\"}"));
                         }
                     } else {
-                        ticker = c.eventLoop().scheduleAtFixedRate(this::tick, 20, 20 + ThreadLocalRandom.current().nextInt(20), TimeUnit.MILLISECONDS);
+                        ticker = c.eventLoop()
+                                .scheduleAtFixedRate(
+                                        this::tick,
+                                        20,
+                                        20 + ThreadLocalRandom.current().nextInt(20),
+                                        TimeUnit.MILLISECONDS);
                     }
                 }
                 case "paired" -> {
@@ -202,7 +218,12 @@ class ChaosTest {
             boolean forMe = room == null
                     ? (addressed ? dst.equals(id) : everPaired.contains(from)) // unaddressed: whoever is paired now
                     : dst.equals(id) || dst.equals("*");
-            if (!forMe || !Objects.equals(room, n.path("room").isMissingNode() ? null : n.path("room").asText())) {
+            if (!forMe
+                    || !Objects.equals(
+                            room,
+                            n.path("room").isMissingNode()
+                                    ? null
+                                    : n.path("room").asText())) {
                 violations.add(id + " (room " + room + ") received a message meant for " + dst + " in " + n.path("room")
                         + " from " + from + (addressed ? " with to" : " without to"));
             }
@@ -256,8 +277,14 @@ class ChaosTest {
         }
 
         private void relay(String dst, String to) {
-            StringBuilder sb = new StringBuilder("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:1 1 udp 1 192.0.2.1 9 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
-            sb.append(",\"dst\":\"").append(dst).append("\",\"src\":\"").append(id).append("\",\"seq\":").append(seq++);
+            StringBuilder sb = new StringBuilder(
+                    "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:1 1 udp 1 192.0.2.1 9 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
+            sb.append(",\"dst\":\"")
+                    .append(dst)
+                    .append("\",\"src\":\"")
+                    .append(id)
+                    .append("\",\"seq\":")
+                    .append(seq++);
             if (room != null) {
                 sb.append(",\"room\":\"").append(room).append('"');
             }
@@ -324,14 +351,21 @@ class ChaosTest {
                 staller.start();
                 flooder.start();
             }
-            ScheduledFuture<?> keeper = group.next().scheduleAtFixedRate(() -> {
-                while (!paused && !stopping && live.size() < POPULATION) {
-                    ThreadLocalRandom r = ThreadLocalRandom.current();
-                    Actor a = r.nextInt(2) == 0 ? new Actor(Kind.LOBBY, null) : new Actor(Kind.ROOM, "chaos-" + r.nextInt(ROOMS));
-                    live.add(a);
-                    a.start();
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> keeper = group.next()
+                    .scheduleAtFixedRate(
+                            () -> {
+                                while (!paused && !stopping && live.size() < POPULATION) {
+                                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                                    Actor a = r.nextInt(2) == 0
+                                            ? new Actor(Kind.LOBBY, null)
+                                            : new Actor(Kind.ROOM, "chaos-" + r.nextInt(ROOMS));
+                                    live.add(a);
+                                    a.start();
+                                }
+                            },
+                            0,
+                            50,
+                            TimeUnit.MILLISECONDS);
 
             CountDownLatch half = new CountDownLatch(1);
             group.next().schedule(half::countDown, RUN.toMillis() / 2, TimeUnit.MILLISECONDS);
@@ -349,8 +383,9 @@ class ChaosTest {
             assertThat(relaysChecked.get()).as("relayed messages checked").isGreaterThan(10_000);
             assertThat(resets.get()).as("abrupt resets").isGreaterThan(20);
             List<String> stalledIds = stallers.stream().map(a -> a.id).toList();
-            await("stalled readers cut off").atMost(Duration.ofSeconds(30)).untilAsserted(
-                    () -> assertThat(throttled).containsExactlyInAnyOrderElementsOf(stalledIds));
+            await("stalled readers cut off")
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(throttled).containsExactlyInAnyOrderElementsOf(stalledIds));
 
             for (Actor a : live) {
                 if (ThreadLocalRandom.current().nextBoolean()) {
@@ -371,7 +406,8 @@ class ChaosTest {
         ended.clear();
         stallers.clear();
         long heapAfter = heapUsedAfterGc();
-        assertThat(heapAfter - heapBefore).as("heap growth after GC (bytes), before %d after %d", heapBefore, heapAfter)
+        assertThat(heapAfter - heapBefore)
+                .as("heap growth after GC (bytes), before %d after %d", heapBefore, heapAfter)
                 .isLessThan(16L << 20);
     }
 
@@ -381,36 +417,49 @@ class ChaosTest {
         try {
             LocalHub hub = (LocalHub) server.server().hub();
             await("connects settle").atMost(Duration.ofSeconds(30)).until(() -> pendingConnects.get() <= 0);
-            await("client views match the server").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-                Map<String, Set<String>> rooms = new HashMap<>();
-                for (Actor a : live) {
-                    if (a.room != null && a.id != null) {
-                        rooms.computeIfAbsent(a.room, k -> new HashSet<>()).add(a.id);
-                    }
-                }
-                for (Actor a : live) {
-                    if (a.id == null) {
-                        continue;
-                    }
-                    Session s = hub.find(a.id);
-                    assertThat(s).as("server lost live client %s", a.id).isNotNull();
-                    if (a.room == null) {
-                        assertThat(a.peer).as("pairing of %s: client view vs server", a.id).isEqualTo(s.peerId());
-                    } else {
-                        Set<String> expected = new HashSet<>(rooms.get(a.room));
-                        expected.remove(a.id);
-                        assertThat(a.view).as("room view of %s in %s", a.id, a.room).isEqualTo(expected);
-                    }
-                }
-                for (Actor a : ended) {
-                    if (a.id != null && a.kind != Kind.FLOODER && (a.kind != Kind.STALLER || throttled.contains(a.id))) {
-                        assertThat(hub.find(a.id)).as("server still holds departed %s", a.id).isNull();
-                    }
-                }
-                int liveRoomMembers = rooms.values().stream().mapToInt(Set::size).sum();
-                assertThat(hub.state().roomMembers()).isEqualTo(liveRoomMembers);
-                assertThat(hub.state().rooms()).isEqualTo(rooms.size());
-            });
+            await("client views match the server")
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> {
+                        Map<String, Set<String>> rooms = new HashMap<>();
+                        for (Actor a : live) {
+                            if (a.room != null && a.id != null) {
+                                rooms.computeIfAbsent(a.room, k -> new HashSet<>())
+                                        .add(a.id);
+                            }
+                        }
+                        for (Actor a : live) {
+                            if (a.id == null) {
+                                continue;
+                            }
+                            Session s = hub.find(a.id);
+                            assertThat(s).as("server lost live client %s", a.id).isNotNull();
+                            if (a.room == null) {
+                                assertThat(a.peer)
+                                        .as("pairing of %s: client view vs server", a.id)
+                                        .isEqualTo(s.peerId());
+                            } else {
+                                Set<String> expected = new HashSet<>(rooms.get(a.room));
+                                expected.remove(a.id);
+                                assertThat(a.view)
+                                        .as("room view of %s in %s", a.id, a.room)
+                                        .isEqualTo(expected);
+                            }
+                        }
+                        for (Actor a : ended) {
+                            if (a.id != null
+                                    && a.kind != Kind.FLOODER
+                                    && (a.kind != Kind.STALLER || throttled.contains(a.id))) {
+                                assertThat(hub.find(a.id))
+                                        .as("server still holds departed %s", a.id)
+                                        .isNull();
+                            }
+                        }
+                        int liveRoomMembers =
+                                rooms.values().stream().mapToInt(Set::size).sum();
+                        assertThat(hub.state().roomMembers()).isEqualTo(liveRoomMembers);
+                        assertThat(hub.state().rooms()).isEqualTo(rooms.size());
+                    });
         } finally {
             paused = false;
         }

@@ -39,7 +39,9 @@ class OrderedRelayLoadTest {
         assertThat(r.count("reordered")).as("reordered").isZero();
         assertThat(r.count("gaps")).as("gaps").isZero();
         assertThat(r.count("wrong_sender")).as("wrong sender").isZero();
-        assertThat(r.count("unexpected_frames")).as("unexpected frames (errors)").isZero();
+        assertThat(r.count("unexpected_frames"))
+                .as("unexpected frames (errors)")
+                .isZero();
         assertThat(r.count("closed_early")).as("connections lost").isZero();
     }
 }

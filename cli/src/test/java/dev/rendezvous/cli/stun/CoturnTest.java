@@ -3,9 +3,9 @@ package dev.rendezvous.cli.stun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.rendezvous.cli.stun.StunProbe.Result;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.server.ice.IceUrl;
-import dev.rendezvous.cli.stun.StunProbe.Result;
 import dev.rendezvous.server.ice.TurnCredential;
 import dev.rendezvous.server.ice.TurnCredentialMinter;
 import dev.rendezvous.testing.coturn.Coturn;
@@ -40,15 +40,19 @@ class CoturnTest {
     void answersABindingRequestWithOurLoopbackAddress() {
         Result result = StunProbe.binding(IceUrl.parse(turn.stunUrl()), TIMEOUT);
 
-        assertThat(result).isInstanceOfSatisfying(Result.Bound.class,
-                bound -> assertThat(bound.mapped().getAddress().isLoopbackAddress()).isTrue());
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        Result.Bound.class,
+                        bound -> assertThat(bound.mapped().getAddress().isLoopbackAddress())
+                                .isTrue());
     }
 
     @Test
     void mintedCredentialAllocatesALoopbackRelayOverUdp() {
         TurnCredential credential = turn.credential("alice");
 
-        Result result = StunProbe.allocate(IceUrl.parse(turn.turnUrl()), credential.username(), credential.password(), TIMEOUT);
+        Result result =
+                StunProbe.allocate(IceUrl.parse(turn.turnUrl()), credential.username(), credential.password(), TIMEOUT);
 
         assertThat(result).as(turn.logTail()).isInstanceOfSatisfying(Result.Allocated.class, allocated -> {
             assertThat(allocated.relayed().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
@@ -60,7 +64,8 @@ class CoturnTest {
     void mintedCredentialAllocatesOverTcp() {
         TurnCredential credential = turn.credential("bob");
 
-        Result result = StunProbe.allocate(IceUrl.parse(turn.turnTcpUrl()), credential.username(), credential.password(), TIMEOUT);
+        Result result = StunProbe.allocate(
+                IceUrl.parse(turn.turnTcpUrl()), credential.username(), credential.password(), TIMEOUT);
 
         assertThat(result).as(turn.logTail()).isInstanceOf(Result.Allocated.class);
     }
@@ -69,7 +74,8 @@ class CoturnTest {
     void credentialsHandedToClientsByTheIceConfigAllocate() {
         IceServer entry = turn.iceConfig().serversFor("carol").getFirst();
 
-        Result result = StunProbe.allocate(IceUrl.parse(entry.urls().getFirst()), entry.username(), entry.credential(), TIMEOUT);
+        Result result = StunProbe.allocate(
+                IceUrl.parse(entry.urls().getFirst()), entry.username(), entry.credential(), TIMEOUT);
 
         assertThat(result).as(turn.logTail()).isInstanceOf(Result.Allocated.class);
     }
@@ -78,11 +84,16 @@ class CoturnTest {
     void expiredCredentialIsRefusedWith401() {
         // Minted two hours ago with a one-hour TTL: expired an hour ago, correctly signed.
         Clock twoHoursAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
-        TurnCredential expired = new TurnCredentialMinter(turn.secret(), Duration.ofHours(1), twoHoursAgo).mint("alice");
+        TurnCredential expired =
+                new TurnCredentialMinter(turn.secret(), Duration.ofHours(1), twoHoursAgo).mint("alice");
 
-        Result result = StunProbe.allocate(IceUrl.parse(turn.turnUrl()), expired.username(), expired.password(), TIMEOUT);
+        Result result =
+                StunProbe.allocate(IceUrl.parse(turn.turnUrl()), expired.username(), expired.password(), TIMEOUT);
 
-        assertThat(result).isInstanceOfSatisfying(Result.Refused.class, refused -> assertThat(refused.code()).isEqualTo(401));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        Result.Refused.class,
+                        refused -> assertThat(refused.code()).isEqualTo(401));
     }
 
     @Test
@@ -92,13 +103,17 @@ class CoturnTest {
 
         Result result = StunProbe.allocate(IceUrl.parse(turn.turnUrl()), forged.username(), forged.password(), TIMEOUT);
 
-        assertThat(result).isInstanceOfSatisfying(Result.Refused.class, refused -> assertThat(refused.code()).isEqualTo(401));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        Result.Refused.class,
+                        refused -> assertThat(refused.code()).isEqualTo(401));
     }
 
     @Test
     void closedPortGivesNoAnswerWithinTheTimeout() throws Exception {
         int unused;
-        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.DatagramSocket socket =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             unused = socket.getLocalPort();
         }
 

@@ -21,7 +21,8 @@ class StunMessageTest {
         assertThat(buf.getInt()).isEqualTo(StunMessage.MAGIC_COOKIE);
         CRC32 crc = new CRC32();
         crc.update(message, 0, message.length - 8);
-        assertThat(ByteBuffer.wrap(message, message.length - 4, 4).getInt()).isEqualTo((int) crc.getValue() ^ 0x5354554E);
+        assertThat(ByteBuffer.wrap(message, message.length - 4, 4).getInt())
+                .isEqualTo((int) crc.getValue() ^ 0x5354554E);
     }
 
     @Test
@@ -29,7 +30,9 @@ class StunMessageTest {
         byte[] id = new byte[12];
         byte[] key = StunMessage.longTermKey("user", "realm", "pass");
 
-        byte[] message = new StunMessage.Builder(StunMessage.ALLOCATE_REQUEST, id).add(StunMessage.USERNAME, "user").build(key);
+        byte[] message = new StunMessage.Builder(StunMessage.ALLOCATE_REQUEST, id)
+                .add(StunMessage.USERNAME, "user")
+                .build(key);
 
         // USERNAME (4+4) + MESSAGE-INTEGRITY (4+20) precede the fingerprint (4+4).
         int miOffset = 20 + 8;
@@ -38,14 +41,15 @@ class StunMessageTest {
         ByteBuffer.wrap(signed).putShort(2, (short) (8 + 24));
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
         mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA1"));
-        assertThat(java.util.Arrays.copyOfRange(message, miOffset + 4, miOffset + 24)).isEqualTo(mac.doFinal(signed));
+        assertThat(java.util.Arrays.copyOfRange(message, miOffset + 4, miOffset + 24))
+                .isEqualTo(mac.doFinal(signed));
     }
 
     @Test
     void decodesXorMappedAddressOfRfc5769SampleResponse() {
         // RFC 5769 §2.2 sample IPv4 response: XOR-MAPPED-ADDRESS 192.0.2.1:32853.
-        byte[] response = HexFormat.of().parseHex(
-                "0101003c2112a442b7e7a701bc34d686fa87dfae"
+        byte[] response = HexFormat.of()
+                .parseHex("0101003c2112a442b7e7a701bc34d686fa87dfae"
                         + "8022000b7465737420766563746f7220"
                         + "002000080001a147e112a643"
                         + "000800142b91f599fd9e90c38c7489f92af9ba53f06be7d7"

@@ -36,7 +36,11 @@ public sealed interface FileMessage {
     default String toJson() {
         ObjectNode node = JSON.createObjectNode();
         switch (this) {
-            case Meta m -> node.put("type", "file").put("name", m.name()).put("size", m.size()).put("sha256", m.sha256());
+            case Meta m ->
+                node.put("type", "file")
+                        .put("name", m.name())
+                        .put("size", m.size())
+                        .put("sha256", m.sha256());
             case Accept a -> node.put("type", "accept").put("offset", a.offset());
             case Ack a -> node.put("type", "ack").put("bytes", a.bytes());
             case End e -> node.put("type", "end");

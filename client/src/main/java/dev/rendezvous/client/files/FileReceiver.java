@@ -93,7 +93,8 @@ public final class FileReceiver {
     IncomingFile open(IncomingFile.Link link) {
         IncomingFile incoming = new IncomingFile(this, link);
         if (open.size() >= MAX_OPEN) {
-            link.send(new FileMessage.Refuse("too many transfer channels open at once (at most " + MAX_OPEN + ")").toJson());
+            link.send(new FileMessage.Refuse("too many transfer channels open at once (at most " + MAX_OPEN + ")")
+                    .toJson());
             link.close();
             events.failed(null, "refused a transfer channel: more than " + MAX_OPEN + " open at once");
             incoming.ignoreAll(); // refused: nothing this channel says is read

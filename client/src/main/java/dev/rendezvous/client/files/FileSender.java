@@ -59,11 +59,13 @@ public final class FileSender {
      */
     public static Sent send(Peer peer, String peerId, String label, Path file, TransferProgress progress, Duration idle)
             throws FileTransferException {
-        return send(listener -> peer.openChannel(peerId, label, ChannelOptions.RELIABLE, listener), file, progress, idle);
+        return send(
+                listener -> peer.openChannel(peerId, label, ChannelOptions.RELIABLE, listener), file, progress, idle);
     }
 
     /** As above, with the channel made by {@code open} from the listener it must report to. */
-    public static Sent send(Function<ChannelListener, DataChannel> open, Path file, TransferProgress progress, Duration idle)
+    public static Sent send(
+            Function<ChannelListener, DataChannel> open, Path file, TransferProgress progress, Duration idle)
             throws FileTransferException {
         if (!Files.isRegularFile(file)) {
             throw new FileTransferException(file + " is not a readable file");
@@ -129,7 +131,8 @@ public final class FileSender {
             case FileMessage m -> throw new FileTransferException("unexpected reply " + m.toJson());
         };
         if (offset > meta.size()) {
-            throw new FileTransferException("the receiver asked to resume at " + offset + ", past the size " + meta.size());
+            throw new FileTransferException(
+                    "the receiver asked to resume at " + offset + ", past the size " + meta.size());
         }
         long acked = offset;
         long position = offset;

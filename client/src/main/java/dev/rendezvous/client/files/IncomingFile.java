@@ -35,7 +35,11 @@ final class IncomingFile {
         void close();
     }
 
-    private enum State { AWAITING_META, RECEIVING, FINISHED }
+    private enum State {
+        AWAITING_META,
+        RECEIVING,
+        FINISHED
+    }
 
     private final FileReceiver owner;
     private final Link link;
@@ -95,8 +99,12 @@ final class IncomingFile {
         if (state == State.RECEIVING) {
             state = State.FINISHED;
             closeQuietly();
-            owner.finished(this, meta, false, "interrupted at " + received + " of " + meta.size() + " bytes; "
-                    + part.getFileName() + " is kept to resume");
+            owner.finished(
+                    this,
+                    meta,
+                    false,
+                    "interrupted at " + received + " of " + meta.size() + " bytes; " + part.getFileName()
+                            + " is kept to resume");
         } else if (state == State.AWAITING_META) {
             state = State.FINISHED;
             owner.finished(this, null, false, null);
@@ -128,12 +136,17 @@ final class IncomingFile {
             return;
         }
         try {
-            if (Files.exists(part, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(part, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)) {
                 refuse(part.getFileName() + " at the receiver is not a regular file", false);
                 return;
             }
-            out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            out = FileChannel.open(
+                    part,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS);
             long have = out.size();
             if (have > m.size()) {
                 out.truncate(0);

@@ -66,7 +66,12 @@ public final class DataChannel {
     private boolean released;
     private boolean opened;
 
-    DataChannel(PeerSession session, EventThread events, String label, ChannelOptions options, SendPolicy policy,
+    DataChannel(
+            PeerSession session,
+            EventThread events,
+            String label,
+            ChannelOptions options,
+            SendPolicy policy,
             ChannelListener listener) {
         this.session = session;
         this.events = events;
@@ -346,10 +351,10 @@ public final class DataChannel {
             switch (next) {
                 case StateChanged changed -> stateChanged(changed.state());
                 case Received message when released -> {}
-                case Received message when message.binary() ->
-                        guarded(() -> listener.onMessage(this, ByteBuffer.wrap(message.bytes())));
+                case Received message
+                when message.binary() -> guarded(() -> listener.onMessage(this, ByteBuffer.wrap(message.bytes())));
                 case Received message ->
-                        guarded(() -> listener.onMessage(this, new String(message.bytes(), StandardCharsets.UTF_8)));
+                    guarded(() -> listener.onMessage(this, new String(message.bytes(), StandardCharsets.UTF_8)));
             }
         }
         if (!events.execute(this::drainInbox)) {

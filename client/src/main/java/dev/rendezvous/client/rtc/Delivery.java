@@ -17,10 +17,13 @@ public final class Delivery {
     }
 
     /** One shared answer for every message sent at once (immutable), so the hot path allocates nothing for it. */
-    private static final Delivery SENT_NOW = new Delivery(SendOutcome.SENT, CompletableFuture.completedFuture(SendOutcome.SENT));
+    private static final Delivery SENT_NOW =
+            new Delivery(SendOutcome.SENT, CompletableFuture.completedFuture(SendOutcome.SENT));
 
     static Delivery settledNow(SendOutcome outcome) {
-        return outcome == SendOutcome.SENT ? SENT_NOW : new Delivery(outcome, CompletableFuture.completedFuture(outcome));
+        return outcome == SendOutcome.SENT
+                ? SENT_NOW
+                : new Delivery(outcome, CompletableFuture.completedFuture(outcome));
     }
 
     static Delivery pending(CompletableFuture<SendOutcome> settled) {

@@ -1,5 +1,6 @@
 package dev.rendezvous.client.rtc;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -7,7 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,9 +68,10 @@ public final class EventThread {
         }
         try {
             executor.submit((Callable<Void>) () -> {
-                task.run();
-                return null;
-            }).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+                        task.run();
+                        return null;
+                    })
+                    .get(wait.toNanos(), TimeUnit.NANOSECONDS);
             return true;
         } catch (RejectedExecutionException afterShutdown) {
             return false;

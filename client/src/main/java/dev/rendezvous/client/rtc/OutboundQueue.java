@@ -34,7 +34,11 @@ final class OutboundQueue {
     }
 
     /** {@code wire} is exactly the bytes to send; {@code payload} the caller's text or buffer, for refusals. */
-    private record Entry(Object payload, ByteBuffer wire, boolean binary, long deadlineNanos,
+    private record Entry(
+            Object payload,
+            ByteBuffer wire,
+            boolean binary,
+            long deadlineNanos,
             CompletableFuture<SendOutcome> settled) {
         int size() {
             return wire.capacity();
@@ -88,8 +92,11 @@ final class OutboundQueue {
         if (data.isDirect()) {
             return data.position() == 0 && data.limit() == data.capacity() ? data : data.slice();
         }
-        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
-                && data.limit() == data.capacity() && data.capacity() == data.array().length) {
+        if (data.hasArray()
+                && data.arrayOffset() == 0
+                && data.position() == 0
+                && data.limit() == data.capacity()
+                && data.capacity() == data.array().length) {
             return data;
         }
         byte[] copy = new byte[data.remaining()];
@@ -116,7 +123,12 @@ final class OutboundQueue {
                 return Delivery.settledNow(SendOutcome.refused(RefusalReason.QUEUE_FULL));
             }
             CompletableFuture<SendOutcome> settled = new CompletableFuture<>();
-            queue.add(new Entry(payload, wire, binary, nanoClock.getAsLong() + policy.expiry().toNanos(), settled));
+            queue.add(new Entry(
+                    payload,
+                    wire,
+                    binary,
+                    nanoClock.getAsLong() + policy.expiry().toNanos(),
+                    settled));
             queuedBytes += size;
             return Delivery.pending(settled);
         }

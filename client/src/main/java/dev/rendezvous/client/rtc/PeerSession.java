@@ -69,6 +69,7 @@ public final class PeerSession implements AutoCloseable {
     private final DataChannel chat;
     /** Every channel, the chat channel first; added on the event thread, read anywhere. */
     private final List<DataChannel> channels = new CopyOnWriteArrayList<>();
+
     private final AtomicInteger earlyCandidatesApplied = new AtomicInteger();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private final ConnectionObserver observer = new ConnectionObserver();
@@ -85,8 +86,14 @@ public final class PeerSession implements AutoCloseable {
     private volatile ConnectionState connectionState = ConnectionState.NEW;
     private volatile IceState iceState = IceState.NEW;
 
-    private PeerSession(RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config, SignalSink signals,
-            PeerSessionListener listener, EventThread shared) {
+    private PeerSession(
+            RtcRuntime rtc,
+            String remoteId,
+            boolean initiator,
+            SessionConfig config,
+            SignalSink signals,
+            PeerSessionListener listener,
+            EventThread shared) {
         this.rtc = rtc;
         this.remoteId = remoteId;
         this.initiator = initiator;
@@ -94,8 +101,10 @@ public final class PeerSession implements AutoCloseable {
         this.signals = signals;
         this.listener = listener;
         this.ownsEvents = shared == null;
-        this.events = shared != null ? shared : new EventThread("rtc-session-" + SEQUENCE.incrementAndGet() + "-" + remoteId);
-        this.chat = new DataChannel(this, events, CHANNEL_LABEL, ChannelOptions.RELIABLE, config.sendPolicy(), listener);
+        this.events =
+                shared != null ? shared : new EventThread("rtc-session-" + SEQUENCE.incrementAndGet() + "-" + remoteId);
+        this.chat =
+                new DataChannel(this, events, CHANNEL_LABEL, ChannelOptions.RELIABLE, config.sendPolicy(), listener);
         channels.add(chat);
     }
 
@@ -103,14 +112,25 @@ public final class PeerSession implements AutoCloseable {
      * A standalone session with its own event thread (ended at close). Nothing is signalled until
      * {@link #start()} (initiator) or {@link #acceptOffer} (answerer).
      */
-    public static PeerSession create(RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config,
-            SignalSink signals, PeerSessionListener listener) {
+    public static PeerSession create(
+            RtcRuntime rtc,
+            String remoteId,
+            boolean initiator,
+            SessionConfig config,
+            SignalSink signals,
+            PeerSessionListener listener) {
         return create(rtc, remoteId, initiator, config, signals, listener, null);
     }
 
     /** A session living on {@code events}, which the caller owns (a peer's sessions share one thread). */
-    public static PeerSession create(RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config,
-            SignalSink signals, PeerSessionListener listener, EventThread events) {
+    public static PeerSession create(
+            RtcRuntime rtc,
+            String remoteId,
+            boolean initiator,
+            SessionConfig config,
+            SignalSink signals,
+            PeerSessionListener listener,
+            EventThread events) {
         PeerSession session = new PeerSession(rtc, remoteId, initiator, config, signals, listener, events);
         rtc.register(session);
         session.onEvents(session::createPeerConnection);
@@ -257,8 +277,10 @@ public final class PeerSession implements AutoCloseable {
      */
     boolean close(Duration wait) {
         if (!events.runAndWait(this::closeNow, wait) && !closedFuture.isDone()) {
-            log.warn("closing session with {} did not finish within {}; it will close when its thread frees up",
-                    remoteId, wait);
+            log.warn(
+                    "closing session with {} did not finish within {}; it will close when its thread frees up",
+                    remoteId,
+                    wait);
         }
         return closedFuture.isDone();
     }
@@ -334,14 +356,13 @@ public final class PeerSession implements AutoCloseable {
         chat.bind(pc.createDataChannel(CHANNEL_LABEL, init(ChannelOptions.RELIABLE)));
         CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
         pc.createOffer(new RTCOfferOptions(), describeInto(offer));
-        offer.thenCompose(this::setLocal)
-                .whenComplete((desc, error) -> {
-                    if (error != null) {
-                        fail("creating the offer failed: " + rootMessage(error));
-                    } else {
-                        sendLocalDescription(desc.sdpType);
-                    }
-                });
+        offer.thenCompose(this::setLocal).whenComplete((desc, error) -> {
+            if (error != null) {
+                fail("creating the offer failed: " + rootMessage(error));
+            } else {
+                sendLocalDescription(desc.sdpType);
+            }
+        });
     }
 
     private void applyRemoteDescription(RTCSessionDescription description, boolean answerIt) {
@@ -353,14 +374,17 @@ public final class PeerSession implements AutoCloseable {
         CompletableFuture<?> done = applied.thenRun(this::remoteDescriptionApplied);
         if (answerIt) {
             done = done.thenCompose(ignored -> {
-                CompletableFuture<RTCSessionDescription> answer = new CompletableFuture<>();
-                pc.createAnswer(new RTCAnswerOptions(), describeInto(answer));
-                return answer;
-            }).thenCompose(this::setLocal).thenAccept(desc -> sendLocalDescription(desc.sdpType));
+                        CompletableFuture<RTCSessionDescription> answer = new CompletableFuture<>();
+                        pc.createAnswer(new RTCAnswerOptions(), describeInto(answer));
+                        return answer;
+                    })
+                    .thenCompose(this::setLocal)
+                    .thenAccept(desc -> sendLocalDescription(desc.sdpType));
         }
         done.whenComplete((ignored, error) -> {
             if (error != null) {
-                fail("applying the remote " + description.sdpType.name().toLowerCase() + " failed: " + rootMessage(error));
+                fail("applying the remote " + description.sdpType.name().toLowerCase() + " failed: "
+                        + rootMessage(error));
             }
         });
     }
@@ -414,7 +438,8 @@ public final class PeerSession implements AutoCloseable {
         if (closed || !config.trickle()) {
             return;
         }
-        Optional<String> line = config.loopback() ? LoopbackCandidates.rewrite(candidate.sdp) : Optional.of(candidate.sdp);
+        Optional<String> line =
+                config.loopback() ? LoopbackCandidates.rewrite(candidate.sdp) : Optional.of(candidate.sdp);
         log.debug("to {}: candidate {}", remoteId, line.orElse("(dropped) " + candidate.sdp));
         line.ifPresent(c -> signals.candidate(c, candidate.sdpMid, candidate.sdpMLineIndex));
     }
@@ -443,9 +468,10 @@ public final class PeerSession implements AutoCloseable {
             }
             return;
         }
-        ChannelOptions options = new ChannelOptions(dataChannel.isOrdered(),
-                dataChannel.isReliable() ? -1 : Math.max(0, dataChannel.getMaxRetransmits()));
-        DataChannel channel = new DataChannel(this, events, label, options, config.sendPolicy(), new ChannelListener() {});
+        ChannelOptions options = new ChannelOptions(
+                dataChannel.isOrdered(), dataChannel.isReliable() ? -1 : Math.max(0, dataChannel.getMaxRetransmits()));
+        DataChannel channel =
+                new DataChannel(this, events, label, options, config.sendPolicy(), new ChannelListener() {});
         ChannelListener taker;
         try {
             taker = listener.onRemoteChannel(this, channel);

@@ -123,8 +123,12 @@ public final class RtcRuntime implements AutoCloseable {
                 dispose();
             } else {
                 disposeWhenEmpty = true;
-                log.error("{} session(s) did not close within {}: the libwebrtc factory stays until they do "
-                        + "(disposing it now would crash the JVM): {}", sessions.size(), sessionCloseWait, sessions);
+                log.error(
+                        "{} session(s) did not close within {}: the libwebrtc factory stays until they do "
+                                + "(disposing it now would crash the JVM): {}",
+                        sessions.size(),
+                        sessionCloseWait,
+                        sessions);
             }
         }
     }

@@ -38,7 +38,8 @@ public record SendPolicy(
     }
 
     public SendPolicy withExpiry(Duration newExpiry) {
-        return new SendPolicy(maxQueuedMessages, maxQueuedBytes, newExpiry, highWaterBytes, lowWaterBytes, maxMessageBytes);
+        return new SendPolicy(
+                maxQueuedMessages, maxQueuedBytes, newExpiry, highWaterBytes, lowWaterBytes, maxMessageBytes);
     }
 
     public SendPolicy withQueueBounds(int messages, long bytes) {

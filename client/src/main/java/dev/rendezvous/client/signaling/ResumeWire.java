@@ -40,11 +40,16 @@ final class ResumeWire {
     /** A {@code resumed} frame, or null if {@code text} is not a well-formed one. */
     static Resumed resumed(String text) {
         JsonNode n = parse(text);
-        if (n == null || !"resumed".equals(n.path("type").textValue()) || !n.path("resume_token").isTextual()
+        if (n == null
+                || !"resumed".equals(n.path("type").textValue())
+                || !n.path("resume_token").isTextual()
                 || !n.path("received").canConvertToLong()) {
             return null;
         }
-        return new Resumed(n.path("id").asText(null), n.path("received").asLong(), n.path("replayed").asInt(0),
+        return new Resumed(
+                n.path("id").asText(null),
+                n.path("received").asLong(),
+                n.path("replayed").asInt(0),
                 n.path("resume_token").textValue());
     }
 

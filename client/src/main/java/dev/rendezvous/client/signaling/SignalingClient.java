@@ -81,6 +81,7 @@ public final class SignalingClient {
     private final Object dispatchLock = new Object();
     /** Guards the fields below it. Never held while calling the listener. */
     private final Object lock = new Object();
+
     private Link link;
     private SignalingState state = SignalingState.CONNECTING;
     private String resumeToken; // never logged
@@ -111,7 +112,8 @@ public final class SignalingClient {
      */
     public static CompletableFuture<SignalingClient> connect(SignalingOptions options, SignalingListener listener) {
         SignalingClient client = new SignalingClient(options, listener);
-        client.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+        client.http =
+                HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
         Link first = client.new Link(false);
         synchronized (client.lock) {
             client.link = first;
@@ -175,7 +177,10 @@ public final class SignalingClient {
     /** Whether frames can be written now (a connection is up and not being resumed). */
     public boolean isOpen() {
         synchronized (lock) {
-            return state != SignalingState.CLOSED && state != SignalingState.RESUMING && link != null && link.ws != null;
+            return state != SignalingState.CLOSED
+                    && state != SignalingState.RESUMING
+                    && link != null
+                    && link.ws != null;
         }
     }
 
@@ -210,7 +215,8 @@ public final class SignalingClient {
 
     /** Sends a candidate in the stage dialect ({@code {"type":"candidate","candidate":{..}}}). */
     public CompletableFuture<Void> sendCandidate(String to, String candidate, String sdpMid, int sdpMLineIndex) {
-        return send(Message.Candidate.of(new Message.IceCandidateInit(candidate, sdpMid, sdpMLineIndex)).withTo(to));
+        return send(Message.Candidate.of(new Message.IceCandidateInit(candidate, sdpMid, sdpMLineIndex))
+                .withTo(to));
     }
 
     /** Sends any message. Never throws; the future fails if it could not be written. */
@@ -231,10 +237,13 @@ public final class SignalingClient {
                 return CompletableFuture.failedFuture(new IllegalStateException("signaling connection is not open"));
             }
             Link l = link;
-            boolean writable = l != null && l.ws != null && !l.ws.isOutputClosed()
+            boolean writable = l != null
+                    && l.ws != null
+                    && !l.ws.isOutputClosed()
                     && (state == SignalingState.OPEN || (state == SignalingState.CONNECTING && !l.resuming));
             if (sent == null) {
-                return writable ? write(l, text)
+                return writable
+                        ? write(l, text)
                         : CompletableFuture.failedFuture(new IllegalStateException("signaling connection is not open"));
             }
             if (writable && l.backlogFull(text)) {
@@ -242,7 +251,8 @@ public final class SignalingClient {
             }
             SentLog.Entry e = sent.append(text);
             if (e == null) {
-                log.warn("signaling send queue full ({} frames unwritten): refusing sends until the connection is back",
+                log.warn(
+                        "signaling send queue full ({} frames unwritten): refusing sends until the connection is back",
                         sent.unwrittenCount());
                 return CompletableFuture.failedFuture(new SendBacklogFullException(sent.unwrittenCount(), -1));
             }
@@ -277,7 +287,8 @@ public final class SignalingClient {
             l = link;
             ws = l == null || state == SignalingState.RESUMING ? null : l.ws;
             if (ws != null) {
-                l.closeSent = l.sendTail.handle((ignored, previousError) -> null)
+                l.closeSent = l.sendTail
+                        .handle((ignored, previousError) -> null)
                         .thenCompose(ignored -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"))
                         .thenApply(ignored -> (Void) null);
                 l.sendTail = l.closeSent;
@@ -293,10 +304,12 @@ public final class SignalingClient {
         if (Thread.currentThread() == dispatchThread) {
             // Called from a listener method: the server's close frame cannot be read while we wait here,
             // so let the handshake finish on its own, and drop the socket later if it never does.
-            CompletableFuture.runAsync(() -> {
-                ws.abort();
-                finish(WebSocket.NORMAL_CLOSURE, "closed by client");
-            }, CompletableFuture.delayedExecutor(2 * CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            CompletableFuture.runAsync(
+                    () -> {
+                        ws.abort();
+                        finish(WebSocket.NORMAL_CLOSURE, "closed by client");
+                    },
+                    CompletableFuture.delayedExecutor(2 * CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS));
             return;
         }
         try {
@@ -437,8 +450,11 @@ public final class SignalingClient {
             if (rest == null) {
                 // The server read fewer frames than we still hold, or more than we sent: cannot happen with a
                 // conforming server within our bound; say so rather than pretend nothing was lost.
-                log.warn("resumed with received={} but frames {}..{} are no longer held: some signals were lost",
-                        r.received(), r.received() + 1, sent.lastSeq());
+                log.warn(
+                        "resumed with received={} but frames {}..{} are no longer held: some signals were lost",
+                        r.received(),
+                        r.received() + 1,
+                        sent.lastSeq());
                 rest = sent.unwrittenEntries();
             }
             state = SignalingState.OPEN;
@@ -566,13 +582,20 @@ public final class SignalingClient {
         }
         lastFrameNanos = System.nanoTime();
         long every = Math.max(100, TimeUnit.NANOSECONDS.toMillis(silenceLimitNanos) / 4);
-        watchdog = TIMERS.scheduleWithFixedDelay(() -> {
-            if (System.nanoTime() - lastFrameNanos > silenceLimitNanos && l.ws != null) {
-                l.ws.abort();
-                lost(l, 1006, "no frame from the server for "
-                        + TimeUnit.NANOSECONDS.toMillis(silenceLimitNanos) + " ms (half-open connection)");
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        watchdog = TIMERS.scheduleWithFixedDelay(
+                () -> {
+                    if (System.nanoTime() - lastFrameNanos > silenceLimitNanos && l.ws != null) {
+                        l.ws.abort();
+                        lost(
+                                l,
+                                1006,
+                                "no frame from the server for " + TimeUnit.NANOSECONDS.toMillis(silenceLimitNanos)
+                                        + " ms (half-open connection)");
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
     }
 
     private void stopWatchdog() {
@@ -590,7 +613,8 @@ public final class SignalingClient {
                 stopWatchdog();
                 dropped = sent == null ? List.of() : sent.reset();
             }
-            IllegalStateException why = new IllegalStateException("signaling connection closed (" + code + " " + reason + ")");
+            IllegalStateException why =
+                    new IllegalStateException("signaling connection closed (" + code + " " + reason + ")");
             dropped.forEach(e -> e.future.completeExceptionally(why));
             if (!admitted.isDone()) {
                 admitted.completeExceptionally(new IllegalStateException("closed before admission: "
@@ -647,14 +671,18 @@ public final class SignalingClient {
             case Message.UsersInRoom m -> listener.onUsersInRoom(this, m.users());
             case Message.UserJoined m -> listener.onUserJoined(this, new Message.RoomUser(m.clientId(), m.username()));
             case Message.UserLeft m -> listener.onUserLeft(this, new Message.RoomUser(m.clientId(), m.username()));
-            case Message.Offer m -> RelayReader.sdp(m.payload(), "offer")
-                    .ifPresentOrElse(sdp -> listener.onOffer(this, m.from(), sdp), () -> unreadable(m));
-            case Message.Answer m -> RelayReader.sdp(m.payload(), "answer")
-                    .ifPresentOrElse(sdp -> listener.onAnswer(this, m.from(), sdp), () -> unreadable(m));
-            case Message.Candidate m -> RelayReader.candidate(m.payload())
-                    .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
-            case Message.IceCandidate m -> RelayReader.candidate(m.payload())
-                    .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
+            case Message.Offer m ->
+                RelayReader.sdp(m.payload(), "offer")
+                        .ifPresentOrElse(sdp -> listener.onOffer(this, m.from(), sdp), () -> unreadable(m));
+            case Message.Answer m ->
+                RelayReader.sdp(m.payload(), "answer")
+                        .ifPresentOrElse(sdp -> listener.onAnswer(this, m.from(), sdp), () -> unreadable(m));
+            case Message.Candidate m ->
+                RelayReader.candidate(m.payload())
+                        .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
+            case Message.IceCandidate m ->
+                RelayReader.candidate(m.payload())
+                        .ifPresentOrElse(c -> listener.onCandidate(this, m.from(), c), () -> noCandidate(m));
             case Message.Ping m -> send(new Message.Pong());
             case Message.Pong m -> {}
             case Message.Error m -> {
@@ -673,9 +701,14 @@ public final class SignalingClient {
     /** An error with a code newer than ours, or a frame we cannot type: report what we can. */
     private void dispatchUnreadable(String text, ProtocolException e) {
         try {
-            if (JSON.readTree(text) instanceof ObjectNode object && "error".equals(object.path("type").asText())) {
+            if (JSON.readTree(text) instanceof ObjectNode object
+                    && "error".equals(object.path("type").asText())) {
                 lastErrorCode = object.path("code").asText("unknown");
-                listener.onError(this, lastErrorCode, object.path("message").asText(""), object.path("ref").asText(null));
+                listener.onError(
+                        this,
+                        lastErrorCode,
+                        object.path("message").asText(""),
+                        object.path("ref").asText(null));
                 return;
             }
         } catch (Exception ignored) {
@@ -690,8 +723,11 @@ public final class SignalingClient {
 
     /** End-of-candidates markers land here too, so DEBUG, not WARN; the payload says which it was. */
     private void noCandidate(Message.Relay relay) {
-        log.debug("ignoring a {} without a usable candidate line (end-of-candidates or unreadable) from {}: {}",
-                relay.type().wireName(), relay.from(), relay.payload());
+        log.debug(
+                "ignoring a {} without a usable candidate line (end-of-candidates or unreadable) from {}: {}",
+                relay.type().wireName(),
+                relay.from(),
+                relay.payload());
     }
 
     private static String rootMessage(Throwable error) {
@@ -734,8 +770,11 @@ public final class SignalingClient {
         SendBacklogFullException refuse() {
             if (!backlogWarned) {
                 backlogWarned = true;
-                log.warn("signaling send backlog full ({} frames, {} chars unwritten): the server is not reading;"
-                        + " refusing sends until it drains", unwrittenFrames, unwrittenChars);
+                log.warn(
+                        "signaling send backlog full ({} frames, {} chars unwritten): the server is not reading;"
+                                + " refusing sends until it drains",
+                        unwrittenFrames,
+                        unwrittenChars);
             }
             return new SendBacklogFullException(unwrittenFrames, unwrittenChars);
         }

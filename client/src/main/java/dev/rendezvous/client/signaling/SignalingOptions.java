@@ -15,7 +15,13 @@ import java.time.Duration;
  * @param backoff the delays between resume attempts
  */
 public record SignalingOptions(
-        URI server, String token, String clientId, String username, Duration connectTimeout, boolean resumable, Backoff backoff) {
+        URI server,
+        String token,
+        String clientId,
+        String username,
+        Duration connectTimeout,
+        boolean resumable,
+        Backoff backoff) {
 
     public SignalingOptions {
         backoff = backoff == null ? Backoff.DEFAULT : backoff;
@@ -58,7 +64,11 @@ public record SignalingOptions(
 
     /** The lobby or room URL for {@code base} (a server URL such as {@code ws://127.0.0.1:8765/ws}). */
     public static URI roomUri(URI base, String room) {
-        String path = base.getPath() == null || base.getPath().isEmpty() || base.getPath().equals("/") ? "/ws" : base.getPath();
+        String path = base.getPath() == null
+                        || base.getPath().isEmpty()
+                        || base.getPath().equals("/")
+                ? "/ws"
+                : base.getPath();
         if (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }

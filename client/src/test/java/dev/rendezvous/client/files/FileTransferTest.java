@@ -12,7 +12,6 @@ import dev.rendezvous.client.rtc.ChannelOptions;
 import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.testing.ServerFixture;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileTransferTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger IDS = new AtomicInteger();
+
     @RegisterExtension
     static final ServerFixture server = ServerFixture.perClass();
 
@@ -56,7 +56,9 @@ class FileTransferTest {
     private final AtomicInteger transfers = new AtomicInteger();
 
     private static PeerOptions options(String id) {
-        return PeerOptions.lobby(server.lobby()).withSignaling(SignalingOptions.of(server.lobby()).withClientId(id)).withLoopback(true);
+        return PeerOptions.lobby(server.lobby())
+                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
+                .withLoopback(true);
     }
 
     @BeforeEach
@@ -79,22 +81,24 @@ class FileTransferTest {
         CompletableFuture<Void> rxOpen = new CompletableFuture<>();
         CompletableFuture<Void> txOpen = new CompletableFuture<>();
         receiver = Peer.connect(options(receiverId), new PeerListener() {
-            @Override
-            public void onChannelOpen(String peerId) {
-                rxOpen.complete(null);
-            }
+                    @Override
+                    public void onChannelOpen(String peerId) {
+                        rxOpen.complete(null);
+                    }
 
-            @Override
-            public ChannelListener onRemoteChannel(String peerId, DataChannel channel) {
-                return FileReceiver.isTransfer(channel) ? files.accept(channel) : null;
-            }
-        }).get(20, TimeUnit.SECONDS);
+                    @Override
+                    public ChannelListener onRemoteChannel(String peerId, DataChannel channel) {
+                        return FileReceiver.isTransfer(channel) ? files.accept(channel) : null;
+                    }
+                })
+                .get(20, TimeUnit.SECONDS);
         sender = Peer.connect(options("files-tx-" + n), new PeerListener() {
-            @Override
-            public void onChannelOpen(String peerId) {
-                txOpen.complete(null);
-            }
-        }).get(20, TimeUnit.SECONDS);
+                    @Override
+                    public void onChannelOpen(String peerId) {
+                        txOpen.complete(null);
+                    }
+                })
+                .get(20, TimeUnit.SECONDS);
         sender.pair(receiverId).get(10, TimeUnit.SECONDS);
         txOpen.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         rxOpen.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -107,7 +111,8 @@ class FileTransferTest {
     }
 
     private FileSender.Sent send(Path file) throws FileTransferException {
-        return FileSender.send(sender, receiverId, "file:" + transfers.incrementAndGet(), file, TransferProgress.NONE, WAIT);
+        return FileSender.send(
+                sender, receiverId, "file:" + transfers.incrementAndGet(), file, TransferProgress.NONE, WAIT);
     }
 
     private Path write(String name, byte[] data) throws Exception {
@@ -139,7 +144,9 @@ class FileTransferTest {
         }
         assertThat(Files.readAllBytes(inbox.resolve("ten-mib.bin"))).isEqualTo(big);
         try (Stream<Path> left = Files.list(inbox)) {
-            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part")).hasSize(4);
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".part"))
+                    .hasSize(4);
         }
     }
 
@@ -148,15 +155,20 @@ class FileTransferTest {
         // Larger than the cut (2 MiB) plus the sender's window: the sender cannot have sent it all by then.
         Path file = write("resume.bin", random(24 << 20, 7));
         AtomicReference<DataChannel> channel = new AtomicReference<>();
-        assertThatThrownBy(() -> FileSender.send(listener -> {
-                    DataChannel c = sender.openChannel(receiverId, "file:cut", ChannelOptions.RELIABLE, listener);
-                    channel.set(c);
-                    return c;
-                }, file, (name, bytes, size) -> {
-                    if (bytes >= (2 << 20)) {
-                        channel.get().close(); // the link drops mid-transfer
-                    }
-                }, WAIT))
+        assertThatThrownBy(() -> FileSender.send(
+                        listener -> {
+                            DataChannel c =
+                                    sender.openChannel(receiverId, "file:cut", ChannelOptions.RELIABLE, listener);
+                            channel.set(c);
+                            return c;
+                        },
+                        file,
+                        (name, bytes, size) -> {
+                            if (bytes >= (2 << 20)) {
+                                channel.get().close(); // the link drops mid-transfer
+                            }
+                        },
+                        WAIT))
                 .isInstanceOf(FileTransferException.class);
         await().atMost(WAIT).until(() -> received.stream().anyMatch(e -> e.contains("interrupted at")));
         long kept = Files.size(inbox.resolve("resume.bin.part"));
@@ -172,7 +184,9 @@ class FileTransferTest {
     void anExistingFileIsNotOverwritten() throws Exception {
         Files.writeString(inbox.resolve("same.txt"), "receiver's own");
         Path file = Files.writeString(outbox.resolve("same.txt"), "sender's");
-        assertThatThrownBy(() -> send(file)).hasMessageContaining("already exists").hasMessageContaining("--force");
+        assertThatThrownBy(() -> send(file))
+                .hasMessageContaining("already exists")
+                .hasMessageContaining("--force");
         assertThat(Files.readString(inbox.resolve("same.txt"))).isEqualTo("receiver's own");
     }
 
@@ -180,7 +194,8 @@ class FileTransferTest {
     private final class Hostile implements ChannelListener {
         final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
         final CompletableFuture<Void> closed = new CompletableFuture<>();
-        final DataChannel channel = sender.openChannel(receiverId, "file:hostile-" + transfers.incrementAndGet(), ChannelOptions.RELIABLE, this);
+        final DataChannel channel = sender.openChannel(
+                receiverId, "file:hostile-" + transfers.incrementAndGet(), ChannelOptions.RELIABLE, this);
 
         @Override
         public void onMessage(DataChannel c, String text) {
@@ -211,7 +226,10 @@ class FileTransferTest {
 
     private List<String> everythingUnderRoot() throws Exception {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+            return all.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -226,7 +244,8 @@ class FileTransferTest {
         traversal.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         Hostile absolute = new Hostile();
-        Path absoluteTarget = Path.of("/tmp/rendezvous-escaped-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path absoluteTarget =
+                Path.of("/tmp/rendezvous-escaped-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         absolute.meta(absoluteTarget.toString(), evil.length, sha(evil));
         assertThat(absolute.reply()).contains("refuse");
 

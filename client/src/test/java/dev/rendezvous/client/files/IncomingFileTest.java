@@ -78,7 +78,10 @@ class IncomingFileTest {
     /** Every file under the test's root, relative: proves nothing was written elsewhere. */
     private List<String> everything() throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+            return all.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -13,8 +13,32 @@ class SafeFileNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ".", "..", "../x", "..\\x", "/etc/passwd", "a/b", "C:\\x", "c:x", "CON", "nul.txt", "Com1",
-        "LPT9.log", "aux", "tab\tname", "new\nline", "bell\u0007", "del\u007f", "trailing.", "trailing ", "q?", "star*", "pipe|"})
+    @ValueSource(
+            strings = {
+                "",
+                ".",
+                "..",
+                "../x",
+                "..\\x",
+                "/etc/passwd",
+                "a/b",
+                "C:\\x",
+                "c:x",
+                "CON",
+                "nul.txt",
+                "Com1",
+                "LPT9.log",
+                "aux",
+                "tab\tname",
+                "new\nline",
+                "bell\u0007",
+                "del\u007f",
+                "trailing.",
+                "trailing ",
+                "q?",
+                "star*",
+                "pipe|"
+            })
     void refusesPathTricks(String name) {
         assertThat(SafeFileName.problem(name)).isNotNull();
     }

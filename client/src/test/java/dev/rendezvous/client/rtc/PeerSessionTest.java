@@ -29,8 +29,12 @@ class PeerSessionTest {
         rtc.close(); // idempotent: the factory is disposed exactly once
     }
 
-    private record Pair(PeerSession initiator, SessionRecorder initiatorEvents, PeerSession answerer,
-            SessionRecorder answererEvents, LocalLink link) {
+    private record Pair(
+            PeerSession initiator,
+            SessionRecorder initiatorEvents,
+            PeerSession answerer,
+            SessionRecorder answererEvents,
+            LocalLink link) {
         void close() {
             initiator.close();
             answerer.close();
@@ -56,8 +60,9 @@ class PeerSessionTest {
         try {
             p.initiator().start();
             awaitOpen(p);
-            await().atMost(WAIT).until(() -> p.initiator().connectionState().name().equals("CONNECTED")
-                    && p.answerer().connectionState().name().equals("CONNECTED"));
+            await().atMost(WAIT)
+                    .until(() -> p.initiator().connectionState().name().equals("CONNECTED")
+                            && p.answerer().connectionState().name().equals("CONNECTED"));
 
             assertThat(p.initiator().send("héllo wörld ✓").outcome()).isEqualTo(SendOutcome.SENT);
             assertThat(p.answerer().send("back at you 🎉👋").outcome()).isEqualTo(SendOutcome.SENT);
@@ -86,7 +91,8 @@ class PeerSessionTest {
                 assertThat(p.answererEvents().nextMessage(WAIT)).isEqualTo("early-" + i);
             }
             for (Delivery d : early) {
-                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(SendOutcome.SENT);
+                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS))
+                        .isEqualTo(SendOutcome.SENT);
             }
         } finally {
             p.close();
@@ -109,7 +115,8 @@ class PeerSessionTest {
                 assertThat(p.answererEvents().nextMessage(WAIT)).startsWith("m" + i + " ");
             }
             for (Delivery d : deliveries) {
-                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(SendOutcome.SENT);
+                assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS))
+                        .isEqualTo(SendOutcome.SENT);
             }
             assertThat(p.answererEvents().messages).isEmpty();
         } finally {
@@ -172,7 +179,9 @@ class PeerSessionTest {
             awaitOpen(p);
             assertThat(link.initiatorCandidates).isEmpty();
             assertThat(link.answererCandidates).isEmpty();
-            assertThat(offers).singleElement().satisfies(sdp -> assertThat(sdp).contains("a=candidate:").contains(" 127.0.0.1 "));
+            assertThat(offers)
+                    .singleElement()
+                    .satisfies(sdp -> assertThat(sdp).contains("a=candidate:").contains(" 127.0.0.1 "));
         } finally {
             p.close();
         }
@@ -206,10 +215,11 @@ class PeerSessionTest {
 
     @Test
     void queuedMessagesExpireWhenTheChannelNeverOpensAndTheCallerIsTold() throws Exception {
-        SessionConfig shortExpiry = SessionConfig.loopbackDefaults()
-                .withSendPolicy(SendPolicy.DEFAULT.withExpiry(Duration.ofMillis(200)));
+        SessionConfig shortExpiry =
+                SessionConfig.loopbackDefaults().withSendPolicy(SendPolicy.DEFAULT.withExpiry(Duration.ofMillis(200)));
         SessionRecorder events = new SessionRecorder();
-        PeerSession lonely = PeerSession.create(rtc, "nobody", true, shortExpiry, new LocalLink().initiatorSink(), events);
+        PeerSession lonely =
+                PeerSession.create(rtc, "nobody", true, shortExpiry, new LocalLink().initiatorSink(), events);
         try {
             // Never started and never answered: the channel cannot open.
             Delivery waiting = lonely.send("into the void");
@@ -248,16 +258,19 @@ class PeerSessionTest {
         };
         LocalLink link = new LocalLink();
         SessionRecorder otherEvents = new SessionRecorder();
-        link.initiator = PeerSession.create(rtc, "throwing-listener", true, SessionConfig.loopbackDefaults(), link.initiatorSink(), throwing);
-        link.answerer = PeerSession.create(rtc, "a", false, SessionConfig.loopbackDefaults(), link.answererSink(), otherEvents);
+        link.initiator = PeerSession.create(
+                rtc, "throwing-listener", true, SessionConfig.loopbackDefaults(), link.initiatorSink(), throwing);
+        link.answerer =
+                PeerSession.create(rtc, "a", false, SessionConfig.loopbackDefaults(), link.answererSink(), otherEvents);
         try {
             link.initiator.start();
             answererEvents.open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
             link.initiator.close();
             link.initiator.closedFuture().get(5, TimeUnit.SECONDS);
             assertThat(closeEvents).containsExactly("channel closed", "closed");
-            await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
-                    .noneMatch(t -> t.getName().endsWith("-throwing-listener")));
+            await().atMost(WAIT)
+                    .until(() -> Thread.getAllStackTraces().keySet().stream()
+                            .noneMatch(t -> t.getName().endsWith("-throwing-listener")));
         } finally {
             link.initiator.close();
             link.answerer.close();
@@ -269,10 +282,13 @@ class PeerSessionTest {
         // Crossing offers: the initiator session is replaced before any remote description was set; the
         // candidates it holds belong to the remote's offer and must survive it.
         SessionRecorder events = new SessionRecorder();
-        PeerSession replaced = PeerSession.create(rtc, "crossing", true, SessionConfig.loopbackDefaults(), new LocalLink().initiatorSink(), events);
+        PeerSession replaced = PeerSession.create(
+                rtc, "crossing", true, SessionConfig.loopbackDefaults(), new LocalLink().initiatorSink(), events);
         replaced.acceptCandidate("candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host", "0", 0);
         replaced.acceptCandidate("candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host", null, 0);
-        assertThat(replaced.unappliedRemoteCandidates()).as("nothing before close").isEmpty();
+        assertThat(replaced.unappliedRemoteCandidates())
+                .as("nothing before close")
+                .isEmpty();
         replaced.close();
         assertThat(replaced.unappliedRemoteCandidates())
                 .extracting(c -> c.candidate() + " mid=" + c.sdpMid() + " index=" + c.sdpMLineIndex())
@@ -283,12 +299,20 @@ class PeerSessionTest {
 
     @Test
     void aDataChannelAnnouncedAfterCloseIsClosedAndDisposedNotLeaked() {
-        PeerSession closed = PeerSession.create(rtc, "late-channel", false, SessionConfig.loopbackDefaults(), new LocalLink().answererSink(), new SessionRecorder());
+        PeerSession closed = PeerSession.create(
+                rtc,
+                "late-channel",
+                false,
+                SessionConfig.loopbackDefaults(),
+                new LocalLink().answererSink(),
+                new SessionRecorder());
         closed.close();
         // Play libwebrtc: a channel arrives for a session whose executor is gone.
-        dev.onvoid.webrtc.RTCPeerConnection other = rtc.createPeerConnection(new dev.onvoid.webrtc.RTCConfiguration(), candidate -> {});
+        dev.onvoid.webrtc.RTCPeerConnection other =
+                rtc.createPeerConnection(new dev.onvoid.webrtc.RTCConfiguration(), candidate -> {});
         try {
-            dev.onvoid.webrtc.RTCDataChannel late = other.createDataChannel("late", new dev.onvoid.webrtc.RTCDataChannelInit());
+            dev.onvoid.webrtc.RTCDataChannel late =
+                    other.createDataChannel("late", new dev.onvoid.webrtc.RTCDataChannelInit());
             closed.connectionObserver().onDataChannel(late);
             // Disposed: its native handle is gone (webrtc-java throws on any further use).
             org.assertj.core.api.Assertions.assertThatThrownBy(late::getState).isInstanceOf(NullPointerException.class);

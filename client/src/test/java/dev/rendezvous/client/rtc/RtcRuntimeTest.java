@@ -38,7 +38,8 @@ class RtcRuntimeTest {
             public void candidate(String candidate, String sdpMid, int sdpMLineIndex) {}
         };
         SessionRecorder events = new SessionRecorder();
-        PeerSession session = PeerSession.create(rtc, "stuck", true, SessionConfig.loopbackDefaults(), blockingSink, events);
+        PeerSession session =
+                PeerSession.create(rtc, "stuck", true, SessionConfig.loopbackDefaults(), blockingSink, events);
         try {
             session.start();
             stuck.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -46,8 +47,11 @@ class RtcRuntimeTest {
             rtc.close();
             assertThat(rtc.isClosed()).isTrue();
             assertThat(session.isClosed()).as("its thread is still held").isFalse();
-            assertThat(rtc.isDisposed()).as("disposing under an open connection would crash the JVM").isFalse();
-            assertThatThrownBy(() -> PeerSession.create(rtc, "late", true, SessionConfig.loopbackDefaults(), blockingSink, new SessionRecorder()))
+            assertThat(rtc.isDisposed())
+                    .as("disposing under an open connection would crash the JVM")
+                    .isFalse();
+            assertThatThrownBy(() -> PeerSession.create(
+                            rtc, "late", true, SessionConfig.loopbackDefaults(), blockingSink, new SessionRecorder()))
                     .isInstanceOf(IllegalStateException.class);
         } finally {
             release.countDown();
@@ -62,7 +66,13 @@ class RtcRuntimeTest {
     @Test
     void closingWithNoStragglersDisposesAtOnce() {
         RtcRuntime rtc = RtcRuntime.create();
-        PeerSession session = PeerSession.create(rtc, "quick", true, SessionConfig.loopbackDefaults(), new LocalLink().initiatorSink(), new SessionRecorder());
+        PeerSession session = PeerSession.create(
+                rtc,
+                "quick",
+                true,
+                SessionConfig.loopbackDefaults(),
+                new LocalLink().initiatorSink(),
+                new SessionRecorder());
         rtc.close();
         assertThat(session.isClosed()).isTrue();
         assertThat(rtc.isDisposed()).isTrue();

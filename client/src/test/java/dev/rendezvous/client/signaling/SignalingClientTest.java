@@ -22,10 +22,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SignalingClientTest {
     // Short keepalive: a client that did not answer pings would be closed within a second.
     @RegisterExtension
-    static final ServerFixture server = ServerFixture.perClass(b -> b.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(400)));
+    static final ServerFixture server =
+            ServerFixture.perClass(b -> b.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(400)));
 
     private static SignalingClient connect(String id, SignalingListener listener) throws Exception {
-        return SignalingClient.connect(SignalingOptions.of(server.lobby()).withClientId(id), listener).get(10, TimeUnit.SECONDS);
+        return SignalingClient.connect(SignalingOptions.of(server.lobby()).withClientId(id), listener)
+                .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -37,7 +39,8 @@ class SignalingClientTest {
             assertThat(client.iceServers()).isEmpty();
             // Five ping timeouts later the server has not closed us: our pongs kept us alive.
             CompletableFuture<Void> closed = client.closedFuture();
-            assertThatThrownBy(() -> closed.get(2, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThatThrownBy(() -> closed.get(2, TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
             assertThat(client.isOpen()).isTrue();
         } finally {
             client.close();
@@ -49,8 +52,8 @@ class SignalingClientTest {
     void anIdInUseIsRefused() throws Exception {
         SignalingClient first = connect("sig-taken", new SignalingRecorder());
         try {
-            CompletableFuture<SignalingClient> second =
-                    SignalingClient.connect(SignalingOptions.of(server.lobby()).withClientId("sig-taken"), new SignalingRecorder());
+            CompletableFuture<SignalingClient> second = SignalingClient.connect(
+                    SignalingOptions.of(server.lobby()).withClientId("sig-taken"), new SignalingRecorder());
             assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasMessageContaining("id_taken");
@@ -80,9 +83,11 @@ class SignalingClientTest {
             alice.sendCandidate(null, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0);
             alice.sendText("{\"type\":\"candidate\",\"candidate\":null}");
             alice.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\"}}");
-            alice.sendText("{\"type\":\"ice_candidate\",\"candidate\":\"candidate:2 1 udp 1 127.0.0.1 10 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
+            alice.sendText(
+                    "{\"type\":\"ice_candidate\",\"candidate\":\"candidate:2 1 udp 1 127.0.0.1 10 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
             assertThat(b.next()).isEqualTo("candidate sig-a candidate:1 1 udp 1 127.0.0.1 9 typ host 0 0");
-            assertThat(b.next()).as("end-of-candidates markers are not reported")
+            assertThat(b.next())
+                    .as("end-of-candidates markers are not reported")
                     .isEqualTo("candidate sig-a candidate:2 1 udp 1 127.0.0.1 10 typ host 0 0");
         } finally {
             alice.close();
@@ -108,7 +113,8 @@ class SignalingClientTest {
                 int thread = t;
                 senders.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        sends.add(alice.sendCandidate(null, "candidate:" + thread + " 1 udp " + i + " 127.0.0.1 9 typ host", "0", 0));
+                        sends.add(alice.sendCandidate(
+                                null, "candidate:" + thread + " 1 udp " + i + " 127.0.0.1 9 typ host", "0", 0));
                     }
                 }));
             }
@@ -124,7 +130,9 @@ class SignalingClientTest {
                 assertThat(index).isEqualTo(nextPerThread.getOrDefault(thread, 0));
                 nextPerThread.put(thread, index + 1);
             }
-            assertThat(nextPerThread).hasSize(threads).allSatisfy((thread, count) -> assertThat(count).isEqualTo(perThread));
+            assertThat(nextPerThread)
+                    .hasSize(threads)
+                    .allSatisfy((thread, count) -> assertThat(count).isEqualTo(perThread));
         } finally {
             alice.close();
             bob.close();
@@ -146,7 +154,10 @@ class SignalingClientTest {
             // grace first (ResumeTest covers that).
             SignalingRecorder abruptEvents = new SignalingRecorder();
             SignalingClient abrupt = SignalingClient.connect(
-                    SignalingOptions.of(server.lobby()).withClientId("sig-abrupt").withResumable(false), abruptEvents)
+                            SignalingOptions.of(server.lobby())
+                                    .withClientId("sig-abrupt")
+                                    .withResumable(false),
+                            abruptEvents)
                     .get(10, TimeUnit.SECONDS);
             abrupt.pairRequest("sig-stay");
             b.await("paired sig-abrupt false");
@@ -163,10 +174,13 @@ class SignalingClientTest {
         SignalingRecorder first = new SignalingRecorder();
         SignalingRecorder second = new SignalingRecorder();
         var room = SignalingOptions.roomUri(server.lobby(), "sig-room");
-        SignalingClient one = SignalingClient.connect(SignalingOptions.of(room).withClientId("r-one"), first).get(10, TimeUnit.SECONDS);
+        SignalingClient one = SignalingClient.connect(SignalingOptions.of(room).withClientId("r-one"), first)
+                .get(10, TimeUnit.SECONDS);
         try {
             first.await("users_in_room []");
-            SignalingClient two = SignalingClient.connect(SignalingOptions.of(room).withClientId("r-two"), second).get(10, TimeUnit.SECONDS);
+            SignalingClient two = SignalingClient.connect(
+                            SignalingOptions.of(room).withClientId("r-two"), second)
+                    .get(10, TimeUnit.SECONDS);
             second.await("users_in_room [r-one]");
             first.await("user_joined r-two");
             two.sendOffer("r-one", "v=0 to one");
@@ -185,7 +199,10 @@ class SignalingClientTest {
                 : new AuthResult.Refused("bad token")))) {
             SignalingRecorder events = new SignalingRecorder();
             SignalingClient client = SignalingClient.connect(
-                            SignalingOptions.of(authServer.lobby()).withToken("good-token").withClientId("sig-auth"), events)
+                            SignalingOptions.of(authServer.lobby())
+                                    .withToken("good-token")
+                                    .withClientId("sig-auth"),
+                            events)
                     .get(10, TimeUnit.SECONDS);
             try {
                 assertThat(events.next()).isEqualTo("auth_required");
@@ -204,7 +221,8 @@ class SignalingClientTest {
     void aServerThatStopsReadingGetsABoundedBacklogAndRefusedSends() throws Exception {
         try (StalledServer stalled = StalledServer.start()) {
             SignalingClient client = SignalingClient.connect(
-                    SignalingOptions.of(stalled.uri()).withClientId("stalled"), new SignalingRecorder()).get(10, TimeUnit.SECONDS);
+                            SignalingOptions.of(stalled.uri()).withClientId("stalled"), new SignalingRecorder())
+                    .get(10, TimeUnit.SECONDS);
             try {
                 String chunk = "x".repeat(64 * 1024);
                 CompletableFuture<Void> refused = null;
@@ -215,10 +233,12 @@ class SignalingClientTest {
                         refused = sent;
                     }
                 }
-                assertThat(refused).as("a send is refused once the backlog is full").isNotNull();
+                assertThat(refused)
+                        .as("a send is refused once the backlog is full")
+                        .isNotNull();
                 assertThatThrownBy(refused::join).hasCauseInstanceOf(SignalingClient.SendBacklogFullException.class);
-                assertThat(client.unwrittenFrames()).isPositive()
-                        .isLessThanOrEqualTo((int) (SignalingClient.MAX_UNWRITTEN_CHARS / chunk.length()));
+                assertThat(client.unwrittenFrames()).isPositive().isLessThanOrEqualTo((int)
+                        (SignalingClient.MAX_UNWRITTEN_CHARS / chunk.length()));
             } finally {
                 client.cancel();
             }
@@ -231,7 +251,8 @@ class SignalingClientTest {
      */
     private static final class StalledServer implements AutoCloseable {
         private final java.net.ServerSocket listener;
-        private final java.util.List<java.net.Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.List<java.net.Socket> accepted =
+                java.util.Collections.synchronizedList(new ArrayList<>());
         private final Thread acceptor;
 
         private StalledServer(java.net.ServerSocket listener) {
@@ -263,15 +284,20 @@ class SignalingClientTest {
                     }
                     head.append((char) b);
                 }
-                String key = head.toString().lines()
+                String key = head.toString()
+                        .lines()
                         .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:"))
                         .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                        .findFirst().orElseThrow();
-                String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
-                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                        .findFirst()
+                        .orElseThrow();
+                String accept = java.util.Base64.getEncoder()
+                        .encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                                .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
                 var out = socket.getOutputStream();
                 out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 byte[] yourId = dev.rendezvous.protocol.MessageCodec.encode(
                                 new dev.rendezvous.protocol.Message.YourId("stalled", List.of(), 0, 0))
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -329,7 +355,9 @@ class SignalingClientTest {
         assertThat(events.next()).isEqualTo("failure");
         assertThat(events.next()).isEqualTo("closed 1006");
         // onClosed is called before closedFuture completes (listeners first): wait for it, do not race it.
-        org.awaitility.Awaitility.await().atMost(SignalingRecorder.WAIT).until(failed.get().closedFuture()::isDone);
+        org.awaitility.Awaitility.await()
+                .atMost(SignalingRecorder.WAIT)
+                .until(failed.get().closedFuture()::isDone);
         org.awaitility.Awaitility.await().atMost(SignalingRecorder.WAIT).until(failed.get()::httpClientTerminated);
     }
 }

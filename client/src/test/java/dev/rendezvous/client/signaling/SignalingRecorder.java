@@ -36,7 +36,8 @@ final class SignalingRecorder implements SignalingListener {
 
     @Override
     public void onUsersInRoom(SignalingClient client, List<RoomUser> users) {
-        events.add("users_in_room " + users.stream().map(RoomUser::clientId).sorted().toList());
+        events.add("users_in_room "
+                + users.stream().map(RoomUser::clientId).sorted().toList());
     }
 
     @Override
@@ -61,7 +62,8 @@ final class SignalingRecorder implements SignalingListener {
 
     @Override
     public void onCandidate(SignalingClient client, String from, RemoteCandidate candidate) {
-        events.add("candidate " + from + " " + candidate.candidate() + " " + candidate.sdpMid() + " " + candidate.sdpMLineIndex());
+        events.add("candidate " + from + " " + candidate.candidate() + " " + candidate.sdpMid() + " "
+                + candidate.sdpMLineIndex());
     }
 
     @Override

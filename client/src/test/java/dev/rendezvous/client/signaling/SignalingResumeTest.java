@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SignalingResumeTest {
     private static final String CANDIDATE = "candidate:%d 1 udp 2122260223 127.0.0.1 %d typ host";
+
     @RegisterExtension
     static final ServerFixture server = ServerFixture.perClass();
 
@@ -35,7 +36,8 @@ class SignalingResumeTest {
         SignalingRecorder a = new SignalingRecorder();
         SignalingRecorder b = new SignalingRecorder();
         try (TcpProxy proxy = TcpProxy.to(server.server().port())) {
-            SignalingClient alice = connect(SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-alice"), a);
+            SignalingClient alice =
+                    connect(SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-alice"), a);
             SignalingClient bob = connect(SignalingOptions.of(server.lobby()).withClientId("rs-bob"), b);
             try {
                 assertThat(alice.isResumable()).isTrue();
@@ -45,7 +47,8 @@ class SignalingResumeTest {
 
                 Outage outage = Outage.begin(proxy);
                 a.await("lost");
-                // While alice is away: bob offers and trickles (kept by the server), alice answers (kept by her client).
+                // While alice is away: bob offers and trickles (kept by the server), alice answers (kept by her
+                // client).
                 bob.sendOffer(null, "v=0 offer-1");
                 for (int n = 1; n <= 3; n++) {
                     bob.sendCandidate(null, candidate(n), "0", 0);
@@ -82,7 +85,8 @@ class SignalingResumeTest {
         SignalingRecorder a = new SignalingRecorder();
         SignalingRecorder b = new SignalingRecorder();
         try (TcpProxy proxy = TcpProxy.to(server.server().port())) {
-            SignalingClient alice = connect(SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-offerer"), a);
+            SignalingClient alice =
+                    connect(SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-offerer"), a);
             SignalingClient bob = connect(SignalingOptions.of(server.lobby()).withClientId("rs-answerer"), b);
             try {
                 alice.pairRequest("rs-answerer");
@@ -122,10 +126,12 @@ class SignalingResumeTest {
             SignalingRecorder a = new SignalingRecorder();
             SignalingRecorder b = new SignalingRecorder();
             // The first attempt comes 1–2 s after the loss: well after the server's 300 ms grace.
-            SignalingOptions slow = SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-late")
+            SignalingOptions slow = SignalingOptions.of(proxy.uri("/ws"))
+                    .withClientId("rs-late")
                     .withBackoff(new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
             SignalingClient alice = connect(slow, a);
-            SignalingClient bob = connect(SignalingOptions.of(shortGrace.lobby()).withClientId("rs-waiting"), b);
+            SignalingClient bob =
+                    connect(SignalingOptions.of(shortGrace.lobby()).withClientId("rs-waiting"), b);
             try {
                 alice.pairRequest("rs-waiting");
                 a.await("paired rs-waiting true");

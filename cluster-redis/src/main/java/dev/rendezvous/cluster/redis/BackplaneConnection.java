@@ -71,7 +71,8 @@ final class BackplaneConnection {
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(lower), config.reconnectDelayMax(), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(Delay.exponential(
+                        Duration.ofMillis(lower), config.reconnectDelayMax(), 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisURI redisUri = RedisURI.create(uri);
         redisUri.setTimeout(COMMAND_TIMEOUT);
@@ -80,7 +81,9 @@ final class BackplaneConnection {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build())
                 .build());
         try {
             this.connection = client.connect(CODEC);
@@ -172,7 +175,8 @@ final class BackplaneConnection {
             values[i + 1] = args[i].getBytes(StandardCharsets.UTF_8);
         }
         try {
-            return redis.<Object>eval(script.text, script.output, new String[0], values).toCompletableFuture();
+            return redis.<Object>eval(script.text, script.output, new String[0], values)
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

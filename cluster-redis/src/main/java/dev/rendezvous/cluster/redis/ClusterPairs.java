@@ -34,7 +34,12 @@ final class ClusterPairs {
     private final HubObserver observer;
     private final String node;
 
-    ClusterPairs(BackplaneConnection backplane, NodeLiveness liveness, LocalClients clients, HubObserver observer, String node) {
+    ClusterPairs(
+            BackplaneConnection backplane,
+            NodeLiveness liveness,
+            LocalClients clients,
+            HubObserver observer,
+            String node) {
         this.backplane = backplane;
         this.liveness = liveness;
         this.clients = clients;
@@ -56,15 +61,19 @@ final class ClusterPairs {
         }
         String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
         CompletableFuture<PairResult> result = new CompletableFuture<>();
-        backplane.onLoop(() -> backplane.eval(Script.PAIR, node, requester.id(), targetId, token)
-                        .whenCompleteAsync((r, e) -> {
-                            if (e != null) {
-                                log.info("pair client={} failed: {}", requester.id(), e.toString());
-                                result.complete(Pairing.unavailable());
-                            } else {
-                                result.complete(onPairReply(local, targetId, token, BackplaneCodec.string(r)));
-                            }
-                        }, backplane.loop()),
+        backplane.onLoop(
+                () -> backplane
+                        .eval(Script.PAIR, node, requester.id(), targetId, token)
+                        .whenCompleteAsync(
+                                (r, e) -> {
+                                    if (e != null) {
+                                        log.info("pair client={} failed: {}", requester.id(), e.toString());
+                                        result.complete(Pairing.unavailable());
+                                    } else {
+                                        result.complete(onPairReply(local, targetId, token, BackplaneCodec.string(r)));
+                                    }
+                                },
+                                backplane.loop()),
                 () -> result.complete(Pairing.unavailable()));
         return result;
     }
@@ -93,7 +102,8 @@ final class ClusterPairs {
         String targetNode = detail;
         requester.peer.set(new ClusterPeer(targetId, targetNode, token));
         LocalClient target = targetNode.equals(node) ? clients.get(targetId) : null;
-        boolean targetTold = target != null && target.peer.compareAndSet(null, new ClusterPeer(requester.id(), node, token));
+        boolean targetTold =
+                target != null && target.peer.compareAndSet(null, new ClusterPeer(requester.id(), node, token));
         // both sides know before either hears: the initiator's first offer finds its peer ready
         PairResult paired = Pairing.announce(requester.session, targetId, targetTold ? target.session.link() : null);
         observer.paired(requester.id(), targetId);
@@ -105,7 +115,8 @@ final class ClusterPairs {
     void onPaired(Paired message) {
         LocalClient target = clients.get(message.target());
         if (target != null
-                && target.peer.compareAndSet(null, new ClusterPeer(message.requester(), message.requesterNode(), message.token()))) {
+                && target.peer.compareAndSet(
+                        null, new ClusterPeer(message.requester(), message.requesterNode(), message.token()))) {
             Pairing.tellTarget(target.session.link(), message.requester());
             observer.paired(message.requester(), message.target()); // each node observes the pairs its clients are in
         } // a target that left meanwhile: its departure script unpairs and tells the requester
@@ -129,7 +140,9 @@ final class ClusterPairs {
             return false;
         }
         backplane.onLoop(() -> {
-            liveness.write(Script.UNPAIR, session.id()); // before telling a local peer: its next pair_request then sees the keys gone
+            liveness.write(
+                    Script.UNPAIR,
+                    session.id()); // before telling a local peer: its next pair_request then sees the keys gone
             tellUnpaired(peer.id(), session.id(), peer.token());
         });
         observer.unpaired(session.id(), peer.id());
@@ -173,17 +186,21 @@ final class ClusterPairs {
         if (asked.isEmpty()) {
             return;
         }
-        backplane.eval(Script.VERIFY, args.toArray(String[]::new)).whenCompleteAsync((r, e) -> {
-            if (e != null) {
-                return;
-            }
-            for (String id : BackplaneCodec.strings(r)) {
-                ClusterPeer p = asked.get(id);
-                if (p != null && tellUnpaired(id, p.id(), p.token())) {
-                    observer.unpaired(p.id(), id);
-                }
-            }
-        }, backplane.loop());
+        backplane
+                .eval(Script.VERIFY, args.toArray(String[]::new))
+                .whenCompleteAsync(
+                        (r, e) -> {
+                            if (e != null) {
+                                return;
+                            }
+                            for (String id : BackplaneCodec.strings(r)) {
+                                ClusterPeer p = asked.get(id);
+                                if (p != null && tellUnpaired(id, p.id(), p.token())) {
+                                    observer.unpaired(p.id(), id);
+                                }
+                            }
+                        },
+                        backplane.loop());
     }
 
     /** Pairs counted on this node: on the node of the pair's smaller id, so that summed over nodes each counts once. */

@@ -51,8 +51,10 @@ final class DirectDelivery {
             }
             // The frame is UTF-8 JSON: as a script argument it goes back to the very same bytes.
             String message = new String(BackplaneCodec.encode(new Direct(to, scope, frame)), StandardCharsets.UTF_8);
-            return backplane.eval(Script.DELIVER, to, scope, message)
-                    .handle((r, e) -> e != null ? Delivery.UNAVAILABLE
+            return backplane
+                    .eval(Script.DELIVER, to, scope, message)
+                    .handle((r, e) -> e != null
+                            ? Delivery.UNAVAILABLE
                             : BackplaneCodec.number(r) == 1 ? Delivery.DELIVERED : Delivery.ABSENT);
         } finally {
             frame.release();
@@ -64,7 +66,8 @@ final class DirectDelivery {
         if (!backplane.up()) {
             return CompletableFuture.completedFuture(false);
         }
-        return backplane.eval(Script.WATCH, node, to, scope, NodeLiveness.millis(ttl))
+        return backplane
+                .eval(Script.WATCH, node, to, scope, NodeLiveness.millis(ttl))
                 .handle((r, e) -> e == null && BackplaneCodec.number(r) == 1);
     }
 

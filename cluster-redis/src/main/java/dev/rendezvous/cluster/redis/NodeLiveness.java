@@ -34,7 +34,12 @@ final class NodeLiveness {
     private boolean resyncInFlight;
     private long upSinceNanos;
 
-    NodeLiveness(BackplaneConnection backplane, RedisHubConfig config, LocalClients clients, RoomReplica replica, HubObserver observer) {
+    NodeLiveness(
+            BackplaneConnection backplane,
+            RedisHubConfig config,
+            LocalClients clients,
+            RoomReplica replica,
+            HubObserver observer) {
         this.backplane = backplane;
         this.config = config;
         this.node = config.nodeId();
@@ -75,20 +80,30 @@ final class NodeLiveness {
                 resync();
                 return false;
             }
-            backplane.eval(Script.HEARTBEAT, node, millis(config.nodeTtl()), millis(config.idTtl())).whenCompleteAsync((r, e) -> {
-                if (e == null && BackplaneCodec.number(r) == 0) {
-                    log.warn("node {}'s registration is gone from Redis: writing it again", node);
-                    needResync = true;
-                    resync();
-                }
-            }, backplane.loop());
-            backplane.eval(Script.CLEANUP, node, millis(config.nodeTtl())).whenCompleteAsync((r, e) -> {
-                if (e == null) {
-                    for (String dead : BackplaneCodec.strings(r)) {
-                        log.warn("node {} stopped heartbeating: its clients' departures were announced", dead);
-                    }
-                }
-            }, backplane.loop());
+            backplane
+                    .eval(Script.HEARTBEAT, node, millis(config.nodeTtl()), millis(config.idTtl()))
+                    .whenCompleteAsync(
+                            (r, e) -> {
+                                if (e == null && BackplaneCodec.number(r) == 0) {
+                                    log.warn("node {}'s registration is gone from Redis: writing it again", node);
+                                    needResync = true;
+                                    resync();
+                                }
+                            },
+                            backplane.loop());
+            backplane
+                    .eval(Script.CLEANUP, node, millis(config.nodeTtl()))
+                    .whenCompleteAsync(
+                            (r, e) -> {
+                                if (e == null) {
+                                    for (String dead : BackplaneCodec.strings(r)) {
+                                        log.warn(
+                                                "node {} stopped heartbeating: its clients' departures were announced",
+                                                dead);
+                                    }
+                                }
+                            },
+                            backplane.loop());
             replica.retryWanted();
             return System.nanoTime() - upSinceNanos > config.nodeTtl().toNanos();
         } catch (RuntimeException e) {
@@ -106,12 +121,16 @@ final class NodeLiveness {
             needResync = true;
             return false;
         }
-        backplane.eval(script, args).whenCompleteAsync((r, e) -> {
-            if (e != null) {
-                log.info("{} failed ({}): will re-register", script, e.toString());
-                needResync = true;
-            }
-        }, backplane.loop());
+        backplane
+                .eval(script, args)
+                .whenCompleteAsync(
+                        (r, e) -> {
+                            if (e != null) {
+                                log.info("{} failed ({}): will re-register", script, e.toString());
+                                needResync = true;
+                            }
+                        },
+                        backplane.loop());
         return true;
     }
 
@@ -133,22 +152,29 @@ final class NodeLiveness {
             args.add(p == null ? "" : p.value());
             args.add(BackplaneCodec.nullToEmpty(c.session.username()));
         }
-        backplane.eval(Script.RESYNC, args.toArray(String[]::new)).whenCompleteAsync((r, e) -> {
-            resyncInFlight = false;
-            if (e != null) {
-                log.info("re-registration failed ({}); retrying", e.toString());
-                needResync = true;
-                return;
-            }
-            for (String id : BackplaneCodec.strings(r)) {
-                LocalClient c = clients.get(id);
-                if (c != null) {
-                    log.warn("client {} lost its id to another node while Redis was away", id);
-                    c.session.evict(new Refusal(ErrorCode.ID_TAKEN, "client id " + id + " is already in use", CloseCode.ID_TAKEN));
-                }
-            }
-            replica.requestSnapshot();
-        }, backplane.loop());
+        backplane
+                .eval(Script.RESYNC, args.toArray(String[]::new))
+                .whenCompleteAsync(
+                        (r, e) -> {
+                            resyncInFlight = false;
+                            if (e != null) {
+                                log.info("re-registration failed ({}); retrying", e.toString());
+                                needResync = true;
+                                return;
+                            }
+                            for (String id : BackplaneCodec.strings(r)) {
+                                LocalClient c = clients.get(id);
+                                if (c != null) {
+                                    log.warn("client {} lost its id to another node while Redis was away", id);
+                                    c.session.evict(new Refusal(
+                                            ErrorCode.ID_TAKEN,
+                                            "client id " + id + " is already in use",
+                                            CloseCode.ID_TAKEN));
+                                }
+                            }
+                            replica.requestSnapshot();
+                        },
+                        backplane.loop());
     }
 
     static String millis(Duration d) {

@@ -94,7 +94,11 @@ public final class RedisHub implements Hub {
             throw new IllegalStateException("could not join the cluster on " + config.redisUri() + ": " + e, e);
         }
         hub.backplane.every(config.heartbeat(), hub::tick);
-        log.info("cluster node {} joined on {} (node TTL {} ms)", config.nodeId(), config.redisUri(), config.nodeTtl().toMillis());
+        log.info(
+                "cluster node {} joined on {} (node TTL {} ms)",
+                config.nodeId(),
+                config.redisUri(),
+                config.nodeTtl().toMillis());
         return hub;
     }
 
@@ -126,24 +130,34 @@ public final class RedisHub implements Hub {
         }
         session.attach(local);
         CompletableFuture<Boolean> result = new CompletableFuture<>();
-        backplane.onLoop(() -> backplane.eval(Script.REGISTER, node, session.id(), BackplaneCodec.nullToEmpty(session.room()),
-                        NodeLiveness.millis(config.idTtl()))
-                .whenCompleteAsync((r, e) -> {
-                    if (e == null && BackplaneCodec.number(r) == 1) {
-                        local.admitted = true;
-                        observer.clientAdmitted(session.id(), session.room());
-                        direct.registered(local);
-                        result.complete(true);
-                        return;
-                    }
-                    clients.remove(local);
-                    if (e != null) {
-                        log.info("register client={} failed: {}", session.id(), e.toString());
-                        result.completeExceptionally(new ClusterUnavailableException("Redis did not answer: " + e));
-                    } else {
-                        result.complete(false);
-                    }
-                }, backplane.loop()), () -> {
+        backplane.onLoop(
+                () -> backplane
+                        .eval(
+                                Script.REGISTER,
+                                node,
+                                session.id(),
+                                BackplaneCodec.nullToEmpty(session.room()),
+                                NodeLiveness.millis(config.idTtl()))
+                        .whenCompleteAsync(
+                                (r, e) -> {
+                                    if (e == null && BackplaneCodec.number(r) == 1) {
+                                        local.admitted = true;
+                                        observer.clientAdmitted(session.id(), session.room());
+                                        direct.registered(local);
+                                        result.complete(true);
+                                        return;
+                                    }
+                                    clients.remove(local);
+                                    if (e != null) {
+                                        log.info("register client={} failed: {}", session.id(), e.toString());
+                                        result.completeExceptionally(
+                                                new ClusterUnavailableException("Redis did not answer: " + e));
+                                    } else {
+                                        result.complete(false);
+                                    }
+                                },
+                                backplane.loop()),
+                () -> {
                     clients.remove(local);
                     result.completeExceptionally(new ClusterUnavailableException("the hub is closed"));
                 });
@@ -154,18 +168,28 @@ public final class RedisHub implements Hub {
     @Override
     public CompletionStage<JoinResult> join(Session session) {
         CompletableFuture<JoinResult> result = new CompletableFuture<>();
-        backplane.onLoop(() -> {
-            if (clients.of(session) == null) {
-                result.complete(JoinResult.JOINED); // left already: nothing to join, nobody to tell
-                return;
-            }
-            if (!backplane.up()) {
-                result.complete(JOIN_UNAVAILABLE);
-                return;
-            }
-            backplane.eval(Script.JOIN, node, session.id(), session.room(), BackplaneCodec.nullToEmpty(session.username()))
-                    .whenCompleteAsync((r, e) -> result.complete(e == null ? JoinResult.JOINED : JOIN_UNAVAILABLE), backplane.loop());
-        }, () -> result.complete(JOIN_UNAVAILABLE));
+        backplane.onLoop(
+                () -> {
+                    if (clients.of(session) == null) {
+                        result.complete(JoinResult.JOINED); // left already: nothing to join, nobody to tell
+                        return;
+                    }
+                    if (!backplane.up()) {
+                        result.complete(JOIN_UNAVAILABLE);
+                        return;
+                    }
+                    backplane
+                            .eval(
+                                    Script.JOIN,
+                                    node,
+                                    session.id(),
+                                    session.room(),
+                                    BackplaneCodec.nullToEmpty(session.username()))
+                            .whenCompleteAsync(
+                                    (r, e) -> result.complete(e == null ? JoinResult.JOINED : JOIN_UNAVAILABLE),
+                                    backplane.loop());
+                },
+                () -> result.complete(JOIN_UNAVAILABLE));
         return result;
     }
 
@@ -228,7 +252,8 @@ public final class RedisHub implements Hub {
 
     /** Asks the node holding {@code id} to resume it for a client here, through a tunnel ({@link ResumeTunnels}). */
     @Override
-    public CompletionStage<RemoteResume.Answer> resumeElsewhere(String id, byte[] token, long received, RemoteResume.Downstream toClient) {
+    public CompletionStage<RemoteResume.Answer> resumeElsewhere(
+            String id, byte[] token, long received, RemoteResume.Downstream toClient) {
         return tunnels.ask(id, token, received, toClient);
     }
 
@@ -314,11 +339,14 @@ public final class RedisHub implements Hub {
         if (v == null || !backplane.up() || backplane.closed()) {
             return;
         }
-        v.get().thenAcceptAsync(json -> {
-            if (backplane.up() && !backplane.closed()) {
-                backplane.eval(Script.VIEW_PUBLISH, node, NodeLiveness.millis(config.nodeTtl()), json);
-            }
-        }, backplane.loop());
+        v.get()
+                .thenAcceptAsync(
+                        json -> {
+                            if (backplane.up() && !backplane.closed()) {
+                                backplane.eval(Script.VIEW_PUBLISH, node, NodeLiveness.millis(config.nodeTtl()), json);
+                            }
+                        },
+                        backplane.loop());
     }
 
     private void onMessage(byte[] bytes) {

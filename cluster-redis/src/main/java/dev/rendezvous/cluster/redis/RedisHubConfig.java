@@ -17,7 +17,12 @@ import java.util.regex.Pattern;
  * @param reconnectDelayMax the longest wait between two reconnection attempts (they back off exponentially up to it)
  */
 public record RedisHubConfig(
-        String redisUri, String nodeId, Duration nodeTtl, Duration idTtl, String keyPrefix, Duration reconnectDelayMax) {
+        String redisUri,
+        String nodeId,
+        Duration nodeTtl,
+        Duration idTtl,
+        String keyPrefix,
+        Duration reconnectDelayMax) {
 
     public static final Duration DEFAULT_NODE_TTL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_ID_TTL = Duration.ofSeconds(60);
@@ -48,7 +53,12 @@ public record RedisHubConfig(
 
     /** Defaults for everything but the address, with a random node id. */
     public static RedisHubConfig of(String redisUri) {
-        return new RedisHubConfig(redisUri, randomNodeId(), DEFAULT_NODE_TTL, DEFAULT_ID_TTL, DEFAULT_KEY_PREFIX,
+        return new RedisHubConfig(
+                redisUri,
+                randomNodeId(),
+                DEFAULT_NODE_TTL,
+                DEFAULT_ID_TTL,
+                DEFAULT_KEY_PREFIX,
                 DEFAULT_RECONNECT_DELAY_MAX);
     }
 
@@ -62,7 +72,8 @@ public record RedisHubConfig(
 
     /** The node TTL, with the id TTL raised to stay at least as long. */
     public RedisHubConfig withNodeTtl(Duration ttl) {
-        return new RedisHubConfig(redisUri, nodeId, ttl, idTtl.compareTo(ttl) < 0 ? ttl : idTtl, keyPrefix, reconnectDelayMax);
+        return new RedisHubConfig(
+                redisUri, nodeId, ttl, idTtl.compareTo(ttl) < 0 ? ttl : idTtl, keyPrefix, reconnectDelayMax);
     }
 
     public RedisHubConfig withKeyPrefix(String prefix) {

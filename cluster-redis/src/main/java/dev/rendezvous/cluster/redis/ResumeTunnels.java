@@ -63,7 +63,8 @@ final class ResumeTunnels {
     /** Owner: open tunnels from clients' nodes. */
     private final Map<String, FromClient> fromClients = new ConcurrentHashMap<>();
 
-    private record Asked(CompletableFuture<Answer> answer, RemoteResume.Downstream toClient, String owner, long since) {}
+    private record Asked(
+            CompletableFuture<Answer> answer, RemoteResume.Downstream toClient, String owner, long since) {}
 
     private record ToOwner(RemoteResume.Downstream toClient, String owner) {}
 
@@ -72,7 +73,8 @@ final class ResumeTunnels {
     ResumeTunnels(BackplaneConnection backplane, String node) {
         this.backplane = backplane;
         this.node = node;
-        this.tunnelPrefix = node + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+        this.tunnelPrefix =
+                node + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
     }
 
     void serve(RemoteResume.Owner resumes) {
@@ -88,20 +90,30 @@ final class ResumeTunnels {
         }
         CompletableFuture<Answer> result = new CompletableFuture<>();
         String tokenText = new String(token, StandardCharsets.UTF_8);
-        backplane.onLoop(() -> backplane.eval(Script.OWNER, id).whenCompleteAsync((r, e) -> {
-            if (e != null) {
-                result.completeExceptionally(new ClusterUnavailableException("Redis did not answer: " + e));
-                return;
-            }
-            String ownerNode = BackplaneCodec.string(r);
-            if (ownerNode.isEmpty() || ownerNode.equals(node)) {
-                result.complete(new Answer.Unknown()); // nobody, or this node, which holds no resumable session by that id
-                return;
-            }
-            String tunnel = tunnelPrefix + nextTunnel.incrementAndGet();
-            asked.put(tunnel, new Asked(result, toClient, ownerNode, System.nanoTime()));
-            backplane.publishTo(ownerNode, new ResumeAsk(tunnel, node, id, received, tokenText));
-        }, backplane.loop()), () -> result.completeExceptionally(new ClusterUnavailableException("the hub is closed")));
+        backplane.onLoop(
+                () -> backplane
+                        .eval(Script.OWNER, id)
+                        .whenCompleteAsync(
+                                (r, e) -> {
+                                    if (e != null) {
+                                        result.completeExceptionally(
+                                                new ClusterUnavailableException("Redis did not answer: " + e));
+                                        return;
+                                    }
+                                    String ownerNode = BackplaneCodec.string(r);
+                                    if (ownerNode.isEmpty() || ownerNode.equals(node)) {
+                                        result.complete(
+                                                new Answer.Unknown()); // nobody, or this node, which holds no resumable
+                                        // session by that id
+                                        return;
+                                    }
+                                    String tunnel = tunnelPrefix + nextTunnel.incrementAndGet();
+                                    asked.put(tunnel, new Asked(result, toClient, ownerNode, System.nanoTime()));
+                                    backplane.publishTo(
+                                            ownerNode, new ResumeAsk(tunnel, node, id, received, tokenText));
+                                },
+                                backplane.loop()),
+                () -> result.completeExceptionally(new ClusterUnavailableException("the hub is closed")));
         return result;
     }
 
@@ -185,15 +197,22 @@ final class ResumeTunnels {
         Downstream toClient = new Downstream(q.tunnel(), q.clientNode());
         Answer answer = resumes == null
                 ? new Answer.Unknown()
-                : resumes.resume(q.id(), q.token().getBytes(StandardCharsets.UTF_8), q.received(), q.clientNode(), toClient);
+                : resumes.resume(
+                        q.id(), q.token().getBytes(StandardCharsets.UTF_8), q.received(), q.clientNode(), toClient);
         switch (answer) {
             case Answer.Resumed ok -> {
                 fromClients.put(q.tunnel(), new FromClient(ok.upstream(), q.clientNode()));
                 toClient.open(ok.replayed()); // it held the frames sent meanwhile: accepted goes out first
             }
-            case Answer.Failed f -> backplane.publishTo(q.clientNode(), new ResumeRefused(q.tunnel(), f.reason(), f.sentence()));
-            case Answer.Unknown u -> backplane.publishTo(q.clientNode(), new ResumeRefused(q.tunnel(), "unknown_id",
-                    "no resumable session has id " + q.id() + " (unknown, or it has ended)"));
+            case Answer.Failed f ->
+                backplane.publishTo(q.clientNode(), new ResumeRefused(q.tunnel(), f.reason(), f.sentence()));
+            case Answer.Unknown u ->
+                backplane.publishTo(
+                        q.clientNode(),
+                        new ResumeRefused(
+                                q.tunnel(),
+                                "unknown_id",
+                                "no resumable session has id " + q.id() + " (unknown, or it has ended)"));
         }
     }
 
@@ -225,6 +244,7 @@ final class ResumeTunnels {
         private final String clientNode;
         /** Frames waiting for {@link #open}; null once open. Guarded by this. */
         private List<ByteBuf> held = new ArrayList<>();
+
         private TunnelClose closeAfterOpen;
 
         Downstream(String tunnel, String clientNode) {
@@ -307,7 +327,10 @@ final class ResumeTunnels {
         long now = System.nanoTime();
         for (Map.Entry<String, Asked> e : asked.entrySet()) {
             if (now - e.getValue().since() > ASK_TIMEOUT_NANOS && asked.remove(e.getKey(), e.getValue())) {
-                e.getValue().answer().completeExceptionally(new ClusterUnavailableException("node " + e.getValue().owner() + " did not answer"));
+                e.getValue()
+                        .answer()
+                        .completeExceptionally(new ClusterUnavailableException(
+                                "node " + e.getValue().owner() + " did not answer"));
             }
         }
         Set<String> others = new HashSet<>();
@@ -317,13 +340,17 @@ final class ResumeTunnels {
         if (others.isEmpty() || !backplane.up()) {
             return;
         }
-        backplane.eval(Script.DEAD, others.toArray(String[]::new)).whenCompleteAsync((r, e) -> {
-            if (e == null) {
-                for (String dead : BackplaneCodec.strings(r)) {
-                    endWith(dead);
-                }
-            }
-        }, backplane.loop());
+        backplane
+                .eval(Script.DEAD, others.toArray(String[]::new))
+                .whenCompleteAsync(
+                        (r, e) -> {
+                            if (e == null) {
+                                for (String dead : BackplaneCodec.strings(r)) {
+                                    endWith(dead);
+                                }
+                            }
+                        },
+                        backplane.loop());
     }
 
     private void endWith(String dead) {

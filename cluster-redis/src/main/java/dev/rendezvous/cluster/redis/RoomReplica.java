@@ -37,6 +37,7 @@ final class RoomReplica {
     private final String node;
     /** Room → member id → member. */
     private final ConcurrentMap<String, ConcurrentMap<String, Member>> rooms = new ConcurrentHashMap<>();
+
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
     // ---- confined to the loop ----
@@ -169,20 +170,24 @@ final class RoomReplica {
         }
         snapshotInFlight = true;
         snapshotWanted = false;
-        backplane.eval(Script.SNAPSHOT).whenCompleteAsync((r, e) -> {
-            snapshotInFlight = false;
-            if (e != null) {
-                snapshotWanted = true;
-                heldEvents.clear();
-                return;
-            }
-            applySnapshot(BackplaneCodec.strings(r));
-            List<Presence> held = new ArrayList<>(heldEvents);
-            heldEvents.clear();
-            held.sort(Comparator.comparingLong(Presence::seq));
-            held.forEach(this::onPresence);
-            firstSync.complete(null);
-        }, backplane.loop());
+        backplane
+                .eval(Script.SNAPSHOT)
+                .whenCompleteAsync(
+                        (r, e) -> {
+                            snapshotInFlight = false;
+                            if (e != null) {
+                                snapshotWanted = true;
+                                heldEvents.clear();
+                                return;
+                            }
+                            applySnapshot(BackplaneCodec.strings(r));
+                            List<Presence> held = new ArrayList<>(heldEvents);
+                            heldEvents.clear();
+                            held.sort(Comparator.comparingLong(Presence::seq));
+                            held.forEach(this::onPresence);
+                            firstSync.complete(null);
+                        },
+                        backplane.loop());
     }
 
     /** Brings the replica to the snapshot ({@code snapshot.lua}'s answer), telling local members what changed. */

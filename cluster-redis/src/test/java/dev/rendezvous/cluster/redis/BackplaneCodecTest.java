@@ -88,10 +88,13 @@ class BackplaneCodecTest {
     void whatTheLuaScriptsPublishDecodesToItsRecord() throws Exception {
         assertThat(run(Script.REGISTER, "n1", "alice", "", "60000")).isEqualTo(1L);
         assertThat(run(Script.REGISTER, "n2", "bob", "", "60000")).isEqualTo(1L);
-        assertThat(BackplaneCodec.string(run(Script.PAIR, "n1", "alice", "bob", "t0k3n"))).isEqualTo("P|n2");
+        assertThat(BackplaneCodec.string(run(Script.PAIR, "n1", "alice", "bob", "t0k3n")))
+                .isEqualTo("P|n2");
         assertThat(nextPublished()).isEqualTo(new Paired("bob", "alice", "n1", "t0k3n"));
-        assertThat(BackplaneCodec.string(run(Script.PAIR, "n1", "alice", "carol", "x"))).isEqualTo("A|bob");
-        assertThat(BackplaneCodec.string(run(Script.PAIR, "n2", "bob", "alice", "x"))).isEqualTo("W");
+        assertThat(BackplaneCodec.string(run(Script.PAIR, "n1", "alice", "carol", "x")))
+                .isEqualTo("A|bob");
+        assertThat(BackplaneCodec.string(run(Script.PAIR, "n2", "bob", "alice", "x")))
+                .isEqualTo("W");
 
         run(Script.UNPAIR, "alice");
         assertThat(nextPublished()).isEqualTo(new Unpaired("bob", "alice", "t0k3n"));
@@ -163,14 +166,22 @@ class BackplaneCodecTest {
         assertThat(roundTrip(new BackplaneMessage.TunnelClose("t", 4009, "session resumed elsewhere")))
                 .isEqualTo(new BackplaneMessage.TunnelClose("t", 4009, "session resumed elsewhere"));
         assertThat(roundTrip(new BackplaneMessage.TunnelBinary("t"))).isEqualTo(new BackplaneMessage.TunnelBinary("t"));
-        assertThat(roundTrip(new BackplaneMessage.TunnelTooLarge("t", 65536))).isEqualTo(new BackplaneMessage.TunnelTooLarge("t", 65536));
-        assertThat(roundTrip(new BackplaneMessage.TunnelEnded("t", true))).isEqualTo(new BackplaneMessage.TunnelEnded("t", true));
-        assertThat(roundTrip(new BackplaneMessage.TunnelEnded("t", false))).isEqualTo(new BackplaneMessage.TunnelEnded("t", false));
-        BackplaneMessage down = roundTrip(new BackplaneMessage.TunnelDown("t", Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
-        assertThat(((BackplaneMessage.TunnelDown) down).frame().toString(StandardCharsets.UTF_8)).isEqualTo(frame);
-        BackplaneMessage up = roundTrip(new BackplaneMessage.TunnelText("t", Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
-        assertThat(((BackplaneMessage.TunnelText) up).frame().toString(StandardCharsets.UTF_8)).isEqualTo(frame);
-        assertThat(new BackplaneMessage.ResumeAsk("t", "n", "alice", 0, "secret").toString()).doesNotContain("secret");
+        assertThat(roundTrip(new BackplaneMessage.TunnelTooLarge("t", 65536)))
+                .isEqualTo(new BackplaneMessage.TunnelTooLarge("t", 65536));
+        assertThat(roundTrip(new BackplaneMessage.TunnelEnded("t", true)))
+                .isEqualTo(new BackplaneMessage.TunnelEnded("t", true));
+        assertThat(roundTrip(new BackplaneMessage.TunnelEnded("t", false)))
+                .isEqualTo(new BackplaneMessage.TunnelEnded("t", false));
+        BackplaneMessage down =
+                roundTrip(new BackplaneMessage.TunnelDown("t", Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
+        assertThat(((BackplaneMessage.TunnelDown) down).frame().toString(StandardCharsets.UTF_8))
+                .isEqualTo(frame);
+        BackplaneMessage up =
+                roundTrip(new BackplaneMessage.TunnelText("t", Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
+        assertThat(((BackplaneMessage.TunnelText) up).frame().toString(StandardCharsets.UTF_8))
+                .isEqualTo(frame);
+        assertThat(new BackplaneMessage.ResumeAsk("t", "n", "alice", 0, "secret").toString())
+                .doesNotContain("secret");
     }
 
     private static BackplaneMessage roundTrip(BackplaneMessage m) {

@@ -70,7 +70,8 @@ class CrossNodeTest {
 
         int n = 300;
         for (int i = 0; i < n; i++) {
-            a.sendText("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"c" + i + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0},\"from\":\"forged\"}");
+            a.sendText("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"c" + i
+                    + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0},\"from\":\"forged\"}");
         }
         for (int i = 0; i < n; i++) {
             JsonNode m = b.nextJson();
@@ -171,8 +172,9 @@ class CrossNodeTest {
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletableFuture.allOf(requesters.stream()
-                    .map(r -> CompletableFuture.runAsync(() -> r.send(new Message.PairRequest("target")), pool))
-                    .toArray(CompletableFuture[]::new)).join();
+                            .map(r -> CompletableFuture.runAsync(() -> r.send(new Message.PairRequest("target")), pool))
+                            .toArray(CompletableFuture[]::new))
+                    .join();
         }
         Message.Paired won = target.next(Message.Paired.class);
         int winners = 0;
@@ -183,7 +185,9 @@ class CrossNodeTest {
                 assertThat(r.id()).isEqualTo(won.peerId());
                 winners++;
             } else {
-                assertThat(m).isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PEER_BUSY));
+                assertThat(m)
+                        .isInstanceOfSatisfying(
+                                Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PEER_BUSY));
             }
         }
         assertThat(winners).isEqualTo(1);
@@ -207,8 +211,9 @@ class CrossNodeTest {
 
         // targeted across nodes, with the username stamped
         ann.sendText("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"to\":\"bob\"}");
-        assertThat(bob.nextText()).isEqualTo(
-                "{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"from\":\"ann\",\"username\":\"Ann\"}");
+        assertThat(bob.nextText())
+                .isEqualTo(
+                        "{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"from\":\"ann\",\"username\":\"Ann\"}");
         // broadcast reaches the members of both nodes, not the sender
         bob.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"x\"}}");
         assertThat(ann.nextJson().get("from").asText()).isEqualTo("bob");
@@ -303,16 +308,24 @@ class CrossNodeTest {
 
         // as if node 1's heartbeat had expired (a long pause) and a survivor cleaned it up, in one step
         String node1 = ((RedisHub) cluster.nodes().get(1).hub()).nodeId();
-        Object cleaned = SharedRedis.get().call("EVAL",
-                "redis.call('DEL', ARGV[1] .. 'node:' .. ARGV[4])\n" + Script.CLEANUP.text,
-                "0", RedisHubConfig.DEFAULT_KEY_PREFIX, "a-survivor", "1500", node1);
+        Object cleaned = SharedRedis.get()
+                .call(
+                        "EVAL",
+                        "redis.call('DEL', ARGV[1] .. 'node:' .. ARGV[4])\n" + Script.CLEANUP.text,
+                        "0",
+                        RedisHubConfig.DEFAULT_KEY_PREFIX,
+                        "a-survivor",
+                        "1500",
+                        node1);
         assertThat(cleaned).isEqualTo(List.of(node1));
         assertThat(c.next(Message.PeerDisconnected.class).peerId()).isEqualTo("d");
         assertThat(m0.next(Message.UserLeft.class).clientId()).isEqualTo("m1");
 
         // node 1 finds its registration gone, writes it again; its clients were never disconnected
         assertThat(m0.next(Message.UserJoined.class).clientId()).isEqualTo("m1");
-        assertThat(d.next(Message.PeerDisconnected.class).peerId()).as("its pairing ended cluster-wide").isEqualTo("c");
+        assertThat(d.next(Message.PeerDisconnected.class).peerId())
+                .as("its pairing ended cluster-wide")
+                .isEqualTo("c");
         WsRecorder dup = at(0, "/ws?client_id=d");
         dup.nextError(ErrorCode.ID_TAKEN);
         assertThat(dup.awaitClose()).isEqualTo(4002);
@@ -326,13 +339,17 @@ class CrossNodeTest {
     @Test
     void healthzShowsTheBackplaneOfEachNode() throws Exception {
         for (int i = 0; i < 2; i++) {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.nodes().get(i).port() + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                            + cluster.nodes().get(i).port() + "/healthz"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             JsonNode backplane = JSON.readTree(r.body()).get("backplane");
             assertThat(backplane.get("kind").asText()).isEqualTo("redis");
             assertThat(backplane.get("state").asText()).isEqualTo("up");
-            assertThat(backplane.get("node").asText()).isEqualTo(((RedisHub) cluster.nodes().get(i).hub()).nodeId());
+            assertThat(backplane.get("node").asText())
+                    .isEqualTo(((RedisHub) cluster.nodes().get(i).hub()).nodeId());
         }
     }
 
@@ -368,7 +385,9 @@ class CrossNodeTest {
         for (WsRecorder onStoppedNode : List.of(a, c, d, r0, r2)) {
             assertThat(onStoppedNode.nextEvent(WsRecorder.TIMEOUT))
                     .as("the first thing %s hears after its node shut down", onStoppedNode.id())
-                    .isInstanceOfSatisfying(WsRecorder.Event.Closed.class, closed -> assertThat(closed.code()).isEqualTo(1001));
+                    .isInstanceOfSatisfying(
+                            WsRecorder.Event.Closed.class,
+                            closed -> assertThat(closed.code()).isEqualTo(1001));
         }
         assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo("a");
         Set<String> left = new HashSet<>();

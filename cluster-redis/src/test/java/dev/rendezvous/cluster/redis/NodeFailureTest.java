@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class NodeFailureTest {
     /** Expiry of the dead node's key (TTL) + the survivors' next heartbeat (TTL/3) + delivery slack. */
-    private static final Duration BOUND = TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
+    private static final Duration BOUND =
+            TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
 
     @RegisterExtension
     final ServerExtension survivors = ServerExtension.create();
@@ -42,23 +43,30 @@ class NodeFailureTest {
 
     private int startChildNode(String nodeId) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                NodeMain.class.getName(), SharedRedis.get().uri(), nodeId, Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()))
+        child = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        NodeMain.class.getName(),
+                        SharedRedis.get().uri(),
+                        nodeId,
+                        Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String l; (l = out.readLine()) != null; ) {
-                    if (l.startsWith("port=")) {
-                        return l;
+                    try {
+                        for (String l; (l = out.readLine()) != null; ) {
+                            if (l.startsWith("port=")) {
+                                return l;
+                            }
+                        }
+                        return null;
+                    } catch (Exception e) {
+                        return null;
                     }
-                }
-                return null;
-            } catch (Exception e) {
-                return null;
-            }
-        }).get(30, TimeUnit.SECONDS);
+                })
+                .get(30, TimeUnit.SECONDS);
         assertThat(line).as("child node's port line").isNotNull();
         return Integer.parseInt(line.substring("port=".length()));
     }
@@ -94,7 +102,8 @@ class NodeFailureTest {
         assertThat(lobbyPeer.await(Message.PeerDisconnected.class).peerId()).isEqualTo("victim");
         assertThat(member.await(Message.UserLeft.class)).isEqualTo(new Message.UserLeft("ghost", "Ghost"));
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
-        System.out.println("departures of the killed node announced after " + took.toMillis() + " ms (bound " + BOUND.toMillis() + " ms)");
+        System.out.println("departures of the killed node announced after " + took.toMillis() + " ms (bound "
+                + BOUND.toMillis() + " ms)");
         assertThat(took).as("departures announced after %d ms", took.toMillis()).isLessThan(BOUND);
 
         // nothing of the dead node is left: its ids are free, the survivors can use them
@@ -105,6 +114,7 @@ class NodeFailureTest {
         again.send(new Message.PairRequest("peer"));
         assertThat(lobbyPeer.next(Message.Paired.class).peerId()).isEqualTo("victim");
         WsRecorder ghostAgain = at(node0, "/ws/team?client_id=ghost");
-        assertThat(ghostAgain.next(Message.UsersInRoom.class).users()).containsExactly(new Message.RoomUser("member", null));
+        assertThat(ghostAgain.next(Message.UsersInRoom.class).users())
+                .containsExactly(new Message.RoomUser("member", null));
     }
 }

@@ -24,13 +24,12 @@ class PeerJsAcrossNodesTest {
     private static final Duration EXPIRE = Duration.ofMillis(600);
 
     @RegisterExtension
-    final ServerExtension cluster = ServerExtension.create(c -> c
-            .peerJs(PeerJsConfig.DEFAULT.withExpireTimeout(EXPIRE))
-            .rateLimit(0, 0));
+    final ServerExtension cluster = ServerExtension.create(
+            c -> c.peerJs(PeerJsConfig.DEFAULT.withExpireTimeout(EXPIRE)).rateLimit(0, 0));
 
     private URI uri(int node, String id, String token) {
-        return URI.create("ws://127.0.0.1:" + cluster.nodes().get(node).port()
-                + "/peerjs?key=peerjs&id=" + id + "&token=" + token + "&version=1.5.5");
+        return URI.create("ws://127.0.0.1:" + cluster.nodes().get(node).port() + "/peerjs?key=peerjs&id=" + id
+                + "&token=" + token + "&version=1.5.5");
     }
 
     private WsRecorder open(int node, String id) {
@@ -50,7 +49,8 @@ class PeerJsAcrossNodesTest {
     /** Everything {@code ws} sent before this is handled (an OFFER to itself comes back after it). */
     private static void barrier(WsRecorder ws, String ownId) {
         ws.sendText("{\"type\":\"OFFER\",\"dst\":\"" + ownId + "\",\"payload\":{\"barrier\":true}}");
-        assertThat(json(ws.nextText()).path("payload").path("barrier").asBoolean()).isTrue();
+        assertThat(json(ws.nextText()).path("payload").path("barrier").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -62,11 +62,14 @@ class PeerJsAcrossNodesTest {
         for (String type : new String[] {"OFFER", "ANSWER", "CANDIDATE"}) {
             a.sendText("{\"type\":\"" + type + "\",\"src\":\"forged\",\"dst\":\"b\",\"payload\":" + payload + "}");
             String got = b.nextText();
-            assertThat(json(got)).isEqualTo(json("{\"type\":\"" + type + "\",\"src\":\"a\",\"dst\":\"b\",\"payload\":" + payload + "}"));
+            assertThat(json(got))
+                    .isEqualTo(json(
+                            "{\"type\":\"" + type + "\",\"src\":\"a\",\"dst\":\"b\",\"payload\":" + payload + "}"));
             assertThat(got).contains("\"n\":1.50").contains("123456789012345678901234567890");
         }
         b.sendText("{\"type\":\"ANSWER\",\"dst\":\"a\",\"payload\":{\"x\":1}}");
-        assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"ANSWER\",\"src\":\"b\",\"dst\":\"a\",\"payload\":{\"x\":1}}"));
+        assertThat(json(a.nextText()))
+                .isEqualTo(json("{\"type\":\"ANSWER\",\"src\":\"b\",\"dst\":\"a\",\"payload\":{\"x\":1}}"));
         a.sendText("{\"type\":\"LEAVE\",\"dst\":\"b\"}");
         assertThat(json(b.nextText())).isEqualTo(json("{\"type\":\"LEAVE\",\"src\":\"a\",\"dst\":\"b\"}"));
     }
@@ -90,8 +93,10 @@ class PeerJsAcrossNodesTest {
         a.sendText("{\"type\":\"CANDIDATE\",\"dst\":\"late\",\"payload\":{\"n\":2}}");
         barrier(a, "a"); // both are queued on node 0 now
         WsRecorder late = open(1, "late");
-        assertThat(json(late.nextText())).isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":1}}"));
-        assertThat(json(late.nextText())).isEqualTo(json("{\"type\":\"CANDIDATE\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":2}}"));
+        assertThat(json(late.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":1}}"));
+        assertThat(json(late.nextText()))
+                .isEqualTo(json("{\"type\":\"CANDIDATE\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":2}}"));
         a.assertNoMoreMessages(EXPIRE.plusMillis(400)); // past the expire timeout: no EXPIRE for a delivered queue
         late.sendText("{\"type\":\"ANSWER\",\"dst\":\"a\",\"payload\":{}}");
         assertThat(json(a.nextText()).path("src").asText()).isEqualTo("late");
@@ -117,7 +122,8 @@ class PeerJsAcrossNodesTest {
         WsRecorder a = open(0, "a");
         WsRecorder gone = open(1, "gone");
         gone.close(1000, "bye");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> cluster.nodes().get(1).hub().state().sessions() == 0);
         a.sendText("{\"type\":\"OFFER\",\"dst\":\"gone\",\"payload\":{}}");
         assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"gone\",\"dst\":\"a\"}"));
@@ -126,8 +132,8 @@ class PeerJsAcrossNodesTest {
     @Test
     void aV1ClientOnTheOtherNodeIsNoPeerJsReceiver() {
         WsRecorder a = open(0, "a");
-        WsRecorder v1 = cluster.track(WsRecorder.connect(URI.create(
-                "ws://127.0.0.1:" + cluster.nodes().get(1).port() + "/ws?client_id=carol")));
+        WsRecorder v1 = cluster.track(WsRecorder.connect(
+                URI.create("ws://127.0.0.1:" + cluster.nodes().get(1).port() + "/ws?client_id=carol")));
         v1.next(dev.rendezvous.protocol.Message.YourId.class);
         a.sendText("{\"type\":\"OFFER\",\"dst\":\"carol\",\"payload\":{}}");
         assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"carol\",\"dst\":\"a\"}"));
@@ -147,13 +153,16 @@ class PeerJsAcrossNodesTest {
                     sender.sendText("{\"type\":\"HEARTBEAT\"}");
                     try {
                         WsRecorder.Event e = sender.nextEvent(Duration.ofMillis(100));
-                        leave = e instanceof WsRecorder.Event.Text t && json(t.text()).path("type").asText().equals("LEAVE");
+                        leave = e instanceof WsRecorder.Event.Text t
+                                && json(t.text()).path("type").asText().equals("LEAVE");
                     } catch (AssertionError nothingYet) {
                         // no answer within the pause: keep sending
                     }
                 }
             }
-            assertThat(leave).as("LEAVE from the other node for the failed delivery").isTrue();
+            assertThat(leave)
+                    .as("LEAVE from the other node for the failed delivery")
+                    .isTrue();
         }
     }
 }

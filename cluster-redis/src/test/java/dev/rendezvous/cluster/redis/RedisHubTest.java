@@ -105,12 +105,15 @@ class RedisHubTest {
         assertThat(link(b).next()).isEqualTo(new Message.Paired("a", false));
         assertThat(b.peerId()).as("the target's node learnt the pairing").isEqualTo("a");
 
-        assertThat(pair(node0, a, "c")).isEqualTo(Refusal.of(ErrorCode.ALREADY_PAIRED, "you are already paired with b"));
-        assertThat(pair(node1, b, "c")).isEqualTo(Refusal.of(ErrorCode.ALREADY_PAIRED, "you are already paired with a"));
+        assertThat(pair(node0, a, "c"))
+                .isEqualTo(Refusal.of(ErrorCode.ALREADY_PAIRED, "you are already paired with b"));
+        assertThat(pair(node1, b, "c"))
+                .isEqualTo(Refusal.of(ErrorCode.ALREADY_PAIRED, "you are already paired with a"));
         assertThat(pair(node1, b, "a")).isEqualTo(new PairResult.AlreadyPairedWithTarget("a"));
         assertThat(pair(node1, c, "a")).isEqualTo(Refusal.of(ErrorCode.PEER_BUSY, "a is already paired"));
         assertThat(pair(node1, c, "c")).isEqualTo(Refusal.of(ErrorCode.SELF_PAIR, "you cannot pair with yourself"));
-        assertThat(pair(node1, c, "nobody")).isEqualTo(Refusal.of(ErrorCode.PEER_NOT_FOUND, "no lobby client has id nobody"));
+        assertThat(pair(node1, c, "nobody"))
+                .isEqualTo(Refusal.of(ErrorCode.PEER_NOT_FOUND, "no lobby client has id nobody"));
 
         assertThat(node1.unpair(b)).isTrue();
         assertThat(b.peerId()).isNull();
@@ -136,13 +139,17 @@ class RedisHubTest {
     @Test
     void aJoinThatCannotReachRedisComesBackAsAClosingRefusalAndTheHubClosesNothing() throws Exception {
         try (RedisServer own = RedisServer.start()) {
-            RedisHub hub = RedisHub.start(RedisHubConfig.of(own.uri()).withNodeTtl(TwoNodesOnRedis.NODE_TTL), HubObserver.NONE);
+            RedisHub hub = RedisHub.start(
+                    RedisHubConfig.of(own.uri()).withNodeTtl(TwoNodesOnRedis.NODE_TTL), HubObserver.NONE);
             try {
                 Session r = registered(hub, "r", "room");
                 own.stop();
                 await("the hub sees Redis down").atMost(Duration.ofSeconds(10)).until(() -> !hub.up());
-                assertThat(hub.join(r).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(new Refusal(
-                        ErrorCode.CLUSTER_UNAVAILABLE, "the cluster backplane is unavailable; try again later", CloseCode.INTERNAL_ERROR));
+                assertThat(hub.join(r).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                        .isEqualTo(new Refusal(
+                                ErrorCode.CLUSTER_UNAVAILABLE,
+                                "the cluster backplane is unavailable; try again later",
+                                CloseCode.INTERNAL_ERROR));
                 assertThat(link(r).received).isEmpty();
                 assertThat(link(r).closed.get()).isNull();
             } finally {

@@ -33,11 +33,20 @@ class RedisOutageTest {
     @BeforeEach
     void startNodes() throws Exception {
         for (int i = 0; i < 2; i++) {
-            RedisHubConfig config = new RedisHubConfig(redis.uri(), "outage-n" + i, Duration.ofMillis(1500),
-                    Duration.ofSeconds(10), RedisHubConfig.DEFAULT_KEY_PREFIX, Duration.ofMillis(200));
+            RedisHubConfig config = new RedisHubConfig(
+                    redis.uri(),
+                    "outage-n" + i,
+                    Duration.ofMillis(1500),
+                    Duration.ofSeconds(10),
+                    RedisHubConfig.DEFAULT_KEY_PREFIX,
+                    Duration.ofMillis(200));
             HubObserver observer = i == 0 ? metrics : HubObserver.NONE;
-            nodes.add(SignalingServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
-                    .observer(observer).hubFactory(RedisHub.factory(config)).build()));
+            nodes.add(SignalingServer.start(ServerConfig.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .observer(observer)
+                    .hubFactory(RedisHub.factory(config))
+                    .build()));
         }
     }
 
@@ -49,7 +58,8 @@ class RedisOutageTest {
     }
 
     private WsRecorder connect(int node, String pathAndQuery) {
-        WsRecorder c = WsRecorder.connect(URI.create("ws://127.0.0.1:" + nodes.get(node).port() + pathAndQuery));
+        WsRecorder c = WsRecorder.connect(
+                URI.create("ws://127.0.0.1:" + nodes.get(node).port() + pathAndQuery));
         clients.add(c);
         return c;
     }
@@ -92,7 +102,8 @@ class RedisOutageTest {
         assertThat(metrics.scrape()).contains("rendezvous_backplane_up{kind=\"redis\"} 1.0");
 
         redis.stop();
-        Awaitility.await("both nodes see Redis down").atMost(Duration.ofSeconds(10))
+        Awaitility.await("both nodes see Redis down")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> !hub(0).up() && !hub(1).up());
         assertThat(metrics.scrape()).contains("rendezvous_backplane_up{kind=\"redis\"} 0.0");
         assertThat(nodes.get(1).healthJson()).contains("\"backplane\":{\"kind\":\"redis\",\"state\":\"down\"");
@@ -112,10 +123,13 @@ class RedisOutageTest {
         a.nextError(ErrorCode.CLUSTER_UNAVAILABLE);
 
         redis.restart(); // empty: the nodes must write their state again
-        Awaitility.await("both nodes back on Redis").atMost(Duration.ofSeconds(15))
+        Awaitility.await("both nodes back on Redis")
+                .atMost(Duration.ofSeconds(15))
                 .until(() -> hub(0).up() && hub(1).up());
-        Awaitility.await("ids re-registered").atMost(Duration.ofSeconds(10))
-                .until(() -> redis.call("EXISTS", "rendezvous:id:a", "rendezvous:id:d", "rendezvous:id:m1").equals(3L));
+        Awaitility.await("ids re-registered")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> redis.call("EXISTS", "rendezvous:id:a", "rendezvous:id:d", "rendezvous:id:m1")
+                        .equals(3L));
 
         assertRelayed(c, d, "after");
         assertRelayed(d, c, "after-back");

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ResumeNodeDeathTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Expiry of the dead node's key (TTL) + the survivors' next heartbeat (TTL/3) + delivery slack. */
-    private static final Duration BOUND = TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
+    private static final Duration BOUND =
+            TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
 
     @RegisterExtension
     final ServerExtension survivors = ServerExtension.create(b -> b.resumeGrace(Duration.ofSeconds(15)));
@@ -54,21 +55,29 @@ class ResumeNodeDeathTest {
     /** Starts a node process printing its detached count; returns its port. */
     private int startChildNode() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                NodeMain.class.getName(), SharedRedis.get().uri(), "doomed-" + ProcessHandle.current().pid(),
-                Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()), "print-detached")
+        child = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        NodeMain.class.getName(),
+                        SharedRedis.get().uri(),
+                        "doomed-" + ProcessHandle.current().pid(),
+                        Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()),
+                        "print-detached")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Thread reader = new Thread(() -> {
-            try {
-                for (String l; (l = out.readLine()) != null; ) {
-                    childLines.add(l);
-                }
-            } catch (IOException e) {
-                // the child died: nothing more to read
-            }
-        }, "child-node-output");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        for (String l; (l = out.readLine()) != null; ) {
+                            childLines.add(l);
+                        }
+                    } catch (IOException e) {
+                        // the child died: nothing more to read
+                    }
+                },
+                "child-node-output");
         reader.setDaemon(true);
         reader.start();
         String port = childLine("port=", Duration.ofSeconds(30));
@@ -107,14 +116,19 @@ class ResumeNodeDeathTest {
         static Resumable admit(URI uri) throws IOException {
             RawWebSocket ws = RawWebSocket.connect(uri);
             JsonNode yourId = JSON.readTree(ws.readText());
-            return new Resumable(ws, yourId.get("id").asText(), yourId.get("resume_token").asText());
+            return new Resumable(
+                    ws, yourId.get("id").asText(), yourId.get("resume_token").asText());
         }
 
         /** Opens a resume connection on {@code port}; returns it and the server's first answer. */
         RawWebSocket resumeAt(int port, long received, JsonNode[] answer) throws IOException {
             RawWebSocket again = RawWebSocket.connect(URI.create("ws://127.0.0.1:" + port + "/ws?resume=1"));
-            again.sendText(JSON.createObjectNode().put("type", "resume").put("id", id).put("resume_token", token)
-                    .put("received", received).toString());
+            again.sendText(JSON.createObjectNode()
+                    .put("type", "resume")
+                    .put("id", id)
+                    .put("resume_token", token)
+                    .put("received", received)
+                    .toString());
             answer[0] = JSON.readTree(again.readText());
             return again;
         }
@@ -185,15 +199,18 @@ class ResumeNodeDeathTest {
         WsRecorder bob = admittedAt(port(1), "/ws");
         Resumable alice = pairedAlice(port(0), bob); // owned by survivor 0
         proxy.last().cut();
-        await().atMost(Duration.ofSeconds(5)).until(() -> survivors.nodes().get(0).detachedSessions() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> survivors.nodes().get(0).detachedSessions() == 1);
         JsonNode[] answer = new JsonNode[1];
         RawWebSocket viaDoomed = alice.resumeAt(doomed, 1, answer);
         assertThat(answer[0].get("type").asText()).isEqualTo("resumed");
         String token = answer[0].get("resume_token").asText();
-        await().atMost(Duration.ofSeconds(5)).until(() -> survivors.nodes().get(0).detachedSessions() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> survivors.nodes().get(0).detachedSessions() == 0);
 
         kill();
-        await("the owner sees the client's node die").atMost(BOUND.plusSeconds(2))
+        await("the owner sees the client's node die")
+                .atMost(BOUND.plusSeconds(2))
                 .until(() -> survivors.nodes().get(0).detachedSessions() == 1);
         bob.sendText("{\"type\":\"offer\",\"sdp\":\"while away\"}");
         bob.assertNothingBeforePong();

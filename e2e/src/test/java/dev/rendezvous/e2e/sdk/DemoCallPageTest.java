@@ -65,11 +65,15 @@ class DemoCallPageTest {
         assertThat(ana.locator(".video-tile:not(.local)")).hasAttribute("data-kinds", "audio");
 
         // The dashboard shows media figures per peer and their charts.
-        ana.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Dashboard")).click();
+        ana.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Dashboard"))
+                .click();
         Locator card = ana.locator(".peer-card:not(.past)");
-        assertThat(card.locator("dd[data-metric=\"bitrate-in\"]")).hasText(Pattern.compile("^[1-9]\\d* kbit/s$|Mbit/s$"));
-        assertThat(card.locator("dd[data-metric=\"bitrate-out\"]")).hasText(Pattern.compile("^[1-9]\\d* kbit/s$|Mbit/s$"));
-        assertThat(card.locator("dd[data-metric=\"video-out\"]")).hasText(Pattern.compile("^\\d+×\\d+ · \\d+(\\.\\d+)? fps$"));
+        assertThat(card.locator("dd[data-metric=\"bitrate-in\"]"))
+                .hasText(Pattern.compile("^[1-9]\\d* kbit/s$|Mbit/s$"));
+        assertThat(card.locator("dd[data-metric=\"bitrate-out\"]"))
+                .hasText(Pattern.compile("^[1-9]\\d* kbit/s$|Mbit/s$"));
+        assertThat(card.locator("dd[data-metric=\"video-out\"]"))
+                .hasText(Pattern.compile("^\\d+×\\d+ · \\d+(\\.\\d+)? fps$"));
         assertThat(card.locator("dd[data-metric=\"media-rtt\"]")).hasText(Pattern.compile("^\\d+ ms$"));
         assertThat(card.locator("figure.chart canvas")).hasCount(3);
         screenshot(ana, "dashboard-media");
@@ -82,16 +86,20 @@ class DemoCallPageTest {
     }
 
     private static Locator button(Page page, String name) {
-        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+        return page.getByRole(
+                AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
     }
 
     private static void screenshot(Page page, String name) {
-        Path directory = Paths.get(System.getProperty("rendezvous.e2e.artifacts", "target/surefire-reports")).resolve("screenshots");
+        Path directory = Paths.get(System.getProperty("rendezvous.e2e.artifacts", "target/surefire-reports"))
+                .resolve("screenshots");
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        page.screenshot(new Page.ScreenshotOptions().setPath(directory.resolve(name + ".png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(directory.resolve(name + ".png"))
+                .setFullPage(true));
     }
 }

@@ -46,11 +46,14 @@ class DocsChatTest {
             String secondId = awaitId(second);
             assertThat(asked.get()).contains("Your id is " + secondId);
 
-            second.waitForFunction("id => document.getElementById('log').textContent.includes('connected to ' + id)", firstId);
-            first.waitForFunction("id => document.getElementById('log').textContent.includes('connected to ' + id)", secondId);
+            second.waitForFunction(
+                    "id => document.getElementById('log').textContent.includes('connected to ' + id)", firstId);
+            first.waitForFunction(
+                    "id => document.getElementById('log').textContent.includes('connected to ' + id)", secondId);
 
             type(second, "hello from the second tab");
-            first.waitForFunction("() => document.getElementById('log').textContent.includes('them: hello from the second tab')");
+            first.waitForFunction(
+                    "() => document.getElementById('log').textContent.includes('them: hello from the second tab')");
             assertThat(log(second)).contains("me (sent): hello from the second tab");
             type(first, "and back");
             second.waitForFunction("() => document.getElementById('log').textContent.includes('them: and back')");

@@ -35,7 +35,9 @@ final class DocsExamples implements AutoCloseable {
         int at = doc.indexOf("## " + heading);
         assertThat(at).as("a section \"%s\" in %s", heading, DOC).isNotNegative();
         Matcher block = Pattern.compile("```html\\n(.*?)```", Pattern.DOTALL).matcher(doc.substring(at));
-        assertThat(block.find()).as("an html block in the section \"%s\" of %s", heading, DOC).isTrue();
+        assertThat(block.find())
+                .as("an html block in the section \"%s\" of %s", heading, DOC)
+                .isTrue();
         return block.group(1);
     }
 

@@ -49,8 +49,9 @@ class DocsVideoCallTest {
             ana.locator("#camera").click();
             assertThat(ana.locator("#camera").textContent()).isEqualTo("Camera on");
             // Ben still has Ana's tile (her audio), and it no longer carries video.
-            ben.waitForFunction("() => { const v = [...document.querySelectorAll('#grid video')][1];"
-                    + " return v && v.srcObject.getVideoTracks().length === 0 && v.srcObject.getAudioTracks().length === 1; }");
+            ben.waitForFunction(
+                    "() => { const v = [...document.querySelectorAll('#grid video')][1];"
+                            + " return v && v.srcObject.getVideoTracks().length === 0 && v.srcObject.getAudioTracks().length === 1; }");
         }
     }
 

@@ -43,37 +43,51 @@ class IceRestartOverTurnTest {
             String anaUfragAtBen = remoteUfrag(ben, ana.id());
             String benUfragAtAna = remoteUfrag(ana, ben.id());
             int linesBefore = turnLine.pipes().size();
-            assertThat(linesBefore).as("both pages' TURN/TCP connections go through the proxy").isGreaterThanOrEqualTo(2);
+            assertThat(linesBefore)
+                    .as("both pages' TURN/TCP connections go through the proxy")
+                    .isGreaterThanOrEqualTo(2);
 
             for (SdkPage page : new SdkPage[] {ana, ben}) { // what the browser itself reports from now on
-                page.eval("id => { const pc = rv.connection(id).peerConnection; window.iceStates = [];"
-                        + " pc.addEventListener('iceconnectionstatechange', () => iceStates.push(pc.iceConnectionState)); }",
+                page.eval(
+                        "id => { const pc = rv.connection(id).peerConnection; window.iceStates = [];"
+                                + " pc.addEventListener('iceconnectionstatechange', () => iceStates.push(pc.iceConnectionState)); }",
                         page == ana ? ben.id() : ana.id());
             }
 
             turnLine.pipes().forEach(TcpProxy.Pipe::cut);
 
             // The failure is real: the browser's own ICE agent leaves 'connected', and the SDK restarts ICE.
-            SdkPage.await().until(() -> ana.logKinds().contains(ben.id() + " ice_restart") || ben.logKinds().contains(ana.id() + " ice_restart"));
-            ana.awaitTrue("([id, before]) => { const d = rv.connection(id).peerConnection.remoteDescription;"
-                    + " return d && !d.sdp.includes('a=ice-ufrag:' + before + '\\r\\n'); }", List.of(ben.id(), benUfragAtAna));
-            ben.awaitTrue("([id, before]) => { const d = rv.connection(id).peerConnection.remoteDescription;"
-                    + " return d && !d.sdp.includes('a=ice-ufrag:' + before + '\\r\\n'); }", List.of(ana.id(), anaUfragAtBen));
+            SdkPage.await()
+                    .until(() -> ana.logKinds().contains(ben.id() + " ice_restart")
+                            || ben.logKinds().contains(ana.id() + " ice_restart"));
+            ana.awaitTrue(
+                    "([id, before]) => { const d = rv.connection(id).peerConnection.remoteDescription;"
+                            + " return d && !d.sdp.includes('a=ice-ufrag:' + before + '\\r\\n'); }",
+                    List.of(ben.id(), benUfragAtAna));
+            ben.awaitTrue(
+                    "([id, before]) => { const d = rv.connection(id).peerConnection.remoteDescription;"
+                            + " return d && !d.sdp.includes('a=ice-ufrag:' + before + '\\r\\n'); }",
+                    List.of(ana.id(), anaUfragAtBen));
             for (SdkPage page : new SdkPage[] {ana, ben}) {
                 String other = page == ana ? ben.id() : ana.id();
-                page.awaitTrue("id => ['connected', 'completed'].includes(rv.connection(id).peerConnection.iceConnectionState)", other);
+                page.awaitTrue(
+                        "id => ['connected', 'completed'].includes(rv.connection(id).peerConnection.iceConnectionState)",
+                        other);
             }
             @SuppressWarnings("unchecked")
             List<String> anaStates = (List<String>) ana.eval("() => [...iceStates]");
             @SuppressWarnings("unchecked")
             List<String> benStates = (List<String>) ben.eval("() => [...iceStates]");
-            assertThat(List.of(anaStates, benStates)).as("ICE states after the cut (ana, ben)")
+            assertThat(List.of(anaStates, benStates))
+                    .as("ICE states after the cut (ana, ben)")
                     .anySatisfy(states -> assertThat(states).containsAnyOf("disconnected", "failed"));
             int restarts = ((Number) ana.eval("id => rv.connection(id).metrics.iceRestarts", ben.id())).intValue()
                     + ((Number) ben.eval("id => rv.connection(id).metrics.iceRestarts", ana.id())).intValue();
             assertThat(restarts).isPositive();
             System.out.printf("after the cut: ana %s, ben %s, %d ICE restart(s)%n", anaStates, benStates, restarts);
-            assertThat(turnLine.pipes().size()).as("new TURN allocations went through the proxy").isGreaterThan(linesBefore);
+            assertThat(turnLine.pipes().size())
+                    .as("new TURN allocations went through the proxy")
+                    .isGreaterThan(linesBefore);
             assertThat(localCandidateType(ana, ben.id())).isEqualTo("relay");
 
             long frames = ben.framesDecodedFrom(ana.id());
@@ -92,11 +106,13 @@ class IceRestartOverTurnTest {
                 "urls", "turn:127.0.0.1:" + turnLine.port() + "?transport=tcp",
                 "username", credential.username(),
                 "credential", credential.password());
-        return SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of("iceServers", List.of(iceServer), "relayOnly", true));
+        return SdkPage.open(
+                browser.newContext(), server.httpUri("/"), Map.of("iceServers", List.of(iceServer), "relayOnly", true));
     }
 
     private static String remoteUfrag(SdkPage page, String peerId) {
-        return (String) page.eval("id => rv.connection(id).peerConnection.remoteDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]", peerId);
+        return (String) page.eval(
+                "id => rv.connection(id).peerConnection.remoteDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]", peerId);
     }
 
     /** The type of the local candidate of the selected pair ('relay' when it goes through TURN). */

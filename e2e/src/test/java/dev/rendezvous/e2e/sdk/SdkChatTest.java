@@ -24,14 +24,16 @@ class SdkChatTest {
 
     @Test
     void thePagePairsWithTheCliAndTheyChatBothWays() throws Exception {
-        try (ChatProcess cli = ChatProcess.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
+        try (ChatProcess cli =
+                ChatProcess.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
             cli.awaitStatus("your id: ");
             SdkPage page = SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of());
 
             page.connect("cli-answers");
             cli.awaitStatus("paired with " + page.id() + " (they offer)");
             cli.awaitStatus(page.id() + ": channel open");
-            assertThat(page.eval("() => rv.connection('cli-answers').initiator")).isEqualTo(true);
+            assertThat(page.eval("() => rv.connection('cli-answers').initiator"))
+                    .isEqualTo(true);
 
             chatBothWays(page, cli, "cli-answers");
             assertThat(page.consoleErrors()).isEmpty();
@@ -42,7 +44,13 @@ class SdkChatTest {
     void theCliPairsWithThePageAndTheyChatBothWays() throws Exception {
         SdkPage page = SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of("username", "web"));
         try (ChatProcess cli = ChatProcess.start(
-                "--server", server.lobbyUri().toString(), "--id", "cli-offers", "--pair", page.id(), "--ice-loopback")) {
+                "--server",
+                server.lobbyUri().toString(),
+                "--id",
+                "cli-offers",
+                "--pair",
+                page.id(),
+                "--ice-loopback")) {
             cli.awaitStatus("paired with " + page.id() + " (we offer)");
             page.awaitOpen("cli-offers");
             cli.awaitStatus(page.id() + ": channel open");

@@ -29,7 +29,8 @@ class SdkMediaTest {
         ben.awaitOpen(ana.id());
         assertThat(ana.send(ben.id(), "text first")).isEqualTo("sent");
         ben.awaitReceived(ana.id() + ": text first");
-        assertThat(ana.eval("id => rv.connection(id).peerConnection.getTransceivers().length", ben.id())).isEqualTo(0);
+        assertThat(ana.eval("id => rv.connection(id).peerConnection.getTransceivers().length", ben.id()))
+                .isEqualTo(0);
 
         // Ana adds camera and microphone (she renegotiates), then Ben does (he renegotiates).
         assertThat(ana.startCamera()).isEqualTo(2);
@@ -49,8 +50,10 @@ class SdkMediaTest {
     @Test
     void whenBothAddTracksAtTheSameMomentTheOffersCrossAndBothEndWithVideo() {
         SignalingTap[] taps = new SignalingTap[2];
-        SdkPage ana = SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of(), page -> taps[0] = SignalingTap.install(page));
-        SdkPage ben = SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of(), page -> taps[1] = SignalingTap.install(page));
+        SdkPage ana = SdkPage.open(
+                browser.newContext(), server.httpUri("/"), Map.of(), page -> taps[0] = SignalingTap.install(page));
+        SdkPage ben = SdkPage.open(
+                browser.newContext(), server.httpUri("/"), Map.of(), page -> taps[1] = SignalingTap.install(page));
         SignalingTap anaTap = taps[0];
         SignalingTap benTap = taps[1];
         ana.connect(ben.id());
@@ -104,10 +107,15 @@ class SdkMediaTest {
                 }
                 """, ben.id());
 
-        ben.awaitTrue("([id, before]) => { const d = rv.connection(id).peerConnection.remoteDescription;"
-                + " return d && !d.sdp.includes('a=ice-ufrag:' + before + '\\r\\n'); }", List.of(ana.id(), ufragBefore));
-        ana.awaitTrue("id => ['connected', 'completed'].includes(rv.connection(id).peerConnection.iceConnectionState)", ben.id());
-        assertThat(ana.eval("id => rv.connection(id).metrics.iceRestarts", ben.id())).isEqualTo(1);
+        ben.awaitTrue(
+                "([id, before]) => { const d = rv.connection(id).peerConnection.remoteDescription;"
+                        + " return d && !d.sdp.includes('a=ice-ufrag:' + before + '\\r\\n'); }",
+                List.of(ana.id(), ufragBefore));
+        ana.awaitTrue(
+                "id => ['connected', 'completed'].includes(rv.connection(id).peerConnection.iceConnectionState)",
+                ben.id());
+        assertThat(ana.eval("id => rv.connection(id).metrics.iceRestarts", ben.id()))
+                .isEqualTo(1);
         assertThat(ana.logKinds()).contains(ben.id() + " ice_restart");
         long frames = ben.framesDecodedFrom(ana.id());
         SdkPage.await().until(() -> ben.framesDecodedFrom(ana.id()) > frames + 10);
@@ -116,7 +124,8 @@ class SdkMediaTest {
     }
 
     private static String remoteUfrag(SdkPage page, String peerId) {
-        return (String) page.eval("id => rv.connection(id).peerConnection.remoteDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]", peerId);
+        return (String) page.eval(
+                "id => rv.connection(id).peerConnection.remoteDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]", peerId);
     }
 
     private SdkPage open() {

@@ -161,14 +161,17 @@ final class SdkPage {
         try {
             await().until(() -> Boolean.TRUE.equals(page.evaluate(predicate, arg)));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("page " + id + ": not true within " + WAIT + ": " + predicate + " (" + arg + ")\n" + diagnostics(), e);
+            throw new AssertionError(
+                    "page " + id + ": not true within " + WAIT + ": " + predicate + " (" + arg + ")\n" + diagnostics(),
+                    e);
         }
     }
 
     /** The page's connections and the end of its SDK log, for a failure message. */
     String diagnostics() {
-        return (String) page.evaluate("() => JSON.stringify({ connections: [...rv.connections.values()].map((c) => c.snapshot()),"
-                + " log: kinds.slice(-60) }, null, 1)");
+        return (String) page.evaluate(
+                "() => JSON.stringify({ connections: [...rv.connections.values()].map((c) => c.snapshot()),"
+                        + " log: kinds.slice(-60) }, null, 1)");
     }
 
     List<String> consoleErrors() {

@@ -41,22 +41,31 @@ class TypeScriptExampleTest {
         Result pack = run(SDK, "npm", "pack", "--dry-run", "--json", "--offline");
 
         assertThat(pack.exitCode()).as("npm pack output:%n%s", pack.output()).isZero();
-        assertThat(pack.output()).contains("\"name\": \"rendezvous-sdk\"",
-                "\"path\": \"rendezvous.js\"", "\"path\": \"rendezvous.d.ts\"", "\"path\": \"connection.js\"",
-                "\"path\": \"negotiation.js\"", "\"path\": \"signaling.js\"", "\"path\": \"package.json\"");
+        assertThat(pack.output())
+                .contains(
+                        "\"name\": \"rendezvous-sdk\"",
+                        "\"path\": \"rendezvous.js\"",
+                        "\"path\": \"rendezvous.d.ts\"",
+                        "\"path\": \"connection.js\"",
+                        "\"path\": \"negotiation.js\"",
+                        "\"path\": \"signaling.js\"",
+                        "\"path\": \"package.json\"");
     }
 
     private record Result(int exitCode, String output) {}
 
     private static Result run(Path directory, String... command) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().put("NO_UPDATE_NOTIFIER", "1");
         builder.environment().put("npm_config_update_notifier", "false");
         Process process = builder.start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", line).isTrue();
+            assertThat(process.waitFor(120, TimeUnit.SECONDS))
+                    .as("%s finished", line)
+                    .isTrue();
             return new Result(process.exitValue(), output);
         } finally {
             process.destroyForcibly();

@@ -53,8 +53,12 @@ public final class AdminApi {
      * @param node this node's counters, read on an event loop
      * @param sessions this node's sessions, completed once each was read on its own event loop
      */
-    public AdminApi(AdminToken token, Supplier<NodeInfo> node, Supplier<CompletionStage<List<SessionSnapshot>>> sessions,
-            Hub hub, ClassLoader loader) {
+    public AdminApi(
+            AdminToken token,
+            Supplier<NodeInfo> node,
+            Supplier<CompletionStage<List<SessionSnapshot>>> sessions,
+            Hub hub,
+            ClassLoader loader) {
         this.token = token;
         this.node = node;
         this.sessions = sessions;
@@ -96,7 +100,8 @@ public final class AdminApi {
             admitted += v.get("node").path("sessions").asInt();
             peerJs += v.get("node").path("peerjs_sessions").asInt();
             for (JsonNode s : v.get("sessions")) {
-                if (SessionSnapshot.PEERJS.equals(s.path("protocol").asText()) && "admitted".equals(s.path("state").asText())) {
+                if (SessionSnapshot.PEERJS.equals(s.path("protocol").asText())
+                        && "admitted".equals(s.path("state").asText())) {
                     peerJsClients.add(s);
                 }
             }
@@ -148,11 +153,13 @@ public final class AdminApi {
         for (ObjectNode v : c.views) {
             for (JsonNode s : v.get("sessions")) {
                 if (s.hasNonNull("room") && "admitted".equals(s.path("state").asText())) {
-                    rooms.computeIfAbsent(s.get("room").asText(), r -> new ArrayList<>()).add(s);
+                    rooms.computeIfAbsent(s.get("room").asText(), r -> new ArrayList<>())
+                            .add(s);
                 }
             }
         }
-        rooms.values().forEach(m -> m.sort(Comparator.comparing(s -> s.path("id").asText())));
+        rooms.values()
+                .forEach(m -> m.sort(Comparator.comparing(s -> s.path("id").asText())));
         return rooms;
     }
 
@@ -164,8 +171,8 @@ public final class AdminApi {
     private CompletionStage<Cluster> cluster() {
         NodeInfo info = node.get();
         CompletionStage<ObjectNode> local = sessions.get().thenApply(list -> NodeView.of(info, list));
-        CompletionStage<Cluster> merged = local.thenCompose(own -> hub.otherViews()
-                .handle((others, error) -> {
+        CompletionStage<Cluster> merged =
+                local.thenCompose(own -> hub.otherViews().handle((others, error) -> {
                     List<ObjectNode> views = new ArrayList<>();
                     views.add(own);
                     if (others != null) {
@@ -176,7 +183,9 @@ public final class AdminApi {
                             }
                         }
                     }
-                    views.subList(1, views.size()).sort(Comparator.comparing(v -> v.get("node").path("id").asText()));
+                    views.subList(1, views.size())
+                            .sort(Comparator.comparing(
+                                    v -> v.get("node").path("id").asText()));
                     return new Cluster(views, error == null);
                 }));
         return merged;
@@ -195,7 +204,9 @@ public final class AdminApi {
                 if (refused != null) {
                     return CompletableFuture.completedFuture(refused);
                 }
-                return cluster().thenApply(c -> noStore(HttpResponses.json(HttpResponseStatus.OK, NodeView.write(answer.apply(c)))));
+                return cluster()
+                        .thenApply(c ->
+                                noStore(HttpResponses.json(HttpResponseStatus.OK, NodeView.write(answer.apply(c)))));
             }
         };
     }
@@ -203,11 +214,13 @@ public final class AdminApi {
     /** The refusal of a request the API must not answer, or null. */
     private FullHttpResponse refusal(FullHttpRequest request) {
         if (crossOrigin(request)) {
-            return noStore(HttpResponses.text(HttpResponseStatus.FORBIDDEN,
+            return noStore(HttpResponses.text(
+                    HttpResponseStatus.FORBIDDEN,
                     "the admin API answers no other origin: open /admin/ on this server"));
         }
         if (!token.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UNAUTHORIZED,
+            FullHttpResponse r = HttpResponses.text(
+                    HttpResponseStatus.UNAUTHORIZED,
                     "the admin API needs the admin token: Authorization: Bearer <admin-token>");
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"rendezvous-admin\"");
             return noStore(r);
@@ -230,7 +243,9 @@ public final class AdminApi {
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
         int scheme = origin.indexOf("://");
-        return host == null || scheme < 0 || !origin.substring(scheme + 3).toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
+        return host == null
+                || scheme < 0
+                || !origin.substring(scheme + 3).toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
     }
 
     private FullHttpResponse pageFile(String name) {
@@ -240,7 +255,8 @@ public final class AdminApi {
                     r.headers().set("Referrer-Policy", "no-referrer");
                     return r;
                 })
-                .orElseGet(() -> HttpResponses.text(HttpResponseStatus.NOT_FOUND, "the admin page is missing from this build"));
+                .orElseGet(() ->
+                        HttpResponses.text(HttpResponseStatus.NOT_FOUND, "the admin page is missing from this build"));
     }
 
     private static FullHttpResponse redirect() {

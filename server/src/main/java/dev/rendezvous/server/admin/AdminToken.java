@@ -24,7 +24,8 @@ public final class AdminToken {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
-        return MessageDigest.isEqual(digest, sha256(authorization.substring(BEARER.length()).strip()));
+        return MessageDigest.isEqual(
+                digest, sha256(authorization.substring(BEARER.length()).strip()));
     }
 
     private static byte[] sha256(String s) {

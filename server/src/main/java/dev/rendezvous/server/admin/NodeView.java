@@ -58,8 +58,11 @@ final class NodeView {
     static ObjectNode parse(String json) {
         try {
             JsonNode n = JSON.readTree(json);
-            return n instanceof ObjectNode o && o.get("node") instanceof ObjectNode && o.get("sessions") instanceof ArrayNode
-                    ? o : null;
+            return n instanceof ObjectNode o
+                            && o.get("node") instanceof ObjectNode
+                            && o.get("sessions") instanceof ArrayNode
+                    ? o
+                    : null;
         } catch (JsonProcessingException e) {
             return null;
         }

@@ -20,8 +20,13 @@ public sealed interface AuthResult {
      * @param expiresAt the token's {@code exp}, when it has one: what the server gives the client on the
      *     strength of it (TURN credentials) lasts no longer
      */
-    record Admitted(String user, Optional<Set<String>> rooms, Optional<String> clientId, Optional<String> subject,
-            Optional<Instant> expiresAt) implements AuthResult {
+    record Admitted(
+            String user,
+            Optional<Set<String>> rooms,
+            Optional<String> clientId,
+            Optional<String> subject,
+            Optional<Instant> expiresAt)
+            implements AuthResult {
         public Admitted {
             Objects.requireNonNull(user, "user");
             rooms = rooms.map(Set::copyOf);

@@ -56,9 +56,15 @@ public final class JwtAuthenticator implements Authenticator {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(5);
 
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(
-            JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-            JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512);
 
     /**
      * @param issuer required {@code iss}, or null
@@ -67,7 +73,8 @@ public final class JwtAuthenticator implements Authenticator {
      * @param clientIdBinding which ids a token without a {@code client_id} claim may take
      * @param requireExp refuse tokens without {@code exp} (a token without one is good forever)
      */
-    public record Options(String issuer, String audience, Duration clockSkew, ClientIdBinding clientIdBinding, boolean requireExp) {
+    public record Options(
+            String issuer, String audience, Duration clockSkew, ClientIdBinding clientIdBinding, boolean requireExp) {
         public Options {
             Objects.requireNonNull(clockSkew, "clockSkew");
             Objects.requireNonNull(clientIdBinding, "clientIdBinding");
@@ -160,7 +167,8 @@ public final class JwtAuthenticator implements Authenticator {
         }
         // A string client_id claim binds the token to that id; any other value is no binding.
         Optional<String> clientId = claims.getClaim("client_id") instanceof String bound && !bound.isEmpty()
-                ? Optional.of(bound) : Optional.empty();
+                ? Optional.of(bound)
+                : Optional.empty();
         Optional<String> subject = Optional.empty();
         if (clientIdBinding == ClientIdBinding.SUBJECT && clientId.isEmpty()) {
             String sub = claims.getSubject();
@@ -169,7 +177,8 @@ public final class JwtAuthenticator implements Authenticator {
             }
             subject = Optional.of(sub);
         }
-        Optional<java.time.Instant> expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
+        Optional<java.time.Instant> expiresAt =
+                Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
         Object rooms = claims.getClaim("rooms");
         Optional<Set<String>> allowed;
         if (rooms == null) {
@@ -288,5 +297,4 @@ public final class JwtAuthenticator implements Authenticator {
             return jca;
         }
     }
-
 }

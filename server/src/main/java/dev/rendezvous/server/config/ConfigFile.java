@@ -34,7 +34,8 @@ public final class ConfigFile {
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
+            String where =
+                    e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
             throw new InvalidConfigException("config", file + where + " is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidConfigException("config", "cannot read " + file + ": " + e.getMessage());
@@ -69,7 +70,9 @@ public final class ConfigFile {
     }
 
     private static InvalidConfigException unknown(String key, Collection<String> knownKeys) {
-        String closest = Suggestions.closest(key, knownKeys).map(k -> " (did you mean " + k + "?)").orElse("");
+        String closest = Suggestions.closest(key, knownKeys)
+                .map(k -> " (did you mean " + k + "?)")
+                .orElse("");
         return new InvalidConfigException(key, "unknown setting" + closest);
     }
 }

@@ -20,7 +20,10 @@ public final class ConfigLayers {
 
     /** Where a resolved value came from. */
     public enum Source {
-        FLAG, ENV, FILE, DEFAULT;
+        FLAG,
+        ENV,
+        FILE,
+        DEFAULT;
 
         String describe(Setting<?> setting, Optional<Path> file) {
             return switch (this) {
@@ -46,7 +49,10 @@ public final class ConfigLayers {
      * @param file the flattened config file ({@link ConfigFile#read}), empty without one
      * @param filePath the file's path, for messages
      */
-    public ConfigLayers(Map<String, JsonNode> flags, Map<String, String> environment, Map<String, JsonNode> file,
+    public ConfigLayers(
+            Map<String, JsonNode> flags,
+            Map<String, String> environment,
+            Map<String, JsonNode> file,
             Optional<Path> filePath) {
         this.flags = Map.copyOf(flags);
         this.environment = Map.copyOf(environment);
@@ -93,7 +99,8 @@ public final class ConfigLayers {
         try {
             return new Resolved<>(setting.reader().read(raw), source);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(setting.key(), e.getMessage() + " (from " + source.describe(setting, filePath) + ")");
+            throw new InvalidConfigException(
+                    setting.key(), e.getMessage() + " (from " + source.describe(setting, filePath) + ")");
         }
     }
 
@@ -102,14 +109,17 @@ public final class ConfigLayers {
      * shown as {@code "***"} when set. Nested keys are written nested, in the order given.
      */
     public String render(List<Setting<?>> settings) {
-        StringBuilder out = new StringBuilder("# effective configuration (precedence: flags > environment > file > defaults)\n");
+        StringBuilder out =
+                new StringBuilder("# effective configuration (precedence: flags > environment > file > defaults)\n");
         List<String> openSections = new ArrayList<>();
         for (Setting<?> setting : settings) {
             Resolved<?> resolved = resolve(setting);
             String[] parts = setting.key().split("\\.");
             List<String> sections = List.of(parts).subList(0, parts.length - 1);
             int common = 0;
-            while (common < sections.size() && common < openSections.size() && sections.get(common).equals(openSections.get(common))) {
+            while (common < sections.size()
+                    && common < openSections.size()
+                    && sections.get(common).equals(openSections.get(common))) {
                 common++;
             }
             for (int i = common; i < sections.size(); i++) {
@@ -118,11 +128,14 @@ public final class ConfigLayers {
             openSections = sections;
             String indent = "  ".repeat(sections.size());
             Object value = resolved.value();
-            String shown = value == null ? "null"
-                    : setting.secret() ? "\"***\""
-                    : yaml(value);
-            out.append(indent).append(parts[parts.length - 1]).append(": ").append(shown)
-                    .append("  # ").append(resolved.source().describe(setting, filePath)).append('\n');
+            String shown = value == null ? "null" : setting.secret() ? "\"***\"" : yaml(value);
+            out.append(indent)
+                    .append(parts[parts.length - 1])
+                    .append(": ")
+                    .append(shown)
+                    .append("  # ")
+                    .append(resolved.source().describe(setting, filePath))
+                    .append('\n');
         }
         return out.toString();
     }
@@ -134,7 +147,8 @@ public final class ConfigLayers {
             case Number n -> n.toString();
             case Boolean b -> b.toString();
             case java.time.Duration d -> quote(DurationText.format(d));
-            case Collection<?> c -> c.stream().map(ConfigLayers::yaml).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+            case Collection<?> c ->
+                c.stream().map(ConfigLayers::yaml).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
             default -> quote(value.toString());
         };
     }

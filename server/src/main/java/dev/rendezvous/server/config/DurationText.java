@@ -37,14 +37,15 @@ public final class DurationText {
         Matcher m = PART.matcher(t);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> throw invalid(text);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "d" -> Duration.ofDays(n);
+                        default -> throw invalid(text);
+                    });
         }
         return total;
     }
@@ -60,6 +61,7 @@ public final class DurationText {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("'" + text + "' is not a duration (write e.g. 500ms, 30s, 10m, 1h, 7d, 1h30m or PT1H)");
+        return new IllegalArgumentException(
+                "'" + text + "' is not a duration (write e.g. 500ms, 30s, 10m, 1h, 7d, 1h30m or PT1H)");
     }
 }

@@ -26,18 +26,24 @@ public final class PemTls {
         String certText = readPem(cert, certKey, "CERTIFICATE");
         String keyText = readPem(key, keyKey, "PRIVATE KEY");
         if (keyText.contains("ENCRYPTED PRIVATE KEY")) {
-            throw new InvalidConfigException(keyKey, key + " is an encrypted key; decrypt it first"
-                    + " (openssl pkcs8 -topk8 -nocrypt -in " + key.getFileName() + " -out key.pem)");
+            throw new InvalidConfigException(
+                    keyKey,
+                    key + " is an encrypted key; decrypt it first" + " (openssl pkcs8 -topk8 -nocrypt -in "
+                            + key.getFileName() + " -out key.pem)");
         }
         if (!keyText.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw new InvalidConfigException(keyKey, key + " holds a PKCS#1/SEC1 key; convert it to PKCS#8"
-                    + " (openssl pkcs8 -topk8 -nocrypt -in " + key.getFileName() + " -out key.pem)");
+            throw new InvalidConfigException(
+                    keyKey,
+                    key + " holds a PKCS#1/SEC1 key; convert it to PKCS#8" + " (openssl pkcs8 -topk8 -nocrypt -in "
+                            + key.getFileName() + " -out key.pem)");
         }
         try {
             return SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new InvalidConfigException(certKey + "/" + keyKey,
-                    "cannot use " + cert + " with " + key + ": " + rootMessage(e) + " (does the key belong to the certificate?)");
+            throw new InvalidConfigException(
+                    certKey + "/" + keyKey,
+                    "cannot use " + cert + " with " + key + ": " + rootMessage(e)
+                            + " (does the key belong to the certificate?)");
         }
     }
 

@@ -35,8 +35,17 @@ import java.util.function.BiConsumer;
  * @param target applies the resolved value to a server configuration builder, or null when the
  *     caller wires the value by hand (it needs other settings, or builds something from it)
  */
-public record Setting<T>(String key, String flag, String env, T defaultValue, Reader<T> reader, boolean secret,
-        String description, String label, boolean repeatable, String shownDefault,
+public record Setting<T>(
+        String key,
+        String flag,
+        String env,
+        T defaultValue,
+        Reader<T> reader,
+        boolean secret,
+        String description,
+        String label,
+        boolean repeatable,
+        String shownDefault,
         BiConsumer<ServerConfig.Builder, T> target) {
 
     /** Converts one layer's raw value. Text from flags and env arrives as a text node (lists as arrays). */
@@ -51,29 +60,40 @@ public record Setting<T>(String key, String flag, String env, T defaultValue, Re
         Objects.requireNonNull(label, "label");
     }
 
-    private Setting(String key, String flag, String env, T defaultValue, Reader<T> reader, String description,
-            String label, boolean repeatable) {
+    private Setting(
+            String key,
+            String flag,
+            String env,
+            T defaultValue,
+            Reader<T> reader,
+            String description,
+            String label,
+            boolean repeatable) {
         this(key, flag, env, defaultValue, reader, false, description, label, repeatable, null, null);
     }
 
     /** The same setting, masked by {@code --print-config}. */
     public Setting<T> masked() {
-        return new Setting<>(key, flag, env, defaultValue, reader, true, description, label, repeatable, shownDefault, target);
+        return new Setting<>(
+                key, flag, env, defaultValue, reader, true, description, label, repeatable, shownDefault, target);
     }
 
     /** The same setting with this parameter label for its flag (e.g. {@code URL}). */
     public Setting<T> label(String newLabel) {
-        return new Setting<>(key, flag, env, defaultValue, reader, secret, description, newLabel, repeatable, shownDefault, target);
+        return new Setting<>(
+                key, flag, env, defaultValue, reader, secret, description, newLabel, repeatable, shownDefault, target);
     }
 
     /** The same setting, its default shown as {@code text} (e.g. {@code unset (auth off)}). */
     public Setting<T> shownDefault(String text) {
-        return new Setting<>(key, flag, env, defaultValue, reader, secret, description, label, repeatable, text, target);
+        return new Setting<>(
+                key, flag, env, defaultValue, reader, secret, description, label, repeatable, text, target);
     }
 
     /** The same setting, applied to the server configuration with {@code apply} (e.g. {@code Builder::port}). */
     public Setting<T> into(BiConsumer<ServerConfig.Builder, T> apply) {
-        return new Setting<>(key, flag, env, defaultValue, reader, secret, description, label, repeatable, shownDefault, apply);
+        return new Setting<>(
+                key, flag, env, defaultValue, reader, secret, description, label, repeatable, shownDefault, apply);
     }
 
     /** Applies the value {@code layers} resolve to {@code builder}, when this setting has a {@link #target}. */
@@ -102,71 +122,103 @@ public record Setting<T>(String key, String flag, String env, T defaultValue, Re
         return new Setting<>(key, flag, env, defaultValue, Setting::readText, description, "TEXT", false);
     }
 
-    public static Setting<Integer> integer(String key, String flag, String env, Integer defaultValue, int min, int max,
-            String description) {
-        return new Setting<>(key, flag, env, defaultValue, raw -> {
-            long value;
-            if (raw.isIntegralNumber()) {
-                value = raw.asLong();
-            } else {
-                String text = readText(raw);
-                try {
-                    value = Long.parseLong(text.strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + text + "' is not a whole number");
-                }
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(value + " is outside " + min + "-" + max);
-            }
-            return (int) value;
-        }, description, "N", false);
+    public static Setting<Integer> integer(
+            String key, String flag, String env, Integer defaultValue, int min, int max, String description) {
+        return new Setting<>(
+                key,
+                flag,
+                env,
+                defaultValue,
+                raw -> {
+                    long value;
+                    if (raw.isIntegralNumber()) {
+                        value = raw.asLong();
+                    } else {
+                        String text = readText(raw);
+                        try {
+                            value = Long.parseLong(text.strip());
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("'" + text + "' is not a whole number");
+                        }
+                    }
+                    if (value < min || value > max) {
+                        throw new IllegalArgumentException(value + " is outside " + min + "-" + max);
+                    }
+                    return (int) value;
+                },
+                description,
+                "N",
+                false);
     }
 
-    public static Setting<Double> decimal(String key, String flag, String env, Double defaultValue, double min,
-            String description) {
-        return new Setting<>(key, flag, env, defaultValue, raw -> {
-            double value;
-            if (raw.isNumber()) {
-                value = raw.asDouble();
-            } else {
-                String text = readText(raw);
-                try {
-                    value = Double.parseDouble(text.strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + text + "' is not a number");
-                }
-            }
-            if (!(value >= min) || Double.isInfinite(value)) {
-                throw new IllegalArgumentException(value + " is below the minimum " + min);
-            }
-            return value;
-        }, description, "N", false);
+    public static Setting<Double> decimal(
+            String key, String flag, String env, Double defaultValue, double min, String description) {
+        return new Setting<>(
+                key,
+                flag,
+                env,
+                defaultValue,
+                raw -> {
+                    double value;
+                    if (raw.isNumber()) {
+                        value = raw.asDouble();
+                    } else {
+                        String text = readText(raw);
+                        try {
+                            value = Double.parseDouble(text.strip());
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("'" + text + "' is not a number");
+                        }
+                    }
+                    if (!(value >= min) || Double.isInfinite(value)) {
+                        throw new IllegalArgumentException(value + " is below the minimum " + min);
+                    }
+                    return value;
+                },
+                description,
+                "N",
+                false);
     }
 
     public static Setting<Boolean> bool(String key, String flag, String env, Boolean defaultValue, String description) {
-        return new Setting<>(key, flag, env, defaultValue, raw -> {
-            if (raw.isBoolean()) {
-                return raw.booleanValue();
-            }
-            return switch (readText(raw).strip().toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on", "1" -> true;
-                case "false", "no", "off", "0" -> false;
-                default -> throw new IllegalArgumentException("'" + raw.asText() + "' is not true or false");
-            };
-        }, description, "true|false", false);
+        return new Setting<>(
+                key,
+                flag,
+                env,
+                defaultValue,
+                raw -> {
+                    if (raw.isBoolean()) {
+                        return raw.booleanValue();
+                    }
+                    return switch (readText(raw).strip().toLowerCase(Locale.ROOT)) {
+                        case "true", "yes", "on", "1" -> true;
+                        case "false", "no", "off", "0" -> false;
+                        default -> throw new IllegalArgumentException("'" + raw.asText() + "' is not true or false");
+                    };
+                },
+                description,
+                "true|false",
+                false);
     }
 
-    public static Setting<Duration> duration(String key, String flag, String env, Duration defaultValue, Duration min,
-            String description) {
-        return new Setting<>(key, flag, env, defaultValue, raw -> {
-            Duration value = DurationText.parse(readText(raw));
-            if (value.compareTo(min) < 0) {
-                throw new IllegalArgumentException(DurationText.format(value) + " is shorter than the minimum "
-                        + DurationText.format(min));
-            }
-            return value;
-        }, description, "DURATION", false);
+    public static Setting<Duration> duration(
+            String key, String flag, String env, Duration defaultValue, Duration min, String description) {
+        return new Setting<>(
+                key,
+                flag,
+                env,
+                defaultValue,
+                raw -> {
+                    Duration value = DurationText.parse(readText(raw));
+                    if (value.compareTo(min) < 0) {
+                        throw new IllegalArgumentException(DurationText.format(value) + " is shorter than the minimum "
+                                + DurationText.format(min));
+                    }
+                    return value;
+                },
+                description,
+                "DURATION",
+                false);
     }
 
     public static Setting<Path> path(String key, String flag, String env, String description) {
@@ -175,29 +227,38 @@ public record Setting<T>(String key, String flag, String env, T defaultValue, Re
 
     /** A list: repeatable flag, comma-separated environment variable, YAML list (or a single string). */
     public static Setting<List<String>> list(String key, String flag, String env, String description) {
-        return new Setting<>(key, flag, env, List.of(), raw -> {
-            List<String> values = new ArrayList<>();
-            if (raw.isArray()) {
-                for (JsonNode item : raw) {
-                    if (!item.isValueNode() || item.isNull()) {
-                        throw new IllegalArgumentException("every list item must be a string");
+        return new Setting<>(
+                key,
+                flag,
+                env,
+                List.of(),
+                raw -> {
+                    List<String> values = new ArrayList<>();
+                    if (raw.isArray()) {
+                        for (JsonNode item : raw) {
+                            if (!item.isValueNode() || item.isNull()) {
+                                throw new IllegalArgumentException("every list item must be a string");
+                            }
+                            values.add(item.asText().strip());
+                        }
+                    } else {
+                        for (String part : readText(raw).split(",")) {
+                            if (!part.isBlank()) {
+                                values.add(part.strip());
+                            }
+                        }
                     }
-                    values.add(item.asText().strip());
-                }
-            } else {
-                for (String part : readText(raw).split(",")) {
-                    if (!part.isBlank()) {
-                        values.add(part.strip());
-                    }
-                }
-            }
-            return List.copyOf(values);
-        }, description, "VALUE", true);
+                    return List.copyOf(values);
+                },
+                description,
+                "VALUE",
+                true);
     }
 
     private static String readText(JsonNode raw) {
         if (raw.isContainerNode() || raw.isNull()) {
-            throw new IllegalArgumentException("expected a single value, got " + (raw.isArray() ? "a list" : raw.isNull() ? "null" : "a mapping"));
+            throw new IllegalArgumentException(
+                    "expected a single value, got " + (raw.isArray() ? "a list" : raw.isNull() ? "null" : "a mapping"));
         }
         return raw.asText();
     }

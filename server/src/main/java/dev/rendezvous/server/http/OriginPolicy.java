@@ -58,7 +58,9 @@ public final class OriginPolicy {
             return !loopback || isLoopbackName(stripPort(h));
         }
         for (String entry : hosts) {
-            if (entry.equals("*") || entry.equals(h) || entry.equals(stripPort(h))
+            if (entry.equals("*")
+                    || entry.equals(h)
+                    || entry.equals(stripPort(h))
                     || (entry.startsWith("*.") && stripPort(h).endsWith(entry.substring(1)))) {
                 return true;
             }
@@ -75,8 +77,13 @@ public final class OriginPolicy {
         if (host != null && o.equals(scheme + "://" + lower(host))) {
             return true;
         }
-        if (loopback && (o.startsWith("http://127.0.0.1:") || o.startsWith("http://localhost:") || o.startsWith("http://[::1]:")
-                || o.equals("http://127.0.0.1") || o.equals("http://localhost") || o.equals("http://[::1]"))) {
+        if (loopback
+                && (o.startsWith("http://127.0.0.1:")
+                        || o.startsWith("http://localhost:")
+                        || o.startsWith("http://[::1]:")
+                        || o.equals("http://127.0.0.1")
+                        || o.equals("http://localhost")
+                        || o.equals("http://[::1]"))) {
             return true;
         }
         for (String entry : origins) {

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class SecurityHeaders {
     /** A Host header fit to appear in the policy: a name or address and a port, nothing that could end a directive. */
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+    private static final Pattern HOST =
+            Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
 
     private SecurityHeaders() {}
 
@@ -43,7 +44,10 @@ public final class SecurityHeaders {
         setIfAbsent(headers, "Referrer-Policy", "no-referrer");
         String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
         boolean page = type != null && type.regionMatches(true, 0, "text/html", 0, 9);
-        setIfAbsent(headers, HttpHeaderNames.CONTENT_SECURITY_POLICY, page ? contentSecurityPolicy(host) : NOT_A_PAGE_POLICY);
+        setIfAbsent(
+                headers,
+                HttpHeaderNames.CONTENT_SECURITY_POLICY,
+                page ? contentSecurityPolicy(host) : NOT_A_PAGE_POLICY);
     }
 
     private static void setIfAbsent(HttpHeaders headers, CharSequence name, String value) {

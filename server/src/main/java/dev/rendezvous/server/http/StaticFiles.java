@@ -131,7 +131,8 @@ public final class StaticFiles {
     private void preloadDirectory(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+                String name =
+                        dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
                 cache.putIfAbsent(name, Files.readAllBytes(f)); // the first classpath location wins, as in getResource
             }
         }

@@ -132,7 +132,8 @@ public interface Hub extends AutoCloseable {
      * {@link RemoteResume.Answer.Unknown} when no other node holds {@code id} (the default: a single node),
      * exceptionally when the owner cannot be reached. Never blocks.
      */
-    default CompletionStage<RemoteResume.Answer> resumeElsewhere(String id, byte[] token, long received, RemoteResume.Downstream toClient) {
+    default CompletionStage<RemoteResume.Answer> resumeElsewhere(
+            String id, byte[] token, long received, RemoteResume.Downstream toClient) {
         return CompletableFuture.completedFuture(new RemoteResume.Answer.Unknown());
     }
 

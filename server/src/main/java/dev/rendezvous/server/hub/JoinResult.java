@@ -14,7 +14,9 @@ public sealed interface JoinResult permits JoinResult.Joined, Refusal {
 
     /** The membership store (a cluster backplane) cannot be reached: the session cannot enter its room and ends. */
     static Refusal unavailable() {
-        return new Refusal(ErrorCode.CLUSTER_UNAVAILABLE, "the cluster backplane is unavailable; try again later",
+        return new Refusal(
+                ErrorCode.CLUSTER_UNAVAILABLE,
+                "the cluster backplane is unavailable; try again later",
                 CloseCode.INTERNAL_ERROR);
     }
 }

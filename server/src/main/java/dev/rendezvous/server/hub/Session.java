@@ -33,6 +33,7 @@ public final class Session {
     private final Link link;
     /** {@code "from":"<id>"} plus {@code ,"username":"<name>"} when known: spliced into relayed frames. */
     private final byte[] stamp;
+
     private final Consumer<Refusal> evicted;
     /** The registering hub's entry; set once, volatile for readers on other threads. */
     private volatile Entry entry;

@@ -24,6 +24,8 @@ public interface IceServerSource extends Function<String, List<IceServer>> {
 
     /** {@code provider}'s list for {@code clientId}, bounded by {@code notAfter} when the provider can bound it. */
     static List<IceServer> serversFor(Function<String, List<IceServer>> provider, String clientId, Instant notAfter) {
-        return provider instanceof IceServerSource bounded ? bounded.serversFor(clientId, notAfter) : provider.apply(clientId);
+        return provider instanceof IceServerSource bounded
+                ? bounded.serversFor(clientId, notAfter)
+                : provider.apply(clientId);
     }
 }

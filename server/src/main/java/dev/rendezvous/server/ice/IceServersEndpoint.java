@@ -54,12 +54,14 @@ public final class IceServersEndpoint implements HttpEndpoint {
     public FullHttpResponse respond(FullHttpRequest request) {
         if (authenticator != null) {
             // Only reached if a caller bypasses respondAsync: never verify on the event loop.
-            return HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "token verification must run asynchronously");
+            return HttpResponses.text(
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR, "token verification must run asynchronously");
         }
         List<String> ids = new QueryStringDecoder(request.uri()).parameters().getOrDefault("client_id", List.of());
         String clientId = ids.isEmpty() ? "anonymous" : ids.getFirst();
         if (!CLIENT_ID.matcher(clientId).matches()) {
-            return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "client_id must be 1-64 characters of [A-Za-z0-9._-]");
+            return HttpResponses.text(
+                    HttpResponseStatus.BAD_REQUEST, "client_id must be 1-64 characters of [A-Za-z0-9._-]");
         }
         return servers(clientId, null);
     }
@@ -70,15 +72,20 @@ public final class IceServersEndpoint implements HttpEndpoint {
             return CompletableFuture.completedFuture(respond(request));
         }
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+        if (header == null
+                || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+                || header.substring(7).isBlank()) {
             return CompletableFuture.completedFuture(unauthorized("send Authorization: Bearer <token>"));
         }
         String token = header.substring(7).strip();
         try {
-            return CompletableFuture.supplyAsync(() -> switch (verify(token)) {
-                case AuthResult.Admitted admitted -> servers(admitted.user(), admitted.expiresAt().orElse(null));
-                case AuthResult.Refused refused -> unauthorized(refused.reason());
-            }, verifier);
+            return CompletableFuture.supplyAsync(
+                    () -> switch (verify(token)) {
+                        case AuthResult.Admitted admitted ->
+                            servers(admitted.user(), admitted.expiresAt().orElse(null));
+                        case AuthResult.Refused refused -> unauthorized(refused.reason());
+                    },
+                    verifier);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(
                     HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is shutting down"));
@@ -101,8 +108,12 @@ public final class IceServersEndpoint implements HttpEndpoint {
     }
 
     private static FullHttpResponse unauthorized(String reason) {
-        FullHttpResponse response = HttpResponses.json(HttpResponseStatus.UNAUTHORIZED,
-                JSON.createObjectNode().put("error", "unauthorized").put("message", reason).toString());
+        FullHttpResponse response = HttpResponses.json(
+                HttpResponseStatus.UNAUTHORIZED,
+                JSON.createObjectNode()
+                        .put("error", "unauthorized")
+                        .put("message", reason)
+                        .toString());
         response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
         return response;
     }

@@ -17,7 +17,10 @@ public record IceUrl(Scheme scheme, String host, int port, Transport transport) 
 
     /** The four URL schemes WebRTC knows. */
     public enum Scheme {
-        STUN, STUNS, TURN, TURNS;
+        STUN,
+        STUNS,
+        TURN,
+        TURNS;
 
         public boolean isTurn() {
             return this == TURN || this == TURNS;
@@ -29,7 +32,10 @@ public record IceUrl(Scheme scheme, String host, int port, Transport transport) 
     }
 
     /** The transport a client uses to reach the server. */
-    public enum Transport { UDP, TCP }
+    public enum Transport {
+        UDP,
+        TCP
+    }
 
     private static final Pattern SYNTAX = Pattern.compile(
             "(?i)(stuns?|turns?):(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9._-]+)(?::(\\d{1,5}))?(?:\\?transport=(udp|tcp))?");

@@ -27,6 +27,7 @@ public final class LogBudget {
     private final Clock clock;
     /** The time at which the bucket is empty again; a line spends {@link #NANOS_PER_LINE} of it. */
     private final AtomicLong emptyAt;
+
     private final AtomicLong suppressed = new AtomicLong();
 
     LogBudget(Clock clock) {

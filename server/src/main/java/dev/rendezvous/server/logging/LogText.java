@@ -59,8 +59,10 @@ public final class LogText {
     private static boolean needsEscape(char ch) {
         return ch < 0x20
                 || (ch >= 0x7f && ch <= 0x9f)
-                || ch == 0x2028 || ch == 0x2029
-                || (ch >= 0x202a && ch <= 0x202e) || (ch >= 0x2066 && ch <= 0x2069)
+                || ch == 0x2028
+                || ch == 0x2029
+                || (ch >= 0x202a && ch <= 0x202e)
+                || (ch >= 0x2066 && ch <= 0x2069)
                 || Character.isSurrogate(ch);
     }
 }

@@ -1,11 +1,11 @@
 package dev.rendezvous.server.metrics;
 
 import dev.rendezvous.server.admin.AdminToken;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -42,11 +42,14 @@ public final class MetricsEndpoint implements HttpEndpoint {
     @Override
     public FullHttpResponse respond(FullHttpRequest request) {
         if (token != null && !token.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse refused = HttpResponses.text(HttpResponseStatus.UNAUTHORIZED, "send Authorization: Bearer <metrics token>");
+            FullHttpResponse refused =
+                    HttpResponses.text(HttpResponseStatus.UNAUTHORIZED, "send Authorization: Bearer <metrics token>");
             refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             return refused;
         }
-        return HttpResponses.of(HttpResponseStatus.OK, ServerMetrics.contentType(),
+        return HttpResponses.of(
+                HttpResponseStatus.OK,
+                ServerMetrics.contentType(),
                 metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -108,72 +108,118 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
         this.relayTimeSampling = relayTimeSampling;
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("rendezvous.connections", connections, AtomicLong::get)
-                .description("Open WebSocket sessions, admitted or not").register(registry);
+                .description("Open WebSocket sessions, admitted or not")
+                .register(registry);
         Gauge.builder("rendezvous.clients", clients, AtomicLong::get)
-                .description("Admitted clients").register(registry);
+                .description("Admitted clients")
+                .register(registry);
         Gauge.builder("rendezvous.rooms", rooms, AtomicLong::get)
-                .description("Rooms with at least one member").register(registry);
+                .description("Rooms with at least one member")
+                .register(registry);
         Gauge.builder("rendezvous.pairs", pairs, AtomicLong::get)
-                .description("Lobby pairs").register(registry);
+                .description("Lobby pairs")
+                .register(registry);
         connectionsOpened = Counter.builder("rendezvous.connections.opened")
-                .description("WebSocket sessions opened").register(registry);
+                .description("WebSocket sessions opened")
+                .register(registry);
         pairsFormed = Counter.builder("rendezvous.pairs.formed")
-                .description("Lobby pairs formed").register(registry);
+                .description("Lobby pairs formed")
+                .register(registry);
         authFailures = Counter.builder("rendezvous.auth.failures")
-                .description("Refused or timed-out authentications").register(registry);
+                .description("Refused or timed-out authentications")
+                .register(registry);
         keepaliveTimeouts = Counter.builder("rendezvous.keepalive.timeouts")
-                .description("Sessions closed for silence (4008)").register(registry);
+                .description("Sessions closed for silence (4008)")
+                .register(registry);
         throttled = Counter.builder("rendezvous.throttled")
-                .description("Sessions closed for sending too fast or not reading (4029)").register(registry);
+                .description("Sessions closed for sending too fast or not reading (4029)")
+                .register(registry);
         for (String reason : List.of("too_many", "too_fast")) {
-            connectionsRefused.put(reason, Counter.builder("rendezvous.connections.refused").tag("reason", reason)
-                    .description("Connections refused by the per-address cap (too_many) or connection rate (too_fast)")
-                    .register(registry));
+            connectionsRefused.put(
+                    reason,
+                    Counter.builder("rendezvous.connections.refused")
+                            .tag("reason", reason)
+                            .description(
+                                    "Connections refused by the per-address cap (too_many) or connection rate (too_fast)")
+                            .register(registry));
         }
         FunctionCounter.builder("rendezvous.log.lines.suppressed", LogBudget.CLIENTS, LogBudget::suppressed)
-                .description("Client-caused log lines not written for want of log budget (process-wide)").register(registry);
+                .description("Client-caused log lines not written for want of log budget (process-wide)")
+                .register(registry);
         for (MessageType type : MessageType.values()) {
             if (isRelayed(type)) {
-                relayedByType.put(type, Counter.builder("rendezvous.messages.relayed")
-                        .description("Relayed signaling messages delivered, by type")
-                        .tag("type", type.wireName()).register(registry));
+                relayedByType.put(
+                        type,
+                        Counter.builder("rendezvous.messages.relayed")
+                                .description("Relayed signaling messages delivered, by type")
+                                .tag("type", type.wireName())
+                                .register(registry));
             }
         }
         for (ErrorCode code : ErrorCode.values()) {
-            errorsByCode.put(code, Counter.builder("rendezvous.errors")
-                    .description("Error messages sent to clients, by code")
-                    .tag("code", code.wireName()).register(registry));
+            errorsByCode.put(
+                    code,
+                    Counter.builder("rendezvous.errors")
+                            .description("Error messages sent to clients, by code")
+                            .tag("code", code.wireName())
+                            .register(registry));
         }
         Gauge.builder("rendezvous.sessions.detached", detached, AtomicLong::get)
-                .description("Resumable sessions whose connection is gone, within their resume grace").register(registry);
+                .description("Resumable sessions whose connection is gone, within their resume grace")
+                .register(registry);
         resumesOk = Counter.builder("rendezvous.resumes")
-                .description("Sessions resumed on a new connection").tag("outcome", "ok").register(registry);
+                .description("Sessions resumed on a new connection")
+                .tag("outcome", "ok")
+                .register(registry);
         framesReplayed = Counter.builder("rendezvous.resume.frames.replayed")
-                .description("Frames sent again to resumed sessions").register(registry);
+                .description("Frames sent again to resumed sessions")
+                .register(registry);
         graceExpiries = Counter.builder("rendezvous.resume.grace.expiries")
-                .description("Detached sessions that departed at the end of their resume grace").register(registry);
-        for (String reason : new String[] {"unknown_id", "bad_token", "expired", "cannot_replay", "not_a_resume", "owner_unreachable"}) {
-            resumesFailed.put(reason, Counter.builder("rendezvous.resumes.failed")
-                    .description("Failed resumes, by reason").tag("reason", reason).register(registry));
+                .description("Detached sessions that departed at the end of their resume grace")
+                .register(registry);
+        for (String reason :
+                new String[] {"unknown_id", "bad_token", "expired", "cannot_replay", "not_a_resume", "owner_unreachable"
+                }) {
+            resumesFailed.put(
+                    reason,
+                    Counter.builder("rendezvous.resumes.failed")
+                            .description("Failed resumes, by reason")
+                            .tag("reason", reason)
+                            .register(registry));
         }
-        Gauge.builder("rendezvous.protocol.clients", v1Clients, AtomicLong::get).tag("protocol", "v1")
-                .description("Admitted clients by protocol").register(registry);
-        Gauge.builder("rendezvous.protocol.clients", peerJsClients, AtomicLong::get).tag("protocol", "peerjs")
-                .description("Admitted clients by protocol").register(registry);
+        Gauge.builder("rendezvous.protocol.clients", v1Clients, AtomicLong::get)
+                .tag("protocol", "v1")
+                .description("Admitted clients by protocol")
+                .register(registry);
+        Gauge.builder("rendezvous.protocol.clients", peerJsClients, AtomicLong::get)
+                .tag("protocol", "peerjs")
+                .description("Admitted clients by protocol")
+                .register(registry);
         for (String type : List.of("OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE")) {
-            peerJsRelayed.put(type, Counter.builder("rendezvous.protocol.messages.relayed")
-                    .description("Relayed messages delivered, by protocol and type")
-                    .tag("protocol", "peerjs").tag("type", type).register(registry));
+            peerJsRelayed.put(
+                    type,
+                    Counter.builder("rendezvous.protocol.messages.relayed")
+                            .description("Relayed messages delivered, by protocol and type")
+                            .tag("protocol", "peerjs")
+                            .tag("type", type)
+                            .register(registry));
         }
-        peerJsQueued = Counter.builder("rendezvous.protocol.messages.queued").tag("protocol", "peerjs")
-                .description("Messages queued for an id that is not connected").register(registry);
-        peerJsExpired = Counter.builder("rendezvous.protocol.expired").tag("protocol", "peerjs")
-                .description("EXPIRE answers: queued messages whose receiver never came").register(registry);
-        peerJsIgnored = Counter.builder("rendezvous.protocol.ignored").tag("protocol", "peerjs")
-                .description("Frames ignored (not JSON, unknown type, binary, no dst)").register(registry);
+        peerJsQueued = Counter.builder("rendezvous.protocol.messages.queued")
+                .tag("protocol", "peerjs")
+                .description("Messages queued for an id that is not connected")
+                .register(registry);
+        peerJsExpired = Counter.builder("rendezvous.protocol.expired")
+                .tag("protocol", "peerjs")
+                .description("EXPIRE answers: queued messages whose receiver never came")
+                .register(registry);
+        peerJsIgnored = Counter.builder("rendezvous.protocol.ignored")
+                .tag("protocol", "peerjs")
+                .description("Frames ignored (not JSON, unknown type, binary, no dst)")
+                .register(registry);
         relayTime = Timer.builder("rendezvous.relay")
-                .description("Server-side relay time: frame decoded to frame written to the target (sampled: one relay in "
-                        + relayTimeSampling + ")")
+                .description(
+                        "Server-side relay time: frame decoded to frame written to the target (sampled: one relay in "
+                                + relayTimeSampling + ")")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(1_000))
                 .maximumExpectedValue(Duration.ofSeconds(1))
@@ -191,8 +237,20 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
     private static boolean isRelayed(MessageType type) {
         return switch (type) {
             case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> true;
-            case AUTH_REQUIRED, AUTH_TOKEN, AUTH_SUCCESS, YOUR_ID, PAIR_REQUEST, PAIRED, UNPAIR,
-                    PEER_DISCONNECTED, USERS_IN_ROOM, USER_JOINED, USER_LEFT, PING, PONG, ERROR -> false;
+            case AUTH_REQUIRED,
+                    AUTH_TOKEN,
+                    AUTH_SUCCESS,
+                    YOUR_ID,
+                    PAIR_REQUEST,
+                    PAIRED,
+                    UNPAIR,
+                    PEER_DISCONNECTED,
+                    USERS_IN_ROOM,
+                    USER_JOINED,
+                    USER_LEFT,
+                    PING,
+                    PONG,
+                    ERROR -> false;
         };
     }
 
@@ -247,9 +305,15 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
 
     @Override
     public void refused(String reason) {
-        peerJsRefused.computeIfAbsent(reason, r -> Counter.builder("rendezvous.protocol.refused")
-                .description("Connections refused at admission, by protocol and reason")
-                .tag("protocol", "peerjs").tag("reason", r).register(registry)).increment();
+        peerJsRefused
+                .computeIfAbsent(
+                        reason,
+                        r -> Counter.builder("rendezvous.protocol.refused")
+                                .description("Connections refused at admission, by protocol and reason")
+                                .tag("protocol", "peerjs")
+                                .tag("reason", r)
+                                .register(registry))
+                .increment();
     }
 
     @Override
@@ -337,12 +401,16 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
     /** {@code rendezvous_backplane_up{kind}}: 1 while the cluster backplane is reachable, 0 while not (cluster nodes only). */
     @Override
     public void backplaneChanged(String kind, boolean up) {
-        backplanes.computeIfAbsent(kind, k -> {
-            AtomicLong state = new AtomicLong();
-            Gauge.builder("rendezvous.backplane.up", state, AtomicLong::get).tag("kind", k)
-                    .description("1 while the cluster backplane is reachable, 0 while not").register(registry);
-            return state;
-        }).set(up ? 1 : 0);
+        backplanes
+                .computeIfAbsent(kind, k -> {
+                    AtomicLong state = new AtomicLong();
+                    Gauge.builder("rendezvous.backplane.up", state, AtomicLong::get)
+                            .tag("kind", k)
+                            .description("1 while the cluster backplane is reachable, 0 while not")
+                            .register(registry);
+                    return state;
+                })
+                .set(up ? 1 : 0);
     }
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. */

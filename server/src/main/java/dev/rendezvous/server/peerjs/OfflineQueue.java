@@ -42,7 +42,11 @@ final class OfflineQueue {
     }
 
     /** The outcome of {@link #add}. */
-    enum Added { QUEUED, FULL, DRAINED }
+    enum Added {
+        QUEUED,
+        FULL,
+        DRAINED
+    }
 
     synchronized Added add(Waiting w) {
         if (drained) {

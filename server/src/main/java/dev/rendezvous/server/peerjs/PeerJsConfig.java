@@ -42,8 +42,15 @@ public record PeerJsConfig(
     public static final int DEFAULT_MAX_QUEUED_PER_PEER = 256;
 
     /** The defaults, endpoint on. */
-    public static final PeerJsConfig DEFAULT = new PeerJsConfig(true, DEFAULT_PATH, DEFAULT_KEY, false,
-            DEFAULT_EXPIRE_TIMEOUT, DEFAULT_ALIVE_TIMEOUT, DEFAULT_CONCURRENT_LIMIT, DEFAULT_MAX_QUEUED_PER_PEER);
+    public static final PeerJsConfig DEFAULT = new PeerJsConfig(
+            true,
+            DEFAULT_PATH,
+            DEFAULT_KEY,
+            false,
+            DEFAULT_EXPIRE_TIMEOUT,
+            DEFAULT_ALIVE_TIMEOUT,
+            DEFAULT_CONCURRENT_LIMIT,
+            DEFAULT_MAX_QUEUED_PER_PEER);
 
     /** The endpoint off. */
     public static final PeerJsConfig DISABLED = DEFAULT.withEnabled(false);
@@ -69,19 +76,23 @@ public record PeerJsConfig(
     }
 
     public PeerJsConfig withEnabled(boolean on) {
-        return new PeerJsConfig(on, path, key, allowDiscovery, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
+        return new PeerJsConfig(
+                on, path, key, allowDiscovery, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
     }
 
     public PeerJsConfig withPath(String p) {
-        return new PeerJsConfig(enabled, p, key, allowDiscovery, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
+        return new PeerJsConfig(
+                enabled, p, key, allowDiscovery, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
     }
 
     public PeerJsConfig withKey(String k) {
-        return new PeerJsConfig(enabled, path, k, allowDiscovery, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
+        return new PeerJsConfig(
+                enabled, path, k, allowDiscovery, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
     }
 
     public PeerJsConfig withAllowDiscovery(boolean allow) {
-        return new PeerJsConfig(enabled, path, key, allow, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
+        return new PeerJsConfig(
+                enabled, path, key, allow, expireTimeout, aliveTimeout, concurrentLimit, maxQueuedPerPeer);
     }
 
     public PeerJsConfig withExpireTimeout(Duration d) {
@@ -89,7 +100,8 @@ public record PeerJsConfig(
     }
 
     public PeerJsConfig withAliveTimeout(Duration d) {
-        return new PeerJsConfig(enabled, path, key, allowDiscovery, expireTimeout, d, concurrentLimit, maxQueuedPerPeer);
+        return new PeerJsConfig(
+                enabled, path, key, allowDiscovery, expireTimeout, d, concurrentLimit, maxQueuedPerPeer);
     }
 
     public PeerJsConfig withConcurrentLimit(int n) {

@@ -77,9 +77,18 @@ public final class PeerJsEndpoint {
      * @param observer the server's observer; if it is also a {@link PeerJsObserver}, it hears the PeerJS events
      * @param rateLimitPerSecond as for v1 sessions (frames, bytes, bursts: the server's one rate limit)
      */
-    public PeerJsEndpoint(PeerJsConfig config, Hub hub, ScheduledExecutorService scheduler, Authenticator authenticator,
-            Executor verifier, Function<String, List<IceServer>> iceServers, HubObserver observer,
-            double rateLimitPerSecond, double rateLimitBurst, double rateLimitBytesPerSecond, double rateLimitBurstBytes) {
+    public PeerJsEndpoint(
+            PeerJsConfig config,
+            Hub hub,
+            ScheduledExecutorService scheduler,
+            Authenticator authenticator,
+            Executor verifier,
+            Function<String, List<IceServer>> iceServers,
+            HubObserver observer,
+            double rateLimitPerSecond,
+            double rateLimitBurst,
+            double rateLimitBytesPerSecond,
+            double rateLimitBurstBytes) {
         this.peerJsObserver = observer instanceof PeerJsObserver p ? p : PeerJsObserver.NONE;
         this.realm = new PeerJsRealm(config, hub, scheduler, peerJsObserver);
         this.authenticator = authenticator;
@@ -114,8 +123,13 @@ public final class PeerJsEndpoint {
 
     /** A fresh limiter for one socket, full at {@code now}: the v1 sessions' limits. */
     RateLimiter rateLimiter(long now) {
-        return new RateLimiter(rateLimitPerSecond, rateLimitBurst, rateLimitBytesPerSecond, rateLimitBurstBytes,
-                ConnectionSettings.RATE_LIMIT_STRIKES, now);
+        return new RateLimiter(
+                rateLimitPerSecond,
+                rateLimitBurst,
+                rateLimitBytesPerSecond,
+                rateLimitBurstBytes,
+                ConnectionSettings.RATE_LIMIT_STRIKES,
+                now);
     }
 
     /** The admin view of the PeerJS socket on {@code channel}, or null when it holds none; on its event loop. */
@@ -145,12 +159,15 @@ public final class PeerJsEndpoint {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         PeerJsConfig config = realm.config();
-        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(
+                request.headers().get(HttpHeaderNames.UPGRADE));
         if (path.equals(config.socketPath())) {
             if (upgrade) {
                 upgrade(ctx, request, uri, hooks);
             } else {
-                FullHttpResponse r = text(HttpResponseStatus.UPGRADE_REQUIRED, "text/plain; charset=utf-8",
+                FullHttpResponse r = text(
+                        HttpResponseStatus.UPGRADE_REQUIRED,
+                        "text/plain; charset=utf-8",
                         "this is the PeerJS WebSocket endpoint");
                 r.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
                 respond(ctx, request, r);
@@ -163,7 +180,10 @@ public final class PeerJsEndpoint {
         String method = method(path, config.path());
         if (method == null) {
             if (!config.path().equals("/") && (path.equals(config.path()) || (path + "/").equals(config.path()))) {
-                respond(ctx, request, cors(request, text(HttpResponseStatus.OK, "application/json; charset=utf-8", INFO)));
+                respond(
+                        ctx,
+                        request,
+                        cors(request, text(HttpResponseStatus.OK, "application/json; charset=utf-8", INFO)));
                 return true;
             }
             return false;
@@ -177,17 +197,28 @@ public final class PeerJsEndpoint {
         }
         String key = path.substring(config.path().length(), path.length() - method.length() - 1);
         switch (method) {
-            case "id" -> respond(ctx, request, cors(request,
-                    text(HttpResponseStatus.OK, "text/html; charset=utf-8", realm.freshId())));
-            case "peers" -> withKey(ctx, request, key, user -> config.allowDiscovery()
-                    ? text(HttpResponseStatus.OK, "application/json; charset=utf-8", ids())
-                    : text(HttpResponseStatus.UNAUTHORIZED, "text/plain; charset=utf-8", "Unauthorized"));
-            case "ice-servers" -> withKey(ctx, request, key, user -> {
-                FullHttpResponse r = text(HttpResponseStatus.OK, "application/json; charset=utf-8",
-                        iceJson(user != null ? user : iceSubject(uri)));
-                r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-                return r;
-            });
+            case "id" ->
+                respond(
+                        ctx,
+                        request,
+                        cors(request, text(HttpResponseStatus.OK, "text/html; charset=utf-8", realm.freshId())));
+            case "peers" ->
+                withKey(
+                        ctx,
+                        request,
+                        key,
+                        user -> config.allowDiscovery()
+                                ? text(HttpResponseStatus.OK, "application/json; charset=utf-8", ids())
+                                : text(HttpResponseStatus.UNAUTHORIZED, "text/plain; charset=utf-8", "Unauthorized"));
+            case "ice-servers" ->
+                withKey(ctx, request, key, user -> {
+                    FullHttpResponse r = text(
+                            HttpResponseStatus.OK,
+                            "application/json; charset=utf-8",
+                            iceJson(user != null ? user : iceSubject(uri)));
+                    r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                    return r;
+                });
             default -> throw new IllegalStateException(method);
         }
         return true;
@@ -239,8 +270,8 @@ public final class PeerJsEndpoint {
      * Answers with {@code answer.apply(user)}: auth off, at once ({@code user} null); auth on, once the key
      * verified as a token (its user), on the verifier; 401 for a refused key.
      */
-    private void withKey(ChannelHandlerContext ctx, FullHttpRequest request, String key,
-            Function<String, FullHttpResponse> answer) {
+    private void withKey(
+            ChannelHandlerContext ctx, FullHttpRequest request, String key, Function<String, FullHttpResponse> answer) {
         if (authenticator == null) {
             respond(ctx, request, cors(request, answer.apply(null)));
             return;
@@ -248,35 +279,55 @@ public final class PeerJsEndpoint {
         request.retain(); // released once answered
         CompletableFuture<FullHttpResponse> verified;
         try {
-            verified = CompletableFuture.supplyAsync(() -> {
-                AuthResult result;
-                try {
-                    result = authenticator.authenticate(key);
-                } catch (RuntimeException e) {
-                    result = new AuthResult.Refused("the token could not be verified");
-                }
-                return switch (result) {
-                    case AuthResult.Admitted admitted -> answer.apply(admitted.user());
-                    case AuthResult.Refused refused -> text(HttpResponseStatus.UNAUTHORIZED, "text/plain; charset=utf-8",
-                            PeerJsMessages.INVALID_KEY);
-                };
-            }, verifier);
+            verified = CompletableFuture.supplyAsync(
+                    () -> {
+                        AuthResult result;
+                        try {
+                            result = authenticator.authenticate(key);
+                        } catch (RuntimeException e) {
+                            result = new AuthResult.Refused("the token could not be verified");
+                        }
+                        return switch (result) {
+                            case AuthResult.Admitted admitted -> answer.apply(admitted.user());
+                            case AuthResult.Refused refused ->
+                                text(
+                                        HttpResponseStatus.UNAUTHORIZED,
+                                        "text/plain; charset=utf-8",
+                                        PeerJsMessages.INVALID_KEY);
+                        };
+                    },
+                    verifier);
         } catch (RejectedExecutionException e) {
-            verified = CompletableFuture.completedFuture(
-                    text(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "the server is shutting down"));
+            verified = CompletableFuture.completedFuture(text(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "text/plain; charset=utf-8",
+                    "the server is shutting down"));
         }
         verified.whenComplete((response, error) -> ctx.executor().execute(() -> {
             try {
-                respond(ctx, request, cors(request, response != null ? response
-                        : text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", "internal error")));
+                respond(
+                        ctx,
+                        request,
+                        cors(
+                                request,
+                                response != null
+                                        ? response
+                                        : text(
+                                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                                "text/plain; charset=utf-8",
+                                                "internal error")));
             } finally {
                 request.release();
             }
         }));
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, UpgradeHooks hooks) {
-        hooks.upgrade(ctx, request, uri.path(),
+    private void upgrade(
+            ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, UpgradeHooks hooks) {
+        hooks.upgrade(
+                ctx,
+                request,
+                uri.path(),
                 new PeerJsSocketHandler(ctx.channel(), this, first(uri, "key"), first(uri, "id"), first(uri, "token")));
     }
 
@@ -319,7 +370,8 @@ public final class PeerJsEndpoint {
         if (request.method() == HttpMethod.HEAD) {
             response.content().clear();
         }
-        dev.rendezvous.server.http.SecurityHeaders.apply(response.headers(), request.headers().get(HttpHeaderNames.HOST));
+        dev.rendezvous.server.http.SecurityHeaders.apply(
+                response.headers(), request.headers().get(HttpHeaderNames.HOST));
         if (HttpUtil.isKeepAlive(request)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -15,7 +15,10 @@ final class PeerJsIds {
     private PeerJsIds() {}
 
     static boolean valid(String id) {
-        return id != null && !id.isEmpty() && id.length() <= MAX_LENGTH && RULE.matcher(id).matches();
+        return id != null
+                && !id.isEmpty()
+                && id.length() <= MAX_LENGTH
+                && RULE.matcher(id).matches();
     }
 
     static String fresh() {

@@ -25,6 +25,7 @@ final class PeerJsMessages {
     static final String CONNECTION_LIMIT_EXCEED = "Server has reached its concurrent user limit";
     /** Ours: peerjs-server takes any id; the client itself refuses ids outside this rule. */
     static final String INVALID_ID = "Invalid id provided";
+
     static final String ID_TAKEN_MSG = "ID is taken";
 
     private PeerJsMessages() {}
@@ -44,7 +45,9 @@ final class PeerJsMessages {
             return Optional.empty();
         }
         JsonNode dst = node.get("dst");
-        return Optional.of(new Inbound(node.get("type").textValue(), dst != null && dst.isTextual() ? dst.textValue() : null,
+        return Optional.of(new Inbound(
+                node.get("type").textValue(),
+                dst != null && dst.isTextual() ? dst.textValue() : null,
                 node.get("payload")));
     }
 
@@ -55,8 +58,11 @@ final class PeerJsMessages {
     static Optional<Header> header(String json) {
         try {
             JsonNode node = JSON.readTree(json);
-            if (node != null && node.path("type").isTextual() && node.path("src").isTextual()) {
-                return Optional.of(new Header(node.get("type").textValue(), node.get("src").textValue()));
+            if (node != null
+                    && node.path("type").isTextual()
+                    && node.path("src").isTextual()) {
+                return Optional.of(
+                        new Header(node.get("type").textValue(), node.get("src").textValue()));
             }
         } catch (JsonProcessingException e) {
             // not ours: empty

@@ -99,21 +99,30 @@ final class PeerJsRealm {
         }
         if (clients.size() >= config.concurrentLimit()) {
             observer.refused("limit");
-            socket.refuse(PeerJsMessages.error(PeerJsMessages.CONNECTION_LIMIT_EXCEED), CloseCodes.TRY_AGAIN_LATER,
+            socket.refuse(
+                    PeerJsMessages.error(PeerJsMessages.CONNECTION_LIMIT_EXCEED),
+                    CloseCodes.TRY_AGAIN_LATER,
                     "concurrent limit");
             return;
         }
         PeerClient client = new PeerClient(id, token, socket, this);
         // Evicted (a cluster gave the id to a client elsewhere while this node was cut off): the socket closes;
         // a v1 error frame would mean nothing to a PeerJS client.
-        Session session = new Session(id, null, PeerJsConfig.HUB_SCOPE, client, refusal ->
-                client.close(refusal.close() != null ? refusal.close() : dev.rendezvous.protocol.CloseCode.ID_TAKEN,
+        Session session = new Session(
+                id,
+                null,
+                PeerJsConfig.HUB_SCOPE,
+                client,
+                refusal -> client.close(
+                        refusal.close() != null ? refusal.close() : dev.rendezvous.protocol.CloseCode.ID_TAKEN,
                         refusal.message()));
         client.session(session);
         hub.register(session).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("peerjs id={} could not be registered", id, error);
-                socket.refuse(PeerJsMessages.error("The server cannot register ids right now"), CloseCodes.TRY_AGAIN_LATER,
+                socket.refuse(
+                        PeerJsMessages.error("The server cannot register ids right now"),
+                        CloseCodes.TRY_AGAIN_LATER,
                         "directory unavailable");
                 return;
             }
@@ -151,7 +160,8 @@ final class PeerJsRealm {
     void onMessage(PeerClient client, PeerJsSocketHandler socket, PeerJsMessages.Inbound m) {
         switch (m.type()) {
             case "HEARTBEAT" -> socket.heartbeat();
-            case "OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE" -> transmit(m.type(), client.id(), m.dst(), m.payload());
+            case "OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE" ->
+                transmit(m.type(), client.id(), m.dst(), m.payload());
             default -> socket.ignored("unknown type " + m.type());
         }
     }
@@ -256,11 +266,12 @@ final class PeerJsRealm {
                     deliverQueued(arrived);
                 } else if (arrived == null && q.startWatch()) {
                     // Another node may admit dst: the hub tells us (arrivedElsewhere), or says it is there already.
-                    hub.watch(PeerJsConfig.HUB_SCOPE, dst, config.expireTimeout()).whenComplete((present, error) -> {
-                        if (Boolean.TRUE.equals(present)) {
-                            arrivedElsewhere(dst);
-                        }
-                    });
+                    hub.watch(PeerJsConfig.HUB_SCOPE, dst, config.expireTimeout())
+                            .whenComplete((present, error) -> {
+                                if (Boolean.TRUE.equals(present)) {
+                                    arrivedElsewhere(dst);
+                                }
+                            });
                 }
             }
             case FULL -> {
@@ -279,7 +290,8 @@ final class PeerJsRealm {
 
     private OfflineQueue newQueue(String dst) {
         OfflineQueue q = new OfflineQueue(dst, config.maxQueuedPerPeer());
-        ScheduledFuture<?> f = scheduler.schedule(() -> expire(q), config.expireTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f =
+                scheduler.schedule(() -> expire(q), config.expireTimeout().toMillis(), TimeUnit.MILLISECONDS);
         q.expiry(() -> f.cancel(false));
         return q;
     }

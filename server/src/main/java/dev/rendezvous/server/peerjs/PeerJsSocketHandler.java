@@ -54,11 +54,13 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     private final ArrayDeque<PeerJsMessages.Inbound> early = new ArrayDeque<>();
     /** Set once admitted (written from any thread, acted on the loop). */
     private volatile PeerClient client;
+
     private volatile long lastHeartbeatNanos = System.nanoTime();
     private ScheduledFuture<?> aliveCheck;
     private boolean started;
     /** The admin view's counters; event loop only. */
     private final long connectedAtMillis = System.currentTimeMillis();
+
     private long framesIn;
     private long bytesIn;
     private boolean refusing;
@@ -84,7 +86,10 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
         scheduleAliveCheck(endpoint.realm().config().aliveTimeout().toNanos());
         if (isBlank(id) || isBlank(token) || isBlank(key)) {
             endpoint.peerJsObserver().refused("missing_parameters");
-            refuse(PeerJsMessages.error(PeerJsMessages.INVALID_WS_PARAMETERS), CloseCodes.POLICY, "missing id, token or key");
+            refuse(
+                    PeerJsMessages.error(PeerJsMessages.INVALID_WS_PARAMETERS),
+                    CloseCodes.POLICY,
+                    "missing id, token or key");
             return;
         }
         if (endpoint.authenticator() == null) {
@@ -96,8 +101,8 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
             admitId();
             return;
         }
-        CompletableFuture.supplyAsync(this::verifyKey, endpoint.verifier()).whenComplete((result, error) ->
-                channel.eventLoop().execute(() -> {
+        CompletableFuture.supplyAsync(this::verifyKey, endpoint.verifier())
+                .whenComplete((result, error) -> channel.eventLoop().execute(() -> {
                     if (result instanceof AuthResult.Admitted admitted && admitted.mayTake(id)) {
                         admitId();
                     } else {
@@ -207,7 +212,9 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
         if (silent >= timeout) {
             endpoint.observer().keepaliveTimedOut(id);
             if (LogBudget.CLIENTS.tryLine()) {
-                log.info("peerjs id={} sent no HEARTBEAT for {} ms: closing", LogText.of(id),
+                log.info(
+                        "peerjs id={} sent no HEARTBEAT for {} ms: closing",
+                        LogText.of(id),
                         TimeUnit.NANOSECONDS.toMillis(silent));
             }
             close(CloseCodes.KEEPALIVE_TIMEOUT, "no heartbeat");
@@ -220,9 +227,20 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     SessionSnapshot snapshot() {
         String state = client != null ? (isOpen() ? "admitted" : "closed") : isOpen() ? "authenticating" : "closed";
         var remote = channel.remoteAddress();
-        return new SessionSnapshot(id, null, null, null, state, connectedAtMillis, framesIn, out.framesOut(), bytesIn,
-                out.bytesOut(), remote instanceof InetSocketAddress a && a.getAddress() != null
-                        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote),
+        return new SessionSnapshot(
+                id,
+                null,
+                null,
+                null,
+                state,
+                connectedAtMillis,
+                framesIn,
+                out.framesOut(),
+                bytesIn,
+                out.bytesOut(),
+                remote instanceof InetSocketAddress a && a.getAddress() != null
+                        ? a.getAddress().getHostAddress() + ":" + a.getPort()
+                        : String.valueOf(remote),
                 SessionSnapshot.PEERJS);
     }
 
@@ -266,7 +284,8 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
         if (out.closing() || !admitFrame(length)) {
             return;
         }
-        Optional<PeerJsMessages.Inbound> parsed = PeerJsMessages.parse(new String(utf8, 0, length, StandardCharsets.UTF_8));
+        Optional<PeerJsMessages.Inbound> parsed =
+                PeerJsMessages.parse(new String(utf8, 0, length, StandardCharsets.UTF_8));
         if (parsed.isEmpty()) {
             ignored("not a JSON object with a string type");
             return;

@@ -50,8 +50,10 @@ final class AdmissionHandler {
         // protocol-v1: every refusal before admission is auth_failed, then 4001; the message says what was wrong.
         switch (frame) {
             case Inbound.AuthToken auth -> authenticate(c, auth);
-            case Inbound.Malformed m when m.type() == MessageType.AUTH_TOKEN -> refuse(c, ErrorCode.AUTH_FAILED, m.reason(), Inbound.ref(m));
-            case Inbound.Invalid i -> refuse(c, ErrorCode.AUTH_FAILED, "expected an auth_token message: " + i.reason(), null);
+            case Inbound.Malformed m
+            when m.type() == MessageType.AUTH_TOKEN -> refuse(c, ErrorCode.AUTH_FAILED, m.reason(), Inbound.ref(m));
+            case Inbound.Invalid i ->
+                refuse(c, ErrorCode.AUTH_FAILED, "expected an auth_token message: " + i.reason(), null);
             case Inbound.Malformed m -> notYet(c, m);
             case Inbound.Unknown u -> notYet(c, u);
             case Inbound.Relay r -> notYet(c, r);
@@ -124,7 +126,11 @@ final class AdmissionHandler {
 
     private static void authTimedOut(Connection c) {
         if (c.phase() == Connection.Phase.AWAITING_TOKEN || c.phase() == Connection.Phase.AUTHENTICATING) {
-            refuse(c, ErrorCode.AUTH_TIMEOUT, "no auth_token within " + c.settings.authTimeout().toMillis() + " ms", null);
+            refuse(
+                    c,
+                    ErrorCode.AUTH_TIMEOUT,
+                    "no auth_token within " + c.settings.authTimeout().toMillis() + " ms",
+                    null);
         }
     }
 
@@ -135,7 +141,12 @@ final class AdmissionHandler {
         }
         c.settings.observer().authFailed(code);
         if (LogBudget.CLIENTS.tryLine()) {
-            log.info("refuse remote={} scope={} code={} reason={}", c.remote, c.scope(), code.wireName(), LogText.of(message));
+            log.info(
+                    "refuse remote={} scope={} code={} reason={}",
+                    c.remote,
+                    c.scope(),
+                    code.wireName(),
+                    LogText.of(message));
         }
         c.closeWith(CloseCode.AUTH_FAILED, code.wireName());
     }
@@ -158,19 +169,24 @@ final class AdmissionHandler {
             // A backplane that never answers must not hold the connection forever: no other timer runs now.
             c.schedule(() -> registrationTimedOut(c), c.settings.authTimeout().toNanos());
         }
-        c.whenDone(registration, (registered, failure) -> onRegistered(c, candidate, authenticated, registered, failure));
+        c.whenDone(
+                registration, (registered, failure) -> onRegistered(c, candidate, authenticated, registered, failure));
     }
 
     private static void registrationTimedOut(Connection c) {
         if (c.phase() == Connection.Phase.REGISTERING) {
             c.timerFired();
-            c.sendError(ErrorCode.CLUSTER_UNAVAILABLE,
-                    "the id directory did not answer within " + c.settings.authTimeout().toMillis() + " ms; try again", null);
+            c.sendError(
+                    ErrorCode.CLUSTER_UNAVAILABLE,
+                    "the id directory did not answer within "
+                            + c.settings.authTimeout().toMillis() + " ms; try again",
+                    null);
             c.closeWith(CloseCode.INTERNAL_ERROR, "directory timeout");
         }
     }
 
-    private static void onRegistered(Connection c, Session candidate, boolean authenticated, Boolean registered, Throwable failure) {
+    private static void onRegistered(
+            Connection c, Session candidate, boolean authenticated, Boolean registered, Throwable failure) {
         if (c.phase() != Connection.Phase.REGISTERING) {
             if (Boolean.TRUE.equals(registered)) {
                 c.settings.hub().depart(candidate); // the connection ended while the id was being claimed
@@ -208,7 +224,12 @@ final class AdmissionHandler {
             c.link.send(ControlFrames.of(yourId));
         }
         if (log.isInfoEnabled()) {
-            log.info("admit client={} scope={} user={} remote={}", LogText.of(id), c.scope(), LogText.of(candidate.username()), c.remote);
+            log.info(
+                    "admit client={} scope={} user={} remote={}",
+                    LogText.of(id),
+                    c.scope(),
+                    LogText.of(candidate.username()),
+                    c.remote);
         }
         RoomHandler.enter(c, candidate);
         KeepaliveHandler.start(c);

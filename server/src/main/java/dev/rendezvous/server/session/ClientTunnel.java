@@ -27,6 +27,7 @@ final class ClientTunnel implements RemoteResume.Downstream {
 
     /** Frames a client may send before the owner answered (it needs {@code received} from {@code resumed} first). */
     private static final int MAX_EARLY_FRAMES = 256;
+
     private static final int PENDING = 0;
     private static final int OPEN = 1;
     private static final int ABANDONED = 2;
@@ -61,7 +62,10 @@ final class ClientTunnel implements RemoteResume.Downstream {
     static void ask(Connection c, ResumeFrames.Request.Resume r) {
         ClientTunnel t = new ClientTunnel(c, r.id());
         c.tunnel = t;
-        CompletableFuture<Answer> asked = c.settings.hub().resumeElsewhere(r.id(), r.token(), r.received(), t).toCompletableFuture();
+        CompletableFuture<Answer> asked = c.settings
+                .hub()
+                .resumeElsewhere(r.id(), r.token(), r.received(), t)
+                .toCompletableFuture();
         if (asked.isDone() && !asked.isCompletedExceptionally()) { // a single node: answered at once, inline
             Answer a = asked.join();
             t.answered(a, null, a instanceof Answer.Resumed && t.state.compareAndSet(PENDING, OPEN));
@@ -69,7 +73,8 @@ final class ClientTunnel implements RemoteResume.Downstream {
         }
         asked.whenComplete((a, e) -> {
             // On the backplane's thread, before the owner's next message: frames that follow `resumed` pass.
-            boolean open = a instanceof Answer.Resumed && (t.state.compareAndSet(PENDING, OPEN) || t.state.get() == OPEN);
+            boolean open =
+                    a instanceof Answer.Resumed && (t.state.compareAndSet(PENDING, OPEN) || t.state.get() == OPEN);
             try {
                 c.transport.execute(() -> t.answered(a, e, open));
             } catch (RejectedExecutionException shuttingDown) {
@@ -91,8 +96,12 @@ final class ClientTunnel implements RemoteResume.Downstream {
             c.tunnel = null;
             if (c.phase() == Connection.Phase.AWAITING_RESUME) {
                 switch (a) {
-                    case null -> ResumeHandler.fail(c, "owner_unreachable",
-                            "the node holding session " + id + " did not answer (" + failure + ")", "resume");
+                    case null ->
+                        ResumeHandler.fail(
+                                c,
+                                "owner_unreachable",
+                                "the node holding session " + id + " did not answer (" + failure + ")",
+                                "resume");
                     case Answer.Unknown u -> ResumeHandler.unknown(c, id);
                     case Answer.Failed f -> ResumeHandler.fail(c, f.reason(), f.sentence(), "resume");
                     case Answer.Resumed r -> throw new IllegalStateException("unreachable");
@@ -129,7 +138,8 @@ final class ClientTunnel implements RemoteResume.Downstream {
             return;
         }
         c.tunnel = null;
-        ResumeHandler.fail(c, "owner_unreachable", "the node holding session " + id + " did not answer in time", "resume");
+        ResumeHandler.fail(
+                c, "owner_unreachable", "the node holding session " + id + " did not answer in time", "resume");
         replayEarly();
     }
 

@@ -82,6 +82,7 @@ public final class Connection {
     private boolean tunnelEnd;
     /** The client sent a close frame: the session ends at once, resumable or not. */
     private boolean clientClosed;
+
     final Transport transport;
     /** The room of a {@code /ws/{room}} connection, or null for the lobby. */
     final String room;
@@ -93,6 +94,7 @@ public final class Connection {
     final String queryUsername;
     /** The peer address, only for logs: formatted when a line is written, not per connection. */
     final Object remote;
+
     final Keepalive keepalive;
     /** Created at the first inbound frame: an idle connection never needs one. */
     private RateLimitHandler rateLimit;
@@ -102,6 +104,7 @@ public final class Connection {
     private Phase phase = Phase.AWAITING_TOKEN;
     /** {@link #open} ran: a connection whose upgrade failed never counted as open, so it never closes either. */
     private boolean opened;
+
     private Session session;
     /** Cancels the one pending timer (auth deadline, registration deadline or keepalive wake-up), or null. */
     private Runnable cancelTimer;
@@ -147,7 +150,8 @@ public final class Connection {
         this.requestedId = requestedId;
         this.queryUsername = username;
         this.remote = remote;
-        this.keepalive = new Keepalive(settings.pingInterval().toNanos(), settings.pingTimeout().toNanos(), transport.nanoTime());
+        this.keepalive = new Keepalive(
+                settings.pingInterval().toNanos(), settings.pingTimeout().toNanos(), transport.nanoTime());
     }
 
     /** The admitted session, or null before admission. */
@@ -159,17 +163,25 @@ public final class Connection {
      * This connection for the admin view, with the transport's counters; on this connection's thread.
      * Before admission the id and name are the requested ones (null when none was asked for).
      */
-    public SessionSnapshot snapshot(long connectedAtMillis, long framesIn, long framesOut, long bytesIn, long bytesOut) {
+    public SessionSnapshot snapshot(
+            long connectedAtMillis, long framesIn, long framesOut, long bytesIn, long bytesOut) {
         Session s = session;
         return new SessionSnapshot(
-                s != null ? s.id() : tunnel != null ? tunnel.id() : requestedId, // a tunnel: the session is on another node
+                s != null
+                        ? s.id()
+                        : tunnel != null ? tunnel.id() : requestedId, // a tunnel: the session is on another node
                 s != null ? s.username() : queryUsername,
                 room,
                 s != null ? s.peerId() : null,
                 phase.name().toLowerCase(Locale.ROOT),
-                connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut,
+                connectedAtMillis,
+                framesIn,
+                framesOut,
+                bytesIn,
+                bytesOut,
                 remote instanceof InetSocketAddress a && a.getAddress() != null
-                        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote));
+                        ? a.getAddress().getHostAddress() + ":" + a.getPort()
+                        : String.valueOf(remote));
     }
 
     /** The upgrade completed: admit right away, or ask for a token. */
@@ -250,10 +262,12 @@ public final class Connection {
             case Inbound.Ping p -> KeepaliveHandler.onPing(this);
             case Inbound.Pong p -> {} // liveness, already counted
             case Inbound.AuthToken a -> sendError(ErrorCode.INVALID_MESSAGE, "already admitted", Inbound.ref(a));
-            case Inbound.Malformed m when m.type() == MessageType.AUTH_TOKEN ->
-                    sendError(ErrorCode.INVALID_MESSAGE, "already admitted", Inbound.ref(m));
+            case Inbound.Malformed m
+            when m.type() == MessageType.AUTH_TOKEN ->
+                sendError(ErrorCode.INVALID_MESSAGE, "already admitted", Inbound.ref(m));
             case Inbound.Malformed m -> sendError(ErrorCode.INVALID_MESSAGE, m.reason(), Inbound.ref(m));
-            case Inbound.Unknown u -> sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + Echo.prefix(u.type()) + "\"", u.type());
+            case Inbound.Unknown u ->
+                sendError(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + Echo.prefix(u.type()) + "\"", u.type());
             case Inbound.Invalid i -> sendError(i.code(), i.reason(), null);
         }
     }
@@ -299,11 +313,13 @@ public final class Connection {
             return;
         }
         if (phase == Phase.AWAITING_RESUME) {
-            ResumeHandler.notAResume(this, "the first frame on a resume=1 connection must be a resume message (a text frame)", null);
+            ResumeHandler.notAResume(
+                    this, "the first frame on a resume=1 connection must be a resume message (a text frame)", null);
             return;
         }
         if (phase == Phase.AWAITING_TOKEN) { // like any other frame before admission
-            AdmissionHandler.refuse(this, ErrorCode.AUTH_FAILED, "authenticate first: send auth_token in a text frame", null);
+            AdmissionHandler.refuse(
+                    this, ErrorCode.AUTH_FAILED, "authenticate first: send auth_token in a text frame", null);
             return;
         }
         sendError(ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames", null);

@@ -55,8 +55,21 @@ public record ConnectionSettings(
             Function<String, List<IceServer>> iceServers,
             double rateLimitPerSecond,
             double rateLimitBurst) {
-        this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
-                rateLimitPerSecond, rateLimitBurst, 0, 0, Duration.ZERO, new ResumeDirectory());
+        this(
+                hub,
+                observer,
+                pingInterval,
+                pingTimeout,
+                authenticator,
+                authTimeout,
+                authExecutor,
+                iceServers,
+                rateLimitPerSecond,
+                rateLimitBurst,
+                0,
+                0,
+                Duration.ZERO,
+                new ResumeDirectory());
     }
 
     /** Settings without a byte-rate limit (tests and benchmarks of the frame logic). */
@@ -73,8 +86,21 @@ public record ConnectionSettings(
             double rateLimitBurst,
             Duration resumeGrace,
             ResumeDirectory resumes) {
-        this(hub, observer, pingInterval, pingTimeout, authenticator, authTimeout, authExecutor, iceServers,
-                rateLimitPerSecond, rateLimitBurst, 0, 0, resumeGrace, resumes);
+        this(
+                hub,
+                observer,
+                pingInterval,
+                pingTimeout,
+                authenticator,
+                authTimeout,
+                authExecutor,
+                iceServers,
+                rateLimitPerSecond,
+                rateLimitBurst,
+                0,
+                0,
+                resumeGrace,
+                resumes);
     }
 
     public ConnectionSettings {

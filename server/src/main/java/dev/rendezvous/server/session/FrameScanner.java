@@ -32,6 +32,7 @@ final class FrameScanner extends JsonGrammar {
 
     /** The wire names of every message type, to recognise {@code type} without allocating a string. */
     private static final MessageType[] TYPES = MessageType.values();
+
     private static final byte[][] TYPE_NAMES = new byte[TYPES.length][];
 
     static {
@@ -49,10 +50,12 @@ final class FrameScanner extends JsonGrammar {
 
     /** Where {@link #scan(ByteBuf)} copies a frame to; never a caller's array. */
     private byte[] copyBuffer = new byte[1024];
+
     private int[] nameStart = new int[16];
     private int[] valueEnd = new int[16];
     /** Per member: {@link #KEEP}, {@link #DROP} ({@code to}, {@code from}) or {@link #USERNAME}. */
     private byte[] kind = new byte[16];
+
     private static final byte KEEP = 0;
     private static final byte DROP = 1;
     private static final byte USERNAME = 2;
@@ -65,6 +68,7 @@ final class FrameScanner extends JsonGrammar {
     private String type;
     /** The message type named by {@link #type}, or null when the name is not a protocol type. */
     private MessageType messageType;
+
     private Field toField;
     private String to;
     private Field targetIdField;
@@ -151,17 +155,26 @@ final class FrameScanner extends JsonGrammar {
             return new Inbound.Unknown(type);
         }
         return switch (t) {
-            case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE -> toField == Field.WRONG_TYPE
-                    ? new Inbound.Malformed(t, "field \"to\" of " + type + " must be a string")
-                    : to == null ? Inbound.Relay.of(t) : relayTo.get(t);
-            case PAIR_REQUEST -> targetIdField != Field.STRING
-                    ? new Inbound.Malformed(t, "field \"target_id\" of pair_request must be a string")
-                    : new Inbound.PairRequest(targetId);
+            case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE ->
+                toField == Field.WRONG_TYPE
+                        ? new Inbound.Malformed(t, "field \"to\" of " + type + " must be a string")
+                        : to == null ? Inbound.Relay.of(t) : relayTo.get(t);
+            case PAIR_REQUEST ->
+                targetIdField != Field.STRING
+                        ? new Inbound.Malformed(t, "field \"target_id\" of pair_request must be a string")
+                        : new Inbound.PairRequest(targetId);
             case UNPAIR -> Inbound.Unpair.INSTANCE;
             case PING -> Inbound.Ping.INSTANCE;
             case PONG -> Inbound.Pong.INSTANCE;
             case AUTH_TOKEN -> authToken();
-            case AUTH_REQUIRED, AUTH_SUCCESS, YOUR_ID, PAIRED, PEER_DISCONNECTED, USERS_IN_ROOM, USER_JOINED, USER_LEFT,
+            case AUTH_REQUIRED,
+                    AUTH_SUCCESS,
+                    YOUR_ID,
+                    PAIRED,
+                    PEER_DISCONNECTED,
+                    USERS_IN_ROOM,
+                    USER_JOINED,
+                    USER_LEFT,
                     ERROR -> new Inbound.Unknown(type); // only the server sends these
         };
     }
@@ -170,8 +183,10 @@ final class FrameScanner extends JsonGrammar {
         if (tokenField != Field.STRING) {
             return new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"token\" of auth_token must be a string");
         }
-        if (clientIdField == Field.WRONG_TYPE || (clientId != null && !Connection.NAME.matcher(clientId).matches())) {
-            return new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]");
+        if (clientIdField == Field.WRONG_TYPE
+                || (clientId != null && !Connection.NAME.matcher(clientId).matches())) {
+            return new Inbound.Malformed(
+                    MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]");
         }
         return new Inbound.AuthToken(token, Optional.ofNullable(clientId));
     }

@@ -41,6 +41,7 @@ abstract class JsonGrammar {
 
     /** The bytes of the last scan: the scanner's copy or the caller's array. */
     byte[] data;
+
     int length;
     /** The cursor of the scan in progress. */
     int pos;
@@ -83,7 +84,10 @@ abstract class JsonGrammar {
                 case 'r' -> out.append('\r');
                 case 't' -> out.append('\t');
                 case 'u' -> {
-                    out.append((char) ((hex(data[i + 2]) << 12) | (hex(data[i + 3]) << 8) | (hex(data[i + 4]) << 4) | hex(data[i + 5])));
+                    out.append((char) ((hex(data[i + 2]) << 12)
+                            | (hex(data[i + 3]) << 8)
+                            | (hex(data[i + 4]) << 4)
+                            | hex(data[i + 5])));
                     i += 4;
                 }
                 default -> out.append((char) e); // '"', '\\', '/': validated by the scan
@@ -187,7 +191,8 @@ abstract class JsonGrammar {
         }
         lastNameEnd = pos;
         if (pos - start - 2 > MAX_NAME_BYTES
-                && (!lastStringEscaped || decodeString(start, pos).getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)) {
+                && (!lastStringEscaped
+                        || decodeString(start, pos).getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)) {
             return false;
         }
         pos = skipBlanks(pos);

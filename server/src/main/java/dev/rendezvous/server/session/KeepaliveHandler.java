@@ -41,7 +41,9 @@ final class KeepaliveHandler {
             case CLOSE -> {
                 log.info("timeout client={} silent_ms={}", c.clientId(), c.keepalive.silentFor(now) / 1_000_000);
                 c.settings.observer().keepaliveTimedOut(c.clientId());
-                c.closeWith(CloseCode.KEEPALIVE_TIMEOUT, "no frame for " + c.settings.pingTimeout().toMillis() + " ms");
+                c.closeWith(
+                        CloseCode.KEEPALIVE_TIMEOUT,
+                        "no frame for " + c.settings.pingTimeout().toMillis() + " ms");
                 return;
             }
             case PING -> c.link.send(ControlFrames.ping());

@@ -22,7 +22,9 @@ final class PairingHandler {
     private PairingHandler() {}
 
     static void pair(Connection c, Inbound.PairRequest request) {
-        c.whenDone(c.settings.hub().pair(c.session(), request.targetId()), (result, failure) -> onPairResult(c, result, failure));
+        c.whenDone(
+                c.settings.hub().pair(c.session(), request.targetId()),
+                (result, failure) -> onPairResult(c, result, failure));
     }
 
     static void unpair(Connection c) {

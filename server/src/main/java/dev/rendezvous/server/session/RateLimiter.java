@@ -33,7 +33,8 @@ public final class RateLimiter {
         this(perSecond, burst, 0, 0, maxStrikes, now);
     }
 
-    public RateLimiter(double perSecond, double burst, double bytesPerSecond, double burstBytes, double maxStrikes, long now) {
+    public RateLimiter(
+            double perSecond, double burst, double bytesPerSecond, double burstBytes, double maxStrikes, long now) {
         this.perNano = perSecond / 1e9;
         this.burst = perSecond > 0 ? burst : Double.POSITIVE_INFINITY;
         this.bytesPerNano = bytesPerSecond / 1e9;

@@ -32,13 +32,21 @@ final class RelayHandler {
         switch (result) {
             case DELIVERED -> c.settings.observer().relayed(type, c.transport.nanoTime() - arrived);
             case DROPPED_SELF -> {}
-            case TARGET_NOT_FOUND -> c.sendError(
-                    ErrorCode.TARGET_NOT_FOUND,
-                    session.inLobby() ? "\"to\" must name your paired peer" : "no client " + Echo.prefix(to) + " in room " + c.room,
-                    type.wireName());
-            case NOT_PAIRED -> c.sendError(ErrorCode.NOT_PAIRED, "pair with a peer before sending " + type.wireName(), type.wireName());
-            case CLUSTER_UNAVAILABLE -> c.sendError(ErrorCode.CLUSTER_UNAVAILABLE,
-                    "the receiver is on another node and the cluster backplane is unavailable", type.wireName());
+            case TARGET_NOT_FOUND ->
+                c.sendError(
+                        ErrorCode.TARGET_NOT_FOUND,
+                        session.inLobby()
+                                ? "\"to\" must name your paired peer"
+                                : "no client " + Echo.prefix(to) + " in room " + c.room,
+                        type.wireName());
+            case NOT_PAIRED ->
+                c.sendError(
+                        ErrorCode.NOT_PAIRED, "pair with a peer before sending " + type.wireName(), type.wireName());
+            case CLUSTER_UNAVAILABLE ->
+                c.sendError(
+                        ErrorCode.CLUSTER_UNAVAILABLE,
+                        "the receiver is on another node and the cluster backplane is unavailable",
+                        type.wireName());
         }
     }
 }

@@ -32,12 +32,21 @@ final class ResumableLink implements Link {
 
     /** Frames kept for a session: the contract asks for at least 256 frames or 256 KiB, whichever is smaller. */
     static final int MAX_FRAMES = 256;
+
     static final int MAX_BYTES = 256 * 1024;
 
-    enum State { ATTACHED, DETACHED, GONE }
+    enum State {
+        ATTACHED,
+        DETACHED,
+        GONE
+    }
 
     /** What the end of one of this session's connections did. */
-    enum Ended { DETACHED, DEPARTED, NOT_MINE }
+    enum Ended {
+        DETACHED,
+        DEPARTED,
+        NOT_MINE
+    }
 
     private final ConnectionSettings settings;
     private Session session;
@@ -46,6 +55,7 @@ final class ResumableLink implements Link {
     private State state = State.ATTACHED;
     /** The transport link of the connection attached now; null while detached or gone. */
     private Link attached;
+
     private Connection owner;
     /** Frames are counted from the one after the {@code your_id} carrying the first token. */
     private boolean counting;
@@ -53,13 +63,16 @@ final class ResumableLink implements Link {
     private long sent;
     /** Frames read from the client on connections that no longer carry the session (sealed counts). */
     private long received;
+
     private final SentLog kept = new SentLog(MAX_FRAMES, MAX_BYTES);
     /** Frames and bytes queued during the current detachment: what the bound limits. */
     private int framesSinceDetach;
+
     private int bytesSinceDetach;
     private byte[] token;
     /** Bumped at each detach and resume: a grace timer of an older detachment does nothing. */
     private long generation;
+
     private Runnable cancelExpiry;
     /** Where the detached session's timer and departure run (the lost connection's thread). */
     private Transport detachedOn;
@@ -90,7 +103,8 @@ final class ResumableLink implements Link {
     void admit(Message.YourId yourId) {
         synchronized (this) {
             token = ResumeFrames.newToken();
-            attached.send(ResumeFrames.yourId(yourId, token, settings.resumeGrace().toMillis()));
+            attached.send(
+                    ResumeFrames.yourId(yourId, token, settings.resumeGrace().toMillis()));
             counting = true;
         }
         settings.resumes().put(session.id(), this);
@@ -182,7 +196,8 @@ final class ResumableLink implements Link {
                 framesSinceDetach = 0;
                 bytesSinceDetach = 0;
                 long gen = ++generation;
-                cancelExpiry = transport.schedule(() -> expire(gen), settings.resumeGrace().toNanos());
+                cancelExpiry = transport.schedule(
+                        () -> expire(gen), settings.resumeGrace().toNanos());
                 detached = true;
             } else {
                 goneLocked();
@@ -191,7 +206,10 @@ final class ResumableLink implements Link {
         }
         if (detached) {
             settings.observer().detachedChanged(1);
-            log.info("detach client={} grace_ms={}", session.id(), settings.resumeGrace().toMillis());
+            log.info(
+                    "detach client={} grace_ms={}",
+                    session.id(),
+                    settings.resumeGrace().toMillis());
             return Ended.DETACHED;
         }
         depart();
@@ -208,7 +226,10 @@ final class ResumableLink implements Link {
         }
         settings.observer().detachedChanged(-1);
         settings.observer().graceExpired();
-        log.info("expire client={}: not resumed within {} ms", session.id(), settings.resumeGrace().toMillis());
+        log.info(
+                "expire client={}: not resumed within {} ms",
+                session.id(),
+                settings.resumeGrace().toMillis());
         depart();
     }
 
@@ -264,7 +285,8 @@ final class ResumableLink implements Link {
         Link oldWire = null;
         synchronized (this) {
             if (state == State.GONE) {
-                return new Outcome.Failed("expired", "the session " + session.id() + " has ended (its grace expired or it departed)");
+                return new Outcome.Failed(
+                        "expired", "the session " + session.id() + " has ended (its grace expired or it departed)");
             }
             if (!MessageDigest.isEqual(token, givenToken)) { // constant time: the token is the credential
                 return new Outcome.Failed("bad_token", "wrong or used resume token for " + session.id());
@@ -275,9 +297,12 @@ final class ResumableLink implements Link {
                 cancelExpiryLocked();
                 goneLocked();
                 departs = true;
-                outcome = new Outcome.Failed("cannot_replay", clientReceived > sent
-                        ? "received " + clientReceived + " is beyond the " + sent + " frames sent; the session has ended"
-                        : "frames after " + clientReceived + " are no longer kept; the session has ended");
+                outcome = new Outcome.Failed(
+                        "cannot_replay",
+                        clientReceived > sent
+                                ? "received " + clientReceived + " is beyond the " + sent
+                                        + " frames sent; the session has ended"
+                                : "frames after " + clientReceived + " are no longer kept; the session has ended");
             } else {
                 Connection superseded = null;
                 if (state == State.ATTACHED) {

@@ -73,7 +73,8 @@ final class ResumeFrames {
         try {
             n = JSON.readTree(utf8, 0, length);
         } catch (IOException e) {
-            return new Request.NotResume("the first frame on a resume=1 connection must be a resume message (it is not valid JSON)", null);
+            return new Request.NotResume(
+                    "the first frame on a resume=1 connection must be a resume message (it is not valid JSON)", null);
         }
         String type = n != null && n.isObject() ? n.path("type").textValue() : null;
         if (!"resume".equals(type)) {
@@ -82,10 +83,18 @@ final class ResumeFrames {
         JsonNode id = n.get("id");
         JsonNode token = n.get("resume_token");
         JsonNode received = n.get("received");
-        if (id == null || !id.isTextual() || token == null || !token.isTextual()
-                || received == null || !received.canConvertToLong() || !received.isIntegralNumber() || received.asLong() < 0) {
-            return new Request.NotResume("a resume message needs a string id, a string resume_token and an integer received >= 0", type);
+        if (id == null
+                || !id.isTextual()
+                || token == null
+                || !token.isTextual()
+                || received == null
+                || !received.canConvertToLong()
+                || !received.isIntegralNumber()
+                || received.asLong() < 0) {
+            return new Request.NotResume(
+                    "a resume message needs a string id, a string resume_token and an integer received >= 0", type);
         }
-        return new Request.Resume(id.textValue(), token.textValue().getBytes(StandardCharsets.UTF_8), received.asLong());
+        return new Request.Resume(
+                id.textValue(), token.textValue().getBytes(StandardCharsets.UTF_8), received.asLong());
     }
 }

@@ -30,8 +30,11 @@ final class ResumeHandler {
                 c.tunnel.timedOut(); // asked another node, which did not answer
                 return;
             }
-            AdmissionHandler.refuse(c, ErrorCode.AUTH_TIMEOUT,
-                    "no resume message within " + c.settings.authTimeout().toMillis() + " ms", null);
+            AdmissionHandler.refuse(
+                    c,
+                    ErrorCode.AUTH_TIMEOUT,
+                    "no resume message within " + c.settings.authTimeout().toMillis() + " ms",
+                    null);
         }
     }
 

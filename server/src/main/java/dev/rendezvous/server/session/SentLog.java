@@ -24,6 +24,7 @@ final class SentLog {
     private ByteBuf[] frames = NONE;
     /** Per slot: the reader index in the high 32 bits, the length in the low 32. */
     private long[] windows = NO_WINDOWS;
+
     private int head;
     private int size;
     private int bytes;

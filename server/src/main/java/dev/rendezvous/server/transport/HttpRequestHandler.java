@@ -46,6 +46,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final List<WebSocketRoute> routes;
     /** Null when the PeerJS endpoint is off. */
     private final PeerJsEndpoint peerJs;
+
     private final StaticFiles staticFiles;
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
@@ -79,14 +80,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request"));
             return;
         }
-        if (request.protocolVersion().majorVersion() != 1 || request.protocolVersion().minorVersion() > 1) {
+        if (request.protocolVersion().majorVersion() != 1
+                || request.protocolVersion().minorVersion() > 1) {
             HttpUtil.setKeepAlive(request, false); // RFC 7230 §2.6: a major version we do not speak
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.1 only"));
             return;
         }
         if (accounting != null && !accounting.request(ctx.channel(), request.headers())) {
             HttpUtil.setKeepAlive(request, false); // a proxied client over its address's limits
-            respond(ctx, request, HttpResponses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from your address"));
+            respond(
+                    ctx,
+                    request,
+                    HttpResponses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from your address"));
             return;
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
@@ -97,18 +102,23 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(
+                request.headers().get(HttpHeaderNames.UPGRADE));
         if (!origins.originAllowed(origin, host)) {
             // A foreign page gets the public static files (the page, the SDK) and nothing else: no upgrade
             // (ours or PeerJS's), no API (ICE credentials, metrics, PeerJS ids).
-            boolean staticGet = !upgrade && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
-                    && !path.equals("/healthz") && !endpoints.containsKey(path);
-            respond(ctx, request, (staticGet ? staticFiles.respond(path) : Optional.<FullHttpResponse>empty())
-                    .orElseGet(() -> HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed")));
+            boolean staticGet = !upgrade
+                    && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
+                    && !path.equals("/healthz")
+                    && !endpoints.containsKey(path);
+            respond(
+                    ctx,
+                    request,
+                    (staticGet ? staticFiles.respond(path) : Optional.<FullHttpResponse>empty())
+                            .orElseGet(() -> HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed")));
             return;
         }
-        if (peerJs != null && !endpoints.containsKey(path)
-                && peerJs.handle(ctx, request, pipeline.peerJsHooks())) {
+        if (peerJs != null && !endpoints.containsKey(path) && peerJs.handle(ctx, request, pipeline.peerJsHooks())) {
             return; // the PeerJS server protocol (its own package); the server's own endpoints come first
         }
         if (upgrade) {
@@ -131,13 +141,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (upgradeOnly(path)) {
-            FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED, "this is a WebSocket endpoint");
+            FullHttpResponse r =
+                    HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED, "this is a WebSocket endpoint");
             r.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             respond(ctx, request, r);
             return;
         }
-        respond(ctx, request, staticFiles.respond(path)
-                .orElseGet(() -> HttpResponses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path)));
+        respond(
+                ctx,
+                request,
+                staticFiles
+                        .respond(path)
+                        .orElseGet(() -> HttpResponses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path)));
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
@@ -148,7 +163,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         switch (route.accept(ctx.channel(), uri)) {
-            case WebSocketRoute.Upgrade.Refused refused -> respond(ctx, request, HttpResponses.text(refused.status(), refused.reason()));
+            case WebSocketRoute.Upgrade.Refused refused ->
+                respond(ctx, request, HttpResponses.text(refused.status(), refused.reason()));
             case WebSocketRoute.Upgrade.Accepted accepted -> upgradeChecked(ctx, request, accepted.session());
         }
     }
@@ -159,9 +175,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // 426, version 13
             return;
         }
-        if (!validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) { // RFC 6455 §4.2.1: 16 random bytes, base64
-            respond(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
-                    "Sec-WebSocket-Key must be 16 bytes in base64"));
+        if (!validKey(
+                request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) { // RFC 6455 §4.2.1: 16 random bytes, base64
+            respond(
+                    ctx,
+                    request,
+                    HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 bytes in base64"));
             return;
         }
         pipeline.upgrade(ctx, request, session);
@@ -206,7 +225,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         return response;
     }
 
-    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint, String origin) {
+    private static void respondLater(
+            ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint, String origin) {
         request.retain(); // SimpleChannelInboundHandler releases it when channelRead0 returns
         CompletionStage<FullHttpResponse> answer;
         try {
@@ -216,8 +236,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
             try {
-                respond(ctx, request, cors(response != null ? response
-                        : HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"), origin));
+                respond(
+                        ctx,
+                        request,
+                        cors(
+                                response != null
+                                        ? response
+                                        : HttpResponses.text(
+                                                HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"),
+                                origin));
             } finally {
                 request.release();
             }
@@ -230,7 +257,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             response.content().clear();
         }
         if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            response.headers()
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         }
         SecurityHeaders.apply(response.headers(), request.headers().get(HttpHeaderNames.HOST));
         if (keepAlive) {

@@ -45,9 +45,11 @@ public final class Outbound {
     private volatile boolean closing;
     /** A close frame went out: nothing may follow it, not even frames accepted before; event-loop only. */
     private boolean closeSent;
+
     private volatile boolean slowConsumerReported;
     /** Text frames written and their payload bytes, for the admin view; event-loop only. */
     private long framesOut;
+
     private long bytesOut;
     /** Frames sent from other threads, newest first; null when empty. */
     private volatile Pending inbox;
@@ -221,9 +223,13 @@ public final class Outbound {
                 f.channel().close();
             }
         });
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            channel.close();
+                        },
+                        CLOSE_GRACE_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 
     /** On the loop: the channel closed; frames still in the inbox are released (a drain may still come). */

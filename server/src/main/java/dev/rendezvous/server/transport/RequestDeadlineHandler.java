@@ -67,10 +67,14 @@ final class RequestDeadlineHandler extends ChannelDuplexHandler {
 
     private void arm(ChannelHandlerContext ctx) {
         cancel();
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            ctx.close();
-        }, deadlineMillis, TimeUnit.MILLISECONDS);
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            timer = null;
+                            ctx.close();
+                        },
+                        deadlineMillis,
+                        TimeUnit.MILLISECONDS);
     }
 
     private void cancel() {

@@ -53,6 +53,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final String HTTP_AGGREGATOR = "http-aggregator";
     /** Each request, head and body, must arrive whole within this (however slowly its bytes trickle). */
     static final long REQUEST_DEADLINE_MILLIS = 10_000;
+
     private static final String REQUEST_DEADLINE = "http-request-deadline";
     private static final String SESSION = "ws-session";
     private static final ChannelHandler FRAME_ENCODER = new SharedFrameEncoder();
@@ -62,6 +63,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final long unfinishedMessageNanos;
     /** Null when no per-address limit is on. */
     private final AddressAccounting accounting;
+
     private final SessionRegistry registry;
     /** Stateless, so one instance for every connection. */
     private final HttpRequestHandler router;
@@ -104,9 +106,11 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static CompletableFuture<SessionSnapshot> snapshot(Channel channel) {
         CompletableFuture<SessionSnapshot> result = new CompletableFuture<>();
         try {
-            channel.eventLoop().execute(() -> result.complete(
-                    channel.pipeline().get(SESSION) instanceof WebSocketSessionHandler h ? h.snapshot()
-                            : PeerJsEndpoint.snapshot(channel)));
+            channel.eventLoop()
+                    .execute(() -> result.complete(
+                            channel.pipeline().get(SESSION) instanceof WebSocketSessionHandler h
+                                    ? h.snapshot()
+                                    : PeerJsEndpoint.snapshot(channel)));
         } catch (RejectedExecutionException e) {
             result.complete(null); // the loop is shutting down
         }
@@ -145,10 +149,12 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     void upgrade(ChannelHandlerContext routerCtx, FullHttpRequest request, WebSocketSession session) {
         ChannelPipeline p = routerCtx.pipeline();
         Channel channel = routerCtx.channel();
-        ByteBuf response = UpgradeResponse.of(channel.alloc(), request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
+        ByteBuf response =
+                UpgradeResponse.of(channel.alloc(), request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
         leaveHttp(p);
         p.addBefore(HTTP_CODEC, "wsencoder", FRAME_ENCODER);
-        p.addBefore(HTTP_CODEC, "wsdecoder", new WebSocketFrameReader(session, maxMessageBytes, unfinishedMessageNanos));
+        p.addBefore(
+                HTTP_CODEC, "wsdecoder", new WebSocketFrameReader(session, maxMessageBytes, unfinishedMessageNanos));
         p.addAfter(routerCtx.name(), SESSION, session);
         p.remove(HTTP_CODEC);
         p.remove(routerCtx.name());

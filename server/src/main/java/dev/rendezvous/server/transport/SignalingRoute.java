@@ -41,20 +41,29 @@ final class SignalingRoute implements WebSocketRoute {
         String path = uri.path();
         String room = path.startsWith(ROOM_PREFIX) ? path.substring(ROOM_PREFIX.length()) : null;
         if (room != null && !Connection.NAME.matcher(room).matches()) {
-            return new Upgrade.Refused(HttpResponseStatus.BAD_REQUEST, "room names are 1-64 characters of [A-Za-z0-9._-]");
+            return new Upgrade.Refused(
+                    HttpResponseStatus.BAD_REQUEST, "room names are 1-64 characters of [A-Za-z0-9._-]");
         }
         String clientId = first(uri, "client_id");
         if (clientId != null && !Connection.NAME.matcher(clientId).matches()) {
-            return new Upgrade.Refused(HttpResponseStatus.BAD_REQUEST, "client_id must be 1-64 characters of [A-Za-z0-9._-]");
+            return new Upgrade.Refused(
+                    HttpResponseStatus.BAD_REQUEST, "client_id must be 1-64 characters of [A-Za-z0-9._-]");
         }
         String username = first(uri, "username");
         if (username != null && !validUsername(username)) {
-            return new Upgrade.Refused(HttpResponseStatus.BAD_REQUEST,
+            return new Upgrade.Refused(
+                    HttpResponseStatus.BAD_REQUEST,
                     "username must be 1-" + MAX_USERNAME_CHARS + " characters without control characters");
         }
         return new Upgrade.Accepted(new WebSocketSessionHandler(
-                channel, settings, maxMessageBytes, room, clientId, username == null || username.isEmpty() ? null : username,
-                "1".equals(first(uri, "resumable")), "1".equals(first(uri, "resume"))));
+                channel,
+                settings,
+                maxMessageBytes,
+                room,
+                clientId,
+                username == null || username.isEmpty() ? null : username,
+                "1".equals(first(uri, "resumable")),
+                "1".equals(first(uri, "resume"))));
     }
 
     private static String first(QueryStringDecoder uri, String name) {

@@ -18,14 +18,16 @@ import java.util.Base64;
  */
 final class UpgradeResponse {
     private static final byte[] HEAD = ("HTTP/1.1 101 Switching Protocols\r\n"
-            + "upgrade: websocket\r\n"
-            + "connection: upgrade\r\n"
-            + "sec-websocket-accept: ").getBytes(StandardCharsets.US_ASCII);
+                    + "upgrade: websocket\r\n"
+                    + "connection: upgrade\r\n"
+                    + "sec-websocket-accept: ")
+            .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** RFC 6455 §1.3: appended to the client's key before hashing. */
     private static final byte[] GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11".getBytes(StandardCharsets.US_ASCII);
     /** Base64 of a 20-byte SHA-1. */
     private static final int ACCEPT_CHARS = 28;
+
     private static final FastThreadLocal<MessageDigest> SHA1 = new FastThreadLocal<>() {
         @Override
         protected MessageDigest initialValue() throws NoSuchAlgorithmException {
@@ -38,7 +40,10 @@ final class UpgradeResponse {
     /** The whole 101 response for {@code key}, in a new buffer of {@code alloc}. */
     static ByteBuf of(ByteBufAllocator alloc, String key) {
         byte[] accept = acceptBytes(key);
-        return alloc.buffer(HEAD.length + ACCEPT_CHARS + END.length).writeBytes(HEAD).writeBytes(accept).writeBytes(END);
+        return alloc.buffer(HEAD.length + ACCEPT_CHARS + END.length)
+                .writeBytes(HEAD)
+                .writeBytes(accept)
+                .writeBytes(END);
     }
 
     /** The {@code Sec-WebSocket-Accept} value for {@code key} (the request's {@code Sec-WebSocket-Key}, as sent). */

@@ -84,6 +84,7 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
     private final long unfinishedMessageNanos;
     /** Armed while a fragmented message is in progress; null otherwise. */
     private ScheduledFuture<?> unfinished;
+
     private ChannelHandlerContext ctx;
 
     /** Nothing more is read: after a protocol error or the client's close frame. */
@@ -98,6 +99,7 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
     private boolean messageTooLarge;
     /** The fragments of a text message so far: {@code fragments[0, fragmentsLength)}; null when none. */
     private byte[] fragments;
+
     private int fragmentsLength;
     /** Bytes of the message in progress so far, text or binary. */
     private long messageLength;
@@ -190,7 +192,8 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
             }
         } else if (opcode == OP_CONTINUATION) {
             if (!inMessage) {
-                return violation(WebSocketCloseStatus.PROTOCOL_ERROR, "continuation frame outside a fragmented message");
+                return violation(
+                        WebSocketCloseStatus.PROTOCOL_ERROR, "continuation frame outside a fragmented message");
             }
         } else if (opcode == OP_TEXT || opcode == OP_BINARY) {
             if (inMessage) {
@@ -257,7 +260,8 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
             fragments = new byte[Math.max(256, n)];
         } else if (fragments.length < fragmentsLength + n) {
             // grows by doubling, never past the limit (fragmentsLength + n is within it)
-            fragments = Arrays.copyOf(fragments, Math.max(fragmentsLength + n, Math.min(fragments.length * 2, maxMessageBytes)));
+            fragments = Arrays.copyOf(
+                    fragments, Math.max(fragmentsLength + n, Math.min(fragments.length * 2, maxMessageBytes)));
         }
         in.getBytes(payload, fragments, fragmentsLength, n);
         unmask(fragments, fragmentsLength, n, mask);
@@ -332,8 +336,10 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
     private void unfinishedTooLong() {
         unfinished = null;
         if (inMessage && !done) {
-            violation(WebSocketCloseStatus.POLICY_VIOLATION,
-                    "a fragmented message stayed unfinished for " + TimeUnit.NANOSECONDS.toMillis(unfinishedMessageNanos) + " ms");
+            violation(
+                    WebSocketCloseStatus.POLICY_VIOLATION,
+                    "a fragmented message stayed unfinished for "
+                            + TimeUnit.NANOSECONDS.toMillis(unfinishedMessageNanos) + " ms");
         }
     }
 

@@ -40,12 +40,19 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     private boolean started;
     /** Counters for the admin view: text frames and their payload bytes; event-loop only. */
     private final long connectedAtMillis = System.currentTimeMillis();
+
     private long framesIn;
     private long bytesIn;
 
     WebSocketSessionHandler(
-            Channel channel, ConnectionSettings settings, int maxMessageBytes, String room, String clientId, String username,
-            boolean resumable, boolean resume) {
+            Channel channel,
+            ConnectionSettings settings,
+            int maxMessageBytes,
+            String room,
+            String clientId,
+            String username,
+            boolean resumable,
+            boolean resume) {
         this.channel = channel;
         this.maxMessageBytes = maxMessageBytes;
         this.connection = new Connection(

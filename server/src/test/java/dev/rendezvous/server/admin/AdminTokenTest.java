@@ -30,7 +30,8 @@ class AdminTokenTest {
     void aBrowserRequestFromAnotherOriginIsCrossOriginAToolsIsNot() {
         assertThat(AdminApi.crossOrigin(request(null, null))).isFalse(); // curl, the CLI
         assertThat(AdminApi.crossOrigin(request("http://127.0.0.1:8765", null))).isFalse();
-        assertThat(AdminApi.crossOrigin(request("https://127.0.0.1:8765", "same-origin"))).isFalse();
+        assertThat(AdminApi.crossOrigin(request("https://127.0.0.1:8765", "same-origin")))
+                .isFalse();
         assertThat(AdminApi.crossOrigin(request("http://evil.example", null))).isTrue();
         assertThat(AdminApi.crossOrigin(request("http://127.0.0.1:9999", null))).isTrue();
         assertThat(AdminApi.crossOrigin(request("null", null))).isTrue();

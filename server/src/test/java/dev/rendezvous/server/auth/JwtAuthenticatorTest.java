@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Token rules of {@link JwtAuthenticator}, in memory (tokens built by hand). */
 class JwtAuthenticatorTest {
     private static final String SECRET = "s3cret";
-    private final JwtAuthenticator auth = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), JwtAuthenticator.Options.defaults());
+    private final JwtAuthenticator auth =
+            JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), JwtAuthenticator.Options.defaults());
 
     private static String hs256(String secret, String claimsJson) {
         return hs256(secret, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claimsJson);
@@ -54,7 +55,8 @@ class JwtAuthenticatorTest {
         assertThat(((AuthResult.Admitted) list).mayJoin("z")).isFalse();
         assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":\"x\"}")))
                 .isEqualTo(new AuthResult.Admitted("a", Optional.of(Set.of("x"))));
-        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":5}"))).isInstanceOf(AuthResult.Refused.class);
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"rooms\":5}")))
+                .isInstanceOf(AuthResult.Refused.class);
     }
 
     @Test
@@ -71,7 +73,8 @@ class JwtAuthenticatorTest {
     @Test
     void aCriticalHeaderParameterWeDoNotUnderstandIsRefused() {
         String claims = "{\"sub\":\"alice\"}";
-        assertThat(auth.authenticate(hs256(SECRET, "{\"alg\":\"HS256\",\"crit\":[\"x-must\"],\"x-must\":true}", claims)))
+        assertThat(auth.authenticate(
+                        hs256(SECRET, "{\"alg\":\"HS256\",\"crit\":[\"x-must\"],\"x-must\":true}", claims)))
                 .isInstanceOf(AuthResult.Refused.class);
         assertThat(auth.authenticate(hs256(SECRET, "{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false}", claims)))
                 .isInstanceOf(AuthResult.Refused.class);
@@ -82,7 +85,8 @@ class JwtAuthenticatorTest {
 
     @Test
     void clockSkewIsSmall() {
-        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + (now() - 2) + "}"))).isInstanceOf(AuthResult.Admitted.class);
+        assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + (now() - 2) + "}")))
+                .isInstanceOf(AuthResult.Admitted.class);
         assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + (now() - 30) + "}")))
                 .isEqualTo(new AuthResult.Refused("the token has expired"));
         assertThat(auth.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"nbf\":" + (now() + 30) + "}")))
@@ -92,10 +96,11 @@ class JwtAuthenticatorTest {
     @Test
     void refusalsNeverEchoTheToken() {
         for (String token : new String[] {
-                hs256("wrong", "{\"sub\":\"a\"}"),
-                b64("{\"alg\":\"none\"}") + "." + b64("{\"sub\":\"a\"}") + ".",
-                "not-a-token",
-                hs256(SECRET, "{\"iss\":\"nobody\"}")}) {
+            hs256("wrong", "{\"sub\":\"a\"}"),
+            b64("{\"alg\":\"none\"}") + "." + b64("{\"sub\":\"a\"}") + ".",
+            "not-a-token",
+            hs256(SECRET, "{\"iss\":\"nobody\"}")
+        }) {
             AuthResult r = auth.authenticate(token);
             assertThat(r).isInstanceOf(AuthResult.Refused.class);
             assertThat(((AuthResult.Refused) r).reason()).doesNotContain(token);
@@ -104,7 +109,8 @@ class JwtAuthenticatorTest {
 
     @Test
     void issuerAndAudienceAreCheckedWhenConfigured() {
-        JwtAuthenticator strict = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
+        JwtAuthenticator strict = JwtAuthenticator.hmac(
+                SECRET.getBytes(StandardCharsets.UTF_8),
                 new JwtAuthenticator.Options("iss-1", "aud-1", Duration.ofSeconds(5)));
         assertThat(strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"iss\":\"iss-1\",\"aud\":[\"x\",\"aud-1\"]}")))
                 .isInstanceOf(AuthResult.Admitted.class);
@@ -116,8 +122,10 @@ class JwtAuthenticatorTest {
 
     @Test
     void underSubjectBindingATokenMayTakeItsSubjectOrSubjectColonAnything() {
-        JwtAuthenticator bySubject = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), new JwtAuthenticator.Options(
-                null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.SUBJECT, false));
+        JwtAuthenticator bySubject = JwtAuthenticator.hmac(
+                SECRET.getBytes(StandardCharsets.UTF_8),
+                new JwtAuthenticator.Options(
+                        null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.SUBJECT, false));
         AuthResult.Admitted bob = (AuthResult.Admitted) bySubject.authenticate(hs256(SECRET, "{\"sub\":\"bob\"}"));
         assertThat(bob.mayTake("bob")).isTrue();
         assertThat(bob.mayTake("bob:laptop")).isTrue();
@@ -125,11 +133,12 @@ class JwtAuthenticatorTest {
         assertThat(bob.mayTake("bobby")).isFalse();
         assertThat(bob.mayTake("alice")).isFalse();
         assertThat(bob.boundId()).hasValue("bob");
-        AuthResult.Admitted claimed = (AuthResult.Admitted) bySubject.authenticate(
-                hs256(SECRET, "{\"sub\":\"bob\",\"client_id\":\"desk-7\"}"));
+        AuthResult.Admitted claimed = (AuthResult.Admitted)
+                bySubject.authenticate(hs256(SECRET, "{\"sub\":\"bob\",\"client_id\":\"desk-7\"}"));
         assertThat(claimed.mayTake("desk-7")).isTrue();
         assertThat(claimed.mayTake("bob")).as("the claim wins over the subject").isFalse();
-        assertThat(bySubject.authenticate(hs256(SECRET, "{\"name\":\"no sub\"}"))).isInstanceOf(AuthResult.Refused.class);
+        assertThat(bySubject.authenticate(hs256(SECRET, "{\"name\":\"no sub\"}")))
+                .isInstanceOf(AuthResult.Refused.class);
         // without subject binding, a token without the claim takes any id
         AuthResult.Admitted free = (AuthResult.Admitted) auth.authenticate(hs256(SECRET, "{\"sub\":\"bob\"}"));
         assertThat(free.mayTake("alice")).isTrue();
@@ -138,13 +147,16 @@ class JwtAuthenticatorTest {
 
     @Test
     void requireExpRefusesATokenWithoutExpiryAndTheExpiryIsReported() {
-        JwtAuthenticator strict = JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), new JwtAuthenticator.Options(
-                null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.NONE, true));
+        JwtAuthenticator strict = JwtAuthenticator.hmac(
+                SECRET.getBytes(StandardCharsets.UTF_8),
+                new JwtAuthenticator.Options(
+                        null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.NONE, true));
         AuthResult forever = strict.authenticate(hs256(SECRET, "{\"sub\":\"a\"}"));
         assertThat(forever).isInstanceOf(AuthResult.Refused.class);
         assertThat(((AuthResult.Refused) forever).reason()).contains("exp");
         long exp = now() + 60;
-        AuthResult.Admitted ok = (AuthResult.Admitted) strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + exp + "}"));
+        AuthResult.Admitted ok =
+                (AuthResult.Admitted) strict.authenticate(hs256(SECRET, "{\"sub\":\"a\",\"exp\":" + exp + "}"));
         assertThat(ok.expiresAt()).hasValue(Instant.ofEpochSecond(exp));
     }
 }

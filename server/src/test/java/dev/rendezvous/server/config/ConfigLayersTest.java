@@ -17,10 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLayersTest {
 
     static final Setting<Integer> PORT = Setting.integer("port", "--port", "RENDEZVOUS_PORT", 8765, 0, 65_535, "port");
-    static final Setting<List<String>> ICE = Setting.list("ice.servers", "--ice-server", "RENDEZVOUS_ICE_SERVERS", "urls");
-    static final Setting<String> SECRET = Setting.text("ice.turn_secret", "--turn-secret", "RENDEZVOUS_TURN_SECRET", null, "s").masked();
-    static final Setting<Duration> TTL = Setting.duration("ice.turn_ttl", "--turn-ttl", "RENDEZVOUS_TURN_TTL",
-            Duration.ofHours(24), Duration.ofSeconds(1), "ttl");
+    static final Setting<List<String>> ICE =
+            Setting.list("ice.servers", "--ice-server", "RENDEZVOUS_ICE_SERVERS", "urls");
+    static final Setting<String> SECRET = Setting.text(
+                    "ice.turn_secret", "--turn-secret", "RENDEZVOUS_TURN_SECRET", null, "s")
+            .masked();
+    static final Setting<Duration> TTL = Setting.duration(
+            "ice.turn_ttl", "--turn-ttl", "RENDEZVOUS_TURN_TTL", Duration.ofHours(24), Duration.ofSeconds(1), "ttl");
     static final Set<String> KEYS = Set.of("port", "ice.servers", "ice.turn_secret", "ice.turn_ttl");
 
     @TempDir
@@ -31,39 +34,50 @@ class ConfigLayersTest {
     }
 
     private ConfigLayers layers(Map<String, Object> flags, Map<String, String> env, Path file) {
-        return new ConfigLayers(ConfigLayers.flagValues(flags), env,
-                file == null ? Map.of() : ConfigFile.read(file, KEYS), Optional.ofNullable(file));
+        return new ConfigLayers(
+                ConfigLayers.flagValues(flags),
+                env,
+                file == null ? Map.of() : ConfigFile.read(file, KEYS),
+                Optional.ofNullable(file));
     }
 
     @Test
     void flagsBeatEnvironmentBeatsFileBeatsDefaults() throws Exception {
-        Path file = yaml("port: 9000\nice:\n  servers: [\"stun:127.0.0.1:3478\"]\n  turn_ttl: 2h\n  turn_secret: from-file\n");
+        Path file = yaml(
+                "port: 9000\nice:\n  servers: [\"stun:127.0.0.1:3478\"]\n  turn_ttl: 2h\n  turn_secret: from-file\n");
 
-        ConfigLayers layers = layers(Map.of("port", "9100"), Map.of("RENDEZVOUS_PORT", "9200", "RENDEZVOUS_TURN_TTL", "3h"), file);
+        ConfigLayers layers =
+                layers(Map.of("port", "9100"), Map.of("RENDEZVOUS_PORT", "9200", "RENDEZVOUS_TURN_TTL", "3h"), file);
 
         assertThat(layers.resolve(PORT)).isEqualTo(new ConfigLayers.Resolved<>(9100, Source.FLAG));
         assertThat(layers.resolve(TTL)).isEqualTo(new ConfigLayers.Resolved<>(Duration.ofHours(3), Source.ENV));
-        assertThat(layers.resolve(ICE)).isEqualTo(new ConfigLayers.Resolved<>(List.of("stun:127.0.0.1:3478"), Source.FILE));
-        assertThat(layers(Map.of(), Map.of(), null).resolve(PORT)).isEqualTo(new ConfigLayers.Resolved<>(8765, Source.DEFAULT));
+        assertThat(layers.resolve(ICE))
+                .isEqualTo(new ConfigLayers.Resolved<>(List.of("stun:127.0.0.1:3478"), Source.FILE));
+        assertThat(layers(Map.of(), Map.of(), null).resolve(PORT))
+                .isEqualTo(new ConfigLayers.Resolved<>(8765, Source.DEFAULT));
     }
 
     @Test
     void listsComeFromRepeatedFlagsCommaSeparatedEnvOrYamlLists() {
-        assertThat(layers(Map.of("ice.servers", List.of("stun:a", "stun:b")), Map.of(), null).value(ICE))
+        assertThat(layers(Map.of("ice.servers", List.of("stun:a", "stun:b")), Map.of(), null)
+                        .value(ICE))
                 .containsExactly("stun:a", "stun:b");
-        assertThat(layers(Map.of(), Map.of("RENDEZVOUS_ICE_SERVERS", "stun:a, turn:b"), null).value(ICE))
+        assertThat(layers(Map.of(), Map.of("RENDEZVOUS_ICE_SERVERS", "stun:a, turn:b"), null)
+                        .value(ICE))
                 .containsExactly("stun:a", "turn:b");
     }
 
     @Test
     void badValueNamesKeyProblemAndSource() throws Exception {
-        assertThatThrownBy(() -> layers(Map.of(), Map.of("RENDEZVOUS_PORT", "eighty"), null).value(PORT))
+        assertThatThrownBy(() -> layers(Map.of(), Map.of("RENDEZVOUS_PORT", "eighty"), null)
+                        .value(PORT))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("port: 'eighty' is not a whole number (from RENDEZVOUS_PORT)");
         Path file = yaml("port: 70000\n");
         assertThatThrownBy(() -> layers(Map.of(), Map.of(), file).value(PORT))
                 .hasMessage("port: 70000 is outside 0-65535 (from " + file + ")");
-        assertThatThrownBy(() -> layers(Map.of("ice.turn_ttl", "soon"), Map.of(), null).value(TTL))
+        assertThatThrownBy(() ->
+                        layers(Map.of("ice.turn_ttl", "soon"), Map.of(), null).value(TTL))
                 .hasMessageStartingWith("ice.turn_ttl: 'soon' is not a duration")
                 .hasMessageEndingWith("(from --turn-ttl)");
     }
@@ -99,8 +113,11 @@ class ConfigLayersTest {
 
         String text = layers.render(List.of(PORT, ICE, SECRET, TTL));
 
-        assertThat(text).doesNotContain("hunter2").contains(
-                "port: 9100  # --port\n",
-                "ice:\n  servers: []  # default\n  turn_secret: \"***\"  # " + file + "\n  turn_ttl: \"1d\"  # default\n");
+        assertThat(text)
+                .doesNotContain("hunter2")
+                .contains(
+                        "port: 9100  # --port\n",
+                        "ice:\n  servers: []  # default\n  turn_secret: \"***\"  # " + file
+                                + "\n  turn_ttl: \"1d\"  # default\n");
     }
 }

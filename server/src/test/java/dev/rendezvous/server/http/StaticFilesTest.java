@@ -27,7 +27,8 @@ class StaticFilesTest {
         Path web = Files.createDirectories(tmp.resolve("classes/web/js"));
         Files.writeString(web.getParent().resolve("index.html"), "<h1>hi</h1>");
         Files.writeString(web.resolve("app.js"), "go()");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {tmp.resolve("classes").toUri().toURL()}, null)) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {tmp.resolve("classes").toUri().toURL()}, null)) {
             StaticFiles files = new StaticFiles("web", loader);
             Files.delete(web.resolve("app.js"));
             Files.delete(web.getParent().resolve("index.html"));

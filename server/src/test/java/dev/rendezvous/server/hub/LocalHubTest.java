@@ -55,7 +55,8 @@ class LocalHubTest {
     @Test
     void idsAreNeverReplaced() {
         Session a = lobby("a");
-        assertThat(register(hub, new Session("a", null, "room", new RecordingLink()))).isFalse();
+        assertThat(register(hub, new Session("a", null, "room", new RecordingLink())))
+                .isFalse();
         assertThat(hub.find("a")).isSameAs(a);
     }
 
@@ -116,7 +117,8 @@ class LocalHubTest {
         Session a = member("a", "r", "Ann");
         assertThat(link(a).drainMessages()).containsExactly(new Message.UsersInRoom(List.of()));
         Session b = member("b", "r", "Bob");
-        assertThat(link(b).drainMessages()).containsExactly(new Message.UsersInRoom(List.of(new Message.RoomUser("a", "Ann"))));
+        assertThat(link(b).drainMessages())
+                .containsExactly(new Message.UsersInRoom(List.of(new Message.RoomUser("a", "Ann"))));
         assertThat(link(a).drainMessages()).containsExactly(new Message.UserJoined("b", "Bob"));
         Session c = member("c", "r", null);
         link(a).drain();
@@ -188,7 +190,9 @@ class LocalHubTest {
             t.join();
             assertThat(ra.get()).isIn(new PairResult.Paired(b.id()), new PairResult.AlreadyPairedWithTarget(b.id()));
             assertThat(rb).isIn(new PairResult.Paired(a.id()), new PairResult.AlreadyPairedWithTarget(a.id()));
-            assertThat(List.of(ra.get(), rb)).filteredOn(r -> r instanceof PairResult.Paired).hasSize(1);
+            assertThat(List.of(ra.get(), rb))
+                    .filteredOn(r -> r instanceof PairResult.Paired)
+                    .hasSize(1);
             List<Message> ma = link(a).drainMessages();
             List<Message> mb = link(b).drainMessages();
             assertThat(ma).hasSize(1);
@@ -217,7 +221,8 @@ class LocalHubTest {
             assertThat(h.state().pairs()).isZero();
             assertThat(a.peerId()).isNull();
             if (r.equals(PAIRED_WITH_B)) {
-                assertThat(link(a).drainMessages()).containsExactly(new Message.Paired("b", true), new Message.PeerDisconnected("b"));
+                assertThat(link(a).drainMessages())
+                        .containsExactly(new Message.Paired("b", true), new Message.PeerDisconnected("b"));
             } else {
                 assertThat(r).isEqualTo(notFound("b"));
             }
@@ -236,7 +241,9 @@ class LocalHubTest {
             leaving = Thread.ofPlatform().start(() -> hub.depart(old));
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (leaving.getState() != Thread.State.BLOCKED) {
-                assertThat(System.nanoTime()).as("departure reached the room lock").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("departure reached the room lock")
+                        .isLessThan(deadline);
                 Thread.onSpinWait();
             }
             assertThat(register(hub, new Session("a", "Ann", "room", new RecordingLink())))
@@ -246,8 +253,10 @@ class LocalHubTest {
         leaving.join();
         assertThat(hub.state()).isEqualTo(new Hub.HubState(1, 0, 1, 1));
         Session again = member("a", "room", "Ann");
-        assertThat(link(again).drainMessages()).containsExactly(new Message.UsersInRoom(List.of(new Message.RoomUser("b", "Bob"))));
-        assertThat(link(b).drainMessages()).containsExactly(new Message.UserLeft("a", "Ann"), new Message.UserJoined("a", "Ann"));
+        assertThat(link(again).drainMessages())
+                .containsExactly(new Message.UsersInRoom(List.of(new Message.RoomUser("b", "Bob"))));
+        assertThat(link(b).drainMessages())
+                .containsExactly(new Message.UserLeft("a", "Ann"), new Message.UserJoined("a", "Ann"));
         assertThat(hub.state()).isEqualTo(new Hub.HubState(2, 0, 1, 2));
         hub.depart(old); // a second departure of the old session changes nothing
         assertThat(link(again).drain()).isEmpty();

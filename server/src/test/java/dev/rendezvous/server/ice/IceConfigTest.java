@@ -19,21 +19,31 @@ class IceConfigTest {
     @Test
     void defaultIsEmptySoNothingPhonesOut() {
         assertThat(IceConfig.none().serversFor("alice")).isEmpty();
-        assertThat(IceConfig.of(List.of(), Optional.empty(), IceConfig.DEFAULT_TURN_TTL, CLOCK).serversFor("a")).isEmpty();
+        assertThat(IceConfig.of(List.of(), Optional.empty(), IceConfig.DEFAULT_TURN_TTL, CLOCK)
+                        .serversFor("a"))
+                .isEmpty();
     }
 
     @Test
     void stunUrlsComeWithoutCredentialsAndTurnUrlsWithMintedOnes() {
         IceConfig config = IceConfig.of(
-                List.of("stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"),
-                Optional.of("north-secret"), Duration.ofDays(1), CLOCK);
+                List.of(
+                        "stun:127.0.0.1:3478",
+                        "turn:127.0.0.1:3478?transport=udp",
+                        "turn:127.0.0.1:3478?transport=tcp"),
+                Optional.of("north-secret"),
+                Duration.ofDays(1),
+                CLOCK);
 
         List<IceServer> servers = config.serversFor("alice");
 
-        assertThat(servers).containsExactly(
-                new IceServer(List.of("stun:127.0.0.1:3478"), null, null),
-                new IceServer(List.of("turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"),
-                        "1700086400:alice", "Nni2GlD6PVaoCP0Cx2DhLKDWjyY="));
+        assertThat(servers)
+                .containsExactly(
+                        new IceServer(List.of("stun:127.0.0.1:3478"), null, null),
+                        new IceServer(
+                                List.of("turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"),
+                                "1700086400:alice",
+                                "Nni2GlD6PVaoCP0Cx2DhLKDWjyY="));
     }
 
     @Test
@@ -48,7 +58,8 @@ class IceConfigTest {
 
     @Test
     void turnWithoutSecretIsRefusedNamingTheUrl() {
-        assertThatThrownBy(() -> IceConfig.of(List.of("turn:turn.example"), Optional.empty(), Duration.ofHours(1), CLOCK))
+        assertThatThrownBy(
+                        () -> IceConfig.of(List.of("turn:turn.example"), Optional.empty(), Duration.ofHours(1), CLOCK))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("turn:turn.example")
                 .hasMessageContaining("secret");
@@ -56,7 +67,8 @@ class IceConfigTest {
 
     @Test
     void malformedUrlIsRefusedNamingIt() {
-        assertThatThrownBy(() -> IceConfig.of(List.of("http://example.com"), Optional.empty(), Duration.ofHours(1), CLOCK))
+        assertThatThrownBy(
+                        () -> IceConfig.of(List.of("http://example.com"), Optional.empty(), Duration.ofHours(1), CLOCK))
                 .hasMessageContaining("'http://example.com' is not a stun:");
     }
 }

@@ -50,7 +50,8 @@ class TurnCredentialMinterTest {
 
     @Test
     void toStringHidesThePassword() {
-        TurnCredential credential = new TurnCredentialMinter("north-secret", Duration.ofDays(1), NOV_14_2023).mint("alice");
+        TurnCredential credential =
+                new TurnCredentialMinter("north-secret", Duration.ofDays(1), NOV_14_2023).mint("alice");
 
         assertThat(credential.toString()).doesNotContain(credential.password()).contains("***");
     }
@@ -72,7 +73,8 @@ class TurnCredentialMinterTest {
         assertThat(minter.mint("alice", tokenExp).expiresAt()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L));
         assertThat(minter.mint("alice", tokenExp).username()).isEqualTo("1700000010:alice");
         assertThat(minter.mint("alice", Instant.ofEpochSecond(1_800_000_000L)).expiresAt())
-                .as("a token outliving the TTL: the TTL").isEqualTo(Instant.ofEpochSecond(1_700_086_400L));
+                .as("a token outliving the TTL: the TTL")
+                .isEqualTo(Instant.ofEpochSecond(1_700_086_400L));
         assertThat(minter.mint("alice", null).expiresAt()).isEqualTo(Instant.ofEpochSecond(1_700_086_400L));
     }
 }

@@ -113,8 +113,11 @@ class ServerMetricsTest {
         }
         String text = metrics.scrape();
         assertThat(text).contains("rendezvous_messages_relayed_total{type=\"candidate\"} 16000.0");
-        long timed = text.lines().filter(l -> l.startsWith("rendezvous_relay_seconds_count "))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+        long timed = text.lines()
+                .filter(l -> l.startsWith("rendezvous_relay_seconds_count "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow();
         // One in 16 on average: 1000 expected; 6 standard deviations (~±190) either way.
         assertThat(timed).isBetween(800L, 1200L);
     }

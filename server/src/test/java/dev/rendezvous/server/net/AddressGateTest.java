@@ -13,8 +13,15 @@ class AddressGateTest {
     private final AtomicLong now = new AtomicLong();
 
     private AddressGate gate(int max, double rate, double burst, String... proxies) {
-        return new AddressGate(new AddressGate.Limits(max, rate, burst,
-                java.util.Arrays.stream(proxies).map(AddressRange::parse).toList()), now::get);
+        return new AddressGate(
+                new AddressGate.Limits(
+                        max,
+                        rate,
+                        burst,
+                        java.util.Arrays.stream(proxies)
+                                .map(AddressRange::parse)
+                                .toList()),
+                now::get);
     }
 
     private static InetAddress ip(String literal) throws Exception {
@@ -58,7 +65,9 @@ class AddressGateTest {
         g.open(ip("10.0.0.1"));
         g.open(ip("10.0.0.2"));
         g.close(ip("10.0.0.2"));
-        assertThat(g.sweep()).as("10.0.0.2's bucket is not full yet: a reconnect loop cannot reset it").isEqualTo(2);
+        assertThat(g.sweep())
+                .as("10.0.0.2's bucket is not full yet: a reconnect loop cannot reset it")
+                .isEqualTo(2);
         now.addAndGet(5_000_000_000L);
         assertThat(g.sweep()).isEqualTo(1);
         assertThat(g.openConnections(ip("10.0.0.1"))).isEqualTo(1);
@@ -76,8 +85,10 @@ class AddressGateTest {
     void addressRanges() throws Exception {
         assertThat(AddressRange.parse("10.0.0.0/8").contains(ip("10.200.3.4"))).isTrue();
         assertThat(AddressRange.parse("10.0.0.0/8").contains(ip("11.0.0.1"))).isFalse();
-        assertThat(AddressRange.parse("192.168.1.128/25").contains(ip("192.168.1.200"))).isTrue();
-        assertThat(AddressRange.parse("192.168.1.128/25").contains(ip("192.168.1.100"))).isFalse();
+        assertThat(AddressRange.parse("192.168.1.128/25").contains(ip("192.168.1.200")))
+                .isTrue();
+        assertThat(AddressRange.parse("192.168.1.128/25").contains(ip("192.168.1.100")))
+                .isFalse();
         assertThat(AddressRange.parse("127.0.0.1").contains(ip("127.0.0.1"))).isTrue();
         assertThat(AddressRange.parse("[::1]").contains(ip("::1"))).isTrue();
         assertThat(AddressRange.parse("fd00::/8").contains(ip("10.0.0.1"))).isFalse();
@@ -90,12 +101,22 @@ class AddressGateTest {
     void theForwardedAddressIsTheRightmostUntrustedHopAndOnlyFromATrustedPeer() throws Exception {
         AddressGate g = gate(1, 0, 1, "10.0.0.0/24", "127.0.0.1");
         assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("203.0.113.7"), g)).isEqualTo(ip("203.0.113.7"));
-        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("198.51.100.1, 203.0.113.7, 10.0.0.9"), g)).isEqualTo(ip("203.0.113.7"));
-        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("198.51.100.1", "203.0.113.7"), g)).isEqualTo(ip("203.0.113.7"));
-        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of(), g)).as("no header: the proxy").isEqualTo(ip("10.0.0.5"));
-        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("evil, 10.0.0.9"), g)).as("garbage stops the walk").isEqualTo(ip("10.0.0.9"));
-        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("[2001:db8::1]:4711"), g)).isEqualTo(ip("2001:db8::1"));
-        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("203.0.113.7:4711"), g)).isEqualTo(ip("203.0.113.7"));
-        assertThat(ClientAddress.of(ip("198.51.100.9"), List.of("203.0.113.7"), g)).as("untrusted peer").isEqualTo(ip("198.51.100.9"));
+        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("198.51.100.1, 203.0.113.7, 10.0.0.9"), g))
+                .isEqualTo(ip("203.0.113.7"));
+        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("198.51.100.1", "203.0.113.7"), g))
+                .isEqualTo(ip("203.0.113.7"));
+        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of(), g))
+                .as("no header: the proxy")
+                .isEqualTo(ip("10.0.0.5"));
+        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("evil, 10.0.0.9"), g))
+                .as("garbage stops the walk")
+                .isEqualTo(ip("10.0.0.9"));
+        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("[2001:db8::1]:4711"), g))
+                .isEqualTo(ip("2001:db8::1"));
+        assertThat(ClientAddress.of(ip("10.0.0.5"), List.of("203.0.113.7:4711"), g))
+                .isEqualTo(ip("203.0.113.7"));
+        assertThat(ClientAddress.of(ip("198.51.100.9"), List.of("203.0.113.7"), g))
+                .as("untrusted peer")
+                .isEqualTo(ip("198.51.100.9"));
     }
 }

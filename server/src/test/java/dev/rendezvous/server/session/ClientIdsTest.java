@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ClientIdsTest {
-    private static final Pattern V4 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    private static final Pattern V4 =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
     @Test
     void idsAreVersion4UuidsInTextForm() {
@@ -31,7 +32,9 @@ class ClientIdsTest {
     void idsAreDistinctAcrossThreads() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            Callable<List<String>> batch = () -> java.util.stream.Stream.generate(ClientIds::next).limit(5_000).toList();
+            Callable<List<String>> batch = () -> java.util.stream.Stream.generate(ClientIds::next)
+                    .limit(5_000)
+                    .toList();
             List<Future<List<String>>> futures = pool.invokeAll(List.of(batch, batch, batch, batch));
             Set<String> all = new HashSet<>();
             for (Future<List<String>> f : futures) {

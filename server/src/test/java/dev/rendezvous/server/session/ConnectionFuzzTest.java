@@ -32,9 +32,25 @@ class ConnectionFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] IDS = {"a", "b", "c", "d"};
     private static final String[] ROOMS = {null, null, "r", "r"};
-    private static final String[] TYPES = {"offer", "answer", "candidate", "ice_candidate", "pair_request", "unpair",
-        "ping", "pong", "auth_token", "your_id", "paired", "error", "nonsense", ""};
-    private static final String[] TARGETS = {"\"a\"", "\"b\"", "\"c\"", "\"d\"", "\"zz\"", "null", "1", "{}", "[\"a\"]", "\"\""};
+    private static final String[] TYPES = {
+        "offer",
+        "answer",
+        "candidate",
+        "ice_candidate",
+        "pair_request",
+        "unpair",
+        "ping",
+        "pong",
+        "auth_token",
+        "your_id",
+        "paired",
+        "error",
+        "nonsense",
+        ""
+    };
+    private static final String[] TARGETS = {
+        "\"a\"", "\"b\"", "\"c\"", "\"d\"", "\"zz\"", "null", "1", "{}", "[\"a\"]", "\"\""
+    };
     private static final Set<String> RELAYED = Set.of("offer", "answer", "candidate", "ice_candidate");
 
     @FuzzTest(maxDuration = "2m")
@@ -42,8 +58,17 @@ class ConnectionFuzzTest {
         ManualTransport clock = new ManualTransport();
         LocalHub hub = new LocalHub();
         double rate = data.consumeBoolean() ? 0 : 20;
-        ConnectionSettings settings = new ConnectionSettings(hub, HubObserver.NONE, Duration.ofMillis(100), Duration.ofMillis(300),
-                null, Duration.ofMillis(1000), Runnable::run, id -> List.of(), rate, rate * 2);
+        ConnectionSettings settings = new ConnectionSettings(
+                hub,
+                HubObserver.NONE,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                null,
+                Duration.ofMillis(1000),
+                Runnable::run,
+                id -> List.of(),
+                rate,
+                rate * 2);
         Connection[] conns = new Connection[4];
         RecordingLink[] links = new RecordingLink[4];
         boolean[] closedSeen = new boolean[4];
@@ -87,11 +112,14 @@ class ConnectionFuzzTest {
             }
             checkFrames(i, links[i]);
         }
-        assertThat(hub.state().empty()).as("hub state after everyone left: %s", hub.state()).isTrue();
+        assertThat(hub.state().empty())
+                .as("hub state after everyone left: %s", hub.state())
+                .isTrue();
     }
 
     private static String template(FuzzedDataProvider data) {
-        StringBuilder sb = new StringBuilder("{\"type\":\"").append(data.pickValue(TYPES)).append('"');
+        StringBuilder sb =
+                new StringBuilder("{\"type\":\"").append(data.pickValue(TYPES)).append('"');
         if (data.consumeBoolean()) {
             sb.append(",\"to\":").append(data.pickValue(TARGETS));
         }
@@ -102,7 +130,8 @@ class ConnectionFuzzTest {
             sb.append(",\"from\":").append(data.pickValue(TARGETS));
         }
         if (data.consumeBoolean()) {
-            sb.append(",\"sdp\":").append(JSON.valueToTree(data.consumeString(40)).toString());
+            sb.append(",\"sdp\":")
+                    .append(JSON.valueToTree(data.consumeString(40)).toString());
         }
         return sb.append('}').toString();
     }

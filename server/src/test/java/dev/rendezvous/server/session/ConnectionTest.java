@@ -34,8 +34,17 @@ class ConnectionTest {
     };
 
     private ConnectionSettings settings(Authenticator auth, double rate) {
-        return new ConnectionSettings(hub, observer, Duration.ofMillis(100), Duration.ofMillis(300), auth,
-                Duration.ofMillis(1000), Runnable::run, id -> List.of(), rate, rate * 2);
+        return new ConnectionSettings(
+                hub,
+                observer,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                auth,
+                Duration.ofMillis(1000),
+                Runnable::run,
+                id -> List.of(),
+                rate,
+                rate * 2);
     }
 
     private Connection open(ConnectionSettings settings, RecordingLink link, String room, String id) {
@@ -102,22 +111,27 @@ class ConnectionTest {
     @Test
     void tokensAreVerifiedOffThreadAndTheVerdictComesBackOnIt() {
         RecordingLink link = new RecordingLink();
-        Connection c = open(settings(token -> new AuthResult.Admitted("user-" + token, Optional.empty()), 0), link, null, null);
+        Connection c = open(
+                settings(token -> new AuthResult.Admitted("user-" + token, Optional.empty()), 0), link, null, null);
         link.drain();
         text(c, "{\"type\":\"auth_token\",\"token\":\"t1\",\"clientId\":\"me\"}");
         text(c, "{\"type\":\"ping\"}"); // before the verdict: ignored
         assertThat(link.drain()).isEmpty();
         clock.runPending();
-        assertThat(link.drainMessages()).containsExactly(
-                new Message.AuthSuccess("user-t1", "me"), new Message.YourId("me", List.of(), 100, 300));
+        assertThat(link.drainMessages())
+                .containsExactly(
+                        new Message.AuthSuccess("user-t1", "me"), new Message.YourId("me", List.of(), 100, 300));
         clock.advanceMillis(1000);
-        assertThat(link.closedWith()).as("no auth timeout once admitted, but the keepalive").isEqualTo(CloseCode.KEEPALIVE_TIMEOUT);
+        assertThat(link.closedWith())
+                .as("no auth timeout once admitted, but the keepalive")
+                .isEqualTo(CloseCode.KEEPALIVE_TIMEOUT);
     }
 
     @Test
     void aRoomOutsideTheTokensRoomsIsForbidden() {
         RecordingLink link = new RecordingLink();
-        Connection c = open(settings(token -> new AuthResult.Admitted("u", Optional.of(Set.of("blue"))), 0), link, "red", null);
+        Connection c = open(
+                settings(token -> new AuthResult.Admitted("u", Optional.of(Set.of("blue"))), 0), link, "red", null);
         link.drain();
         text(c, "{\"type\":\"auth_token\",\"token\":\"t\"}");
         clock.runPending();
@@ -150,7 +164,8 @@ class ConnectionTest {
         }
         assertThat(link.drainMessages()).hasSize(10).containsOnly(new Message.Pong());
         text(c, "{\"type\":\"ping\"}");
-        assertThat(link.drainMessages()).containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
+        assertThat(link.drainMessages())
+                .containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
         clock.advanceMillis(200); // one token back (and two server pings meanwhile)
         link.drain();
         text(c, "{\"type\":\"ping\"}");
@@ -175,7 +190,8 @@ class ConnectionTest {
         }
         assertThat(link.drainMessages()).hasSize(10).containsOnly(new Message.Pong());
         text(c, "{\"type\":\"ping\"}");
-        assertThat(link.drainMessages()).containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
+        assertThat(link.drainMessages())
+                .containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
     }
 
     @Test
@@ -193,8 +209,10 @@ class ConnectionTest {
 
     @Test
     void operatorsGetOneInfoLineAtAdmissionAndOneAtDepartureSayingWhoClosed() {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Connection.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Connection.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
         ch.qos.logback.classic.Level before = logger.getLevel();
         logger.setLevel(ch.qos.logback.classic.Level.INFO);
@@ -211,11 +229,12 @@ class ConnectionTest {
                     .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                     .filter(m -> m.startsWith("admit") || m.startsWith("disconnect") || m.startsWith("connect"))
                     .toList();
-            assertThat(info).containsExactly(
-                    "admit client=a scope=room:r1 user=null remote=test",
-                    "disconnect client=a remote=test by=client",
-                    "admit client=b scope=lobby user=null remote=test",
-                    "disconnect client=b remote=test by=server code=1009");
+            assertThat(info)
+                    .containsExactly(
+                            "admit client=a scope=room:r1 user=null remote=test",
+                            "disconnect client=a remote=test by=client",
+                            "admit client=b scope=lobby user=null remote=test",
+                            "disconnect client=b remote=test by=server code=1009");
         } finally {
             logger.detachAppender(lines);
             logger.setLevel(before);
@@ -255,17 +274,20 @@ class ConnectionTest {
         }
 
         void completeRegistration() {
-            registration.complete(local.register(registering).toCompletableFuture().join());
+            registration.complete(
+                    local.register(registering).toCompletableFuture().join());
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.JoinResult> join(dev.rendezvous.server.hub.Session session) {
+        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.JoinResult> join(
+                dev.rendezvous.server.hub.Session session) {
             java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.JoinResult> joined = local.join(session);
             return joinAnswer != null ? java.util.concurrent.CompletableFuture.completedFuture(joinAnswer) : joined;
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.PairResult> pair(dev.rendezvous.server.hub.Session requester, String targetId) {
+        public java.util.concurrent.CompletionStage<dev.rendezvous.server.hub.PairResult> pair(
+                dev.rendezvous.server.hub.Session requester, String targetId) {
             return local.pair(requester, targetId);
         }
 
@@ -291,8 +313,17 @@ class ConnectionTest {
     }
 
     private ConnectionSettings settings(dev.rendezvous.server.hub.Hub hub) {
-        return new ConnectionSettings(hub, observer, Duration.ofMillis(100), Duration.ofMillis(300), null,
-                Duration.ofMillis(1000), Runnable::run, id -> List.of(), 0, 0);
+        return new ConnectionSettings(
+                hub,
+                observer,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                null,
+                Duration.ofMillis(1000),
+                Runnable::run,
+                id -> List.of(),
+                0,
+                0);
     }
 
     @Test
@@ -303,7 +334,9 @@ class ConnectionTest {
         text(c, "{\"type\":\"ping\"}"); // not admitted yet: ignored
         assertThat(link.drain()).isEmpty();
         deferred.completeRegistration();
-        assertThat(link.drain()).as("the answer hops back through Transport.execute").isEmpty();
+        assertThat(link.drain())
+                .as("the answer hops back through Transport.execute")
+                .isEmpty();
         clock.runPending();
         assertThat(link.drainMessages()).containsExactly(new Message.YourId("late", List.of(), 100, 300));
         c.onClosed();
@@ -356,7 +389,8 @@ class ConnectionTest {
         c.session().evict(new Refusal(ErrorCode.ID_TAKEN, "client id a is already in use", CloseCode.ID_TAKEN));
         assertThat(link.closedWith()).as("not on the hub's thread").isNull();
         clock.runPending();
-        assertThat(link.drainMessages()).containsExactly(new Message.Error(ErrorCode.ID_TAKEN, "client id a is already in use", null));
+        assertThat(link.drainMessages())
+                .containsExactly(new Message.Error(ErrorCode.ID_TAKEN, "client id a is already in use", null));
         assertThat(link.closedWith()).isEqualTo(CloseCode.ID_TAKEN);
         assertThat(hub.state().empty()).isTrue();
     }
@@ -370,17 +404,27 @@ class ConnectionTest {
 
     @Test
     void aVerdictAfterTheEventLoopsStoppedIsDroppedQuietly() {
-        java.util.concurrent.atomic.AtomicReference<Throwable> escaped = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.Executor authThread = task -> { // what reaches the auth thread's uncaught-exception handler
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                escaped.set(e);
-            }
-        };
-        ConnectionSettings s = new ConnectionSettings(hub, observer, Duration.ofMillis(100), Duration.ofMillis(300),
-                token -> new AuthResult.Admitted("u", Optional.empty()), Duration.ofMillis(1000), authThread,
-                id -> List.of(), 0, 0);
+        java.util.concurrent.atomic.AtomicReference<Throwable> escaped =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.Executor authThread =
+                task -> { // what reaches the auth thread's uncaught-exception handler
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        escaped.set(e);
+                    }
+                };
+        ConnectionSettings s = new ConnectionSettings(
+                hub,
+                observer,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                token -> new AuthResult.Admitted("u", Optional.empty()),
+                Duration.ofMillis(1000),
+                authThread,
+                id -> List.of(),
+                0,
+                0);
         RecordingLink link = new RecordingLink();
         Connection c = open(s, link, null, null);
         link.drain();
@@ -398,8 +442,10 @@ class ConnectionTest {
         clock.advanceMillis(999);
         assertThat(link.closedWith()).isNull();
         clock.advanceMillis(1);
-        assertThat(link.drainMessages()).singleElement()
-                .isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE));
+        assertThat(link.drainMessages())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE));
         assertThat(link.closedWith()).isEqualTo(CloseCode.INTERNAL_ERROR);
         deferred.completeRegistration(); // the answer lands after all: the claim is released
         clock.runPending();
@@ -429,11 +475,14 @@ class ConnectionTest {
             } else {
                 text(c, k.frame());
             }
-            assertThat(link.drainMessages()).as("%s", k.frame()).singleElement().isInstanceOfSatisfying(Message.Error.class, e -> {
-                assertThat(e.code()).isEqualTo(ErrorCode.AUTH_FAILED);
-                assertThat(e.ref()).isEqualTo(k.ref());
-                assertThat(e.message()).isNotBlank();
-            });
+            assertThat(link.drainMessages())
+                    .as("%s", k.frame())
+                    .singleElement()
+                    .isInstanceOfSatisfying(Message.Error.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.AUTH_FAILED);
+                        assertThat(e.ref()).isEqualTo(k.ref());
+                        assertThat(e.message()).isNotBlank();
+                    });
             assertThat(link.closedWith()).isEqualTo(CloseCode.AUTH_FAILED);
             assertThat(hub.state().empty()).isTrue();
         }

@@ -39,8 +39,12 @@ class FrameScannerFuzzTest {
         if (frame instanceof Inbound.Invalid invalid) {
             assertThat(invalid.code()).isIn(ErrorCode.INVALID_JSON, ErrorCode.INVALID_MESSAGE);
             assertThat(invalid.reason()).isNotBlank();
-            boolean referenceAccepts = reference != null && reference.isObject() && reference.path("type").isTextual();
-            assertThat(referenceAccepts).as("scanner refused what Jackson accepts: %s", invalid.reason()).isFalse();
+            boolean referenceAccepts = reference != null
+                    && reference.isObject()
+                    && reference.path("type").isTextual();
+            assertThat(referenceAccepts)
+                    .as("scanner refused what Jackson accepts: %s", invalid.reason())
+                    .isFalse();
             return;
         }
         assertThat(reference).as("scanner accepted what Jackson refuses").isNotNull();
@@ -56,11 +60,15 @@ class FrameScannerFuzzTest {
         ByteBuf out = UnpooledByteBufAllocator.DEFAULT.buffer(FrameSplicer.maxLength(scanner, stamp.length));
         FrameSplicer.writeStamped(scanner, out, stamp, serverKnowsName);
         try {
-            assertThat(out.readableBytes()).as("within the announced length").isLessThanOrEqualTo(FrameSplicer.maxLength(scanner, stamp.length));
+            assertThat(out.readableBytes())
+                    .as("within the announced length")
+                    .isLessThanOrEqualTo(FrameSplicer.maxLength(scanner, stamp.length));
             byte[] bytes = new byte[out.readableBytes()];
             out.getBytes(out.readerIndex(), bytes);
             JsonNode spliced = referenceParse(bytes);
-            assertThat(spliced).as("spliced frame is not JSON: %s", new String(bytes, StandardCharsets.UTF_8)).isNotNull();
+            assertThat(spliced)
+                    .as("spliced frame is not JSON: %s", new String(bytes, StandardCharsets.UTF_8))
+                    .isNotNull();
             ObjectNode expected = reference.deepCopy();
             expected.remove("to");
             expected.remove("from");
@@ -86,7 +94,10 @@ class FrameScannerFuzzTest {
         if (!strictUtf8(bytes)
                 || (bytes.length >= 1 && bytes[0] == 0)
                 || (bytes.length >= 2 && bytes[1] == 0)
-                || (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF)) {
+                || (bytes.length >= 3
+                        && (bytes[0] & 0xFF) == 0xEF
+                        && (bytes[1] & 0xFF) == 0xBB
+                        && (bytes[2] & 0xFF) == 0xBF)) {
             return null;
         }
         try (JsonParser p = JSON.getFactory().createParser(bytes)) {

@@ -13,13 +13,13 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.util.stream.Stream;
 
 /** The streaming scanner ({@link FrameScanner}: verdicts and {@link Inbound} kinds) and the byte-splicing relay stamp ({@link FrameSplicer}). */
 class FrameScannerTest {
@@ -71,15 +71,28 @@ class FrameScannerTest {
 
     static Stream<Arguments> splices() {
         return Stream.of(
-                Arguments.of("{\"type\":\"offer\",\"sdp\":\"x\"}", "{\"type\":\"offer\",\"sdp\":\"x\",\"from\":\"me\"}"),
+                Arguments.of(
+                        "{\"type\":\"offer\",\"sdp\":\"x\"}", "{\"type\":\"offer\",\"sdp\":\"x\",\"from\":\"me\"}"),
                 Arguments.of("{\"to\":\"b\",\"type\":\"offer\"}", "{\"type\":\"offer\",\"from\":\"me\"}"),
                 Arguments.of("{\"type\":\"offer\",\"to\":\"b\"}", "{\"type\":\"offer\",\"from\":\"me\"}"),
-                Arguments.of("{\"type\":\"offer\",\"to\":\"b\",\"sdp\":\"x\"}", "{\"type\":\"offer\",\"sdp\":\"x\",\"from\":\"me\"}"),
-                Arguments.of("{\"from\":\"liar\",\"username\":\"spoof\",\"type\":\"offer\",\"to\":null}", "{\"type\":\"offer\",\"from\":\"me\"}"),
-                Arguments.of("{ \"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ] , \"to\" : \"b\" }", "{\"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ],\"from\":\"me\"}"),
-                Arguments.of("{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"}}", "{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"},\"from\":\"me\"}"),
-                Arguments.of("{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null}", "{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null,\"from\":\"me\"}"),
-                Arguments.of("{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"to\":\"b\"}", "{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"from\":\"me\"}"));
+                Arguments.of(
+                        "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":\"x\"}",
+                        "{\"type\":\"offer\",\"sdp\":\"x\",\"from\":\"me\"}"),
+                Arguments.of(
+                        "{\"from\":\"liar\",\"username\":\"spoof\",\"type\":\"offer\",\"to\":null}",
+                        "{\"type\":\"offer\",\"from\":\"me\"}"),
+                Arguments.of(
+                        "{ \"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ] , \"to\" : \"b\" }",
+                        "{\"type\" : \"offer\" ,\n\t\"a\" : [ 1 , 2 ],\"from\":\"me\"}"),
+                Arguments.of(
+                        "{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"}}",
+                        "{\"type\":\"offer\",\"o\":{\"to\":\"nested stays\",\"from\":\"nested\"},\"from\":\"me\"}"),
+                Arguments.of(
+                        "{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null}",
+                        "{\"type\":\"offer\",\"n\":-1.5e10,\"t\":true,\"f\":false,\"z\":null,\"from\":\"me\"}"),
+                Arguments.of(
+                        "{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"to\":\"b\"}",
+                        "{\"type\":\"offer\",\"s\":\"\\\"quoted\\\", {commas}\",\"from\":\"me\"}"));
     }
 
     @ParameterizedTest
@@ -90,7 +103,8 @@ class FrameScannerTest {
 
     @Test
     void aClientUsernameStaysWhenTheServerKnowsNoName() {
-        assertThat(scan("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"x\"}")).isTrue();
+        assertThat(scan("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"x\"}"))
+                .isTrue();
         assertThat(splice(STAMP, false)).isEqualTo("{\"type\":\"offer\",\"username\":\"mine\",\"from\":\"me\"}");
     }
 
@@ -103,12 +117,15 @@ class FrameScannerTest {
             assertThat(r.to()).isEqualTo("x");
         });
         assertThat(kind("{\"type\":\"auth_token\"," + all)).isEqualTo(new Inbound.AuthToken("t", Optional.of("c")));
-        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\"}")).isEqualTo(new Inbound.AuthToken("t", Optional.empty()));
+        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\"}"))
+                .isEqualTo(new Inbound.AuthToken("t", Optional.empty()));
         assertThat(kind("{\"type\":\"candidate\",\"candidate\":{}}")).isSameAs(Inbound.Relay.of(MessageType.CANDIDATE));
         assertThat(kind("{\"type\":\"ping\",\"to\":\"x\"}")).isSameAs(Inbound.Ping.INSTANCE);
         assertThat(kind("{\"type\":\"pong\"}")).isSameAs(Inbound.Pong.INSTANCE);
         assertThat(kind("{\"type\":\"unpair\"}")).isSameAs(Inbound.Unpair.INSTANCE);
-        assertThat(kind("{\"t\\u0079pe\":\"ping\"}")).as("escaped names are names").isSameAs(Inbound.Ping.INSTANCE);
+        assertThat(kind("{\"t\\u0079pe\":\"ping\"}"))
+                .as("escaped names are names")
+                .isSameAs(Inbound.Ping.INSTANCE);
     }
 
     @Test
@@ -116,16 +133,23 @@ class FrameScannerTest {
         assertThat(kind("{\"type\":\"offer\",\"to\":5,\"target_id\":[1]}"))
                 .isEqualTo(new Inbound.Malformed(MessageType.OFFER, "field \"to\" of offer must be a string"));
         assertThat(kind("{\"type\":\"pair_request\",\"to\":5,\"target_id\":[1]}"))
-                .isEqualTo(new Inbound.Malformed(MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
+                .isEqualTo(new Inbound.Malformed(
+                        MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
         assertThat(kind("{\"type\":\"pair_request\"}"))
-                .isEqualTo(new Inbound.Malformed(MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
+                .isEqualTo(new Inbound.Malformed(
+                        MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
         assertThat(kind("{\"type\":\"auth_token\",\"token\":null}"))
-                .isEqualTo(new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"token\" of auth_token must be a string"));
+                .isEqualTo(new Inbound.Malformed(
+                        MessageType.AUTH_TOKEN, "field \"token\" of auth_token must be a string"));
         assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":7}"))
-                .isEqualTo(new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
+                .isEqualTo(new Inbound.Malformed(
+                        MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
         assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"no spaces\"}"))
-                .isEqualTo(new Inbound.Malformed(MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
-        assertThat(kind("{\"type\":\"offer\",\"to\":null}")).as("a null to is no to").isSameAs(Inbound.Relay.of(MessageType.OFFER));
+                .isEqualTo(new Inbound.Malformed(
+                        MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
+        assertThat(kind("{\"type\":\"offer\",\"to\":null}"))
+                .as("a null to is no to")
+                .isSameAs(Inbound.Relay.of(MessageType.OFFER));
     }
 
     @Test
@@ -144,21 +168,23 @@ class FrameScannerTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"type\":\"ping\"} x|INVALID_JSON",
-        "{\"type\":\"ping\"} {}|INVALID_JSON",
-        "{\"type\":\"ping\"|INVALID_JSON",
-        "{\"type\":\"ping\",}|INVALID_JSON",
-        "{'type':'ping'}|INVALID_JSON",
-        "[1] [2]|INVALID_JSON",
-        "[1]|INVALID_MESSAGE",
-        "1|INVALID_MESSAGE",
-        "\"s\"|INVALID_MESSAGE",
-        "true|INVALID_MESSAGE",
-        "{}|INVALID_MESSAGE",
-        "{\"type\":1}|INVALID_MESSAGE",
-        "{\"type\":[\"ping\"]}|INVALID_MESSAGE",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"type\":\"ping\"} x|INVALID_JSON",
+                "{\"type\":\"ping\"} {}|INVALID_JSON",
+                "{\"type\":\"ping\"|INVALID_JSON",
+                "{\"type\":\"ping\",}|INVALID_JSON",
+                "{'type':'ping'}|INVALID_JSON",
+                "[1] [2]|INVALID_JSON",
+                "[1]|INVALID_MESSAGE",
+                "1|INVALID_MESSAGE",
+                "\"s\"|INVALID_MESSAGE",
+                "true|INVALID_MESSAGE",
+                "{}|INVALID_MESSAGE",
+                "{\"type\":1}|INVALID_MESSAGE",
+                "{\"type\":[\"ping\"]}|INVALID_MESSAGE",
+            })
     void validityRules(String in, ErrorCode code) {
         assertThat(scan(in)).isFalse();
         assertThat(error()).isEqualTo(code);
@@ -170,7 +196,8 @@ class FrameScannerTest {
         assertThat(error()).isEqualTo(ErrorCode.INVALID_JSON);
         assertThat(scan(" \n ")).isFalse();
         assertThat(error()).isEqualTo(ErrorCode.INVALID_JSON);
-        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}")).isFalse();
+        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}"))
+                .isFalse();
         assertThat(error()).isEqualTo(ErrorCode.INVALID_JSON);
     }
 
@@ -222,55 +249,60 @@ class FrameScannerTest {
 
     /** Grammar corners where a hand-written scanner could drift from the reference: verdicts must agree. */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"type\":\"ping\",\"n\":01}",
-        "{\"type\":\"ping\",\"n\":-0}",
-        "{\"type\":\"ping\",\"n\":-}",
-        "{\"type\":\"ping\",\"n\":1.}",
-        "{\"type\":\"ping\",\"n\":.5}",
-        "{\"type\":\"ping\",\"n\":1e}",
-        "{\"type\":\"ping\",\"n\":1E+5}",
-        "{\"type\":\"ping\",\"n\":+1}",
-        "{\"type\":\"ping\",\"n\":0.5e-3}",
-        "{\"type\":\"ping\",\"n\":NaN}",
-        "{\"type\":\"ping\",\"b\":truex}",
-        "{\"type\":\"ping\",\"b\":nul}",
-        "{\"type\":\"ping\",\"s\":\"\\x\"}",
-        "{\"type\":\"ping\",\"s\":\"\\u12G4\"}",
-        "{\"type\":\"ping\",\"s\":\"\\uD800\"}",
-        "{\"type\":\"ping\",\"s\":\"\\/\\b\\f\\n\\r\\t\"}",
-        "{\"type\":\"ping\",\"a\":[1,]}",
-        "{\"type\":\"ping\",\"a\":[,1]}",
-        "{\"type\":\"ping\",\"o\":{\"k\":1,}}",
-        "{\"type\":\"ping\",\"o\":{\"k\"}}",
-        "{\"type\":\"ping\",\"o\":{1:2}}",
-        "{\"type\":\"ping\",\"o\":{\"k\":[{\"x\":[]}]}}",
-        "{\"type\":\"ping\",\"o\":[}",
-        "{\"type\":\"ping\"}}",
-        "{\"type\":\"ping\"}]",
-        "{\"type\":\"ping\",\"type\":1}",
-        "{\"type\":1,\"type\":\"ping\"}",
-        "{\"ty\\u0070e\":\"p\\u0069ng\"}",
-        "{\"type\":\"ping\" /* comment */}",
-        "{\"type\":\"ping\",}",
-        "{,\"type\":\"ping\"}",
-        "{\"type\"\"ping\"}",
-        "\uFEFF{\"type\":\"ping\"}",
-        "{\"type\":\"ping\"}\u0000",
-        "{\"type\":\"ping\",\"s\":\"a\u0001b\"}",
-        "{\"type\":\"ping\",\"s\":\"\u00e9\u2028\uD83D\uDE00\"}",
-        "\t{\"type\":\"ping\"}\r\n",
-        "{\"type\":\"ping\"\u000b}",
-        "[]",
-        "null",
-        "-",
-        "\"\"",
-    })
+    @ValueSource(
+            strings = {
+                "{\"type\":\"ping\",\"n\":01}",
+                "{\"type\":\"ping\",\"n\":-0}",
+                "{\"type\":\"ping\",\"n\":-}",
+                "{\"type\":\"ping\",\"n\":1.}",
+                "{\"type\":\"ping\",\"n\":.5}",
+                "{\"type\":\"ping\",\"n\":1e}",
+                "{\"type\":\"ping\",\"n\":1E+5}",
+                "{\"type\":\"ping\",\"n\":+1}",
+                "{\"type\":\"ping\",\"n\":0.5e-3}",
+                "{\"type\":\"ping\",\"n\":NaN}",
+                "{\"type\":\"ping\",\"b\":truex}",
+                "{\"type\":\"ping\",\"b\":nul}",
+                "{\"type\":\"ping\",\"s\":\"\\x\"}",
+                "{\"type\":\"ping\",\"s\":\"\\u12G4\"}",
+                "{\"type\":\"ping\",\"s\":\"\\uD800\"}",
+                "{\"type\":\"ping\",\"s\":\"\\/\\b\\f\\n\\r\\t\"}",
+                "{\"type\":\"ping\",\"a\":[1,]}",
+                "{\"type\":\"ping\",\"a\":[,1]}",
+                "{\"type\":\"ping\",\"o\":{\"k\":1,}}",
+                "{\"type\":\"ping\",\"o\":{\"k\"}}",
+                "{\"type\":\"ping\",\"o\":{1:2}}",
+                "{\"type\":\"ping\",\"o\":{\"k\":[{\"x\":[]}]}}",
+                "{\"type\":\"ping\",\"o\":[}",
+                "{\"type\":\"ping\"}}",
+                "{\"type\":\"ping\"}]",
+                "{\"type\":\"ping\",\"type\":1}",
+                "{\"type\":1,\"type\":\"ping\"}",
+                "{\"ty\\u0070e\":\"p\\u0069ng\"}",
+                "{\"type\":\"ping\" /* comment */}",
+                "{\"type\":\"ping\",}",
+                "{,\"type\":\"ping\"}",
+                "{\"type\"\"ping\"}",
+                "\uFEFF{\"type\":\"ping\"}",
+                "{\"type\":\"ping\"}\u0000",
+                "{\"type\":\"ping\",\"s\":\"a\u0001b\"}",
+                "{\"type\":\"ping\",\"s\":\"\u00e9\u2028\uD83D\uDE00\"}",
+                "\t{\"type\":\"ping\"}\r\n",
+                "{\"type\":\"ping\"\u000b}",
+                "[]",
+                "null",
+                "-",
+                "\"\"",
+            })
     void verdictsAgreeWithJackson(String in) {
         byte[] bytes = in.getBytes(StandardCharsets.UTF_8);
         JsonNode reference = FrameScannerFuzzTest.referenceParse(bytes);
-        boolean referenceAccepts = reference != null && reference.isObject() && reference.path("type").isTextual();
-        assertThat(scan(bytes.clone(), bytes.length)).as("%s (%s)", in, reason()).isEqualTo(referenceAccepts);
+        boolean referenceAccepts = reference != null
+                && reference.isObject()
+                && reference.path("type").isTextual();
+        assertThat(scan(bytes.clone(), bytes.length))
+                .as("%s (%s)", in, reason())
+                .isEqualTo(referenceAccepts);
         if (referenceAccepts) {
             assertThat(Inbound.ref(last)).isEqualTo(reference.get("type").asText());
         } else {
@@ -286,14 +318,24 @@ class FrameScannerTest {
             boolean reference = FrameScannerFuzzTest.referenceParse(bytes) != null;
             assertThat(scan(bytes, bytes.length)).as("nesting %d", depth + 1).isEqualTo(reference);
         }
-        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(999) + "]".repeat(999) + "}")).isTrue();
-        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}")).isFalse();
+        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(999) + "]".repeat(999) + "}"))
+                .isTrue();
+        assertThat(scan("{\"type\":\"offer\",\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}"))
+                .isFalse();
         for (String number : new String[] {
-                "1".repeat(1000), "1".repeat(1001), "-" + "1".repeat(1000), "1".repeat(500) + "." + "1".repeat(500),
-                "1".repeat(500) + "." + "1".repeat(501), "1".repeat(999) + "e1", "1".repeat(999) + "e12"}) {
+            "1".repeat(1000),
+            "1".repeat(1001),
+            "-" + "1".repeat(1000),
+            "1".repeat(500) + "." + "1".repeat(500),
+            "1".repeat(500) + "." + "1".repeat(501),
+            "1".repeat(999) + "e1",
+            "1".repeat(999) + "e12"
+        }) {
             byte[] bytes = ("{\"type\":\"offer\",\"n\":" + number + "}").getBytes(StandardCharsets.UTF_8);
             boolean reference = FrameScannerFuzzTest.referenceParse(bytes) != null;
-            assertThat(scan(bytes, bytes.length)).as("number of %d chars", number.length()).isEqualTo(reference);
+            assertThat(scan(bytes, bytes.length))
+                    .as("number of %d chars", number.length())
+                    .isEqualTo(reference);
         }
     }
 
@@ -304,7 +346,8 @@ class FrameScannerTest {
         assertThat(kind("{\"type\":\"c\\u0061ndidate\"}")).isSameAs(Inbound.Relay.of(MessageType.CANDIDATE));
         assertThat(kind("{\"type\":\"nonsense\u00e9\"}")).isEqualTo(new Inbound.Unknown("nonsense\u00e9"));
         assertThat(kind("{\"type\":\"offer\",\"to\":\"a\",\"to\":null}"))
-                .as("the last of a repeated name wins").isSameAs(Inbound.Relay.of(MessageType.OFFER));
+                .as("the last of a repeated name wins")
+                .isSameAs(Inbound.Relay.of(MessageType.OFFER));
         assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"c\",\"clientId\":null}"))
                 .isEqualTo(new Inbound.AuthToken("t", Optional.empty()));
     }
@@ -315,12 +358,24 @@ class FrameScannerTest {
         for (int at = 0; at < 24; at++) {
             String before = "a".repeat(at);
             String after = "\u00e9b".repeat(3);
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\"" + after + "\"}")).as("escaped quote at %d", at).isTrue();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\\" + after + "\"}")).as("escaped backslash at %d", at).isTrue();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u0001" + after + "\"}")).as("control at %d", at).isFalse();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u001f" + after + "\"}")).as("0x1F at %d", at).isFalse();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + " !#" + after + "\"}")).as("0x20.. at %d", at).isTrue();
-            assertThat(scan("{\"type\":\"" + before + "\"}")).as("end quote at %d", at).isTrue();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\"" + after + "\"}"))
+                    .as("escaped quote at %d", at)
+                    .isTrue();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\\" + after + "\"}"))
+                    .as("escaped backslash at %d", at)
+                    .isTrue();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u0001" + after + "\"}"))
+                    .as("control at %d", at)
+                    .isFalse();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u001f" + after + "\"}"))
+                    .as("0x1F at %d", at)
+                    .isFalse();
+            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + " !#" + after + "\"}"))
+                    .as("0x20.. at %d", at)
+                    .isTrue();
+            assertThat(scan("{\"type\":\"" + before + "\"}"))
+                    .as("end quote at %d", at)
+                    .isTrue();
             assertThat(Inbound.ref(last)).isEqualTo(before);
         }
     }

@@ -10,8 +10,8 @@ import java.util.Queue;
 final class ManualTransport implements Transport {
     private record Timer(long at, long seq, Runnable task, boolean[] cancelled) {}
 
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>((x, y) ->
-            x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.seq, y.seq));
+    private final PriorityQueue<Timer> timers =
+            new PriorityQueue<>((x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.seq, y.seq));
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private long now = 1_000_000_000L;
     private long seq;

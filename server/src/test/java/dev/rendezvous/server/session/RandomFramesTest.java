@@ -37,8 +37,17 @@ class RandomFramesTest {
     void randomFramesNeverBreakTheConnectionOrItsPeer() {
         ManualTransport clock = new ManualTransport();
         LocalHub hub = new LocalHub();
-        ConnectionSettings settings = new ConnectionSettings(hub, HubObserver.NONE, Duration.ofSeconds(30),
-                Duration.ofSeconds(45), null, Duration.ofSeconds(10), Runnable::run, id -> List.of(), 0, 0);
+        ConnectionSettings settings = new ConnectionSettings(
+                hub,
+                HubObserver.NONE,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(45),
+                null,
+                Duration.ofSeconds(10),
+                Runnable::run,
+                id -> List.of(),
+                0,
+                0);
         RecordingLink linkA = new RecordingLink();
         RecordingLink linkB = new RecordingLink();
         Connection a = new Connection(settings, linkA, clock, null, "a", null, "a");

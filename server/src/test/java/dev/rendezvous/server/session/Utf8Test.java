@@ -12,15 +12,41 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Utf8Test {
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "7b7d", "c3a9", "e282ac", "f09f9880", "f48fbfbf", "41424344454647484950c3a9", "ed9fbf", "ee8080"})
+    @ValueSource(
+            strings = {
+                "",
+                "7b7d",
+                "c3a9",
+                "e282ac",
+                "f09f9880",
+                "f48fbfbf",
+                "41424344454647484950c3a9",
+                "ed9fbf",
+                "ee8080"
+            })
     void acceptsWellFormedUtf8(String hex) {
         byte[] b = HexFormat.of().parseHex(hex);
         assertThat(Utf8.valid(b, b.length)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ff", "80", "c0af", "c1bf", "c3", "e282", "eda080", "edbfbf", "f4908080", "f5808080", "e08080",
-        "f0808080", "4142434445464748ff", "c328"})
+    @ValueSource(
+            strings = {
+                "ff",
+                "80",
+                "c0af",
+                "c1bf",
+                "c3",
+                "e282",
+                "eda080",
+                "edbfbf",
+                "f4908080",
+                "f5808080",
+                "e08080",
+                "f0808080",
+                "4142434445464748ff",
+                "c328"
+            })
     void refusesMalformedUtf8(String hex) {
         byte[] b = HexFormat.of().parseHex(hex);
         assertThat(Utf8.valid(b, b.length)).isFalse();

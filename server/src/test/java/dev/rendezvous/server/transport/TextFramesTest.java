@@ -26,12 +26,16 @@ class TextFramesTest {
             assertThat(frame).isSameAs(json);
             int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
             assertThat(json.readableBytes()).isEqualTo(header + length);
-            assertThat((int) json.getUnsignedByte(json.readerIndex())).as("FIN + text").isEqualTo(0x81);
+            assertThat((int) json.getUnsignedByte(json.readerIndex()))
+                    .as("FIN + text")
+                    .isEqualTo(0x81);
             int lengthByte = json.getUnsignedByte(json.readerIndex() + 1);
             assertThat(lengthByte & 0x80).as("servers never mask").isZero();
-            long encoded = header == 2 ? (long) lengthByte
-                    : header == 4 ? json.getUnsignedShort(json.readerIndex() + 2)
-                    : json.getLong(json.readerIndex() + 2);
+            long encoded = header == 2
+                    ? (long) lengthByte
+                    : header == 4
+                            ? json.getUnsignedShort(json.readerIndex() + 2)
+                            : json.getLong(json.readerIndex() + 2);
             assertThat(lengthByte).isEqualTo(header == 2 ? length : header == 4 ? 126 : 127);
             assertThat(encoded).isEqualTo((long) length);
         } finally {

@@ -68,7 +68,8 @@ public final class BrowserExtension implements BeforeAllCallback, AfterTestExecu
             "--allow-loopback-in-peer-connection");
 
     /** Playwright's transport with its default arguments off: a debugging pipe, and no initial window. */
-    private static final List<String> PLAYWRIGHT_TRANSPORT_FLAGS = List.of("--remote-debugging-pipe", "--no-startup-window");
+    private static final List<String> PLAYWRIGHT_TRANSPORT_FLAGS =
+            List.of("--remote-debugging-pipe", "--no-startup-window");
 
     private final Duration assertionTimeout;
     private final List<String> omittedFlags;
@@ -113,22 +114,28 @@ public final class BrowserExtension implements BeforeAllCallback, AfterTestExecu
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        assumeTrue(Files.isExecutable(EXECUTABLE),
+        assumeTrue(
+                Files.isExecutable(EXECUTABLE),
                 "Chromium is not installed at " + EXECUTABLE + " (./run-tests installs it when run as root)");
-        assumeTrue(isolated(), "the test JVM is not in a loopback-only network namespace (see e2e/src/test/netns/bin/java)");
+        assumeTrue(
+                isolated(),
+                "the test JVM is not in a loopback-only network namespace (see e2e/src/test/netns/bin/java)");
         PlaywrightAssertions.setDefaultAssertionTimeout(assertionTimeout.toMillis());
         profile = createProfileDirectory();
         List<String> args = new ArrayList<>(FLAGS);
         args.add("--user-data-dir=" + profile);
         FAKE_MEDIA_FLAGS.stream().filter(flag -> !omittedFlags.contains(flag)).forEach(args::add);
         args.addAll(PLAYWRIGHT_TRANSPORT_FLAGS);
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
-            browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(EXECUTABLE)
-                    .setHeadless(true)
-                    .setIgnoreAllDefaultArgs(true)
-                    .setArgs(args));
+            browser = playwright
+                    .chromium()
+                    .launch(new BrowserType.LaunchOptions()
+                            .setExecutablePath(EXECUTABLE)
+                            .setHeadless(true)
+                            .setIgnoreAllDefaultArgs(true)
+                            .setArgs(args));
         } catch (RuntimeException e) {
             closeBrowser();
             throw e;
@@ -142,9 +149,10 @@ public final class BrowserExtension implements BeforeAllCallback, AfterTestExecu
 
     /** A fresh context with this viewport (e.g. 390×844 for a phone), closed after the test. */
     public BrowserContext newContext(int width, int height) {
-        BrowserContext context = browser().newContext(new Browser.NewContextOptions()
-                .setViewportSize(width, height)
-                .setAcceptDownloads(true));
+        BrowserContext context = browser()
+                .newContext(new Browser.NewContextOptions()
+                        .setViewportSize(width, height)
+                        .setAcceptDownloads(true));
         contexts.add(context);
         return context;
     }
@@ -213,7 +221,8 @@ public final class BrowserExtension implements BeforeAllCallback, AfterTestExecu
 
     private static void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // A leftover temp profile is harmless; no test result depends on it.
         }

@@ -85,31 +85,34 @@ public final class Coturn implements AutoCloseable {
         try {
             Path directory = Files.createTempDirectory("rendezvous-coturn-");
             int port = freeUdpAndTcpPort();
-            int minRelay = 49_152 + ThreadLocalRandom.current().nextInt((65_535 - 49_152 - RELAY_PORT_COUNT) / RELAY_PORT_COUNT)
-                    * RELAY_PORT_COUNT;
+            int minRelay = 49_152
+                    + ThreadLocalRandom.current().nextInt((65_535 - 49_152 - RELAY_PORT_COUNT) / RELAY_PORT_COUNT)
+                            * RELAY_PORT_COUNT;
             Path config = directory.resolve("turnserver.conf");
-            Files.write(config, List.of(
-                    "listening-ip=127.0.0.1",
-                    "relay-ip=127.0.0.1",
-                    "listening-port=" + port,
-                    "min-port=" + minRelay,
-                    "max-port=" + (minRelay + RELAY_PORT_COUNT - 1),
-                    "realm=" + REALM,
-                    "use-auth-secret",
-                    "static-auth-secret=" + secret,
-                    // Every peer in our tests is on loopback; coturn refuses loopback peers by default.
-                    "allow-loopback-peers",
-                    "no-multicast-peers",
-                    "no-tls",
-                    "no-dtls",
-                    "no-cli",
-                    "no-rfc5780",
-                    "fingerprint",
-                    "verbose",
-                    "simple-log",
-                    "log-file=" + directory.resolve("turnserver.log"),
-                    "pidfile=" + directory.resolve("turnserver.pid"),
-                    "userdb=" + directory.resolve("turndb")));
+            Files.write(
+                    config,
+                    List.of(
+                            "listening-ip=127.0.0.1",
+                            "relay-ip=127.0.0.1",
+                            "listening-port=" + port,
+                            "min-port=" + minRelay,
+                            "max-port=" + (minRelay + RELAY_PORT_COUNT - 1),
+                            "realm=" + REALM,
+                            "use-auth-secret",
+                            "static-auth-secret=" + secret,
+                            // Every peer in our tests is on loopback; coturn refuses loopback peers by default.
+                            "allow-loopback-peers",
+                            "no-multicast-peers",
+                            "no-tls",
+                            "no-dtls",
+                            "no-cli",
+                            "no-rfc5780",
+                            "fingerprint",
+                            "verbose",
+                            "simple-log",
+                            "log-file=" + directory.resolve("turnserver.log"),
+                            "pidfile=" + directory.resolve("turnserver.pid"),
+                            "userdb=" + directory.resolve("turndb")));
             Process process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("stdout.log").toFile())
@@ -137,7 +140,8 @@ public final class Coturn implements AutoCloseable {
         }
         String log = logTail();
         close();
-        throw new IllegalStateException("coturn did not answer a binding request within " + START_TIMEOUT + ":\n" + log);
+        throw new IllegalStateException(
+                "coturn did not answer a binding request within " + START_TIMEOUT + ":\n" + log);
     }
 
     /**
@@ -161,7 +165,8 @@ public final class Coturn implements AutoCloseable {
             DatagramPacket packet = new DatagramPacket(answer, answer.length);
             socket.receive(packet);
             return packet.getLength() >= 20
-                    && answer[0] == 0x01 && answer[1] == 0x01 // Binding Success Response
+                    && answer[0] == 0x01
+                    && answer[1] == 0x01 // Binding Success Response
                     && Arrays.equals(answer, 8, 20, transaction, 0, 12);
         } catch (SocketTimeoutException e) {
             return false;
@@ -232,10 +237,15 @@ public final class Coturn implements AutoCloseable {
                 if (Files.exists(file)) {
                     List<String> lines = Files.readAllLines(file);
                     out.append("--- ").append(name).append('\n');
-                    lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> out.append(l).append('\n'));
+                    lines.subList(Math.max(0, lines.size() - 60), lines.size())
+                            .forEach(l -> out.append(l).append('\n'));
                 }
             } catch (IOException | UncheckedIOException e) {
-                out.append("(could not read ").append(name).append(": ").append(e.getMessage()).append(")\n");
+                out.append("(could not read ")
+                        .append(name)
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append(")\n");
             }
         }
         return out.toString();

@@ -21,7 +21,8 @@ import org.opentest4j.TestAbortedException;
  */
 public final class CoturnExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CoturnExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(CoturnExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -29,14 +30,17 @@ public final class CoturnExtension implements ParameterResolver {
     }
 
     @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) throws ParameterResolutionException {
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
+            throws ParameterResolutionException {
         if (!Coturn.isInstalled()) {
             throw new TestAbortedException("coturn (turnserver) is not installed: apt-get install coturn");
         }
-        ExtensionContext classContext = context.getTestClass().isPresent() && context.getTestMethod().isPresent()
-                ? context.getParent().orElse(context)
-                : context;
-        return classContext.getStore(NAMESPACE)
+        ExtensionContext classContext =
+                context.getTestClass().isPresent() && context.getTestMethod().isPresent()
+                        ? context.getParent().orElse(context)
+                        : context;
+        return classContext
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent("coturn", key -> new Running(Coturn.start()), Running.class)
                 .coturn();
     }

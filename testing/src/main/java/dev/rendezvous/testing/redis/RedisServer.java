@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
     /** Where Debian's package installs it; {@code REDIS_SERVER} overrides. */
     public static final String DEFAULT_BINARY = "/usr/bin/redis-server";
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
     private final String binary;
@@ -73,13 +74,20 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(binary,
-                "--bind", "127.0.0.1",
-                "--port", Integer.toString(port),
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", dir.toString(),
-                "--loglevel", "warning")
+        ProcessBuilder pb = new ProcessBuilder(
+                        binary,
+                        "--bind",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--loglevel",
+                        "warning")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile());
         process = pb.start();
@@ -104,7 +112,8 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException("interrupted", ie);
             }
         }
-        throw new IllegalStateException("redis-server on port " + port + " did not answer within " + READY_TIMEOUT + ": " + last);
+        throw new IllegalStateException(
+                "redis-server on port " + port + " did not answer within " + READY_TIMEOUT + ": " + last);
     }
 
     private String log() {

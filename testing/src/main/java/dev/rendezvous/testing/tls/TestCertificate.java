@@ -38,17 +38,36 @@ public record TestCertificate(Path certFile, Path keyFile, X509Certificate certi
         try {
             Path store = directory.resolve("server.p12");
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Process process = new ProcessBuilder(keytool.toString(), "-genkeypair",
-                    "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                    "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                    "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+            Process process = new ProcessBuilder(
+                            keytool.toString(),
+                            "-genkeypair",
+                            "-alias",
+                            "server",
+                            "-keyalg",
+                            "EC",
+                            "-groupname",
+                            "secp256r1",
+                            "-dname",
+                            "CN=127.0.0.1",
+                            "-ext",
+                            "SAN=ip:127.0.0.1,dns:localhost",
+                            "-validity",
+                            "2",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            store.toString(),
+                            "-storepass",
+                            new String(PASSWORD),
+                            "-keypass",
+                            new String(PASSWORD))
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("keytool.log").toFile())
                     .start();
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
-                throw new IllegalStateException("keytool failed: " + Files.readString(directory.resolve("keytool.log")));
+                throw new IllegalStateException(
+                        "keytool failed: " + Files.readString(directory.resolve("keytool.log")));
             }
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(store)) {
@@ -89,7 +108,8 @@ public record TestCertificate(Path certFile, Path keyFile, X509Certificate certi
 
     private static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + label + "-----\n";
     }
 }

@@ -21,9 +21,9 @@ class PeerJsAuthTest {
     private static final String AUDIENCE = "rendezvous";
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c
-            .authenticator(Tokens.hmacAuthenticator(SECRET, ISSUER, AUDIENCE))
-            .peerJs(PeerJsConfig.DEFAULT.withAllowDiscovery(true)));
+    final ServerExtension server =
+            ServerExtension.create(c -> c.authenticator(Tokens.hmacAuthenticator(SECRET, ISSUER, AUDIENCE))
+                    .peerJs(PeerJsConfig.DEFAULT.withAllowDiscovery(true)));
 
     private static String token(JWTClaimsSet.Builder claims) {
         return Tokens.hs256(SECRET, claims.build());
@@ -35,7 +35,8 @@ class PeerJsAuthTest {
 
     private void refused(String key) {
         WsRecorder ws = server.client(server.uri(query(key, "a", "t")));
-        assertThat(json(ws.nextText())).isEqualTo(json("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"Invalid key provided\"}}"));
+        assertThat(json(ws.nextText()))
+                .isEqualTo(json("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"Invalid key provided\"}}"));
         assertThat(ws.awaitClose()).isEqualTo(1008);
     }
 
@@ -48,7 +49,8 @@ class PeerJsAuthTest {
     @Test
     void theDefaultKeyAWrongSignatureAnExpiredOrForeignTokenAreInvalidKeys() {
         refused("peerjs");
-        refused(Tokens.hs256("another-secret-another-secret-another!!", valid("a").build()));
+        refused(Tokens.hs256(
+                "another-secret-another-secret-another!!", valid("a").build()));
         refused(Tokens.unsigned(valid("a").build()));
         refused(token(valid("a").expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1))))));
         refused(token(Tokens.claims("a").issuer("https://evil.test").audience(AUDIENCE)));
@@ -57,12 +59,16 @@ class PeerJsAuthTest {
     @Test
     void peersAndIceServersNeedAValidKey() throws Exception {
         server.client(server.uri(query(token(valid("alice")), "a", "t"))).nextText();
-        assertThat(PeerJsHttpTest.get(server.httpUri("/peerjs/peers")).statusCode()).isEqualTo(401);
-        assertThat(PeerJsHttpTest.get(server.httpUri("/peerjs/ice-servers")).statusCode()).isEqualTo(401);
+        assertThat(PeerJsHttpTest.get(server.httpUri("/peerjs/peers")).statusCode())
+                .isEqualTo(401);
+        assertThat(PeerJsHttpTest.get(server.httpUri("/peerjs/ice-servers")).statusCode())
+                .isEqualTo(401);
         var ok = PeerJsHttpTest.get(server.httpUri("/" + token(valid("bob")) + "/peers"));
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(json(ok.body())).containsExactly(json("\"a\""));
-        assertThat(PeerJsHttpTest.get(server.httpUri("/" + token(valid("bob")) + "/ice-servers")).statusCode()).isEqualTo(200);
+        assertThat(PeerJsHttpTest.get(server.httpUri("/" + token(valid("bob")) + "/ice-servers"))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -71,7 +77,8 @@ class PeerJsAuthTest {
         WsRecorder ok = server.client(server.uri(query(bound, "alice-phone", "t")));
         assertThat(ok.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
         WsRecorder other = server.client(server.uri(query(bound, "someone-else", "t")));
-        assertThat(json(other.nextText())).isEqualTo(json("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"Invalid key provided\"}}"));
+        assertThat(json(other.nextText()))
+                .isEqualTo(json("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"Invalid key provided\"}}"));
         assertThat(other.awaitClose()).isEqualTo(1008);
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PeerJsBadInputTest {
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c.maxMessageBytes(4_096).rateLimit(200, 50));
+    final ServerExtension server =
+            ServerExtension.create(c -> c.maxMessageBytes(4_096).rateLimit(200, 50));
 
     private WsRecorder offender;
     private WsRecorder left;
@@ -41,17 +42,31 @@ class PeerJsBadInputTest {
 
     private void neighboursStillRelay() {
         left.sendText("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":{\"ok\":true}}");
-        assertThat(json(right.nextText())).isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"left\",\"dst\":\"right\",\"payload\":{\"ok\":true}}"));
+        assertThat(json(right.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"left\",\"dst\":\"right\",\"payload\":{\"ok\":true}}"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "not json", "{\"type\":\"OFFER\"", "{\"type\":\"OFFER\"} x", "[1,2]", "42", "null", "{}", "{\"type\":5}",
-        "{\"type\":\"DANCE\",\"dst\":\"right\"}", "{\"type\":\"offer\",\"dst\":\"right\"}", "{\"type\":\"OPEN\",\"dst\":\"right\"}",
-        "{\"type\":\"ID-TAKEN\",\"dst\":\"right\"}", "{\"type\":\"ERROR\",\"dst\":\"right\",\"payload\":{\"msg\":\"x\"}}",
-        "{\"type\":\"OFFER\",\"payload\":{}}", "{\"type\":\"OFFER\",\"dst\":7,\"payload\":{}}",
-        "{\"type\":\"OFFER\",\"dst\":null}", "{\"type\":\"LEAVE\"}"
-    })
+    @ValueSource(
+            strings = {
+                "not json",
+                "{\"type\":\"OFFER\"",
+                "{\"type\":\"OFFER\"} x",
+                "[1,2]",
+                "42",
+                "null",
+                "{}",
+                "{\"type\":5}",
+                "{\"type\":\"DANCE\",\"dst\":\"right\"}",
+                "{\"type\":\"offer\",\"dst\":\"right\"}",
+                "{\"type\":\"OPEN\",\"dst\":\"right\"}",
+                "{\"type\":\"ID-TAKEN\",\"dst\":\"right\"}",
+                "{\"type\":\"ERROR\",\"dst\":\"right\",\"payload\":{\"msg\":\"x\"}}",
+                "{\"type\":\"OFFER\",\"payload\":{}}",
+                "{\"type\":\"OFFER\",\"dst\":7,\"payload\":{}}",
+                "{\"type\":\"OFFER\",\"dst\":null}",
+                "{\"type\":\"LEAVE\"}"
+            })
     void ignoredFramesLeaveTheSessionAndItsNeighboursAsTheyWere(String frame) {
         offender.sendText(frame);
         barrier(offender, "offender"); // handled, nothing came back, still open

@@ -35,14 +35,17 @@ class PeerJsHttpTest {
 
         @Test
         void idIsAFreshIdAsTextWithCors() throws Exception {
-            HttpResponse<String> r = get(server.httpUri("/peerjs/id?ts=1&version=1.5.5"), "Origin", "http://localhost:5173");
+            HttpResponse<String> r =
+                    get(server.httpUri("/peerjs/id?ts=1&version=1.5.5"), "Origin", "http://localhost:5173");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
             assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://localhost:5173");
             assertThat(r.body()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
             assertThat(get(server.httpUri("/peerjs/id")).body()).isNotEqualTo(r.body());
             // the server's origin policy covers PeerJS too: a page of a foreign origin is refused until configured
-            assertThat(get(server.httpUri("/peerjs/id"), "Origin", "http://app.example").statusCode()).isEqualTo(403);
+            assertThat(get(server.httpUri("/peerjs/id"), "Origin", "http://app.example")
+                            .statusCode())
+                    .isEqualTo(403);
         }
 
         @Test
@@ -60,15 +63,18 @@ class PeerJsHttpTest {
 
         @Test
         void preflightAnswersAsCorsOriginTrue() throws Exception {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.httpUri("/peerjs/id"))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", "http://localhost:5173")
-                    .header("Access-Control-Request-Method", "GET")
-                    .header("Access-Control-Request-Headers", "x-custom")
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(server.httpUri("/peerjs/id"))
+                            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", "http://localhost:5173")
+                            .header("Access-Control-Request-Method", "GET")
+                            .header("Access-Control-Request-Headers", "x-custom")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(204);
             assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://localhost:5173");
-            assertThat(r.headers().firstValue("access-control-allow-methods")).hasValue("GET,HEAD,PUT,PATCH,POST,DELETE");
+            assertThat(r.headers().firstValue("access-control-allow-methods"))
+                    .hasValue("GET,HEAD,PUT,PATCH,POST,DELETE");
             assertThat(r.headers().firstValue("access-control-allow-headers")).hasValue("x-custom");
         }
 
@@ -98,8 +104,8 @@ class PeerJsHttpTest {
     @Nested
     class Customised {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c
-                .peerJs(PeerJsConfig.DEFAULT.withPath("/myapp").withKey("k1").withAllowDiscovery(true))
+        final ServerExtension server = ServerExtension.create(c -> c.peerJs(
+                        PeerJsConfig.DEFAULT.withPath("/myapp").withKey("k1").withAllowDiscovery(true))
                 .iceServers(id -> List.of(new IceServer(List.of("turn:127.0.0.1:3478"), "u-" + id, "secret"))));
 
         @Test
@@ -111,7 +117,8 @@ class PeerJsHttpTest {
             var ws = server.client(server.uri("/myapp/peerjs?key=k1&id=a&token=t"));
             assertThat(ws.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
             var wrong = server.client(server.uri("/myapp/peerjs?key=peerjs&id=b&token=t"));
-            assertThat(json(wrong.nextText()).path("payload").path("msg").asText()).isEqualTo("Invalid key provided");
+            assertThat(json(wrong.nextText()).path("payload").path("msg").asText())
+                    .isEqualTo("Invalid key provided");
         }
 
         @Test
@@ -126,15 +133,18 @@ class PeerJsHttpTest {
         @Test
         void iceServersAreMintedForTheIdAsked() throws Exception {
             HttpResponse<String> r = get(server.httpUri("/myapp/k1/ice-servers?id=alice"));
-            assertThat(json(r.body())).isEqualTo(json(
-                    "[{\"urls\":[\"turn:127.0.0.1:3478\"],\"username\":\"u-alice\",\"credential\":\"secret\"}]"));
+            assertThat(json(r.body()))
+                    .isEqualTo(
+                            json(
+                                    "[{\"urls\":[\"turn:127.0.0.1:3478\"],\"username\":\"u-alice\",\"credential\":\"secret\"}]"));
         }
     }
 
     @Nested
     class BesideTheServersOwnEndpoints {
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.httpEndpoint("/api/ice-servers",
+        final ServerExtension server = ServerExtension.create(c -> c.httpEndpoint(
+                "/api/ice-servers",
                 request -> dev.rendezvous.server.http.HttpResponses.json(
                         io.netty.handler.codec.http.HttpResponseStatus.OK, "{\"ice_servers\":[]}")));
 
@@ -154,7 +164,8 @@ class PeerJsHttpTest {
         @Test
         void nothingIsServed() throws Exception {
             assertThat(get(server.httpUri("/peerjs/id")).statusCode()).isEqualTo(404);
-            assertThat(dev.rendezvous.testing.WsRecorder.refusedUpgradeStatus(server.uri(PeerJsWire.query("peerjs", "a", "t"))))
+            assertThat(dev.rendezvous.testing.WsRecorder.refusedUpgradeStatus(
+                            server.uri(PeerJsWire.query("peerjs", "a", "t"))))
                     .isEqualTo(404);
         }
     }

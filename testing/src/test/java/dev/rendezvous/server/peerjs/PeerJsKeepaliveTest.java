@@ -13,15 +13,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PeerJsKeepaliveTest {
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c.peerJs(PeerJsConfig.DEFAULT
-            .withAliveTimeout(Duration.ofMillis(600))));
+    final ServerExtension server =
+            ServerExtension.create(c -> c.peerJs(PeerJsConfig.DEFAULT.withAliveTimeout(Duration.ofMillis(600))));
 
     @Test
     void heartbeatsKeepAClientWhileASilentOneIsClosed() {
         WsRecorder silent = open(server, "silent", "t");
         WsRecorder beating = open(server, "beating", "t");
         long start = System.nanoTime();
-        while (!silent.isClosed() && System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
+        while (!silent.isClosed()
+                && System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
             beating.sendText("{\"type\":\"HEARTBEAT\"}");
             beating.assertNoMoreMessages(Duration.ofMillis(100)); // the pause between heartbeats, nothing arrives
         }

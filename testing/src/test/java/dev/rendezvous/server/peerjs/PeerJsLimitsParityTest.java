@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PeerJsLimitsParityTest {
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c.rateLimit(200, 50).rateLimitBytes(64 * 1024));
+    final ServerExtension server =
+            ServerExtension.create(c -> c.rateLimit(200, 50).rateLimitBytes(64 * 1024));
 
     private WsRecorder left;
     private WsRecorder right;
@@ -39,7 +40,8 @@ class PeerJsLimitsParityTest {
 
     private void neighboursStillRelay() {
         left.sendText("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":{\"ok\":true}}");
-        assertThat(json(right.nextText())).isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"left\",\"dst\":\"right\",\"payload\":{\"ok\":true}}"));
+        assertThat(json(right.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"left\",\"dst\":\"right\",\"payload\":{\"ok\":true}}"));
     }
 
     @Test
@@ -97,10 +99,13 @@ class PeerJsLimitsParityTest {
     void anUnmaskedFrameIsAProtocolErrorClosed1002() throws IOException {
         try (RawWebSocket raw = RawWebSocket.connect(server.uri(query("peerjs", "sloppy", "t")))) {
             assertThat(raw.readText()).isEqualTo("{\"type\":\"OPEN\"}");
-            raw.sendRaw(RawWebSocket.frame(0x80 | RawWebSocket.TEXT, "{\"type\":\"HEARTBEAT\"}".getBytes(StandardCharsets.UTF_8), false));
+            raw.sendRaw(RawWebSocket.frame(
+                    0x80 | RawWebSocket.TEXT, "{\"type\":\"HEARTBEAT\"}".getBytes(StandardCharsets.UTF_8), false));
             assertThat(raw.awaitClose(Duration.ofSeconds(5))).isEqualTo(1002);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.hubState().sessions() == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> server.hubState().sessions() == 2);
         barrier(left, "left");
         neighboursStillRelay();
     }

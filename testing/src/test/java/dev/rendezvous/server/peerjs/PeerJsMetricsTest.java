@@ -17,8 +17,8 @@ class PeerJsMetricsTest {
     private final ServerMetrics metrics = new ServerMetrics(false);
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c.observer(metrics)
-            .peerJs(PeerJsConfig.DEFAULT.withExpireTimeout(Duration.ofMillis(200))));
+    final ServerExtension server = ServerExtension.create(
+            c -> c.observer(metrics).peerJs(PeerJsConfig.DEFAULT.withExpireTimeout(Duration.ofMillis(200))));
 
     @Test
     void clientsRelaysExpiriesAndRefusalsAreCountedByProtocol() {
@@ -32,13 +32,15 @@ class PeerJsMetricsTest {
         WsRecorder wrong = server.client(server.uri(query("nope", "c", "t")));
         wrong.awaitClose();
 
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics.scrape())
-                .contains("rendezvous_protocol_clients{protocol=\"peerjs\"} 2.0")
-                .contains("rendezvous_protocol_clients{protocol=\"v1\"} 1.0")
-                .contains("rendezvous_protocol_messages_relayed_total{protocol=\"peerjs\",type=\"OFFER\"} 1.0")
-                .contains("rendezvous_protocol_messages_queued_total{protocol=\"peerjs\"} 1.0")
-                .contains("rendezvous_protocol_expired_total{protocol=\"peerjs\"} 1.0")
-                .contains("rendezvous_protocol_refused_total{protocol=\"peerjs\",reason=\"invalid_key\"} 1.0")
-                .contains("rendezvous_clients 3.0"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(metrics.scrape())
+                        .contains("rendezvous_protocol_clients{protocol=\"peerjs\"} 2.0")
+                        .contains("rendezvous_protocol_clients{protocol=\"v1\"} 1.0")
+                        .contains("rendezvous_protocol_messages_relayed_total{protocol=\"peerjs\",type=\"OFFER\"} 1.0")
+                        .contains("rendezvous_protocol_messages_queued_total{protocol=\"peerjs\"} 1.0")
+                        .contains("rendezvous_protocol_expired_total{protocol=\"peerjs\"} 1.0")
+                        .contains("rendezvous_protocol_refused_total{protocol=\"peerjs\",reason=\"invalid_key\"} 1.0")
+                        .contains("rendezvous_clients 3.0"));
     }
 }

@@ -21,9 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PeerJsProtocolTest {
 
     @RegisterExtension
-    final ServerExtension server = ServerExtension.create(c -> c.peerJs(PeerJsConfig.DEFAULT
-            .withExpireTimeout(Duration.ofMillis(400))
-            .withConcurrentLimit(4)));
+    final ServerExtension server = ServerExtension.create(c -> c.peerJs(
+            PeerJsConfig.DEFAULT.withExpireTimeout(Duration.ofMillis(400)).withConcurrentLimit(4)));
 
     static Stream<Arguments> refusedQueries() {
         return Stream.of(
@@ -57,7 +56,8 @@ class PeerJsProtocolTest {
     void anIdHeldWithAnotherTokenIsTaken() {
         WsRecorder holder = open(server, "alice", "t1");
         WsRecorder other = server.client(server.uri(query("peerjs", "alice", "t2")));
-        assertThat(json(other.nextText())).isEqualTo(json("{\"type\":\"ID-TAKEN\",\"payload\":{\"msg\":\"ID is taken\"}}"));
+        assertThat(json(other.nextText()))
+                .isEqualTo(json("{\"type\":\"ID-TAKEN\",\"payload\":{\"msg\":\"ID is taken\"}}"));
         assertThat(other.awaitClose()).isEqualTo(4002);
         barrier(holder, "alice");
     }
@@ -69,7 +69,8 @@ class PeerJsProtocolTest {
         assertThat(old.awaitClose()).isEqualTo(4009);
         WsRecorder bob = open(server, "bob", "t");
         PeerJsWire.send(bob, "OFFER", "alice", json("{\"sdp\":\"x\"}"));
-        assertThat(json(fresh.nextText())).isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"bob\",\"dst\":\"alice\",\"payload\":{\"sdp\":\"x\"}}"));
+        assertThat(json(fresh.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"bob\",\"dst\":\"alice\",\"payload\":{\"sdp\":\"x\"}}"));
         assertThat(server.hubState().sessions()).isEqualTo(2);
     }
 
@@ -100,17 +101,24 @@ class PeerJsProtocolTest {
     void offerAnswerCandidateAreRelayedWithSrcStampedAndPayloadUntouched() {
         WsRecorder a = open(server, "a", "t");
         WsRecorder b = open(server, "b", "t");
-        String payload = "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"},\"type\":\"data\",\"connectionId\":\"dc_1\","
-                + "\"n\":1.50,\"big\":123456789012345678901234567890,\"u\":\"\\u00e9\\ud83d\\ude00\",\"arr\":[null,true,{}]}";
+        String payload =
+                "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"},\"type\":\"data\",\"connectionId\":\"dc_1\","
+                        + "\"n\":1.50,\"big\":123456789012345678901234567890,\"u\":\"\\u00e9\\ud83d\\ude00\",\"arr\":[null,true,{}]}";
         for (String type : new String[] {"OFFER", "ANSWER", "CANDIDATE"}) {
-            a.sendText("{\"type\":\"" + type + "\",\"src\":\"forged\",\"dst\":\"b\",\"extra\":1,\"payload\":" + payload + "}");
+            a.sendText("{\"type\":\"" + type + "\",\"src\":\"forged\",\"dst\":\"b\",\"extra\":1,\"payload\":" + payload
+                    + "}");
             String got = b.nextText();
-            assertThat(json(got)).isEqualTo(json("{\"type\":\"" + type + "\",\"src\":\"a\",\"dst\":\"b\",\"payload\":" + payload + "}"));
-            assertThat(got).startsWith("{\"type\":\"" + type + "\",\"src\":\"a\",\"dst\":\"b\",\"payload\":")
-                    .contains("\"n\":1.50").contains("123456789012345678901234567890");
+            assertThat(json(got))
+                    .isEqualTo(json(
+                            "{\"type\":\"" + type + "\",\"src\":\"a\",\"dst\":\"b\",\"payload\":" + payload + "}"));
+            assertThat(got)
+                    .startsWith("{\"type\":\"" + type + "\",\"src\":\"a\",\"dst\":\"b\",\"payload\":")
+                    .contains("\"n\":1.50")
+                    .contains("123456789012345678901234567890");
         }
         b.sendText("{\"type\":\"ANSWER\",\"dst\":\"a\",\"payload\":{\"x\":1}}");
-        assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"ANSWER\",\"src\":\"b\",\"dst\":\"a\",\"payload\":{\"x\":1}}"));
+        assertThat(json(a.nextText()))
+                .isEqualTo(json("{\"type\":\"ANSWER\",\"src\":\"b\",\"dst\":\"a\",\"payload\":{\"x\":1}}"));
     }
 
     @Test
@@ -128,8 +136,10 @@ class PeerJsProtocolTest {
         a.sendText("{\"type\":\"CANDIDATE\",\"dst\":\"late\",\"payload\":{\"n\":2}}");
         barrier(a, "a"); // both are queued now
         WsRecorder late = open(server, "late", "t");
-        assertThat(json(late.nextText())).isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":1}}"));
-        assertThat(json(late.nextText())).isEqualTo(json("{\"type\":\"CANDIDATE\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":2}}"));
+        assertThat(json(late.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":1}}"));
+        assertThat(json(late.nextText()))
+                .isEqualTo(json("{\"type\":\"CANDIDATE\",\"src\":\"a\",\"dst\":\"late\",\"payload\":{\"n\":2}}"));
         a.assertNoMoreMessages(Duration.ofMillis(700)); // past the expire timeout: no EXPIRE for a delivered queue
     }
 
@@ -156,8 +166,9 @@ class PeerJsProtocolTest {
             open(server, "p" + i, "t");
         }
         WsRecorder fifth = server.client(server.uri(query("peerjs", "p4", "t")));
-        assertThat(json(fifth.nextText())).isEqualTo(json(
-                "{\"type\":\"ERROR\",\"payload\":{\"msg\":\"Server has reached its concurrent user limit\"}}"));
+        assertThat(json(fifth.nextText()))
+                .isEqualTo(json(
+                        "{\"type\":\"ERROR\",\"payload\":{\"msg\":\"Server has reached its concurrent user limit\"}}"));
         assertThat(fifth.awaitClose()).isEqualTo(1013);
     }
 
@@ -166,7 +177,8 @@ class PeerJsProtocolTest {
         WsRecorder a = open(server, "a", "t");
         WsRecorder b = open(server, "b", "t");
         b.close(1000, "bye");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> server.hubState().sessions() == 1);
         WsRecorder again = open(server, "b", "other-token");
         PeerJsWire.send(a, "OFFER", "b", json("{}"));

@@ -32,13 +32,16 @@ class PeerJsSlowConsumerTest {
                     sender.sendText("{\"type\":\"HEARTBEAT\"}");
                     try {
                         WsRecorder.Event e = sender.nextEvent(Duration.ofMillis(100));
-                        leave = e instanceof WsRecorder.Event.Text t && json(t.text()).path("type").asText().equals("LEAVE");
+                        leave = e instanceof WsRecorder.Event.Text t
+                                && json(t.text()).path("type").asText().equals("LEAVE");
                     } catch (AssertionError nothingYet) {
                         // no answer within the pause: keep sending
                     }
                 }
             }
-            assertThat(leave).as("LEAVE from the server for the failed delivery").isTrue();
+            assertThat(leave)
+                    .as("LEAVE from the server for the failed delivery")
+                    .isTrue();
         }
         // Frames sent while the sleepy socket was closing failed too: each got its LEAVE, then nothing else.
         sender.sendText("{\"type\":\"OFFER\",\"dst\":\"sender\",\"payload\":{\"barrier\":true}}");

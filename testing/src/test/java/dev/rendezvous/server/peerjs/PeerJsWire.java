@@ -19,13 +19,19 @@ final class PeerJsWire {
     static String query(String key, String id, String token) {
         StringBuilder q = new StringBuilder("/peerjs?");
         if (key != null) {
-            q.append("key=").append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('&');
+            q.append("key=")
+                    .append(URLEncoder.encode(key, StandardCharsets.UTF_8))
+                    .append('&');
         }
         if (id != null) {
-            q.append("id=").append(URLEncoder.encode(id, StandardCharsets.UTF_8)).append('&');
+            q.append("id=")
+                    .append(URLEncoder.encode(id, StandardCharsets.UTF_8))
+                    .append('&');
         }
         if (token != null) {
-            q.append("token=").append(URLEncoder.encode(token, StandardCharsets.UTF_8)).append('&');
+            q.append("token=")
+                    .append(URLEncoder.encode(token, StandardCharsets.UTF_8))
+                    .append('&');
         }
         return q.append("version=1.5.5").toString();
     }
@@ -62,7 +68,8 @@ final class PeerJsWire {
      */
     static void barrier(WsRecorder ws, String ownId) {
         ws.sendText("{\"type\":\"OFFER\",\"dst\":\"" + ownId + "\",\"payload\":{\"barrier\":true}}");
-        assertThat(json(ws.nextText())).isEqualTo(json(
-                "{\"type\":\"OFFER\",\"src\":\"" + ownId + "\",\"dst\":\"" + ownId + "\",\"payload\":{\"barrier\":true}}"));
+        assertThat(json(ws.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"" + ownId + "\",\"dst\":\"" + ownId
+                        + "\",\"payload\":{\"barrier\":true}}"));
     }
 }

@@ -16,7 +16,8 @@ class CoturnLifecycleTest {
         Coturn turn = Coturn.start("lifecycle-secret");
         ProcessHandle handle = turn.processHandle();
         assertThat(handle.isAlive()).isTrue();
-        assertThat(handle.info().command()).hasValueSatisfying(c -> assertThat(c).endsWith("turnserver"));
+        assertThat(handle.info().command())
+                .hasValueSatisfying(c -> assertThat(c).endsWith("turnserver"));
 
         turn.close();
         turn.close(); // idempotent
