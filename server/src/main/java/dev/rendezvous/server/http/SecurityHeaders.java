@@ -30,7 +30,8 @@ public final class SecurityHeaders {
         // 'self' covers ws:/wss: to the same host in CSP 3; the explicit entries are for browsers before it.
         String sockets = host != null && HOST.matcher(host).matches() ? " ws://" + host + " wss://" + host : "";
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-                + "connect-src 'self'" + sockets + "; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                // blob: lets the page (and a test reading a download link) fetch the files it stored itself.
+                + "connect-src 'self'" + sockets + " blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
                 + "frame-ancestors 'none'";
     }
 
