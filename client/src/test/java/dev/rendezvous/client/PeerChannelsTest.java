@@ -288,11 +288,14 @@ class PeerChannelsTest {
             for (Delivery d : burst) {
                 assertThat(d.settled().toCompletableFuture().getNow(null)).isEqualTo(SendOutcome.SENT);
             }
-            // A deadline that has passed: it only looks, and names the channel that still holds bytes.
-            a.send(chunk);
-            a.send(chunk);
+            // A deadline that has passed: it only looks, and names the channel that still holds bytes. Another
+            // 8 MB burst is still queued when it looks (the queue pauses at the high mark); its bytes may leave a
+            // moment later, so the test asserts the name flush gave, not a buffered amount read afterwards.
+            for (int i = 0; i < 40; i++) {
+                a.send(chunk);
+            }
             List<DataChannel> holding = a.flush(java.time.Duration.ZERO);
-            assertThat(holding).allSatisfy(c -> assertThat(c.bufferedAmount()).isPositive());
+            assertThat(holding).extracting(DataChannel::label).containsExactly("chat");
         }
     }
 }
