@@ -66,15 +66,16 @@ final class ClientTunnel implements RemoteResume.Downstream {
                 .hub()
                 .resumeElsewhere(r.id(), r.token(), r.received(), t)
                 .toCompletableFuture();
-        if (asked.isDone() && !asked.isCompletedExceptionally()) { // a single node: answered at once, inline
+        if (asked.isDone() && !asked.isCompletedExceptionally()) {
+            // A single node answers at once; a cluster may have answered already too, when this thread was
+            // descheduled meanwhile (and the owner's frames then may have opened the tunnel: see send).
             Answer a = asked.join();
-            t.answered(a, null, a instanceof Answer.Resumed && t.state.compareAndSet(PENDING, OPEN));
+            t.answered(a, null, t.opens(a));
             return;
         }
         asked.whenComplete((a, e) -> {
             // On the backplane's thread, before the owner's next message: frames that follow `resumed` pass.
-            boolean open =
-                    a instanceof Answer.Resumed && (t.state.compareAndSet(PENDING, OPEN) || t.state.get() == OPEN);
+            boolean open = t.opens(a);
             try {
                 c.transport.execute(() -> t.answered(a, e, open));
             } catch (RejectedExecutionException shuttingDown) {
@@ -83,6 +84,14 @@ final class ClientTunnel implements RemoteResume.Downstream {
                 }
             }
         });
+    }
+
+    /**
+     * Whether answer {@code a} opens the tunnel: a success not given up on. The owner's first frame may
+     * have opened it before the answer is looked at ({@link #send}): that is a success too, not a late one.
+     */
+    private boolean opens(Answer a) {
+        return a instanceof Answer.Resumed && (state.compareAndSet(PENDING, OPEN) || state.get() == OPEN);
     }
 
     private void answered(Answer a, Throwable failure, boolean open) {
