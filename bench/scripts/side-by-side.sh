@@ -6,12 +6,9 @@
 #   bench/scripts/side-by-side.sh 3 --scenario latency --pairs 1000 --rate 5000 --duration 10 --workers 2
 #   bench/scripts/side-by-side.sh 1 --scenario capacity --conns 19500 --src-addrs 4
 # SIDES picks what alternates (default "ours peerjs"); "ours-noaot" is ours without the AOT cache
-<<<<<<< HEAD
 # (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh);
 # "ours-peerjs" is our server driven through its PeerJS endpoint (the harness's --adapter peerjs, path /,
 # key peerjs), e.g. SIDES="ours-peerjs peerjs" for our PeerJS endpoint beside peerjs-server 1.0.2.
-=======
-# (RENDEZVOUS_AOT=off), e.g. SIDES="ours ours-noaot" for the cache's A/B (bench/scripts/warmstart.sh).
 # Our server runs with the per-address limits off (--max-connections-per-address 0 --connection-rate 0): the
 # harness opens thousands of connections from one to four loopback addresses in a burst (19 500 + 2 000 warm-up
 # from 4 addresses; 2 000 relaying from one), which the production defaults (1 000 per address, 100/s in bursts
@@ -22,7 +19,6 @@
 #   OPTS_z="-XX:+UseZGC" SIDES="ours ours@z" bench/scripts/side-by-side.sh 3 --scenario latency ...
 # With ROOT_NAME set too, ours@NAME is the checkout there (a code A/B: e.g. main's tree from `git archive`).
 # Each run's server output is kept in $BENCH_DIR/side-<side>-<run>.log (a -Xlog:gc line lands there).
->>>>>>> main
 # Everything stays on 127.0.0.1; only the servers this script started are stopped (by PID).
 set -u
 RUNS=$1; shift
@@ -44,11 +40,7 @@ for side in ${SIDES:-ours peerjs}; do
 done
 for run in $(seq 1 "$RUNS"); do
   for side in ${SIDES:-ours peerjs}; do
-<<<<<<< HEAD
-    if [ "$side" = ours ] || [ "$side" = ours-noaot ] || [ "$side" = ours-peerjs ]; then
-=======
     if [ "$side" != peerjs ]; then
->>>>>>> main
       PORT=$OURS_PORT; ADAPTER=(--adapter v1 --path /ws)
       [ "$side" = ours-peerjs ] && ADAPTER=(--adapter peerjs)
       AOT=auto; [ "$side" = ours-noaot ] && AOT=off
