@@ -246,11 +246,9 @@ class ResumeOnOtherNodeTest {
         assertThat(fresh.get("id").asText()).isNotEqualTo(alice.id);
         winner.sendText("{\"type\":\"offer\",\"sdp\":\"x\"}");
         assertThat(bob.nextJson().get("from").asText()).isEqualTo(alice.id);
-        winner.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-        winner.awaitClose(Duration.ofSeconds(5));
+        winner.closeCleanly();
         assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
-        loser.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-        loser.awaitClose(Duration.ofSeconds(5));
+        loser.closeCleanly();
         winner.close();
         loser.close();
     }

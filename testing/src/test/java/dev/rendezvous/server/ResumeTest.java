@@ -271,8 +271,7 @@ class ResumeTest {
                     String type =
                             ResumingClient.parse(ws.readText()).path("type").asText();
                     if (type.equals("resumed")) {
-                        ws.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-                        ws.awaitClose(Duration.ofSeconds(5));
+                        ws.closeCleanly();
                     }
                     return type;
                 } catch (IOException e) {

@@ -194,8 +194,7 @@ final class ResumingClient implements AutoCloseable {
 
     /** A clean end: a close frame, so the session departs at once. */
     void closeCleanly() throws IOException {
-        ws.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-        ws.awaitClose(java.time.Duration.ofSeconds(5));
+        ws.closeCleanly();
         ws.close();
     }
 

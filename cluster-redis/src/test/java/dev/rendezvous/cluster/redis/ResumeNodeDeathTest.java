@@ -10,15 +10,9 @@ import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.TcpProxy;
 import dev.rendezvous.testing.WsRecorder;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,14 +32,13 @@ class ResumeNodeDeathTest {
     @RegisterExtension
     final ServerExtension survivors = ServerExtension.create(b -> b.resumeGrace(Duration.ofSeconds(15)));
 
-    private Process child;
-    private final LinkedBlockingQueue<String> childLines = new LinkedBlockingQueue<>();
+    private ChildNode child;
     private TcpProxy proxy;
 
     @AfterEach
     void killChild() throws IOException {
         if (child != null) {
-            child.destroyForcibly();
+            child.close();
         }
         if (proxy != null) {
             proxy.close();
@@ -54,51 +47,8 @@ class ResumeNodeDeathTest {
 
     /** Starts a node process printing its detached count; returns its port. */
     private int startChildNode() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        child = new ProcessBuilder(
-                        java.toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        NodeMain.class.getName(),
-                        SharedRedis.get().uri(),
-                        "doomed-" + ProcessHandle.current().pid(),
-                        Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()),
-                        "print-detached")
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Thread reader = new Thread(
-                () -> {
-                    try {
-                        for (String l; (l = out.readLine()) != null; ) {
-                            childLines.add(l);
-                        }
-                    } catch (IOException e) {
-                        // the child died: nothing more to read
-                    }
-                },
-                "child-node-output");
-        reader.setDaemon(true);
-        reader.start();
-        String port = childLine("port=", Duration.ofSeconds(30));
-        return Integer.parseInt(port.substring("port=".length()));
-    }
-
-    /** The child's next output line starting with {@code prefix}, skipping others. */
-    private String childLine(String prefix, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            String l = childLines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            assertThat(l).as("a child line starting with %s", prefix).isNotNull();
-            if (l.startsWith(prefix)) {
-                return l;
-            }
-        }
-    }
-
-    private void kill() throws InterruptedException {
-        child.destroyForcibly(); // SIGKILL: no goodbye from the node
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        child = ChildNode.start("doomed-" + ProcessHandle.current().pid(), "print-detached");
+        return child.port();
     }
 
     private WsRecorder admittedAt(int port, String pathAndQuery) {
@@ -150,8 +100,8 @@ class ResumeNodeDeathTest {
         WsRecorder bob = admittedAt(port(0), "/ws");
         Resumable alice = pairedAlice(doomed, bob);
         proxy.last().cut();
-        assertThat(childLine("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
-        kill();
+        assertThat(child.line("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
+        child.kill();
 
         assertThat(bob.await(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         bob.assertNothingBeforePong(); // once
@@ -159,8 +109,7 @@ class ResumeNodeDeathTest {
         RawWebSocket again = alice.resumeAt(port(1), 1, answer);
         assertThat(answer[0].get("code").asText()).isEqualTo("resume_failed");
         assertThat(JSON.readTree(again.readText()).get("type").asText()).isEqualTo("your_id"); // a fresh session
-        again.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true); // which ends at once
-        again.awaitClose(Duration.ofSeconds(5));
+        again.closeCleanly(); // which ends at once
         again.close();
         alice.ws().close();
     }
@@ -171,18 +120,18 @@ class ResumeNodeDeathTest {
         WsRecorder bob = admittedAt(port(0), "/ws");
         Resumable alice = pairedAlice(doomed, bob);
         proxy.last().cut();
-        assertThat(childLine("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
+        assertThat(child.line("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
         JsonNode[] answer = new JsonNode[1];
         RawWebSocket tunnelled = alice.resumeAt(port(1), 1, answer);
         assertThat(answer[0].get("type").asText()).isEqualTo("resumed");
-        assertThat(childLine("detached=", Duration.ofSeconds(5))).isEqualTo("detached=0");
+        assertThat(child.line("detached=", Duration.ofSeconds(5))).isEqualTo("detached=0");
         tunnelled.sendText("{\"type\":\"offer\",\"sdp\":\"through the tunnel\"}");
         assertThat(bob.nextJson().get("sdp").asText()).isEqualTo("through the tunnel");
         RedisHub carrier = (RedisHub) survivors.nodes().get(1).hub();
         assertThat(carrier.tunnels()).isEqualTo(1);
 
         long killedAt = System.nanoTime();
-        kill();
+        child.kill();
         assertThat(tunnelled.awaitClose(BOUND.plusSeconds(5))).isEqualTo(1001);
         assertThat(bob.await(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         bob.assertNothingBeforePong(); // once
@@ -208,7 +157,7 @@ class ResumeNodeDeathTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> survivors.nodes().get(0).detachedSessions() == 0);
 
-        kill();
+        child.kill();
         await("the owner sees the client's node die")
                 .atMost(BOUND.plusSeconds(2))
                 .until(() -> survivors.nodes().get(0).detachedSessions() == 1);
@@ -219,8 +168,7 @@ class ResumeNodeDeathTest {
         assertThat(answer[0].get("type").asText()).isEqualTo("resumed");
         assertThat(answer[0].get("replayed").asInt()).isEqualTo(1);
         assertThat(JSON.readTree(back.readText()).get("sdp").asText()).isEqualTo("while away");
-        back.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-        back.awaitClose(Duration.ofSeconds(5));
+        back.closeCleanly();
         assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         back.close();
         viaDoomed.close();
