@@ -11,15 +11,14 @@ Everything stays on 127.0.0.1; only the server this script started is stopped (b
 """
 import json, os, socket, subprocess, sys, time, urllib.request
 
-from loopback_ws import recv_until, rss_kb, upgrade_request
+from loopback_ws import recv_until, rss_kb, send_upgrade
 
 PORT, ROUNDS, CLIENTS, IDLE = (int(a) for a in sys.argv[1:5])
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def rss_mb(pid):
-    kb = rss_kb(pid)
-    return kb / 1024 if kb >= 0 else -1
+    return rss_kb(pid) / 1024
 
 
 def server_pid():
@@ -37,12 +36,12 @@ def sessions():
 
 def connect(i):
     s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
-    s.sendall(upgrade_request(PORT, f"/ws?room=churn-{i // 10}"))
+    send_upgrade(s, PORT, f"/ws?room=churn-{i // 10}")
     return s
 
 
 def admitted(s):
-    recv_until(s, b"your_id", "your_id")
+    recv_until(s, b"your_id", "before your_id")
     return s
 
 

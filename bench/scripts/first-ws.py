@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from loopback_ws import recv_until, rss_kb, upgrade_request
+from loopback_ws import recv_until, rss_kb, send_upgrade
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IDLE_SECONDS = 5
@@ -25,8 +25,8 @@ LISTENING = re.compile(r"Rendezvous listening on ws://127\.0\.0\.1:(\d+)/")
 
 def first_frame(port):
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(upgrade_request(port, "/ws"))
-        buf = recv_until(s, b"\r\n\r\n", "the end of the upgrade answer")
+        send_upgrade(s, port, "/ws")
+        buf = recv_until(s, b"\r\n\r\n", "during the upgrade")
         head, rest = buf.split(b"\r\n\r\n", 1)
         if not head.startswith(b"HTTP/1.1 101"):
             raise RuntimeError(head.decode(errors="replace"))
