@@ -2,6 +2,7 @@ package dev.rendezvous.bench;
 
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.ResumeDirectory;
@@ -44,6 +45,8 @@ public final class IdleSessionMemory {
                 id -> List.of(),
                 0,
                 0,
+                0,
+                0,
                 resumable ? Duration.ofSeconds(15) : Duration.ZERO,
                 new ResumeDirectory());
         List<Connection> held = new ArrayList<>(n);
@@ -53,12 +56,7 @@ public final class IdleSessionMemory {
                     settings,
                     new ConnectionRelayBench.CountingLink(),
                     new ConnectionRelayBench.BenchTransport(),
-                    null,
-                    null,
-                    null,
-                    "mem",
-                    resumable,
-                    false);
+                    new ConnectRequest(null, null, null, "mem", resumable, false));
             c.open();
             held.add(c);
         }
