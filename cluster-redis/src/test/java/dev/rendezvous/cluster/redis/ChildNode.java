@@ -12,20 +12,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A cluster node in a child JVM ({@link NodeMain}) on the shared Redis, for the tests that kill a node
- * outright: {@link #kill()} is SIGKILL, so the node says no goodbye. A daemon thread reads the child's output
- * lines; {@link #line} waits (bounded) for the next one with a prefix. Used from the test thread; closed after
- * the test.
+ * A cluster node in a child JVM ({@link NodeMain}) on the shared Redis, for tests that kill a node with
+ * SIGKILL. Its output lines are read on a daemon thread (a child whose pipe fills would stall). Register it
+ * as an extension: after each test the process is killed, whatever happened.
  */
-final class ChildNode implements AutoCloseable {
-    private final Process process;
-    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private int port;
+final class ChildNode implements AfterEachCallback {
+    /** How soon survivors notice a dead node: expiry of its key (TTL) + their next heartbeat (TTL/3) + slack. */
+    static final Duration DEATH_NOTICED =
+            TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
 
-    private ChildNode(Process process) {
-        this.process = process;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private Process process;
+
+    /**
+     * Starts node {@code nodeId}, with {@code extra} arguments of {@link NodeMain} ({@code print-detached});
+     * returns its port once it listens.
+     */
+    int start(String nodeId, String... extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                NodeMain.class.getName(),
+                SharedRedis.get().uri(),
+                nodeId,
+                Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis())));
+        command.addAll(List.of(extra));
+        process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         Thread reader = new Thread(
@@ -41,38 +60,8 @@ final class ChildNode implements AutoCloseable {
                 "child-node-output");
         reader.setDaemon(true);
         reader.start();
-    }
-
-    /**
-     * Starts node {@code nodeId} with the cluster's node TTL and {@code extraArgs} (e.g. {@code print-detached});
-     * returns once it printed its port (within 30 s).
-     */
-    static ChildNode start(String nodeId, String... extraArgs) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                NodeMain.class.getName(),
-                SharedRedis.get().uri(),
-                nodeId,
-                Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis())));
-        command.addAll(List.of(extraArgs));
-        ChildNode node = new ChildNode(new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start());
-        try {
-            node.port =
-                    Integer.parseInt(node.line("port=", Duration.ofSeconds(30)).substring("port=".length()));
-            return node;
-        } catch (Throwable t) {
-            node.close();
-            throw t;
-        }
-    }
-
-    int port() {
-        return port;
+        String port = line("port=", Duration.ofSeconds(30));
+        return Integer.parseInt(port.substring("port=".length()));
     }
 
     /** The child's next output line starting with {@code prefix}, skipping others; fails after {@code within}. */
@@ -87,14 +76,16 @@ final class ChildNode implements AutoCloseable {
         }
     }
 
-    /** SIGKILL: no goodbye from the node; returns once the process is gone (bounded). */
+    /** SIGKILL: no goodbye from the node. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Override
-    public void close() {
-        process.destroyForcibly();
+    public void afterEach(ExtensionContext context) {
+        if (process != null) {
+            process.destroyForcibly();
+        }
     }
 }

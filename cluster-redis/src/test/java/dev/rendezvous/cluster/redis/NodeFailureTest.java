@@ -9,7 +9,6 @@ import dev.rendezvous.testing.redis.RedisServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,21 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * heartbeat, and Redis keeps nothing of the dead node.
  */
 class NodeFailureTest {
-    /** Expiry of the dead node's key (TTL) + the survivors' next heartbeat (TTL/3) + delivery slack. */
-    private static final Duration BOUND =
-            TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
-
     @RegisterExtension
     final ServerExtension survivors = ServerExtension.create();
 
-    private ChildNode child;
-
-    @AfterEach
-    void killChild() {
-        if (child != null) {
-            child.close();
-        }
-    }
+    @RegisterExtension
+    final ChildNode child = new ChildNode();
 
     private WsRecorder at(int port, String pathAndQuery) {
         WsRecorder c = survivors.track(WsRecorder.connect(URI.create("ws://127.0.0.1:" + port + pathAndQuery)));
@@ -43,8 +32,7 @@ class NodeFailureTest {
 
     @Test
     void survivorsAnnounceADeadNodesClientsWithinTheBoundAndForgetThem() throws Exception {
-        child = ChildNode.start("doomed-" + ProcessHandle.current().pid());
-        int doomed = child.port();
+        int doomed = child.start("doomed-" + ProcessHandle.current().pid());
         int node0 = survivors.nodes().get(0).port();
         int node1 = survivors.nodes().get(1).port();
 
@@ -67,8 +55,8 @@ class NodeFailureTest {
         assertThat(member.await(Message.UserLeft.class)).isEqualTo(new Message.UserLeft("ghost", "Ghost"));
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
         System.out.println("departures of the killed node announced after " + took.toMillis() + " ms (bound "
-                + BOUND.toMillis() + " ms)");
-        assertThat(took).as("departures announced after %d ms", took.toMillis()).isLessThan(BOUND);
+                + ChildNode.DEATH_NOTICED.toMillis() + " ms)");
+        assertThat(took).as("departures announced after %d ms", took.toMillis()).isLessThan(ChildNode.DEATH_NOTICED);
 
         // nothing of the dead node is left: its ids are free, the survivors can use them
         RedisServer redis = SharedRedis.get();

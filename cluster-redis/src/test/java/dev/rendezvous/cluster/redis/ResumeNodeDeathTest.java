@@ -25,21 +25,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ResumeNodeDeathTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Expiry of the dead node's key (TTL) + the survivors' next heartbeat (TTL/3) + delivery slack. */
-    private static final Duration BOUND =
-            TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
 
     @RegisterExtension
     final ServerExtension survivors = ServerExtension.create(b -> b.resumeGrace(Duration.ofSeconds(15)));
 
-    private ChildNode child;
+    @RegisterExtension
+    final ChildNode child = new ChildNode();
+
     private TcpProxy proxy;
 
     @AfterEach
-    void killChild() throws IOException {
-        if (child != null) {
-            child.close();
-        }
+    void closeProxy() throws IOException {
         if (proxy != null) {
             proxy.close();
         }
@@ -47,8 +43,7 @@ class ResumeNodeDeathTest {
 
     /** Starts a node process printing its detached count; returns its port. */
     private int startChildNode() throws Exception {
-        child = ChildNode.start("doomed-" + ProcessHandle.current().pid(), "print-detached");
-        return child.port();
+        return child.start("doomed-" + ProcessHandle.current().pid(), "print-detached");
     }
 
     private WsRecorder admittedAt(int port, String pathAndQuery) {
@@ -94,13 +89,24 @@ class ResumeNodeDeathTest {
         return alice;
     }
 
-    @Test
-    void anOwnerDyingWithADetachedSessionDepartsItOnceAndAResumeElsewhereFails() throws Exception {
+    /** Bob on survivor 0, and Alice paired with him whose session is detached on a child node. */
+    private record Detached(WsRecorder bob, Resumable alice) {}
+
+    /** Alice, owned by a child node and paired with Bob (survivor 0), loses her connection: her session detaches. */
+    private Detached aliceDetachedOnAChildNode() throws Exception {
         int doomed = startChildNode();
         WsRecorder bob = admittedAt(port(0), "/ws");
         Resumable alice = pairedAlice(doomed, bob);
         proxy.last().cut();
         assertThat(child.line("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
+        return new Detached(bob, alice);
+    }
+
+    @Test
+    void anOwnerDyingWithADetachedSessionDepartsItOnceAndAResumeElsewhereFails() throws Exception {
+        Detached detached = aliceDetachedOnAChildNode();
+        WsRecorder bob = detached.bob();
+        Resumable alice = detached.alice();
         child.kill();
 
         assertThat(bob.await(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
@@ -109,18 +115,17 @@ class ResumeNodeDeathTest {
         RawWebSocket again = alice.resumeAt(port(1), 1, answer);
         assertThat(answer[0].get("code").asText()).isEqualTo("resume_failed");
         assertThat(JSON.readTree(again.readText()).get("type").asText()).isEqualTo("your_id"); // a fresh session
-        again.closeCleanly(); // which ends at once
+        again.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true); // which ends at once
+        again.awaitClose(Duration.ofSeconds(5));
         again.close();
         alice.ws().close();
     }
 
     @Test
     void anOwnerDyingWhileAnotherNodeCarriesItsSessionClosesThatConnection1001AndDepartsOnce() throws Exception {
-        int doomed = startChildNode();
-        WsRecorder bob = admittedAt(port(0), "/ws");
-        Resumable alice = pairedAlice(doomed, bob);
-        proxy.last().cut();
-        assertThat(child.line("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
+        Detached detached = aliceDetachedOnAChildNode();
+        WsRecorder bob = detached.bob();
+        Resumable alice = detached.alice();
         JsonNode[] answer = new JsonNode[1];
         RawWebSocket tunnelled = alice.resumeAt(port(1), 1, answer);
         assertThat(answer[0].get("type").asText()).isEqualTo("resumed");
@@ -132,12 +137,12 @@ class ResumeNodeDeathTest {
 
         long killedAt = System.nanoTime();
         child.kill();
-        assertThat(tunnelled.awaitClose(BOUND.plusSeconds(5))).isEqualTo(1001);
+        assertThat(tunnelled.awaitClose(ChildNode.DEATH_NOTICED.plusSeconds(5))).isEqualTo(1001);
         assertThat(bob.await(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         bob.assertNothingBeforePong(); // once
         await("no tunnel left").atMost(Duration.ofSeconds(5)).until(() -> carrier.tunnels() == 0);
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
-        assertThat(took).as("after %d ms", took.toMillis()).isLessThan(BOUND.plusSeconds(2));
+        assertThat(took).as("after %d ms", took.toMillis()).isLessThan(ChildNode.DEATH_NOTICED.plusSeconds(2));
         tunnelled.close();
         alice.ws().close();
     }
@@ -159,7 +164,7 @@ class ResumeNodeDeathTest {
 
         child.kill();
         await("the owner sees the client's node die")
-                .atMost(BOUND.plusSeconds(2))
+                .atMost(ChildNode.DEATH_NOTICED.plusSeconds(2))
                 .until(() -> survivors.nodes().get(0).detachedSessions() == 1);
         bob.sendText("{\"type\":\"offer\",\"sdp\":\"while away\"}");
         bob.assertNothingBeforePong();
@@ -168,7 +173,8 @@ class ResumeNodeDeathTest {
         assertThat(answer[0].get("type").asText()).isEqualTo("resumed");
         assertThat(answer[0].get("replayed").asInt()).isEqualTo(1);
         assertThat(JSON.readTree(back.readText()).get("sdp").asText()).isEqualTo("while away");
-        back.closeCleanly();
+        back.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
+        back.awaitClose(Duration.ofSeconds(5));
         assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         back.close();
         viaDoomed.close();
