@@ -4,6 +4,10 @@ import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -51,6 +55,19 @@ final class PeerClient implements Link {
 
     boolean tokenMatches(String other) {
         return token.equals(other);
+    }
+
+    /**
+     * What a cluster keeps beside the id so that a same-token connection on another node can take it over
+     * ({@code Hub.register(Session, String)}): the SHA-256 of the token, never the token itself.
+     */
+    String takeoverKey() {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     Session session() {

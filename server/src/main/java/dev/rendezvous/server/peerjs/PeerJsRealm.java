@@ -117,7 +117,8 @@ final class PeerJsRealm {
                         refusal.close() != null ? refusal.close() : dev.rendezvous.protocol.CloseCode.ID_TAKEN,
                         refusal.message()));
         client.session(session);
-        hub.register(session).whenComplete((ok, error) -> {
+        // Same id and token on another node of a cluster: the hub takes the id from there (its socket is closed).
+        hub.register(session, client.takeoverKey()).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("peerjs id={} could not be registered", id, error);
                 socket.refuse(
