@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The connection-level attacks of issue 16, on real sockets: one address holding or churning connections,
@@ -201,12 +204,17 @@ class HostileConnectionsTest {
         }
     }
 
-    @Test
-    void aFragmentHeldOpenByPingsIsClosedAtTheDeadline() throws Exception {
+    /** The same deadline for a v1 session and a PeerJS socket (the one frame reader of every WebSocket). */
+    @ParameterizedTest
+    @ValueSource(strings = {"v1", "peerjs"})
+    void aFragmentHeldOpenByPingsIsClosedAtTheDeadline(String protocol) throws Exception {
         server.restartWith(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
         Neighbours pair = new Neighbours(server);
-        RawWebSocket attacker = server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER));
-        attacker.readText(); // your_id
+        URI uri = protocol.equals("v1")
+                ? server.lobbyUri()
+                : server.uri("/peerjs?key=peerjs&id=attacker&token=t&version=1.5.5");
+        RawWebSocket attacker = server.trackCloseable(RawWebSocket.connectFrom(uri, ATTACKER));
+        attacker.readText(); // your_id, or PeerJS's OPEN
         long start = System.nanoTime();
         attacker.sendFrame(
                 RawWebSocket.TEXT,

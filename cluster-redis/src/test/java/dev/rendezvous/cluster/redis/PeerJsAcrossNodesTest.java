@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PeerJS clients on two real nodes of one Redis: relay by id across nodes, the offline queue and
- * {@code EXPIRE} across nodes, {@code LEAVE} for a failed delivery on the other node. Each client is put on
+ * {@code EXPIRE} across nodes, {@code LEAVE} for a failed delivery on the other node, the same-token takeover
+ * of an id held on the other node. Each client is put on
  * a named node (the extension's round robin is not used).
  */
 class PeerJsAcrossNodesTest {
@@ -121,6 +122,44 @@ class PeerJsAcrossNodesTest {
                 .until(() -> cluster.nodes().get(1).hub().state().sessions() == 0);
         a.sendText("{\"type\":\"OFFER\",\"dst\":\"gone\",\"payload\":{}}");
         assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"gone\",\"dst\":\"a\"}"));
+    }
+
+    /** A socket for {@code id} with {@code token} on {@code node} that is refused with {@code ID-TAKEN}. */
+    private void idTaken(int node, String id, String token) {
+        WsRecorder ws = cluster.track(WsRecorder.connect(uri(node, id, token)));
+        assertThat(json(ws.nextText()))
+                .isEqualTo(json("{\"type\":\"ID-TAKEN\",\"payload\":{\"msg\":\"ID is taken\"}}"));
+        assertThat(ws.awaitClose()).isEqualTo(4002);
+    }
+
+    @Test
+    void theSameIdAndTokenOnTheOtherNodeTakesTheIdOverWhileAnotherTokenGetsIdTaken() {
+        WsRecorder first = cluster.track(WsRecorder.connect(uri(0, "roamer", "secret")));
+        assertThat(first.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+        idTaken(1, "roamer", "guess");
+        WsRecorder second = cluster.track(WsRecorder.connect(uri(1, "roamer", "secret")));
+        assertThat(second.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+        assertThat(first.awaitClose()).as("the old socket, replaced").isEqualTo(4009);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.nodes().get(0).hub().state().sessions() == 0);
+        idTaken(0, "roamer", "guess"); // the id stays the token's, on either node
+        // Senders on both nodes reach the new socket.
+        WsRecorder a = open(0, "a");
+        WsRecorder b = open(1, "b");
+        a.sendText("{\"type\":\"OFFER\",\"dst\":\"roamer\",\"payload\":{\"from\":0}}");
+        assertThat(json(second.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"a\",\"dst\":\"roamer\",\"payload\":{\"from\":0}}"));
+        b.sendText("{\"type\":\"OFFER\",\"dst\":\"roamer\",\"payload\":{\"from\":1}}");
+        assertThat(json(second.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"b\",\"dst\":\"roamer\",\"payload\":{\"from\":1}}"));
+        // Its departure frees the id cluster-wide (the takeover key goes with it).
+        second.close(1000, "bye");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.nodes().get(1).hub().state().sessions() == 1);
+        WsRecorder fresh = cluster.track(WsRecorder.connect(uri(0, "roamer", "new-token")));
+        assertThat(fresh.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
     }
 
     @Test
