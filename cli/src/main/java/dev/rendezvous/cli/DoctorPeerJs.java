@@ -4,6 +4,7 @@ import static dev.rendezvous.cli.DoctorTarget.since;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rendezvous.client.signaling.TextParts;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -141,7 +142,7 @@ record DoctorPeerJs(DoctorTarget target, String path, String key) {
     /** Completes with the first whole text message (or the close, as an error). */
     private static final class FirstText implements WebSocket.Listener {
         private final CompletableFuture<String> first;
-        private final StringBuilder text = new StringBuilder();
+        private final TextParts parts = new TextParts();
 
         FirstText(CompletableFuture<String> first) {
             this.first = first;
@@ -149,10 +150,9 @@ record DoctorPeerJs(DoctorTarget target, String path, String key) {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                first.complete(text.toString());
-                text.setLength(0);
+            String text = parts.add(data, last);
+            if (text != null) {
+                first.complete(text);
             }
             webSocket.request(1);
             return null;
