@@ -15,17 +15,13 @@ import java.time.Duration;
  * Reads the server's admin API ({@code /admin/api/…}) with the admin token, for {@code status} and
  * {@code rooms}. Every way it can fail is one {@link AdminException} whose message is a sentence with the fix.
  */
-final class AdminClient {
+record AdminClient(URI base, String token, Duration timeout) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI base;
-    private final String token;
-    private final Duration timeout;
-
-    AdminClient(URI base, String token, Duration timeout) {
-        this.base = base;
-        this.token = token;
-        this.timeout = timeout;
+    /** Without the token: it is all that guards the admin API. */
+    @Override
+    public String toString() {
+        return "AdminClient[" + base + "]";
     }
 
     /** A failure to show as it is: one sentence, no stack trace. */

@@ -129,27 +129,22 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("rendezvous bench: " + problem);
             return 2;
         }
-        BenchOptions o = new BenchOptions(
-                scenario,
-                host,
-                port,
-                "/ws",
-                pairs,
-                window,
-                messageBytes,
-                Duration.ofSeconds(durationSeconds),
-                Duration.ofSeconds(warmupSeconds),
-                messagesPerPair,
-                rate,
-                connections,
-                concurrency,
-                sourceAddresses,
-                Duration.ofSeconds(holdSeconds),
-                rooms,
-                roomSize,
-                threads,
-                serverPid,
-                Duration.ofSeconds(10));
+        BenchOptions o = BenchOptions.defaults()
+                .withScenario(scenario)
+                .withPort(port)
+                .withLoad(pairs, window, messagesPerPair, threads)
+                .withTiming(
+                        Duration.ofSeconds(durationSeconds),
+                        Duration.ofSeconds(warmupSeconds),
+                        Duration.ofSeconds(holdSeconds))
+                .withConnections(connections, concurrency, sourceAddresses)
+                .withFanout(rooms, roomSize)
+                .withServerPid(serverPid)
+                .with(b -> {
+                    b.host = host;
+                    b.messageBytes = messageBytes;
+                    b.rate = rate;
+                });
         BenchResult result;
         try {
             result = Bench.run(o, System.err);

@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,14 +36,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            defaultValue = "http://127.0.0.1:8765",
-            converter = ServerAddress.Converter.class,
-            description =
-                    "The server: http://host:port, https://…, ws://host:port/ws, wss://… or host:port (default: ${DEFAULT-VALUE}).")
-    ServerAddress server;
+    @Mixin
+    ServerArgument server;
 
     URI url;
 
@@ -96,15 +90,9 @@ final class DoctorCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         List<DoctorCheck> checks;
         try {
-            checks = new Doctor(
-                            url,
-                            Optional.ofNullable(token).filter(t -> !t.isBlank()),
-                            timeout,
-                            http,
-                            peerCheck,
-                            peerJsPath,
-                            peerJsKey)
-                    .run();
+            DoctorTarget target =
+                    new DoctorTarget(url, Optional.ofNullable(token).filter(t -> !t.isBlank()), timeout, http);
+            checks = new Doctor(target, peerCheck, peerJsPath, peerJsKey).run();
         } finally {
             http.close();
         }

@@ -1,15 +1,16 @@
 package dev.rendezvous.cli;
 
+import static dev.rendezvous.cli.DoctorTarget.since;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rendezvous.client.signaling.TextParts;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * {@code rendezvous doctor}'s PeerJS check, what an unmodified PeerJS app does first: {@code GET {path}{key}/id}
@@ -26,47 +26,31 @@ import java.util.function.Function;
  * With {@code --token} the key is the token (auth on) and the id is the token's {@code client_id} when it binds one.
  * A server that does not serve the endpoint there (404) is a warning: v1 clients are unaffected.
  */
-final class DoctorPeerJs {
+record DoctorPeerJs(DoctorTarget target, String path, String key) {
     static final String NAME = "PeerJS endpoint";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI base;
-    private final Optional<String> token;
-    private final Duration timeout;
-    private final HttpClient http;
-    private final String path;
-    private final String key;
-    private final Function<Throwable, String> explain;
-
     /**
-     * @param path the PeerJS mount path ({@code --peerjs-path}, starting and ending with {@code /})
+     * @param path the PeerJS mount path ({@code --peerjs-path}; a missing trailing {@code /} is added)
      * @param key the PeerJS key with auth off ({@code --peerjs-key}); with a token, the token is the key
-     * @param explain the doctor's one sentence for a failed request
      */
-    DoctorPeerJs(
-            URI base,
-            Optional<String> token,
-            Duration timeout,
-            HttpClient http,
-            String path,
-            String key,
-            Function<Throwable, String> explain) {
-        this.base = base;
-        this.token = token;
-        this.timeout = timeout;
-        this.http = http;
-        this.path = path.endsWith("/") ? path : path + "/";
-        this.key = token.orElse(key);
-        this.explain = explain;
+    DoctorPeerJs {
+        path = path.endsWith("/") ? path : path + "/";
+        key = target.token().orElse(key);
     }
 
     DoctorCheck run() throws InterruptedException {
         long start = System.nanoTime();
-        URI idUri = base.resolve(path + encode(key) + "/id");
+        URI idUri = target.base().resolve(path + encode(key) + "/id");
         String id;
         try {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(idUri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = target.http()
+                    .send(
+                            HttpRequest.newBuilder(idUri)
+                                    .timeout(target.timeout())
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 404) {
                 return DoctorCheck.warn(
                         NAME,
@@ -82,20 +66,20 @@ final class DoctorPeerJs {
             }
             id = r.body().strip();
         } catch (java.io.IOException e) {
-            return DoctorCheck.fail(NAME, explain.apply(e), since(start));
+            return DoctorCheck.fail(NAME, target.explain(e), since(start));
         }
         String socketId = boundClientId().orElse(id);
-        URI ws = URI.create(("https".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws") + "://" + base.getRawAuthority()
-                + path + "peerjs?key=" + encode(key) + "&id=" + encode(socketId) + "&token=" + UUID.randomUUID()
-                + "&version=doctor");
+        URI ws = target.webSocketUri(path + "peerjs?key=" + encode(key) + "&id=" + encode(socketId) + "&token="
+                + UUID.randomUUID() + "&version=doctor");
         CompletableFuture<String> first = new CompletableFuture<>();
         WebSocket socket = null;
         try {
-            socket = http.newWebSocketBuilder()
-                    .connectTimeout(timeout)
+            socket = target.http()
+                    .newWebSocketBuilder()
+                    .connectTimeout(target.timeout())
                     .buildAsync(ws, new FirstText(first))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            String answer = first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(target.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            String answer = first.get(target.timeout().toMillis(), TimeUnit.MILLISECONDS);
             JsonNode m = JSON.readTree(answer);
             String type = m.path("type").asText();
             if (!type.equals("OPEN")) {
@@ -104,7 +88,7 @@ final class DoctorPeerJs {
                         NAME,
                         "the WebSocket answered " + type + (msg.isEmpty() ? "" : ": " + msg)
                                 + (msg.contains("key")
-                                        ? token.isPresent()
+                                        ? target.token().isPresent()
                                                 ? " (the token was refused as the key)"
                                                 : " (pass --peerjs-key, or --token when auth is on)"
                                         : ""),
@@ -116,10 +100,13 @@ final class DoctorPeerJs {
                     "GET " + idUri.getPath() + " gave an id; OPEN for " + socketId + " at " + ws.getPath(),
                     since(start));
         } catch (ExecutionException e) {
-            return DoctorCheck.fail(NAME, explain.apply(e.getCause()), since(start));
+            return DoctorCheck.fail(NAME, target.explain(e.getCause()), since(start));
         } catch (TimeoutException e) {
             return DoctorCheck.fail(
-                    NAME, "no OPEN from " + ws.getPath() + " within " + timeout.toMillis() + " ms", since(start));
+                    NAME,
+                    "no OPEN from " + ws.getPath() + " within "
+                            + target.timeout().toMillis() + " ms",
+                    since(start));
         } catch (java.io.IOException e) {
             return DoctorCheck.fail(NAME, "the WebSocket's first message is not JSON: " + e.getMessage(), since(start));
         } finally {
@@ -132,7 +119,7 @@ final class DoctorPeerJs {
 
     /** The {@code client_id} the token binds (read, not verified: the server verifies), if any. */
     private Optional<String> boundClientId() {
-        return token.flatMap(t -> {
+        return target.token().flatMap(t -> {
             String[] parts = t.split("\\.");
             if (parts.length != 3) {
                 return Optional.empty();
@@ -152,14 +139,10 @@ final class DoctorPeerJs {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static Duration since(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
     /** Completes with the first whole text message (or the close, as an error). */
     private static final class FirstText implements WebSocket.Listener {
         private final CompletableFuture<String> first;
-        private final StringBuilder text = new StringBuilder();
+        private final TextParts parts = new TextParts();
 
         FirstText(CompletableFuture<String> first) {
             this.first = first;
@@ -167,10 +150,9 @@ final class DoctorPeerJs {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                first.complete(text.toString());
-                text.setLength(0);
+            String text = parts.add(data, last);
+            if (text != null) {
+                first.complete(text);
             }
             webSocket.request(1);
             return null;

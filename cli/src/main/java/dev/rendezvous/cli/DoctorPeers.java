@@ -1,5 +1,7 @@
 package dev.rendezvous.cli;
 
+import static dev.rendezvous.cli.DoctorTarget.since;
+
 import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
@@ -161,9 +163,5 @@ final class DoctorPeers implements Doctor.PeerCheck {
 
     private static long remainingMillis(long deadlineNanos) {
         return Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-    }
-
-    private static Duration since(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 }

@@ -1,5 +1,7 @@
 package dev.rendezvous.cli;
 
+import static dev.rendezvous.cli.DoctorTarget.since;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -123,9 +125,5 @@ final class DoctorPeersProcess implements Doctor.PeerCheck {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    private static Duration since(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 }

@@ -1,5 +1,6 @@
 package dev.rendezvous.cli;
 
+import dev.rendezvous.client.signaling.TextParts;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.protocol.MessageCodec;
 import dev.rendezvous.protocol.ProtocolException;
@@ -75,14 +76,12 @@ final class DoctorSocket implements AutoCloseable {
     }
 
     private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
+        private final TextParts parts = new TextParts();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
+            String text = parts.add(data, last);
+            if (text != null) {
                 try {
                     events.add(new Event.Received(MessageCodec.decode(text)));
                 } catch (ProtocolException e) {

@@ -50,14 +50,13 @@ final class PeerJsTraining {
         CountDownLatch done = new CountDownLatch(pairs);
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicInteger messages = new AtomicInteger();
+        Progress progress = new Progress(done, failure, messages);
         List<WsClient> clients = new ArrayList<>(2 * pairs);
         for (int i = 0; i < pairs; i++) {
             String a = idPrefix + "-a" + i;
             String b = idPrefix + "-b" + i;
-            clients.add(
-                    WsClient.connect(group.next(), uri(port, a), null, new Peer(a, b, true, done, failure, messages)));
-            clients.add(
-                    WsClient.connect(group.next(), uri(port, b), null, new Peer(b, a, false, done, failure, messages)));
+            clients.add(WsClient.connect(group.next(), uri(port, a), null, new Peer(a, b, true, progress)));
+            clients.add(WsClient.connect(group.next(), uri(port, b), null, new Peer(b, a, false, progress)));
         }
         try {
             boolean finished = done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -102,6 +101,12 @@ final class PeerJsTraining {
     }
 
     /**
+     * What every client of a run reports to the waiter: pairs done, the first failure, messages received.
+     * Thread-safe (the clients run on several event loops).
+     */
+    private record Progress(CountDownLatch done, AtomicReference<String> failure, AtomicInteger messages) {}
+
+    /**
      * One PeerJS client of a pair. The offerer sends OFFER at its OPEN and, at each ANSWER, a CANDIDATE and
      * the next OFFER (LEAVE after the last round); the answerer answers each OFFER and counts the CANDIDATEs,
      * with a HEARTBEAT each. Event-loop confined: its fields are its own listener's.
@@ -110,31 +115,21 @@ final class PeerJsTraining {
         private final String id;
         private final String other;
         private final boolean offerer;
-        private final CountDownLatch done;
-        private final AtomicReference<String> failure;
-        private final AtomicInteger messages;
+        private final Progress progress;
         private int round;
         private boolean finished;
 
-        Peer(
-                String id,
-                String other,
-                boolean offerer,
-                CountDownLatch done,
-                AtomicReference<String> failure,
-                AtomicInteger messages) {
+        Peer(String id, String other, boolean offerer, Progress progress) {
             this.id = id;
             this.other = other;
             this.offerer = offerer;
-            this.done = done;
-            this.failure = failure;
-            this.messages = messages;
+            this.progress = progress;
         }
 
         @Override
         public void onText(WsClient c, ByteBuf utf8) {
             String text = utf8.toString(StandardCharsets.UTF_8);
-            messages.incrementAndGet();
+            progress.messages().incrementAndGet();
             switch (typeOf(text)) {
                 case "OPEN" -> {
                     if (offerer) {
@@ -167,11 +162,11 @@ final class PeerJsTraining {
                     c.sendNow("{\"type\":\"HEARTBEAT\"}");
                     if (++round == rounds) {
                         finished = true;
-                        done.countDown();
+                        progress.done().countDown();
                     }
                 }
                 case "LEAVE", "EXPIRE" -> {}
-                default -> failure.compareAndSet(null, id + " got " + text);
+                default -> progress.failure().compareAndSet(null, id + " got " + text);
             }
         }
 
@@ -191,8 +186,9 @@ final class PeerJsTraining {
         @Override
         public void onClosed(WsClient c, int closeCode) {
             if (!finished) {
-                failure.compareAndSet(null, id + " closed with " + closeCode + " after " + round + " rounds");
-                done.countDown(); // the waiter sees the failure at once
+                progress.failure()
+                        .compareAndSet(null, id + " closed with " + closeCode + " after " + round + " rounds");
+                progress.done().countDown(); // the waiter sees the failure at once
             }
         }
     }

@@ -69,7 +69,7 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        ChatCommand.quietLogging();
+        QuietLogging.apply();
         TransferOutput out = flags.output();
         if (code != null && room != null) {
             out.failed(null, "a CODE and --room do not go together");

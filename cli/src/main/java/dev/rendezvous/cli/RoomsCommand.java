@@ -1,11 +1,7 @@
 package dev.rendezvous.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code rendezvous rooms [URL] --admin-token T [--json]}: every room of the cluster with its members, from
@@ -19,21 +15,14 @@ import picocli.CommandLine.Spec;
             "Lists every room of a running server's cluster with its members (id, name, node), read from",
             "the admin API (the server must run with --admin-token). Exit status 0 when the server answered."
         })
-final class RoomsCommand implements Callable<Integer> {
+final class RoomsCommand extends AdminCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    AdminOptions options = new AdminOptions();
-
-    @Override
-    public Integer call() throws InterruptedException {
-        return options.print(
-                spec.commandLine().getOut(), spec.commandLine().getErr(), "/admin/api/rooms", RoomsCommand::text);
+    RoomsCommand() {
+        super("/admin/api/rooms");
     }
 
-    static String text(JsonNode data) {
+    @Override
+    String text(JsonNode data) {
         StringBuilder b = new StringBuilder();
         if (!data.path("complete").asBoolean(true)) {
             b.append("! the cluster backplane is unreachable: only the answering node's members are shown\n");

@@ -68,7 +68,7 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        ChatCommand.quietLogging();
+        QuietLogging.apply();
         TransferOutput out = flags.output();
         if (pairWith != null && room != null) {
             out.failed(null, "--pair and --room do not go together");

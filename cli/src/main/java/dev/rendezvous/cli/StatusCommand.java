@@ -2,11 +2,7 @@ package dev.rendezvous.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code rendezvous status [URL] --admin-token T [--json]}: the cluster's counts, every node and every
@@ -20,21 +16,14 @@ import picocli.CommandLine.Spec;
             "Shows a running server's counts and every node of its cluster, read from the admin API",
             "(the server must run with --admin-token). Exit status 0 when the server answered."
         })
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends AdminCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    AdminOptions options = new AdminOptions();
-
-    @Override
-    public Integer call() throws InterruptedException {
-        return options.print(
-                spec.commandLine().getOut(), spec.commandLine().getErr(), "/admin/api/nodes", StatusCommand::text);
+    StatusCommand() {
+        super("/admin/api/nodes");
     }
 
-    static String text(JsonNode data) {
+    @Override
+    String text(JsonNode data) {
         JsonNode c = data.get("counts");
         StringBuilder b = new StringBuilder();
         b.append(plural(c.get("nodes").asInt(), "node"))

@@ -1,13 +1,12 @@
 package dev.rendezvous.cli;
 
 import dev.rendezvous.client.PeerOptions;
-import dev.rendezvous.client.signaling.SignalingOptions;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options {@code send} and {@code receive} share: where the server is, how peers connect, how to print. */
-final class TransferFlags {
+/** The options {@code send} and {@code receive} share: those of every peer command, how long to wait, how to print. */
+final class TransferFlags extends PeerFlags {
     /** Exit statuses of {@code send} and {@code receive} (also in their help and docs/files.md). */
     static final int OK = 0;
 
@@ -18,23 +17,6 @@ final class TransferFlags {
     static final String EXIT_CODES =
             "Exit status: 0 every file transferred and verified; 1 a transfer failed or was refused;"
                     + " 2 bad arguments; 3 could not connect or pair (server unreachable, unknown code, timed out).";
-
-    @Option(
-            names = "--server",
-            paramLabel = "URL",
-            defaultValue = "ws://127.0.0.1:8765/ws",
-            converter = ServerAddress.Converter.class,
-            description =
-                    "The signaling server: ws://host:port/ws, wss://…, http://host:port, https://… or host:port (default: ${DEFAULT-VALUE}).")
-    ServerAddress server;
-
-    @Option(names = "--token", paramLabel = "JWT", description = "Token for a server with auth on.")
-    String token;
-
-    @Option(
-            names = "--ice-loopback",
-            description = "Loopback ICE mode: peer-to-peer traffic on 127.0.0.1 only (single host).")
-    boolean iceLoopback;
 
     @Option(
             names = "--json",
@@ -52,13 +34,9 @@ final class TransferFlags {
             description = "Give up if no peer connects within this long (default: ${DEFAULT-VALUE}).")
     long waitSeconds;
 
+    /** Files go between peers without a display name. */
     PeerOptions options(String clientId, String room) {
-        SignalingOptions signaling =
-                SignalingOptions.of(server.lobby()).withToken(token).withClientId(clientId);
-        return PeerOptions.lobby(server.lobby())
-                .withSignaling(signaling)
-                .withLoopback(iceLoopback)
-                .inRoom(room);
+        return options(clientId, null, room);
     }
 
     /** The flags the other side needs to reach the same server the same way, as typed on a command line. */

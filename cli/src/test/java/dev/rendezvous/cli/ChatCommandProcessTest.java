@@ -15,11 +15,8 @@ class ChatCommandProcessTest {
 
     @Test
     void twoChatProcessesChatThroughStdinAndStdout() throws Exception {
-        String lobby = server.lobby().toString();
-        try (ChatProcess alice =
-                        ChatProcess.start("--server", lobby, "--id", "cli-alice", "--ice-loopback", "--plain");
-                ChatProcess bob =
-                        ChatProcess.start("--server", lobby, "--id", "cli-bob", "--ice-loopback", "--plain")) {
+        try (ChatProcess alice = LoopbackCli.chat(server, "--id", "cli-alice");
+                ChatProcess bob = LoopbackCli.chat(server, "--id", "cli-bob")) {
             assertThat(alice.awaitStatus("your id: ")).isEqualTo("* your id: cli-alice (lobby)");
             bob.awaitStatus("your id: cli-bob");
 
@@ -51,12 +48,9 @@ class ChatCommandProcessTest {
 
     @Test
     void linesTypedBeforeTheChannelOpensAreDeliveredInOrder() throws Exception {
-        String lobby = server.lobby().toString();
-        try (ChatProcess alice =
-                ChatProcess.start("--server", lobby, "--id", "cli-early-a", "--ice-loopback", "--plain")) {
+        try (ChatProcess alice = LoopbackCli.chat(server, "--id", "cli-early-a")) {
             alice.awaitStatus("your id: cli-early-a");
-            try (ChatProcess bob = ChatProcess.start(
-                    "--server", lobby, "--id", "cli-early-b", "--pair", "cli-early-a", "--ice-loopback", "--plain")) {
+            try (ChatProcess bob = LoopbackCli.chat(server, "--id", "cli-early-b", "--pair", "cli-early-a")) {
                 bob.type("one");
                 bob.type("two");
                 bob.type("three");
@@ -77,14 +71,11 @@ class ChatCommandProcessTest {
     void pipedInputIsDeliveredBeforeExitTwentyRunsInARow() throws Exception {
         // echo "hello" | rendezvous chat --pair alice --ice-loopback, as the README shows it: the line is
         // held until paired, queued until the channel opens, and chat exits only once it has arrived.
-        String lobby = server.lobby().toString();
-        try (ChatProcess alice =
-                ChatProcess.start("--server", lobby, "--id", "pipe-alice", "--ice-loopback", "--plain")) {
+        try (ChatProcess alice = LoopbackCli.chat(server, "--id", "pipe-alice")) {
             alice.awaitStatus("your id: pipe-alice");
             for (int run = 1; run <= 20; run++) {
                 String bobId = "pipe-bob-" + run;
-                try (ChatProcess bob = ChatProcess.start(
-                        "--server", lobby, "--id", bobId, "--pair", "pipe-alice", "--ice-loopback", "--plain")) {
+                try (ChatProcess bob = LoopbackCli.chat(server, "--id", bobId, "--pair", "pipe-alice")) {
                     bob.type("hello " + run + " ✓");
                     // A tail of longer lines: still in libwebrtc's buffer when input ends, unless chat waits.
                     for (int i = 0; i < TAIL_LINES; i++) {
@@ -109,18 +100,8 @@ class ChatCommandProcessTest {
 
     @Test
     void pipedInputThatCannotBeDeliveredExitsOneNamingEachLine() throws Exception {
-        String lobby = server.lobby().toString();
-        try (ChatProcess bob = ChatProcess.start(
-                "--server",
-                lobby,
-                "--id",
-                "pipe-lonely",
-                "--pair",
-                "pipe-nobody",
-                "--deliver-timeout",
-                "1",
-                "--ice-loopback",
-                "--plain")) {
+        try (ChatProcess bob =
+                LoopbackCli.chat(server, "--id", "pipe-lonely", "--pair", "pipe-nobody", "--deliver-timeout", "1")) {
             bob.type("first line");
             bob.type("second line");
             bob.endInput();
@@ -132,12 +113,9 @@ class ChatCommandProcessTest {
 
     @Test
     void twoChatProcessesInARoom() throws Exception {
-        String lobby = server.lobby().toString();
-        try (ChatProcess first = ChatProcess.start(
-                "--server", lobby, "--room", "cli-room", "--id", "room-1", "--ice-loopback", "--plain")) {
+        try (ChatProcess first = LoopbackCli.chat(server, "--room", "cli-room", "--id", "room-1")) {
             first.awaitStatus("room is empty");
-            try (ChatProcess second = ChatProcess.start(
-                    "--server", lobby, "--room", "cli-room", "--id", "room-2", "--ice-loopback", "--plain")) {
+            try (ChatProcess second = LoopbackCli.chat(server, "--room", "cli-room", "--id", "room-2")) {
                 second.awaitStatus("in the room: room-1");
                 first.awaitStatus("room-2 joined");
                 first.awaitStatus("room-2: channel open");

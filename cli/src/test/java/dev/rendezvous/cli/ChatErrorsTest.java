@@ -98,8 +98,7 @@ class ChatErrorsTest {
     @Test
     void pairWhileDisconnectedSaysWhatToDo() throws Exception {
         ServerFixture server = ServerFixture.start();
-        try (ChatProcess chat = ChatProcess.start(
-                "--server", server.lobby().toString(), "--id", "cut-off", "--ice-loopback", "--plain")) {
+        try (ChatProcess chat = LoopbackCli.chat(server, "--id", "cut-off")) {
             chat.awaitStatus("your id: cut-off");
             server.close(); // the server goes away for good: no resume
             chat.awaitStatus("signaling connection closed");
@@ -117,23 +116,14 @@ class ChatErrorsTest {
     @Test
     void aLineTypedWithNobodyToSendToIsRefusedAndNamed() throws Exception {
         try (ServerFixture server = ServerFixture.start();
-                ChatProcess alone = ChatProcess.start(
-                        "--server", server.lobby().toString(), "--id", "alone", "--ice-loopback", "--plain")) {
+                ChatProcess alone = LoopbackCli.chat(server, "--id", "alone")) {
             alone.awaitStatus("your id: alone");
             alone.type("hello anyone");
             assertThat(alone.awaitStatus("not sent"))
                     .isEqualTo("* not sent: nobody to send to yet; /pair <id> first,"
                             + " then send it again (a line is not kept for whoever pairs next)");
             // Someone pairs afterwards: the refused line is not sent to them.
-            try (ChatProcess late = ChatProcess.start(
-                    "--server",
-                    server.lobby().toString(),
-                    "--id",
-                    "late",
-                    "--pair",
-                    "alone",
-                    "--ice-loopback",
-                    "--plain")) {
+            try (ChatProcess late = LoopbackCli.chat(server, "--id", "late", "--pair", "alone")) {
                 late.awaitStatus("alone: channel open");
                 alone.awaitStatus("late: channel open");
                 alone.type("this one goes");

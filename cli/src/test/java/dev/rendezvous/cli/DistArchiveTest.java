@@ -112,21 +112,8 @@ class DistArchiveTest {
         Path aotLog = work.resolve("aot.log");
         Path out = work.resolve("serve.out");
         Path err = work.resolve("serve.err");
-        ProcessBuilder pb = new ProcessBuilder(release.resolve("bin/rendezvous").toString(), "serve", "--port", "0")
-                .directory(work.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        pb.environment().clear();
-        pb.environment()
-                .putAll(Map.of(
-                        "PATH",
-                        tools.toString(),
-                        "HOME",
-                        work.toString(),
-                        "RENDEZVOUS_JAVA_OPTS",
-                        "-Xlog:aot:file=" + aotLog));
         assertThat(tools).isDirectoryNotContaining("glob:**/{java,mvn}");
-        Process serve = pb.start();
+        Process serve = serveRelease(out, err, "-Xlog:aot:file=" + aotLog);
         try {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(100))
@@ -157,10 +144,8 @@ class DistArchiveTest {
                     .contains("Opened AOT cache " + release.resolve("lib/rendezvous.aot") + ".")
                     .contains("Using AOT-linked classes: true");
         } finally {
-            serve.destroy(); // SIGTERM to the JVM: bin/rendezvous execs it, so this is its PID
-            if (!serve.waitFor(20, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            // SIGTERM to the JVM: bin/rendezvous execs it, so this is its PID
+            CliProcess.stop(serve, Duration.ofSeconds(20));
         }
         assertThat(serve.exitValue()).as("a graceful stop").isIn(0, 143);
     }
@@ -170,20 +155,7 @@ class DistArchiveTest {
         Path aotLog = work.resolve("aot-serial.log");
         Path out = work.resolve("serial.out");
         Path err = work.resolve("serial.err");
-        ProcessBuilder pb = new ProcessBuilder(release.resolve("bin/rendezvous").toString(), "serve", "--port", "0")
-                .directory(work.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        pb.environment().clear();
-        pb.environment()
-                .putAll(Map.of(
-                        "PATH",
-                        tools.toString(),
-                        "HOME",
-                        work.toString(),
-                        "RENDEZVOUS_JAVA_OPTS",
-                        "-XX:+UseSerialGC -Xlog:aot:file=" + aotLog));
-        Process serve = pb.start();
+        Process serve = serveRelease(out, err, "-XX:+UseSerialGC -Xlog:aot:file=" + aotLog);
         try {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(100))
@@ -197,11 +169,23 @@ class DistArchiveTest {
                             + " gives [-XX:+UseSerialGC]; starting without it");
             assertThat(Files.readString(aotLog)).doesNotContain("Opened AOT cache");
         } finally {
-            serve.destroy();
-            if (!serve.waitFor(20, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            CliProcess.stop(serve, Duration.ofSeconds(20));
         }
+    }
+
+    /**
+     * Starts the release's {@code bin/rendezvous serve --port 0} with nothing in its environment but the
+     * {@link #tools} as PATH, a HOME and {@code javaOpts} as RENDEZVOUS_JAVA_OPTS; stdout and stderr to files.
+     */
+    private static Process serveRelease(Path out, Path err, String javaOpts) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(release.resolve("bin/rendezvous").toString(), "serve", "--port", "0")
+                .directory(work.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().clear();
+        pb.environment()
+                .putAll(Map.of("PATH", tools.toString(), "HOME", work.toString(), "RENDEZVOUS_JAVA_OPTS", javaOpts));
+        return pb.start();
     }
 
     private static Path which(String tool) {

@@ -49,29 +49,15 @@ class FileTransferProcessTest {
         Path empty = Files.write(out.resolve("empty"), new byte[0]);
         Path unicode = Files.writeString(out.resolve("naïve ✓.txt"), "bonjour", StandardCharsets.UTF_8);
         String lobby = server.lobby().toString();
-        try (ChatProcess send = ChatProcess.command(
-                "send",
-                big.toString(),
-                empty.toString(),
-                unicode.toString(),
-                "--server",
-                lobby,
-                "--ice-loopback",
-                "--json")) {
+        try (ChatProcess send =
+                LoopbackCli.command("send", server, "--json", big.toString(), empty.toString(), unicode.toString())) {
             JsonNode code = nextEvent(send, "code");
             assertThat(code.path("code").asText()).matches("\\d{1,2}-[a-z]+-[a-z]+");
             assertThat(code.path("command").asText())
                     .isEqualTo("rendezvous receive " + code.path("code").asText() + " --server "
                             + ServerAddress.parse(lobby).lobby() + " --ice-loopback");
-            try (ChatProcess receive = ChatProcess.command(
-                    "receive",
-                    code.path("code").asText(),
-                    "--dir",
-                    in.toString(),
-                    "--server",
-                    lobby,
-                    "--ice-loopback",
-                    "--plain")) {
+            try (ChatProcess receive = LoopbackCli.command(
+                    "receive", server, "--plain", code.path("code").asText(), "--dir", in.toString())) {
                 assertThat(receive.awaitStatus("random.bin: done")).contains("SHA-256 " + sha256(big) + " verified");
                 receive.awaitStatus("empty: done");
                 receive.awaitStatus("naïve ✓.txt: done");
@@ -90,19 +76,15 @@ class FileTransferProcessTest {
         Path file =
                 Files.writeString(Files.createDirectories(root.resolve("out")).resolve("one.txt"), "x");
         Path in = root.resolve("in");
-        String lobby = server.lobby().toString();
-        try (ChatProcess receive =
-                ChatProcess.command("receive", "--dir", in.toString(), "--server", lobby, "--ice-loopback", "--json")) {
+        try (ChatProcess receive = LoopbackCli.command("receive", server, "--json", "--dir", in.toString())) {
             JsonNode code = nextEvent(receive, "code");
-            try (ChatProcess send = ChatProcess.command(
+            try (ChatProcess send = LoopbackCli.command(
                     "send",
+                    server,
+                    "--plain",
                     file.toString(),
                     "--pair",
-                    code.path("code").asText(),
-                    "--server",
-                    lobby,
-                    "--ice-loopback",
-                    "--plain")) {
+                    code.path("code").asText())) {
                 send.awaitStatus("one.txt: done");
                 assertThat(send.awaitExit()).isZero();
                 assertThat(nextEvent(receive, "done").path("path").asText())
@@ -119,12 +101,10 @@ class FileTransferProcessTest {
                 Files.writeString(Files.createDirectories(root.resolve("out")).resolve("same.txt"), "new");
         Path in = Files.createDirectories(root.resolve("in"));
         Files.writeString(in.resolve("same.txt"), "old");
-        String lobby = server.lobby().toString();
-        try (ChatProcess send =
-                ChatProcess.command("send", file.toString(), "--server", lobby, "--ice-loopback", "--json")) {
+        try (ChatProcess send = LoopbackCli.command("send", server, "--json", file.toString())) {
             String code = nextEvent(send, "code").path("code").asText();
-            try (ChatProcess receive = ChatProcess.command(
-                    "receive", code, "--dir", in.toString(), "--server", lobby, "--ice-loopback", "--plain")) {
+            try (ChatProcess receive =
+                    LoopbackCli.command("receive", server, "--plain", code, "--dir", in.toString())) {
                 assertThat(receive.awaitStatus("same.txt: failed"))
                         .contains("already exists")
                         .contains("--force");
@@ -139,8 +119,8 @@ class FileTransferProcessTest {
     @Test
     void anUnknownCodeExitsThreeAndABadFileExitsTwo() throws Exception {
         String lobby = server.lobby().toString();
-        try (ChatProcess receive = ChatProcess.command(
-                "receive", "1-no-such", "--dir", root.toString(), "--server", lobby, "--ice-loopback", "--plain")) {
+        try (ChatProcess receive =
+                LoopbackCli.command("receive", server, "--plain", "1-no-such", "--dir", root.toString())) {
             assertThat(receive.awaitStatus("failed")).contains("no sender is waiting with code 1-no-such");
             assertThat(receive.awaitExit()).isEqualTo(3);
         }
@@ -156,20 +136,11 @@ class FileTransferProcessTest {
         Path file =
                 Files.writeString(Files.createDirectories(root.resolve("out")).resolve("room.txt"), "to the room");
         Path in = root.resolve("in");
-        String lobby = server.lobby().toString();
-        try (ChatProcess receive = ChatProcess.command(
-                "receive",
-                "--room",
-                "files-room",
-                "--dir",
-                in.toString(),
-                "--server",
-                lobby,
-                "--ice-loopback",
-                "--plain")) {
+        try (ChatProcess receive =
+                LoopbackCli.command("receive", server, "--plain", "--room", "files-room", "--dir", in.toString())) {
             receive.awaitStatus("in room files-room");
-            try (ChatProcess send = ChatProcess.command(
-                    "send", file.toString(), "--room", "files-room", "--server", lobby, "--ice-loopback", "--plain")) {
+            try (ChatProcess send =
+                    LoopbackCli.command("send", server, "--plain", file.toString(), "--room", "files-room")) {
                 send.awaitStatus("room.txt: done");
                 assertThat(send.awaitExit()).isZero();
                 receive.awaitStatus("room.txt: done");

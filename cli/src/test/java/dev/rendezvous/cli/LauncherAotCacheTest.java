@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
@@ -152,10 +151,7 @@ class LauncherAotCacheTest {
             }
             return new Run(Files.readString(out), Files.readString(err));
         } finally {
-            serve.destroy();
-            if (!serve.waitFor(20, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            CliProcess.stop(serve, Duration.ofSeconds(20));
         }
     }
 }

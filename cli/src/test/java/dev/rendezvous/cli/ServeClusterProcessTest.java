@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +43,9 @@ class ServeClusterProcessTest {
     }
 
     private Process serve(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.rendezvous.cli.Main",
-                "serve",
-                "--port",
-                "0"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        List<String> portAndArgs = new ArrayList<>(List.of("--port", "0"));
+        portAndArgs.addAll(List.of(args));
+        ProcessBuilder pb = CliProcess.builder("serve", portAndArgs.toArray(String[]::new));
         pb.environment().putAll(env);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();

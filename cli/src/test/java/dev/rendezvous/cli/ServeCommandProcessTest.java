@@ -12,8 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,14 +27,7 @@ class ServeCommandProcessTest {
             "Rendezvous listening on (ws://127\\.0\\.0\\.1:(\\d+)/) \\(http://127\\.0\\.0\\.1:\\d+/\\)");
 
     private static Process serve(java.util.Map<String, String> env, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.rendezvous.cli.Main",
-                "serve"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = CliProcess.builder("serve", args);
         pb.environment().putAll(env);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
@@ -68,10 +60,7 @@ class ServeCommandProcessTest {
             client.next(Message.UsersInRoom.class);
             client.close();
         } finally {
-            serve.destroy();
-            if (!serve.waitFor(10, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            CliProcess.stop(serve, Duration.ofSeconds(10));
         }
     }
 

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.server.config.ConfigLayers;
 import dev.rendezvous.server.peerjs.PeerJsConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** rendezvous serve's configuration: precedence, --print-config, and failures that name the key. */
 class ServeConfigTest {
@@ -19,15 +16,7 @@ class ServeConfigTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int serve(Map<String, String> env, String... args) {
-        CommandLine cli = new CommandLine(new ServeCommand(env));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
+    private final ServeRun run = new ServeRun();
 
     @Test
     void printConfigShowsEachValueWithItsSourceAndMasksSecrets() throws Exception {
@@ -42,7 +31,7 @@ class ServeConfigTest {
                   turn_ttl: 2h
                 """);
 
-        int exit = serve(
+        int exit = run.serve(
                 Map.of("RENDEZVOUS_PORT", "9100", "RENDEZVOUS_TURN_TTL", "3h", "RENDEZVOUS_TURN_SECRET", "env-secret"),
                 "--config",
                 file.toString(),
@@ -51,7 +40,7 @@ class ServeConfigTest {
                 "--print-config");
 
         assertThat(exit).isZero();
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("port: 9200  # --port\n")
                 .contains(
                         "keepalive:\n  ping_interval_ms: 20000  # " + file + "\n  ping_timeout_ms: 45000  # default\n")
@@ -66,7 +55,7 @@ class ServeConfigTest {
 
     @Test
     void theServerHelpersEnvironmentVariablesStillWork() {
-        int exit = serve(
+        int exit = run.serve(
                 Map.of(
                         "RENDEZVOUS_PING_INTERVAL_MS",
                         "1000",
@@ -77,7 +66,7 @@ class ServeConfigTest {
                 "--print-config");
 
         assertThat(exit).isZero();
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("ping_interval_ms: 1000  # RENDEZVOUS_PING_INTERVAL_MS")
                 .contains("rate_limit: 50.0  # RENDEZVOUS_RATE_LIMIT")
                 .contains("servers: [\"stun:127.0.0.1:3478\", \"stun:127.0.0.1:3479\"]  # RENDEZVOUS_ICE_SERVERS");
@@ -87,70 +76,75 @@ class ServeConfigTest {
     void configFileFromTheEnvironment() throws Exception {
         Path file = Files.writeString(dir.resolve("c.yaml"), "io_threads: 3\n");
 
-        assertThat(serve(Map.of("RENDEZVOUS_CONFIG", file.toString()), "--print-config"))
+        assertThat(run.serve(Map.of("RENDEZVOUS_CONFIG", file.toString()), "--print-config"))
                 .isZero();
 
-        assertThat(out.toString()).contains("io_threads: 3  # " + file);
+        assertThat(run.out()).contains("io_threads: 3  # " + file);
     }
 
     @Test
     void badEnvironmentValueFailsNamingKeyAndSource() {
-        assertThat(serve(Map.of("RENDEZVOUS_PORT", "eighty"))).isEqualTo(2);
-
-        assertThat(err.toString())
-                .contains("invalid configuration: port: 'eighty' is not a whole number (from RENDEZVOUS_PORT)");
+        run.assertRefused(
+                "invalid configuration: port: 'eighty' is not a whole number (from RENDEZVOUS_PORT)",
+                Map.of("RENDEZVOUS_PORT", "eighty"));
     }
 
     @Test
     void unknownYamlKeyFailsWithASuggestion() throws Exception {
         Path file = Files.writeString(dir.resolve("typo.yaml"), "ice:\n  turn_secrett: x\n");
 
-        assertThat(serve(Map.of(), "--config", file.toString())).isEqualTo(2);
-
-        assertThat(err.toString()).contains("ice.turn_secrett: unknown setting (did you mean ice.turn_secret?)");
+        run.assertRefused(
+                "ice.turn_secrett: unknown setting (did you mean ice.turn_secret?)",
+                Map.of(),
+                "--config",
+                file.toString());
     }
 
     @Test
     void turnUrlWithoutSecretFailsNamingTheSecret() {
-        assertThat(serve(Map.of(), "--port", "0", "--ice-server", "turn:127.0.0.1:3478"))
-                .isEqualTo(2);
-
-        assertThat(err.toString()).contains("ice.turn_secret: TURN URL turn:127.0.0.1:3478 needs a TURN secret");
+        run.assertRefused(
+                "ice.turn_secret: TURN URL turn:127.0.0.1:3478 needs a TURN secret",
+                Map.of(),
+                "--port",
+                "0",
+                "--ice-server",
+                "turn:127.0.0.1:3478");
     }
 
     @Test
     void malformedIceUrlFailsNamingTheList() {
-        assertThat(serve(Map.of(), "--ice-server", "stun.example.com")).isEqualTo(2);
-
-        assertThat(err.toString())
-                .contains("ice.servers: 'stun.example.com' is not a stun:, stuns:, turn: or turns: URL");
+        run.assertRefused(
+                "ice.servers: 'stun.example.com' is not a stun:, stuns:, turn: or turns: URL",
+                Map.of(),
+                "--ice-server",
+                "stun.example.com");
     }
 
     @Test
     void tlsCertWithoutKeyFails() throws Exception {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
 
-        assertThat(serve(Map.of(), "--tls-cert", cert.toString())).isEqualTo(2);
-
-        assertThat(err.toString()).contains("tls.key: is required when tls.cert is set");
+        run.assertRefused("tls.key: is required when tls.cert is set", Map.of(), "--tls-cert", cert.toString());
     }
 
     @Test
     void pingTimeoutNotAboveIntervalFails() {
-        assertThat(serve(Map.of(), "--ping-interval-ms", "5000", "--ping-timeout-ms", "5000"))
-                .isEqualTo(2);
-
-        assertThat(err.toString())
-                .contains("keepalive.ping_timeout_ms: 5000 must be greater than keepalive.ping_interval_ms (5000)");
+        run.assertRefused(
+                "keepalive.ping_timeout_ms: 5000 must be greater than keepalive.ping_interval_ms (5000)",
+                Map.of(),
+                "--ping-interval-ms",
+                "5000",
+                "--ping-timeout-ms",
+                "5000");
     }
 
     @Test
     void badDurationInFileNamesKeyAndFile() throws Exception {
         Path file = Files.writeString(dir.resolve("ttl.yaml"), "ice:\n  turn_ttl: forever\n");
 
-        assertThat(serve(Map.of(), "--config", file.toString())).isEqualTo(2);
+        assertThat(run.serve(Map.of(), "--config", file.toString())).isEqualTo(2);
 
-        assertThat(err.toString())
+        assertThat(run.err())
                 .contains("ice.turn_ttl: 'forever' is not a duration")
                 .contains("(from " + file + ")");
     }
@@ -185,9 +179,9 @@ class ServeConfigTest {
 
     @Test
     void peerJsIsOnByDefaultAndCanBeTurnedOff() {
-        assertThat(serve(Map.of("RENDEZVOUS_PEERJS", "false"), "--print-config"))
+        assertThat(run.serve(Map.of("RENDEZVOUS_PEERJS", "false"), "--print-config"))
                 .isZero();
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("peerjs:\n  enabled: false  # RENDEZVOUS_PEERJS\n")
                 .contains("  path: \"/\"  # default\n")
                 .contains("  key: \"peerjs\"  # default\n");
@@ -195,23 +189,33 @@ class ServeConfigTest {
 
     @Test
     void aPeerJsPathWithoutLeadingSlashFailsNamingTheKey() {
-        assertThat(serve(Map.of(), "--peerjs-path", "myapp")).isEqualTo(2);
+        assertThat(run.serve(Map.of(), "--peerjs-path", "myapp")).isEqualTo(2);
 
-        assertThat(err.toString()).contains("peerjs.path: ").contains("must start with /, got myapp");
+        assertThat(run.err()).contains("peerjs.path: ").contains("must start with /, got myapp");
     }
 
     @Test
     void theSecurityBoundsAreCheckedNamingTheirKeys() {
-        assertThat(serve(Map.of(), "--port", "0", "--jwt-secret", "too-short-a-secret"))
-                .isEqualTo(2);
-        assertThat(err.toString()).contains("auth.jwt_secret: must be at least 32 bytes");
-        assertThat(serve(Map.of("RENDEZVOUS_CLIENT_ID_BINDING", "everyone"), "--port", "0"))
-                .isEqualTo(2);
-        assertThat(err.toString()).contains("auth.client_id_binding: must be none or subject");
-        assertThat(serve(Map.of(), "--port", "0", "--trusted-proxy", "proxy.example.com"))
-                .isEqualTo(2);
-        assertThat(err.toString()).contains("http.trusted_proxies: not an IP address or CIDR range: proxy.example.com");
-        assertThat(serve(Map.of(), "--port", "0", "--metrics-token", "short")).isEqualTo(2);
-        assertThat(err.toString()).contains("metrics.token: must be at least 16 characters");
+        run.assertRefused(
+                "auth.jwt_secret: must be at least 32 bytes",
+                Map.of(),
+                "--port",
+                "0",
+                "--jwt-secret",
+                "too-short-a-secret");
+        run.assertRefused(
+                "auth.client_id_binding: must be none or subject",
+                Map.of("RENDEZVOUS_CLIENT_ID_BINDING", "everyone"),
+                "--port",
+                "0");
+        run.assertRefused(
+                "http.trusted_proxies: not an IP address or CIDR range: proxy.example.com",
+                Map.of(),
+                "--port",
+                "0",
+                "--trusted-proxy",
+                "proxy.example.com");
+        run.assertRefused(
+                "metrics.token: must be at least 16 characters", Map.of(), "--port", "0", "--metrics-token", "short");
     }
 }

@@ -7,8 +7,6 @@ import dev.rendezvous.server.ServerConfig;
 import dev.rendezvous.server.config.ConfigLayers;
 import dev.rendezvous.server.config.InvalidConfigException;
 import dev.rendezvous.server.config.Setting;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The declarations in {@link ServeSettings} are the one source of every flag, variable, key and default. */
 class ServeSettingsTest {
@@ -26,15 +23,7 @@ class ServeSettingsTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int serve(Map<String, String> env, String... args) {
-        CommandLine cli = new CommandLine(new ServeCommand(env));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
+    private final ServeRun run = new ServeRun();
 
     @Test
     void everyNameIsUniqueAndFollowsTheConventions() {
@@ -64,12 +53,12 @@ class ServeSettingsTest {
 
     @Test
     void helpListsEveryFlagWithItsDefaultAndVariable() {
-        assertThat(serve(Map.of(), "--help")).isZero();
+        assertThat(run.serve(Map.of(), "--help")).isZero();
 
         for (Setting<?> s : ServeSettings.ALL) {
-            assertThat(out.toString()).contains(s.flag() + "=" + s.label()).contains(s.env());
+            assertThat(run.out()).contains(s.flag() + "=" + s.label()).contains(s.env());
         }
-        assertThat(out.toString()).contains("Default: 8765.").contains("one per core");
+        assertThat(run.out()).contains("Default: 8765.").contains("one per core");
     }
 
     @Test
@@ -108,10 +97,10 @@ class ServeSettingsTest {
                   node_ttl_ms: 3000
                 """);
 
-        int exit = serve(Map.of("RENDEZVOUS_NODE_ID", "node-a"), "--config", file.toString(), "--print-config");
+        int exit = run.serve(Map.of("RENDEZVOUS_NODE_ID", "node-a"), "--config", file.toString(), "--print-config");
 
         assertThat(exit).isZero();
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("cluster:\n  redis: \"***\"  # " + file + "\n")
                 .contains("  node_id: \"node-a\"  # RENDEZVOUS_NODE_ID\n")
                 .contains("  node_ttl_ms: 3000  # " + file + "\n")
@@ -120,44 +109,55 @@ class ServeSettingsTest {
 
     @Test
     void theAdminTokenIsMaskedInPrintConfigAndAShortOneFailsNamingItsKey() {
-        assertThat(serve(Map.of("RENDEZVOUS_ADMIN_TOKEN", "admin-secret-0123456789"), "--print-config"))
+        assertThat(run.serve(Map.of("RENDEZVOUS_ADMIN_TOKEN", "admin-secret-0123456789"), "--print-config"))
                 .isZero();
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("admin:\n  token: \"***\"  # RENDEZVOUS_ADMIN_TOKEN\n")
                 .doesNotContain("admin-secret-0123456789");
 
-        assertThat(serve(Map.of(), "--admin-token", "short")).isEqualTo(2);
-        assertThat(err.toString()).contains("invalid configuration: admin.token: must be at least 16 characters");
+        run.assertRefused(
+                "invalid configuration: admin.token: must be at least 16 characters",
+                Map.of(),
+                "--admin-token",
+                "short");
     }
 
     @Test
     void aJwtSecretThatTokenWouldRefuseIsRefusedByServeToo() {
-        assertThat(serve(Map.of(), "--jwt-secret", "short")).isEqualTo(2);
-        assertThat(err.toString())
-                .contains("invalid configuration: auth.jwt_secret: must be at least 32 bytes for HS256"
-                        + " (got 5): e.g. openssl rand -hex 32");
+        run.assertRefused(
+                "invalid configuration: auth.jwt_secret: must be at least 32 bytes for HS256"
+                        + " (got 5): e.g. openssl rand -hex 32",
+                Map.of(),
+                "--jwt-secret",
+                "short");
     }
 
     @Test
     void aBadClusterValueFailsNamingItsKey() {
-        assertThat(serve(Map.of(), "--redis", "redis://127.0.0.1:6379", "--node-ttl-ms", "100"))
-                .isEqualTo(2);
-        assertThat(err.toString())
-                .contains("invalid configuration: cluster.node_ttl_ms: the node TTL must be at least 300 ms");
+        run.assertRefused(
+                "invalid configuration: cluster.node_ttl_ms: the node TTL must be at least 300 ms",
+                Map.of(),
+                "--redis",
+                "redis://127.0.0.1:6379",
+                "--node-ttl-ms",
+                "100");
 
-        assertThat(serve(Map.of("RENDEZVOUS_REDIS", "redis://127.0.0.1:6379"), "--node-id", "no spaces"))
-                .isEqualTo(2);
-        assertThat(err.toString()).contains("invalid configuration: cluster.node_id: node ids are 1-64 characters");
+        run.assertRefused(
+                "invalid configuration: cluster.node_id: node ids are 1-64 characters",
+                Map.of("RENDEZVOUS_REDIS", "redis://127.0.0.1:6379"),
+                "--node-id",
+                "no spaces");
 
-        assertThat(serve(Map.of(), "--node-ttl-ms", "soon")).isEqualTo(2);
-        assertThat(err.toString()).contains("cluster.node_ttl_ms: 'soon' is not a whole number (from --node-ttl-ms)");
+        run.assertRefused(
+                "cluster.node_ttl_ms: 'soon' is not a whole number (from --node-ttl-ms)",
+                Map.of(),
+                "--node-ttl-ms",
+                "soon");
     }
 
     @Test
     void aRedisUriThatDoesNotReadFailsNamingTheKey() {
-        assertThat(serve(Map.of(), "--redis", "127.0.0.1:6379")).isEqualTo(2);
-
-        assertThat(err.toString()).contains("invalid configuration: cluster.redis: ");
+        run.assertRefused("invalid configuration: cluster.redis: ", Map.of(), "--redis", "127.0.0.1:6379");
     }
 
     @Test

@@ -29,9 +29,7 @@ class TlsServeTest {
     @Test
     void servesHttpsAndWssOnTheSamePort() throws Exception {
         TestCertificate cert = TestCertificate.generate(dir);
-        try (OpsServer server = OpsServer.start(Map.of(
-                        ServeSettings.TLS_CERT.key(), cert.certFile().toString(),
-                        ServeSettings.TLS_KEY.key(), cert.keyFile().toString()));
+        try (OpsServer server = tlsServer(cert);
                 HttpClient client = HttpClient.newBuilder()
                         .sslContext(cert.clientContext())
                         .connectTimeout(Duration.ofSeconds(5))
@@ -68,9 +66,7 @@ class TlsServeTest {
     @Test
     void plainHttpAndUntrustingClientsAreRefused() throws Exception {
         TestCertificate cert = TestCertificate.generate(dir);
-        try (OpsServer server = OpsServer.start(Map.of(
-                        ServeSettings.TLS_CERT.key(), cert.certFile().toString(),
-                        ServeSettings.TLS_KEY.key(), cert.keyFile().toString()));
+        try (OpsServer server = tlsServer(cert);
                 HttpClient plain = HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(5))
                         .build()) {
@@ -107,5 +103,12 @@ class TlsServeTest {
                     .contains("✗ HTTP reachable")
                     .contains("is not trusted by this JVM (self-signed or a private CA?");
         }
+    }
+
+    /** A server on 127.0.0.1 serving https and wss with {@code cert}. */
+    private static OpsServer tlsServer(TestCertificate cert) throws InterruptedException {
+        return OpsServer.start(Map.of(
+                ServeSettings.TLS_CERT.key(), cert.certFile().toString(),
+                ServeSettings.TLS_KEY.key(), cert.keyFile().toString()));
     }
 }

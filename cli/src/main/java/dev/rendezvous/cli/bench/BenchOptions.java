@@ -1,6 +1,7 @@
 package dev.rendezvous.cli.bench;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What one bench run does. Every count and time is bounded by the caller (the command validates them).
@@ -45,173 +46,136 @@ public record BenchOptions(
         long serverPid,
         Duration drain) {
 
-    /** Defaults matching the shared Node harness's throughput run. */
+    /** Defaults matching the shared Node harness's throughput run (the initial values of {@link Builder}). */
     public static BenchOptions defaults() {
-        return new BenchOptions(
-                "relay",
-                "127.0.0.1",
-                8765,
-                "/ws",
-                1000,
-                64,
-                300,
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(2),
-                0,
-                5000,
-                10_000,
-                200,
-                1,
-                Duration.ofSeconds(10),
-                100,
-                8,
-                1,
-                0,
-                Duration.ofSeconds(10));
+        return new Builder().build();
+    }
+
+    /** A copy of these options with what {@code change} sets on a {@link Builder} that starts from them. */
+    public BenchOptions with(Consumer<Builder> change) {
+        Builder builder = new Builder(this);
+        change.accept(builder);
+        return builder.build();
     }
 
     public BenchOptions withScenario(String s) {
-        return new BenchOptions(
-                s,
-                host,
-                port,
-                path,
-                pairs,
-                window,
-                messageBytes,
-                duration,
-                warmup,
-                messagesPerPair,
-                rate,
-                connections,
-                concurrency,
-                sourceAddresses,
-                hold,
-                rooms,
-                roomSize,
-                threads,
-                serverPid,
-                drain);
+        return with(b -> b.scenario = s);
     }
 
     public BenchOptions withPort(int p) {
-        return new BenchOptions(
-                scenario,
-                host,
-                p,
-                path,
-                pairs,
-                window,
-                messageBytes,
-                duration,
-                warmup,
-                messagesPerPair,
-                rate,
-                connections,
-                concurrency,
-                sourceAddresses,
-                hold,
-                rooms,
-                roomSize,
-                threads,
-                serverPid,
-                drain);
+        return with(b -> b.port = p);
     }
 
     public BenchOptions withLoad(int pairs, int window, long messagesPerPair, int threads) {
-        return new BenchOptions(
-                scenario,
-                host,
-                port,
-                path,
-                pairs,
-                window,
-                messageBytes,
-                duration,
-                warmup,
-                messagesPerPair,
-                rate,
-                connections,
-                concurrency,
-                sourceAddresses,
-                hold,
-                rooms,
-                roomSize,
-                threads,
-                serverPid,
-                drain);
+        return with(b -> {
+            b.pairs = pairs;
+            b.window = window;
+            b.messagesPerPair = messagesPerPair;
+            b.threads = threads;
+        });
     }
 
     public BenchOptions withTiming(Duration duration, Duration warmup, Duration hold) {
-        return new BenchOptions(
-                scenario,
-                host,
-                port,
-                path,
-                pairs,
-                window,
-                messageBytes,
-                duration,
-                warmup,
-                messagesPerPair,
-                rate,
-                connections,
-                concurrency,
-                sourceAddresses,
-                hold,
-                rooms,
-                roomSize,
-                threads,
-                serverPid,
-                drain);
+        return with(b -> {
+            b.duration = duration;
+            b.warmup = warmup;
+            b.hold = hold;
+        });
+    }
+
+    public BenchOptions withConnections(int connections, int concurrency, int sourceAddresses) {
+        return with(b -> {
+            b.connections = connections;
+            b.concurrency = concurrency;
+            b.sourceAddresses = sourceAddresses;
+        });
     }
 
     public BenchOptions withFanout(int rooms, int roomSize) {
-        return new BenchOptions(
-                scenario,
-                host,
-                port,
-                path,
-                pairs,
-                window,
-                messageBytes,
-                duration,
-                warmup,
-                messagesPerPair,
-                rate,
-                connections,
-                concurrency,
-                sourceAddresses,
-                hold,
-                rooms,
-                roomSize,
-                threads,
-                serverPid,
-                drain);
+        return with(b -> {
+            b.rooms = rooms;
+            b.roomSize = roomSize;
+        });
     }
 
     public BenchOptions withServerPid(long pid) {
-        return new BenchOptions(
-                scenario,
-                host,
-                port,
-                path,
-                pairs,
-                window,
-                messageBytes,
-                duration,
-                warmup,
-                messagesPerPair,
-                rate,
-                connections,
-                concurrency,
-                sourceAddresses,
-                hold,
-                rooms,
-                roomSize,
-                threads,
-                pid,
-                drain);
+        return with(b -> b.serverPid = pid);
+    }
+
+    /**
+     * The one way to change options: a mutable copy, used only inside {@link #with}, so that a change names
+     * the fields it sets instead of repeating all twenty in order. Its initial values are the defaults.
+     */
+    public static final class Builder {
+        public String scenario = "relay";
+        public String host = "127.0.0.1";
+        public int port = 8765;
+        public String path = "/ws";
+        public int pairs = 1000;
+        public int window = 64;
+        public int messageBytes = 300;
+        public Duration duration = Duration.ofSeconds(10);
+        public Duration warmup = Duration.ofSeconds(2);
+        public long messagesPerPair = 0;
+        public int rate = 5000;
+        public int connections = 10_000;
+        public int concurrency = 200;
+        public int sourceAddresses = 1;
+        public Duration hold = Duration.ofSeconds(10);
+        public int rooms = 100;
+        public int roomSize = 8;
+        public int threads = 1;
+        public long serverPid = 0;
+        public Duration drain = Duration.ofSeconds(10);
+
+        private Builder() {}
+
+        private Builder(BenchOptions o) {
+            scenario = o.scenario;
+            host = o.host;
+            port = o.port;
+            path = o.path;
+            pairs = o.pairs;
+            window = o.window;
+            messageBytes = o.messageBytes;
+            duration = o.duration;
+            warmup = o.warmup;
+            messagesPerPair = o.messagesPerPair;
+            rate = o.rate;
+            connections = o.connections;
+            concurrency = o.concurrency;
+            sourceAddresses = o.sourceAddresses;
+            hold = o.hold;
+            rooms = o.rooms;
+            roomSize = o.roomSize;
+            threads = o.threads;
+            serverPid = o.serverPid;
+            drain = o.drain;
+        }
+
+        private BenchOptions build() {
+            return new BenchOptions(
+                    scenario,
+                    host,
+                    port,
+                    path,
+                    pairs,
+                    window,
+                    messageBytes,
+                    duration,
+                    warmup,
+                    messagesPerPair,
+                    rate,
+                    connections,
+                    concurrency,
+                    sourceAddresses,
+                    hold,
+                    rooms,
+                    roomSize,
+                    threads,
+                    serverPid,
+                    drain);
+        }
     }
 
     String sourceAddress(int i) {

@@ -17,8 +17,6 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code hold}, answering pings, and counts survivors.
  */
 final class CapacityScenario {
-    private static final byte[] YOUR_ID = Frames.typeNeedle("your_id");
-    private static final byte[] PING = Frames.typeNeedle("ping");
 
     private final BenchOptions o;
     private final PrintStream progress;
@@ -39,10 +37,10 @@ final class CapacityScenario {
     private final WsClient.Listener listener = new WsClient.Listener() {
         @Override
         public void onText(WsClient c, ByteBuf f) {
-            if (Frames.isType(f, YOUR_ID)) {
+            if (FrameType.YOUR_ID.of(f)) {
                 welcomed.incrementAndGet();
                 inFlight.release();
-            } else if (Frames.isType(f, PING)) {
+            } else if (FrameType.PING.of(f)) {
                 pings.increment();
                 c.send("{\"type\":\"pong\"}");
             }

@@ -3,7 +3,6 @@ package dev.rendezvous.cli.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -20,12 +19,6 @@ import org.HdrHistogram.Recorder;
  * messages come from that member, once each, in order. One room lives on one event loop.
  */
 final class FanoutScenario {
-    private static final byte[] CANDIDATE = Frames.typeNeedle("candidate");
-    private static final byte[] YOUR_ID = Frames.typeNeedle("your_id");
-    private static final byte[] USERS_IN_ROOM = Frames.typeNeedle("users_in_room");
-    private static final byte[] USER_JOINED = Frames.typeNeedle("user_joined");
-    private static final byte[] PING = Frames.typeNeedle("ping");
-    private static final byte[] ERROR = Frames.typeNeedle("error");
     private static final byte[] CLIENT_ID = Frames.bytes("\"client_id\"");
 
     private final BenchOptions o;
@@ -86,24 +79,24 @@ final class FanoutScenario {
 
         @Override
         public void onText(WsClient c, ByteBuf f) {
-            if (Frames.isType(f, CANDIDATE)) {
+            if (FrameType.CANDIDATE.of(f)) {
                 onRelayed(f);
-            } else if (Frames.isType(f, YOUR_ID)) {
+            } else if (FrameType.YOUR_ID.of(f)) {
                 room.ids[index] = Frames.id(f);
                 checkReady();
-            } else if (Frames.isType(f, USERS_IN_ROOM)) {
+            } else if (FrameType.USERS_IN_ROOM.of(f)) {
                 for (int at = Frames.indexOf(f, CLIENT_ID, f.readerIndex());
                         at >= 0;
                         at = Frames.indexOf(f, CLIENT_ID, at + 1)) {
                     knownOthers++;
                 }
                 checkReady();
-            } else if (Frames.isType(f, USER_JOINED)) {
+            } else if (FrameType.USER_JOINED.of(f)) {
                 knownOthers++;
                 checkReady();
-            } else if (Frames.isType(f, PING)) {
+            } else if (FrameType.PING.of(f)) {
                 c.send("{\"type\":\"pong\"}");
-            } else if (Frames.isType(f, ERROR) && Frames.isRateLimited(f)) {
+            } else if (FrameType.ERROR.of(f) && Frames.isRateLimited(f)) {
                 refused.increment(); // one of this member's broadcasts, refused by the server: not a loss
             } else {
                 unexpected.increment();
@@ -271,28 +264,17 @@ final class FanoutScenario {
         return r;
     }
 
+    /** sent, delivered, duplicated or reordered, gaps, wrong sender — read on each room's loop. */
     private long[] totals() throws InterruptedException {
-        long[] t = new long[5];
-        List<Future<?>> fs = new ArrayList<>();
-        for (Room room : rooms) {
-            fs.add(room.loop.submit(() -> {
-                synchronized (t) {
-                    for (Member m : room.members) {
-                        t[0] += m.sent;
-                        t[1] += m.delivered;
-                        t[2] += m.duplicatesOrReordered;
-                        t[3] += m.gaps;
-                        t[4] += m.wrongSender;
-                    }
-                }
-            }));
-        }
-        for (Future<?> f : fs) {
-            f.await(5, TimeUnit.SECONDS);
-        }
-        synchronized (t) {
-            return t.clone();
-        }
+        return LoopTotals.sum(rooms, room -> room.loop, 5, (room, t) -> {
+            for (Member m : room.members) {
+                t[0] += m.sent;
+                t[1] += m.delivered;
+                t[2] += m.duplicatesOrReordered;
+                t[3] += m.gaps;
+                t[4] += m.wrongSender;
+            }
+        });
     }
 
     void close() {

@@ -32,15 +32,6 @@ final class Frames {
         return stringAt(f, r + TYPE.length);
     }
 
-    /** Whether the frame's type (first member) is {@code typeNeedle} = {@code {"type":"name"}. */
-    static boolean isType(ByteBuf f, byte[] typeNeedle) {
-        return startsWith(f, f.readerIndex(), typeNeedle);
-    }
-
-    static byte[] typeNeedle(String type) {
-        return bytes("{\"type\":\"" + type + "\"");
-    }
-
     private static final byte[] RATE_LIMITED = bytes("\"code\":\"rate_limited\"");
 
     /** Whether an error frame carries the {@code rate_limited} code. */

@@ -23,11 +23,6 @@ import java.util.function.IntFunction;
  * <p>Threading: each client is confined to its event loop; the caller waits on a latch.
  */
 public final class HandshakeBurst {
-    private static final byte[] AUTH_REQUIRED = Frames.typeNeedle("auth_required");
-    private static final byte[] YOUR_ID = Frames.typeNeedle("your_id");
-    private static final byte[] PING = Frames.typeNeedle("ping");
-    private static final byte[] PONG = Frames.typeNeedle("pong");
-    private static final byte[] ERROR = Frames.typeNeedle("error");
 
     private final URI uri;
     private final int connections;
@@ -102,10 +97,10 @@ public final class HandshakeBurst {
 
         @Override
         public void onText(WsClient c, ByteBuf f) {
-            if (Frames.isType(f, AUTH_REQUIRED)) {
+            if (FrameType.AUTH_REQUIRED.of(f)) {
                 String jwt = token == null ? null : token.apply(index);
                 c.sendNow("{\"type\":\"auth_token\",\"token\":\"" + jwt + "\"}");
-            } else if (Frames.isType(f, YOUR_ID) && !welcomed) {
+            } else if (FrameType.YOUR_ID.of(f) && !welcomed) {
                 welcomed = true;
                 admitted.increment();
                 inFlight.release();
@@ -114,12 +109,12 @@ public final class HandshakeBurst {
                 } else {
                     c.sendNow("{\"type\":\"ping\"}");
                 }
-            } else if (Frames.isType(f, ERROR) && welcomed) {
+            } else if (FrameType.ERROR.of(f) && welcomed) {
                 errors.increment();
                 finish(c);
-            } else if (Frames.isType(f, PONG) && welcomed) {
+            } else if (FrameType.PONG.of(f) && welcomed) {
                 finish(c);
-            } else if (Frames.isType(f, PING)) {
+            } else if (FrameType.PING.of(f)) {
                 c.sendNow("{\"type\":\"pong\"}");
             }
         }

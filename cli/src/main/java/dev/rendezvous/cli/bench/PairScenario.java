@@ -3,7 +3,6 @@ package dev.rendezvous.cli.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -25,11 +24,6 @@ import org.HdrHistogram.Recorder;
  * loop, the window only caps a stuck pair). B checks every message: from A, never seen before, in order.
  */
 final class PairScenario {
-    private static final byte[] CANDIDATE = Frames.typeNeedle("candidate");
-    private static final byte[] YOUR_ID = Frames.typeNeedle("your_id");
-    private static final byte[] PAIRED = Frames.typeNeedle("paired");
-    private static final byte[] PING = Frames.typeNeedle("ping");
-    private static final byte[] ERROR = Frames.typeNeedle("error");
 
     private final BenchOptions o;
     private final boolean openLoop;
@@ -87,9 +81,9 @@ final class PairScenario {
 
         @Override
         public void onText(WsClient c, ByteBuf f) {
-            if (c == b && Frames.isType(f, CANDIDATE)) {
+            if (c == b && FrameType.CANDIDATE.of(f)) {
                 onRelayed(f);
-            } else if (Frames.isType(f, YOUR_ID)) {
+            } else if (FrameType.YOUR_ID.of(f)) {
                 handshakes.release();
                 String id = Frames.id(f);
                 if (c == a) {
@@ -101,13 +95,13 @@ final class PairScenario {
                 if (aId != null && bId != null) {
                     a.sendNow("{\"type\":\"pair_request\",\"target_id\":\"" + bId + "\"}");
                 }
-            } else if (Frames.isType(f, PAIRED)) {
+            } else if (FrameType.PAIRED.of(f)) {
                 if (++pairedSeen == 2) {
                     ready.countDown();
                 }
-            } else if (Frames.isType(f, PING)) {
+            } else if (FrameType.PING.of(f)) {
                 c.send("{\"type\":\"pong\"}");
-            } else if (c == a && Frames.isType(f, ERROR) && Frames.isRateLimited(f)) {
+            } else if (c == a && FrameType.ERROR.of(f) && Frames.isRateLimited(f)) {
                 // The server refused one of A's messages: not a loss. From then on the pair measures the
                 // server's limit, not the server, so it stops sending; its messages in flight still settle
                 // (relayed or refused), which keeps its refusals under the server's allowance and the pair open.
@@ -368,27 +362,15 @@ final class PairScenario {
 
     /** sent, received, duplicated, reordered, gaps, wrong sender, refused — read on each pair's loop. */
     private long[] totals() throws InterruptedException {
-        long[] t = new long[7];
-        List<Future<?>> fs = new ArrayList<>();
-        for (Pair p : pairs) {
-            fs.add(p.a.eventLoop().submit(() -> {
-                synchronized (t) {
-                    t[0] += p.sent;
-                    t[1] += p.received;
-                    t[2] += p.duplicates;
-                    t[3] += p.reordered;
-                    t[4] += p.gaps;
-                    t[5] += p.wrongSender;
-                    t[6] += p.refusedBySender;
-                }
-            }));
-        }
-        for (Future<?> f : fs) {
-            f.await(5, TimeUnit.SECONDS);
-        }
-        synchronized (t) {
-            return t.clone();
-        }
+        return LoopTotals.sum(pairs, p -> p.a.eventLoop(), 7, (p, t) -> {
+            t[0] += p.sent;
+            t[1] += p.received;
+            t[2] += p.duplicates;
+            t[3] += p.reordered;
+            t[4] += p.gaps;
+            t[5] += p.wrongSender;
+            t[6] += p.refusedBySender;
+        });
     }
 
     /** Closes every client (clean close frames) and waits a little for the server to see it. */

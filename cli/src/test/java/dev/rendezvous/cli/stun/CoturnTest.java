@@ -1,7 +1,6 @@
 package dev.rendezvous.cli.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rendezvous.cli.stun.StunProbe.Result;
 import dev.rendezvous.protocol.IceServer;
@@ -9,35 +8,22 @@ import dev.rendezvous.server.ice.IceUrl;
 import dev.rendezvous.server.ice.TurnCredential;
 import dev.rendezvous.server.ice.TurnCredentialMinter;
 import dev.rendezvous.testing.coturn.Coturn;
+import dev.rendezvous.testing.coturn.CoturnExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A real coturn on 127.0.0.1 accepts what our minter mints, and nothing else. */
+@ExtendWith(CoturnExtension.class)
 class CoturnTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private static Coturn turn;
-
-    @BeforeAll
-    static void startCoturn() {
-        assumeTrue(Coturn.isInstalled(), "coturn (turnserver) is not installed");
-        turn = Coturn.start();
-    }
-
-    @AfterAll
-    static void stopCoturn() {
-        if (turn != null) {
-            turn.close();
-        }
-    }
 
     @Test
-    void answersABindingRequestWithOurLoopbackAddress() {
+    void answersABindingRequestWithOurLoopbackAddress(Coturn turn) {
         Result result = StunProbe.binding(IceUrl.parse(turn.stunUrl()), TIMEOUT);
 
         assertThat(result)
@@ -48,7 +34,7 @@ class CoturnTest {
     }
 
     @Test
-    void mintedCredentialAllocatesALoopbackRelayOverUdp() {
+    void mintedCredentialAllocatesALoopbackRelayOverUdp(Coturn turn) {
         TurnCredential credential = turn.credential("alice");
 
         Result result =
@@ -61,7 +47,7 @@ class CoturnTest {
     }
 
     @Test
-    void mintedCredentialAllocatesOverTcp() {
+    void mintedCredentialAllocatesOverTcp(Coturn turn) {
         TurnCredential credential = turn.credential("bob");
 
         Result result = StunProbe.allocate(
@@ -71,7 +57,7 @@ class CoturnTest {
     }
 
     @Test
-    void credentialsHandedToClientsByTheIceConfigAllocate() {
+    void credentialsHandedToClientsByTheIceConfigAllocate(Coturn turn) {
         IceServer entry = turn.iceConfig().serversFor("carol").getFirst();
 
         Result result = StunProbe.allocate(
@@ -81,7 +67,7 @@ class CoturnTest {
     }
 
     @Test
-    void expiredCredentialIsRefusedWith401() {
+    void expiredCredentialIsRefusedWith401(Coturn turn) {
         // Minted two hours ago with a one-hour TTL: expired an hour ago, correctly signed.
         Clock twoHoursAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
         TurnCredential expired =
@@ -97,7 +83,7 @@ class CoturnTest {
     }
 
     @Test
-    void credentialSignedWithAnotherSecretIsRefusedWith401() {
+    void credentialSignedWithAnotherSecretIsRefusedWith401(Coturn turn) {
         TurnCredential forged = new TurnCredentialMinter("not-" + turn.secret(), Duration.ofHours(1), Clock.systemUTC())
                 .mint("mallory");
 
@@ -110,7 +96,7 @@ class CoturnTest {
     }
 
     @Test
-    void closedPortGivesNoAnswerWithinTheTimeout() throws Exception {
+    void closedPortGivesNoAnswerWithinTheTimeout(Coturn turn) throws Exception {
         int unused;
         try (java.net.DatagramSocket socket =
                 new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {

@@ -3,21 +3,24 @@ package dev.rendezvous.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** What {@code status} and {@code rooms} share: the server, the admin token, {@code --json}, the time limit. */
-final class AdminOptions {
+/**
+ * A command that reads one path of the admin API and prints it ({@code status}, {@code rooms}): the server,
+ * the admin token, {@code --json} and the time limit are this class's options; a subclass names the path and
+ * how its JSON reads as text.
+ */
+abstract class AdminCommand implements Callable<Integer> {
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            defaultValue = "http://127.0.0.1:8765",
-            converter = ServerAddress.Converter.class,
-            description =
-                    "The server: http://host:port, https://…, ws://host:port/ws, wss://… or host:port (default: ${DEFAULT-VALUE}).")
-    ServerAddress server;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ServerArgument server;
 
     @Option(
             names = "--admin-token",
@@ -37,7 +40,7 @@ final class AdminOptions {
     Duration timeout;
 
     /** The client, or null (and a sentence on {@code err}) when no token was given. */
-    AdminClient client(PrintWriter err) {
+    private AdminClient client(PrintWriter err) {
         if (token == null || token.isBlank()) {
             err.println("rendezvous: no admin token: pass --admin-token <secret> or set RENDEZVOUS_ADMIN_TOKEN"
                     + " (the token the server was started with)");
@@ -47,12 +50,24 @@ final class AdminOptions {
         return new AdminClient(server.http(), token.strip(), timeout);
     }
 
+    private final String path;
+
+    /** @param path what the command reads, e.g. {@code /admin/api/nodes} */
+    AdminCommand(String path) {
+        this.path = path;
+    }
+
+    /** The admin API's answer as the table the command prints without {@code --json}. */
+    abstract String text(JsonNode answer);
+
     /**
-     * Reads {@code path} from the admin API and prints it: the JSON with {@code --json}, else {@code text} of it.
+     * Reads the path from the admin API and prints it: the JSON with {@code --json}, else {@link #text} of it.
      * Exit status 0 when the server answered, 1 when it could not be read, 2 when no token was given.
      */
-    int print(PrintWriter out, PrintWriter err, String path, Function<JsonNode, String> text)
-            throws InterruptedException {
+    @Override
+    public final Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         AdminClient client = client(err);
         if (client == null) {
             return 2;
@@ -65,7 +80,7 @@ final class AdminOptions {
             err.flush();
             return 1;
         }
-        out.print(json ? answer.toPrettyString() + "\n" : text.apply(answer));
+        out.print(json ? answer.toPrettyString() + "\n" : text(answer));
         out.flush();
         return 0;
     }
