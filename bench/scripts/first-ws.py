@@ -4,7 +4,8 @@
 Starts `./rendezvous serve --host 127.0.0.1 --port 0` (any extra arguments are passed on), reads the
 port from its "Rendezvous listening on" line, opens one WebSocket to /ws on 127.0.0.1 and waits for the
 server's first frame (`your_id`). Prints one line: `first_ws_ms=<launch to your_id> listening_ms=<launch
-to the listening line> rss_first_ws_kb=<server RSS then> rss_idle_kb=<RSS 5 s later, idle>`, then stops the server it started (by PID:
+to the listening line> cpu_first_ws_ms=<CPU the server process (and the launcher's commands) used until
+then: the figure that holds on a loaded machine> rss_first_ws_kb=<server RSS then> rss_idle_kb=<RSS 5 s later, idle>`, then stops the server it started (by PID:
 SIGTERM, SIGKILL after 10 s) and exits. The environment is passed through (RENDEZVOUS_AOT=off for the
 run without the AOT cache). Only loopback; only the process it started is stopped.
 """
@@ -21,6 +22,13 @@ from loopback_ws import recv_until, rss_kb, send_upgrade
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IDLE_SECONDS = 5
 LISTENING = re.compile(r"Rendezvous listening on ws://127\.0\.0\.1:(\d+)/")
+
+
+def cpu_ms(pid):
+    """CPU time of the process and its reaped children (the launcher's own commands before it execs java)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) * 1000 // os.sysconf("SC_CLK_TCK")
 
 
 def first_frame(port):
@@ -56,9 +64,10 @@ def main():
         t_listen = time.monotonic()
         first_frame(port)
         t_ws = time.monotonic()
+        cpu_first = cpu_ms(server.pid)
         rss_first = rss_kb(server.pid)  # the launcher execs java: its PID is the server's
         time.sleep(IDLE_SECONDS)
-        print(f"first_ws_ms={(t_ws - t0) * 1000:.0f} listening_ms={(t_listen - t0) * 1000:.0f} "
+        print(f"first_ws_ms={(t_ws - t0) * 1000:.0f} listening_ms={(t_listen - t0) * 1000:.0f} cpu_first_ws_ms={cpu_first} "
               f"rss_first_ws_kb={rss_first} rss_idle_kb={rss_kb(server.pid)}", flush=True)
         return 0
     finally:

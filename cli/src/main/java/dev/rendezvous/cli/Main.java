@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -39,7 +40,38 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return configure(new CommandLine(new Main())).execute(args);
+        return configure(commandLine(args)).execute(args);
+    }
+
+    /**
+     * The command tree for {@code args}: when they start with a command's name, the root with that command
+     * alone. picocli builds every command's model by reflection when the tree is made, and its classes
+     * (compiled for Java 5) are verified anew at every start because the AOT cache cannot hold them: with
+     * all eleven commands that was the largest part of the JVM's time before {@code serve} listened
+     * (docs/benchmarks-history.md, "A fresh server, third pass"). The help command, the root's own options
+     * and an unknown name (which gets a suggestion from the list) need the whole tree.
+     */
+    static CommandLine commandLine(String... args) {
+        Class<?> only = args.length == 0 ? null : command(args[0]);
+        if (only == null) {
+            return new CommandLine(new Main());
+        }
+        CommandLine root = new CommandLine(CommandSpec.wrapWithoutInspection(new Main())
+                .name(Main.class.getAnnotation(Command.class).name())
+                .versionProvider(new Version())
+                .mixinStandardHelpOptions(true));
+        return root.addSubcommand(args[0], new CommandLine(only)); // made here, so that its model transformer runs once
+    }
+
+    /** The class of the command named {@code name}, or null for none and for the help command. */
+    private static Class<?> command(String name) {
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+            if (c.getAnnotation(Command.class).name().equals(name)
+                    && !CommandLine.IHelpCommandInitializable2.class.isAssignableFrom(c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The command line's shared behaviour: usage errors as one sentence with a fix, not the usage text. */

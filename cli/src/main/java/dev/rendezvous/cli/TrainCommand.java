@@ -59,6 +59,12 @@ final class TrainCommand implements Callable<Integer> {
 
     private static final String PING_TIMEOUT_MS = "60000";
 
+    /**
+     * How long an HTTP request of the run may take: as generous as the ping timeout, for the same reason (a
+     * 5 s bound failed the whole run, and so left a build without its cache, at load 30 on 2 cores).
+     */
+    private static final int HTTP_TIMEOUT_MS = 60_000;
+
     @Spec
     CommandSpec spec;
 
@@ -203,8 +209,8 @@ final class TrainCommand implements Callable<Integer> {
         for (int round = 0; round < 5; round++) {
             for (String path : List.of("/healthz", "/metrics", "/api/ice-servers", "/")) {
                 try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-                    s.setSoTimeout(5000);
+                    s.connect(new InetSocketAddress("127.0.0.1", port), HTTP_TIMEOUT_MS);
+                    s.setSoTimeout(HTTP_TIMEOUT_MS);
                     OutputStream o = s.getOutputStream();
                     o.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
