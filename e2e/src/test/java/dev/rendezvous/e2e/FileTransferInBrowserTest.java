@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.options.FilePayload;
 import dev.rendezvous.client.Peer;
@@ -18,8 +17,6 @@ import dev.rendezvous.client.files.TransferProgress;
 import dev.rendezvous.client.rtc.ChannelListener;
 import dev.rendezvous.client.rtc.ChannelOptions;
 import dev.rendezvous.client.rtc.DataChannel;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +32,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,23 +51,10 @@ class FileTransferInBrowserTest {
     private static final int RESUMED_BYTES = 24 << 20;
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
-
-    @RegisterExtension
-    static final SharedRtc rtc = new SharedRtc();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15)).withJavaPeers();
 
     @TempDir
     Path root;
-
-    private BrowserContext context;
-
-    @BeforeEach
-    void newContext() {
-        context = browser.newContext();
-    }
 
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
@@ -114,7 +97,7 @@ class FileTransferInBrowserTest {
             }
         });
         PeerOptions options =
-                PeerOptions.lobby(server.lobbyUri()).withLoopback(true).withRuntime(rtc.runtime());
+                PeerOptions.lobby(e2e.server().lobbyUri()).withLoopback(true).withRuntime(e2e.rtc());
         return Peer.connect(options, new PeerListener() {
                     @Override
                     public void onChannelOpen(String peerId) {
@@ -133,28 +116,12 @@ class FileTransferInBrowserTest {
 
     /** Opens the chat page (with {@code query}), pairs it with {@code java} and returns it connected. */
     private ChatPage pairedPage(Peer java, JavaSide side, String query) throws Exception {
-        ChatPage page = ChatPage.open(context, server.httpUri("/"), query);
+        ChatPage page = e2e.openChat(query);
         String pageId = page.awaitId();
         page.pairWith(java.id());
         assertThat(side.open.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(pageId);
         page.awaitChatState("connected");
         return page;
-    }
-
-    /** The SHA-256 of what the page's download link for {@code name} serves, computed in the page. */
-    private static Object downloadHash(ChatPage page, String name) {
-        Locator link = page.page()
-                .getByTestId("file-download")
-                .filter(new Locator.FilterOptions().setHasText(name))
-                .last();
-        assertThat(link).isVisible();
-        return page.page()
-                .evaluate(
-                        "async (a) => {"
-                                + " const buffer = await (await fetch(a.href)).arrayBuffer();"
-                                + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
-                                + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }",
-                        link.elementHandle());
     }
 
     /** Names in the page's OPFS directory of received files (none if it was never made). */
@@ -206,18 +173,10 @@ class FileTransferInBrowserTest {
             Path file = Files.write(root.resolve("from java ✓.bin"), back);
             FileSender.Sent sent = FileSender.send(java, pageId, "file:1", file, TransferProgress.NONE, WAIT);
             assertThat(sent.sha256()).isEqualTo(sha256(back));
+            assertThat(page.downloadHash("from java ✓.bin")).isEqualTo(sha256(back));
             Locator link = page.page()
                     .getByTestId("file-download")
                     .filter(new Locator.FilterOptions().setHasText("from java ✓.bin"));
-            assertThat(link).isVisible();
-            Object pageHash = page.page()
-                    .evaluate(
-                            "async (a) => {"
-                                    + " const buffer = await (await fetch(a.href)).arrayBuffer();"
-                                    + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
-                                    + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }",
-                            link.elementHandle());
-            assertThat(pageHash).isEqualTo(sha256(back));
             assertThat(link.getAttribute("download")).isEqualTo("from java ✓.bin");
             assertThat(link.getAttribute("data-stored")).isEqualTo("opfs"); // on disk, not in the page's memory
 
@@ -230,7 +189,7 @@ class FileTransferInBrowserTest {
                 assertThat(FileSender.send(java, pageId, "file:" + entry.getKey(), out, TransferProgress.NONE, WAIT)
                                 .sha256())
                         .isEqualTo(sha256(entry.getValue()));
-                assertThat(downloadHash(page, entry.getKey())).isEqualTo(sha256(entry.getValue()));
+                assertThat(page.downloadHash(entry.getKey())).isEqualTo(sha256(entry.getValue()));
             }
 
             // the page refuses a path trick from a Java sender with a clear reason
@@ -282,7 +241,7 @@ class FileTransferInBrowserTest {
 
             FileSender.Sent sent = FileSender.send(java, pageId, "file:again", file, TransferProgress.NONE, WAIT);
             assertThat(sent.resumedFrom()).isBetween(2L << 20, RESUMED_BYTES - 1L);
-            assertThat(downloadHash(page, "resume ✓.bin")).isEqualTo(sha256(data));
+            assertThat(page.downloadHash("resume ✓.bin")).isEqualTo(sha256(data));
             assertThat(page.page()
                             .getByTestId("file-download")
                             .filter(new Locator.FilterOptions().setHasText("resume ✓.bin"))
@@ -428,8 +387,7 @@ class FileTransferInBrowserTest {
             // The page carries on: a good transfer still goes through on the same connection.
             Path good = Files.writeString(root.resolve("after.txt"), "still fine");
             FileSender.send(java, pageId, "file:good", good, TransferProgress.NONE, WAIT);
-            assertThat(downloadHash(page, "after.txt"))
-                    .isEqualTo(sha256("still fine".getBytes(StandardCharsets.UTF_8)));
+            assertThat(page.downloadHash("after.txt")).isEqualTo(sha256("still fine".getBytes(StandardCharsets.UTF_8)));
         }
     }
 }

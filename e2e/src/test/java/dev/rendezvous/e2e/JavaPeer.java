@@ -79,20 +79,36 @@ final class JavaPeer implements AutoCloseable {
         peer.pair(targetId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** {@code page} pairs with this peer (the page offers); returns once both ends have the channel open. */
-    void pairedBy(ChatPage page, String pageId) throws InterruptedException {
+    /** {@code page} pairs with this peer (the page offers); returns the page's id once both ends have the channel open. */
+    String pairedBy(ChatPage page) throws InterruptedException {
+        String pageId = page.awaitId();
         page.pairWith(id());
         awaitEvent("paired " + pageId + " false");
         awaitEvent("open " + pageId);
         page.awaitChatState("connected");
+        return pageId;
     }
 
-    /** This peer pairs with {@code page} (Java offers); returns once both ends have the channel open. */
-    void pairWith(ChatPage page, String pageId) throws Exception {
+    /** This peer pairs with {@code page} (Java offers); returns the page's id once both ends have the channel open. */
+    String pairWith(ChatPage page) throws Exception {
+        String pageId = page.awaitId();
         pair(pageId);
         awaitEvent("paired " + pageId + " true");
         awaitEvent("open " + pageId);
         page.awaitChatState("connected");
+        return pageId;
+    }
+
+    /** This peer sends {@code text}; {@code page} shows it from this peer, exactly once. */
+    void says(ChatPage page, String text) {
+        send(text);
+        page.awaitIncoming(id(), text);
+    }
+
+    /** {@code page} (whose id is {@code pageId}) sends {@code text}; it is the next message this peer reads. */
+    void hears(ChatPage page, String pageId, String text) throws InterruptedException {
+        page.send(text);
+        assertThat(nextMessage()).isEqualTo(pageId + ": " + text);
     }
 
     /** Sends to every connected peer; fails the test if the SDK refused it for anyone. */
