@@ -9,18 +9,16 @@ Everything stays on 127.0.0.1; only the server this script started is stopped (b
 
   RENDEZVOUS_JAVA_OPTS="-XX:G1PeriodicGCInterval=15000" bench/scripts/churn-rss.py 28911 5 10000 60
 """
-import base64, json, os, socket, subprocess, sys, time, urllib.request
+import json, os, socket, subprocess, sys, time, urllib.request
+
+from loopback_ws import recv_until, rss_kb, send_upgrade
 
 PORT, ROUNDS, CLIENTS, IDLE = (int(a) for a in sys.argv[1:5])
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return -1
+    return rss_kb(pid) / 1024
 
 
 def server_pid():
@@ -38,19 +36,12 @@ def sessions():
 
 def connect(i):
     s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
-    key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall((f"GET /ws?room=churn-{i // 10} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\nUpgrade: websocket\r\n"
-               f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    send_upgrade(s, PORT, f"/ws?room=churn-{i // 10}")
     return s
 
 
 def admitted(s):
-    data = b""
-    while b"your_id" not in data:
-        chunk = s.recv(65536)
-        if not chunk:
-            raise IOError("closed before your_id")
-        data += chunk
+    recv_until(s, b"your_id", "before your_id")
     return s
 
 

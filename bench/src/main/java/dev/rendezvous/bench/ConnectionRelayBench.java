@@ -106,10 +106,12 @@ public class ConnectionRelayBench {
     private byte[] unaddressed;
     private byte[] addressed;
 
-    @Setup
-    public void setUp() {
-        LocalHub hub = new LocalHub();
-        ConnectionSettings settings = new ConnectionSettings(
+    /**
+     * Settings for sessions on {@code hub} with no sockets behind them: timers that never fire within a
+     * run, no ICE servers, no rate limits; a resume grace only for {@code resumable} sessions.
+     */
+    static ConnectionSettings settings(LocalHub hub, boolean resumable) {
+        return new ConnectionSettings(
                 hub,
                 new HubObserver() {},
                 Duration.ofMinutes(10),
@@ -122,6 +124,12 @@ public class ConnectionRelayBench {
                 0,
                 resumable ? Duration.ofSeconds(15) : Duration.ZERO,
                 new ResumeDirectory());
+    }
+
+    @Setup
+    public void setUp() {
+        LocalHub hub = new LocalHub();
+        ConnectionSettings settings = settings(hub, resumable);
         a = new Connection(settings, linkA, new BenchTransport(), null, "a", null, "bench", resumable, false);
         Connection b =
                 new Connection(settings, linkB, new BenchTransport(), null, "b", null, "bench", resumable, false);
