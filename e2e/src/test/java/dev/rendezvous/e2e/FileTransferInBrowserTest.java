@@ -13,6 +13,7 @@ import dev.rendezvous.client.PeerOptions;
 import dev.rendezvous.client.files.FileReceiver;
 import dev.rendezvous.client.files.FileSender;
 import dev.rendezvous.client.files.FileTransferException;
+import dev.rendezvous.client.files.HandSender;
 import dev.rendezvous.client.files.TransferProgress;
 import dev.rendezvous.client.rtc.ChannelListener;
 import dev.rendezvous.client.rtc.ChannelOptions;
@@ -193,17 +194,9 @@ class FileTransferInBrowserTest {
             }
 
             // the page refuses a path trick from a Java sender with a clear reason
-            DataChannel hostile = java.openChannel(
-                    pageId, "file:hostile", dev.rendezvous.client.rtc.ChannelOptions.RELIABLE, new ChannelListener() {
-                        @Override
-                        public void onMessage(DataChannel channel, String text) {
-                            outcomes.add("reply " + text);
-                        }
-                    });
-            hostile.send("{\"type\":\"file\",\"name\":\"../evil\",\"size\":1,\"sha256\":\"" + "0".repeat(64) + "\"}");
-            assertThat(outcomes.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
-                    .contains("refuse")
-                    .contains("path separator");
+            HandSender hostile = new HandSender(java, pageId, "file:hostile", WAIT);
+            hostile.meta("../evil", 1, "0".repeat(64));
+            assertThat(hostile.reply()).contains("refuse").contains("path separator");
             assertThat(page.consoleErrors()).isEmpty();
         }
     }
@@ -296,38 +289,6 @@ class FileTransferInBrowserTest {
         }
     }
 
-    /** A Java peer speaking the protocol by hand to the page: what it sends, the replies it gets. */
-    private static final class Hostile implements ChannelListener {
-        final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        final DataChannel channel;
-
-        Hostile(Peer java, String pageId, String label) {
-            channel = java.openChannel(pageId, label, ChannelOptions.RELIABLE, this);
-        }
-
-        @Override
-        public void onMessage(DataChannel c, String text) {
-            replies.add(text);
-        }
-
-        @Override
-        public void onClosed(DataChannel c) {
-            closed.complete(null);
-        }
-
-        String reply() throws InterruptedException {
-            String reply = replies.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(reply).as("a reply within %s", WAIT).isNotNull();
-            return reply;
-        }
-
-        void meta(String name, long size, String sha256) {
-            channel.send("{\"type\":\"file\",\"name\":\"" + name + "\",\"size\":" + size + ",\"sha256\":\"" + sha256
-                    + "\"}");
-        }
-    }
-
     @Test
     void aHostileJavaSenderIsRefusedClearlyAndLeavesNothingInThePagesStorage() throws Exception {
         JavaSide side = new JavaSide();
@@ -336,45 +297,45 @@ class FileTransferInBrowserTest {
             String pageId = side.open.get();
             byte[] evil = "evil".getBytes(StandardCharsets.US_ASCII);
 
-            Hostile traversal = new Hostile(java, pageId, "file:h1");
+            HandSender traversal = new HandSender(java, pageId, "file:h1", WAIT);
             traversal.meta("../escaped", evil.length, sha256(evil));
             assertThat(traversal.reply()).contains("refuse").contains("path separator");
 
-            Hostile device = new Hostile(java, pageId, "file:h2");
+            HandSender device = new HandSender(java, pageId, "file:h2", WAIT);
             device.meta("CON", evil.length, sha256(evil));
             assertThat(device.reply()).contains("refuse").contains("device name");
 
-            Hostile wrongHash = new Hostile(java, pageId, "file:h3");
+            HandSender wrongHash = new HandSender(java, pageId, "file:h3", WAIT);
             wrongHash.meta("hash.txt", evil.length, sha256("good".getBytes(StandardCharsets.US_ASCII)));
             assertThat(wrongHash.reply()).isEqualTo("{\"type\":\"accept\",\"offset\":0}");
             wrongHash.channel.send(evil);
             wrongHash.channel.send("{\"type\":\"end\"}");
             assertThat(wrongHash.reply()).contains("SHA-256 mismatch");
 
-            Hostile tooLong = new Hostile(java, pageId, "file:h4");
+            HandSender tooLong = new HandSender(java, pageId, "file:h4", WAIT);
             tooLong.meta("size.txt", 2, sha256(evil));
             tooLong.reply();
             tooLong.channel.send(evil);
             assertThat(tooLong.reply()).contains("more bytes than the announced size 2");
 
-            Hostile wrongSize = new Hostile(java, pageId, "file:h5");
+            HandSender wrongSize = new HandSender(java, pageId, "file:h5", WAIT);
             wrongSize.meta("short.txt", 100, sha256(evil));
             wrongSize.reply();
             wrongSize.channel.send(evil);
             wrongSize.channel.send("{\"type\":\"end\"}");
             assertThat(wrongSize.reply()).contains("ended at 4 of the announced 100");
 
-            Hostile early = new Hostile(java, pageId, "file:h6");
+            HandSender early = new HandSender(java, pageId, "file:h6", WAIT);
             early.channel.send(evil);
             assertThat(early.reply()).contains("data before metadata");
 
-            Hostile flood = new Hostile(java, pageId, "file:h7");
+            HandSender flood = new HandSender(java, pageId, "file:h7", WAIT);
             for (int i = 0; i < 200; i++) {
                 flood.meta("flood-" + i, 1, sha256(evil));
             }
             assertThat(flood.reply()).contains("metadata already received");
 
-            for (Hostile h : List.of(traversal, device, wrongHash, tooLong, wrongSize, early, flood)) {
+            for (HandSender h : List.of(traversal, device, wrongHash, tooLong, wrongSize, early, flood)) {
                 h.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             await().atMost(WAIT)
