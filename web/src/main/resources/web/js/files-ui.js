@@ -2,7 +2,7 @@
 // every connected peer; incoming files appear in the chat with a progress bar and, once their SHA-256 is
 // verified, a download link (the file itself is on disk, in the origin private file system, where the
 // browser has one; an interrupted incoming file resumes when the sender sends it again). The protocol is the SDK's (../sdk/files.js); this file is UI only, kept apart
-// from app.js, which wires it with `files.attach(rv)`. Runs on the page's single thread.
+// from the rest of the page: connector.js hands it each new Rendezvous (`files.attach(rv)`). Runs on the page's single thread.
 
 import { acceptFiles, sendFile } from '../sdk/files.js';
 

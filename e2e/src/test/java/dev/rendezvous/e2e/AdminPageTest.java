@@ -4,11 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.AriaRole;
-import dev.rendezvous.protocol.Message;
-import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,31 +15,21 @@ class AdminPageTest {
     private static final String TOKEN = "e2e-admin-token-0123456789abcdef";
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create(config -> config.adminToken(TOKEN));
+    static final E2eFixture e2e =
+            E2eFixture.chromium(Duration.ofSeconds(15)).server(config -> config.adminToken(TOKEN));
 
     @Test
     void aRoomAndItsMembersAppearAfterTwoClientsJoin() {
-        Page page = browser.newContext().newPage();
-        page.navigate(server.httpUri("/admin/").toString());
-
-        page.locator("#token").fill("wrong-token-wrong-token");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
+        Page page = e2e.openPage("/admin/");
+        AdminPage.signIn(page, "wrong-token-wrong-token");
         assertThat(page.locator("#login-error")).hasText("the server refused this admin token");
 
-        page.locator("#token").fill(TOKEN);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
+        AdminPage.signIn(page, TOKEN);
         assertThat(page.locator("#rooms")).hasText("no rooms");
         assertThat(page.locator("#status")).hasAttribute("data-state", "ready");
 
-        WsRecorder alice = server.client(server.uri("/ws/standup?client_id=alice&username=Alice"));
-        alice.next(Message.YourId.class);
-        WsRecorder bob = server.client(server.uri("/ws/standup?client_id=bob&username=Bob"));
-        bob.next(Message.YourId.class);
+        AdminPage.joinRoom(e2e.server(), "standup", "alice", "Alice");
+        WsRecorder bob = AdminPage.joinRoom(e2e.server(), "standup", "bob", "Bob");
 
         Locator standup = page.locator(".room[data-room='standup'] .room-member");
         assertThat(standup).hasCount(2);

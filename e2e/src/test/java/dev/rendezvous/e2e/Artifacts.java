@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /** Where tests leave files for people to look at: screenshots and exported logs, beside the test reports. */
-final class Artifacts {
+public final class Artifacts {
 
     private Artifacts() {}
 
-    static Path screenshot(String name) {
+    public static Path screenshot(String name) {
         return file("screenshots", name + ".png");
     }
 

@@ -3,8 +3,6 @@ package dev.rendezvous.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,20 +15,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CandidateHintAbsentTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(20));
 
     @Test
     void aConnectionThatOpensShowsNoHint() {
-        ChatPage alice = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-        ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-        ChatPage.Pair pair = ChatPage.connect(alice, bob);
-        String aliceId = pair.aliceId();
+        ChatPage.Pair pair = e2e.connectedPair("");
+        pair.bobSays("connected without a hint");
+        ChatPage alice = pair.alice();
         String bobId = pair.bobId();
-        bob.send("connected without a hint");
-        alice.awaitIncoming(bobId, "connected without a hint");
         // The warning's deadline (4 s after the connection was built) passes with the channel open: still no hint.
         alice.page()
                 .waitForFunction("() => window.rendezvous.snapshot().peers.every((p) => p.state.channel === 'open')"
@@ -42,8 +34,8 @@ class CandidateHintAbsentTest {
                                 .evaluate(
                                         "() => window.rendezvous.events().filter((e) => e.kind === 'no_usable_candidates').length"))
                 .isEqualTo(0);
-        assertThat(bob.page().getByTestId("ice-hint")).isHidden();
-        assertThat(aliceId).isNotEqualTo(bobId);
+        assertThat(pair.bob().page().getByTestId("ice-hint")).isHidden();
+        assertThat(pair.aliceId()).isNotEqualTo(bobId);
     }
 
     private static String json(String text) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
-import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -21,11 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CandidateHintTest {
 
     @RegisterExtension
-    static final BrowserExtension browser =
-            BrowserExtension.chromium(Duration.ofSeconds(20)).without("--allow-loopback-in-peer-connection");
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.on(
+            BrowserExtension.chromium(Duration.ofSeconds(20)).without("--allow-loopback-in-peer-connection"));
 
     /** The microphone refused, as when a user says "Block" to the permission prompt. */
     private static final String REFUSING_MICROPHONE = """
@@ -68,9 +64,9 @@ class CandidateHintTest {
     @Test
     void withoutLoopbackModeAndNoNetworkTheHintPointsToLoopbackMode() {
         ChatPage alice =
-                ChatPage.openUrl(browser.newContext(), server.httpUri("/").toString());
+                ChatPage.openUrl(e2e.newContext(), e2e.server().httpUri("/").toString());
         ChatPage bob =
-                ChatPage.openUrl(browser.newContext(), server.httpUri("/").toString());
+                ChatPage.openUrl(e2e.newContext(), e2e.server().httpUri("/").toString());
         alice.awaitId();
         String bobId = bob.awaitId();
         alice.pairWith(bobId);
@@ -91,8 +87,8 @@ class CandidateHintTest {
 
     @Test
     void relayOnlyWithoutATurnServerSaysThatRelayNeedsOne() {
-        ChatPage alice = ChatPage.open(browser.newContext(), server.httpUri("/"), "relay=1");
-        ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "relay=1");
+        ChatPage alice = e2e.openChat("relay=1");
+        ChatPage bob = e2e.openChat("relay=1");
         alice.awaitId();
         alice.pairWith(bob.awaitId());
 
@@ -105,8 +101,8 @@ class CandidateHintTest {
     }
 
     private ChatPage openRefusingMicrophone() {
-        BrowserContext context = browser.newContext();
+        BrowserContext context = e2e.newContext();
         context.addInitScript(REFUSING_MICROPHONE);
-        return ChatPage.open(context, server.httpUri("/"), "");
+        return e2e.openChat(context, "");
     }
 }

@@ -3,13 +3,11 @@ package dev.rendezvous.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import dev.rendezvous.testing.ChatProcess;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,62 +22,43 @@ class ChatCliInteropTest {
     private static final String FROM_CLI = "grüße aus der CLI — ñ 🎉";
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
-
-    private BrowserContext context;
-
-    @BeforeEach
-    void newContext() {
-        context = browser.newContext();
-    }
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(20));
 
     @Test
     void thePagePairsWithTheCliAndTheyChatBothWays() throws Exception {
-        try (ChatProcess cli =
-                ChatProcess.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
+        try (ChatProcess cli = chat("--id", "cli-answers")) {
             assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-answers (lobby)");
-            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+            ChatPage page = e2e.openChat("");
             String pageId = page.awaitId();
 
             page.pairWith("cli-answers");
-            cli.awaitStatus("paired with " + pageId + " (they offer)");
-            cli.awaitStatus(pageId + ": channel open");
-            page.awaitChatState("connected");
+            awaitPaired(page, pageId, cli, "they offer");
 
-            chatBothWays(page, cli, "cli-answers");
-            quitAndSeeItLeaveTheLobby(page, cli);
+            chatThenQuitTheLobby(page, cli, "cli-answers");
         }
     }
 
     @Test
     void theCliPairsWithThePageAndTheyChatBothWays() throws Exception {
-        ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+        ChatPage page = e2e.openChat("");
         String pageId = page.awaitId();
-        try (ChatProcess cli = ChatProcess.start(
-                "--server", server.lobbyUri().toString(), "--id", "cli-offers", "--pair", pageId, "--ice-loopback")) {
-            cli.awaitStatus("paired with " + pageId + " (we offer)");
-            cli.awaitStatus(pageId + ": channel open");
-            page.awaitChatState("connected");
+        try (ChatProcess cli = chat("--id", "cli-offers", "--pair", pageId)) {
+            awaitPaired(page, pageId, cli, "we offer");
 
             page.openDashboard();
             assertThat(page.peerCard("cli-offers").locator(".badge.role")).hasText("answerer");
             page.openChat();
 
-            chatBothWays(page, cli, "cli-offers");
-            quitAndSeeItLeaveTheLobby(page, cli);
+            chatThenQuitTheLobby(page, cli, "cli-offers");
         }
     }
 
     @Test
     void theCliJoinsThePagesRoomAndTheyChatBothWays() throws Exception {
-        ChatPage page = ChatPage.open(context, server.httpUri("/"), "room=lounge");
+        ChatPage page = e2e.openChat("room=lounge");
         String pageId = page.awaitId();
         page.awaitChatState("alone");
-        try (ChatProcess cli = ChatProcess.start(
-                "--server", server.lobbyUri().toString(), "--id", "cli-room", "--room", "lounge", "--ice-loopback")) {
+        try (ChatProcess cli = chat("--id", "cli-room", "--room", "lounge")) {
             assertThat(cli.awaitStatus("your id: ")).isEqualTo("* your id: cli-room (room lounge)");
             cli.awaitStatus("in the room: " + pageId);
             cli.awaitStatus(pageId + ": channel open");
@@ -97,6 +76,22 @@ class ChatCliInteropTest {
         }
     }
 
+    /** {@code rendezvous chat} on this test's server in loopback ICE mode, with these further options. */
+    private static ChatProcess chat(String... options) throws Exception {
+        List<String> args =
+                new ArrayList<>(List.of("--server", e2e.server().lobbyUri().toString()));
+        args.addAll(List.of(options));
+        args.add("--ice-loopback");
+        return ChatProcess.start(args.toArray(String[]::new));
+    }
+
+    /** Waits until the CLI says it paired with the page ({@code role}: who offers) and both ends are connected. */
+    private static void awaitPaired(ChatPage page, String pageId, ChatProcess cli, String role) throws Exception {
+        cli.awaitStatus("paired with " + pageId + " (" + role + ")");
+        cli.awaitStatus(pageId + ": channel open");
+        page.awaitChatState("connected");
+    }
+
     private static void chatBothWays(ChatPage page, ChatProcess cli, String cliId) throws Exception {
         page.send(FROM_PAGE);
         assertThat(cli.nextMessage()).isEqualTo(FROM_PAGE);
@@ -106,8 +101,12 @@ class ChatCliInteropTest {
         page.awaitIncoming(cliId, "/slash, not a command");
     }
 
-    /** {@code /quit}: the process closes cleanly and exits 0; the page sees the peer leave and waits for another. */
-    private static void quitAndSeeItLeaveTheLobby(ChatPage page, ChatProcess cli) throws Exception {
+    /**
+     * They chat both ways; then {@code /quit}: the process closes cleanly and exits 0; the page sees the peer
+     * leave and waits for another.
+     */
+    private static void chatThenQuitTheLobby(ChatPage page, ChatProcess cli, String cliId) throws Exception {
+        chatBothWays(page, cli, cliId);
         cli.type("/quit");
         assertThat(cli.awaitExit()).isZero();
         assertThat(page.systemMessages().last()).hasText(Pattern.compile("left\\. Ready for a new peer\\.$"));

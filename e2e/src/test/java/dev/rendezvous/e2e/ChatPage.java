@@ -57,7 +57,19 @@ final class ChatPage {
     }
 
     /** Two admitted pages, paired ({@code alice} offered) and both connected. */
-    record Pair(ChatPage alice, String aliceId, ChatPage bob, String bobId) {}
+    record Pair(ChatPage alice, String aliceId, ChatPage bob, String bobId) {
+        /** Alice sends {@code text}; Bob's page shows it from her, exactly once. */
+        void aliceSays(String text) {
+            alice.send(text);
+            bob.awaitIncoming(aliceId, text);
+        }
+
+        /** Bob sends {@code text}; Alice's page shows it from him, exactly once. */
+        void bobSays(String text) {
+            bob.send(text);
+            alice.awaitIncoming(bobId, text);
+        }
+    }
 
     /** Waits for both ids, has {@code alice} pair with {@code bob}, and waits until both pages show "connected". */
     static Pair connect(ChatPage alice, ChatPage bob) {
@@ -147,6 +159,23 @@ final class ChatPage {
 
     Locator summaryMetric(String key) {
         return page.locator(".tile[data-metric=\"" + key + "\"] .tile-value");
+    }
+
+    /**
+     * The SHA-256 of what the last download link for {@code name} serves, computed in the page (the link
+     * must be visible).
+     */
+    String downloadHash(String name) {
+        Locator link = page.getByTestId("file-download")
+                .filter(new Locator.FilterOptions().setHasText(name))
+                .last();
+        assertThat(link).isVisible();
+        return (String) page.evaluate(
+                "async (a) => {"
+                        + " const buffer = await (await fetch(a.href)).arrayBuffer();"
+                        + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
+                        + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }",
+                link.elementHandle());
     }
 
     /** Clicks "Export JSON" and saves the downloaded file to {@code target}. */

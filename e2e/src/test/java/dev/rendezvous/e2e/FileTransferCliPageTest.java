@@ -3,13 +3,10 @@ package dev.rendezvous.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
 import dev.rendezvous.testing.ChatProcess;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,10 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileTransferCliPageTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15));
 
     @TempDir
     Path root;
@@ -43,8 +37,7 @@ class FileTransferCliPageTest {
 
     @Test
     void terminalToPageAndPageToTerminalAsTheReadmeShows() throws Exception {
-        ChatPage page =
-                ChatPage.open(browser.newContext(), server.httpUri("/"), ""); // ?loopback=1, as the README opens it
+        ChatPage page = e2e.openChat(""); // ?loopback=1, as the README opens it
         String pageId = page.awaitId();
 
         // ./rendezvous send report.pdf --pair <the page's id> --ice-loopback
@@ -58,22 +51,12 @@ class FileTransferCliPageTest {
                 pageId,
                 "--ice-loopback",
                 "--server",
-                server.lobbyUri().toString(),
+                e2e.server().lobbyUri().toString(),
                 "--plain")) {
             send.awaitStatus("report.pdf: done");
             assertThat(send.awaitExit()).isZero();
         }
-        Locator link =
-                page.page().getByTestId("file-download").filter(new Locator.FilterOptions().setHasText("report.pdf"));
-        assertThat(link).isVisible();
-        Object pageHash = page.page()
-                .evaluate(
-                        "async (a) => {"
-                                + " const buffer = await (await fetch(a.href)).arrayBuffer();"
-                                + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
-                                + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }",
-                        link.elementHandle());
-        assertThat(pageHash).isEqualTo(sha256(report));
+        assertThat(page.downloadHash("report.pdf")).isEqualTo(sha256(report));
         page.awaitChatState("waiting"); // send left once done: the page is free for the next peer
 
         // ./rendezvous receive --dir ~/Downloads --ice-loopback: prints its code; paste it under Pair
@@ -84,7 +67,7 @@ class FileTransferCliPageTest {
                 downloads.toString(),
                 "--ice-loopback",
                 "--server",
-                server.lobbyUri().toString(),
+                e2e.server().lobbyUri().toString(),
                 "--plain")) {
             String code = receive.awaitStatus("* code: ")
                     .substring("* code: ".length())

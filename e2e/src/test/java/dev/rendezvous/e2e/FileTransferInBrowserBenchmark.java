@@ -9,9 +9,6 @@ import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
 import dev.rendezvous.client.files.FileSender;
-import dev.rendezvous.client.rtc.RtcRuntime;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,10 +41,7 @@ class FileTransferInBrowserBenchmark {
     private static final int MIB = Integer.getInteger("rendezvous.bench.mib", 256);
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15)).withJavaPeers();
 
     @TempDir
     Path root;
@@ -86,64 +80,62 @@ class FileTransferInBrowserBenchmark {
     void measure() throws Exception {
         List<String> rows = new ArrayList<>();
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-        try (RtcRuntime rtc = RtcRuntime.create()) {
-            for (int mib : new int[] {MIB / 4, MIB}) {
-                Path file = randomFile(root.resolve("big-" + mib + ".bin"), mib);
-                for (String storage : new String[] {"opfs", "memory"}) {
-                    BrowserContext context = browser.newContext();
-                    CompletableFuture<String> open = new CompletableFuture<>();
-                    PeerOptions options = PeerOptions.lobby(server.lobbyUri())
-                            .withLoopback(true)
-                            .withRuntime(rtc);
-                    try (Peer java = Peer.connect(options, new PeerListener() {
-                                @Override
-                                public void onChannelOpen(String peerId) {
-                                    open.complete(peerId);
-                                }
-                            })
-                            .get(30, TimeUnit.SECONDS)) {
-                        ChatPage page = ChatPage.open(context, server.httpUri("/"), "files-storage=" + storage);
-                        page.awaitId();
-                        page.pairWith(java.id());
-                        String pageId = open.get(30, TimeUnit.SECONDS);
-                        page.awaitChatState("connected");
-                        long before = browserRssKiB();
-                        AtomicLong peak = new AtomicLong(before);
-                        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-                        sampler.scheduleAtFixedRate(
-                                () -> peak.accumulateAndGet(browserRssKiB(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
-                        long start = System.nanoTime();
-                        try {
-                            FileSender.send(
-                                    java, pageId, "file:bench", file, (n, bytes, size) -> {}, Duration.ofSeconds(120));
-                        } finally {
-                            sampler.shutdownNow();
-                        }
-                        double seconds = (System.nanoTime() - start) / 1e9;
-                        Locator link = page.page().getByTestId("file-download").last();
-                        assertThat(link).isVisible();
-                        assertThat(link.getAttribute("data-stored")).isEqualTo(storage);
-                        long after = browserRssKiB();
-                        rows.add(String.format(
-                                Locale.ROOT,
-                                "| %d MiB | %s | %.1f MiB/s | %d MiB | %d MiB (+%d) | %d MiB |",
-                                mib,
-                                storage,
-                                mib / seconds,
-                                before >> 10,
-                                peak.get() >> 10,
-                                (peak.get() - before) >> 10,
-                                after >> 10));
-                        page.page()
-                                .evaluate(
-                                        "async () => { const root = await navigator.storage.getDirectory();"
-                                                + " await root.removeEntry('rendezvous-received', { recursive: true }).catch(() => {}); }");
+        for (int mib : new int[] {MIB / 4, MIB}) {
+            Path file = randomFile(root.resolve("big-" + mib + ".bin"), mib);
+            for (String storage : new String[] {"opfs", "memory"}) {
+                BrowserContext context = e2e.newContext();
+                CompletableFuture<String> open = new CompletableFuture<>();
+                PeerOptions options = PeerOptions.lobby(e2e.server().lobbyUri())
+                        .withLoopback(true)
+                        .withRuntime(e2e.rtc());
+                try (Peer java = Peer.connect(options, new PeerListener() {
+                            @Override
+                            public void onChannelOpen(String peerId) {
+                                open.complete(peerId);
+                            }
+                        })
+                        .get(30, TimeUnit.SECONDS)) {
+                    ChatPage page = e2e.openChat(context, "files-storage=" + storage);
+                    page.awaitId();
+                    page.pairWith(java.id());
+                    String pageId = open.get(30, TimeUnit.SECONDS);
+                    page.awaitChatState("connected");
+                    long before = browserRssKiB();
+                    AtomicLong peak = new AtomicLong(before);
+                    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+                    sampler.scheduleAtFixedRate(
+                            () -> peak.accumulateAndGet(browserRssKiB(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+                    long start = System.nanoTime();
+                    try {
+                        FileSender.send(
+                                java, pageId, "file:bench", file, (n, bytes, size) -> {}, Duration.ofSeconds(120));
                     } finally {
-                        context.close();
+                        sampler.shutdownNow();
                     }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    Locator link = page.page().getByTestId("file-download").last();
+                    assertThat(link).isVisible();
+                    assertThat(link.getAttribute("data-stored")).isEqualTo(storage);
+                    long after = browserRssKiB();
+                    rows.add(String.format(
+                            Locale.ROOT,
+                            "| %d MiB | %s | %.1f MiB/s | %d MiB | %d MiB (+%d) | %d MiB |",
+                            mib,
+                            storage,
+                            mib / seconds,
+                            before >> 10,
+                            peak.get() >> 10,
+                            (peak.get() - before) >> 10,
+                            after >> 10));
+                    page.page()
+                            .evaluate(
+                                    "async () => { const root = await navigator.storage.getDirectory();"
+                                            + " await root.removeEntry('rendezvous-received', { recursive: true }).catch(() => {}); }");
+                } finally {
+                    context.close();
                 }
-                Files.delete(file);
             }
+            Files.delete(file);
         }
         String table = "| file | page stores into | rate (hash first included) | browser RSS before | peak | after |\n"
                 + "|---|---|---|---|---|---|\n" + String.join("\n", rows);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.options.FilePayload;
 import dev.rendezvous.client.Peer;
@@ -14,12 +13,11 @@ import dev.rendezvous.client.PeerOptions;
 import dev.rendezvous.client.files.FileReceiver;
 import dev.rendezvous.client.files.FileSender;
 import dev.rendezvous.client.files.FileTransferException;
+import dev.rendezvous.client.files.HandSender;
 import dev.rendezvous.client.files.TransferProgress;
 import dev.rendezvous.client.rtc.ChannelListener;
 import dev.rendezvous.client.rtc.ChannelOptions;
 import dev.rendezvous.client.rtc.DataChannel;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +33,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,23 +52,10 @@ class FileTransferInBrowserTest {
     private static final int RESUMED_BYTES = 24 << 20;
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
-
-    @RegisterExtension
-    static final SharedRtc rtc = new SharedRtc();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15)).withJavaPeers();
 
     @TempDir
     Path root;
-
-    private BrowserContext context;
-
-    @BeforeEach
-    void newContext() {
-        context = browser.newContext();
-    }
 
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
@@ -114,7 +98,7 @@ class FileTransferInBrowserTest {
             }
         });
         PeerOptions options =
-                PeerOptions.lobby(server.lobbyUri()).withLoopback(true).withRuntime(rtc.runtime());
+                PeerOptions.lobby(e2e.server().lobbyUri()).withLoopback(true).withRuntime(e2e.rtc());
         return Peer.connect(options, new PeerListener() {
                     @Override
                     public void onChannelOpen(String peerId) {
@@ -133,28 +117,12 @@ class FileTransferInBrowserTest {
 
     /** Opens the chat page (with {@code query}), pairs it with {@code java} and returns it connected. */
     private ChatPage pairedPage(Peer java, JavaSide side, String query) throws Exception {
-        ChatPage page = ChatPage.open(context, server.httpUri("/"), query);
+        ChatPage page = e2e.openChat(query);
         String pageId = page.awaitId();
         page.pairWith(java.id());
         assertThat(side.open.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(pageId);
         page.awaitChatState("connected");
         return page;
-    }
-
-    /** The SHA-256 of what the page's download link for {@code name} serves, computed in the page. */
-    private static Object downloadHash(ChatPage page, String name) {
-        Locator link = page.page()
-                .getByTestId("file-download")
-                .filter(new Locator.FilterOptions().setHasText(name))
-                .last();
-        assertThat(link).isVisible();
-        return page.page()
-                .evaluate(
-                        "async (a) => {"
-                                + " const buffer = await (await fetch(a.href)).arrayBuffer();"
-                                + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
-                                + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }",
-                        link.elementHandle());
     }
 
     /** Names in the page's OPFS directory of received files (none if it was never made). */
@@ -206,18 +174,10 @@ class FileTransferInBrowserTest {
             Path file = Files.write(root.resolve("from java ✓.bin"), back);
             FileSender.Sent sent = FileSender.send(java, pageId, "file:1", file, TransferProgress.NONE, WAIT);
             assertThat(sent.sha256()).isEqualTo(sha256(back));
+            assertThat(page.downloadHash("from java ✓.bin")).isEqualTo(sha256(back));
             Locator link = page.page()
                     .getByTestId("file-download")
                     .filter(new Locator.FilterOptions().setHasText("from java ✓.bin"));
-            assertThat(link).isVisible();
-            Object pageHash = page.page()
-                    .evaluate(
-                            "async (a) => {"
-                                    + " const buffer = await (await fetch(a.href)).arrayBuffer();"
-                                    + " const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));"
-                                    + " return [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''); }",
-                            link.elementHandle());
-            assertThat(pageHash).isEqualTo(sha256(back));
             assertThat(link.getAttribute("download")).isEqualTo("from java ✓.bin");
             assertThat(link.getAttribute("data-stored")).isEqualTo("opfs"); // on disk, not in the page's memory
 
@@ -230,21 +190,13 @@ class FileTransferInBrowserTest {
                 assertThat(FileSender.send(java, pageId, "file:" + entry.getKey(), out, TransferProgress.NONE, WAIT)
                                 .sha256())
                         .isEqualTo(sha256(entry.getValue()));
-                assertThat(downloadHash(page, entry.getKey())).isEqualTo(sha256(entry.getValue()));
+                assertThat(page.downloadHash(entry.getKey())).isEqualTo(sha256(entry.getValue()));
             }
 
             // the page refuses a path trick from a Java sender with a clear reason
-            DataChannel hostile = java.openChannel(
-                    pageId, "file:hostile", dev.rendezvous.client.rtc.ChannelOptions.RELIABLE, new ChannelListener() {
-                        @Override
-                        public void onMessage(DataChannel channel, String text) {
-                            outcomes.add("reply " + text);
-                        }
-                    });
-            hostile.send("{\"type\":\"file\",\"name\":\"../evil\",\"size\":1,\"sha256\":\"" + "0".repeat(64) + "\"}");
-            assertThat(outcomes.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
-                    .contains("refuse")
-                    .contains("path separator");
+            HandSender hostile = new HandSender(java, pageId, "file:hostile", WAIT);
+            hostile.meta("../evil", 1, "0".repeat(64));
+            assertThat(hostile.reply()).contains("refuse").contains("path separator");
             assertThat(page.consoleErrors()).isEmpty();
         }
     }
@@ -282,7 +234,7 @@ class FileTransferInBrowserTest {
 
             FileSender.Sent sent = FileSender.send(java, pageId, "file:again", file, TransferProgress.NONE, WAIT);
             assertThat(sent.resumedFrom()).isBetween(2L << 20, RESUMED_BYTES - 1L);
-            assertThat(downloadHash(page, "resume ✓.bin")).isEqualTo(sha256(data));
+            assertThat(page.downloadHash("resume ✓.bin")).isEqualTo(sha256(data));
             assertThat(page.page()
                             .getByTestId("file-download")
                             .filter(new Locator.FilterOptions().setHasText("resume ✓.bin"))
@@ -337,38 +289,6 @@ class FileTransferInBrowserTest {
         }
     }
 
-    /** A Java peer speaking the protocol by hand to the page: what it sends, the replies it gets. */
-    private static final class Hostile implements ChannelListener {
-        final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        final DataChannel channel;
-
-        Hostile(Peer java, String pageId, String label) {
-            channel = java.openChannel(pageId, label, ChannelOptions.RELIABLE, this);
-        }
-
-        @Override
-        public void onMessage(DataChannel c, String text) {
-            replies.add(text);
-        }
-
-        @Override
-        public void onClosed(DataChannel c) {
-            closed.complete(null);
-        }
-
-        String reply() throws InterruptedException {
-            String reply = replies.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(reply).as("a reply within %s", WAIT).isNotNull();
-            return reply;
-        }
-
-        void meta(String name, long size, String sha256) {
-            channel.send("{\"type\":\"file\",\"name\":\"" + name + "\",\"size\":" + size + ",\"sha256\":\"" + sha256
-                    + "\"}");
-        }
-    }
-
     @Test
     void aHostileJavaSenderIsRefusedClearlyAndLeavesNothingInThePagesStorage() throws Exception {
         JavaSide side = new JavaSide();
@@ -377,45 +297,45 @@ class FileTransferInBrowserTest {
             String pageId = side.open.get();
             byte[] evil = "evil".getBytes(StandardCharsets.US_ASCII);
 
-            Hostile traversal = new Hostile(java, pageId, "file:h1");
+            HandSender traversal = new HandSender(java, pageId, "file:h1", WAIT);
             traversal.meta("../escaped", evil.length, sha256(evil));
             assertThat(traversal.reply()).contains("refuse").contains("path separator");
 
-            Hostile device = new Hostile(java, pageId, "file:h2");
+            HandSender device = new HandSender(java, pageId, "file:h2", WAIT);
             device.meta("CON", evil.length, sha256(evil));
             assertThat(device.reply()).contains("refuse").contains("device name");
 
-            Hostile wrongHash = new Hostile(java, pageId, "file:h3");
+            HandSender wrongHash = new HandSender(java, pageId, "file:h3", WAIT);
             wrongHash.meta("hash.txt", evil.length, sha256("good".getBytes(StandardCharsets.US_ASCII)));
             assertThat(wrongHash.reply()).isEqualTo("{\"type\":\"accept\",\"offset\":0}");
             wrongHash.channel.send(evil);
             wrongHash.channel.send("{\"type\":\"end\"}");
             assertThat(wrongHash.reply()).contains("SHA-256 mismatch");
 
-            Hostile tooLong = new Hostile(java, pageId, "file:h4");
+            HandSender tooLong = new HandSender(java, pageId, "file:h4", WAIT);
             tooLong.meta("size.txt", 2, sha256(evil));
             tooLong.reply();
             tooLong.channel.send(evil);
             assertThat(tooLong.reply()).contains("more bytes than the announced size 2");
 
-            Hostile wrongSize = new Hostile(java, pageId, "file:h5");
+            HandSender wrongSize = new HandSender(java, pageId, "file:h5", WAIT);
             wrongSize.meta("short.txt", 100, sha256(evil));
             wrongSize.reply();
             wrongSize.channel.send(evil);
             wrongSize.channel.send("{\"type\":\"end\"}");
             assertThat(wrongSize.reply()).contains("ended at 4 of the announced 100");
 
-            Hostile early = new Hostile(java, pageId, "file:h6");
+            HandSender early = new HandSender(java, pageId, "file:h6", WAIT);
             early.channel.send(evil);
             assertThat(early.reply()).contains("data before metadata");
 
-            Hostile flood = new Hostile(java, pageId, "file:h7");
+            HandSender flood = new HandSender(java, pageId, "file:h7", WAIT);
             for (int i = 0; i < 200; i++) {
                 flood.meta("flood-" + i, 1, sha256(evil));
             }
             assertThat(flood.reply()).contains("metadata already received");
 
-            for (Hostile h : List.of(traversal, device, wrongHash, tooLong, wrongSize, early, flood)) {
+            for (HandSender h : List.of(traversal, device, wrongHash, tooLong, wrongSize, early, flood)) {
                 h.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             await().atMost(WAIT)
@@ -428,8 +348,7 @@ class FileTransferInBrowserTest {
             // The page carries on: a good transfer still goes through on the same connection.
             Path good = Files.writeString(root.resolve("after.txt"), "still fine");
             FileSender.send(java, pageId, "file:good", good, TransferProgress.NONE, WAIT);
-            assertThat(downloadHash(page, "after.txt"))
-                    .isEqualTo(sha256("still fine".getBytes(StandardCharsets.UTF_8)));
+            assertThat(page.downloadHash("after.txt")).isEqualTo(sha256("still fine".getBytes(StandardCharsets.UTF_8)));
         }
     }
 }

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.TcpProxy;
-import dev.rendezvous.testing.browser.BrowserExtension;
-import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,25 +25,16 @@ class HalfOpenInBrowserTest {
     private static final Duration BOUND = Duration.ofSeconds(12);
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-
-    @RegisterExtension
-    final ServerExtension server =
-            ServerExtension.create(b -> b.pingInterval(PING_INTERVAL).pingTimeout(PING_TIMEOUT));
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(20))
+            .server(b -> b.pingInterval(PING_INTERVAL).pingTimeout(PING_TIMEOUT));
 
     @Test
     void aPageWhoseWebSocketStallsDetectsItAndResumesWithinABoundedTime() throws Exception {
-        try (TcpProxy proxy = TcpProxy.to(server.port())) {
-            ChatPage alice =
-                    ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
-            ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-            String aliceId = alice.awaitId();
-            String bobId = bob.awaitId();
-            alice.pairWith(bobId);
-            alice.awaitChatState("connected");
-            bob.awaitChatState("connected");
-            alice.send("before the stall");
-            bob.awaitIncoming(aliceId, "before the stall");
+        try (TcpProxy proxy = TcpProxy.to(e2e.server().port())) {
+            ChatPage.Pair pair = e2e.connectedPairThrough(proxy);
+            ChatPage alice = pair.alice();
+            ChatPage bob = pair.bob();
+            pair.aliceSays("before the stall");
             alice.openDashboard();
             assertThat(alice.summaryMetric("resumes")).hasText("0 / 0 lost");
 
@@ -68,15 +56,13 @@ class HalfOpenInBrowserTest {
             assertThat(alice.summaryMetric("resumes"))
                     .hasText("1 / 1 lost", new LocatorAssertions.HasTextOptions().setTimeout(5_000));
             assertThat(alice.summaryMetric("signaling")).hasText("ready");
-            assertThat(alice.summaryMetric("client-id")).hasText(aliceId);
+            assertThat(alice.summaryMetric("client-id")).hasText(pair.aliceId());
             assertThat((Integer) alice.page().evaluate("() => window.rendezvous.sdk().resumeStats.halfOpen"))
                     .isEqualTo(1);
 
             alice.openChat();
-            alice.send("after the stall");
-            bob.awaitIncoming(aliceId, "after the stall");
-            bob.send("still here");
-            alice.awaitIncoming(bobId, "still here");
+            pair.aliceSays("after the stall");
+            pair.bobSays("still here");
             assertThat(bob.eventsJson()).doesNotContain("peer_disconnected", "\"lost\"");
             assertThat(bob.consoleErrors()).isEmpty();
             System.out.printf(
@@ -84,7 +70,8 @@ class HalfOpenInBrowserTest {
 
             // Leave with a close frame on the live connection before the proxy (and its stalled pipes) goes.
             alice.close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> e2e.server().hubState().sessions() == 1);
         }
     }
 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,10 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InviteLinkTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15));
 
     /** Makes the page's clipboard refuse every write, as a browser without the permission does. */
     private static final String REFUSING_CLIPBOARD = """
@@ -35,23 +30,25 @@ class InviteLinkTest {
 
     @Test
     void theCopiedLinkPairsTheOtherPageAtOnceAndTheyChat() {
-        BrowserContext aliceContext = browser.newContext();
+        BrowserContext aliceContext = e2e.newContext();
         aliceContext.grantPermissions(List.of("clipboard-read", "clipboard-write"));
-        ChatPage alice = ChatPage.open(aliceContext, server.httpUri("/"), "");
+        ChatPage alice = e2e.openChat(aliceContext, "");
         String aliceId = alice.awaitId();
 
         alice.page().getByTestId("copy-link").click();
         assertThat(alice.page().getByTestId("copy-link")).hasText("Copied");
         String link = (String) alice.page().evaluate("() => navigator.clipboard.readText()");
         assertThat(link)
-                .isEqualTo(server.httpUri("/?pair=" + aliceId + "&loopback=1").toString());
+                .isEqualTo(e2e.server()
+                        .httpUri("/?pair=" + aliceId + "&loopback=1")
+                        .toString());
         assertThat(alice.page().getByTestId("invite-link")).isHidden();
 
-        ChatPage bob = ChatPage.openUrl(browser.newContext(), link);
+        ChatPage bob = ChatPage.openUrl(e2e.newContext(), link);
         String bobId = bob.awaitId();
         bob.awaitChatState("connected");
         alice.awaitChatState("connected");
-        assertThat(bob.page()).hasURL(server.httpUri("/?loopback=1").toString()); // a reload does not pair again
+        assertThat(bob.page()).hasURL(e2e.server().httpUri("/?loopback=1").toString()); // a reload does not pair again
         bob.send("came through your link");
         alice.awaitIncoming(bobId, "came through your link");
         alice.send("welcome");
@@ -62,9 +59,9 @@ class InviteLinkTest {
 
     @Test
     void aRefusedClipboardShowsTheLinkSelectedAndInARoomTheLinkIsTheRooms() {
-        BrowserContext aliceContext = browser.newContext();
+        BrowserContext aliceContext = e2e.newContext();
         aliceContext.addInitScript(REFUSING_CLIPBOARD);
-        ChatPage alice = ChatPage.open(aliceContext, server.httpUri("/"), "");
+        ChatPage alice = e2e.openChat(aliceContext, "");
         String aliceId = alice.awaitId();
         Page page = alice.page();
 
@@ -72,7 +69,9 @@ class InviteLinkTest {
         assertThat(page.getByTestId("copy-link")).hasText("Select & copy");
         assertThat(page.getByTestId("invite-link")).isVisible();
         assertThat(page.getByTestId("invite-link"))
-                .hasValue(server.httpUri("/?pair=" + aliceId + "&loopback=1").toString());
+                .hasValue(e2e.server()
+                        .httpUri("/?pair=" + aliceId + "&loopback=1")
+                        .toString());
         assertThat(page.getByTestId("invite-link")).isFocused();
         assertThat(page.evaluate("() => { const f = document.getElementById('invite-link'); "
                         + "return f.selectionStart === 0 && f.selectionEnd === f.value.length; }"))
@@ -83,13 +82,13 @@ class InviteLinkTest {
                 .click();
         assertThat(page.locator("#chat-title")).hasText("# crew");
         alice.awaitId();
-        String roomLink = server.httpUri("/?room=crew&loopback=1").toString();
+        String roomLink = e2e.server().httpUri("/?room=crew&loopback=1").toString();
         assertThat(page.getByTestId("invite-link")).hasValue(roomLink);
         page.getByTestId("copy-link").click();
         assertThat(page.getByTestId("invite-link")).isFocused();
 
         String link = page.getByTestId("invite-link").inputValue();
-        ChatPage bob = ChatPage.openUrl(browser.newContext(), link);
+        ChatPage bob = ChatPage.openUrl(e2e.newContext(), link);
         String bobId = bob.awaitId();
         alice.awaitChatState("connected");
         bob.awaitChatState("connected");
@@ -100,7 +99,7 @@ class InviteLinkTest {
 
     @Test
     void aLinkToAnIdThatIsGoneSaysSoAndLeavesThePageInTheLobby() {
-        ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "pair=nobody-has-this-id");
+        ChatPage bob = e2e.openChat("pair=nobody-has-this-id");
         bob.awaitId();
         assertThat(bob.systemMessages().last()).hasText(Pattern.compile("\\(peer_not_found\\)$"));
         bob.awaitChatState("waiting");

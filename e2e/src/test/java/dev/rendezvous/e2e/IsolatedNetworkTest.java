@@ -3,6 +3,7 @@ package dev.rendezvous.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.rendezvous.testing.browser.BrowserExtension;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import org.junit.jupiter.api.Test;
@@ -14,14 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class IsolatedNetworkTest {
 
-    /** Whether the wrapper put this JVM in its own network namespace (it says so in the environment). */
-    static boolean isolated() {
-        return "isolated".equals(System.getenv("RENDEZVOUS_E2E_NETNS"));
-    }
-
     @Test
     void theOnlyNetworkInterfaceIsAnUpLoopback() throws SocketException {
-        assumeTrue(isolated(), "no network namespace could be made here: the WebRTC tests skip");
+        assumeTrue(BrowserExtension.isolated(), "no network namespace could be made here: the WebRTC tests skip");
         assertThat(NetworkInterface.networkInterfaces().toList())
                 .singleElement()
                 .satisfies(lo -> {

@@ -3,7 +3,7 @@ package dev.rendezvous.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.client.Peer;
-import dev.rendezvous.client.PeerListener;
+import dev.rendezvous.client.PeerEventLines;
 import dev.rendezvous.client.PeerOptions;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.client.signaling.SignalingOptions;
@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Java SDK peer in loopback ICE mode, with its events recorded as lines ({@code paired <id> true},
- * {@code open <id>}, {@code left <id>}, {@code joined <id>}) and its messages as {@code <from>: <text>};
+ * {@code open <id>}, {@code left <id>}, {@code joined <id>}: the client's {@link PeerEventLines}) and its
+ * messages as {@code <from>: <text>};
  * tests wait for them with deadlines.
  */
 final class JavaPeer implements AutoCloseable {
@@ -79,20 +80,36 @@ final class JavaPeer implements AutoCloseable {
         peer.pair(targetId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** {@code page} pairs with this peer (the page offers); returns once both ends have the channel open. */
-    void pairedBy(ChatPage page, String pageId) throws InterruptedException {
+    /** {@code page} pairs with this peer (the page offers); returns the page's id once both ends have the channel open. */
+    String pairedBy(ChatPage page) throws InterruptedException {
+        String pageId = page.awaitId();
         page.pairWith(id());
         awaitEvent("paired " + pageId + " false");
         awaitEvent("open " + pageId);
         page.awaitChatState("connected");
+        return pageId;
     }
 
-    /** This peer pairs with {@code page} (Java offers); returns once both ends have the channel open. */
-    void pairWith(ChatPage page, String pageId) throws Exception {
+    /** This peer pairs with {@code page} (Java offers); returns the page's id once both ends have the channel open. */
+    String pairWith(ChatPage page) throws Exception {
+        String pageId = page.awaitId();
         pair(pageId);
         awaitEvent("paired " + pageId + " true");
         awaitEvent("open " + pageId);
         page.awaitChatState("connected");
+        return pageId;
+    }
+
+    /** This peer sends {@code text}; {@code page} shows it from this peer, exactly once. */
+    void says(ChatPage page, String text) {
+        send(text);
+        page.awaitIncoming(id(), text);
+    }
+
+    /** {@code page} (whose id is {@code pageId}) sends {@code text}; it is the next message this peer reads. */
+    void hears(ChatPage page, String pageId, String text) throws InterruptedException {
+        page.send(text);
+        assertThat(nextMessage()).isEqualTo(pageId + ": " + text);
     }
 
     /** Sends to every connected peer; fails the test if the SDK refused it for anyone. */
@@ -146,38 +163,23 @@ final class JavaPeer implements AutoCloseable {
         peer.close();
     }
 
-    private static final class Recorder implements PeerListener {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    /** Events as {@link PeerEventLines} writes them, and messages as {@code <from>: <text>}. */
+    private static final class Recorder extends PeerEventLines {
+        final BlockingQueue<String> events;
         final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
 
-        @Override
-        public void onPaired(String peerId, boolean initiator) {
-            events.add("paired " + peerId + " " + initiator);
+        Recorder() {
+            this(new LinkedBlockingQueue<>());
         }
 
-        @Override
-        public void onPeerJoined(String peerId, String username) {
-            events.add("joined " + peerId);
-        }
-
-        @Override
-        public void onPeerLeft(String peerId) {
-            events.add("left " + peerId);
-        }
-
-        @Override
-        public void onChannelOpen(String peerId) {
-            events.add("open " + peerId);
+        private Recorder(BlockingQueue<String> events) {
+            super(events::add);
+            this.events = events;
         }
 
         @Override
         public void onMessage(String peerId, String text) {
             messages.add(peerId + ": " + text);
-        }
-
-        @Override
-        public void onError(String code, String message) {
-            events.add("error " + code);
         }
     }
 }

@@ -3,12 +3,8 @@ package dev.rendezvous.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,49 +12,28 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class JavaPeerInteropTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
-
-    @RegisterExtension
-    static final SharedRtc rtc = new SharedRtc();
-
-    private BrowserContext context;
-
-    @BeforeEach
-    void newContext() {
-        context = browser.newContext();
-    }
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15)).withJavaPeers();
 
     @Test
     void pageAsInitiatorChatsBothWaysWithAJavaPeer() throws Exception {
-        try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
-            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
-            String pageId = page.awaitId();
+        try (JavaPeer java = e2e.javaPeer("java")) {
+            ChatPage page = e2e.openChat("");
+            String pageId = java.pairedBy(page);
 
-            java.pairedBy(page, pageId);
-
-            page.send("hello java, from the browser ✓");
-            assertThat(java.nextMessage()).isEqualTo(pageId + ": hello java, from the browser ✓");
-            java.send("hello browser, from java 👋");
-            page.awaitIncoming(java.id(), "hello browser, from java 👋");
+            java.hears(page, pageId, "hello java, from the browser ✓");
+            java.says(page, "hello browser, from java 👋");
             assertThat(page.consoleErrors()).isEmpty();
         }
     }
 
     @Test
     void pageAsAnswererChatsBothWaysWithAJavaPeer() throws Exception {
-        try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
-            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
-            String pageId = page.awaitId();
+        try (JavaPeer java = e2e.javaPeer("java")) {
+            ChatPage page = e2e.openChat("");
+            String pageId = java.pairWith(page);
 
-            java.pairWith(page, pageId);
-
-            java.send("java offers, the browser answers ✓");
-            page.awaitIncoming(java.id(), "java offers, the browser answers ✓");
-            page.send("and the browser replies 🎉");
-            assertThat(java.nextMessage()).isEqualTo(pageId + ": and the browser replies 🎉");
+            java.says(page, "java offers, the browser answers ✓");
+            java.hears(page, pageId, "and the browser replies 🎉");
 
             page.openDashboard();
             assertThat(page.peerState(java.id(), "channel")).hasText("open");
@@ -71,8 +46,8 @@ class JavaPeerInteropTest {
 
     @Test
     void messagesSentWhileTheConnectionIsBeingMadeAreQueuedAndArriveOnceInOrder() throws Exception {
-        try (JavaPeer java = JavaPeer.lobby(server.lobbyUri(), rtc.runtime(), "java")) {
-            ChatPage page = ChatPage.open(context, server.httpUri("/"), "");
+        try (JavaPeer java = e2e.javaPeer("java")) {
+            ChatPage page = e2e.openChat("");
             String pageId = page.awaitId();
 
             // Submitted in the same turn as the page learns it is paired, before the connection can exist:

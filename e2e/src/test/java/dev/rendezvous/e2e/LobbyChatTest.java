@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,26 +23,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LobbyChatTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15));
 
     @Test
     void twoPagesPairInTheLobbyAndChatBothWays() {
-        ChatPage alice = open();
-        ChatPage bob = open();
-        ChatPage.Pair pair = ChatPage.connect(alice, bob);
-        String aliceId = pair.aliceId();
-        String bobId = pair.bobId();
+        ChatPage.Pair pair = e2e.connectedPair("");
+        pair.aliceSays("hello from alice ✓");
+        pair.bobSays("hi alice 👋 — ünïcödé");
+        pair.aliceSays("<b>not markup</b> & \"quotes\"");
 
-        alice.send("hello from alice ✓");
-        bob.awaitIncoming(aliceId, "hello from alice ✓");
-        bob.send("hi alice 👋 — ünïcödé");
-        alice.awaitIncoming(bobId, "hi alice 👋 — ünïcödé");
-        alice.send("<b>not markup</b> & \"quotes\"");
-        bob.awaitIncoming(aliceId, "<b>not markup</b> & \"quotes\"");
-
+        ChatPage alice = pair.alice();
+        ChatPage bob = pair.bob();
         assertThat(alice.outgoing("hello from alice ✓").locator(".status")).hasText("Sent");
         alice.screenshot(Artifacts.screenshot("chat-lobby"));
         assertThat(alice.consoleErrors()).isEmpty();
@@ -54,18 +42,13 @@ class LobbyChatTest {
 
     @Test
     void dashboardShowsTheOpenChannelAndCountsAndExportsItsLogAsJson() throws IOException {
-        ChatPage alice = open();
-        ChatPage bob = open();
-        ChatPage.Pair pair = ChatPage.connect(alice, bob);
+        ChatPage.Pair pair = e2e.connectedPair("");
+        for (int i = 1; i <= 3; i++) pair.aliceSays("ping " + i);
+        pair.bobSays("pong");
+
+        ChatPage alice = pair.alice();
         String aliceId = pair.aliceId();
         String bobId = pair.bobId();
-        for (int i = 1; i <= 3; i++) {
-            alice.send("ping " + i);
-            bob.awaitIncoming(aliceId, "ping " + i);
-        }
-        bob.send("pong");
-        alice.awaitIncoming(bobId, "pong");
-
         alice.openDashboard();
         assertThat(alice.peerState(bobId, "signaling")).hasText("stable");
         assertThat(alice.peerState(bobId, "iceConnection")).hasText(Pattern.compile("connected|completed"));
@@ -112,20 +95,17 @@ class LobbyChatTest {
 
     @Test
     void whenThePeerLeavesThePageIsReadyForANewPeer() {
-        ChatPage alice = open();
-        ChatPage bob = open();
-        ChatPage.Pair pair = ChatPage.connect(alice, bob);
-        String aliceId = pair.aliceId();
-        String bobId = pair.bobId();
-        bob.send("bye soon");
-        alice.awaitIncoming(bobId, "bye soon");
+        ChatPage.Pair pair = e2e.connectedPair("");
+        pair.bobSays("bye soon");
 
-        bob.close();
+        ChatPage alice = pair.alice();
+        String aliceId = pair.aliceId();
+        pair.bob().close();
         assertThat(alice.systemMessages().last()).hasText(Pattern.compile("left\\. Ready for a new peer\\."));
         alice.awaitChatState("waiting");
         assertThat(alice.page().getByLabel("Peer id")).isVisible();
 
-        ChatPage carol = open();
+        ChatPage carol = e2e.openChat("");
         String carolId = carol.awaitId();
         carol.pairWith(aliceId);
         carol.awaitChatState("connected");
@@ -139,7 +119,7 @@ class LobbyChatTest {
 
     @Test
     void aRoomJoinedFromTheFieldConnectsItsMembersAndLeavingReturnsToTheLobby() {
-        ChatPage alice = open();
+        ChatPage alice = e2e.openChat("");
         String lobbyId = alice.awaitId();
         Page page = alice.page();
 
@@ -155,7 +135,7 @@ class LobbyChatTest {
         assertThat(page).hasURL(Pattern.compile("[?&]room=team(&|$)"));
         String roomId = alice.awaitId();
 
-        ChatPage bob = ChatPage.open(newContext(), server.httpUri("/"), "room=team&name=bob");
+        ChatPage bob = e2e.openChat("room=team&name=bob");
         String bobId = bob.awaitId();
         alice.awaitChatState("connected");
         bob.awaitChatState("connected");
@@ -174,7 +154,7 @@ class LobbyChatTest {
 
     @Test
     void refusalsAreShownAndNothingIsSentWithoutAPeer() {
-        ChatPage alice = open();
+        ChatPage alice = e2e.openChat("");
         alice.awaitId();
         alice.pairWith("nobody-has-this-id");
         assertThat(alice.systemMessages().last()).hasText(Pattern.compile("\\(peer_not_found\\)$"));
@@ -192,8 +172,8 @@ class LobbyChatTest {
      */
     @Test
     void aLineTypedWhileOurPairRequestIsUnderWayWaitsForThatPeerOnly() {
-        ChatPage alice = open();
-        ChatPage bob = open();
+        ChatPage alice = e2e.openChat("");
+        ChatPage bob = e2e.openChat("");
         String aliceId = alice.awaitId();
         String bobId = bob.awaitId();
 
@@ -201,7 +181,7 @@ class LobbyChatTest {
         bob.awaitIncoming(aliceId, "typed while pairing");
         assertThat(alice.outgoing("typed while pairing").locator(".status")).hasText("Sent");
 
-        ChatPage carol = open();
+        ChatPage carol = e2e.openChat("");
         carol.awaitId();
         assertThat(pairAndTypeAtOnce(carol, "nobody-has-this-id", "for a ghost"))
                 .isEqualTo("queued");
@@ -230,20 +210,9 @@ class LobbyChatTest {
 
     @Test
     void debugPageOpensTheDashboardOfThePage() {
-        BrowserContext context = browser.newContext();
-        Page page = context.newPage();
-        page.navigate(server.httpUri("/debug.html?loopback=1").toString());
+        Page page = e2e.openPage("/debug.html?loopback=1");
         assertThat(page.locator("#view-dashboard")).isVisible();
         assertThat(page.locator(".tile[data-metric=\"signaling\"] .tile-value")).hasText("ready");
         assertThat(page.locator(".peer-grid .card.empty")).isVisible();
-    }
-
-    private ChatPage open() {
-        return ChatPage.open(newContext(), server.httpUri("/"), "");
-    }
-
-    private BrowserContext newContext() {
-        BrowserContext context = browser.newContext();
-        return context;
     }
 }

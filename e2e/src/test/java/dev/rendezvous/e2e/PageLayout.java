@@ -1,5 +1,7 @@
 package dev.rendezvous.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Page;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,6 +80,21 @@ final class PageLayout {
             """;
 
     private PageLayout() {}
+
+    /**
+     * Asserts the layout of {@code page} in {@code state} (e.g. "lobby chat"): no problem with the page width,
+     * with each element matching {@code selectors} or with the {@code contained} pairs; then leaves a
+     * viewport screenshot {@code <prefix>-<width>x<height>-<state, dashed>.png} of exactly the viewport's size.
+     */
+    static void assertFits(
+            Page page, String prefix, String state, List<String> selectors, List<List<String>> contained) {
+        String size = page.viewportSize().width + "x" + page.viewportSize().height;
+        assertThat(problems(page, selectors, contained)).as(size + " " + state).isEmpty();
+        String name = prefix + "-" + size + "-" + state.replace(' ', '-');
+        assertThat(pngSize(screenshot(page, name)))
+                .as(name + ".png size")
+                .containsExactly(page.viewportSize().width, page.viewportSize().height);
+    }
 
     /** Problems with the page width and with each element matching {@code selectors}. */
     @SuppressWarnings("unchecked")

@@ -4,9 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PageLayoutTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(20));
 
     private static final List<String> TOP = List.of("#signaling-status", "#tab-chat", "#tab-dashboard");
     private static final List<String> CHAT = List.of(
@@ -66,84 +60,65 @@ class PageLayoutTest {
     @ParameterizedTest(name = "{0}x{1}")
     @CsvSource({"360, 740", "390, 844", "430, 932", "1280, 800"})
     void theChatPageAndTheDashboardFitInTheLobbyPairedAndInARoom(int width, int height) {
-        String size = width + "x" + height;
         ChatPage alice = ChatPage.openUrl(
-                browser.newContext(width, height),
-                server.httpUri("/debug.html?loopback=1").toString());
+                e2e.newContext(width, height),
+                e2e.server().httpUri("/debug.html?loopback=1").toString());
         Page page = alice.page();
         alice.awaitId();
 
         // Lobby: the dashboard first (debug.html), then the chat.
         assertThat(page.locator("#view-dashboard")).isVisible();
         assertThat(page.locator(".peer-grid .card.empty")).isVisible();
-        check(
-                page,
-                size + " lobby dashboard",
-                concat(TOP, DASHBOARD, List.of(".peer-grid .card.empty")),
-                DASHBOARD_CONTAINED);
-        shoot(page, width, height, "layout-" + size + "-lobby-dashboard");
+        fits(page, "lobby dashboard", concat(TOP, DASHBOARD, List.of(".peer-grid .card.empty")), DASHBOARD_CONTAINED);
         alice.openChat();
-        check(page, size + " lobby chat", concat(TOP, CHAT, LOBBY), List.of());
-        shoot(page, width, height, "layout-" + size + "-lobby-chat");
+        fits(page, "lobby chat", concat(TOP, CHAT, LOBBY), List.of());
 
         // Paired with a desktop page.
-        ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-        String bobId = bob.awaitId();
-        String aliceId = alice.awaitId();
-        alice.pairWith(bobId);
-        alice.awaitChatState("connected");
-        bob.send("hello from a desktop page to a phone, a line long enough to wrap on a narrow screen");
-        alice.awaitIncoming(
-                bobId, "hello from a desktop page to a phone, a line long enough to wrap on a narrow screen");
-        check(page, size + " paired chat", concat(TOP, CHAT, PAIRED), List.of());
-        assertThat(PageLayout.visibleShare(page, "#messages"))
-                .as(size + " paired: messages' share of the screen")
-                .isGreaterThanOrEqualTo(0.5);
-        shoot(page, width, height, "layout-" + size + "-paired-chat");
+        ChatPage.Pair pair = ChatPage.connect(alice, e2e.openChat(""));
+        String bobId = pair.bobId();
+        pair.bobSays("hello from a desktop page to a phone, a line long enough to wrap on a narrow screen");
+        fits(page, "paired chat", concat(TOP, CHAT, PAIRED), List.of());
+        assertMessagesGetHalfTheScreen(page, "paired");
         alice.openDashboard();
-        assertThat(alice.peerState(bobId, "channel")).hasText("open");
-        assertThat(alice.peerMetric(bobId, "route")).hasText(Pattern.compile("127\\.0\\.0\\.1"));
-        check(
-                page,
-                size + " paired dashboard",
-                concat(TOP, DASHBOARD, PEER_CARD),
-                concat(DASHBOARD_CONTAINED, CARD_CONTAINED));
-        shoot(page, width, height, "layout-" + size + "-paired-dashboard");
+        fitsWithPeer(alice, bobId, "paired dashboard");
 
         // A room, opened through debug.html.
-        page.navigate(server.httpUri("/debug.html?loopback=1&room=layout").toString());
+        page.navigate(e2e.server().httpUri("/debug.html?loopback=1&room=layout").toString());
         String roomId = alice.awaitId();
-        assertThat(roomId).isNotEqualTo(aliceId);
-        bob.page().navigate(server.httpUri("/?loopback=1&room=layout&name=bob").toString());
+        assertThat(roomId).isNotEqualTo(pair.aliceId());
+        ChatPage bob = pair.bob();
+        bob.page()
+                .navigate(e2e.server()
+                        .httpUri("/?loopback=1&room=layout&name=bob")
+                        .toString());
         String bobInRoom = bob.awaitId();
-        assertThat(alice.peerState(bobInRoom, "channel")).hasText("open");
-        assertThat(alice.peerMetric(bobInRoom, "route")).hasText(Pattern.compile("127\\.0\\.0\\.1"));
-        check(
-                page,
-                size + " room dashboard",
-                concat(TOP, DASHBOARD, PEER_CARD),
-                concat(DASHBOARD_CONTAINED, CARD_CONTAINED));
-        shoot(page, width, height, "layout-" + size + "-room-dashboard");
+        fitsWithPeer(alice, bobInRoom, "room dashboard");
         alice.openChat();
         alice.awaitChatState("connected");
         bob.send("hello room");
         alice.awaitIncoming(bobInRoom, "hello room");
-        check(page, size + " room chat", concat(TOP, CHAT, ROOM), List.of());
-        assertThat(PageLayout.visibleShare(page, "#messages"))
-                .as(size + " room: messages' share of the screen")
-                .isGreaterThanOrEqualTo(0.5);
-        shoot(page, width, height, "layout-" + size + "-room-chat");
+        fits(page, "room chat", concat(TOP, CHAT, ROOM), List.of());
+        assertMessagesGetHalfTheScreen(page, "room");
 
         assertThat(alice.consoleErrors()).isEmpty();
     }
 
-    private static void check(Page page, String where, List<String> selectors, List<List<String>> contained) {
-        assertThat(PageLayout.problems(page, selectors, contained)).as(where).isEmpty();
+    private static void fits(Page page, String state, List<String> selectors, List<List<String>> contained) {
+        PageLayout.assertFits(page, "layout", state, selectors, contained);
     }
 
-    private static void shoot(Page page, int width, int height, String name) {
-        Path png = PageLayout.screenshot(page, name);
-        assertThat(PageLayout.pngSize(png)).as(name + ".png size").containsExactly(width, height);
+    /** The dashboard with the live card of {@code peerId}: its channel open on 127.0.0.1, and it all fits. */
+    private static void fitsWithPeer(ChatPage alice, String peerId, String state) {
+        assertThat(alice.peerState(peerId, "channel")).hasText("open");
+        assertThat(alice.peerMetric(peerId, "route")).hasText(Pattern.compile("127\\.0\\.0\\.1"));
+        fits(alice.page(), state, concat(TOP, DASHBOARD, PEER_CARD), concat(DASHBOARD_CONTAINED, CARD_CONTAINED));
+    }
+
+    private static void assertMessagesGetHalfTheScreen(Page page, String state) {
+        assertThat(PageLayout.visibleShare(page, "#messages"))
+                .as(page.viewportSize().width + "x" + page.viewportSize().height + " " + state
+                        + ": messages' share of the screen")
+                .isGreaterThanOrEqualTo(0.5);
     }
 
     @SafeVarargs

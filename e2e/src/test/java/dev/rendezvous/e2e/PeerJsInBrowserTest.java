@@ -1,14 +1,12 @@
 package dev.rendezvous.e2e;
 
+import static dev.rendezvous.e2e.PeerJsHarness.awaitLog;
+import static dev.rendezvous.e2e.PeerJsHarness.awaitReceived;
+import static dev.rendezvous.e2e.PeerJsHarness.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,60 +21,29 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bundle and a small harness ({@code peerjs/harness.js}); everything stays on loopback.
  */
 class PeerJsInBrowserTest {
-    private static final Path BUNDLE = Path.of("peerjs-npm/node_modules/peerjs/dist/peerjs.min.js");
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private static String bundle;
-    private static String harness;
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium();
 
     @BeforeAll
     static void loadPeerJs() throws IOException {
-        assumeTrue(
-                Files.isRegularFile(BUNDLE),
-                "the peerjs npm client is not installed at e2e/" + BUNDLE + " (the e2e build runs npm ci there)");
-        bundle = Files.readString(BUNDLE);
-        try (var in = PeerJsInBrowserTest.class.getResourceAsStream("/peerjs/harness.js")) {
-            harness = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
+        PeerJsHarness.load();
     }
 
-    /** A page of its own (own context, closed after the test), served from the server so it may reach 127.0.0.1, with peerjs loaded. */
-    private Page page() {
-        Page page = browser.newPage();
-        page.navigate(server.httpUri("/css/rendezvous.css").toString());
-        page.addScriptTag(new Page.AddScriptTagOptions().setContent(bundle));
-        page.addScriptTag(new Page.AddScriptTagOptions().setContent(harness));
+    /** A page of its own (own context, closed after the test), served from the server, with peerjs loaded. */
+    private static Page page() {
+        return PeerJsHarness.open(e2e.newPage(), e2e.server().port());
+    }
+
+    /** A page whose Peer opened under {@code id}. */
+    private static Page peer(String id) {
+        Page page = page();
+        assertThat(start(page, id)).isEqualTo(id);
         return page;
     }
 
-    private String start(Page page, String id) {
-        return (String) page.evaluate(
-                "(o) => startPeer(o)",
-                Map.of("id", id == null ? "" : id, "port", server.port(), "path", "/", "key", "peerjs"));
-    }
-
-    private static void awaitLog(Page page, String entry) {
-        try {
-            page.waitForFunction(
-                    "(e) => window.log.includes(e)",
-                    entry,
-                    new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
-        } catch (RuntimeException e) {
-            throw new AssertionError("page never logged " + entry + "; log: " + page.evaluate("() => window.log"), e);
-        }
-    }
-
-    private static void awaitReceived(Page page, int count) {
-        page.waitForFunction(
-                "(n) => window.received.length >= n",
-                count,
-                new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
+    private static String start(Page page, String id) {
+        return PeerJsHarness.start(page, e2e.server().port(), id == null ? "" : id);
     }
 
     private static final String SEND_ALL = """
@@ -90,10 +57,8 @@ class PeerJsInBrowserTest {
 
     @Test
     void twoPagesConnectByIdAndADataConnectionCarriesStringJsonAndArrayBufferBothWays() {
-        Page alice = page();
-        Page bob = page();
-        assertThat(start(alice, "alice")).isEqualTo("alice");
-        assertThat(start(bob, "bob")).isEqualTo("bob");
+        Page alice = peer("alice");
+        Page bob = peer("bob");
         alice.evaluate("() => connectTo('bob')");
         awaitLog(alice, "conn-open:bob");
         awaitLog(bob, "conn-open:alice");
@@ -140,8 +105,7 @@ class PeerJsInBrowserTest {
 
     @Test
     void anUnknownIdIsPeerUnavailableAfterTheExpireTimeout() {
-        Page alice = page();
-        start(alice, "alice");
+        Page alice = peer("alice");
         long t0 = System.nanoTime();
         alice.evaluate("() => connectTo('nobody')");
         awaitLog(alice, "error:peer-unavailable");
@@ -151,15 +115,14 @@ class PeerJsInBrowserTest {
     @Test
     @SuppressWarnings("unchecked")
     void aPeerThatComesUpAfterItWasCalledStillGetsTheQueuedOffer() {
-        Page alice = page();
+        Page alice = peer("alice");
         Page late = page();
-        start(alice, "alice");
         alice.evaluate("() => connectTo('late')");
         // The scenario itself: the callee's page starts 1.5 s after the call (within the 5 s expire timeout).
         // This delay is the stimulus under test, not a wait for something to happen.
         Object id = late.evaluate(
                 "(o) => new Promise(r => setTimeout(r, 1500)).then(() => startPeer(o))",
-                Map.of("id", "late", "port", server.port(), "path", "/", "key", "peerjs"));
+                PeerJsHarness.options(e2e.server().port(), "late"));
         assertThat(id).isEqualTo("late");
         awaitLog(late, "connection:alice");
         awaitLog(alice, "conn-open:late");
@@ -169,10 +132,8 @@ class PeerJsInBrowserTest {
 
     @Test
     void destroyClosesTheOtherSide() {
-        Page alice = page();
-        Page bob = page();
-        start(alice, "alice");
-        start(bob, "bob");
+        Page alice = peer("alice");
+        Page bob = peer("bob");
         alice.evaluate("() => connectTo('bob')");
         awaitLog(bob, "conn-open:alice");
         alice.evaluate("() => window.peer.destroy()");
@@ -181,17 +142,12 @@ class PeerJsInBrowserTest {
 
     @Test
     void reconnectGetsTheSameIdBack() {
-        Page alice = page();
-        Page bob = page();
-        start(alice, "alice");
-        start(bob, "bob");
+        Page alice = peer("alice");
+        Page bob = peer("bob");
         alice.evaluate("() => window.peer.disconnect()");
         awaitLog(alice, "disconnected");
         alice.evaluate("() => window.peer.reconnect()");
-        alice.waitForFunction(
-                "() => window.log.filter(e => e === 'open:alice').length === 2",
-                null,
-                new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
+        awaitTrue(alice, "() => window.log.filter(e => e === 'open:alice').length === 2", null);
         assertThat(alice.evaluate("() => window.peer.id")).isEqualTo("alice");
         bob.evaluate("() => connectTo('alice')"); // reachable under that id again
         awaitLog(bob, "conn-open:alice");
@@ -199,15 +155,12 @@ class PeerJsInBrowserTest {
 
     @Test
     void aMediaCallWithTheFakeCameraDeliversDecodedFrames() {
-        Page caller = page();
-        Page callee = page();
-        start(caller, "caller");
-        start(callee, "callee");
+        Page caller = peer("caller");
+        Page callee = peer("callee");
         caller.evaluate("() => callWithCamera('callee')");
         awaitLog(callee, "call:caller");
         awaitLog(callee, "stream:caller");
-        callee.waitForFunction(
-                "() => window.frames >= 10", null, new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
+        awaitTrue(callee, "() => window.frames >= 10", null);
         assertThat((List<?>) callee.evaluate("() => window.videoSize"))
                 .allSatisfy(size -> assertThat(((Number) size).intValue()).isPositive());
     }

@@ -1,5 +1,7 @@
 package dev.rendezvous.e2e;
 
+import static dev.rendezvous.e2e.PeerJsHarness.awaitLog;
+import static dev.rendezvous.e2e.PeerJsHarness.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,9 +13,6 @@ import dev.rendezvous.server.SignalingServer;
 import dev.rendezvous.testing.browser.BrowserExtension;
 import dev.rendezvous.testing.redis.RedisServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * page that comes up on the other node after it was called still gets the queued offer.
  */
 class PeerJsTwoNodesInBrowserTest {
-    private static final Path BUNDLE = Path.of("peerjs-npm/node_modules/peerjs/dist/peerjs.min.js");
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private static String bundle;
-    private static String harness;
     private static RedisServer redis;
 
     @RegisterExtension
@@ -45,14 +39,8 @@ class PeerJsTwoNodesInBrowserTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        assumeTrue(
-                Files.isRegularFile(BUNDLE),
-                "the peerjs npm client is not installed at e2e/" + BUNDLE + " (the e2e build runs npm ci there)");
+        PeerJsHarness.load();
         assumeTrue(RedisServer.available(), "no redis-server installed");
-        bundle = Files.readString(BUNDLE);
-        try (var in = PeerJsTwoNodesInBrowserTest.class.getResourceAsStream("/peerjs/harness.js")) {
-            harness = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
         redis = RedisServer.start();
     }
 
@@ -90,26 +78,11 @@ class PeerJsTwoNodesInBrowserTest {
 
     /** A page served by {@code node} (so it may reach it), with peerjs loaded. */
     private Page page(SignalingServer node) {
-        Page page = browser.newPage();
-        page.navigate("http://127.0.0.1:" + node.port() + "/css/rendezvous.css");
-        page.addScriptTag(new Page.AddScriptTagOptions().setContent(bundle));
-        page.addScriptTag(new Page.AddScriptTagOptions().setContent(harness));
-        return page;
+        return PeerJsHarness.open(browser.newPage(), node.port());
     }
 
     private static Map<String, Object> options(SignalingServer node, String id) {
-        return Map.of("id", id, "port", node.port(), "path", "/", "key", "peerjs");
-    }
-
-    private static void awaitLog(Page page, String entry) {
-        try {
-            page.waitForFunction(
-                    "(e) => window.log.includes(e)",
-                    entry,
-                    new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
-        } catch (RuntimeException e) {
-            throw new AssertionError("page never logged " + entry + "; log: " + page.evaluate("() => window.log"), e);
-        }
+        return PeerJsHarness.options(node.port(), id);
     }
 
     @Test
@@ -124,15 +97,9 @@ class PeerJsTwoNodesInBrowserTest {
         awaitLog(bob, "conn-open:alice");
 
         alice.evaluate("() => window.conns['bob'].send({ from: 'alice', n: 1 })");
-        bob.waitForFunction(
-                "() => window.received.length >= 1",
-                null,
-                new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
+        awaitReceived(bob, 1);
         bob.evaluate("() => window.conns['alice'].send('hello from bob')");
-        alice.waitForFunction(
-                "() => window.received.length >= 1",
-                null,
-                new Page.WaitForFunctionOptions().setTimeout(WAIT.toMillis()));
+        awaitReceived(alice, 1);
         assertThat(bob.evaluate("() => window.received"))
                 .isEqualTo(List.of(Map.of("kind", "object", "value", Map.of("from", "alice", "n", 1))));
         assertThat(alice.evaluate("() => window.received"))

@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
-import dev.rendezvous.testing.coturn.Coturn;
-import dev.rendezvous.testing.coturn.CoturnExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,45 +14,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 5: a page and a Java SDK peer, both with relay-only ICE policy, connect through a real coturn on
  * 127.0.0.1 using the TURN credentials the server minted for each of them in {@code your_id}.
  */
-@ExtendWith(CoturnExtension.class)
 class RelayOnlyJavaPeerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    private static Coturn turn;
-
-    @RegisterExtension
-    static final SharedRtc rtc = new SharedRtc();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create(
-            config -> config.iceServers(id -> turn.iceConfig().serversFor(id)));
+    static final E2eFixture e2e =
+            E2eFixture.chromium(Duration.ofSeconds(15)).withJavaPeers().withTurnAnnounced();
 
     private BrowserContext context;
     /** Every text frame the server sent to a page of this test, in arrival order. */
     private final List<String> framesToPage = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void start(Coturn coturn) {
-        turn = coturn;
-    }
-
     @BeforeEach
     void newContext() {
-        context = browser.newContext();
+        context = e2e.newContext();
         // Registered before the page navigates, so the page's signaling socket is seen from its first frame.
         context.onPage(
                 page -> page.onWebSocket(socket -> socket.onFrameReceived(frame -> framesToPage.add(frame.text()))));
@@ -64,16 +44,12 @@ class RelayOnlyJavaPeerTest {
 
     @Test
     void aPageAndARelayOnlyJavaPeerChatThroughCoturnWithMintedCredentials() throws Exception {
-        try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
-            ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
-            String pageId = page.awaitId();
+        try (JavaPeer java = e2e.relayOnlyJavaPeer("java")) {
+            ChatPage page = e2e.openChat(context, "relay=1");
+            String pageId = java.pairedBy(page);
 
-            java.pairedBy(page, pageId);
-
-            page.send("relayed from the browser, ✓ ünïcødé");
-            assertThat(java.nextMessage()).isEqualTo(pageId + ": relayed from the browser, ✓ ünïcødé");
-            java.send("relayed from java 👋");
-            page.awaitIncoming(java.id(), "relayed from java 👋");
+            java.hears(page, pageId, "relayed from the browser, ✓ ünïcødé");
+            java.says(page, "relayed from java 👋");
 
             page.openDashboard();
             assertThat(page.summaryMetric("ice-servers")).hasText("1");
@@ -89,7 +65,7 @@ class RelayOnlyJavaPeerTest {
                     .allSatisfy(candidate -> assertThat(candidate).contains(" typ relay"));
 
             // coturn gave both an allocation under the user name minted for their id ("<expiry>:<client id>").
-            String log = Files.readString(turn.logFile());
+            String log = Files.readString(e2e.turn().logFile());
             for (String id : List.of(pageId, java.id())) {
                 assertThat(log)
                         .as("coturn log")
@@ -102,16 +78,12 @@ class RelayOnlyJavaPeerTest {
 
     @Test
     void aRelayOnlyJavaPeerPairsWithARelayOnlyPage() throws Exception {
-        try (JavaPeer java = JavaPeer.relayOnly(server.lobbyUri(), rtc.runtime(), "java")) {
-            ChatPage page = ChatPage.open(context, server.httpUri("/"), "relay=1");
-            String pageId = page.awaitId();
+        try (JavaPeer java = e2e.relayOnlyJavaPeer("java")) {
+            ChatPage page = e2e.openChat(context, "relay=1");
+            String pageId = java.pairWith(page);
 
-            java.pairWith(page, pageId);
-
-            java.send("java offers through the relay ✓");
-            page.awaitIncoming(java.id(), "java offers through the relay ✓");
-            page.send("the page answers through the relay 🎉");
-            assertThat(java.nextMessage()).isEqualTo(pageId + ": the page answers through the relay 🎉");
+            java.says(page, "java offers through the relay ✓");
+            java.hears(page, pageId, "the page answers through the relay 🎉");
 
             page.openDashboard();
             assertThat(page.peerCard(java.id()).locator(".badge.role")).hasText("answerer");

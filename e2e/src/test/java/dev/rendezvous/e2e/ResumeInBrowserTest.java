@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rendezvous.testing.Outage;
-import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.TcpProxy;
-import dev.rendezvous.testing.browser.BrowserExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -23,30 +20,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ResumeInBrowserTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(20));
 
     @Test
     void aPageResumesAfterItsWebSocketIsCutAndItsPeerNeverNotices() throws Exception {
-        try (TcpProxy proxy = TcpProxy.to(server.port())) {
+        try (TcpProxy proxy = TcpProxy.to(e2e.server().port())) {
             // Alice's page, and so its WebSocket, goes through the proxy; Bob's goes straight to the server.
-            ChatPage alice =
-                    ChatPage.open(browser.newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
-            ChatPage bob = ChatPage.open(browser.newContext(), server.httpUri("/"), "");
-            ChatPage.Pair pair = ChatPage.connect(alice, bob);
-            String aliceId = pair.aliceId();
-            String bobId = pair.bobId();
-            alice.send("before the cut");
-            bob.awaitIncoming(aliceId, "before the cut");
+            ChatPage.Pair pair = e2e.connectedPairThrough(proxy);
+            ChatPage alice = pair.alice();
+            ChatPage bob = pair.bob();
+            pair.aliceSays("before the cut");
 
             Outage outage = Outage.begin(proxy);
             alice.openDashboard();
             assertThat(alice.summaryMetric("signaling")).hasText("resuming");
             bob.send("during the cut");
             alice.openChat();
-            alice.awaitIncoming(bobId, "during the cut");
+            alice.awaitIncoming(pair.bobId(), "during the cut");
             assertThat(outage.isOver())
                     .as("the line above crossed while signaling was cut")
                     .isFalse();
@@ -56,14 +46,12 @@ class ResumeInBrowserTest {
             assertThat(alice.summaryMetric("resumes")).hasText("1 / 1 lost");
             assertThat(alice.summaryMetric("signaling")).hasText("ready");
             assertThat(alice.summaryMetric("replayed")).hasText(Pattern.compile("^\\d+$"));
-            assertThat(alice.summaryMetric("client-id")).hasText(aliceId);
+            assertThat(alice.summaryMetric("client-id")).hasText(pair.aliceId());
             assertThat(alice.eventsJson()).contains("\"lost\"", "\"resumed\"");
 
             alice.openChat();
-            alice.send("after the cut");
-            bob.awaitIncoming(aliceId, "after the cut");
-            bob.send("still here");
-            alice.awaitIncoming(bobId, "still here");
+            pair.aliceSays("after the cut");
+            pair.bobSays("still here");
             // Bob's page heard nothing: no departure, no new pairing, its channel open throughout.
             assertThat(bob.eventsJson()).doesNotContain("peer_disconnected", "\"lost\"");
             bob.awaitChatState("connected");
@@ -73,7 +61,8 @@ class ResumeInBrowserTest {
             // Alice leaves through the proxy with a close frame (page unload), before the proxy goes away: a
             // connection the proxy would reset instead would leave her session detached for the grace.
             alice.close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.hubState().sessions() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> e2e.server().hubState().sessions() == 1);
         }
     }
 }

@@ -3,10 +3,7 @@ package dev.rendezvous.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,13 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RoomMeshTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(20));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
-
-    @RegisterExtension
-    static final SharedRtc rtc = new SharedRtc();
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(20)).withJavaPeers();
 
     @Test
     void threePagesAndAJavaPeerFormAFullMeshAndSurviveALeaver() throws Exception {
@@ -41,7 +32,7 @@ class RoomMeshTest {
         pages.put(ana.awaitId(), ana);
         ChatPage ben = join(room, "ben");
         pages.put(ben.awaitId(), ben);
-        try (JavaPeer java = JavaPeer.room(server.lobbyUri(), rtc.runtime(), room, "jay")) {
+        try (JavaPeer java = e2e.javaPeerInRoom(room, "jay")) {
             ChatPage cleo = join(room, "cleo");
             pages.put(cleo.awaitId(), cleo);
             List<String> everyone = new ArrayList<>(pages.keySet());
@@ -127,7 +118,6 @@ class RoomMeshTest {
     }
 
     private ChatPage join(String room, String name) {
-        BrowserContext context = browser.newContext();
-        return ChatPage.open(context, server.httpUri("/"), "room=" + room + "&name=" + name);
+        return e2e.openChat("room=" + room + "&name=" + name);
     }
 }

@@ -2,10 +2,7 @@ package dev.rendezvous.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,19 +47,13 @@ class SafeSendInBrowserTest {
       """;
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(5));
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(5));
 
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
-
-    private BrowserContext context;
     private Page page;
 
     @BeforeEach
     void openHarness() {
-        context = browser.newContext();
-        page = context.newPage();
-        page.navigate(server.httpUri("/css/rendezvous.css").toString());
+        page = e2e.openPage("/css/rendezvous.css");
         page.evaluate(HARNESS);
     }
 
@@ -126,13 +117,7 @@ class SafeSendInBrowserTest {
         channel.become('open');
         return { afterExpiry, sent: channel.sent, settled, events };
         """);
-        assertThat(result.get("afterExpiry"))
-                .asList()
-                .singleElement()
-                .satisfies(r -> assertThat(map(r))
-                        .containsEntry("label", "old")
-                        .containsEntry("outcome", "refused")
-                        .containsEntry("code", "expired"));
+        assertOnlyRefusal(result.get("afterExpiry"), "old", "expired");
         assertThat(result.get("sent")).isEqualTo(List.of("young"));
         assertThat(result.get("events"))
                 .asList()
@@ -149,13 +134,7 @@ class SafeSendInBrowserTest {
         const later = sender.send('too late');
         return { settled, later, sent: channel.sent, violations: channel.violations };
         """);
-        assertThat(result.get("settled"))
-                .asList()
-                .singleElement()
-                .satisfies(r -> assertThat(map(r))
-                        .containsEntry("label", "waiting")
-                        .containsEntry("outcome", "refused")
-                        .containsEntry("code", "closed"));
+        assertOnlyRefusal(result.get("settled"), "waiting", "closed");
         assertThat(map(result.get("later")))
                 .containsEntry("outcome", "refused")
                 .containsEntry("code", "closed")
@@ -201,6 +180,17 @@ class SafeSendInBrowserTest {
         assertThat(result.get("events"))
                 .asList()
                 .anySatisfy(e -> assertThat(map(e)).containsEntry("kind", "send_failed"));
+    }
+
+    /** {@code settled} holds one result: the message labelled {@code label}, refused with {@code code}. */
+    private static void assertOnlyRefusal(Object settled, String label, String code) {
+        assertThat(settled)
+                .asList()
+                .singleElement()
+                .satisfies(r -> assertThat(map(r))
+                        .containsEntry("label", label)
+                        .containsEntry("outcome", "refused")
+                        .containsEntry("code", code));
     }
 
     private Map<String, Object> run(String body) {

@@ -2,7 +2,6 @@ package dev.rendezvous.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -13,8 +12,6 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.rendezvous.server.auth.JwtAuthenticator;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,15 +26,12 @@ class SignInTest {
     private static final byte[] SECRET = "e2e-signing-secret-of-32-bytes!!".getBytes(StandardCharsets.UTF_8);
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(15));
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create(
-            config -> config.authenticator(JwtAuthenticator.hmac(SECRET, JwtAuthenticator.Options.defaults())));
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15))
+            .server(config -> config.authenticator(JwtAuthenticator.hmac(SECRET, JwtAuthenticator.Options.defaults())));
 
     @Test
     void theTokenFieldAppearsOnAuthRequiredAndAValidTokenAdmitsThePage() throws JOSEException {
-        ChatPage alice = open("");
+        ChatPage alice = e2e.openChat("");
         Page page = alice.page();
         Locator signIn = page.locator("#card-auth");
         assertThat(signIn).isVisible();
@@ -59,18 +53,13 @@ class SignInTest {
                 .hasCount(1);
 
         // A token in the address (?token=) signs in by itself; the two then chat as usual.
-        ChatPage bob = open("token=" + token("bob"));
+        ChatPage bob = e2e.openChat("token=" + token("bob"));
         String bobId = bob.awaitId();
         bob.pairWith(aliceId);
         alice.awaitChatState("connected");
         bob.send("signed in and chatting");
         alice.awaitIncoming(bobId, "signed in and chatting");
         assertThat(alice.page().getByTestId("my-id")).hasText(Pattern.compile(".+"));
-    }
-
-    private ChatPage open(String query) {
-        BrowserContext context = browser.newContext();
-        return ChatPage.open(context, server.httpUri("/"), query);
     }
 
     private static String token(String user) throws JOSEException {

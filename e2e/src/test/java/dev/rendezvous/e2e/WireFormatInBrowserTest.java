@@ -2,10 +2,7 @@ package dev.rendezvous.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,19 +16,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WireFormatInBrowserTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium(Duration.ofSeconds(5));
+    static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(5));
 
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
-
-    private BrowserContext context;
     private Page page;
 
     @BeforeEach
     void open() {
-        context = browser.newContext();
-        page = context.newPage();
-        page.navigate(server.httpUri("/css/rendezvous.css").toString());
+        page = e2e.openPage("/css/rendezvous.css");
     }
 
     @Test

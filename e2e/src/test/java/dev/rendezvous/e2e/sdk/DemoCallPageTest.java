@@ -5,13 +5,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import dev.rendezvous.e2e.Artifacts;
+import dev.rendezvous.e2e.E2eFixture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,10 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DemoCallPageTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium();
 
     @Test
     void aRoomCallWithCameraMicrophoneAndScreenShareAtDesktopAndPhoneWidth() {
@@ -80,9 +72,7 @@ class DemoCallPageTest {
     }
 
     private Page join(String name, int width, int height) {
-        Page page = browser.newContext(width, height).newPage();
-        page.navigate(server.httpUri("/?loopback=1&room=call&name=" + name).toString());
-        return page;
+        return e2e.openPage(width, height, "/?loopback=1&room=call&name=" + name);
     }
 
     private static Locator button(Page page, String name) {
@@ -91,15 +81,7 @@ class DemoCallPageTest {
     }
 
     private static void screenshot(Page page, String name) {
-        Path directory = Paths.get(System.getProperty("rendezvous.e2e.artifacts", "target/surefire-reports"))
-                .resolve("screenshots");
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        page.screenshot(new Page.ScreenshotOptions()
-                .setPath(directory.resolve(name + ".png"))
-                .setFullPage(true));
+        page.screenshot(
+                new Page.ScreenshotOptions().setPath(Artifacts.screenshot(name)).setFullPage(true));
     }
 }

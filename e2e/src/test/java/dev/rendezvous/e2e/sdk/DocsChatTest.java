@@ -3,8 +3,7 @@ package dev.rendezvous.e2e.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
+import dev.rendezvous.e2e.E2eFixture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,23 +19,18 @@ class DocsChatTest {
     private static final Pattern MY_ID = Pattern.compile("my id: (\\S+)");
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium();
 
     @Test
     void twoTabsOfTheDocumentedChatTalk() throws Exception {
-        String html = DocsExamples.htmlBlock("A chat in 20 lines");
-        assertThat(html.lines().count()).as("the chat example's length").isLessThanOrEqualTo(25);
-        String origin = server.httpUri("/").toString().replaceAll("/$", "");
-        try (DocsExamples site = DocsExamples.serve("chat.html", html.replace(DocsExamples.DOC_SERVER, origin))) {
-            Page first = browser.newContext().newPage();
+        try (DocsExamples site = DocsExamples.serveExample(
+                "A chat in 20 lines", 25, "chat.html", e2e.server().httpUri("/"))) {
+            Page first = e2e.newPage();
             first.onDialog(dialog -> dialog.accept("")); // wait to be called
             first.navigate(site.url("chat.html"));
             String firstId = awaitId(first);
 
-            Page second = browser.newContext().newPage();
+            Page second = e2e.newPage();
             AtomicReference<String> asked = new AtomicReference<>();
             second.onDialog(dialog -> {
                 asked.set(dialog.message());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,19 @@ final class DocsExamples implements AutoCloseable {
                 .as("an html block in the section \"%s\" of %s", heading, DOC)
                 .isTrue();
         return block.group(1);
+    }
+
+    /**
+     * Serves the html block under {@code heading} at {@code /<name>}, with {@code server}'s address in place
+     * of the doc's; the block must be at most {@code maxLines} long (the length its heading promises).
+     */
+    static DocsExamples serveExample(String heading, int maxLines, String name, URI server) throws IOException {
+        String html = htmlBlock(heading);
+        assertThat(html.lines().count())
+                .as("the length of the example \"%s\"", heading)
+                .isLessThanOrEqualTo(maxLines);
+        String origin = server.toString().replaceAll("/$", "");
+        return serve(name, html.replace(DOC_SERVER, origin));
     }
 
     /** Serves {@code html} at {@code /<name>} on 127.0.0.1 (anything else is a 404). */

@@ -3,8 +3,7 @@ package dev.rendezvous.e2e.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
+import dev.rendezvous.e2e.E2eFixture;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,20 +16,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DocsVideoCallTest {
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium();
 
     @Test
     void twoTabsOfTheDocumentedPageCallEachOther() throws IOException {
-        String origin = server.httpUri("/").toString().replaceAll("/$", "");
-        String html = DocsExamples.htmlBlock("A video call in 30 lines");
-        assertThat(html.lines().count()).as("the video call example's length").isLessThanOrEqualTo(35);
-        try (DocsExamples site = DocsExamples.serve("call.html", html.replace(DocsExamples.DOC_SERVER, origin))) {
+        try (DocsExamples site = DocsExamples.serveExample(
+                "A video call in 30 lines", 35, "call.html", e2e.server().httpUri("/"))) {
             String url = site.url("call.html");
-            Page ana = browser.newContext().newPage();
-            Page ben = browser.newContext().newPage();
+            Page ana = e2e.newPage();
+            Page ben = e2e.newPage();
             for (Page page : new Page[] {ana, ben}) {
                 // The page keeps its SDK private (a module's const): record the peer connections it makes,
                 // to read the browser's own inbound video statistics.

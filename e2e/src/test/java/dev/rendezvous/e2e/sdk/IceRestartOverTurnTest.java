@@ -2,16 +2,12 @@ package dev.rendezvous.e2e.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.e2e.E2eFixture;
 import dev.rendezvous.server.ice.TurnCredential;
-import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.TcpProxy;
-import dev.rendezvous.testing.browser.BrowserExtension;
-import dev.rendezvous.testing.coturn.Coturn;
-import dev.rendezvous.testing.coturn.CoturnExtension;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -22,20 +18,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * restarts ICE: new credentials through a new offer and answer, new TURN allocations through the proxy,
  * and the chat and the video carry on.
  */
-@ExtendWith(CoturnExtension.class)
 class IceRestartOverTurnTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium().withTurn();
 
     @Test
-    void aConnectionWhoseRelayIsCutFailsForRealAndRecoversByAnIceRestart(Coturn coturn) throws Exception {
-        try (TcpProxy turnLine = TcpProxy.to(coturn.port())) {
-            SdkPage ana = open(coturn, turnLine, "ana");
-            SdkPage ben = open(coturn, turnLine, "ben");
+    void aConnectionWhoseRelayIsCutFailsForRealAndRecoversByAnIceRestart() throws Exception {
+        try (TcpProxy turnLine = TcpProxy.to(e2e.turn().port())) {
+            SdkPage ana = open(turnLine, "ana");
+            SdkPage ben = open(turnLine, "ben");
             ana.connect(ben.id());
             ana.startCamera();
             ben.awaitMediaFrom(ana.id());
@@ -100,14 +92,13 @@ class IceRestartOverTurnTest {
     }
 
     /** A page that may only relay, through coturn reached over TCP through {@code turnLine}. */
-    private SdkPage open(Coturn coturn, TcpProxy turnLine, String user) {
-        TurnCredential credential = coturn.credential(user);
+    private static SdkPage open(TcpProxy turnLine, String user) {
+        TurnCredential credential = e2e.turn().credential(user);
         Map<String, Object> iceServer = Map.of(
                 "urls", "turn:127.0.0.1:" + turnLine.port() + "?transport=tcp",
                 "username", credential.username(),
                 "credential", credential.password());
-        return SdkPage.open(
-                browser.newContext(), server.httpUri("/"), Map.of("iceServers", List.of(iceServer), "relayOnly", true));
+        return SdkPage.open(e2e, Map.of("iceServers", List.of(iceServer), "relayOnly", true));
     }
 
     private static String remoteUfrag(SdkPage page, String peerId) {

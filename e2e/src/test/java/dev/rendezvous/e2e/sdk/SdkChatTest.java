@@ -2,9 +2,8 @@ package dev.rendezvous.e2e.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.e2e.E2eFixture;
 import dev.rendezvous.testing.ChatProcess;
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,17 +16,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SdkChatTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium();
 
     @Test
     void thePagePairsWithTheCliAndTheyChatBothWays() throws Exception {
-        try (ChatProcess cli =
-                ChatProcess.start("--server", server.lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
+        try (ChatProcess cli = ChatProcess.start(
+                "--server", e2e.server().lobbyUri().toString(), "--id", "cli-answers", "--ice-loopback")) {
             cli.awaitStatus("your id: ");
-            SdkPage page = SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of());
+            SdkPage page = SdkPage.open(e2e, Map.of());
 
             page.connect("cli-answers");
             cli.awaitStatus("paired with " + page.id() + " (they offer)");
@@ -42,10 +38,10 @@ class SdkChatTest {
 
     @Test
     void theCliPairsWithThePageAndTheyChatBothWays() throws Exception {
-        SdkPage page = SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of("username", "web"));
+        SdkPage page = SdkPage.open(e2e, Map.of("username", "web"));
         try (ChatProcess cli = ChatProcess.start(
                 "--server",
-                server.lobbyUri().toString(),
+                e2e.server().lobbyUri().toString(),
                 "--id",
                 "cli-offers",
                 "--pair",

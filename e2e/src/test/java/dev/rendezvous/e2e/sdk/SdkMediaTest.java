@@ -2,8 +2,7 @@ package dev.rendezvous.e2e.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
+import dev.rendezvous.e2e.E2eFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,10 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SdkMediaTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium();
 
     @Test
     void aDataOnlyChatAddsVideoAndBothSidesDecodeTheOthersFrames() {
@@ -50,10 +46,8 @@ class SdkMediaTest {
     @Test
     void whenBothAddTracksAtTheSameMomentTheOffersCrossAndBothEndWithVideo() {
         SignalingTap[] taps = new SignalingTap[2];
-        SdkPage ana = SdkPage.open(
-                browser.newContext(), server.httpUri("/"), Map.of(), page -> taps[0] = SignalingTap.install(page));
-        SdkPage ben = SdkPage.open(
-                browser.newContext(), server.httpUri("/"), Map.of(), page -> taps[1] = SignalingTap.install(page));
+        SdkPage ana = SdkPage.open(e2e, Map.of(), page -> taps[0] = SignalingTap.install(page));
+        SdkPage ben = SdkPage.open(e2e, Map.of(), page -> taps[1] = SignalingTap.install(page));
         SignalingTap anaTap = taps[0];
         SignalingTap benTap = taps[1];
         ana.connect(ben.id());
@@ -129,6 +123,6 @@ class SdkMediaTest {
     }
 
     private SdkPage open() {
-        return SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of());
+        return SdkPage.open(e2e, Map.of());
     }
 }

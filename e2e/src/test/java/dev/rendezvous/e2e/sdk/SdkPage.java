@@ -1,8 +1,8 @@
 package dev.rendezvous.e2e.sdk;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import dev.rendezvous.e2e.E2eFixture;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,14 +66,18 @@ final class SdkPage {
         this.consoleErrors = consoleErrors;
     }
 
-    /** Opens the blank page and starts a Rendezvous with these options (`room`, `id`, `username`...). */
-    static SdkPage open(BrowserContext context, URI server, Map<String, Object> options) {
-        return open(context, server, options, page -> {});
+    /**
+     * Opens the blank page in a fresh context on the fixture's server and starts a Rendezvous with these
+     * options (`room`, `id`, `username`...).
+     */
+    static SdkPage open(E2eFixture e2e, Map<String, Object> options) {
+        return open(e2e, options, page -> {});
     }
 
     /** The same, with {@code setup} run on the page before it loads (e.g. routing its WebSocket). */
-    static SdkPage open(BrowserContext context, URI server, Map<String, Object> options, Consumer<Page> setup) {
-        Page page = context.newPage();
+    static SdkPage open(E2eFixture e2e, Map<String, Object> options, Consumer<Page> setup) {
+        URI server = e2e.server().httpUri("/");
+        Page page = e2e.newPage();
         setup.accept(page);
         // Any document the server serves gives the page the server's origin (a document Playwright made
         // up would count as a public address, and Chromium's Local Network Access check would then block

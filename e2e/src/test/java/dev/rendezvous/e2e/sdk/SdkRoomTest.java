@@ -2,8 +2,7 @@ package dev.rendezvous.e2e.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.browser.BrowserExtension;
+import dev.rendezvous.e2e.E2eFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,10 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SdkRoomTest {
 
     @RegisterExtension
-    static final BrowserExtension browser = BrowserExtension.chromium();
-
-    @RegisterExtension
-    final ServerExtension server = ServerExtension.create();
+    static final E2eFixture e2e = E2eFixture.chromium();
 
     @Test
     void threePagesCallEachOtherAndTwoCarryOnWhenOneLeaves() {
@@ -51,6 +47,6 @@ class SdkRoomTest {
     }
 
     private SdkPage join(String name) {
-        return SdkPage.open(browser.newContext(), server.httpUri("/"), Map.of("room", "video-room", "username", name));
+        return SdkPage.open(e2e, Map.of("room", "video-room", "username", name));
     }
 }
