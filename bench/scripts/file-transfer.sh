@@ -45,7 +45,7 @@ field() { # field NAME < one JSON line
 }
 
 for run in $(seq 1 "$RUNS"); do
-  rm -f "$WORK/in/"*
+  rm -f "$WORK/in/"* "$WORK/receive.jsonl" # an old code must not be read before the new receiver writes its own
   LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   "$JAVA" "${JVM_DEFAULTS[@]}" ${RX_JAVA_OPTS:-} -jar "$WORK/app/rendezvous.jar" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/receive.jsonl" 2> "$WORK/receive.err" &
