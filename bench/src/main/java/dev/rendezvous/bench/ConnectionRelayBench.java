@@ -4,6 +4,7 @@ import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.ResumeDirectory;
@@ -122,6 +123,8 @@ public class ConnectionRelayBench {
                 id -> List.of(),
                 0,
                 0,
+                0,
+                0,
                 resumable ? Duration.ofSeconds(15) : Duration.ZERO,
                 new ResumeDirectory());
     }
@@ -130,9 +133,10 @@ public class ConnectionRelayBench {
     public void setUp() {
         LocalHub hub = new LocalHub();
         ConnectionSettings settings = settings(hub, resumable);
-        a = new Connection(settings, linkA, new BenchTransport(), null, "a", null, "bench", resumable, false);
-        Connection b =
-                new Connection(settings, linkB, new BenchTransport(), null, "b", null, "bench", resumable, false);
+        a = new Connection(
+                settings, linkA, new BenchTransport(), new ConnectRequest(null, "a", null, "bench", resumable, false));
+        Connection b = new Connection(
+                settings, linkB, new BenchTransport(), new ConnectRequest(null, "b", null, "bench", resumable, false));
         a.open();
         b.open();
         byte[] pair = "{\"type\":\"pair_request\",\"target_id\":\"b\"}".getBytes(StandardCharsets.UTF_8);

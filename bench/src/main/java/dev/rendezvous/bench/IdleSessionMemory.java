@@ -1,6 +1,7 @@
 package dev.rendezvous.bench;
 
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import java.lang.management.ManagementFactory;
@@ -38,12 +39,7 @@ public final class IdleSessionMemory {
                     settings,
                     new ConnectionRelayBench.CountingLink(),
                     new ConnectionRelayBench.BenchTransport(),
-                    null,
-                    null,
-                    null,
-                    "mem",
-                    resumable,
-                    false);
+                    new ConnectRequest(null, null, null, "mem", resumable, false));
             c.open();
             held.add(c);
         }
