@@ -8,6 +8,7 @@
 #   bench/scripts/file-transfer.sh 3              # 1 GiB, 3 runs
 #   SIZE_MIB=256 bench/scripts/file-transfer.sh 3 # the same with 256 MiB: the RSS must not scale with it
 #   RX_JAVA_OPTS=-Xmx64m bench/scripts/file-transfer.sh 1  # extra JVM options for the receiver only
+#   APP_DIR=/tmp/app-main bench/scripts/file-transfer.sh 1  # a jar built elsewhere (rendezvous.jar + lib/), for A/B
 # The payload is random bytes made once in $WORK (default /tmp/rendezvous-file-bench); received copies
 # are deleted after each run. Only the processes this script started are stopped (by PID).
 set -u
@@ -22,26 +23,29 @@ PAYLOAD="$WORK/payload-$SIZE_MIB.bin"
 if [ "$(stat -c %s "$PAYLOAD" 2>/dev/null || echo 0)" != "$((SIZE_MIB << 20))" ]; then
   head -c "$((SIZE_MIB << 20))" /dev/urandom > "$PAYLOAD"
 fi
-(cd "$ROOT" && ./rendezvous --version > /dev/null) || exit 1 # builds the jar if sources changed
 
-(cd "$ROOT" && RENDEZVOUS_AOT=off exec ./rendezvous serve --host 127.0.0.1 --port "$PORT" > "$WORK/serve.log" 2>&1) &
+# shellcheck source=../../dist/lib/find-java.sh
+source "$ROOT/dist/lib/find-java.sh"
+JAVA="$(find_java)"
+if [ -z "${APP_DIR:-}" ]; then
+  (cd "$ROOT" && ./rendezvous --version > /dev/null) || exit 1 # builds the jar if sources changed
+fi
+# every process runs the jar under test with the launcher's JDK and JVM options (dist/lib/jvm-options.sh),
+# from a copy: the launcher would rebuild mid-run if a source changed meanwhile.
+APP_DIR="${APP_DIR:-$ROOT/cli/target}"
+rm -rf "$WORK/app" && mkdir -p "$WORK/app" && cp -r "$APP_DIR/rendezvous.jar" "$APP_DIR/lib" "$WORK/app/"
+# shellcheck source=../../dist/lib/jvm-options.sh
+source "$ROOT/dist/lib/jvm-options.sh"
+"$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/app/rendezvous.jar" serve --host 127.0.0.1 --port "$PORT" > "$WORK/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null' EXIT
 for _ in $(seq 1 150); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
-# send and receive run the jar just built with the launcher's JDK and JVM options (dist/lib/jvm-options.sh),
-# from a copy: the launcher would rebuild mid-run if a source changed meanwhile.
-JAVA="$(readlink -f "/proc/$SERVER/exe")"
-rm -rf "$WORK/app" && mkdir -p "$WORK/app" && cp -r "$ROOT/cli/target/rendezvous.jar" "$ROOT/cli/target/lib" "$WORK/app/"
-# shellcheck source=../../dist/lib/jvm-options.sh
-source "$ROOT/dist/lib/jvm-options.sh"
-rendezvous() { "$JAVA" "${JVM_DEFAULTS[@]}" -jar "$WORK/app/rendezvous.jar" "$@"; }
-
 field() { # field NAME < one JSON line
   python3 -c 'import json, sys; print(json.loads(sys.stdin.readline()).get(sys.argv[1], ""))' "$1"
 }
 
 for run in $(seq 1 "$RUNS"); do
-  rm -f "$WORK/in/"*
+  rm -f "$WORK/in/"* "$WORK/receive.jsonl" # an old code must not be read before the new receiver writes its own
   LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   "$JAVA" "${JVM_DEFAULTS[@]}" ${RX_JAVA_OPTS:-} -jar "$WORK/app/rendezvous.jar" receive --dir "$WORK/in" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/receive.jsonl" 2> "$WORK/receive.err" &
@@ -58,7 +62,7 @@ for run in $(seq 1 "$RUNS"); do
     done ) &
   SAMPLER=$!
   T0=$(date +%s.%N)
-  rendezvous send "$PAYLOAD" --pair "$CODE" --server "$SERVER_URL" --ice-loopback --json \
+ "$JAVA" "${JVM_DEFAULTS[@]}" ${TX_JAVA_OPTS:-} -jar "$WORK/app/rendezvous.jar" send "$PAYLOAD" --pair "$CODE" --server "$SERVER_URL" --ice-loopback --json \
       > "$WORK/send.jsonl" 2> "$WORK/send.err"
   SEND_EXIT=$?
   T1=$(date +%s.%N)

@@ -7,6 +7,7 @@ import dev.rendezvous.client.files.FileReceiver;
 import dev.rendezvous.client.files.FileSender;
 import dev.rendezvous.client.files.FileTransferException;
 import dev.rendezvous.client.files.SafeFileName;
+import dev.rendezvous.client.rtc.SendPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,7 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
         for (int attempt = 0; attempt < 3; attempt++) {
             String id = lobbyCode ? (code != null ? code : TransferCode.next()) : null;
             PeerOptions options = flags.options(id, room);
+            options = options.withSession(options.session().withSendPolicy(SendPolicy.BULK)); // a file sender
             try {
                 Peer peer = Peer.connect(options, events).get(30, TimeUnit.SECONDS);
                 if (lobbyCode) {

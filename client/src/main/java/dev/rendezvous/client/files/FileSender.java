@@ -32,8 +32,12 @@ import java.util.function.Function;
 public final class FileSender {
     /** Chunk size: 64 KiB moved ~130 MiB/s through webrtc-java here, well under SCTP's 256 KiB message limit. */
     public static final int CHUNK = 64 * 1024;
-    /** Bytes in flight beyond the receiver's last acknowledgement: bounds the receiver's memory. */
-    public static final long WINDOW = 8L << 20;
+    /**
+     * Bytes in flight beyond the receiver's last acknowledgement: bounds the receiver's memory. Twice
+     * {@link dev.rendezvous.client.rtc.SendPolicy#BULK}'s high mark, so libwebrtc's buffer never waits
+     * for an acknowledgement.
+     */
+    public static final long WINDOW = 16L << 20;
 
     /** A confirmed transfer: {@code resumedFrom} bytes the receiver already had, the rest sent now. */
     public record Sent(String name, long size, long resumedFrom, String sha256) {}

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * low mark, so a bulk sender that waits for each QUEUED delivery to settle runs at the channel's speed.
  * The resume is driven by webrtc-java's {@code onBufferedAmountChange} event where it calls it; webrtc-java
  * 0.14.0 never does (its native observer does not forward the event, checked in its source), so there a
- * timer asks for the buffered amount every {@value #PAUSED_POLL_MICROS} µs while, and only while, the
+ * timer asks for the buffered amount every {@link SendPolicy#pausedPollNanos()} while, and only while, the
  * channel is paused.
  *
  * <p><b>Binary without copies:</b> {@link #send(byte[])} hands the array itself to webrtc-java, and
@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
  * safe from any thread. Listener methods run on the owning peer's event thread.
  */
 public final class DataChannel {
-    static final long PAUSED_POLL_MICROS = 500;
     /** Received items delivered per turn of the event thread before it serves others. */
     static final int DRAIN_BATCH = 256;
 
@@ -268,7 +267,9 @@ public final class DataChannel {
         }
         boolean scheduled;
         if (outbound.paused()) {
-            long delay = bufferEventsSeen ? 50_000_000L : PAUSED_POLL_MICROS * 1000;
+            long delay = bufferEventsSeen
+                    ? 50_000_000L
+                    : session.config().sendPolicy().pausedPollNanos();
             scheduled = events.schedule(this::pump, delay);
         } else if (state == ChannelState.OPEN) {
             scheduled = events.execute(this::pump);
