@@ -28,6 +28,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HostileConnectionsTest {
     private static final String ATTACKER = "127.0.0.2";
+    /** A reverse proxy in front of the server, for the tests that trust one. */
+    private static final String PROXY = "127.0.0.3";
+
+    /** A server that trusts {@link #PROXY}, with {@code maxPerAddress} connections per client address (0: no cap). */
+    private static ServerExtension behindProxy(int maxPerAddress) {
+        return ServerExtension.create(c ->
+                c.maxConnectionsPerAddress(maxPerAddress).connectionRate(0, 1).trustedProxies(List.of(PROXY + "/32")));
+    }
 
     /** A TCP connection from {@code local} to the server, with a short read timeout. */
     private static Socket socketFrom(ServerExtension server, String local) throws IOException {
@@ -179,11 +187,12 @@ class HostileConnectionsTest {
 
     @Nested
     class BehindAProxy {
-        private static final String PROXY = "127.0.0.3";
-
         @RegisterExtension
-        final ServerExtension server = ServerExtension.create(
-                c -> c.maxConnectionsPerAddress(2).connectionRate(0, 1).trustedProxies(List.of("127.0.0.3/32")));
+        final ServerExtension server = behindProxy(2);
+
+        /** The per-address limits off: the forwarded address is believed for the log lines all the same. */
+        @RegisterExtension
+        final ServerExtension uncapped = behindProxy(0);
 
         @Test
         void theForwardedAddressCountsOnlyFromATrustedProxy() throws Exception {
@@ -227,6 +236,40 @@ class HostileConnectionsTest {
                 for (Socket s : open) {
                     s.close();
                 }
+            }
+        }
+
+        @Test
+        void logLinesNameTheForwardedClientOnlyFromATrustedProxy() throws Exception {
+            Neighbours pair = new Neighbours(uncapped);
+            try (LogLines log = new LogLines();
+                    Socket proxied = socketFrom(uncapped, PROXY);
+                    Socket spoofer = socketFrom(uncapped, ATTACKER)) {
+                // 198.51.100.1, left of the proxy's own entry, is the client's own writing: not believed.
+                assertThat(statusLine(proxied, upgradeHead(uncapped, "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n")))
+                        .startsWith("HTTP/1.1 101");
+                assertThat(statusLine(spoofer, upgradeHead(uncapped, "X-Forwarded-For: 203.0.113.20\r\n")))
+                        .startsWith("HTTP/1.1 101");
+                // An unmasked frame is a protocol violation: an error line for each, and the session ends.
+                for (Socket s : List.of(proxied, spoofer)) {
+                    s.getOutputStream().write(RawWebSocket.frame(0x81, new byte[] {'{', '}'}, false));
+                }
+                String proxiedClient = "remote=203.0.113.7 via=127.0.0.3:" + proxied.getLocalPort();
+                String directPeer = "remote=/127.0.0.2:" + spoofer.getLocalPort();
+                Awaitility.await() // the server waits out its close grace for the client's close frame
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> log.lines().stream()
+                                        .filter(l -> l.startsWith("disconnect ")
+                                                && (l.contains(proxiedClient + " ") || l.contains(directPeer + " ")))
+                                        .count()
+                                == 2);
+                assertThat(log.lines())
+                        .anyMatch(l -> l.startsWith("admit ") && l.endsWith(proxiedClient))
+                        .anyMatch(l -> l.startsWith("admit ") && l.endsWith(directPeer))
+                        .anyMatch(l -> l.startsWith("protocol violation " + proxiedClient + ":"))
+                        .anyMatch(l -> l.startsWith("protocol violation " + directPeer + ":"))
+                        .noneMatch(l -> l.contains("198.51.100.1") || l.contains("203.0.113.20"));
+                pair.chat();
             }
         }
     }

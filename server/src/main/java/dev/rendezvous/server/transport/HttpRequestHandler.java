@@ -51,7 +51,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Map<String, HttpEndpoint> endpoints;
     private final Supplier<String> health;
     private final OriginPolicy origins;
-    /** Null when no per-address limit is on. */
+    /** Null when no per-address limit is on and no proxy is trusted. */
     private final AddressAccounting accounting;
 
     HttpRequestHandler(
