@@ -13,7 +13,8 @@ CHURN_DIAG=1 also prints, at the start, after the last round and at the end, whe
 (jcmd GC.heap_info), glibc's malloc (jcmd System.native_heap_info: what its arenas hold from the OS and how
 much of it is free), and, when RENDEZVOUS_JAVA_OPTS has -XX:NativeMemoryTracking=summary, the JVM's own
 accounting by category (jcmd VM.native_memory summary). CHURN_TRIM=1 then asks glibc to give its free
-memory back (jcmd System.trim_native_heap) and prints the RSS after it.
+memory back (jcmd System.trim_native_heap) and prints the RSS after it. CHURN_HISTO=1 at last prints the
+live objects by class (jcmd GC.class_histogram, which runs a full GC: what the churn left that is still live).
 """
 import base64, json, os, re, socket, subprocess, sys, time, urllib.request
 
@@ -44,7 +45,7 @@ def diag(pid, label):
     print(f"  [{label}] rss={int(status['VmRSS']) // 1024} MB (anon {int(status['RssAnon']) // 1024},"
           f" file {int(status['RssFile']) // 1024})")
     heap = jcmd(pid, "GC.heap_info")
-    m = re.search(r"total (\d+)K, used (\d+)K", heap)
+    m = re.search(r"committed (\d+)K, used (\d+)K", heap)
     if m:
         print(f"  [{label}] heap committed={int(m.group(1)) // 1024} MB used={int(m.group(2)) // 1024} MB")
     info = jcmd(pid, "System.native_heap_info")
@@ -135,6 +136,11 @@ try:
         jcmd(pid, "System.trim_native_heap")
         print(f"after jcmd System.trim_native_heap rss={rss_mb(pid):.0f} MB")
         diag(pid, "trimmed")
+    if os.environ.get("CHURN_HISTO") == "1":  # the live objects; jcmd's histogram runs a full GC first
+        histo = jcmd(pid, "GC.class_histogram").splitlines()
+        print(f"after the full GC of jcmd GC.class_histogram rss={rss_mb(pid):.0f} MB; live objects:")
+        print("\n".join(histo[:14] + histo[-1:]))
+        diag(pid, "full GC")
 finally:
     proc.terminate()
     proc.wait(timeout=30)
