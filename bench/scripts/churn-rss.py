@@ -16,18 +16,16 @@ accounting by category (jcmd VM.native_memory summary). CHURN_TRIM=1 then asks g
 memory back (jcmd System.trim_native_heap) and prints the RSS after it. CHURN_HISTO=1 at last prints the
 live objects by class (jcmd GC.class_histogram, which runs a full GC: what the churn left that is still live).
 """
-import base64, json, os, re, socket, subprocess, sys, time, urllib.request
+import json, os, re, socket, subprocess, sys, time, urllib.request
+
+from loopback_ws import recv_until, rss_kb, send_upgrade
 
 PORT, ROUNDS, CLIENTS, IDLE = (int(a) for a in sys.argv[1:5])
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return -1
+    return rss_kb(pid) / 1024
 
 
 def jcmd(pid, *command):
@@ -80,19 +78,12 @@ def sessions():
 
 def connect(i):
     s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
-    key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall((f"GET /ws?room=churn-{i // 10} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\nUpgrade: websocket\r\n"
-               f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    send_upgrade(s, PORT, f"/ws?room=churn-{i // 10}")
     return s
 
 
 def admitted(s):
-    data = b""
-    while b"your_id" not in data:
-        chunk = s.recv(65536)
-        if not chunk:
-            raise IOError("closed before your_id")
-        data += chunk
+    recv_until(s, b"your_id", "before your_id")
     return s
 
 

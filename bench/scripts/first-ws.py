@@ -8,7 +8,6 @@ to the listening line> rss_first_ws_kb=<server RSS then> rss_idle_kb=<RSS 5 s la
 SIGTERM, SIGKILL after 10 s) and exits. The environment is passed through (RENDEZVOUS_AOT=off for the
 run without the AOT cache). Only loopback; only the process it started is stopped.
 """
-import base64
 import os
 import re
 import signal
@@ -17,30 +16,17 @@ import subprocess
 import sys
 import time
 
+from loopback_ws import recv_until, rss_kb, send_upgrade
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IDLE_SECONDS = 5
 LISTENING = re.compile(r"Rendezvous listening on ws://127\.0\.0\.1:(\d+)/")
 
 
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
-
-
 def first_frame(port):
-    key = base64.b64encode(os.urandom(16)).decode()
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        buf = b""
-        while b"\r\n\r\n" not in buf:
-            chunk = s.recv(4096)
-            if not chunk:
-                raise RuntimeError("closed during the upgrade")
-            buf += chunk
+        send_upgrade(s, port, "/ws")
+        buf = recv_until(s, b"\r\n\r\n", "during the upgrade")
         head, rest = buf.split(b"\r\n\r\n", 1)
         if not head.startswith(b"HTTP/1.1 101"):
             raise RuntimeError(head.decode(errors="replace"))

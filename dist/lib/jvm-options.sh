@@ -29,7 +29,11 @@ unset _opt
 # none: after 5 rounds of 10 000 joins and leaves resident memory stayed at 509 MB idle; a periodic
 # concurrent cycle (not a full GC) after 15 s without one brought it to 253 MB within 20 s
 # (docs/operations.md, "Memory after churn"; bench/scripts/churn-rss.py).
-HEAP_DEFAULTS=(-Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:G1PeriodicGCInterval=15000)
+# -Xms32m: the JVM's default initial heap (1/64 of RAM, 384 MB here) is also the floor G1 never shrinks below,
+# and with the AOT cache no early metaspace-triggered cycle shrinks it by accident: a 19 500-connection burst
+# then grew the heap to 1.2 GB and RSS by 7.2 KB per connection; from 32 MB, 3.7 KB; 5 rounds of 10 000
+# joins and leaves peaked at 263 MB instead of 500 MB (docs/benchmarks-history.md, "Initial heap").
+HEAP_DEFAULTS=(-Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:G1PeriodicGCInterval=15000)
 
 # All of them, in the order both scripts pass them.
 JVM_DEFAULTS=("${NATIVE_ACCESS[@]}" "${JIT_WORKAROUND[@]}" "${GC_DEFAULTS[@]}" "${HEAP_DEFAULTS[@]}")

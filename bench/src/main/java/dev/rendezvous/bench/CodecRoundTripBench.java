@@ -3,16 +3,9 @@ package dev.rendezvous.bench;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.protocol.MessageCodec;
 import dev.rendezvous.protocol.ProtocolException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the server's relay avoids: decode a ~300-byte trickle candidate to a record and encode it again
@@ -21,13 +14,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * public API. The scanner itself is package-private in the server and is not benchmarked on its own:
  * this module reaches only public API, never the server's packages.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class CodecRoundTripBench {
+public class CodecRoundTripBench extends QuickNanosBench {
     static final String CANDIDATE =
             "{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
                     + "192.0.2.17 53705 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Xq3v network-cost 999\",\"sdpMid\":\"0\","

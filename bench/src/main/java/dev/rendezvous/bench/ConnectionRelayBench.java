@@ -4,6 +4,7 @@ import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.ResumeDirectory;
@@ -106,10 +107,12 @@ public class ConnectionRelayBench {
     private byte[] unaddressed;
     private byte[] addressed;
 
-    @Setup
-    public void setUp() {
-        LocalHub hub = new LocalHub();
-        ConnectionSettings settings = new ConnectionSettings(
+    /**
+     * Settings for sessions on {@code hub} with no sockets behind them: timers that never fire within a
+     * run, no ICE servers, no rate limits; a resume grace only for {@code resumable} sessions.
+     */
+    static ConnectionSettings settings(LocalHub hub, boolean resumable) {
+        return new ConnectionSettings(
                 hub,
                 new HubObserver() {},
                 Duration.ofMinutes(10),
@@ -120,11 +123,20 @@ public class ConnectionRelayBench {
                 id -> List.of(),
                 0,
                 0,
+                0,
+                0,
                 resumable ? Duration.ofSeconds(15) : Duration.ZERO,
                 new ResumeDirectory());
-        a = new Connection(settings, linkA, new BenchTransport(), null, "a", null, "bench", resumable, false);
-        Connection b =
-                new Connection(settings, linkB, new BenchTransport(), null, "b", null, "bench", resumable, false);
+    }
+
+    @Setup
+    public void setUp() {
+        LocalHub hub = new LocalHub();
+        ConnectionSettings settings = settings(hub, resumable);
+        a = new Connection(
+                settings, linkA, new BenchTransport(), new ConnectRequest(null, "a", null, "bench", resumable, false));
+        Connection b = new Connection(
+                settings, linkB, new BenchTransport(), new ConnectRequest(null, "b", null, "bench", resumable, false));
         a.open();
         b.open();
         byte[] pair = "{\"type\":\"pair_request\",\"target_id\":\"b\"}".getBytes(StandardCharsets.UTF_8);

@@ -7,19 +7,12 @@ import dev.rendezvous.server.hub.LocalHub;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The hub's routing of one relayed frame: lobby pair (one volatile read), room target by id (a map
@@ -27,13 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * releases the frame, so this is routing alone, no I/O. Run with several threads to see contention.
  * Public API only: it sits in the bench package, not the hub's.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Benchmark)
-public class HubRelayBench {
+public class HubRelayBench extends QuickNanosBench {
     /** A link that drops what it is given. */
     static final class NullLink implements Link {
         @Override

@@ -1,13 +1,11 @@
 package dev.rendezvous.bench;
 
-import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.LocalHub;
+import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
-import dev.rendezvous.server.session.ResumeDirectory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,19 +31,7 @@ public final class IdleSessionMemory {
 
     private static long perSession(int n, boolean resumable) throws InterruptedException {
         LocalHub hub = new LocalHub();
-        ConnectionSettings settings = new ConnectionSettings(
-                hub,
-                new HubObserver() {},
-                Duration.ofMinutes(10),
-                Duration.ofMinutes(20),
-                null,
-                Duration.ofSeconds(10),
-                Runnable::run,
-                id -> List.of(),
-                0,
-                0,
-                resumable ? Duration.ofSeconds(15) : Duration.ZERO,
-                new ResumeDirectory());
+        ConnectionSettings settings = ConnectionRelayBench.settings(hub, resumable);
         List<Connection> held = new ArrayList<>(n);
         long before = usedAfterGc();
         for (int i = 0; i < n; i++) {
@@ -53,12 +39,7 @@ public final class IdleSessionMemory {
                     settings,
                     new ConnectionRelayBench.CountingLink(),
                     new ConnectionRelayBench.BenchTransport(),
-                    null,
-                    null,
-                    null,
-                    "mem",
-                    resumable,
-                    false);
+                    new ConnectRequest(null, null, null, "mem", resumable, false));
             c.open();
             held.add(c);
         }

@@ -1,5 +1,6 @@
 package dev.rendezvous.bench;
 
+import dev.rendezvous.client.signaling.TextParts;
 import dev.rendezvous.cluster.redis.NodeMain;
 import dev.rendezvous.testing.redis.RedisServer;
 import java.io.BufferedReader;
@@ -47,55 +48,29 @@ public final class CrossNodeBench {
     private CrossNodeBench() {}
 
     public static void main(String[] args) throws Exception {
-        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 16;
-        int messages = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
-        int window = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        int latencyMessages = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
+        Load load = new Load(
+                args.length > 0 ? Integer.parseInt(args[0]) : 16,
+                args.length > 1 ? Integer.parseInt(args[1]) : 4000,
+                args.length > 2 ? Integer.parseInt(args[2]) : 64,
+                args.length > 3 ? Integer.parseInt(args[3]) : 2000);
         System.out.printf(
                 Locale.ROOT,
                 "pairs=%d messages/pair=%d window=%d latency messages=%d cores=%d%n",
-                pairs,
-                messages,
-                window,
-                latencyMessages,
+                load.pairs(),
+                load.messages(),
+                load.window(),
+                load.latencyMessages(),
                 Runtime.getRuntime().availableProcessors());
         try (RedisServer redis = RedisServer.start()) {
             ProcessHandle redisProcess = ProcessHandle.of(redis.pid()).orElseThrow();
             try (Node single = Node.spawn("local")) {
-                run(
-                        "single node (in-process hub)",
-                        single,
-                        single,
-                        List.of(single.process.toHandle()),
-                        null,
-                        pairs,
-                        messages,
-                        window,
-                        latencyMessages);
+                run("single node (in-process hub)", single, single, List.of(single.process.toHandle()), null, load);
             }
             try (Node n0 = Node.spawn(redis.uri(), "bench-0");
                     Node n1 = Node.spawn(redis.uri(), "bench-1")) {
                 List<ProcessHandle> both = List.of(n0.process.toHandle(), n1.process.toHandle());
-                run(
-                        "2 nodes on Redis, pair on one node",
-                        n0,
-                        n0,
-                        both,
-                        redisProcess,
-                        pairs,
-                        messages,
-                        window,
-                        latencyMessages);
-                run(
-                        "2 nodes on Redis, pair across nodes",
-                        n0,
-                        n1,
-                        both,
-                        redisProcess,
-                        pairs,
-                        messages,
-                        window,
-                        latencyMessages);
+                run("2 nodes on Redis, pair on one node", n0, n0, both, redisProcess, load);
+                run("2 nodes on Redis, pair across nodes", n0, n1, both, redisProcess, load);
             }
         }
     }
@@ -139,27 +114,18 @@ public final class CrossNodeBench {
         return sum;
     }
 
-    private static void run(
-            String name,
-            Node a,
-            Node b,
-            List<ProcessHandle> servers,
-            ProcessHandle redis,
-            int pairs,
-            int messages,
-            int window,
-            int latencyMessages)
+    private static void run(String name, Node a, Node b, List<ProcessHandle> servers, ProcessHandle redis, Load load)
             throws Exception {
         String tag = Long.toString(System.nanoTime(), 36);
         // warm-up (JIT), then the measured runs
-        throughput(a, b, tag + "w", pairs, messages, window);
+        throughput(a, b, tag + "w", load);
         long serverCpu = cpuNanos(servers);
         long redisCpu = redis == null ? 0 : cpuNanos(List.of(redis));
-        double perSecond = throughput(a, b, tag + "t", pairs, messages, window);
-        double total = (double) pairs * messages;
+        double perSecond = throughput(a, b, tag + "t", load);
+        double total = (double) load.pairs() * load.messages();
         double serverUs = (cpuNanos(servers) - serverCpu) / 1e3 / total;
         double redisUs = redis == null ? 0 : (cpuNanos(List.of(redis)) - redisCpu) / 1e3 / total;
-        long[] lat = latency(a, b, tag + "l", latencyMessages);
+        long[] lat = latency(a, b, tag + "l", load.latencyMessages());
         System.out.printf(
                 Locale.ROOT,
                 "%-38s %,8.0f msg/s | server CPU %5.1f µs/msg, redis %4.1f µs/msg | one-way µs p50 %5.0f p90 %5.0f p99 %6.0f%n",
@@ -172,7 +138,12 @@ public final class CrossNodeBench {
                 pct(lat, 99));
     }
 
-    private static double throughput(Node a, Node b, String tag, int pairs, int messages, int window) throws Exception {
+    /** The offered load, the same for every setup: see the class comment. */
+    private record Load(int pairs, int messages, int window, int latencyMessages) {}
+
+    private static double throughput(Node a, Node b, String tag, Load load) throws Exception {
+        int pairs = load.pairs();
+        int messages = load.messages();
         List<Client[]> ps = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             ps.add(pair(a, b, tag + "s" + i, tag + "r" + i));
@@ -181,7 +152,7 @@ public final class CrossNodeBench {
         long start = System.nanoTime();
         List<Thread> senders = new ArrayList<>();
         for (Client[] p : ps) {
-            Semaphore credit = new Semaphore(window);
+            Semaphore credit = new Semaphore(load.window());
             p[1].onFrame = t -> {
                 credit.release();
                 if (p[1].received.incrementAndGet() == messages) {
@@ -253,7 +224,7 @@ public final class CrossNodeBench {
         final BlockingQueue<String> control = new LinkedBlockingQueue<>();
         final AtomicInteger received = new AtomicInteger();
         volatile LongConsumer onFrame = t -> {};
-        private final StringBuilder partial = new StringBuilder();
+        private final TextParts parts = new TextParts();
         private WebSocket ws;
         private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
 
@@ -295,10 +266,8 @@ public final class CrossNodeBench {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             long now = System.nanoTime();
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
+            String text = parts.add(data, last);
+            if (text != null) {
                 if (text.startsWith("{\"type\":\"candidate\"")) {
                     onFrame.accept(now);
                 } else {

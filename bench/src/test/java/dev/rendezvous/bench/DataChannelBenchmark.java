@@ -6,14 +6,15 @@ import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
 import dev.rendezvous.client.PeerProcess;
+import dev.rendezvous.client.TestPeers;
 import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.RawChannelPair;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.client.rtc.SendOutcome;
 import dev.rendezvous.client.rtc.SendPolicy;
-import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.testing.ServerFixture;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +82,13 @@ class DataChannelBenchmark {
             if (receivedBytes.addAndGet(data.remaining()) >= expectedBytes) {
                 allReceived.complete(System.nanoTime());
             }
+        }
+
+        /** Starts a run: counts received bytes from zero and completes {@link #allReceived} at {@code bytes}. */
+        void expect(long bytes) {
+            receivedBytes.set(0);
+            allReceived = new CompletableFuture<>();
+            expectedBytes = bytes;
         }
 
         void reset() {
@@ -162,28 +170,39 @@ class DataChannelBenchmark {
                 + (LOW_WATER >> 10) + " KiB |");
         String table = String.join("\n", report);
         System.out.println(table);
-        Path out = Path.of("target", "benchmarks", "java-peer.md");
+        writeReport(
+                "java-peer.md",
+                "| measure | result |\n|---|---|\n" + table + "\n\nload average at the end (/proc/loadavg): "
+                        + loadAverage() + "\n");
+    }
+
+    /** The machine's load average now, as /proc/loadavg gives it: noted beside every figure. */
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).trim();
+    }
+
+    /** Writes {@code text} to target/benchmarks/{@code name}. */
+    private static void writeReport(String name, String text) throws IOException {
+        Path out = Path.of("target", "benchmarks", name);
         Files.createDirectories(out.getParent());
-        String load = Files.readString(Path.of("/proc/loadavg")).trim();
-        Files.writeString(
-                out,
-                "| measure | result |\n|---|---|\n" + table + "\n\nload average at the end (/proc/loadavg): " + load
-                        + "\n");
+        Files.writeString(out, text);
+    }
+
+    /** A send the benchmark makes: never refused; a QUEUED one is waited for (flow control: wait for room). */
+    private static void paced(Delivery d) throws Exception {
+        assertThat(d.refused()).isFalse();
+        if (d.outcome() instanceof SendOutcome.Queued) {
+            d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static double throughput(Peer sender, Timing receiver, int messageBytes) throws Exception {
         String message = "x".repeat(messageBytes);
         long count = VOLUME_BYTES / messageBytes;
-        receiver.receivedBytes.set(0);
-        receiver.allReceived = new CompletableFuture<>();
-        receiver.expectedBytes = count * messageBytes;
+        receiver.expect(count * messageBytes);
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
-            Delivery d = sender.send(message).get("bench-b");
-            assertThat(d.refused()).isFalse();
-            if (d.outcome() instanceof SendOutcome.Queued) {
-                d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS); // flow control: wait for room
-            }
+            paced(sender.send(message).get("bench-b"));
         }
         long end = receiver.allReceived.get(120, TimeUnit.SECONDS);
         return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
@@ -199,16 +218,10 @@ class DataChannelBenchmark {
         byte[] bytes = new byte[messageBytes];
         java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(messageBytes);
         long count = VOLUME_BYTES / messageBytes;
-        receiver.receivedBytes.set(0);
-        receiver.allReceived = new CompletableFuture<>();
-        receiver.expectedBytes = count * messageBytes;
+        receiver.expect(count * messageBytes);
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
-            Delivery d = array ? channel.send(bytes) : channel.send(direct); // SENT: libwebrtc has copied it: reused
-            assertThat(d.refused()).isFalse();
-            if (d.outcome() instanceof SendOutcome.Queued) {
-                d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS); // flow control: wait for room
-            }
+            paced(array ? channel.send(bytes) : channel.send(direct)); // SENT: libwebrtc has copied it: reused
         }
         long end = receiver.allReceived.get(120, TimeUnit.SECONDS);
         return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
@@ -220,11 +233,7 @@ class DataChannelBenchmark {
         long count = VOLUME_BYTES / messageBytes;
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
-            Delivery d = sender.send(message).get("bench-sink");
-            assertThat(d.refused()).isFalse();
-            if (d.outcome() instanceof SendOutcome.Queued) {
-                d.settled().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
+            paced(sender.send(message).get("bench-sink"));
         }
         sink.awaitLine("received " + round * VOLUME_BYTES);
         long end = System.nanoTime();
@@ -240,7 +249,7 @@ class DataChannelBenchmark {
     void sdkVersusRaw() throws Exception {
         int rounds = Integer.getInteger("rendezvous.bench.rounds", 2);
         List<String> report = new ArrayList<>();
-        String uptimeBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        String uptimeBefore = loadAverage();
         try (ServerFixture server = ServerFixture.start();
                 RtcRuntime rawA = RtcRuntime.create();
                 RtcRuntime rawB = RtcRuntime.create()) {
@@ -280,20 +289,15 @@ class DataChannelBenchmark {
         String table = "| round | message | raw webrtc-java | SDK (DataChannel." + sdk
                 + ") | SDK / raw |\n|---|---|---|---|---|\n" + String.join("\n", report);
         System.out.println(table);
-        Path out = Path.of("target", "benchmarks", "sdk-vs-raw.md");
-        Files.createDirectories(out.getParent());
-        String load = Files.readString(Path.of("/proc/loadavg")).trim();
-        Files.writeString(
-                out,
+        writeReport(
+                "sdk-vs-raw.md",
                 table + "\n\n" + (VOLUME_BYTES >> 20) + " MiB per run; flow control " + (HIGH_WATER >> 10) + "/"
-                        + (LOW_WATER >> 10) + " KiB; /proc/loadavg before: " + uptimeBefore + ", after: " + load
-                        + "\n");
+                        + (LOW_WATER >> 10) + " KiB; /proc/loadavg before: " + uptimeBefore + ", after: "
+                        + loadAverage() + "\n");
     }
 
     private static Peer connect(ServerFixture server, String id, Timing timing) throws Exception {
-        PeerOptions options = PeerOptions.lobby(server.lobby())
-                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
-                .withLoopback(true);
+        PeerOptions options = TestPeers.loopback(server.lobby(), id);
         SendPolicy d = SendPolicy.DEFAULT;
         options = options.withSession(options.session()
                 .withSendPolicy(new SendPolicy(
@@ -303,7 +307,7 @@ class DataChannelBenchmark {
                         HIGH_WATER,
                         LOW_WATER,
                         d.maxMessageBytes())));
-        return Peer.connect(options, timing).get(20, TimeUnit.SECONDS);
+        return TestPeers.connect(options, timing);
     }
 
     private static String summary(List<Double> millis) {

@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,8 @@ class ForeignDialectTest {
     }
 
     /** A peer that signals in the seed-004 dialect and reads whatever comes. */
-    private static final class ForeignPeer implements SignalingListener, SignalSink, PeerSessionListener {
+    private static final class ForeignPeer
+            implements SignalingListener, SignalSink, PeerSessionListener, AutoCloseable {
         final boolean trickle;
         volatile boolean alwaysOffer; // a naive stack that offers whatever the initiator flag says
         volatile boolean candidatesBeforeOffer; // sends one candidate, then its offer, then no more candidates
@@ -153,6 +155,14 @@ class ForeignDialectTest {
         }
 
         @Override
+        public void close() {
+            signaling.close();
+            if (session != null) {
+                session.close();
+            }
+        }
+
+        @Override
         public void onMessage(dev.rendezvous.client.rtc.DataChannel c, String text) {
             messages.add(text);
         }
@@ -164,6 +174,10 @@ class ForeignDialectTest {
                         SignalingOptions.of(server.lobby()).withClientId(id), peer)
                 .get(10, TimeUnit.SECONDS);
         return peer;
+    }
+
+    private static Peer ourPeer(String id, PeerRecorder events) throws Exception {
+        return TestPeers.connect(TestPeers.loopback(server.lobby(), id), events);
     }
 
     private static void chat(Peer ours, PeerRecorder ourEvents, ForeignPeer theirs, String theirId) throws Exception {
@@ -178,53 +192,55 @@ class ForeignDialectTest {
                 .isEmpty();
     }
 
+    /**
+     * A trickling foreign peer {@code theirId}, set up by {@code dialect} to offer whatever its flag says.
+     * We ({@code ourId}, the greater id) pair, so we initiate and offer; they offer too, crossing ours. We
+     * must yield: once open, our session is the answerer, and {@code text} reaches them.
+     */
+    private static void crossOffersAndChat(String theirId, Consumer<ForeignPeer> dialect, String ourId, String text)
+            throws Exception {
+        PeerRecorder ourEvents = new PeerRecorder();
+        try (ForeignPeer theirs = foreign(theirId, true);
+                Peer ours = ourPeer(ourId, ourEvents)) {
+            theirs.alwaysOffer = true;
+            dialect.accept(theirs);
+            ours.pair(theirId);
+            ourEvents.awaitEvent("paired " + theirId + " true");
+            theirs.open.get(20, TimeUnit.SECONDS);
+            ourEvents.awaitEvent("open " + theirId);
+            assertThat(ours.session(theirId).initiator())
+                    .as("%s > %s: we yielded and answered", ourId, theirId)
+                    .isFalse();
+            ours.send(text);
+            assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo(text);
+        }
+    }
+
     @Test
     void aForeignInitiatorThatTricklesInTheSeedDialect() throws Exception {
-        ForeignPeer theirs = foreign("foreign-offerer", true);
         PeerRecorder ourEvents = new PeerRecorder();
-        try (Peer ours = PeerLobbyTest.connect("java-answerer", ourEvents, server)) {
+        try (ForeignPeer theirs = foreign("foreign-offerer", true);
+                Peer ours = ourPeer("java-answerer", ourEvents)) {
             theirs.signaling.pairRequest("java-answerer");
             ourEvents.awaitEvent("paired foreign-offerer false");
             chat(ours, ourEvents, theirs, "foreign-offerer");
-        } finally {
-            theirs.signaling.close();
-            theirs.session.close();
         }
     }
 
     @Test
     void aForeignAnswererThatDoesNotTrickle() throws Exception {
-        ForeignPeer theirs = foreign("foreign-answerer", false);
         PeerRecorder ourEvents = new PeerRecorder();
-        try (Peer ours = PeerLobbyTest.connect("java-offerer", ourEvents, server)) {
+        try (ForeignPeer theirs = foreign("foreign-answerer", false);
+                Peer ours = ourPeer("java-offerer", ourEvents)) {
             ours.pair("foreign-answerer");
             ourEvents.awaitEvent("paired foreign-answerer true");
             chat(ours, ourEvents, theirs, "foreign-answerer");
-        } finally {
-            theirs.signaling.close();
-            theirs.session.close();
         }
     }
 
     @Test
     void offersThatCrossAreResolvedByTheGreaterIdYielding() throws Exception {
-        ForeignPeer theirs = foreign("aa-naive", true);
-        theirs.alwaysOffer = true;
-        PeerRecorder ourEvents = new PeerRecorder();
-        try (Peer ours = PeerLobbyTest.connect("zz-java", ourEvents, server)) {
-            ours.pair("aa-naive"); // we are the initiator, and offer; so do they
-            ourEvents.awaitEvent("paired aa-naive true");
-            theirs.open.get(20, TimeUnit.SECONDS);
-            ourEvents.awaitEvent("open aa-naive");
-            assertThat(ours.session("aa-naive").initiator())
-                    .as("zz-java > aa-naive: we yielded and answered")
-                    .isFalse();
-            ours.send("glare resolved");
-            assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("glare resolved");
-        } finally {
-            theirs.signaling.close();
-            theirs.session.close();
-        }
+        crossOffersAndChat("aa-naive", theirs -> {}, "zz-java", "glare resolved");
     }
 
     @Test
@@ -232,24 +248,13 @@ class ForeignDialectTest {
         // They trickle one candidate, then offer (crossing ours), send no more candidates and never listen
         // to ours: the connection can only form if the candidate that reached our replaced initiator
         // session is carried over to the answerer that replaces it.
-        ForeignPeer theirs = foreign("aa-early", true);
-        theirs.alwaysOffer = true;
-        theirs.candidatesBeforeOffer = true;
-        theirs.deaf = true;
-        PeerRecorder ourEvents = new PeerRecorder();
-        try (Peer ours = PeerLobbyTest.connect("zz-carry", ourEvents, server)) {
-            ours.pair("aa-early");
-            ourEvents.awaitEvent("paired aa-early true");
-            theirs.open.get(20, TimeUnit.SECONDS);
-            ourEvents.awaitEvent("open aa-early");
-            assertThat(ours.session("aa-early").initiator())
-                    .as("we yielded and answered")
-                    .isFalse();
-            ours.send("carried over");
-            assertThat(theirs.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("carried over");
-        } finally {
-            theirs.signaling.close();
-            theirs.session.close();
-        }
+        crossOffersAndChat(
+                "aa-early",
+                theirs -> {
+                    theirs.candidatesBeforeOffer = true;
+                    theirs.deaf = true;
+                },
+                "zz-carry",
+                "carried over");
     }
 }

@@ -9,7 +9,6 @@ import dev.rendezvous.client.rtc.ChannelState;
 import dev.rendezvous.client.rtc.DataChannel;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
-import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.testing.ServerFixture;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -36,8 +35,7 @@ class PeerChannelsTest {
     static final ServerFixture server = ServerFixture.perClass();
 
     /** Records chat events and the threads every callback ran on; accepts remote channels it is told to. */
-    private static final class Recorder implements PeerListener {
-        final CompletableFuture<Void> open = new CompletableFuture<>();
+    private static final class Recorder extends PeerRecorder {
         final BlockingQueue<String> binary = new LinkedBlockingQueue<>();
         final Set<String> threads = ConcurrentHashMap.newKeySet();
         final BlockingQueue<DataChannel> remoteChannels = new LinkedBlockingQueue<>();
@@ -46,17 +44,19 @@ class PeerChannelsTest {
         @Override
         public void onPaired(String peerId, boolean initiator) {
             threads.add(Thread.currentThread().getName());
+            super.onPaired(peerId, initiator);
         }
 
         @Override
         public void onChannelOpen(String peerId) {
             threads.add(Thread.currentThread().getName());
-            open.complete(null);
+            super.onChannelOpen(peerId);
         }
 
         @Override
         public void onConnectionState(String peerId, dev.rendezvous.client.rtc.ConnectionState state) {
             threads.add(Thread.currentThread().getName());
+            super.onConnectionState(peerId, state);
         }
 
         @Override
@@ -92,11 +92,9 @@ class PeerChannelsTest {
         }
     }
 
-    private static Peer connect(String id, Recorder events) throws Exception {
-        PeerOptions options = PeerOptions.lobby(server.lobby())
-                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
-                .withLoopback(true);
-        return Peer.connect(options, events).get(20, TimeUnit.SECONDS);
+    /** {@code <name>-a} and {@code <name>-b} on the class's server, paired, chat open. */
+    private static PeerPair<Recorder> opened(String name) throws Exception {
+        return PeerPair.opened(id -> TestPeers.loopback(server.lobby(), id), name, Recorder::new);
     }
 
     private static final java.time.Duration WAIT = PeerRecorder.WAIT;
@@ -114,20 +112,10 @@ class PeerChannelsTest {
         }
     }
 
-    private static void pairAndOpen(Peer a, Recorder ra, String bId, Recorder rb, String aId) throws Exception {
-        a.pair(bId).get(10, TimeUnit.SECONDS);
-        ra.open.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        rb.open.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
     @Test
     void binaryAndTextInterleaveInOrderWithoutCopiesAndEveryCallbackRunsOnThePeersOneThread() throws Exception {
-        Recorder ra = new Recorder();
-        Recorder rb = new Recorder();
-        try (Peer a = connect("bin-a", ra);
-                Peer b = connect("bin-b", rb)) {
-            pairAndOpen(a, ra, "bin-b", rb, "bin-a");
-            DataChannel chat = a.chat("bin-b");
+        try (PeerPair<Recorder> p = opened("bin")) {
+            DataChannel chat = p.a().chat("bin-b");
             assertThat(chat.state()).isEqualTo(ChannelState.OPEN);
 
             byte[] array = {0, 1, 2, (byte) 0xff};
@@ -139,32 +127,34 @@ class PeerChannelsTest {
             assertThat(chat.send(array).outcome()).isEqualTo(SendOutcome.SENT);
             assertThat(chat.send("between ✓").outcome()).isEqualTo(SendOutcome.SENT);
             assertThat(chat.send(direct).outcome()).isEqualTo(SendOutcome.SENT);
-            assertThat(a.send(heapPart).get("bin-b").outcome()).isEqualTo(SendOutcome.SENT);
+            assertThat(p.a().send(heapPart).get("bin-b").outcome()).isEqualTo(SendOutcome.SENT);
             assertThat(chat.send(new byte[0]).outcome())
                     .as("an empty message is a message")
                     .isEqualTo(SendOutcome.SENT);
 
-            assertThat(rb.next()).isEqualTo("binary 000102ff");
-            assertThat(rb.next()).isEqualTo("text between ✓");
-            assertThat(rb.next()).as("only position..limit of a direct buffer").isEqualTo("binary 080706");
-            assertThat(rb.next())
+            assertThat(p.bEvents().next()).isEqualTo("binary 000102ff");
+            assertThat(p.bEvents().next()).isEqualTo("text between ✓");
+            assertThat(p.bEvents().next())
+                    .as("only position..limit of a direct buffer")
+                    .isEqualTo("binary 080706");
+            assertThat(p.bEvents().next())
                     .as("only position..limit of a heap buffer's part")
                     .isEqualTo("binary 0b0c");
-            assertThat(rb.next()).isEqualTo("binary ");
+            assertThat(p.bEvents().next()).isEqualTo("binary ");
             assertThat(direct.position()).as("the caller's buffer is not moved").isEqualTo(1);
             assertThat(heapPart.position()).isEqualTo(1);
 
-            b.send(new byte[] {42});
-            assertThat(ra.next()).isEqualTo("binary 2a");
+            p.b().send(new byte[] {42});
+            assertThat(p.aEvents().next()).isEqualTo("binary 2a");
 
             // native -> event thread -> listener: one thread per peer, none of webrtc-java's.
-            assertThat(ra.threads)
+            assertThat(p.aEvents().threads)
                     .singleElement()
                     .satisfies(name -> assertThat(name).startsWith("rendezvous-peer-"));
-            assertThat(rb.threads)
+            assertThat(p.bEvents().threads)
                     .singleElement()
                     .satisfies(name -> assertThat(name).startsWith("rendezvous-peer-"));
-            assertThat(ra.threads).doesNotContainAnyElementsOf(rb.threads);
+            assertThat(p.aEvents().threads).doesNotContainAnyElementsOf(p.bEvents().threads);
             assertThat(Thread.getAllStackTraces().keySet())
                     .noneMatch(t -> t.getName().startsWith("rtc-session-"));
         }
@@ -172,16 +162,12 @@ class PeerChannelsTest {
 
     @Test
     void aSecondUnorderedChannelCarriesAFileSizedTransferBesideChat() throws Exception {
-        Recorder ra = new Recorder();
-        Recorder rb = new Recorder();
-        try (Peer a = connect("chan-a", ra);
-                Peer b = connect("chan-b", rb)) {
-            pairAndOpen(a, ra, "chan-b", rb, "chan-a");
+        try (PeerPair<Recorder> p = opened("chan")) {
             Set<String> received = ConcurrentHashMap.newKeySet();
             AtomicLong receivedBytes = new AtomicLong();
             CompletableFuture<Void> receiverOpen = new CompletableFuture<>();
             CompletableFuture<Void> receiverClosed = new CompletableFuture<>();
-            rb.acceptRemote = new ChannelListener() {
+            p.bEvents().acceptRemote = new ChannelListener() {
                 @Override
                 public void onOpen(DataChannel channel) {
                     receiverOpen.complete(null);
@@ -199,13 +185,13 @@ class PeerChannelsTest {
                 }
             };
             CompletableFuture<Void> senderOpen = new CompletableFuture<>();
-            DataChannel transfer =
-                    a.openChannel("chan-b", "transfer-1", ChannelOptions.UNORDERED, new ChannelListener() {
-                        @Override
-                        public void onOpen(DataChannel channel) {
-                            senderOpen.complete(null);
-                        }
-                    });
+            DataChannel transfer = p.a().openChannel(
+                            "chan-b", "transfer-1", ChannelOptions.UNORDERED, new ChannelListener() {
+                                @Override
+                                public void onOpen(DataChannel channel) {
+                                    senderOpen.complete(null);
+                                }
+                            });
             assertThat(transfer.label()).isEqualTo("transfer-1");
             assertThat(transfer.options().ordered()).isFalse();
 
@@ -224,13 +210,15 @@ class PeerChannelsTest {
                             .isEqualTo(SendOutcome.SENT);
                 }
             }
-            a.send("chat still flows");
-            assertThat(rb.next()).isEqualTo("text chat still flows");
-            assertThat(a.flush(WAIT)).as("everything left within the deadline").isEmpty();
+            p.a().send("chat still flows");
+            assertThat(p.bEvents().next()).isEqualTo("text chat still flows");
+            assertThat(p.a().flush(WAIT))
+                    .as("everything left within the deadline")
+                    .isEmpty();
             assertThat(transfer.bufferedAmount()).isZero();
             senderOpen.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             receiverOpen.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            DataChannel remote = rb.remoteChannels.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            DataChannel remote = p.bEvents().remoteChannels.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(remote.label()).isEqualTo("transfer-1");
             assertThat(remote.options().ordered()).isFalse();
             await().atMost(WAIT).until(() -> receivedBytes.get() == chunks * 64L * 1024);
@@ -241,50 +229,43 @@ class PeerChannelsTest {
             receiverClosed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             await().atMost(WAIT).until(() -> transfer.state() == ChannelState.CLOSED);
             assertThat(transfer.send("late").refused()).isTrue();
-            assertThat(a.chat("chan-b").isOpen())
+            assertThat(p.a().chat("chan-b").isOpen())
                     .as("closing one channel leaves chat open")
                     .isTrue();
-            a.send("after the transfer");
-            assertThat(rb.next()).isEqualTo("text after the transfer");
+            p.a().send("after the transfer");
+            assertThat(p.bEvents().next()).isEqualTo("text after the transfer");
         }
     }
 
     @Test
     void aChannelTheOtherSideRefusesCloses() throws Exception {
-        Recorder ra = new Recorder();
-        Recorder rb = new Recorder(); // acceptRemote stays null: refuse
-        try (Peer a = connect("refuse-a", ra);
-                Peer b = connect("refuse-b", rb)) {
-            pairAndOpen(a, ra, "refuse-b", rb, "refuse-a");
+        try (PeerPair<Recorder> p = opened("refuse")) { // acceptRemote stays null: refuse
             DataChannel unwanted =
-                    a.openChannel("refuse-b", "unwanted", ChannelOptions.RELIABLE, new ChannelListener() {});
-            assertThat(rb.remoteChannels
+                    p.a().openChannel("refuse-b", "unwanted", ChannelOptions.RELIABLE, new ChannelListener() {});
+            assertThat(p.bEvents()
+                            .remoteChannels
                             .poll(WAIT.toSeconds(), TimeUnit.SECONDS)
                             .label())
                     .isEqualTo("unwanted");
             await().atMost(WAIT).until(() -> unwanted.state() == ChannelState.CLOSED);
             assertThat(unwanted.send("anyone?").refused()).isTrue();
-            a.send("chat unaffected");
-            assertThat(rb.next()).isEqualTo("text chat unaffected");
+            p.a().send("chat unaffected");
+            assertThat(p.bEvents().next()).isEqualTo("text chat unaffected");
         }
     }
 
     @Test
     void flushWaitsUntilABurstHasLeftAndNamesWhatCouldNotLeave() throws Exception {
-        Recorder ra = new Recorder();
-        Recorder rb = new Recorder();
-        try (Peer a = connect("flush-a", ra);
-                Peer b = connect("flush-b", rb)) {
-            pairAndOpen(a, ra, "flush-b", rb, "flush-a");
+        try (PeerPair<Recorder> p = opened("flush")) {
             byte[] chunk = new byte[200 * 1024];
             List<Delivery> burst = new ArrayList<>();
             for (int i = 0; i < 40; i++) { // 8 MB: well past the high mark, so much of it waits queued
-                burst.add(a.send(chunk).get("flush-b"));
+                burst.add(p.a().send(chunk).get("flush-b"));
             }
             assertThat(burst).noneMatch(Delivery::refused);
-            assertThat(a.chat("flush-b").bufferedAmount()).isPositive();
-            assertThat(a.flush(WAIT)).isEmpty();
-            assertThat(a.chat("flush-b").bufferedAmount()).isZero();
+            assertThat(p.a().chat("flush-b").bufferedAmount()).isPositive();
+            assertThat(p.a().flush(WAIT)).isEmpty();
+            assertThat(p.a().chat("flush-b").bufferedAmount()).isZero();
             for (Delivery d : burst) {
                 assertThat(d.settled().toCompletableFuture().getNow(null)).isEqualTo(SendOutcome.SENT);
             }
@@ -292,9 +273,9 @@ class PeerChannelsTest {
             // 8 MB burst is still queued when it looks (the queue pauses at the high mark); its bytes may leave a
             // moment later, so the test asserts the name flush gave, not a buffered amount read afterwards.
             for (int i = 0; i < 40; i++) {
-                a.send(chunk);
+                p.a().send(chunk);
             }
-            List<DataChannel> holding = a.flush(java.time.Duration.ZERO);
+            List<DataChannel> holding = p.a().flush(java.time.Duration.ZERO);
             assertThat(holding).extracting(DataChannel::label).containsExactly("chat");
         }
     }

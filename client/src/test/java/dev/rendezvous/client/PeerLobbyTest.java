@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.rendezvous.client.rtc.ConnectionState;
 import dev.rendezvous.client.rtc.Delivery;
 import dev.rendezvous.client.rtc.SendOutcome;
-import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.testing.ServerFixture;
 import java.util.ArrayList;
@@ -21,76 +20,96 @@ class PeerLobbyTest {
     @RegisterExtension
     static final ServerFixture server = ServerFixture.perClass();
 
-    static Peer connect(String clientId, PeerRecorder events) throws Exception {
-        return connect(clientId, events, server);
+    private static Peer connect(String clientId, PeerRecorder events) throws Exception {
+        return TestPeers.connect(TestPeers.loopback(server.lobby(), clientId), events);
     }
 
-    static Peer connect(String clientId, PeerRecorder events, ServerFixture server) throws Exception {
-        PeerOptions options = PeerOptions.lobby(server.lobby())
-                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(clientId))
-                .withLoopback(true);
-        return Peer.connect(options, events).get(20, TimeUnit.SECONDS);
+    /**
+     * Our peer {@code alice-<name>} with its recorder, and a peer in a process of its own, {@code bob-<name>}:
+     * alice pairs with bob, both chat channels open. Closing ends the process first, then alice.
+     */
+    private record PeerAndProcess(Peer a, PeerRecorder alice, PeerProcess bob) implements AutoCloseable {
+        static PeerAndProcess opened(String name) throws Exception {
+            PeerRecorder alice = new PeerRecorder();
+            Peer a = connect("alice-" + name, alice);
+            PeerProcess bob = null;
+            try {
+                bob = PeerProcess.start(server.lobby(), "bob-" + name);
+                bob.awaitLine("id bob-" + name);
+                a.pair("bob-" + name);
+                alice.awaitEvent("open bob-" + name);
+                bob.awaitLine("open alice-" + name);
+                return new PeerAndProcess(a, alice, bob);
+            } catch (Exception | Error e) {
+                if (bob != null) {
+                    bob.close();
+                }
+                a.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                bob.close();
+            } finally {
+                a.close();
+            }
+        }
     }
 
     @Test
     void pairsChatsSurvivesAKilledPeerProcessAndPairsAgain() throws Exception {
-        PeerRecorder alice = new PeerRecorder();
-        try (Peer a = connect("alice-kill", alice);
-                PeerProcess bob = PeerProcess.start(server.lobby(), "bob-kill")) {
-            bob.awaitLine("id bob-kill");
-            a.pair("bob-kill");
-            alice.awaitEvent("paired bob-kill true");
-            bob.awaitLine("paired alice-kill false");
-            alice.awaitEvent("connected bob-kill");
-            bob.awaitLine("connected alice-kill");
-            alice.awaitEvent("open bob-kill");
-            bob.awaitLine("open alice-kill");
+        try (PeerAndProcess p = PeerAndProcess.opened("kill")) {
+            // Events skipped while waiting for open stay available: these were seen before it.
+            p.alice().awaitEvent("paired bob-kill true");
+            p.bob().awaitLine("paired alice-kill false");
+            p.alice().awaitEvent("connected bob-kill");
+            p.bob().awaitLine("connected alice-kill");
             await().atMost(PeerRecorder.WAIT)
-                    .until(() -> a.session("bob-kill").connectionState() == ConnectionState.CONNECTED);
+                    .until(() -> p.a().session("bob-kill").connectionState() == ConnectionState.CONNECTED);
 
-            assertThat(a.send("héllo wörld 🎉").get("bob-kill").outcome()).isEqualTo(SendOutcome.SENT);
-            bob.awaitLine("msg alice-kill héllo wörld 🎉");
-            bob.send("salut ✓ 👋 ünïcödé");
-            assertThat(alice.nextMessage()).isEqualTo("bob-kill: salut ✓ 👋 ünïcödé");
+            assertThat(p.a().send("héllo wörld 🎉").get("bob-kill").outcome()).isEqualTo(SendOutcome.SENT);
+            p.bob().awaitLine("msg alice-kill héllo wörld 🎉");
+            p.bob().send("salut ✓ 👋 ünïcödé");
+            assertThat(p.alice().nextMessage()).isEqualTo("bob-kill: salut ✓ 👋 ünïcödé");
 
-            bob.kill();
-            alice.awaitEvent("left bob-kill");
-            assertThat(a.peers()).isEmpty();
-            assertThat(a.send("anyone?")).isEmpty();
+            p.bob().kill();
+            p.alice().awaitEvent("left bob-kill");
+            assertThat(p.a().peers()).isEmpty();
+            assertThat(p.a().send("anyone?")).isEmpty();
 
             PeerRecorder carol = new PeerRecorder();
             try (Peer c = connect("carol-kill", carol)) {
                 c.pair("alice-kill");
-                alice.awaitEvent("paired carol-kill false");
+                p.alice().awaitEvent("paired carol-kill false");
                 carol.awaitEvent("open alice-kill");
-                alice.awaitEvent("open carol-kill");
+                p.alice().awaitEvent("open carol-kill");
                 c.send("hi alice, carol here");
-                assertThat(alice.nextMessage()).isEqualTo("carol-kill: hi alice, carol here");
-                a.send("hi carol 😀");
+                assertThat(p.alice().nextMessage()).isEqualTo("carol-kill: hi alice, carol here");
+                p.a().send("hi carol 😀");
                 assertThat(carol.nextMessage()).isEqualTo("alice-kill: hi carol 😀");
             }
-            alice.awaitEvent("left carol-kill");
+            p.alice().awaitEvent("left carol-kill");
         }
     }
 
     @Test
     void messagesSentBeforeTheChannelOpensArriveAfterItInOrder() throws Exception {
-        PeerRecorder first = new PeerRecorder();
-        PeerRecorder second = new PeerRecorder();
         List<Delivery> early = new ArrayList<>();
-        try (Peer a = connect("early-a", first);
-                Peer b = connect("early-b", second)) {
+        try (PeerPair<PeerRecorder> p = PeerPair.connected(server.lobby(), "early")) {
             // Sent on the event thread right after `paired`: the offer does not even exist yet.
-            first.onPairedHook = (peer, initiator) -> {
+            p.aEvents().onPairedHook = (peer, initiator) -> {
                 for (int i = 0; i < 20; i++) {
-                    early.add(a.send("early " + i).get(peer));
+                    early.add(p.a().send("early " + i).get(peer));
                 }
             };
-            a.pair("early-b");
-            first.awaitEvent("open early-b");
+            p.a().pair("early-b");
+            p.aEvents().awaitEvent("open early-b");
             assertThat(early).hasSize(20).allMatch(d -> d.outcome().equals(SendOutcome.QUEUED));
             for (int i = 0; i < 20; i++) {
-                assertThat(second.nextMessage()).isEqualTo("early-a: early " + i);
+                assertThat(p.bEvents().nextMessage()).isEqualTo("early-a: early " + i);
             }
             for (Delivery d : early) {
                 assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS))
@@ -101,38 +120,29 @@ class PeerLobbyTest {
 
     @Test
     void tenThousandMessagesArriveInOrderNoneLost() throws Exception {
-        PeerRecorder first = new PeerRecorder();
-        PeerRecorder second = new PeerRecorder();
-        try (Peer a = connect("bulk-a", first);
-                Peer b = connect("bulk-b", second)) {
-            b.pair("bulk-a");
-            first.awaitEvent("open bulk-b");
-            second.awaitEvent("open bulk-a");
+        try (PeerPair<PeerRecorder> p = PeerPair.connected(server.lobby(), "bulk")) {
+            p.b().pair("bulk-a"); // the sender answers
+            p.aEvents().awaitEvent("open bulk-b");
+            p.bEvents().awaitEvent("open bulk-a");
             List<Delivery> deliveries = new ArrayList<>();
             for (int i = 0; i < 10_000; i++) {
-                Map<String, Delivery> sent = a.send("n=" + i);
+                Map<String, Delivery> sent = p.a().send("n=" + i);
                 deliveries.add(sent.get("bulk-b"));
             }
             assertThat(deliveries).noneMatch(Delivery::refused);
             for (int i = 0; i < 10_000; i++) {
-                assertThat(second.nextMessage()).isEqualTo("bulk-a: n=" + i);
+                assertThat(p.bEvents().nextMessage()).isEqualTo("bulk-a: n=" + i);
             }
-            assertThat(second.messages).isEmpty();
+            assertThat(p.bEvents().messages).isEmpty();
         }
     }
 
     @Test
     void aPeerJvmExitsByItselfOnceClosedEvenAfterAConnection() throws Exception {
-        PeerRecorder alice = new PeerRecorder();
-        try (Peer a = connect("alice-exit", alice);
-                PeerProcess bob = PeerProcess.start(server.lobby(), "bob-exit")) {
-            bob.awaitLine("id bob-exit");
-            a.pair("bob-exit");
-            alice.awaitEvent("open bob-exit");
-            bob.awaitLine("open alice-exit");
+        try (PeerAndProcess p = PeerAndProcess.opened("exit")) {
             // main() returns after Peer.close(): the JVM ends only if the factory was disposed.
-            assertThat(bob.quitAndAwaitExit()).isZero();
-            alice.awaitEvent("left bob-exit");
+            assertThat(p.bob().quitAndAwaitExit()).isZero();
+            p.alice().awaitEvent("left bob-exit");
         }
     }
 
@@ -149,19 +159,12 @@ class PeerLobbyTest {
 
     @Test
     void anOpenChannelOutlivesTheSignalingServer() throws Exception {
-        try (ServerFixture doomed = ServerFixture.start()) {
-            PeerRecorder first = new PeerRecorder();
-            PeerRecorder second = new PeerRecorder();
-            try (Peer a = connect("outlive-a", first, doomed);
-                    Peer b = connect("outlive-b", second, doomed)) {
-                a.pair("outlive-b");
-                first.awaitEvent("open outlive-b");
-                second.awaitEvent("open outlive-a");
-                doomed.close();
-                first.awaitEvent(e -> e.startsWith("signaling closed"), "signaling closed");
-                a.send("the server is gone, we are not");
-                assertThat(second.nextMessage()).isEqualTo("outlive-a: the server is gone, we are not");
-            }
+        try (ServerFixture doomed = ServerFixture.start();
+                PeerPair<PeerRecorder> p = PeerPair.opened(doomed.lobby(), "outlive")) {
+            doomed.close();
+            p.aEvents().awaitEvent(e -> e.startsWith("signaling closed"), "signaling closed");
+            p.a().send("the server is gone, we are not");
+            assertThat(p.bEvents().nextMessage()).isEqualTo("outlive-a: the server is gone, we are not");
         }
     }
 
@@ -169,16 +172,10 @@ class PeerLobbyTest {
     void sessionsUseTheIceServersTheServerAnnounces() throws Exception {
         // A loopback STUN address: nothing listens there, and no packet leaves 127.0.0.1.
         IceServer loopbackStun = IceServer.stun("stun:127.0.0.1:3478");
-        try (ServerFixture withIce = ServerFixture.start(b -> b.iceServers(id -> List.of(loopbackStun)))) {
-            PeerRecorder first = new PeerRecorder();
-            PeerRecorder second = new PeerRecorder();
-            try (Peer a = connect("ice-a", first, withIce);
-                    Peer b = connect("ice-b", second, withIce)) {
-                a.pair("ice-b");
-                first.awaitEvent("open ice-b");
-                assertThat(a.session("ice-b").config().iceServers()).containsExactly(loopbackStun);
-                assertThat(b.session("ice-a").config().iceServers()).containsExactly(loopbackStun);
-            }
+        try (ServerFixture withIce = ServerFixture.start(b -> b.iceServers(id -> List.of(loopbackStun)));
+                PeerPair<PeerRecorder> p = PeerPair.opened(withIce.lobby(), "ice")) {
+            assertThat(p.a().session("ice-b").config().iceServers()).containsExactly(loopbackStun);
+            assertThat(p.b().session("ice-a").config().iceServers()).containsExactly(loopbackStun);
         }
     }
 }

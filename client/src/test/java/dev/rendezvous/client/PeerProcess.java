@@ -14,16 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** {@link PeerProcessMain} in its own JVM: the test writes its stdin and reads its event lines. */
 public final class PeerProcess implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> backlog = new ArrayList<>(); // lines skipped by a wait, guarded by this
+    private final EventLines lines = new EventLines(PeerRecorder.WAIT);
 
     private PeerProcess(Process process) {
         this.process = process;
@@ -75,22 +72,12 @@ public final class PeerProcess implements AutoCloseable {
     }
 
     /** Waits for the stdout line {@code expected}; lines skipped meanwhile stay available to later waits. */
-    public synchronized void awaitLine(String expected) throws InterruptedException {
-        if (backlog.remove(expected)) {
-            return;
-        }
-        long deadline = System.nanoTime() + PeerRecorder.WAIT.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            String next = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (next == null) {
-                throw new AssertionError("peer process did not print \"" + expected + "\"; printed " + backlog
-                        + (process.isAlive() ? "" : " and exited with " + process.exitValue()));
-            }
-            if (next.equals(expected)) {
-                return;
-            }
-            backlog.add(next);
+    public void awaitLine(String expected) throws InterruptedException {
+        try {
+            lines.await(expected);
+        } catch (AssertionError e) {
+            throw new AssertionError("peer process: " + e.getMessage()
+                    + (process.isAlive() ? "" : "; it exited with " + process.exitValue()));
         }
     }
 

@@ -13,32 +13,15 @@ import java.util.concurrent.TimeUnit;
  * [<bytes>]}; with {@code bytes} it is a counting sink (for the benchmark): it prints {@code received <n>}
  * once that many message bytes arrived (then again for each further {@code bytes}), instead of each message.
  * Loopback ICE mode. Stdin: {@code /pair <id>}, {@code /quit}, or a line to send. Stdout, one event per
- * line: {@code id <id>}, {@code paired <peer> <initiator>}, {@code connected <peer>}, {@code open <peer>}, {@code msg <peer> <text>},
- * {@code left <peer>}, {@code error <code>}.
+ * line: {@code id <id>}, {@code msg <peer> <text>}, and the lines of {@link PeerEventLines} ({@code paired <peer>
+ * <initiator>}, {@code connected <peer>}, {@code open <peer>}, {@code left <peer>}, {@code error <code>}...).
  */
 public final class PeerProcessMain {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long sinkBytes = args.length > 2 ? Long.parseLong(args[2]) : 0;
         java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
-        PeerListener events = new PeerListener() {
-            @Override
-            public void onPaired(String peerId, boolean initiator) {
-                out.println("paired " + peerId + " " + initiator);
-            }
-
-            @Override
-            public void onConnectionState(String peerId, dev.rendezvous.client.rtc.ConnectionState state) {
-                if (state == dev.rendezvous.client.rtc.ConnectionState.CONNECTED) {
-                    out.println("connected " + peerId);
-                }
-            }
-
-            @Override
-            public void onChannelOpen(String peerId) {
-                out.println("open " + peerId);
-            }
-
+        PeerListener events = new PeerEventLines(out::println) {
             @Override
             public void onMessage(String peerId, String text) {
                 if (sinkBytes == 0) {
@@ -49,16 +32,6 @@ public final class PeerProcessMain {
                 if (total % sinkBytes == 0) {
                     out.println("received " + total);
                 }
-            }
-
-            @Override
-            public void onPeerLeft(String peerId) {
-                out.println("left " + peerId);
-            }
-
-            @Override
-            public void onError(String code, String message) {
-                out.println("error " + code);
             }
         };
         PeerOptions options = PeerOptions.lobby(URI.create(args[0]))

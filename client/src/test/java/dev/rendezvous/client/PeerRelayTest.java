@@ -8,7 +8,6 @@ import dev.rendezvous.client.rtc.PeerSessionListener;
 import dev.rendezvous.client.rtc.RtcRuntime;
 import dev.rendezvous.client.rtc.SessionConfig;
 import dev.rendezvous.client.rtc.SignalSink;
-import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.testing.ServerFixture;
 import dev.rendezvous.testing.coturn.Coturn;
@@ -45,32 +44,25 @@ class PeerRelayTest {
         }
     }
 
-    private static Peer connect(String id, PeerRecorder events) throws Exception {
-        PeerOptions options = PeerOptions.lobby(server.lobby())
-                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
+    /** A loopback peer that may only use the TURN relay. */
+    private static PeerOptions relayOnly(String id) {
+        return TestPeers.loopback(server.lobby(), id)
                 .withSession(SessionConfig.loopbackDefaults().withRelayOnly(true));
-        return Peer.connect(options, events).get(20, TimeUnit.SECONDS);
     }
 
     @Test
     void relayOnlyPeersChatThroughTurnWithCredentialsFromYourId() throws Exception {
-        PeerRecorder first = new PeerRecorder();
-        PeerRecorder second = new PeerRecorder();
-        try (Peer a = connect("relay-a", first);
-                Peer b = connect("relay-b", second)) {
-            a.pair("relay-b");
-            first.awaitEvent("open relay-b");
-            second.awaitEvent("open relay-a");
-            List<IceServer> servers = a.session("relay-b").config().iceServers();
+        try (PeerPair<PeerRecorder> p = PeerPair.opened(PeerRelayTest::relayOnly, "relay", PeerRecorder::new)) {
+            List<IceServer> servers = p.a().session("relay-b").config().iceServers();
             assertThat(servers).isNotEmpty();
             assertThat(servers).anySatisfy(s -> {
                 assertThat(s.urls()).anyMatch(u -> u.startsWith("turn:127.0.0.1:"));
                 assertThat(s.username()).contains("relay-a");
             });
-            a.send("via the relay ✓");
-            assertThat(second.nextMessage()).isEqualTo("relay-a: via the relay ✓");
-            b.send("back via the relay");
-            assertThat(first.nextMessage()).isEqualTo("relay-b: back via the relay");
+            p.a().send("via the relay ✓");
+            assertThat(p.bEvents().nextMessage()).isEqualTo("relay-a: via the relay ✓");
+            p.b().send("back via the relay");
+            assertThat(p.aEvents().nextMessage()).isEqualTo("relay-b: back via the relay");
         }
     }
 

@@ -65,6 +65,15 @@ class ResumeOnOtherNodeTest {
         return c;
     }
 
+    /** Bob, admitted on node 1, pairs with {@code alice}; both hear {@code paired}. */
+    private WsRecorder pairedOnNode1(ResumingClient alice) throws IOException {
+        WsRecorder bob = admittedAt(1, "/ws");
+        bob.send(new Message.PairRequest(alice.id));
+        bob.next(Message.Paired.class);
+        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
+        return bob;
+    }
+
     private int detached() {
         return cluster.nodes().stream()
                 .mapToInt(SignalingServer::detachedSessions)
@@ -207,10 +216,7 @@ class ResumeOnOtherNodeTest {
         TcpProxy toNode0 = proxyTo(0);
         TcpProxy toNode1 = proxyTo(1);
         ResumingClient alice = ResumingClient.admit(toNode0.uri("/ws?resumable=1"));
-        WsRecorder bob = admittedAt(1, "/ws");
-        bob.send(new Message.PairRequest(alice.id));
-        bob.next(Message.Paired.class);
-        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
+        WsRecorder bob = pairedOnNode1(alice);
         toNode0.last().cut();
         awaitDetached(1);
         assertThat(alice.resume(toNode1.uri("/ws?resume=1")).get("type").asText())
@@ -249,10 +255,7 @@ class ResumeOnOtherNodeTest {
     void twoResumesAtOnceOnTwoNodesResumeOnce() throws Exception {
         TcpProxy toNode0 = proxyTo(0);
         ResumingClient alice = ResumingClient.admit(toNode0.uri("/ws?resumable=1"));
-        WsRecorder bob = admittedAt(1, "/ws");
-        bob.send(new Message.PairRequest(alice.id));
-        bob.next(Message.Paired.class);
-        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
+        WsRecorder bob = pairedOnNode1(alice);
         toNode0.last().cut();
         awaitDetached(1);
         String frame = "{\"type\":\"resume\",\"id\":\"" + alice.id + "\",\"resume_token\":\"" + alice.token
@@ -299,10 +302,7 @@ class ResumeOnOtherNodeTest {
             throws IOException {
         TcpProxy toNode0 = proxyTo(0);
         ResumingClient alice = ResumingClient.admit(toNode0.uri("/ws?resumable=1"));
-        WsRecorder bob = admittedAt(1, "/ws");
-        bob.send(new Message.PairRequest(alice.id));
-        bob.next(Message.Paired.class);
-        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
+        WsRecorder bob = pairedOnNode1(alice);
         toNode0.last().cut();
         awaitDetached(1);
         bob.close(1000, "bye");

@@ -2,9 +2,11 @@ package dev.rendezvous.server;
 
 import dev.rendezvous.server.admin.AdminApi;
 import dev.rendezvous.server.admin.AdminToken;
+import dev.rendezvous.server.admin.LocalNode;
 import dev.rendezvous.server.admin.NodeInfo;
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.http.HttpEndpoint;
+import dev.rendezvous.server.http.HttpSite;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.hub.Hub;
@@ -15,6 +17,7 @@ import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.ResumeDirectory;
 import dev.rendezvous.server.session.ResumeOwner;
 import dev.rendezvous.server.transport.ServerInitializer;
+import dev.rendezvous.server.transport.WebSocketLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -130,22 +133,23 @@ public final class SignalingServer implements AutoCloseable {
                         settings.rateLimitBurst(),
                         settings.rateLimitBytesPerSecond(),
                         settings.rateLimitBurstBytes());
-        ServerInitializer initializer = new ServerInitializer(
-                settings,
-                peerJs,
-                config.maxMessageBytes(),
-                config.sslContext(),
+        HttpSite site = new HttpSite(
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
                 endpoints(config),
                 this::healthJson,
-                this::opened,
                 new OriginPolicy(
                         config.allowedOrigins(),
                         config.allowedHosts(),
                         isLoopback(config.host()),
-                        config.sslContext() != null),
-                addressGate(config, group),
-                config.unfinishedMessageTimeout());
+                        config.sslContext() != null));
+        ServerInitializer initializer = new ServerInitializer(
+                settings,
+                peerJs,
+                new WebSocketLimits(config.maxMessageBytes(), config.unfinishedMessageTimeout()),
+                config.sslContext(),
+                site,
+                this::opened,
+                addressGate(config, group));
         Class<? extends ServerChannel> channelType =
                 nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -197,8 +201,7 @@ public final class SignalingServer implements AutoCloseable {
         }
         AdminApi admin = new AdminApi(
                 new AdminToken(config.adminToken()),
-                this::nodeInfo,
-                this::sessionSnapshots,
+                new LocalNode(this::nodeInfo, this::sessionSnapshots),
                 hub,
                 SignalingServer.class.getClassLoader());
         hub.publishView(admin::localView);

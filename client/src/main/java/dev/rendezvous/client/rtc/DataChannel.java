@@ -66,19 +66,14 @@ public final class DataChannel {
     private boolean released;
     private boolean opened;
 
-    DataChannel(
-            PeerSession session,
-            EventThread events,
-            String label,
-            ChannelOptions options,
-            SendPolicy policy,
-            ChannelListener listener) {
+    /** A channel of {@code session}: it lives on the session's event thread, under its send policy. */
+    DataChannel(PeerSession session, String label, ChannelOptions options, ChannelListener listener) {
         this.session = session;
-        this.events = events;
+        this.events = session.events();
         this.label = label;
         this.options = options;
         this.listener = listener;
-        this.outbound = new OutboundQueue(policy, System::nanoTime, this::refused);
+        this.outbound = new OutboundQueue(session.config().sendPolicy(), System::nanoTime, this::refused);
     }
 
     /** The remote peer's id. */

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Why one file of ~610 lines: it is the lifecycle of one RTCPeerConnection — create, negotiate, queue
+// Why one file of ~650 lines: it is the lifecycle of one RTCPeerConnection — create, negotiate, queue
 // early candidates, take remote channels, close in the order libwebrtc survives — and every step runs on
 // the event thread against the same connection, channel list and closing flag. The channel itself
 // (DataChannel), its send queue (OutboundQueue), the event thread and the runtime are already apart.
@@ -58,12 +58,10 @@ public final class PeerSession implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
-    private final RtcRuntime rtc;
+    private final Wiring wiring;
     private final String remoteId;
     private final boolean initiator;
     private final SessionConfig config;
-    private final SignalSink signals;
-    private final PeerSessionListener listener;
     private final EventThread events;
     private final boolean ownsEvents;
     private final DataChannel chat;
@@ -86,25 +84,21 @@ public final class PeerSession implements AutoCloseable {
     private volatile ConnectionState connectionState = ConnectionState.NEW;
     private volatile IceState iceState = IceState.NEW;
 
-    private PeerSession(
-            RtcRuntime rtc,
-            String remoteId,
-            boolean initiator,
-            SessionConfig config,
-            SignalSink signals,
-            PeerSessionListener listener,
-            EventThread shared) {
-        this.rtc = rtc;
+    /**
+     * What a session works with, the same for its whole life: the runtime that makes its connection, the
+     * signaling side its descriptions and candidates go out through, and the listener its events go to.
+     */
+    private record Wiring(RtcRuntime rtc, SignalSink signals, PeerSessionListener listener) {}
+
+    private PeerSession(Wiring wiring, String remoteId, boolean initiator, SessionConfig config, EventThread shared) {
+        this.wiring = wiring;
         this.remoteId = remoteId;
         this.initiator = initiator;
         this.config = config;
-        this.signals = signals;
-        this.listener = listener;
         this.ownsEvents = shared == null;
         this.events =
                 shared != null ? shared : new EventThread("rtc-session-" + SEQUENCE.incrementAndGet() + "-" + remoteId);
-        this.chat =
-                new DataChannel(this, events, CHANNEL_LABEL, ChannelOptions.RELIABLE, config.sendPolicy(), listener);
+        this.chat = new DataChannel(this, CHANNEL_LABEL, ChannelOptions.RELIABLE, wiring.listener());
         channels.add(chat);
     }
 
@@ -131,7 +125,7 @@ public final class PeerSession implements AutoCloseable {
             SignalSink signals,
             PeerSessionListener listener,
             EventThread events) {
-        PeerSession session = new PeerSession(rtc, remoteId, initiator, config, signals, listener, events);
+        PeerSession session = new PeerSession(new Wiring(rtc, signals, listener), remoteId, initiator, config, events);
         rtc.register(session);
         session.onEvents(session::createPeerConnection);
         return session;
@@ -254,7 +248,7 @@ public final class PeerSession implements AutoCloseable {
      * exists at once (sends wait until it opens); on a closed session it is closed at once.
      */
     public DataChannel openChannel(String label, ChannelOptions options, ChannelListener channelListener) {
-        DataChannel channel = new DataChannel(this, events, label, options, config.sendPolicy(), channelListener);
+        DataChannel channel = new DataChannel(this, label, options, channelListener);
         channels.add(channel);
         if (!onEvents(() -> createChannel(channel))) {
             channel.close();
@@ -320,7 +314,7 @@ public final class PeerSession implements AutoCloseable {
                     | PortAllocatorConfig.PORTALLOCATOR_DISABLE_TCP;
         }
         try {
-            pc = rtc.createPeerConnection(rtcConfig, observer);
+            pc = wiring.rtc().createPeerConnection(rtcConfig, observer);
         } catch (RuntimeException e) {
             fail("could not create the peer connection: " + e);
         }
@@ -343,7 +337,7 @@ public final class PeerSession implements AutoCloseable {
         try {
             channel.bind(pc.createDataChannel(channel.label(), init(channel.options())));
         } catch (RuntimeException e) {
-            listener.onError(this, "could not open channel " + channel.label() + ": " + e.getMessage());
+            wiring.listener().onError(this, "could not open channel " + channel.label() + ": " + e.getMessage());
             channel.release();
         }
     }
@@ -402,7 +396,7 @@ public final class PeerSession implements AutoCloseable {
         try {
             pc.addIceCandidate(candidate);
         } catch (RuntimeException e) {
-            listener.onError(this, "remote candidate refused: " + e.getMessage());
+            wiring.listener().onError(this, "remote candidate refused: " + e.getMessage());
         }
     }
 
@@ -428,9 +422,9 @@ public final class PeerSession implements AutoCloseable {
         log.debug("to {}: {}", remoteId, type);
         String outgoing = config.loopback() ? LoopbackCandidates.rewriteSdp(sdp) : sdp;
         if (type == RTCSdpType.OFFER) {
-            signals.offer(outgoing);
+            wiring.signals().offer(outgoing);
         } else {
-            signals.answer(outgoing);
+            wiring.signals().answer(outgoing);
         }
     }
 
@@ -441,7 +435,7 @@ public final class PeerSession implements AutoCloseable {
         Optional<String> line =
                 config.loopback() ? LoopbackCandidates.rewrite(candidate.sdp) : Optional.of(candidate.sdp);
         log.debug("to {}: candidate {}", remoteId, line.orElse("(dropped) " + candidate.sdp));
-        line.ifPresent(c -> signals.candidate(c, candidate.sdpMid, candidate.sdpMLineIndex));
+        line.ifPresent(c -> wiring.signals().candidate(c, candidate.sdpMid, candidate.sdpMLineIndex));
     }
 
     private void gatheringChanged(RTCIceGatheringState state) {
@@ -449,6 +443,21 @@ public final class PeerSession implements AutoCloseable {
             RTCSdpType type = awaitingGatheringFor;
             awaitingGatheringFor = null;
             signalDescription(type, pc.getLocalDescription().sdp);
+        }
+    }
+
+    private void iceChanged(IceState state) {
+        log.debug("with {}: ICE {}", remoteId, state);
+        if (!closed) {
+            iceState = state;
+            wiring.listener().onIceState(this, state);
+        }
+    }
+
+    private void connectionChanged(ConnectionState state) {
+        if (!closed) {
+            connectionState = state;
+            wiring.listener().onConnectionState(this, state);
         }
     }
 
@@ -470,11 +479,10 @@ public final class PeerSession implements AutoCloseable {
         }
         ChannelOptions options = new ChannelOptions(
                 dataChannel.isOrdered(), dataChannel.isReliable() ? -1 : Math.max(0, dataChannel.getMaxRetransmits()));
-        DataChannel channel =
-                new DataChannel(this, events, label, options, config.sendPolicy(), new ChannelListener() {});
+        DataChannel channel = new DataChannel(this, label, options, new ChannelListener() {});
         ChannelListener taker;
         try {
-            taker = listener.onRemoteChannel(this, channel);
+            taker = wiring.listener().onRemoteChannel(this, channel);
         } catch (RuntimeException e) {
             log.warn("onRemoteChannel threw; channel {} refused", label, e);
             taker = null;
@@ -508,14 +516,14 @@ public final class PeerSession implements AutoCloseable {
             log.warn("closing the connection to {} threw: {}", remoteId, e.toString());
         } finally {
             pc = null;
-            rtc.unregister(this);
+            wiring.rtc().unregister(this);
         }
         connectionState = ConnectionState.CLOSED;
         try {
             // A listener that throws must not keep the session half-closed: the future is always
             // completed and an owned thread always ended (else close() hangs and the thread leaks).
             try {
-                listener.onClosed(this);
+                wiring.listener().onClosed(this);
             } catch (RuntimeException e) {
                 log.warn("session with {}: onClosed threw", remoteId, e);
             }
@@ -530,11 +538,16 @@ public final class PeerSession implements AutoCloseable {
     private void fail(String message) {
         log.debug("session with {}: {}", remoteId, message);
         if (!closed) {
-            listener.onError(this, message);
+            wiring.listener().onError(this, message);
         }
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------
+
+    /** The thread this session lives on (its channels too). */
+    EventThread events() {
+        return events;
+    }
 
     /**
      * Runs {@code task} now if the caller is on the event thread (the peer driving its sessions: later
@@ -611,25 +624,12 @@ public final class PeerSession implements AutoCloseable {
 
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
-            log.debug("with {}: ICE {}", remoteId, state);
-            IceState ours = IceState.of(state);
-            post(() -> {
-                if (!closed) {
-                    iceState = ours;
-                    listener.onIceState(PeerSession.this, ours);
-                }
-            });
+            post(() -> iceChanged(IceState.of(state)));
         }
 
         @Override
         public void onConnectionChange(RTCPeerConnectionState state) {
-            ConnectionState ours = ConnectionState.of(state);
-            post(() -> {
-                if (!closed) {
-                    connectionState = ours;
-                    listener.onConnectionState(PeerSession.this, ours);
-                }
-            });
+            post(() -> connectionChanged(ConnectionState.of(state)));
         }
 
         @Override

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Why one file of ~790 lines: one lock guards one state machine (link, state, resume token, sent log,
+// Why one file of ~830 lines: one lock guards one state machine (link, state, resume token, sent log,
 // received count, watchdog) and every section below — writing, reading, resume, losing the connection —
 // reads and moves that state under it, in an order the resume guarantees depend on (a frame is logged
 // before it is written, counted before it is dispatched). Split into classes, that lock and that order
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * future that fails if the frame could not be written; they are chained so that at most one is
  * outstanding, as the JDK WebSocket requires, and refused once too many wait (a server that stops reading).
  */
-public final class SignalingClient {
+public final class SignalingClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SignalingClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
@@ -279,6 +279,7 @@ public final class SignalingClient {
     }
 
     /** Graceful close: a close frame (1000), then waits briefly for the server's before dropping the socket. */
+    @Override
     public void close() {
         WebSocket ws;
         Link l;
@@ -741,7 +742,7 @@ public final class SignalingClient {
     /** One WebSocket connection and the JDK's listener on it: one call at a time, each followed by request(1). */
     private final class Link implements WebSocket.Listener {
         final boolean resuming; // opened with resume=1
-        private final StringBuilder partial = new StringBuilder();
+        private final TextParts parts = new TextParts();
         volatile WebSocket ws;
         boolean answered; // resume=1: the server's first frame was read (link's thread only)
         // guarded by lock:
@@ -794,13 +795,9 @@ public final class SignalingClient {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                if (current(this)) {
-                    withListener(() -> onFrame(this, text));
-                }
+            String text = parts.add(data, last);
+            if (text != null && current(this)) {
+                withListener(() -> onFrame(this, text));
             }
             webSocket.request(1);
             return null;

@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.rendezvous.client.Peer;
 import dev.rendezvous.client.PeerListener;
 import dev.rendezvous.client.PeerOptions;
+import dev.rendezvous.client.TestPeers;
 import dev.rendezvous.client.rtc.ChannelListener;
 import dev.rendezvous.client.rtc.ChannelOptions;
 import dev.rendezvous.client.rtc.DataChannel;
-import dev.rendezvous.client.signaling.SignalingOptions;
 import dev.rendezvous.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,9 +54,7 @@ class FileTransferTest {
     private final AtomicInteger transfers = new AtomicInteger();
 
     private static PeerOptions options(String id) {
-        return PeerOptions.lobby(server.lobby())
-                .withSignaling(SignalingOptions.of(server.lobby()).withClientId(id))
-                .withLoopback(true);
+        return TestPeers.loopback(server.lobby(), id);
     }
 
     @BeforeEach
@@ -190,32 +186,9 @@ class FileTransferTest {
         assertThat(Files.readString(inbox.resolve("same.txt"))).isEqualTo("receiver's own");
     }
 
-    /** A sender speaking the protocol by hand: what it sends, and the replies it gets. */
-    private final class Hostile implements ChannelListener {
-        final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        final DataChannel channel = sender.openChannel(
-                receiverId, "file:hostile-" + transfers.incrementAndGet(), ChannelOptions.RELIABLE, this);
-
-        @Override
-        public void onMessage(DataChannel c, String text) {
-            replies.add(text);
-        }
-
-        @Override
-        public void onClosed(DataChannel c) {
-            closed.complete(null);
-        }
-
-        String reply() throws InterruptedException {
-            String reply = replies.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(reply).as("a reply within %s", WAIT).isNotNull();
-            return reply;
-        }
-
-        void meta(String name, long size, String sha256) {
-            channel.send(new FileMessage.Meta(name, size, sha256).toJson());
-        }
+    /** A sender speaking the protocol by hand on its own transfer channel to the receiver. */
+    private HandSender hostile() {
+        return new HandSender(sender, receiverId, "file:hostile-" + transfers.incrementAndGet(), WAIT);
     }
 
     private static String sha(byte[] data) {
@@ -224,56 +197,47 @@ class FileTransferTest {
         return Hashing.hex(digest);
     }
 
-    private List<String> everythingUnderRoot() throws Exception {
-        try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(Files::isRegularFile)
-                    .map(p -> root.relativize(p).toString())
-                    .sorted()
-                    .toList();
-        }
-    }
-
     @Test
     void hostileSendersAreRefusedClearlyAndNothingIsWrittenOutsideTheTarget() throws Exception {
         byte[] evil = "evil".getBytes(StandardCharsets.US_ASCII);
 
-        Hostile traversal = new Hostile();
+        HandSender traversal = hostile();
         traversal.meta("../escaped", evil.length, sha(evil));
         traversal.channel.send(evil);
         assertThat(traversal.reply()).contains("refuse").contains("path separator");
         traversal.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        Hostile absolute = new Hostile();
+        HandSender absolute = hostile();
         Path absoluteTarget =
                 Path.of("/tmp/rendezvous-escaped-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         absolute.meta(absoluteTarget.toString(), evil.length, sha(evil));
         assertThat(absolute.reply()).contains("refuse");
 
-        Hostile device = new Hostile();
+        HandSender device = hostile();
         device.meta("NUL", evil.length, sha(evil));
         assertThat(device.reply()).contains("device name");
 
-        Hostile wrongHash = new Hostile();
+        HandSender wrongHash = hostile();
         wrongHash.meta("hash.txt", evil.length, sha("good".getBytes(StandardCharsets.US_ASCII)));
         assertThat(wrongHash.reply()).isEqualTo("{\"type\":\"accept\",\"offset\":0}");
         wrongHash.channel.send(evil);
         wrongHash.channel.send(new FileMessage.End().toJson());
         assertThat(wrongHash.reply()).contains("SHA-256 mismatch");
 
-        Hostile tooLong = new Hostile();
+        HandSender tooLong = hostile();
         tooLong.meta("size.txt", 2, sha(evil));
         tooLong.reply();
         tooLong.channel.send(evil);
         assertThat(tooLong.reply()).contains("more bytes than the announced size 2");
 
-        Hostile wrongSize = new Hostile();
+        HandSender wrongSize = hostile();
         wrongSize.meta("short.txt", 100, sha(evil));
         wrongSize.reply();
         wrongSize.channel.send(evil);
         wrongSize.channel.send(new FileMessage.End().toJson());
         assertThat(wrongSize.reply()).contains("ended at 4 of the announced 100");
 
-        Hostile flood = new Hostile();
+        HandSender flood = hostile();
         for (int i = 0; i < 200; i++) {
             flood.meta("flood-" + i, 1, sha(evil));
         }
@@ -281,10 +245,10 @@ class FileTransferTest {
         assertThat(flood.reply()).contains("metadata already received");
         flood.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        for (Hostile h : List.of(absolute, device, wrongHash, tooLong, wrongSize)) {
+        for (HandSender h : List.of(absolute, device, wrongHash, tooLong, wrongSize)) {
             h.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
-        assertThat(everythingUnderRoot()).isEmpty();
+        assertThat(FilesUnder.relativePaths(root)).isEmpty();
         assertThat(Files.exists(absoluteTarget)).isFalse();
 
         // The receiver carries on: a good transfer still goes through on the same connection.

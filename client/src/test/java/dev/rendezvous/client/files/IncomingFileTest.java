@@ -1,6 +1,7 @@
 package dev.rendezvous.client.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,6 +17,9 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The receiver's state machine driven message by message, on a real directory, without a channel. */
 class IncomingFileTest {
@@ -75,16 +79,6 @@ class IncomingFileTest {
         return replies.get(replies.size() - 1);
     }
 
-    /** Every file under the test's root, relative: proves nothing was written elsewhere. */
-    private List<String> everything() throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(Files::isRegularFile)
-                    .map(p -> root.relativize(p).toString())
-                    .sorted()
-                    .toList();
-        }
-    }
-
     @Test
     void receivesInChunksVerifiesAndRenames() throws Exception {
         byte[] data = new byte[3 * (1 << 20) + 17];
@@ -100,7 +94,7 @@ class IncomingFileTest {
         in.onText(END);
         assertThat(last()).isEqualTo(new FileMessage.Done(sha(data)).toJson());
         assertThat(Files.readAllBytes(dir.resolve("data.bin"))).isEqualTo(data);
-        assertThat(everything()).containsExactly("in/data.bin");
+        assertThat(FilesUnder.relativePaths(root)).containsExactly("in/data.bin");
         assertThat(events).containsExactly("started data.bin " + data.length + " @0", "completed data.bin");
     }
 
@@ -147,7 +141,7 @@ class IncomingFileTest {
         assertThat(last()).contains("refuse").contains("already exists").contains("--force");
         assertThat(closes).isEqualTo(1);
         assertThat(Files.readString(dir.resolve("keep.txt"))).isEqualTo("mine");
-        assertThat(everything()).containsExactly("in/keep.txt");
+        assertThat(FilesUnder.relativePaths(root)).containsExactly("in/keep.txt");
     }
 
     @Test
@@ -173,17 +167,30 @@ class IncomingFileTest {
             assertThat(replies).as(name).hasSize(1);
             assertThat(replies.get(0)).as(name).startsWith("{\"type\":\"refuse\"");
         }
-        assertThat(everything()).isEmpty();
+        assertThat(FilesUnder.relativePaths(root)).isEmpty();
     }
 
-    @Test
-    void wrongHashIsRefusedAndThePartDeleted() throws Exception {
+    static Stream<Arguments> transfersThatEndWrong() throws Exception {
+        return Stream.of(
+                arguments(
+                        "wrong hash",
+                        meta("h", 3, sha(new byte[] {1, 2, 3})),
+                        new byte[] {1, 2, 4},
+                        "SHA-256 mismatch"),
+                arguments(
+                        "short", meta("short", 10, sha(new byte[10])), new byte[4], "ended at 4 of the announced 10"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transfersThatEndWrong")
+    void aTransferThatEndsWrongIsRefusedAndThePartDeleted(String what, String meta, byte[] data, String reason)
+            throws Exception {
         IncomingFile in = open(receiver(false));
-        in.onText(meta("h", 3, sha(new byte[] {1, 2, 3})));
-        in.onBinary(ByteBuffer.wrap(new byte[] {1, 2, 4}));
+        in.onText(meta);
+        in.onBinary(ByteBuffer.wrap(data));
         in.onText(END);
-        assertThat(last()).contains("SHA-256 mismatch");
-        assertThat(everything()).isEmpty();
+        assertThat(last()).contains(reason);
+        assertThat(FilesUnder.relativePaths(root)).isEmpty();
     }
 
     @Test
@@ -195,17 +202,7 @@ class IncomingFileTest {
         assertThat(last()).contains("more bytes than the announced size 3");
         in.onBinary(ByteBuffer.wrap(new byte[2])); // ignored after the refusal
         assertThat(replies).hasSize(2);
-        assertThat(everything()).isEmpty();
-    }
-
-    @Test
-    void shortTransferIsRefused() throws Exception {
-        IncomingFile in = open(receiver(false));
-        in.onText(meta("short", 10, sha(new byte[10])));
-        in.onBinary(ByteBuffer.wrap(new byte[4]));
-        in.onText(END);
-        assertThat(last()).contains("ended at 4 of the announced 10");
-        assertThat(everything()).isEmpty();
+        assertThat(FilesUnder.relativePaths(root)).isEmpty();
     }
 
     @Test
@@ -214,7 +211,7 @@ class IncomingFileTest {
         in.onText(meta("one", 1, sha(new byte[1])));
         in.onText(meta("two", 1, sha(new byte[1])));
         assertThat(last()).contains("metadata already received");
-        assertThat(everything()).isEmpty();
+        assertThat(FilesUnder.relativePaths(root)).isEmpty();
     }
 
     @Test

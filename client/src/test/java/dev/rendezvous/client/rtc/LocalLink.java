@@ -18,6 +18,17 @@ final class LocalLink {
     final List<String> initiatorCandidates = new ArrayList<>();
     final List<String> answererCandidates = new ArrayList<>();
 
+    /**
+     * A session with nobody on the other side, for tests of what happens before or without a connection:
+     * it must not be started (its offer would have nowhere to go).
+     */
+    static PeerSession unanswered(
+            RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config, PeerSessionListener listener) {
+        LocalLink nobody = new LocalLink();
+        SignalSink sink = initiator ? nobody.initiatorSink() : nobody.answererSink();
+        return PeerSession.create(rtc, remoteId, initiator, config, sink, listener);
+    }
+
     SignalSink initiatorSink() {
         return new SignalSink() {
             @Override

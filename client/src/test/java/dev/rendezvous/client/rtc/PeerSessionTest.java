@@ -34,8 +34,10 @@ class PeerSessionTest {
             SessionRecorder initiatorEvents,
             PeerSession answerer,
             SessionRecorder answererEvents,
-            LocalLink link) {
-        void close() {
+            LocalLink link)
+            implements AutoCloseable {
+        @Override
+        public void close() {
             initiator.close();
             answerer.close();
         }
@@ -49,17 +51,29 @@ class PeerSessionTest {
         return new Pair(link.initiator, a, link.answerer, b, link);
     }
 
-    private static void awaitOpen(Pair p) {
-        p.initiatorEvents().open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
-        p.answererEvents().open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    /** A pair, the initiator started, both chat channels open. */
+    private static Pair opened(SessionConfig config, LocalLink link) {
+        Pair p = pair(config, link);
+        try {
+            p.initiator().start();
+            p.initiatorEvents()
+                    .open
+                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
+                    .join();
+            p.answererEvents()
+                    .open
+                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
+                    .join();
+            return p;
+        } catch (RuntimeException | Error e) {
+            p.close();
+            throw e;
+        }
     }
 
     @Test
     void connectsAndChatsBothWaysInUtf8() throws Exception {
-        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
-        try {
-            p.initiator().start();
-            awaitOpen(p);
+        try (Pair p = opened(SessionConfig.loopbackDefaults(), new LocalLink())) {
             await().atMost(WAIT)
                     .until(() -> p.initiator().connectionState().name().equals("CONNECTED")
                             && p.answerer().connectionState().name().equals("CONNECTED"));
@@ -72,15 +86,12 @@ class PeerSessionTest {
             // Loopback mode: only 127.0.0.1 candidates were signalled, never an IPv6 or eth0 address.
             assertThat(p.link().initiatorCandidates).isNotEmpty().allMatch(c -> c.contains(" 127.0.0.1 "));
             assertThat(p.link().answererCandidates).isNotEmpty().allMatch(c -> c.contains(" 127.0.0.1 "));
-        } finally {
-            p.close();
         }
     }
 
     @Test
     void messagesSentBeforeOpenArriveAfterOpenInOrder() throws Exception {
-        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
-        try {
+        try (Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink())) {
             List<Delivery> early = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 early.add(p.initiator().send("early-" + i));
@@ -94,17 +105,12 @@ class PeerSessionTest {
                 assertThat(d.settled().toCompletableFuture().get(5, TimeUnit.SECONDS))
                         .isEqualTo(SendOutcome.SENT);
             }
-        } finally {
-            p.close();
         }
     }
 
     @Test
     void tenThousandMessagesArriveInOrderNoneLost() throws Exception {
-        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
-        try {
-            p.initiator().start();
-            awaitOpen(p);
+        try (Pair p = opened(SessionConfig.loopbackDefaults(), new LocalLink())) {
             int count = 10_000;
             List<Delivery> deliveries = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -119,18 +125,13 @@ class PeerSessionTest {
                         .isEqualTo(SendOutcome.SENT);
             }
             assertThat(p.answererEvents().messages).isEmpty();
-        } finally {
-            p.close();
         }
     }
 
     @Test
     void flowControlCarriesMoreThanLibwebrtcCanBuffer() throws Exception {
         // ~40 MiB in 64 KiB messages: without pausing, libwebrtc closes the channel after ~22 MiB.
-        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
-        try {
-            p.initiator().start();
-            awaitOpen(p);
+        try (Pair p = opened(SessionConfig.loopbackDefaults(), new LocalLink())) {
             String chunk = "z".repeat(64 * 1024);
             int count = 640;
             Delivery last = null;
@@ -145,8 +146,6 @@ class PeerSessionTest {
                 assertThat(p.answererEvents().nextMessage(WAIT)).hasSize(chunk.length());
             }
             assertThat(p.initiator().isChannelOpen()).isTrue();
-        } finally {
-            p.close();
         }
     }
 
@@ -154,13 +153,8 @@ class PeerSessionTest {
     void candidatesBeforeTheRemoteDescriptionAreQueuedNotDropped() {
         LocalLink link = new LocalLink();
         link.candidatesBeforeOffer = true;
-        Pair p = pair(SessionConfig.loopbackDefaults(), link);
-        try {
-            p.initiator().start();
-            awaitOpen(p);
+        try (Pair p = opened(SessionConfig.loopbackDefaults(), link)) {
             assertThat(p.answerer().earlyCandidatesApplied()).isPositive();
-        } finally {
-            p.close();
         }
     }
 
@@ -173,25 +167,18 @@ class PeerSessionTest {
             offers.add(sdp);
             return sdp;
         };
-        Pair p = pair(noTrickle, link);
-        try {
-            p.initiator().start();
-            awaitOpen(p);
+        try (Pair p = opened(noTrickle, link)) {
             assertThat(link.initiatorCandidates).isEmpty();
             assertThat(link.answererCandidates).isEmpty();
             assertThat(offers)
                     .singleElement()
                     .satisfies(sdp -> assertThat(sdp).contains("a=candidate:").contains(" 127.0.0.1 "));
-        } finally {
-            p.close();
         }
     }
 
     @Test
     void closingRefusesFurtherSendsAndThePeerSeesTheChannelClose() throws Exception {
-        Pair p = pair(SessionConfig.loopbackDefaults(), new LocalLink());
-        p.initiator().start();
-        awaitOpen(p);
+        Pair p = opened(SessionConfig.loopbackDefaults(), new LocalLink());
         p.initiator().close();
         assertThat(p.initiator().isClosed()).isTrue();
         assertThat(p.initiatorEvents().closed).isDone();
@@ -218,8 +205,7 @@ class PeerSessionTest {
         SessionConfig shortExpiry =
                 SessionConfig.loopbackDefaults().withSendPolicy(SendPolicy.DEFAULT.withExpiry(Duration.ofMillis(200)));
         SessionRecorder events = new SessionRecorder();
-        PeerSession lonely =
-                PeerSession.create(rtc, "nobody", true, shortExpiry, new LocalLink().initiatorSink(), events);
+        PeerSession lonely = LocalLink.unanswered(rtc, "nobody", true, shortExpiry, events);
         try {
             // Never started and never answered: the channel cannot open.
             Delivery waiting = lonely.send("into the void");
@@ -282,8 +268,7 @@ class PeerSessionTest {
         // Crossing offers: the initiator session is replaced before any remote description was set; the
         // candidates it holds belong to the remote's offer and must survive it.
         SessionRecorder events = new SessionRecorder();
-        PeerSession replaced = PeerSession.create(
-                rtc, "crossing", true, SessionConfig.loopbackDefaults(), new LocalLink().initiatorSink(), events);
+        PeerSession replaced = LocalLink.unanswered(rtc, "crossing", true, SessionConfig.loopbackDefaults(), events);
         replaced.acceptCandidate("candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host", "0", 0);
         replaced.acceptCandidate("candidate:2 1 udp 2122260223 127.0.0.1 40002 typ host", null, 0);
         assertThat(replaced.unappliedRemoteCandidates())
@@ -299,13 +284,8 @@ class PeerSessionTest {
 
     @Test
     void aDataChannelAnnouncedAfterCloseIsClosedAndDisposedNotLeaked() {
-        PeerSession closed = PeerSession.create(
-                rtc,
-                "late-channel",
-                false,
-                SessionConfig.loopbackDefaults(),
-                new LocalLink().answererSink(),
-                new SessionRecorder());
+        PeerSession closed = LocalLink.unanswered(
+                rtc, "late-channel", false, SessionConfig.loopbackDefaults(), new SessionRecorder());
         closed.close();
         // Play libwebrtc: a channel arrives for a session whose executor is gone.
         dev.onvoid.webrtc.RTCPeerConnection other =

@@ -66,13 +66,8 @@ class RtcRuntimeTest {
     @Test
     void closingWithNoStragglersDisposesAtOnce() {
         RtcRuntime rtc = RtcRuntime.create();
-        PeerSession session = PeerSession.create(
-                rtc,
-                "quick",
-                true,
-                SessionConfig.loopbackDefaults(),
-                new LocalLink().initiatorSink(),
-                new SessionRecorder());
+        PeerSession session =
+                LocalLink.unanswered(rtc, "quick", true, SessionConfig.loopbackDefaults(), new SessionRecorder());
         rtc.close();
         assertThat(session.isClosed()).isTrue();
         assertThat(rtc.isDisposed()).isTrue();

@@ -25,16 +25,19 @@ class SignalingClientTest {
     static final ServerFixture server =
             ServerFixture.perClass(b -> b.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(400)));
 
+    private static SignalingOptions lobby(String id) {
+        return SignalingOptions.of(server.lobby()).withClientId(id);
+    }
+
     private static SignalingClient connect(String id, SignalingListener listener) throws Exception {
-        return SignalingClient.connect(SignalingOptions.of(server.lobby()).withClientId(id), listener)
-                .get(10, TimeUnit.SECONDS);
+        return SignalingPair.connect(lobby(id), listener);
     }
 
     @Test
     void admittedWithTheRequestedIdAndAnsweringPingsStaysConnected() throws Exception {
         SignalingRecorder events = new SignalingRecorder();
         SignalingClient client = connect("sig-ping", events);
-        try {
+        try (client) {
             assertThat(client.id()).isEqualTo("sig-ping");
             assertThat(client.iceServers()).isEmpty();
             // Five ping timeouts later the server has not closed us: our pongs kept us alive.
@@ -42,8 +45,6 @@ class SignalingClientTest {
             assertThatThrownBy(() -> closed.get(2, TimeUnit.SECONDS))
                     .isInstanceOf(java.util.concurrent.TimeoutException.class);
             assertThat(client.isOpen()).isTrue();
-        } finally {
-            client.close();
         }
         assertThat(client.closedFuture()).isDone();
     }
@@ -51,60 +52,49 @@ class SignalingClientTest {
     @Test
     void anIdInUseIsRefused() throws Exception {
         SignalingClient first = connect("sig-taken", new SignalingRecorder());
-        try {
+        try (first) {
             CompletableFuture<SignalingClient> second = SignalingClient.connect(
                     SignalingOptions.of(server.lobby()).withClientId("sig-taken"), new SignalingRecorder());
             assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasMessageContaining("id_taken");
-        } finally {
-            first.close();
         }
     }
 
     @Test
     void relaysReadBothDialectsAndIgnoreEndOfCandidates() throws Exception {
-        SignalingRecorder a = new SignalingRecorder();
-        SignalingRecorder b = new SignalingRecorder();
-        SignalingClient alice = connect("sig-a", a);
-        SignalingClient bob = connect("sig-b", b);
-        try {
-            alice.pairRequest("sig-b");
-            a.await("paired sig-b true");
-            b.await("paired sig-a false");
+        SignalingPair p = SignalingPair.connect(lobby("sig-a"), lobby("sig-b"));
+        try (p) {
+            p.alice().pairRequest("sig-b");
+            p.a().await("paired sig-b true");
+            p.b().await("paired sig-a false");
 
-            alice.sendOffer(null, "v=0 stage");
-            b.await("offer sig-a v=0 stage");
-            alice.sendText("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0 seed\"}}");
-            b.await("offer sig-a v=0 seed");
-            bob.sendAnswer(null, "v=0 answer");
-            a.await("answer sig-b v=0 answer");
+            p.alice().sendOffer(null, "v=0 stage");
+            p.b().await("offer sig-a v=0 stage");
+            p.alice().sendText("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0 seed\"}}");
+            p.b().await("offer sig-a v=0 seed");
+            p.bob().sendAnswer(null, "v=0 answer");
+            p.a().await("answer sig-b v=0 answer");
 
-            alice.sendCandidate(null, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0);
-            alice.sendText("{\"type\":\"candidate\",\"candidate\":null}");
-            alice.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\"}}");
-            alice.sendText(
-                    "{\"type\":\"ice_candidate\",\"candidate\":\"candidate:2 1 udp 1 127.0.0.1 10 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
-            assertThat(b.next()).isEqualTo("candidate sig-a candidate:1 1 udp 1 127.0.0.1 9 typ host 0 0");
-            assertThat(b.next())
+            p.alice().sendCandidate(null, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0);
+            p.alice().sendText("{\"type\":\"candidate\",\"candidate\":null}");
+            p.alice().sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\"}}");
+            p.alice()
+                    .sendText(
+                            "{\"type\":\"ice_candidate\",\"candidate\":\"candidate:2 1 udp 1 127.0.0.1 10 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
+            assertThat(p.b().next()).isEqualTo("candidate sig-a candidate:1 1 udp 1 127.0.0.1 9 typ host 0 0");
+            assertThat(p.b().next())
                     .as("end-of-candidates markers are not reported")
                     .isEqualTo("candidate sig-a candidate:2 1 udp 1 127.0.0.1 10 typ host 0 0");
-        } finally {
-            alice.close();
-            bob.close();
         }
-        b.await("closed 1000");
+        p.b().await("closed 1000");
     }
 
     @Test
     void concurrentSendsFromManyThreadsAllArriveInOrderPerThread() throws Exception {
-        SignalingRecorder a = new SignalingRecorder();
-        SignalingRecorder b = new SignalingRecorder();
-        SignalingClient alice = connect("sig-many-a", a);
-        SignalingClient bob = connect("sig-many-b", b);
-        try {
-            alice.pairRequest("sig-many-b");
-            b.await("paired sig-many-a false");
+        try (SignalingPair p = SignalingPair.connect(lobby("sig-many-a"), lobby("sig-many-b"))) {
+            p.alice().pairRequest("sig-many-b");
+            p.b().await("paired sig-many-a false");
             int threads = 4;
             int perThread = 100; // 400 frames: within the server's rate limit
             List<Thread> senders = new ArrayList<>();
@@ -113,8 +103,9 @@ class SignalingClientTest {
                 int thread = t;
                 senders.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        sends.add(alice.sendCandidate(
-                                null, "candidate:" + thread + " 1 udp " + i + " 127.0.0.1 9 typ host", "0", 0));
+                        sends.add(p.alice()
+                                .sendCandidate(
+                                        null, "candidate:" + thread + " 1 udp " + i + " 127.0.0.1 9 typ host", "0", 0));
                     }
                 }));
             }
@@ -124,7 +115,7 @@ class SignalingClientTest {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             Map<String, Integer> nextPerThread = new HashMap<>();
             for (int n = 0; n < threads * perThread; n++) {
-                String[] fields = b.next().split(" ");
+                String[] fields = p.b().next().split(" ");
                 String thread = fields[2].substring("candidate:".length());
                 int index = Integer.parseInt(fields[5]);
                 assertThat(index).isEqualTo(nextPerThread.getOrDefault(thread, 0));
@@ -133,9 +124,6 @@ class SignalingClientTest {
             assertThat(nextPerThread)
                     .hasSize(threads)
                     .allSatisfy((thread, count) -> assertThat(count).isEqualTo(perThread));
-        } finally {
-            alice.close();
-            bob.close();
         }
     }
 
@@ -143,7 +131,7 @@ class SignalingClientTest {
     void gracefulCloseAndAbruptCancelBothFreeThePeer() throws Exception {
         SignalingRecorder b = new SignalingRecorder();
         SignalingClient bob = connect("sig-stay", b);
-        try {
+        try (bob) {
             SignalingClient graceful = connect("sig-graceful", new SignalingRecorder());
             graceful.pairRequest("sig-stay");
             b.await("paired sig-graceful false");
@@ -164,8 +152,6 @@ class SignalingClientTest {
             abrupt.cancel();
             abruptEvents.await("closed 1006");
             b.await("peer_disconnected sig-abrupt");
-        } finally {
-            bob.close();
         }
     }
 
@@ -176,7 +162,7 @@ class SignalingClientTest {
         var room = SignalingOptions.roomUri(server.lobby(), "sig-room");
         SignalingClient one = SignalingClient.connect(SignalingOptions.of(room).withClientId("r-one"), first)
                 .get(10, TimeUnit.SECONDS);
-        try {
+        try (one) {
             first.await("users_in_room []");
             SignalingClient two = SignalingClient.connect(
                             SignalingOptions.of(room).withClientId("r-two"), second)
@@ -187,8 +173,6 @@ class SignalingClientTest {
             first.await("offer r-two v=0 to one");
             two.close();
             first.await("user_left r-two");
-        } finally {
-            one.close();
         }
     }
 
@@ -204,12 +188,10 @@ class SignalingClientTest {
                                     .withClientId("sig-auth"),
                             events)
                     .get(10, TimeUnit.SECONDS);
-            try {
+            try (client) {
                 assertThat(events.next()).isEqualTo("auth_required");
                 assertThat(events.next()).isEqualTo("auth_success tester");
                 assertThat(client.id()).isEqualTo("sig-auth");
-            } finally {
-                client.close();
             }
             CompletableFuture<SignalingClient> refused = SignalingClient.connect(
                     SignalingOptions.of(authServer.lobby()).withToken("bad-token"), new SignalingRecorder());

@@ -1,18 +1,14 @@
 package dev.rendezvous.client.signaling;
 
+import dev.rendezvous.client.EventLines;
 import dev.rendezvous.protocol.Message.RoomUser;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /** Every signaling event as one line ({@code paired bob true}, {@code offer alice v=0...}); waits with deadlines. */
 final class SignalingRecorder implements SignalingListener {
     static final Duration WAIT = Duration.ofSeconds(10);
-    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    private final List<String> backlog = new ArrayList<>(); // events skipped by await, guarded by this
+    final EventLines events = new EventLines(WAIT);
 
     @Override
     public void onAuthRequired(SignalingClient client) {
@@ -93,29 +89,11 @@ final class SignalingRecorder implements SignalingListener {
 
     /** The next event, whatever it is. */
     String next() throws InterruptedException {
-        String next = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        if (next == null) {
-            throw new AssertionError("no signaling event within " + WAIT);
-        }
-        return next;
+        return events.next();
     }
 
     /** Waits for {@code expected}; events skipped meanwhile stay available to {@link #await} (not {@link #next}). */
-    synchronized void await(String expected) throws InterruptedException {
-        if (backlog.remove(expected)) {
-            return;
-        }
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            String next = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (next == null) {
-                throw new AssertionError("no event \"" + expected + "\"; saw " + backlog);
-            }
-            if (next.equals(expected)) {
-                return;
-            }
-            backlog.add(next);
-        }
+    void await(String expected) throws InterruptedException {
+        events.await(expected);
     }
 }

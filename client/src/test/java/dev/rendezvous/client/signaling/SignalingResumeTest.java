@@ -23,99 +23,84 @@ class SignalingResumeTest {
     @RegisterExtension
     static final ServerFixture server = ServerFixture.perClass();
 
-    private static SignalingClient connect(SignalingOptions options, SignalingListener listener) throws Exception {
-        return SignalingClient.connect(options, listener).get(10, TimeUnit.SECONDS);
-    }
-
     private static String candidate(int n) {
         return CANDIDATE.formatted(n, 5000 + n);
     }
 
+    /** Alice ({@code aliceId}) connected through {@code proxy}, so a test can cut her off; bob ({@code bobId}) directly. */
+    private static SignalingPair aliceThrough(TcpProxy proxy, String aliceId, String bobId) throws Exception {
+        return SignalingPair.connect(
+                SignalingOptions.of(proxy.uri("/ws")).withClientId(aliceId),
+                SignalingOptions.of(server.lobby()).withClientId(bobId));
+    }
+
     @Test
     void aDropMidOfferOnTheAnsweringSideIsInvisibleAndEverySignalArrivesOnceInOrder() throws Exception {
-        SignalingRecorder a = new SignalingRecorder();
-        SignalingRecorder b = new SignalingRecorder();
-        try (TcpProxy proxy = TcpProxy.to(server.server().port())) {
-            SignalingClient alice =
-                    connect(SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-alice"), a);
-            SignalingClient bob = connect(SignalingOptions.of(server.lobby()).withClientId("rs-bob"), b);
-            try {
-                assertThat(alice.isResumable()).isTrue();
-                alice.pairRequest("rs-bob");
-                a.await("paired rs-bob true");
-                assertThat(b.next()).isEqualTo("paired rs-alice false");
+        try (TcpProxy proxy = TcpProxy.to(server.server().port());
+                SignalingPair p = aliceThrough(proxy, "rs-alice", "rs-bob")) {
+            assertThat(p.alice().isResumable()).isTrue();
+            p.alice().pairRequest("rs-bob");
+            p.a().await("paired rs-bob true");
+            assertThat(p.b().next()).isEqualTo("paired rs-alice false");
 
-                Outage outage = Outage.begin(proxy);
-                a.await("lost");
-                // While alice is away: bob offers and trickles (kept by the server), alice answers (kept by her
-                // client).
-                bob.sendOffer(null, "v=0 offer-1");
-                for (int n = 1; n <= 3; n++) {
-                    bob.sendCandidate(null, candidate(n), "0", 0);
-                }
-                CompletableFuture<Void> answer = alice.sendAnswer(null, "v=0 answer-1");
-                assertThat(alice.state()).isEqualTo(SignalingState.RESUMING);
-                outage.endAfter(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
-
-                a.await("resumed replayed=4 resent=1");
-                assertThat(a.next()).isEqualTo("offer rs-bob v=0 offer-1");
-                for (int n = 1; n <= 3; n++) {
-                    assertThat(a.next()).isEqualTo("candidate rs-bob " + candidate(n) + " 0 0");
-                }
-                answer.get(10, TimeUnit.SECONDS);
-                assertThat(b.next()).isEqualTo("answer rs-alice v=0 answer-1");
-                assertThat(alice.id()).isEqualTo("rs-alice");
-                assertThat(alice.state()).isEqualTo(SignalingState.OPEN);
-
-                // Live traffic both ways after the resume; bob has heard nothing but signals.
-                alice.sendCandidate(null, candidate(9), "0", 0);
-                assertThat(b.next()).isEqualTo("candidate rs-alice " + candidate(9) + " 0 0");
-                bob.sendCandidate(null, candidate(10), "0", 0);
-                assertThat(a.next()).isEqualTo("candidate rs-bob " + candidate(10) + " 0 0");
-                assertThat(b.events).isEmpty();
-            } finally {
-                alice.close();
-                bob.close();
+            Outage outage = Outage.begin(proxy);
+            p.a().await("lost");
+            // While alice is away: bob offers and trickles (kept by the server), alice answers (kept by her
+            // client).
+            p.bob().sendOffer(null, "v=0 offer-1");
+            for (int n = 1; n <= 3; n++) {
+                p.bob().sendCandidate(null, candidate(n), "0", 0);
             }
+            CompletableFuture<Void> answer = p.alice().sendAnswer(null, "v=0 answer-1");
+            assertThat(p.alice().state()).isEqualTo(SignalingState.RESUMING);
+            outage.endAfter(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
+
+            p.a().await("resumed replayed=4 resent=1");
+            assertThat(p.a().next()).isEqualTo("offer rs-bob v=0 offer-1");
+            for (int n = 1; n <= 3; n++) {
+                assertThat(p.a().next()).isEqualTo("candidate rs-bob " + candidate(n) + " 0 0");
+            }
+            answer.get(10, TimeUnit.SECONDS);
+            assertThat(p.b().next()).isEqualTo("answer rs-alice v=0 answer-1");
+            assertThat(p.alice().id()).isEqualTo("rs-alice");
+            assertThat(p.alice().state()).isEqualTo(SignalingState.OPEN);
+
+            // Live traffic both ways after the resume; bob has heard nothing but signals.
+            p.alice().sendCandidate(null, candidate(9), "0", 0);
+            assertThat(p.b().next()).isEqualTo("candidate rs-alice " + candidate(9) + " 0 0");
+            p.bob().sendCandidate(null, candidate(10), "0", 0);
+            assertThat(p.a().next()).isEqualTo("candidate rs-bob " + candidate(10) + " 0 0");
+            assertThat(p.b().events.unread()).isEmpty();
         }
     }
 
     @Test
     void aDropMidCandidatesOnTheOfferingSideLosesAndRepeatsNothing() throws Exception {
-        SignalingRecorder a = new SignalingRecorder();
-        SignalingRecorder b = new SignalingRecorder();
-        try (TcpProxy proxy = TcpProxy.to(server.server().port())) {
-            SignalingClient alice =
-                    connect(SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-offerer"), a);
-            SignalingClient bob = connect(SignalingOptions.of(server.lobby()).withClientId("rs-answerer"), b);
-            try {
-                alice.pairRequest("rs-answerer");
-                a.await("paired rs-answerer true");
-                assertThat(b.next()).isEqualTo("paired rs-offerer false");
-                alice.sendOffer(null, "v=0 offer-2");
-                alice.sendCandidate(null, candidate(1), "0", 0);
-                alice.sendCandidate(null, candidate(2), "0", 0);
-                // Cut as soon as they are written: some may be lost with the connection, and must be resent.
-                Outage outage = Outage.begin(proxy);
-                a.await("lost");
-                for (int n = 3; n <= 6; n++) {
-                    alice.sendCandidate(null, candidate(n), "0", 0);
-                }
-                bob.sendAnswer(null, "v=0 answer-2");
-                outage.endAfter(Duration.ofMillis(800)).get(10, TimeUnit.SECONDS);
-
-                assertThat(b.next()).isEqualTo("offer rs-offerer v=0 offer-2");
-                for (int n = 1; n <= 6; n++) {
-                    assertThat(b.next()).isEqualTo("candidate rs-offerer " + candidate(n) + " 0 0");
-                }
-                a.await("answer rs-answerer v=0 answer-2");
-                bob.sendCandidate(null, candidate(7), "0", 0);
-                a.await("candidate rs-answerer " + candidate(7) + " 0 0");
-                assertThat(b.events).isEmpty(); // no peer_disconnected, no duplicate
-            } finally {
-                alice.close();
-                bob.close();
+        try (TcpProxy proxy = TcpProxy.to(server.server().port());
+                SignalingPair p = aliceThrough(proxy, "rs-offerer", "rs-answerer")) {
+            p.alice().pairRequest("rs-answerer");
+            p.a().await("paired rs-answerer true");
+            assertThat(p.b().next()).isEqualTo("paired rs-offerer false");
+            p.alice().sendOffer(null, "v=0 offer-2");
+            p.alice().sendCandidate(null, candidate(1), "0", 0);
+            p.alice().sendCandidate(null, candidate(2), "0", 0);
+            // Cut as soon as they are written: some may be lost with the connection, and must be resent.
+            Outage outage = Outage.begin(proxy);
+            p.a().await("lost");
+            for (int n = 3; n <= 6; n++) {
+                p.alice().sendCandidate(null, candidate(n), "0", 0);
             }
+            p.bob().sendAnswer(null, "v=0 answer-2");
+            outage.endAfter(Duration.ofMillis(800)).get(10, TimeUnit.SECONDS);
+
+            assertThat(p.b().next()).isEqualTo("offer rs-offerer v=0 offer-2");
+            for (int n = 1; n <= 6; n++) {
+                assertThat(p.b().next()).isEqualTo("candidate rs-offerer " + candidate(n) + " 0 0");
+            }
+            p.a().await("answer rs-answerer v=0 answer-2");
+            p.bob().sendCandidate(null, candidate(7), "0", 0);
+            p.a().await("candidate rs-answerer " + candidate(7) + " 0 0");
+            assertThat(p.b().events.unread()).isEmpty(); // no peer_disconnected, no duplicate
         }
     }
 
@@ -123,34 +108,27 @@ class SignalingResumeTest {
     void afterTheGraceExpiresTheClientGetsAFreshSessionAndSaysSo() throws Exception {
         try (ServerFixture shortGrace = ServerFixture.start(s -> s.resumeGrace(Duration.ofMillis(300)));
                 TcpProxy proxy = TcpProxy.to(shortGrace.server().port())) {
-            SignalingRecorder a = new SignalingRecorder();
-            SignalingRecorder b = new SignalingRecorder();
             // The first attempt comes 1–2 s after the loss: well after the server's 300 ms grace.
             SignalingOptions slow = SignalingOptions.of(proxy.uri("/ws"))
                     .withClientId("rs-late")
                     .withBackoff(new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
-            SignalingClient alice = connect(slow, a);
-            SignalingClient bob =
-                    connect(SignalingOptions.of(shortGrace.lobby()).withClientId("rs-waiting"), b);
-            try {
-                alice.pairRequest("rs-waiting");
-                a.await("paired rs-waiting true");
-                b.await("paired rs-late false");
+            try (SignalingPair p = SignalingPair.connect(
+                    slow, SignalingOptions.of(shortGrace.lobby()).withClientId("rs-waiting"))) {
+                p.alice().pairRequest("rs-waiting");
+                p.a().await("paired rs-waiting true");
+                p.b().await("paired rs-late false");
                 proxy.last().cut();
-                a.await("lost");
-                b.await("peer_disconnected rs-late"); // the grace expired: a departure, as in v1
-                CompletableFuture<Void> doomed = alice.sendOffer(null, "v=0 stale");
-                a.await("resume_failed rs-late"); // admitted again with its URL's client_id, now free
+                p.a().await("lost");
+                p.b().await("peer_disconnected rs-late"); // the grace expired: a departure, as in v1
+                CompletableFuture<Void> doomed = p.alice().sendOffer(null, "v=0 stale");
+                p.a().await("resume_failed rs-late"); // admitted again with its URL's client_id, now free
                 assertThat(doomed).failsWithin(Duration.ofSeconds(5));
-                assertThat(alice.id()).isEqualTo("rs-late");
-                assertThat(alice.isResumable()).isTrue(); // the fresh session is resumable too
+                assertThat(p.alice().id()).isEqualTo("rs-late");
+                assertThat(p.alice().isResumable()).isTrue(); // the fresh session is resumable too
 
-                alice.pairRequest("rs-waiting"); // the pairing was lost; pair again on the new session
-                a.await("paired rs-waiting true");
-                b.await("paired rs-late false");
-            } finally {
-                alice.close();
-                bob.close();
+                p.alice().pairRequest("rs-waiting"); // the pairing was lost; pair again on the new session
+                p.a().await("paired rs-waiting true");
+                p.b().await("paired rs-late false");
             }
         }
     }
@@ -159,7 +137,7 @@ class SignalingResumeTest {
     void aNonResumableClientEndsWithItsConnectionAsInV1() throws Exception {
         SignalingRecorder a = new SignalingRecorder();
         try (TcpProxy proxy = TcpProxy.to(server.server().port())) {
-            SignalingClient alice = connect(
+            SignalingClient alice = SignalingPair.connect(
                     SignalingOptions.of(proxy.uri("/ws")).withClientId("rs-v1").withResumable(false), a);
             assertThat(alice.isResumable()).isFalse();
             proxy.last().cut();

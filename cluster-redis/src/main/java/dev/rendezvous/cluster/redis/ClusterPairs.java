@@ -34,17 +34,12 @@ final class ClusterPairs {
     private final HubObserver observer;
     private final String node;
 
-    ClusterPairs(
-            BackplaneConnection backplane,
-            NodeLiveness liveness,
-            LocalClients clients,
-            HubObserver observer,
-            String node) {
-        this.backplane = backplane;
+    ClusterPairs(NodeParts parts, NodeLiveness liveness) {
+        this.backplane = parts.backplane();
+        this.clients = parts.clients();
+        this.observer = parts.observer();
+        this.node = parts.node();
         this.liveness = liveness;
-        this.clients = clients;
-        this.observer = observer;
-        this.node = node;
     }
 
     CompletionStage<PairResult> pair(Session requester, String targetId) {

@@ -22,11 +22,11 @@ final class CrossNodeRelay {
     private final RoomReplica rooms;
     private final String node;
 
-    CrossNodeRelay(BackplaneConnection backplane, LocalClients clients, RoomReplica rooms, String node) {
-        this.backplane = backplane;
-        this.clients = clients;
+    CrossNodeRelay(NodeParts parts, RoomReplica rooms) {
+        this.backplane = parts.backplane();
+        this.clients = parts.clients();
+        this.node = parts.node();
         this.rooms = rooms;
-        this.node = node;
     }
 
     /** See {@code Hub.relay}; takes ownership of {@code frame}. */

@@ -32,10 +32,10 @@ final class DirectDelivery {
     private final String node;
     private final ConcurrentMap<String, Consumer<String>> arrivals = new ConcurrentHashMap<>();
 
-    DirectDelivery(BackplaneConnection backplane, LocalClients clients, String node) {
-        this.backplane = backplane;
-        this.clients = clients;
-        this.node = node;
+    DirectDelivery(NodeParts parts) {
+        this.backplane = parts.backplane();
+        this.clients = parts.clients();
+        this.node = parts.node();
     }
 
     /** See {@code Hub.deliver}; takes ownership of {@code frame}. */

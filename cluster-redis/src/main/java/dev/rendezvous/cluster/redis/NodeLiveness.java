@@ -34,18 +34,13 @@ final class NodeLiveness {
     private boolean resyncInFlight;
     private long upSinceNanos;
 
-    NodeLiveness(
-            BackplaneConnection backplane,
-            RedisHubConfig config,
-            LocalClients clients,
-            RoomReplica replica,
-            HubObserver observer) {
-        this.backplane = backplane;
+    NodeLiveness(NodeParts parts, RedisHubConfig config, RoomReplica replica) {
+        this.backplane = parts.backplane();
+        this.clients = parts.clients();
+        this.observer = parts.observer();
+        this.node = parts.node();
         this.config = config;
-        this.node = config.nodeId();
-        this.clients = clients;
         this.replica = replica;
-        this.observer = observer;
     }
 
     /** On the loop: a connection to Redis went up or down. */

@@ -71,11 +71,12 @@ public final class RedisHub implements Hub {
         this.node = config.nodeId();
         this.observer = observer;
         this.backplane = new BackplaneConnection(config);
-        this.rooms = new RoomReplica(backplane, clients, observer, node);
-        this.liveness = new NodeLiveness(backplane, config, clients, rooms, observer);
-        this.pairs = new ClusterPairs(backplane, liveness, clients, observer, node);
-        this.relay = new CrossNodeRelay(backplane, clients, rooms, node);
-        this.direct = new DirectDelivery(backplane, clients, node);
+        NodeParts parts = new NodeParts(backplane, clients, observer, node);
+        this.rooms = new RoomReplica(parts);
+        this.liveness = new NodeLiveness(parts, config, rooms);
+        this.pairs = new ClusterPairs(parts, liveness);
+        this.relay = new CrossNodeRelay(parts, rooms);
+        this.direct = new DirectDelivery(parts);
         this.tunnels = new ResumeTunnels(backplane, node);
     }
 

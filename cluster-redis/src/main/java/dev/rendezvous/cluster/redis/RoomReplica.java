@@ -46,11 +46,11 @@ final class RoomReplica {
     private boolean snapshotWanted;
     private final List<Presence> heldEvents = new ArrayList<>();
 
-    RoomReplica(BackplaneConnection backplane, LocalClients clients, HubObserver observer, String node) {
-        this.backplane = backplane;
-        this.clients = clients;
-        this.observer = observer;
-        this.node = node;
+    RoomReplica(NodeParts parts) {
+        this.backplane = parts.backplane();
+        this.clients = parts.clients();
+        this.observer = parts.observer();
+        this.node = parts.node();
     }
 
     /** The members of {@code room} anywhere in the cluster, or null; any thread. */

@@ -45,6 +45,36 @@ class CrossNodeTest {
         return c;
     }
 
+    /** A client admitted into {@code room} on {@code node} that has read its {@code users_in_room}. */
+    private WsRecorder member(int node, String room, String id) {
+        WsRecorder m = admittedAt(node, "/ws/" + room + "?client_id=" + id);
+        m.next(Message.UsersInRoom.class);
+        return m;
+    }
+
+    /**
+     * Clients {@code ids} join {@code room} one after the other, on nodes 0, 1, 0, …; each has read its
+     * {@code users_in_room} and, before the next one joins, every earlier member has read its {@code user_joined}.
+     */
+    private List<WsRecorder> roomOnBothNodes(String room, String... ids) {
+        List<WsRecorder> members = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            WsRecorder joined = member(i % 2, room, ids[i]);
+            for (WsRecorder earlier : members) {
+                earlier.next(Message.UserJoined.class);
+            }
+            members.add(joined);
+        }
+        return members;
+    }
+
+    /** {@code requester} pairs with {@code target}; both hear {@code paired}. */
+    private static void pair(WsRecorder requester, WsRecorder target) {
+        requester.send(new Message.PairRequest(target.id()));
+        requester.next(Message.Paired.class);
+        target.next(Message.Paired.class);
+    }
+
     @Test
     void anIdHeldOnOneNodeIsRefusedOnTheOtherAndFreeAgainOnceItsHolderLeft() {
         WsRecorder holder = admittedAt(0, "/ws?client_id=alice");
@@ -102,9 +132,7 @@ class CrossNodeTest {
         a.nextError(ErrorCode.PEER_NOT_FOUND);
         a.send(new Message.PairRequest("r"));
         a.nextError(ErrorCode.PEER_NOT_FOUND); // a room client, on the other node
-        a.send(new Message.PairRequest("b"));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        pair(a, b);
         c.send(new Message.PairRequest("a"));
         c.nextError(ErrorCode.PEER_BUSY);
         a.send(new Message.PairRequest("c"));
@@ -121,9 +149,7 @@ class CrossNodeTest {
     void aDepartureOnOneNodeReachesThePeerOnTheOther() {
         WsRecorder a = admittedAt(0, "/ws?client_id=a");
         WsRecorder b = admittedAt(1, "/ws?client_id=b");
-        a.send(new Message.PairRequest("b"));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        pair(a, b);
         a.abort();
         assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo("a");
         WsRecorder c = admittedAt(0, "/ws?client_id=c");
@@ -233,15 +259,10 @@ class CrossNodeTest {
 
     @Test
     void roomBroadcastsKeepEachSendersOrderOnEveryNode() {
-        WsRecorder a = admittedAt(0, "/ws/order?client_id=a");
-        a.next(Message.UsersInRoom.class);
-        WsRecorder b = admittedAt(1, "/ws/order?client_id=b");
-        b.next(Message.UsersInRoom.class);
-        a.next(Message.UserJoined.class);
-        WsRecorder c = admittedAt(0, "/ws/order?client_id=c");
-        c.next(Message.UsersInRoom.class);
-        a.next(Message.UserJoined.class);
-        b.next(Message.UserJoined.class);
+        List<WsRecorder> members = roomOnBothNodes("order", "a", "b", "c");
+        WsRecorder a = members.get(0);
+        WsRecorder b = members.get(1);
+        WsRecorder c = members.get(2);
         int n = 200;
         for (int i = 0; i < n; i++) {
             a.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"a" + i + "\"}}");
@@ -297,13 +318,9 @@ class CrossNodeTest {
     void aNodeTakenForDeadWhileAliveWritesItsStateAgainAndItsClientsCarryOn() throws Exception {
         WsRecorder c = admittedAt(0, "/ws?client_id=c");
         WsRecorder d = admittedAt(1, "/ws?client_id=d");
-        c.send(new Message.PairRequest("d"));
-        c.next(Message.Paired.class);
-        d.next(Message.Paired.class);
-        WsRecorder m0 = admittedAt(0, "/ws/team?client_id=m0");
-        m0.next(Message.UsersInRoom.class);
-        WsRecorder m1 = admittedAt(1, "/ws/team?client_id=m1");
-        m1.next(Message.UsersInRoom.class);
+        pair(c, d);
+        WsRecorder m0 = member(0, "team", "m0");
+        WsRecorder m1 = member(1, "team", "m1");
         m0.next(Message.UserJoined.class);
 
         // as if node 1's heartbeat had expired (a long pause) and a survivor cleaned it up, in one step
@@ -364,21 +381,12 @@ class CrossNodeTest {
         WsRecorder b = admittedAt(1, "/ws?client_id=b");
         WsRecorder c = admittedAt(0, "/ws?client_id=c");
         WsRecorder d = admittedAt(0, "/ws?client_id=d");
-        a.send(new Message.PairRequest("b"));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
-        c.send(new Message.PairRequest("d"));
-        c.next(Message.Paired.class);
-        d.next(Message.Paired.class);
-        WsRecorder r0 = admittedAt(0, "/ws/team?client_id=r0");
-        r0.next(Message.UsersInRoom.class);
-        WsRecorder r1 = admittedAt(1, "/ws/team?client_id=r1");
-        r1.next(Message.UsersInRoom.class);
-        r0.next(Message.UserJoined.class);
-        WsRecorder r2 = admittedAt(0, "/ws/team?client_id=r2");
-        r2.next(Message.UsersInRoom.class);
-        r0.next(Message.UserJoined.class);
-        r1.next(Message.UserJoined.class);
+        pair(a, b);
+        pair(c, d);
+        List<WsRecorder> team = roomOnBothNodes("team", "r0", "r1", "r2");
+        WsRecorder r0 = team.get(0);
+        WsRecorder r1 = team.get(1);
+        WsRecorder r2 = team.get(2);
 
         cluster.nodes().get(0).close();
 

@@ -6,16 +6,9 @@ import dev.rendezvous.protocol.Message;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
 import dev.rendezvous.testing.redis.RedisServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,51 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * heartbeat, and Redis keeps nothing of the dead node.
  */
 class NodeFailureTest {
-    /** Expiry of the dead node's key (TTL) + the survivors' next heartbeat (TTL/3) + delivery slack. */
-    private static final Duration BOUND =
-            TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
-
     @RegisterExtension
     final ServerExtension survivors = ServerExtension.create();
 
-    private Process child;
-
-    @AfterEach
-    void killChild() {
-        if (child != null) {
-            child.destroyForcibly();
-        }
-    }
-
-    private int startChildNode(String nodeId) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        child = new ProcessBuilder(
-                        java.toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        NodeMain.class.getName(),
-                        SharedRedis.get().uri(),
-                        nodeId,
-                        Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        for (String l; (l = out.readLine()) != null; ) {
-                            if (l.startsWith("port=")) {
-                                return l;
-                            }
-                        }
-                        return null;
-                    } catch (Exception e) {
-                        return null;
-                    }
-                })
-                .get(30, TimeUnit.SECONDS);
-        assertThat(line).as("child node's port line").isNotNull();
-        return Integer.parseInt(line.substring("port=".length()));
-    }
+    @RegisterExtension
+    final ChildNode child = new ChildNode();
 
     private WsRecorder at(int port, String pathAndQuery) {
         WsRecorder c = survivors.track(WsRecorder.connect(URI.create("ws://127.0.0.1:" + port + pathAndQuery)));
@@ -79,7 +32,7 @@ class NodeFailureTest {
 
     @Test
     void survivorsAnnounceADeadNodesClientsWithinTheBoundAndForgetThem() throws Exception {
-        int doomed = startChildNode("doomed-" + ProcessHandle.current().pid());
+        int doomed = child.start("doomed-" + ProcessHandle.current().pid());
         int node0 = survivors.nodes().get(0).port();
         int node1 = survivors.nodes().get(1).port();
 
@@ -96,15 +49,14 @@ class NodeFailureTest {
         assertThat(member.next(Message.UserJoined.class).clientId()).isEqualTo("ghost");
 
         long killedAt = System.nanoTime();
-        child.destroyForcibly(); // SIGKILL: no goodbye from the node
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        child.kill();
 
         assertThat(lobbyPeer.await(Message.PeerDisconnected.class).peerId()).isEqualTo("victim");
         assertThat(member.await(Message.UserLeft.class)).isEqualTo(new Message.UserLeft("ghost", "Ghost"));
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
         System.out.println("departures of the killed node announced after " + took.toMillis() + " ms (bound "
-                + BOUND.toMillis() + " ms)");
-        assertThat(took).as("departures announced after %d ms", took.toMillis()).isLessThan(BOUND);
+                + ChildNode.DEATH_NOTICED.toMillis() + " ms)");
+        assertThat(took).as("departures announced after %d ms", took.toMillis()).isLessThan(ChildNode.DEATH_NOTICED);
 
         // nothing of the dead node is left: its ids are free, the survivors can use them
         RedisServer redis = SharedRedis.get();

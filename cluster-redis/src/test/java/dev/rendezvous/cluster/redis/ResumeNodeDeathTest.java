@@ -10,15 +10,9 @@ import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.TcpProxy;
 import dev.rendezvous.testing.WsRecorder;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,22 +25,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ResumeNodeDeathTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Expiry of the dead node's key (TTL) + the survivors' next heartbeat (TTL/3) + delivery slack. */
-    private static final Duration BOUND =
-            TwoNodesOnRedis.NODE_TTL.plus(TwoNodesOnRedis.NODE_TTL.dividedBy(3)).plusMillis(1500);
 
     @RegisterExtension
     final ServerExtension survivors = ServerExtension.create(b -> b.resumeGrace(Duration.ofSeconds(15)));
 
-    private Process child;
-    private final LinkedBlockingQueue<String> childLines = new LinkedBlockingQueue<>();
+    @RegisterExtension
+    final ChildNode child = new ChildNode();
+
     private TcpProxy proxy;
 
     @AfterEach
-    void killChild() throws IOException {
-        if (child != null) {
-            child.destroyForcibly();
-        }
+    void closeProxy() throws IOException {
         if (proxy != null) {
             proxy.close();
         }
@@ -54,51 +43,7 @@ class ResumeNodeDeathTest {
 
     /** Starts a node process printing its detached count; returns its port. */
     private int startChildNode() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        child = new ProcessBuilder(
-                        java.toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        NodeMain.class.getName(),
-                        SharedRedis.get().uri(),
-                        "doomed-" + ProcessHandle.current().pid(),
-                        Long.toString(TwoNodesOnRedis.NODE_TTL.toMillis()),
-                        "print-detached")
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Thread reader = new Thread(
-                () -> {
-                    try {
-                        for (String l; (l = out.readLine()) != null; ) {
-                            childLines.add(l);
-                        }
-                    } catch (IOException e) {
-                        // the child died: nothing more to read
-                    }
-                },
-                "child-node-output");
-        reader.setDaemon(true);
-        reader.start();
-        String port = childLine("port=", Duration.ofSeconds(30));
-        return Integer.parseInt(port.substring("port=".length()));
-    }
-
-    /** The child's next output line starting with {@code prefix}, skipping others. */
-    private String childLine(String prefix, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            String l = childLines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            assertThat(l).as("a child line starting with %s", prefix).isNotNull();
-            if (l.startsWith(prefix)) {
-                return l;
-            }
-        }
-    }
-
-    private void kill() throws InterruptedException {
-        child.destroyForcibly(); // SIGKILL: no goodbye from the node
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return child.start("doomed-" + ProcessHandle.current().pid(), "print-detached");
     }
 
     private WsRecorder admittedAt(int port, String pathAndQuery) {
@@ -144,14 +89,25 @@ class ResumeNodeDeathTest {
         return alice;
     }
 
-    @Test
-    void anOwnerDyingWithADetachedSessionDepartsItOnceAndAResumeElsewhereFails() throws Exception {
+    /** Bob on survivor 0, and Alice paired with him whose session is detached on a child node. */
+    private record Detached(WsRecorder bob, Resumable alice) {}
+
+    /** Alice, owned by a child node and paired with Bob (survivor 0), loses her connection: her session detaches. */
+    private Detached aliceDetachedOnAChildNode() throws Exception {
         int doomed = startChildNode();
         WsRecorder bob = admittedAt(port(0), "/ws");
         Resumable alice = pairedAlice(doomed, bob);
         proxy.last().cut();
-        assertThat(childLine("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
-        kill();
+        assertThat(child.line("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
+        return new Detached(bob, alice);
+    }
+
+    @Test
+    void anOwnerDyingWithADetachedSessionDepartsItOnceAndAResumeElsewhereFails() throws Exception {
+        Detached detached = aliceDetachedOnAChildNode();
+        WsRecorder bob = detached.bob();
+        Resumable alice = detached.alice();
+        child.kill();
 
         assertThat(bob.await(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         bob.assertNothingBeforePong(); // once
@@ -167,28 +123,26 @@ class ResumeNodeDeathTest {
 
     @Test
     void anOwnerDyingWhileAnotherNodeCarriesItsSessionClosesThatConnection1001AndDepartsOnce() throws Exception {
-        int doomed = startChildNode();
-        WsRecorder bob = admittedAt(port(0), "/ws");
-        Resumable alice = pairedAlice(doomed, bob);
-        proxy.last().cut();
-        assertThat(childLine("detached=", Duration.ofSeconds(5))).isEqualTo("detached=1");
+        Detached detached = aliceDetachedOnAChildNode();
+        WsRecorder bob = detached.bob();
+        Resumable alice = detached.alice();
         JsonNode[] answer = new JsonNode[1];
         RawWebSocket tunnelled = alice.resumeAt(port(1), 1, answer);
         assertThat(answer[0].get("type").asText()).isEqualTo("resumed");
-        assertThat(childLine("detached=", Duration.ofSeconds(5))).isEqualTo("detached=0");
+        assertThat(child.line("detached=", Duration.ofSeconds(5))).isEqualTo("detached=0");
         tunnelled.sendText("{\"type\":\"offer\",\"sdp\":\"through the tunnel\"}");
         assertThat(bob.nextJson().get("sdp").asText()).isEqualTo("through the tunnel");
         RedisHub carrier = (RedisHub) survivors.nodes().get(1).hub();
         assertThat(carrier.tunnels()).isEqualTo(1);
 
         long killedAt = System.nanoTime();
-        kill();
-        assertThat(tunnelled.awaitClose(BOUND.plusSeconds(5))).isEqualTo(1001);
+        child.kill();
+        assertThat(tunnelled.awaitClose(ChildNode.DEATH_NOTICED.plusSeconds(5))).isEqualTo(1001);
         assertThat(bob.await(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         bob.assertNothingBeforePong(); // once
         await("no tunnel left").atMost(Duration.ofSeconds(5)).until(() -> carrier.tunnels() == 0);
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
-        assertThat(took).as("after %d ms", took.toMillis()).isLessThan(BOUND.plusSeconds(2));
+        assertThat(took).as("after %d ms", took.toMillis()).isLessThan(ChildNode.DEATH_NOTICED.plusSeconds(2));
         tunnelled.close();
         alice.ws().close();
     }
@@ -208,9 +162,9 @@ class ResumeNodeDeathTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> survivors.nodes().get(0).detachedSessions() == 0);
 
-        kill();
+        child.kill();
         await("the owner sees the client's node die")
-                .atMost(BOUND.plusSeconds(2))
+                .atMost(ChildNode.DEATH_NOTICED.plusSeconds(2))
                 .until(() -> survivors.nodes().get(0).detachedSessions() == 1);
         bob.sendText("{\"type\":\"offer\",\"sdp\":\"while away\"}");
         bob.assertNothingBeforePong();

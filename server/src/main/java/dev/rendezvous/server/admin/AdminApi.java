@@ -21,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The admin endpoints, all GET, served only when an admin token is configured:
@@ -44,24 +43,14 @@ public final class AdminApi {
     public static final String SESSIONS = "/admin/api/sessions";
 
     private final AdminToken token;
-    private final Supplier<NodeInfo> node;
-    private final Supplier<CompletionStage<List<SessionSnapshot>>> sessions;
+    private final LocalNode local;
     private final Hub hub;
     private final StaticFiles page;
 
-    /**
-     * @param node this node's counters, read on an event loop
-     * @param sessions this node's sessions, completed once each was read on its own event loop
-     */
-    public AdminApi(
-            AdminToken token,
-            Supplier<NodeInfo> node,
-            Supplier<CompletionStage<List<SessionSnapshot>>> sessions,
-            Hub hub,
-            ClassLoader loader) {
+    /** @param loader where the page's files are ({@code rendezvous-admin/}) */
+    public AdminApi(AdminToken token, LocalNode local, Hub hub, ClassLoader loader) {
         this.token = token;
-        this.node = node;
-        this.sessions = sessions;
+        this.local = local;
         this.hub = hub;
         this.page = new StaticFiles("rendezvous-admin", loader);
     }
@@ -81,8 +70,7 @@ public final class AdminApi {
 
     /** This node's own view, as published to the cluster. */
     public CompletionStage<String> localView() {
-        NodeInfo info = node.get();
-        return sessions.get().thenApply(list -> NodeView.write(NodeView.of(info, list)));
+        return local.view().thenApply(NodeView::write);
     }
 
     // ---- the three answers, from the merged views -----------------------------------------------------
@@ -169,16 +157,15 @@ public final class AdminApi {
     private record Cluster(List<ObjectNode> views, boolean complete) {}
 
     private CompletionStage<Cluster> cluster() {
-        NodeInfo info = node.get();
-        CompletionStage<ObjectNode> local = sessions.get().thenApply(list -> NodeView.of(info, list));
-        CompletionStage<Cluster> merged =
-                local.thenCompose(own -> hub.otherViews().handle((others, error) -> {
+        CompletionStage<Cluster> merged = local.view()
+                .thenCompose(own -> hub.otherViews().handle((others, error) -> {
                     List<ObjectNode> views = new ArrayList<>();
                     views.add(own);
+                    String ownId = own.get("node").path("id").asText();
                     if (others != null) {
                         for (String json : others) {
                             ObjectNode v = NodeView.parse(json);
-                            if (v != null && !v.get("node").path("id").asText().equals(info.id())) {
+                            if (v != null && !v.get("node").path("id").asText().equals(ownId)) {
                                 views.add(v);
                             }
                         }

@@ -33,20 +33,4 @@ public record SessionSnapshot(
 
     public static final String V1 = "v1";
     public static final String PEERJS = "peerjs";
-
-    /** A v1 session. */
-    public SessionSnapshot(
-            String id,
-            String username,
-            String room,
-            String peer,
-            String state,
-            long connectedAtMillis,
-            long framesIn,
-            long framesOut,
-            long bytesIn,
-            long bytesOut,
-            String remote) {
-        this(id, username, room, peer, state, connectedAtMillis, framesIn, framesOut, bytesIn, bytesOut, remote, V1);
-    }
 }

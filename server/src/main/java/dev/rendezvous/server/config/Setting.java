@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * One server setting, declared once: its three names — YAML key ({@code ice.turn_ttl}), flag
@@ -74,26 +75,39 @@ public record Setting<T>(
 
     /** The same setting, masked by {@code --print-config}. */
     public Setting<T> masked() {
-        return new Setting<>(
-                key, flag, env, defaultValue, reader, true, description, label, repeatable, shownDefault, target);
+        return shown(true, label, shownDefault, target);
     }
 
     /** The same setting with this parameter label for its flag (e.g. {@code URL}). */
     public Setting<T> label(String newLabel) {
-        return new Setting<>(
-                key, flag, env, defaultValue, reader, secret, description, newLabel, repeatable, shownDefault, target);
+        return shown(secret, newLabel, shownDefault, target);
     }
 
     /** The same setting, its default shown as {@code text} (e.g. {@code unset (auth off)}). */
     public Setting<T> shownDefault(String text) {
-        return new Setting<>(
-                key, flag, env, defaultValue, reader, secret, description, label, repeatable, text, target);
+        return shown(secret, label, text, target);
     }
 
     /** The same setting, applied to the server configuration with {@code apply} (e.g. {@code Builder::port}). */
     public Setting<T> into(BiConsumer<ServerConfig.Builder, T> apply) {
+        return shown(secret, label, shownDefault, apply);
+    }
+
+    /** The same setting (names, default, reader, description) with these ways of showing and applying it. */
+    private Setting<T> shown(
+            boolean newSecret, String newLabel, String newShownDefault, BiConsumer<ServerConfig.Builder, T> newTarget) {
         return new Setting<>(
-                key, flag, env, defaultValue, reader, secret, description, label, repeatable, shownDefault, apply);
+                key,
+                flag,
+                env,
+                defaultValue,
+                reader,
+                newSecret,
+                description,
+                newLabel,
+                repeatable,
+                newShownDefault,
+                newTarget);
     }
 
     /** Applies the value {@code layers} resolve to {@code builder}, when this setting has a {@link #target}. */
@@ -124,101 +138,22 @@ public record Setting<T>(
 
     public static Setting<Integer> integer(
             String key, String flag, String env, Integer defaultValue, int min, int max, String description) {
-        return new Setting<>(
-                key,
-                flag,
-                env,
-                defaultValue,
-                raw -> {
-                    long value;
-                    if (raw.isIntegralNumber()) {
-                        value = raw.asLong();
-                    } else {
-                        String text = readText(raw);
-                        try {
-                            value = Long.parseLong(text.strip());
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("'" + text + "' is not a whole number");
-                        }
-                    }
-                    if (value < min || value > max) {
-                        throw new IllegalArgumentException(value + " is outside " + min + "-" + max);
-                    }
-                    return (int) value;
-                },
-                description,
-                "N",
-                false);
+        return new Setting<>(key, flag, env, defaultValue, raw -> readInteger(raw, min, max), description, "N", false);
     }
 
     public static Setting<Double> decimal(
             String key, String flag, String env, Double defaultValue, double min, String description) {
-        return new Setting<>(
-                key,
-                flag,
-                env,
-                defaultValue,
-                raw -> {
-                    double value;
-                    if (raw.isNumber()) {
-                        value = raw.asDouble();
-                    } else {
-                        String text = readText(raw);
-                        try {
-                            value = Double.parseDouble(text.strip());
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("'" + text + "' is not a number");
-                        }
-                    }
-                    if (!(value >= min) || Double.isInfinite(value)) {
-                        throw new IllegalArgumentException(value + " is below the minimum " + min);
-                    }
-                    return value;
-                },
-                description,
-                "N",
-                false);
+        return new Setting<>(key, flag, env, defaultValue, raw -> readDecimal(raw, min), description, "N", false);
     }
 
     public static Setting<Boolean> bool(String key, String flag, String env, Boolean defaultValue, String description) {
-        return new Setting<>(
-                key,
-                flag,
-                env,
-                defaultValue,
-                raw -> {
-                    if (raw.isBoolean()) {
-                        return raw.booleanValue();
-                    }
-                    return switch (readText(raw).strip().toLowerCase(Locale.ROOT)) {
-                        case "true", "yes", "on", "1" -> true;
-                        case "false", "no", "off", "0" -> false;
-                        default -> throw new IllegalArgumentException("'" + raw.asText() + "' is not true or false");
-                    };
-                },
-                description,
-                "true|false",
-                false);
+        return new Setting<>(key, flag, env, defaultValue, Setting::readBoolean, description, "true|false", false);
     }
 
     public static Setting<Duration> duration(
             String key, String flag, String env, Duration defaultValue, Duration min, String description) {
         return new Setting<>(
-                key,
-                flag,
-                env,
-                defaultValue,
-                raw -> {
-                    Duration value = DurationText.parse(readText(raw));
-                    if (value.compareTo(min) < 0) {
-                        throw new IllegalArgumentException(DurationText.format(value) + " is shorter than the minimum "
-                                + DurationText.format(min));
-                    }
-                    return value;
-                },
-                description,
-                "DURATION",
-                false);
+                key, flag, env, defaultValue, raw -> readDuration(raw, min), description, "DURATION", false);
     }
 
     public static Setting<Path> path(String key, String flag, String env, String description) {
@@ -227,32 +162,71 @@ public record Setting<T>(
 
     /** A list: repeatable flag, comma-separated environment variable, YAML list (or a single string). */
     public static Setting<List<String>> list(String key, String flag, String env, String description) {
-        return new Setting<>(
-                key,
-                flag,
-                env,
-                List.of(),
-                raw -> {
-                    List<String> values = new ArrayList<>();
-                    if (raw.isArray()) {
-                        for (JsonNode item : raw) {
-                            if (!item.isValueNode() || item.isNull()) {
-                                throw new IllegalArgumentException("every list item must be a string");
-                            }
-                            values.add(item.asText().strip());
-                        }
-                    } else {
-                        for (String part : readText(raw).split(",")) {
-                            if (!part.isBlank()) {
-                                values.add(part.strip());
-                            }
-                        }
-                    }
-                    return List.copyOf(values);
-                },
-                description,
-                "VALUE",
-                true);
+        return new Setting<>(key, flag, env, List.of(), Setting::readList, description, "VALUE", true);
+    }
+
+    private static int readInteger(JsonNode raw, int min, int max) {
+        long value = raw.isIntegralNumber() ? raw.asLong() : parse(readText(raw), Long::parseLong, "a whole number");
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(value + " is outside " + min + "-" + max);
+        }
+        return (int) value;
+    }
+
+    private static double readDecimal(JsonNode raw, double min) {
+        double value = raw.isNumber() ? raw.asDouble() : parse(readText(raw), Double::parseDouble, "a number");
+        if (!(value >= min) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(value + " is below the minimum " + min);
+        }
+        return value;
+    }
+
+    /** {@code text} (stripped) as a number, or a problem naming it as not {@code what}. */
+    private static <N> N parse(String text, Function<String, N> parser, String what) {
+        try {
+            return parser.apply(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not " + what);
+        }
+    }
+
+    private static boolean readBoolean(JsonNode raw) {
+        if (raw.isBoolean()) {
+            return raw.booleanValue();
+        }
+        return switch (readText(raw).strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("'" + raw.asText() + "' is not true or false");
+        };
+    }
+
+    private static Duration readDuration(JsonNode raw, Duration min) {
+        Duration value = DurationText.parse(readText(raw));
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(
+                    DurationText.format(value) + " is shorter than the minimum " + DurationText.format(min));
+        }
+        return value;
+    }
+
+    private static List<String> readList(JsonNode raw) {
+        List<String> values = new ArrayList<>();
+        if (raw.isArray()) {
+            for (JsonNode item : raw) {
+                if (!item.isValueNode() || item.isNull()) {
+                    throw new IllegalArgumentException("every list item must be a string");
+                }
+                values.add(item.asText().strip());
+            }
+        } else {
+            for (String part : readText(raw).split(",")) {
+                if (!part.isBlank()) {
+                    values.add(part.strip());
+                }
+            }
+        }
+        return List.copyOf(values);
     }
 
     private static String readText(JsonNode raw) {

@@ -7,6 +7,11 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /** Small builders for complete HTTP responses. */
 public final class HttpResponses {
@@ -25,5 +30,18 @@ public final class HttpResponses {
 
     public static FullHttpResponse json(HttpResponseStatus status, String json) {
         return of(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The response {@code work} builds on {@code executor}, off the event loop (work that may block or take
+     * milliseconds); 503 at once when the executor takes no more work (the server is shutting down).
+     */
+    public static CompletionStage<FullHttpResponse> offLoop(Supplier<FullHttpResponse> work, Executor executor) {
+        try {
+            return CompletableFuture.supplyAsync(work, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(
+                    text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is shutting down"));
+        }
     }
 }

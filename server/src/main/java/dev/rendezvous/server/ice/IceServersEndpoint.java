@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
 /**
@@ -29,26 +28,16 @@ import java.util.regex.Pattern;
  * credential for the token's user; verification runs on {@code verifier}, never on the event loop,
  * because a JWKS URL may be fetched. With auth off, the credential is for {@code ?client_id=} when given,
  * else {@code anonymous}. Responses are {@code Cache-Control: no-store}: they carry credentials.
+ *
+ * @param authenticator null when auth is off
+ * @param verifier where token verification runs (may block on a JWKS fetch)
  */
-public final class IceServersEndpoint implements HttpEndpoint {
+public record IceServersEndpoint(IceConfig ice, Authenticator authenticator, Executor verifier)
+        implements HttpEndpoint {
 
     public static final String PATH = "/api/ice-servers";
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final IceConfig ice;
-    private final Authenticator authenticator;
-    private final Executor verifier;
-
-    /**
-     * @param authenticator null when auth is off
-     * @param verifier where token verification runs (may block on a JWKS fetch)
-     */
-    public IceServersEndpoint(IceConfig ice, Authenticator authenticator, Executor verifier) {
-        this.ice = ice;
-        this.authenticator = authenticator;
-        this.verifier = verifier;
-    }
 
     @Override
     public FullHttpResponse respond(FullHttpRequest request) {
@@ -78,18 +67,13 @@ public final class IceServersEndpoint implements HttpEndpoint {
             return CompletableFuture.completedFuture(unauthorized("send Authorization: Bearer <token>"));
         }
         String token = header.substring(7).strip();
-        try {
-            return CompletableFuture.supplyAsync(
-                    () -> switch (verify(token)) {
-                        case AuthResult.Admitted admitted ->
-                            servers(admitted.user(), admitted.expiresAt().orElse(null));
-                        case AuthResult.Refused refused -> unauthorized(refused.reason());
-                    },
-                    verifier);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(
-                    HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is shutting down"));
-        }
+        return HttpResponses.offLoop(
+                () -> switch (verify(token)) {
+                    case AuthResult.Admitted admitted ->
+                        servers(admitted.user(), admitted.expiresAt().orElse(null));
+                    case AuthResult.Refused refused -> unauthorized(refused.reason());
+                },
+                verifier);
     }
 
     private AuthResult verify(String token) {

@@ -8,35 +8,24 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code GET /metrics}: the Prometheus text exposition of {@link ServerMetrics}. Rendering walks every
  * meter (a few milliseconds with the JVM meters), so it runs on {@code renderer}, off the event loop.
  * With a token, only a request with {@code Authorization: Bearer <token>} gets them (Prometheus:
  * {@code authorization: {credentials: ...}}); others get 401, checked in constant time.
+ *
+ * @param token the bearer token a scraper must send, or null: open to every allowed origin
  */
-public final class MetricsEndpoint implements HttpEndpoint {
+public record MetricsEndpoint(ServerMetrics metrics, Executor renderer, AdminToken token) implements HttpEndpoint {
 
     public static final String PATH = "/metrics";
 
-    private final ServerMetrics metrics;
-    private final Executor renderer;
-    /** Null: open to every allowed origin (no token). */
-    private final AdminToken token;
-
+    /** Open to every allowed origin (no token). */
     public MetricsEndpoint(ServerMetrics metrics, Executor renderer) {
         this(metrics, renderer, null);
-    }
-
-    /** @param token the bearer token a scraper must send, or null for none */
-    public MetricsEndpoint(ServerMetrics metrics, Executor renderer, AdminToken token) {
-        this.metrics = metrics;
-        this.renderer = renderer;
-        this.token = token;
     }
 
     @Override
@@ -55,11 +44,6 @@ public final class MetricsEndpoint implements HttpEndpoint {
 
     @Override
     public CompletionStage<FullHttpResponse> respondAsync(FullHttpRequest request) {
-        try {
-            return CompletableFuture.supplyAsync(() -> respond(request), renderer);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(
-                    HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is shutting down"));
-        }
+        return HttpResponses.offLoop(() -> respond(request), renderer);
     }
 }

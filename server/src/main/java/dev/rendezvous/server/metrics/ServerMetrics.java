@@ -107,41 +107,23 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
     ServerMetrics(boolean jvm, int relayTimeSampling) {
         this.relayTimeSampling = relayTimeSampling;
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gauge.builder("rendezvous.connections", connections, AtomicLong::get)
-                .description("Open WebSocket sessions, admitted or not")
-                .register(registry);
-        Gauge.builder("rendezvous.clients", clients, AtomicLong::get)
-                .description("Admitted clients")
-                .register(registry);
-        Gauge.builder("rendezvous.rooms", rooms, AtomicLong::get)
-                .description("Rooms with at least one member")
-                .register(registry);
-        Gauge.builder("rendezvous.pairs", pairs, AtomicLong::get)
-                .description("Lobby pairs")
-                .register(registry);
-        connectionsOpened = Counter.builder("rendezvous.connections.opened")
-                .description("WebSocket sessions opened")
-                .register(registry);
-        pairsFormed = Counter.builder("rendezvous.pairs.formed")
-                .description("Lobby pairs formed")
-                .register(registry);
-        authFailures = Counter.builder("rendezvous.auth.failures")
-                .description("Refused or timed-out authentications")
-                .register(registry);
-        keepaliveTimeouts = Counter.builder("rendezvous.keepalive.timeouts")
-                .description("Sessions closed for silence (4008)")
-                .register(registry);
-        throttled = Counter.builder("rendezvous.throttled")
-                .description("Sessions closed for sending too fast or not reading (4029)")
-                .register(registry);
+        gauge("rendezvous.connections", connections, "Open WebSocket sessions, admitted or not");
+        gauge("rendezvous.clients", clients, "Admitted clients");
+        gauge("rendezvous.rooms", rooms, "Rooms with at least one member");
+        gauge("rendezvous.pairs", pairs, "Lobby pairs");
+        connectionsOpened = counter("rendezvous.connections.opened", "WebSocket sessions opened");
+        pairsFormed = counter("rendezvous.pairs.formed", "Lobby pairs formed");
+        authFailures = counter("rendezvous.auth.failures", "Refused or timed-out authentications");
+        keepaliveTimeouts = counter("rendezvous.keepalive.timeouts", "Sessions closed for silence (4008)");
+        throttled = counter("rendezvous.throttled", "Sessions closed for sending too fast or not reading (4029)");
         for (String reason : List.of("too_many", "too_fast")) {
             connectionsRefused.put(
                     reason,
-                    Counter.builder("rendezvous.connections.refused")
-                            .tag("reason", reason)
-                            .description(
-                                    "Connections refused by the per-address cap (too_many) or connection rate (too_fast)")
-                            .register(registry));
+                    counter(
+                            "rendezvous.connections.refused",
+                            "Connections refused by the per-address cap (too_many) or connection rate (too_fast)",
+                            "reason",
+                            reason));
         }
         FunctionCounter.builder("rendezvous.log.lines.suppressed", LogBudget.CLIENTS, LogBudget::suppressed)
                 .description("Client-caused log lines not written for want of log budget (process-wide)")
@@ -150,72 +132,60 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
             if (isRelayed(type)) {
                 relayedByType.put(
                         type,
-                        Counter.builder("rendezvous.messages.relayed")
-                                .description("Relayed signaling messages delivered, by type")
-                                .tag("type", type.wireName())
-                                .register(registry));
+                        counter(
+                                "rendezvous.messages.relayed",
+                                "Relayed signaling messages delivered, by type",
+                                "type",
+                                type.wireName()));
             }
         }
         for (ErrorCode code : ErrorCode.values()) {
             errorsByCode.put(
                     code,
-                    Counter.builder("rendezvous.errors")
-                            .description("Error messages sent to clients, by code")
-                            .tag("code", code.wireName())
-                            .register(registry));
+                    counter("rendezvous.errors", "Error messages sent to clients, by code", "code", code.wireName()));
         }
-        Gauge.builder("rendezvous.sessions.detached", detached, AtomicLong::get)
-                .description("Resumable sessions whose connection is gone, within their resume grace")
-                .register(registry);
-        resumesOk = Counter.builder("rendezvous.resumes")
-                .description("Sessions resumed on a new connection")
-                .tag("outcome", "ok")
-                .register(registry);
-        framesReplayed = Counter.builder("rendezvous.resume.frames.replayed")
-                .description("Frames sent again to resumed sessions")
-                .register(registry);
-        graceExpiries = Counter.builder("rendezvous.resume.grace.expiries")
-                .description("Detached sessions that departed at the end of their resume grace")
-                .register(registry);
+        gauge(
+                "rendezvous.sessions.detached",
+                detached,
+                "Resumable sessions whose connection is gone, within their resume grace");
+        resumesOk = counter("rendezvous.resumes", "Sessions resumed on a new connection", "outcome", "ok");
+        framesReplayed = counter("rendezvous.resume.frames.replayed", "Frames sent again to resumed sessions");
+        graceExpiries = counter(
+                "rendezvous.resume.grace.expiries", "Detached sessions that departed at the end of their resume grace");
         for (String reason :
                 new String[] {"unknown_id", "bad_token", "expired", "cannot_replay", "not_a_resume", "owner_unreachable"
                 }) {
             resumesFailed.put(
-                    reason,
-                    Counter.builder("rendezvous.resumes.failed")
-                            .description("Failed resumes, by reason")
-                            .tag("reason", reason)
-                            .register(registry));
+                    reason, counter("rendezvous.resumes.failed", "Failed resumes, by reason", "reason", reason));
         }
-        Gauge.builder("rendezvous.protocol.clients", v1Clients, AtomicLong::get)
-                .tag("protocol", "v1")
-                .description("Admitted clients by protocol")
-                .register(registry);
-        Gauge.builder("rendezvous.protocol.clients", peerJsClients, AtomicLong::get)
-                .tag("protocol", "peerjs")
-                .description("Admitted clients by protocol")
-                .register(registry);
+        gauge("rendezvous.protocol.clients", v1Clients, "Admitted clients by protocol", "protocol", "v1");
+        gauge("rendezvous.protocol.clients", peerJsClients, "Admitted clients by protocol", "protocol", "peerjs");
         for (String type : List.of("OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE")) {
             peerJsRelayed.put(
                     type,
-                    Counter.builder("rendezvous.protocol.messages.relayed")
-                            .description("Relayed messages delivered, by protocol and type")
-                            .tag("protocol", "peerjs")
-                            .tag("type", type)
-                            .register(registry));
+                    counter(
+                            "rendezvous.protocol.messages.relayed",
+                            "Relayed messages delivered, by protocol and type",
+                            "protocol",
+                            "peerjs",
+                            "type",
+                            type));
         }
-        peerJsQueued = Counter.builder("rendezvous.protocol.messages.queued")
-                .tag("protocol", "peerjs")
-                .description("Messages queued for an id that is not connected")
-                .register(registry);
-        peerJsExpired = Counter.builder("rendezvous.protocol.expired")
-                .tag("protocol", "peerjs")
-                .description("EXPIRE answers: queued messages whose receiver never came")
-                .register(registry);
-        peerJsIgnored = Counter.builder("rendezvous.protocol.ignored")
-                .tag("protocol", "peerjs")
-                .description("Frames ignored (not JSON, unknown type, binary, no dst)")
-                .register(registry);
+        peerJsQueued = counter(
+                "rendezvous.protocol.messages.queued",
+                "Messages queued for an id that is not connected",
+                "protocol",
+                "peerjs");
+        peerJsExpired = counter(
+                "rendezvous.protocol.expired",
+                "EXPIRE answers: queued messages whose receiver never came",
+                "protocol",
+                "peerjs");
+        peerJsIgnored = counter(
+                "rendezvous.protocol.ignored",
+                "Frames ignored (not JSON, unknown type, binary, no dst)",
+                "protocol",
+                "peerjs");
         relayTime = Timer.builder("rendezvous.relay")
                 .description(
                         "Server-side relay time: frame decoded to frame written to the target (sampled: one relay in "
@@ -232,6 +202,19 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
         }
+    }
+
+    /** Registers a counter; {@code tags} are key, value pairs. */
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
+    /** Registers a gauge that reads {@code value}; {@code tags} are key, value pairs. */
+    private void gauge(String name, AtomicLong value, String description, String... tags) {
+        Gauge.builder(name, value, AtomicLong::get)
+                .description(description)
+                .tags(tags)
+                .register(registry);
     }
 
     private static boolean isRelayed(MessageType type) {
@@ -254,6 +237,14 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
         };
     }
 
+    /** Counts under {@code key} when it is one of the keys registered up front; an unknown key is not counted. */
+    private static void incrementKnown(Map<String, Counter> counters, String key) {
+        Counter c = counters.get(key);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
     @Override
     public void connectionOpened() {
         connections.incrementAndGet();
@@ -262,10 +253,7 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
 
     @Override
     public void connectionRefused(String reason) {
-        Counter c = connectionsRefused.get(reason);
-        if (c != null) {
-            c.increment();
-        }
+        incrementKnown(connectionsRefused, reason);
     }
 
     @Override
@@ -287,10 +275,7 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
 
     @Override
     public void relayed(String type) {
-        Counter c = peerJsRelayed.get(type);
-        if (c != null) {
-            c.increment();
-        }
+        incrementKnown(peerJsRelayed, type);
     }
 
     @Override
@@ -308,11 +293,13 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
         peerJsRefused
                 .computeIfAbsent(
                         reason,
-                        r -> Counter.builder("rendezvous.protocol.refused")
-                                .description("Connections refused at admission, by protocol and reason")
-                                .tag("protocol", "peerjs")
-                                .tag("reason", r)
-                                .register(registry))
+                        r -> counter(
+                                "rendezvous.protocol.refused",
+                                "Connections refused at admission, by protocol and reason",
+                                "protocol",
+                                "peerjs",
+                                "reason",
+                                r))
                 .increment();
     }
 
@@ -377,10 +364,7 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
 
     @Override
     public void resumeFailed(String reason) {
-        Counter c = resumesFailed.get(reason);
-        if (c != null) {
-            c.increment();
-        }
+        incrementKnown(resumesFailed, reason);
     }
 
     @Override
@@ -404,10 +388,12 @@ public final class ServerMetrics implements HubObserver, PeerJsObserver {
         backplanes
                 .computeIfAbsent(kind, k -> {
                     AtomicLong state = new AtomicLong();
-                    Gauge.builder("rendezvous.backplane.up", state, AtomicLong::get)
-                            .tag("kind", k)
-                            .description("1 while the cluster backplane is reachable, 0 while not")
-                            .register(registry);
+                    gauge(
+                            "rendezvous.backplane.up",
+                            state,
+                            "1 while the cluster backplane is reachable, 0 while not",
+                            "kind",
+                            k);
                     return state;
                 })
                 .set(up ? 1 : 0);

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Why one file of ~530 lines: it is the state of one connection (phase, session, timer, limiter) and
+// Why one file of ~500 lines: it is the state of one connection (phase, session, timer, limiter) and
 // the only place that changes it; the behaviour per concern already lives in the stateless handlers it
 // dispatches to (AdmissionHandler, RelayHandler, PairingHandler, RoomHandler, KeepaliveHandler,
 // RateLimitHandler). Moving state out would cost an object per connection per concern (see below).
@@ -109,47 +109,18 @@ public final class Connection {
     /** Cancels the one pending timer (auth deadline, registration deadline or keepalive wake-up), or null. */
     private Runnable cancelTimer;
 
-    /**
-     * @param room the room of a {@code /ws/{room}} connection, or null for the lobby
-     * @param requestedId the {@code client_id} query parameter (already validated), or null
-     * @param username the {@code username} query parameter, or null
-     * @param remote the peer address, for logs (its {@code toString} runs only when a line is written)
-     */
-    public Connection(
-            ConnectionSettings settings,
-            Link link,
-            Transport transport,
-            String room,
-            String requestedId,
-            String username,
-            Object remote) {
-        this(settings, link, transport, room, requestedId, username, remote, false, false);
-    }
-
-    /**
-     * @param resumable the {@code resumable=1} query parameter (v1.1)
-     * @param resume the {@code resume=1} query parameter (v1.1)
-     */
-    public Connection(
-            ConnectionSettings settings,
-            Link link,
-            Transport transport,
-            String room,
-            String requestedId,
-            String username,
-            Object remote,
-            boolean resumable,
-            boolean resume) {
+    public Connection(ConnectionSettings settings, Link link, Transport transport, ConnectRequest request) {
         this.settings = settings;
         this.link = link;
         this.wire = link;
-        this.resumableAsked = resumable;
-        this.resumeAsked = resume;
         this.transport = transport;
-        this.room = room;
-        this.requestedId = requestedId;
-        this.queryUsername = username;
-        this.remote = remote;
+        // Held as fields of their own, not as the record: an idle connection costs one object.
+        this.room = request.room();
+        this.requestedId = request.requestedId();
+        this.queryUsername = request.username();
+        this.remote = request.remote();
+        this.resumableAsked = request.resumable();
+        this.resumeAsked = request.resume();
         this.keepalive = new Keepalive(
                 settings.pingInterval().toNanos(), settings.pingTimeout().toNanos(), transport.nanoTime());
     }
@@ -181,7 +152,8 @@ public final class Connection {
                 bytesOut,
                 remote instanceof InetSocketAddress a && a.getAddress() != null
                         ? a.getAddress().getHostAddress() + ":" + a.getPort()
-                        : String.valueOf(remote));
+                        : String.valueOf(remote),
+                SessionSnapshot.V1);
     }
 
     /** The upgrade completed: admit right away, or ask for a token. */

@@ -43,66 +43,6 @@ public record ConnectionSettings(
     /** Refused frames a client may send in a row before it is closed with 4029 (refills in 10 s). */
     public static final double RATE_LIMIT_STRIKES = 100;
 
-    /** Settings without resume (v1 only). */
-    public ConnectionSettings(
-            Hub hub,
-            HubObserver observer,
-            Duration pingInterval,
-            Duration pingTimeout,
-            Authenticator authenticator,
-            Duration authTimeout,
-            Executor authExecutor,
-            Function<String, List<IceServer>> iceServers,
-            double rateLimitPerSecond,
-            double rateLimitBurst) {
-        this(
-                hub,
-                observer,
-                pingInterval,
-                pingTimeout,
-                authenticator,
-                authTimeout,
-                authExecutor,
-                iceServers,
-                rateLimitPerSecond,
-                rateLimitBurst,
-                0,
-                0,
-                Duration.ZERO,
-                new ResumeDirectory());
-    }
-
-    /** Settings without a byte-rate limit (tests and benchmarks of the frame logic). */
-    public ConnectionSettings(
-            Hub hub,
-            HubObserver observer,
-            Duration pingInterval,
-            Duration pingTimeout,
-            Authenticator authenticator,
-            Duration authTimeout,
-            Executor authExecutor,
-            Function<String, List<IceServer>> iceServers,
-            double rateLimitPerSecond,
-            double rateLimitBurst,
-            Duration resumeGrace,
-            ResumeDirectory resumes) {
-        this(
-                hub,
-                observer,
-                pingInterval,
-                pingTimeout,
-                authenticator,
-                authTimeout,
-                authExecutor,
-                iceServers,
-                rateLimitPerSecond,
-                rateLimitBurst,
-                0,
-                0,
-                resumeGrace,
-                resumes);
-    }
-
     public ConnectionSettings {
         Objects.requireNonNull(hub, "hub");
         Objects.requireNonNull(resumeGrace, "resumeGrace");

@@ -305,20 +305,16 @@ abstract class JsonGrammar {
                 return false; // leading zeros
             }
         } else {
-            while (i < end && digit(b[i])) {
-                i++;
-            }
+            i = digitsEnd(b, i, end);
         }
         int integerDigits = i - intStart;
         int digits = integerDigits;
         boolean fraction = false;
         if (i < end && b[i] == '.') {
-            int s = ++i;
-            while (i < end && digit(b[i])) {
-                i++;
-            }
+            int s = i + 1;
+            i = digitsEnd(b, s, end);
             if (i == s) {
-                return false;
+                return false; // a point needs digits after it
             }
             digits += i - s;
             fraction = true;
@@ -329,11 +325,9 @@ abstract class JsonGrammar {
                 i++;
             }
             int s = i;
-            while (i < end && digit(b[i])) {
-                i++;
-            }
+            i = digitsEnd(b, s, end);
             if (i == s) {
-                return false;
+                return false; // so does an exponent
             }
             digits += i - s;
             fraction = true;
@@ -343,6 +337,14 @@ abstract class JsonGrammar {
         }
         pos = i;
         return true;
+    }
+
+    /** The index after the run of digits that starts at {@code i} (itself when there is none). */
+    private static int digitsEnd(byte[] b, int i, int end) {
+        while (i < end && digit(b[i])) {
+            i++;
+        }
+        return i;
     }
 
     private static boolean digit(byte c) {

@@ -38,8 +38,9 @@ public final class ResumeOwner implements RemoteResume.Owner {
             return new Answer.Failed("unknown_id", "no resumable session has id " + id + " (unknown, or it has ended)");
         }
         OwnerTunnel tunnel = new OwnerTunnel(toClient, loops.next(), this);
-        Connection c = new Connection(
-                settings, tunnel, tunnel, session.session().room(), null, null, "node " + clientNode, true, true);
+        ConnectRequest request =
+                new ConnectRequest(session.session().room(), null, null, "node " + clientNode, true, true);
+        Connection c = new Connection(settings, tunnel, tunnel, request);
         tunnel.connection(c);
         c.openTunnelEnd();
         switch (session.resume(token, received, tunnel, c)) {

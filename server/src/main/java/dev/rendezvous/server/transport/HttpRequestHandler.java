@@ -2,9 +2,9 @@ package dev.rendezvous.server.transport;
 
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
+import dev.rendezvous.server.http.HttpSite;
 import dev.rendezvous.server.http.OriginPolicy;
 import dev.rendezvous.server.http.SecurityHeaders;
-import dev.rendezvous.server.http.StaticFiles;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -21,11 +21,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * Routes each HTTP request by path. An upgrade goes to the first {@link WebSocketRoute} that serves its
@@ -47,10 +45,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** Null when the PeerJS endpoint is off. */
     private final PeerJsEndpoint peerJs;
 
-    private final StaticFiles staticFiles;
-    private final Map<String, HttpEndpoint> endpoints;
-    private final Supplier<String> health;
-    private final OriginPolicy origins;
+    private final HttpSite site;
     /** Null when no per-address limit is on and no proxy is trusted. */
     private final AddressAccounting accounting;
 
@@ -58,19 +53,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             ServerInitializer pipeline,
             List<WebSocketRoute> routes,
             PeerJsEndpoint peerJs,
-            StaticFiles staticFiles,
-            Map<String, HttpEndpoint> endpoints,
-            Supplier<String> health,
-            OriginPolicy origins,
+            HttpSite site,
             AddressAccounting accounting) {
         this.pipeline = pipeline;
         this.accounting = accounting;
         this.routes = List.copyOf(routes);
         this.peerJs = peerJs;
-        this.staticFiles = staticFiles;
-        this.endpoints = endpoints;
-        this.health = health;
-        this.origins = origins;
+        this.site = site;
     }
 
     @Override
@@ -95,7 +84,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
-        if (!origins.hostAllowed(host)) { // DNS rebinding: a foreign name pointed at this server
+        if (!site.origins().hostAllowed(host)) { // DNS rebinding: a foreign name pointed at this server
             respond(ctx, request, HttpResponses.text(HttpResponseStatus.FORBIDDEN, "host not allowed"));
             return;
         }
@@ -104,21 +93,23 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         boolean upgrade = HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(
                 request.headers().get(HttpHeaderNames.UPGRADE));
-        if (!origins.originAllowed(origin, host)) {
+        if (!site.origins().originAllowed(origin, host)) {
             // A foreign page gets the public static files (the page, the SDK) and nothing else: no upgrade
             // (ours or PeerJS's), no API (ICE credentials, metrics, PeerJS ids).
             boolean staticGet = !upgrade
                     && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
                     && !path.equals("/healthz")
-                    && !endpoints.containsKey(path);
+                    && !site.endpoints().containsKey(path);
             respond(
                     ctx,
                     request,
-                    (staticGet ? staticFiles.respond(path) : Optional.<FullHttpResponse>empty())
+                    (staticGet ? site.staticFiles().respond(path) : Optional.<FullHttpResponse>empty())
                             .orElseGet(() -> HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed")));
             return;
         }
-        if (peerJs != null && !endpoints.containsKey(path) && peerJs.handle(ctx, request, pipeline.peerJsHooks())) {
+        if (peerJs != null
+                && !site.endpoints().containsKey(path)
+                && peerJs.handle(ctx, request, pipeline.peerJsHooks())) {
             return; // the PeerJS server protocol (its own package); the server's own endpoints come first
         }
         if (upgrade) {
@@ -132,10 +123,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (path.equals("/healthz")) {
-            respond(ctx, request, cors(HttpResponses.json(HttpResponseStatus.OK, health.get()), origin));
+            respond(
+                    ctx,
+                    request,
+                    cors(HttpResponses.json(HttpResponseStatus.OK, site.health().get()), origin));
             return;
         }
-        HttpEndpoint endpoint = endpoints.get(path);
+        HttpEndpoint endpoint = site.endpoints().get(path);
         if (endpoint != null) {
             respondLater(ctx, request, endpoint, origin);
             return;
@@ -150,7 +144,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         respond(
                 ctx,
                 request,
-                staticFiles
+                site.staticFiles()
                         .respond(path)
                         .orElseGet(() -> HttpResponses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path)));
     }

@@ -1,9 +1,7 @@
 package dev.rendezvous.server.transport;
 
 import dev.rendezvous.server.admin.SessionSnapshot;
-import dev.rendezvous.server.http.HttpEndpoint;
-import dev.rendezvous.server.http.OriginPolicy;
-import dev.rendezvous.server.http.StaticFiles;
+import dev.rendezvous.server.http.HttpSite;
 import dev.rendezvous.server.net.AddressGate;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
 import dev.rendezvous.server.session.ConnectionSettings;
@@ -20,12 +18,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.ssl.SslContext;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 
 /**
  * The whole pipeline of an accepted connection, in one place, in its two stages:
@@ -59,8 +54,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final ChannelHandler FRAME_ENCODER = new SharedFrameEncoder();
 
     private final SslContext ssl;
-    private final int maxMessageBytes;
-    private final long unfinishedMessageNanos;
+    private final WebSocketLimits limits;
     /** Null when no per-address limit is on and no proxy is trusted. */
     private final AddressAccounting accounting;
 
@@ -68,25 +62,24 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     /** Stateless, so one instance for every connection. */
     private final HttpRequestHandler router;
 
+    /**
+     * @param site what plain HTTP requests are answered with
+     * @param gate the per-address limits, or null when none is on
+     */
     public ServerInitializer(
             ConnectionSettings settings,
             PeerJsEndpoint peerJs,
-            int maxMessageBytes,
+            WebSocketLimits limits,
             SslContext ssl,
-            StaticFiles staticFiles,
-            Map<String, HttpEndpoint> endpoints,
-            Supplier<String> health,
+            HttpSite site,
             SessionRegistry registry,
-            OriginPolicy origins,
-            AddressGate gate,
-            Duration unfinishedMessageTimeout) {
+            AddressGate gate) {
         this.ssl = ssl;
-        this.maxMessageBytes = maxMessageBytes;
-        this.unfinishedMessageNanos = unfinishedMessageTimeout.toNanos();
+        this.limits = limits;
         this.registry = registry;
         this.accounting = gate == null ? null : new AddressAccounting(gate, settings.observer());
-        List<WebSocketRoute> routes = List.of(new SignalingRoute(settings, maxMessageBytes));
-        this.router = new HttpRequestHandler(this, routes, peerJs, staticFiles, endpoints, health, origins, accounting);
+        List<WebSocketRoute> routes = List.of(new SignalingRoute(settings, limits.maxMessageBytes()));
+        this.router = new HttpRequestHandler(this, routes, peerJs, site, accounting);
     }
 
     /** Receives every channel that completed a WebSocket upgrade: tracked for shutdown and the connection count. */
@@ -154,7 +147,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         leaveHttp(p);
         p.addBefore(HTTP_CODEC, "wsencoder", FRAME_ENCODER);
         p.addBefore(
-                HTTP_CODEC, "wsdecoder", new WebSocketFrameReader(session, maxMessageBytes, unfinishedMessageNanos));
+                HTTP_CODEC,
+                "wsdecoder",
+                new WebSocketFrameReader(session, limits.maxMessageBytes(), limits.unfinishedMessageNanos()));
         p.addAfter(routerCtx.name(), SESSION, session);
         p.remove(HTTP_CODEC);
         p.remove(routerCtx.name());

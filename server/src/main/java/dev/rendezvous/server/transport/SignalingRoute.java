@@ -1,5 +1,7 @@
 package dev.rendezvous.server.transport;
 
+import dev.rendezvous.server.net.ClientAddress;
+import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import io.netty.channel.Channel;
@@ -13,18 +15,13 @@ import java.util.List;
  * validated before the upgrade (HTTP 400); the session is a {@link WebSocketSessionHandler}.
  *
  * <p>Stateless; shared by every connection of a server.
+ *
+ * @param settings what every connection of the server shares
+ * @param maxMessageBytes the largest message accepted (named in the error for a larger one)
  */
-final class SignalingRoute implements WebSocketRoute {
+record SignalingRoute(ConnectionSettings settings, int maxMessageBytes) implements WebSocketRoute {
     private static final String ROOM_PREFIX = "/ws/";
     private static final int MAX_USERNAME_CHARS = 64;
-
-    private final ConnectionSettings settings;
-    private final int maxMessageBytes;
-
-    SignalingRoute(ConnectionSettings settings, int maxMessageBytes) {
-        this.settings = settings;
-        this.maxMessageBytes = maxMessageBytes;
-    }
 
     @Override
     public boolean serves(String path) {
@@ -55,15 +52,14 @@ final class SignalingRoute implements WebSocketRoute {
                     HttpResponseStatus.BAD_REQUEST,
                     "username must be 1-" + MAX_USERNAME_CHARS + " characters without control characters");
         }
-        return new Upgrade.Accepted(new WebSocketSessionHandler(
-                channel,
-                settings,
-                maxMessageBytes,
+        ConnectRequest request = new ConnectRequest(
                 room,
                 clientId,
                 username == null || username.isEmpty() ? null : username,
+                ClientAddress.forLogs(channel), // behind a trusted proxy: the client it names
                 "1".equals(first(uri, "resumable")),
-                "1".equals(first(uri, "resume"))));
+                "1".equals(first(uri, "resume")));
+        return new Upgrade.Accepted(new WebSocketSessionHandler(channel, settings, maxMessageBytes, request));
     }
 
     private static String first(QueryStringDecoder uri, String name) {

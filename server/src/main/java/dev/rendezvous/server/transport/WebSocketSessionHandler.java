@@ -6,6 +6,7 @@ import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.logging.LogText;
 import dev.rendezvous.server.net.ClientAddress;
+import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.Transport;
@@ -45,19 +46,11 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     private long framesIn;
     private long bytesIn;
 
-    WebSocketSessionHandler(
-            Channel channel,
-            ConnectionSettings settings,
-            int maxMessageBytes,
-            String room,
-            String clientId,
-            String username,
-            boolean resumable,
-            boolean resume) {
+    /** @param request what the client asked for; its remote is this channel's */
+    WebSocketSessionHandler(Channel channel, ConnectionSettings settings, int maxMessageBytes, ConnectRequest request) {
         this.channel = channel;
         this.maxMessageBytes = maxMessageBytes;
-        this.connection = new Connection(
-                settings, this, this, room, clientId, username, ClientAddress.forLogs(channel), resumable, resume);
+        this.connection = new Connection(settings, this, this, request);
         this.out = new Outbound(channel, connection::onSlowConsumer);
     }
 

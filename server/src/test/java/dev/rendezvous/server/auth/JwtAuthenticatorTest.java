@@ -18,6 +18,13 @@ class JwtAuthenticatorTest {
     private final JwtAuthenticator auth =
             JwtAuthenticator.hmac(SECRET.getBytes(StandardCharsets.UTF_8), JwtAuthenticator.Options.defaults());
 
+    /** An HS256 authenticator with no issuer or audience check and the default clock skew. */
+    private static JwtAuthenticator withDefaultsBut(ClientIdBinding binding, boolean requireExp) {
+        return JwtAuthenticator.hmac(
+                SECRET.getBytes(StandardCharsets.UTF_8),
+                new JwtAuthenticator.Options(null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, binding, requireExp));
+    }
+
     private static String hs256(String secret, String claimsJson) {
         return hs256(secret, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claimsJson);
     }
@@ -122,10 +129,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void underSubjectBindingATokenMayTakeItsSubjectOrSubjectColonAnything() {
-        JwtAuthenticator bySubject = JwtAuthenticator.hmac(
-                SECRET.getBytes(StandardCharsets.UTF_8),
-                new JwtAuthenticator.Options(
-                        null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.SUBJECT, false));
+        JwtAuthenticator bySubject = withDefaultsBut(ClientIdBinding.SUBJECT, false);
         AuthResult.Admitted bob = (AuthResult.Admitted) bySubject.authenticate(hs256(SECRET, "{\"sub\":\"bob\"}"));
         assertThat(bob.mayTake("bob")).isTrue();
         assertThat(bob.mayTake("bob:laptop")).isTrue();
@@ -147,10 +151,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void requireExpRefusesATokenWithoutExpiryAndTheExpiryIsReported() {
-        JwtAuthenticator strict = JwtAuthenticator.hmac(
-                SECRET.getBytes(StandardCharsets.UTF_8),
-                new JwtAuthenticator.Options(
-                        null, null, JwtAuthenticator.DEFAULT_CLOCK_SKEW, ClientIdBinding.NONE, true));
+        JwtAuthenticator strict = withDefaultsBut(ClientIdBinding.NONE, true);
         AuthResult forever = strict.authenticate(hs256(SECRET, "{\"sub\":\"a\"}"));
         assertThat(forever).isInstanceOf(AuthResult.Refused.class);
         assertThat(((AuthResult.Refused) forever).reason()).contains("exp");

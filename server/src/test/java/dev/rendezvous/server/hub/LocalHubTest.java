@@ -157,9 +157,7 @@ class LocalHubTest {
         assertThat(link(b).drainMessages()).containsExactly(new Message.PeerDisconnected("a"));
         assertThat(pair(hub, b, "a")).isEqualTo(notFound("a"));
         Session r = member("r", "room", null);
-        hub.depart(r);
-        hub.depart(b);
-        assertThat(hub.state().empty()).isTrue();
+        departAndAssertEmpty(r, b);
     }
 
     @Test
@@ -260,9 +258,7 @@ class LocalHubTest {
         assertThat(hub.state()).isEqualTo(new Hub.HubState(2, 0, 1, 2));
         hub.depart(old); // a second departure of the old session changes nothing
         assertThat(link(again).drain()).isEmpty();
-        hub.depart(again);
-        hub.depart(b);
-        assertThat(hub.state().empty()).isTrue();
+        departAndAssertEmpty(again, b);
     }
 
     @Test
@@ -281,8 +277,14 @@ class LocalHubTest {
         assertThat(link(b).drain()).as("no peer_disconnected").isEmpty();
         assertThat(link(r2).drain()).as("no user_left").isEmpty();
         assertThat(b.peerId()).isNull();
-        hub.depart(b);
-        hub.depart(r2);
+        departAndAssertEmpty(b, r2);
+    }
+
+    /** Departs the sessions still in the hub: nothing of them stays. */
+    private void departAndAssertEmpty(Session... last) {
+        for (Session s : last) {
+            hub.depart(s);
+        }
         assertThat(hub.state().empty()).isTrue();
     }
 

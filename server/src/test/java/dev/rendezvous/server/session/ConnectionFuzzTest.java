@@ -13,7 +13,6 @@ import dev.rendezvous.server.hub.RecordingLink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -58,23 +57,13 @@ class ConnectionFuzzTest {
         ManualTransport clock = new ManualTransport();
         LocalHub hub = new LocalHub();
         double rate = data.consumeBoolean() ? 0 : 20;
-        ConnectionSettings settings = new ConnectionSettings(
-                hub,
-                HubObserver.NONE,
-                Duration.ofMillis(100),
-                Duration.ofMillis(300),
-                null,
-                Duration.ofMillis(1000),
-                Runnable::run,
-                id -> List.of(),
-                rate,
-                rate * 2);
+        ConnectionSettings settings = TestSettings.of(hub, HubObserver.NONE, null, Runnable::run, rate);
         Connection[] conns = new Connection[4];
         RecordingLink[] links = new RecordingLink[4];
         boolean[] closedSeen = new boolean[4];
         for (int i = 0; i < 4; i++) {
             links[i] = new RecordingLink();
-            conns[i] = new Connection(settings, links[i], clock, ROOMS[i], IDS[i], null, "fuzz");
+            conns[i] = new Connection(settings, links[i], clock, ConnectRequest.v1(ROOMS[i], IDS[i], null, "fuzz"));
             conns[i].open();
         }
         int steps = data.consumeInt(0, 48);
@@ -92,7 +81,8 @@ class ConnectionFuzzTest {
                     c.onClosed(); // an abrupt disconnect, then the same id comes back
                     closedSeen[who] = true;
                     links[who] = new RecordingLink();
-                    conns[who] = new Connection(settings, links[who], clock, ROOMS[who], IDS[who], null, "fuzz");
+                    conns[who] = new Connection(
+                            settings, links[who], clock, ConnectRequest.v1(ROOMS[who], IDS[who], null, "fuzz"));
                     conns[who].open();
                     closedSeen[who] = false;
                 }

@@ -14,7 +14,6 @@ import dev.rendezvous.server.hub.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,21 +33,11 @@ class ConnectionTest {
     };
 
     private ConnectionSettings settings(Authenticator auth, double rate) {
-        return new ConnectionSettings(
-                hub,
-                observer,
-                Duration.ofMillis(100),
-                Duration.ofMillis(300),
-                auth,
-                Duration.ofMillis(1000),
-                Runnable::run,
-                id -> List.of(),
-                rate,
-                rate * 2);
+        return TestSettings.of(hub, observer, auth, Runnable::run, rate);
     }
 
     private Connection open(ConnectionSettings settings, RecordingLink link, String room, String id) {
-        Connection c = new Connection(settings, link, clock, room, id, null, "test");
+        Connection c = new Connection(settings, link, clock, ConnectRequest.v1(room, id, null, "test"));
         c.open();
         return c;
     }
@@ -154,11 +143,8 @@ class ConnectionTest {
         assertThat(hub.state().sessions()).isEqualTo(1);
     }
 
-    @Test
-    void rateLimitRefusesThenCloses() {
-        RecordingLink link = new RecordingLink();
-        Connection c = open(settings(null, 5), link, null, "a"); // 5/s, burst 10
-        link.drain();
+    /** Ten pings are answered (the whole burst), the eleventh is refused {@code rate_limited}. */
+    private void assertBurstOfTenThenRateLimited(Connection c, RecordingLink link) {
         for (int i = 0; i < 10; i++) {
             text(c, "{\"type\":\"ping\"}");
         }
@@ -166,6 +152,14 @@ class ConnectionTest {
         text(c, "{\"type\":\"ping\"}");
         assertThat(link.drainMessages())
                 .containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
+    }
+
+    @Test
+    void rateLimitRefusesThenCloses() {
+        RecordingLink link = new RecordingLink();
+        Connection c = open(settings(null, 5), link, null, "a"); // 5/s, burst 10
+        link.drain();
+        assertBurstOfTenThenRateLimited(c, link);
         clock.advanceMillis(200); // one token back (and two server pings meanwhile)
         link.drain();
         text(c, "{\"type\":\"ping\"}");
@@ -185,13 +179,7 @@ class ConnectionTest {
             c.onControlFrame();
         }
         link.drain();
-        for (int i = 0; i < 10; i++) {
-            text(c, "{\"type\":\"ping\"}");
-        }
-        assertThat(link.drainMessages()).hasSize(10).containsOnly(new Message.Pong());
-        text(c, "{\"type\":\"ping\"}");
-        assertThat(link.drainMessages())
-                .containsExactly(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; slow down", "ping"));
+        assertBurstOfTenThenRateLimited(c, link);
     }
 
     @Test
@@ -313,17 +301,7 @@ class ConnectionTest {
     }
 
     private ConnectionSettings settings(dev.rendezvous.server.hub.Hub hub) {
-        return new ConnectionSettings(
-                hub,
-                observer,
-                Duration.ofMillis(100),
-                Duration.ofMillis(300),
-                null,
-                Duration.ofMillis(1000),
-                Runnable::run,
-                id -> List.of(),
-                0,
-                0);
+        return TestSettings.of(hub, observer, null, Runnable::run, 0);
     }
 
     @Test
@@ -397,7 +375,8 @@ class ConnectionTest {
 
     @Test
     void aConnectionThatNeverOpenedDoesNotCountAClose() {
-        Connection c = new Connection(settings(null, 0), new RecordingLink(), clock, null, null, null, "test");
+        Connection c = new Connection(
+                settings(null, 0), new RecordingLink(), clock, ConnectRequest.v1(null, null, null, "test"));
         c.onClosed(); // the upgrade failed: the transport closes a connection that never opened
         assertThat(closedEvents.get()).isZero();
     }
@@ -414,17 +393,8 @@ class ConnectionTest {
                         escaped.set(e);
                     }
                 };
-        ConnectionSettings s = new ConnectionSettings(
-                hub,
-                observer,
-                Duration.ofMillis(100),
-                Duration.ofMillis(300),
-                token -> new AuthResult.Admitted("u", Optional.empty()),
-                Duration.ofMillis(1000),
-                authThread,
-                id -> List.of(),
-                0,
-                0);
+        ConnectionSettings s =
+                TestSettings.of(hub, observer, token -> new AuthResult.Admitted("u", Optional.empty()), authThread, 0);
         RecordingLink link = new RecordingLink();
         Connection c = open(s, link, null, null);
         link.drain();

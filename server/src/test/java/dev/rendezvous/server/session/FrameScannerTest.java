@@ -128,25 +128,36 @@ class FrameScannerTest {
                 .isSameAs(Inbound.Ping.INSTANCE);
     }
 
+    private void assertMalformed(String json, MessageType type, String reason) {
+        assertThat(kind(json)).isEqualTo(new Inbound.Malformed(type, reason));
+    }
+
     @Test
     void aFieldOfTheWrongTypeIsMalformedForTheTypesThatHaveIt() {
-        assertThat(kind("{\"type\":\"offer\",\"to\":5,\"target_id\":[1]}"))
-                .isEqualTo(new Inbound.Malformed(MessageType.OFFER, "field \"to\" of offer must be a string"));
-        assertThat(kind("{\"type\":\"pair_request\",\"to\":5,\"target_id\":[1]}"))
-                .isEqualTo(new Inbound.Malformed(
-                        MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
-        assertThat(kind("{\"type\":\"pair_request\"}"))
-                .isEqualTo(new Inbound.Malformed(
-                        MessageType.PAIR_REQUEST, "field \"target_id\" of pair_request must be a string"));
-        assertThat(kind("{\"type\":\"auth_token\",\"token\":null}"))
-                .isEqualTo(new Inbound.Malformed(
-                        MessageType.AUTH_TOKEN, "field \"token\" of auth_token must be a string"));
-        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":7}"))
-                .isEqualTo(new Inbound.Malformed(
-                        MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
-        assertThat(kind("{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"no spaces\"}"))
-                .isEqualTo(new Inbound.Malformed(
-                        MessageType.AUTH_TOKEN, "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]"));
+        assertMalformed(
+                "{\"type\":\"offer\",\"to\":5,\"target_id\":[1]}",
+                MessageType.OFFER,
+                "field \"to\" of offer must be a string");
+        assertMalformed(
+                "{\"type\":\"pair_request\",\"to\":5,\"target_id\":[1]}",
+                MessageType.PAIR_REQUEST,
+                "field \"target_id\" of pair_request must be a string");
+        assertMalformed(
+                "{\"type\":\"pair_request\"}",
+                MessageType.PAIR_REQUEST,
+                "field \"target_id\" of pair_request must be a string");
+        assertMalformed(
+                "{\"type\":\"auth_token\",\"token\":null}",
+                MessageType.AUTH_TOKEN,
+                "field \"token\" of auth_token must be a string");
+        assertMalformed(
+                "{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":7}",
+                MessageType.AUTH_TOKEN,
+                "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]");
+        assertMalformed(
+                "{\"type\":\"auth_token\",\"token\":\"t\",\"clientId\":\"no spaces\"}",
+                MessageType.AUTH_TOKEN,
+                "field \"clientId\" must be 1-64 characters of [A-Za-z0-9._-]");
         assertThat(kind("{\"type\":\"offer\",\"to\":null}"))
                 .as("a null to is no to")
                 .isSameAs(Inbound.Relay.of(MessageType.OFFER));
@@ -352,27 +363,28 @@ class FrameScannerTest {
                 .isEqualTo(new Inbound.AuthToken("t", Optional.empty()));
     }
 
+    /** Scans a ping whose string field holds {@code before + middle + after}. */
+    private boolean scanString(String before, String middle, String after) {
+        return scan("{\"type\":\"ping\",\"s\":\"" + before + middle + after + "\"}");
+    }
+
     /** The string scan reads eight bytes at a time: every special byte must be seen at every offset. */
     @Test
     void quotesEscapesAndControlCharactersAreFoundAtEveryOffsetOfAWord() {
         for (int at = 0; at < 24; at++) {
             String before = "a".repeat(at);
             String after = "\u00e9b".repeat(3);
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\"" + after + "\"}"))
+            assertThat(scanString(before, "\\\"", after))
                     .as("escaped quote at %d", at)
                     .isTrue();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\\\\" + after + "\"}"))
+            assertThat(scanString(before, "\\\\", after))
                     .as("escaped backslash at %d", at)
                     .isTrue();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u0001" + after + "\"}"))
+            assertThat(scanString(before, "\u0001", after))
                     .as("control at %d", at)
                     .isFalse();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + "\u001f" + after + "\"}"))
-                    .as("0x1F at %d", at)
-                    .isFalse();
-            assertThat(scan("{\"type\":\"ping\",\"s\":\"" + before + " !#" + after + "\"}"))
-                    .as("0x20.. at %d", at)
-                    .isTrue();
+            assertThat(scanString(before, "\u001f", after)).as("0x1F at %d", at).isFalse();
+            assertThat(scanString(before, " !#", after)).as("0x20.. at %d", at).isTrue();
             assertThat(scan("{\"type\":\"" + before + "\"}"))
                     .as("end quote at %d", at)
                     .isTrue();

@@ -47,11 +47,15 @@ class RandomFramesTest {
                 Runnable::run,
                 id -> List.of(),
                 0,
-                0);
+                0,
+                0,
+                0,
+                Duration.ZERO,
+                new ResumeDirectory());
         RecordingLink linkA = new RecordingLink();
         RecordingLink linkB = new RecordingLink();
-        Connection a = new Connection(settings, linkA, clock, null, "a", null, "a");
-        Connection b = new Connection(settings, linkB, clock, null, "b", null, "b");
+        Connection a = new Connection(settings, linkA, clock, ConnectRequest.v1(null, "a", null, "a"));
+        Connection b = new Connection(settings, linkB, clock, ConnectRequest.v1(null, "b", null, "b"));
         a.open();
         b.open();
         Random random = new Random(20261122);
