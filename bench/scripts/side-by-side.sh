@@ -17,9 +17,13 @@
 # "ours@NAME" is ours with RENDEZVOUS_JAVA_OPTS set to $OPTS_NAME (an A/B of JVM options; its AOT cache,
 # keyed by those options where they matter, is made before the first run), e.g.
 #   OPTS_z="-XX:+UseZGC" SIDES="ours ours@z" bench/scripts/side-by-side.sh 3 --scenario latency ...
-# With ROOT_NAME set too, ours@NAME is the checkout there (a code A/B: e.g. main's tree from `git archive`).
+# With ROOT_NAME set too, ours@NAME is the checkout there (a code A/B: e.g. main's tree from `git archive`);
+# "ours-peerjs@NAME" is the same through the PeerJS endpoint, e.g. ROOT_main=/tmp/main
+# SIDES="ours-peerjs@main ours-peerjs peerjs" for a PeerJS relay change beside main and peerjs-server.
 # Each run's server output is kept in $BENCH_DIR/side-<side>-<run>.log (a -Xlog:gc line lands there).
 # Everything stays on 127.0.0.1; only the servers this script started are stopped (by PID).
+# Pick OURS_PORT/PEERJS_PORT below Linux's ephemeral range (32768-60999): there, the harness's own client
+# sockets (or another benchmark's) may hold the port, and the next server cannot bind it.
 set -u
 RUNS=$1; shift
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -27,22 +31,24 @@ BENCH_DIR="${BENCH_DIR:-/tmp/bench}"
 OURS_PORT="${OURS_PORT:-28850}"
 PEERJS_PORT="${PEERJS_PORT:-29050}"
 side_opts() { # the RENDEZVOUS_JAVA_OPTS of side $1
-  case "$1" in ours@*) local v="OPTS_${1#ours@}"; echo "${!v:-}" ;; *) echo "${RENDEZVOUS_JAVA_OPTS:-}" ;; esac
+  case "$1" in ours*@*) local v="OPTS_${1#*@}"; echo "${!v:-}" ;; *) echo "${RENDEZVOUS_JAVA_OPTS:-}" ;; esac
 }
 side_root() { # the checkout of side $1
-  case "$1" in ours@*) local v="ROOT_${1#ours@}"; echo "${!v:-$ROOT}" ;; *) echo "$ROOT" ;; esac
+  case "$1" in ours*@*) local v="ROOT_${1#*@}"; echo "${!v:-$ROOT}" ;; *) echo "$ROOT" ;; esac
 }
 # Build, and make each side's AOT cache, before the first run, so that no run pays for either.
 for side in ${SIDES:-ours peerjs}; do
   case "$side" in
-    ours|ours@*) (cd "$(side_root "$side")" && RENDEZVOUS_JAVA_OPTS="$(side_opts "$side")" ./rendezvous serve --print-config > /dev/null) ;;
+    ours|ours@*|ours-peerjs|ours-peerjs@*) (cd "$(side_root "$side")" && RENDEZVOUS_JAVA_OPTS="$(side_opts "$side")" ./rendezvous serve --print-config > /dev/null) ;;
   esac
 done
 for run in $(seq 1 "$RUNS"); do
   for side in ${SIDES:-ours peerjs}; do
     if [ "$side" != peerjs ]; then
       PORT=$OURS_PORT; ADAPTER=(--adapter v1 --path /ws)
-      [ "$side" = ours-peerjs ] && ADAPTER=(--adapter peerjs)
+      # ours@NAME on the next port: the side before it may leave TIME_WAIT connections on OURS_PORT
+      case "$side" in *@*) PORT=$((OURS_PORT + 1)) ;; esac
+      case "$side" in ours-peerjs*) ADAPTER=(--adapter peerjs) ;; esac
       AOT=auto; [ "$side" = ours-noaot ] && AOT=off
       LIMITS=(--max-connections-per-address 0 --connection-rate 0)
       grep -q max-connections-per-address "$(side_root "$side")/cli/src/main/java/dev/rendezvous/cli/ServeSettings.java" 2>/dev/null || LIMITS=()

@@ -141,8 +141,22 @@ class TokenBindingTest {
                             new IceServersEndpoint(ice, authenticator, Executors.newVirtualThreadPerTaskExecutor()));
         });
 
-        private static long credentialExpiry(IceServer turn) {
-            return Long.parseLong(turn.username().substring(0, turn.username().indexOf(':')));
+        /** The JSON answer (200) to a GET of {@code path}, with {@code authorization} unless null. */
+        private JsonNode getJson(String path, String authorization) throws Exception {
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(server.httpUri(path).toString()));
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<String> http =
+                    HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(http.statusCode()).isEqualTo(200);
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.body());
+        }
+
+        /** The expiry (epoch seconds) a TURN REST username carries in front of its ':'. */
+        private static long expiryOf(String turnUsername) {
+            return Long.parseLong(turnUsername.substring(0, turnUsername.indexOf(':')));
         }
 
         @Test
@@ -151,36 +165,24 @@ class TokenBindingTest {
             long exp = Instant.now().plusSeconds(30).getEpochSecond();
             WsRecorder c = server.client(server.lobbyUri());
             c.next(Message.AuthRequired.class);
-            c.send(new Message.AuthToken(
-                    token(Tokens.claims("short").expirationTime(new Date(exp * 1000))), "short-lived"));
+            String shortLived = token(Tokens.claims("short").expirationTime(new Date(exp * 1000)));
+            c.send(new Message.AuthToken(shortLived, "short-lived"));
             c.next(Message.AuthSuccess.class);
             IceServer turn = c.next(Message.YourId.class).iceServers().stream()
                     .filter(s -> s.urls().contains(TURN_URL))
                     .findFirst()
                     .orElseThrow();
-            assertThat(credentialExpiry(turn))
+            assertThat(expiryOf(turn.username()))
                     .as("TURN credential expiry vs token exp")
                     .isLessThanOrEqualTo(exp);
             // the HTTP endpoint likewise
-            HttpResponse<String> http = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(server.httpUri(IceServersEndpoint.PATH)
-                                            .toString()))
-                                    .header(
-                                            "Authorization",
-                                            "Bearer "
-                                                    + token(Tokens.claims("short")
-                                                            .expirationTime(new Date(exp * 1000))))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            assertThat(http.statusCode()).isEqualTo(200);
-            String username = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(http.body())
-                    .get("ice_servers")
-                    .get(0)
-                    .get("username")
-                    .asText();
-            assertThat(Long.parseLong(username.substring(0, username.indexOf(':'))))
+            JsonNode http = getJson(IceServersEndpoint.PATH, "Bearer " + shortLived);
+            assertThat(expiryOf(http.get("ice_servers").get(0).get("username").asText()))
+                    .isLessThanOrEqualTo(exp);
+            // and the PeerJS endpoint's, whose key is the token
+            JsonNode peerJs = getJson("/" + shortLived + "/ice-servers", null);
+            assertThat(expiryOf(peerJs.get(0).get("username").asText()))
+                    .as("PeerJS TURN credential expiry vs token exp")
                     .isLessThanOrEqualTo(exp);
             pair.chat();
         }

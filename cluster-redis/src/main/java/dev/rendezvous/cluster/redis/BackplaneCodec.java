@@ -11,6 +11,7 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.ResumeAccepted;
 import dev.rendezvous.cluster.redis.BackplaneMessage.ResumeAsk;
 import dev.rendezvous.cluster.redis.BackplaneMessage.ResumeRefused;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Resynced;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TakenOver;
 import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelBinary;
 import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelClose;
 import dev.rendezvous.cluster.redis.BackplaneMessage.TunnelDown;
@@ -43,6 +44,7 @@ import java.util.List;
  * B|room|from|frame                  {@link Broadcast}  each member node's channel (Java)
  * I|target|scope|frame               {@link Direct}     the target's node channel (Java, published by deliver.lua)
  * H|id|scope                         {@link Arrived}    each watching node's channel (Lua, arrive.lua)
+ * T|id|scope                         {@link TakenOver}  the former holder's node channel (Lua, register.lua)
  * v1.1, resume through a tunnel ({@link ResumeTunnels}), all Java, each on the other end's node channel:
  * q|tunnel|clientNode|id|received|token  {@link ResumeAsk}       client's node → owner
  * k|tunnel|owner|replayed                {@link ResumeAccepted}  owner → client's node
@@ -76,6 +78,7 @@ final class BackplaneCodec {
             case Broadcast b -> withFrame(text("B", b.room(), b.from(), ""), b.frame());
             case Direct d -> withFrame(text("I", d.target(), d.scope(), ""), d.frame());
             case Arrived a -> text("H", a.id(), a.scope());
+            case TakenOver t -> text("T", t.id(), t.scope());
             case ResumeAsk q -> text("q", q.tunnel(), q.clientNode(), q.id(), Long.toString(q.received()), q.token());
             case ResumeAccepted k -> text("k", k.tunnel(), k.owner(), Integer.toString(k.replayed()));
             case ResumeRefused n -> text("n", n.tunnel(), n.reason(), n.sentence());
@@ -108,6 +111,7 @@ final class BackplaneCodec {
             case 'B' -> new Broadcast(f.next(), f.next(), f.restAsFrame());
             case 'I' -> new Direct(f.next(), f.next(), f.restAsFrame());
             case 'H' -> new Arrived(f.next(), f.rest());
+            case 'T' -> new TakenOver(f.next(), f.rest());
             case 'q' -> new ResumeAsk(f.next(), f.next(), f.next(), f.number(), f.rest());
             case 'k' -> new ResumeAccepted(f.next(), f.next(), Integer.parseInt(f.rest()));
             case 'n' -> new ResumeRefused(f.next(), f.next(), f.rest());

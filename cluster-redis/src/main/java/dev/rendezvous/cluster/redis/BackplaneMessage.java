@@ -113,4 +113,10 @@ sealed interface BackplaneMessage {
 
     /** For one node that watched {@code id}: a client of {@code scope} registered as {@code id}. Written by Lua. */
     record Arrived(String id, String scope) implements BackplaneMessage {}
+
+    /**
+     * For the node that held {@code id} (of {@code scope}): a client with the same takeover key registered it on
+     * another node, which holds it now; this node closes its session. Written by Lua ({@code register.lua}).
+     */
+    record TakenOver(String id, String scope) implements BackplaneMessage {}
 }

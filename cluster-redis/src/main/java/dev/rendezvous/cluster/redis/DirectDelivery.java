@@ -2,7 +2,11 @@ package dev.rendezvous.cluster.redis;
 
 import dev.rendezvous.cluster.redis.BackplaneMessage.Arrived;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Direct;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TakenOver;
+import dev.rendezvous.protocol.CloseCode;
+import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.server.hub.Hub.Delivery;
+import dev.rendezvous.server.hub.Refusal;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * relay and offline queue). A receiver on this node gets the frame directly; else {@code deliver.lua} looks up
  * the node holding the id and publishes a {@link Direct} to it, in one round trip. A node keeping messages for
  * an id held nowhere watches it ({@code watch.lua}); when a client of the scope registers the id,
- * {@code arrive.lua} tells each watching node ({@link Arrived}).
+ * {@code arrive.lua} tells each watching node ({@link Arrived}). A same-token takeover from another node
+ * ({@code register.lua}) closes this node's holder ({@link TakenOver}).
  *
  * <p>{@link #deliver} and {@link #watch} run on event loops (one connection: one sender's deliveries keep
  * their order); the {@code on…} methods and {@link #registered} on the backplane loop.
@@ -94,6 +99,21 @@ final class DirectDelivery {
             receiver.session.link().send(message.frame());
         } else {
             message.frame().release(); // it left meanwhile (see docs/peerjs.md: the sender hears nothing)
+        }
+    }
+
+    /**
+     * On the loop: a client with the same takeover key took {@code id} on another node (a PeerJS same-token
+     * takeover): our session of it closes as a replaced one; its departure leaves the id to the new holder.
+     */
+    void onTakenOver(TakenOver message) {
+        LocalClient holder = clients.get(message.id());
+        if (holder != null && message.scope().equals(holder.session.room())) {
+            log.info("id={} taken over on another node", message.id());
+            holder.session.evict(new Refusal(
+                    ErrorCode.ID_TAKEN,
+                    "taken over by a connection with the same id and token on another node",
+                    CloseCode.RESUMED_ELSEWHERE));
         }
     }
 

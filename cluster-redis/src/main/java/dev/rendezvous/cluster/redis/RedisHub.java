@@ -6,6 +6,7 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Direct;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Presence;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TakenOver;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Tunnel;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
 import dev.rendezvous.server.hub.Hub;
@@ -122,6 +123,16 @@ public final class RedisHub implements Hub {
     /** Claims the id cluster-wide ({@code SET NX}); fails with {@link ClusterUnavailableException} while Redis is away. */
     @Override
     public CompletionStage<Boolean> register(Session session) {
+        return register(session, "");
+    }
+
+    /**
+     * As {@link #register(Session)}; an id another node holds for the same scope with the same
+     * {@code takeoverKey} is taken from it ({@code register.lua}: that node hears {@link TakenOver} and closes its
+     * session).
+     */
+    @Override
+    public CompletionStage<Boolean> register(Session session, String takeoverKey) {
         if (!backplane.up()) {
             return CompletableFuture.failedFuture(new ClusterUnavailableException("Redis is unreachable"));
         }
@@ -138,10 +149,11 @@ public final class RedisHub implements Hub {
                                 node,
                                 session.id(),
                                 BackplaneCodec.nullToEmpty(session.room()),
-                                NodeLiveness.millis(config.idTtl()))
+                                NodeLiveness.millis(config.idTtl()),
+                                takeoverKey)
                         .whenCompleteAsync(
                                 (r, e) -> {
-                                    if (e == null && BackplaneCodec.number(r) == 1) {
+                                    if (e == null && BackplaneCodec.number(r) >= 1) { // 2: taken over
                                         local.admitted = true;
                                         observer.clientAdmitted(session.id(), session.room());
                                         direct.registered(local);
@@ -366,6 +378,7 @@ public final class RedisHub implements Hub {
             case Unpaired u -> pairs.onUnpaired(u);
             case Direct d -> direct.onDirect(d);
             case Arrived a -> direct.onArrived(a);
+            case TakenOver t -> direct.onTakenOver(t);
             case Tunnel t -> tunnels.onMessage(t);
         }
     }

@@ -1,5 +1,6 @@
 -- Shared by every script (prepended). Keys, all under the prefix p = ARGV[1]:
 --   id:<id>        "<node>|<room>"  (room '' = lobby), PX id TTL, refreshed by the owning node
+--   tk:<id>        the takeover key of a PeerJS id (a hash of its token), deleted with id:<id> by depart()
 --   nodeids:<node> set of "<id>|<room>" the node owns
 --   pair:<id>      "<peer>|<token>"  (both directions, written together)
 --   room:<room>    hash id -> "<node>|<username>";  rooms: set of room names with members
@@ -22,6 +23,10 @@ end
 
 local function msg_presence(kind, seq, room, id, node, username)
   return kind .. '|' .. seq .. '|' .. room .. '|' .. id .. '|' .. node .. '|' .. username
+end
+
+local function msg_taken_over(id, scope)
+  return 'T|' .. id .. '|' .. scope
 end
 
 local function msg_resynced(seq)
@@ -87,6 +92,7 @@ local function depart(id, room, node)
   local v = redis.call('GET', p .. 'id:' .. id)
   if v and split2(v) == node then
     redis.call('DEL', p .. 'id:' .. id)
+    redis.call('DEL', p .. 'tk:' .. id)
   end
 end
 

@@ -11,6 +11,7 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Relay;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Resynced;
+import dev.rendezvous.cluster.redis.BackplaneMessage.TakenOver;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -150,6 +151,31 @@ class BackplaneCodecTest {
 
         assertThat(run(Script.REGISTER, "n2", "vee", "", "60000")).isEqualTo(1L);
         assertThat(run(Script.DELIVER, "vee", "peerjs:", message)).isEqualTo(0L); // a v1 id is no receiver
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void aSameKeyRegistrationOnAnotherNodeTakesTheIdOverAndTellsTheFormerHolder() throws Exception {
+        assertThat(run(Script.REGISTER, "n1", "roamer", "peerjs:", "60000", "k1"))
+                .isEqualTo(1L);
+        assertThat(run(Script.REGISTER, "n2", "roamer", "peerjs:", "60000", "k2"))
+                .isEqualTo(0L); // another key
+        assertThat(run(Script.REGISTER, "n2", "roamer", "peerjs:", "60000", "")).isEqualTo(0L); // no key
+        assertThat(run(Script.REGISTER, "n2", "roamer", "peerjs:", "60000", "k1"))
+                .isEqualTo(2L);
+        assertThat(nextPublished()).isEqualTo(new TakenOver("roamer", "peerjs:"));
+        assertThat(commands.sync().smembers(PREFIX + "nodeids:n1")).isEmpty();
+        assertThat(commands.sync().smembers(PREFIX + "nodeids:n2")).hasSize(1);
+        run(Script.DEPART, "n1", "roamer", "peerjs:"); // the former holder leaves: the id stays n2's
+        assertThat(run(Script.REGISTER, "n1", "roamer", "peerjs:", "60000", "k2"))
+                .isEqualTo(0L);
+        run(Script.DEPART, "n2", "roamer", "peerjs:"); // the holder leaves: the key goes with the id
+        assertThat(commands.sync().exists(PREFIX + "tk:roamer")).isZero();
+        assertThat(run(Script.REGISTER, "n1", "roamer", "peerjs:", "60000", "k2"))
+                .isEqualTo(1L);
+
+        assertThat(run(Script.REGISTER, "n1", "vee", "", "60000")).isEqualTo(1L); // a v1 id has no key
+        assertThat(run(Script.REGISTER, "n2", "vee", "peerjs:", "60000", "k2")).isEqualTo(0L);
         assertThat(published).isEmpty();
     }
 

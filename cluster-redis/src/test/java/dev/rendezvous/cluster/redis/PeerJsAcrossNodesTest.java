@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.server.peerjs.PeerJsConfig;
+import dev.rendezvous.server.peerjs.PeerJsScenarios;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PeerJS clients on two real nodes of one Redis: relay by id across nodes, the offline queue and
- * {@code EXPIRE} across nodes, {@code LEAVE} for a failed delivery on the other node. Each client is put on
+ * {@code EXPIRE} across nodes, {@code LEAVE} for a failed delivery on the other node, the same-token takeover
+ * of an id held on the other node. Each client is put on
  * a named node (the extension's round robin is not used).
  */
 class PeerJsAcrossNodesTest {
@@ -106,14 +108,7 @@ class PeerJsAcrossNodesTest {
     void messagesForAnIdThatNeverComesExpireOncePerSenderOnEachNode() {
         WsRecorder a = open(0, "a");
         WsRecorder b = open(1, "b");
-        long start = System.nanoTime();
-        a.sendText("{\"type\":\"OFFER\",\"dst\":\"ghost\",\"payload\":{}}");
-        a.sendText("{\"type\":\"CANDIDATE\",\"dst\":\"ghost\",\"payload\":{}}");
-        b.sendText("{\"type\":\"OFFER\",\"dst\":\"ghost\",\"payload\":{}}");
-        assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"ghost\",\"dst\":\"a\"}"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(EXPIRE.minusMillis(50));
-        assertThat(json(b.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"ghost\",\"dst\":\"b\"}"));
-        barrier(a, "a"); // one EXPIRE for a's two messages
+        PeerJsScenarios.assertExpireOncePerSender(a, b, EXPIRE.minusMillis(50));
         barrier(b, "b");
     }
 
@@ -127,6 +122,44 @@ class PeerJsAcrossNodesTest {
                 .until(() -> cluster.nodes().get(1).hub().state().sessions() == 0);
         a.sendText("{\"type\":\"OFFER\",\"dst\":\"gone\",\"payload\":{}}");
         assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"gone\",\"dst\":\"a\"}"));
+    }
+
+    /** A socket for {@code id} with {@code token} on {@code node} that is refused with {@code ID-TAKEN}. */
+    private void idTaken(int node, String id, String token) {
+        WsRecorder ws = cluster.track(WsRecorder.connect(uri(node, id, token)));
+        assertThat(json(ws.nextText()))
+                .isEqualTo(json("{\"type\":\"ID-TAKEN\",\"payload\":{\"msg\":\"ID is taken\"}}"));
+        assertThat(ws.awaitClose()).isEqualTo(4002);
+    }
+
+    @Test
+    void theSameIdAndTokenOnTheOtherNodeTakesTheIdOverWhileAnotherTokenGetsIdTaken() {
+        WsRecorder first = cluster.track(WsRecorder.connect(uri(0, "roamer", "secret")));
+        assertThat(first.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+        idTaken(1, "roamer", "guess");
+        WsRecorder second = cluster.track(WsRecorder.connect(uri(1, "roamer", "secret")));
+        assertThat(second.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
+        assertThat(first.awaitClose()).as("the old socket, replaced").isEqualTo(4009);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.nodes().get(0).hub().state().sessions() == 0);
+        idTaken(0, "roamer", "guess"); // the id stays the token's, on either node
+        // Senders on both nodes reach the new socket.
+        WsRecorder a = open(0, "a");
+        WsRecorder b = open(1, "b");
+        a.sendText("{\"type\":\"OFFER\",\"dst\":\"roamer\",\"payload\":{\"from\":0}}");
+        assertThat(json(second.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"a\",\"dst\":\"roamer\",\"payload\":{\"from\":0}}"));
+        b.sendText("{\"type\":\"OFFER\",\"dst\":\"roamer\",\"payload\":{\"from\":1}}");
+        assertThat(json(second.nextText()))
+                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"b\",\"dst\":\"roamer\",\"payload\":{\"from\":1}}"));
+        // Its departure frees the id cluster-wide (the takeover key goes with it).
+        second.close(1000, "bye");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.nodes().get(1).hub().state().sessions() == 1);
+        WsRecorder fresh = cluster.track(WsRecorder.connect(uri(0, "roamer", "new-token")));
+        assertThat(fresh.nextText()).isEqualTo("{\"type\":\"OPEN\"}");
     }
 
     @Test
@@ -145,21 +178,7 @@ class PeerJsAcrossNodesTest {
         WsRecorder sender = open(0, "sender");
         try (RawWebSocket raw = RawWebSocket.connect(uri(1, "sleepy", "t"), 4_096)) {
             assertThat(raw.readText()).isEqualTo("{\"type\":\"OPEN\"}");
-            String big = "{\"type\":\"CANDIDATE\",\"dst\":\"sleepy\",\"payload\":\"" + "y".repeat(3_900) + "\"}";
-            boolean leave = false;
-            for (int i = 0; i < 2_000 && !leave; i++) { // bounded: ~8 MB at most, far past the 1 MiB outbound bound
-                sender.sendText(big);
-                if (i % 40 == 39) {
-                    sender.sendText("{\"type\":\"HEARTBEAT\"}");
-                    try {
-                        WsRecorder.Event e = sender.nextEvent(Duration.ofMillis(100));
-                        leave = e instanceof WsRecorder.Event.Text t
-                                && json(t.text()).path("type").asText().equals("LEAVE");
-                    } catch (AssertionError nothingYet) {
-                        // no answer within the pause: keep sending
-                    }
-                }
-            }
+            boolean leave = PeerJsScenarios.floodUntilLeave(sender, "sleepy");
             assertThat(leave)
                     .as("LEAVE from the other node for the failed delivery")
                     .isTrue();

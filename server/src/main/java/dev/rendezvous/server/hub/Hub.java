@@ -35,6 +35,16 @@ public interface Hub extends AutoCloseable {
     CompletionStage<Boolean> register(Session session);
 
     /**
+     * As {@link #register(Session)}, but when another node of a cluster holds the id for the same scope
+     * under the same {@code takeoverKey} (a PeerJS client's token, hashed), this session takes it: that
+     * node's session is evicted (close 4009) and this one registered — the PeerJS same-token takeover across
+     * nodes. A single node sees its own holders: the default is {@link #register(Session)}.
+     */
+    default CompletionStage<Boolean> register(Session session, String takeoverKey) {
+        return register(session);
+    }
+
+    /**
      * Adds a registered room session to its room: sends it {@code users_in_room} (the others) and
      * every other member {@code user_joined}. Call after {@code your_id} was sent. Completes with a
      * closing {@link Refusal} when the membership store cannot be reached.

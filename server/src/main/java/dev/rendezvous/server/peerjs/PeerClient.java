@@ -5,6 +5,9 @@ import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.hub.Session;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,6 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class PeerClient implements Link {
     private final String id;
     private final String token;
+    /** Its id as a JSON string: the {@code src} of every message it sends. */
+    private final byte[] srcValue;
+
     private final AtomicReference<PeerJsSocketHandler> socket;
     private final PeerJsRealm realm;
     private volatile Session session;
@@ -25,6 +31,7 @@ final class PeerClient implements Link {
     PeerClient(String id, String token, PeerJsSocketHandler socket, PeerJsRealm realm) {
         this.id = id;
         this.token = token;
+        this.srcValue = PeerJsMessages.srcValue(id);
         this.socket = new AtomicReference<>(socket);
         this.realm = realm;
     }
@@ -42,8 +49,25 @@ final class PeerClient implements Link {
         return id;
     }
 
+    byte[] srcValue() {
+        return srcValue;
+    }
+
     boolean tokenMatches(String other) {
         return token.equals(other);
+    }
+
+    /**
+     * What a cluster keeps beside the id so that a same-token connection on another node can take it over
+     * ({@code Hub.register(Session, String)}): the SHA-256 of the token, never the token itself.
+     */
+    String takeoverKey() {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     Session session() {
@@ -69,22 +93,20 @@ final class PeerClient implements Link {
         return socket.compareAndSet(closed, null);
     }
 
-    /** Sends one message; false when there is no open socket to take it (a failed delivery). */
-    boolean deliver(String json) {
+    /** Sends one message (takes the buffer); false when there is no open socket to take it (a failed delivery). */
+    boolean deliver(ByteBuf utf8Json) {
         PeerJsSocketHandler s = socket.get();
-        return s != null && s.send(json);
+        if (s == null) {
+            utf8Json.release();
+            return false;
+        }
+        return s.send(utf8Json);
     }
 
     /** A message the hub delivered by id (v1 clients cannot address a PeerJS scope: only PeerJS messages come here). */
     @Override
     public void send(ByteBuf utf8Json) {
-        String json;
-        try {
-            json = utf8Json.toString(StandardCharsets.UTF_8);
-        } finally {
-            utf8Json.release();
-        }
-        realm.fromHub(this, json);
+        realm.fromHub(this, utf8Json);
     }
 
     @Override

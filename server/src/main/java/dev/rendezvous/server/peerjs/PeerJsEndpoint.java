@@ -8,6 +8,7 @@ import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.auth.Authenticator;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
+import dev.rendezvous.server.ice.IceServerSource;
 import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.RateLimiter;
 import dev.rendezvous.server.transport.WebSocketSession;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -207,15 +209,20 @@ public final class PeerJsEndpoint {
                         ctx,
                         request,
                         key,
-                        user -> config.allowDiscovery()
+                        admitted -> config.allowDiscovery()
                                 ? text(HttpResponseStatus.OK, "application/json; charset=utf-8", ids())
                                 : text(HttpResponseStatus.UNAUTHORIZED, "text/plain; charset=utf-8", "Unauthorized"));
             case "ice-servers" ->
-                withKey(ctx, request, key, user -> {
+                withKey(ctx, request, key, admitted -> {
+                    // With auth on, minted TURN credentials expire no later than the key (a token) does.
                     FullHttpResponse r = text(
                             HttpResponseStatus.OK,
                             "application/json; charset=utf-8",
-                            iceJson(user != null ? user : iceSubject(uri)));
+                            admitted != null
+                                    ? iceJson(
+                                            admitted.user(),
+                                            admitted.expiresAt().orElse(null))
+                                    : iceJson(iceSubject(uri), null));
                     r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
                     return r;
                 });
@@ -251,9 +258,9 @@ public final class PeerJsEndpoint {
         return !ids.isEmpty() && PeerJsIds.valid(ids.getFirst()) ? ids.getFirst() : "anonymous";
     }
 
-    private String iceJson(String subject) {
+    private String iceJson(String subject, Instant notAfter) {
         ArrayNode a = PeerJsMessages.JSON.createArrayNode();
-        for (IceServer s : iceServers.apply(subject)) {
+        for (IceServer s : IceServerSource.serversFor(iceServers, subject, notAfter)) {
             ObjectNode o = a.addObject();
             s.urls().forEach(o.putArray("urls")::add);
             if (s.username() != null) {
@@ -267,11 +274,14 @@ public final class PeerJsEndpoint {
     }
 
     /**
-     * Answers with {@code answer.apply(user)}: auth off, at once ({@code user} null); auth on, once the key
-     * verified as a token (its user), on the verifier; 401 for a refused key.
+     * Answers with {@code answer.apply(admitted)}: auth off, at once ({@code admitted} null); auth on, once the
+     * key verified as a token (what it admits), on the verifier; 401 for a refused key.
      */
     private void withKey(
-            ChannelHandlerContext ctx, FullHttpRequest request, String key, Function<String, FullHttpResponse> answer) {
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            String key,
+            Function<AuthResult.Admitted, FullHttpResponse> answer) {
         if (authenticator == null) {
             respond(ctx, request, cors(request, answer.apply(null)));
             return;
@@ -288,7 +298,7 @@ public final class PeerJsEndpoint {
                             result = new AuthResult.Refused("the token could not be verified");
                         }
                         return switch (result) {
-                            case AuthResult.Admitted admitted -> answer.apply(admitted.user());
+                            case AuthResult.Admitted admitted -> answer.apply(admitted);
                             case AuthResult.Refused refused ->
                                 text(
                                         HttpResponseStatus.UNAUTHORIZED,

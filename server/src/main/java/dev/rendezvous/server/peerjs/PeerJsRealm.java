@@ -1,14 +1,14 @@
 package dev.rendezvous.server.peerjs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -117,7 +117,8 @@ final class PeerJsRealm {
                         refusal.close() != null ? refusal.close() : dev.rendezvous.protocol.CloseCode.ID_TAKEN,
                         refusal.message()));
         client.session(session);
-        hub.register(session).whenComplete((ok, error) -> {
+        // Same id and token on another node of a cluster: the hub takes the id from there (its socket is closed).
+        hub.register(session, client.takeoverKey()).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("peerjs id={} could not be registered", id, error);
                 socket.refuse(
@@ -156,26 +157,36 @@ final class PeerJsRealm {
         log.info("peerjs leave id={}", client.id());
     }
 
-    /** Handles one parsed message from {@code client}: peerjs-server's message handler. */
-    void onMessage(PeerClient client, PeerJsSocketHandler socket, PeerJsMessages.Inbound m) {
-        switch (m.type()) {
-            case "HEARTBEAT" -> socket.heartbeat();
-            case "OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE" ->
-                transmit(m.type(), client.id(), m.dst(), m.payload());
-            default -> socket.ignored("unknown type " + m.type());
+    /** Handles the message {@code scan} just read from {@code client}: peerjs-server's message handler. */
+    void onMessage(PeerClient client, PeerJsSocketHandler socket, PeerJsScanner scan) {
+        PeerJsType type = scan.type();
+        switch (type) {
+            case HEARTBEAT -> socket.heartbeat();
+            case OFFER, ANSWER, CANDIDATE, LEAVE, EXPIRE -> relay(client, socket, scan, type);
+            case OTHER -> socket.ignored("unknown type " + scan.typeText());
         }
     }
 
     /**
-     * Delivers {@code type} from {@code src} to {@code dst} (here or on the node that holds it), queues it,
-     * or drops it (peerjs-server's rules).
+     * Stamps the scanned message with its sender and sends it on (here or to the node that holds its
+     * {@code dst}), queues it, or drops it (peerjs-server's rules). The frame is spliced from the client's
+     * bytes into a buffer of the sender's channel: the relay's hot path builds no tree and no string but
+     * {@code dst}.
      */
-    void transmit(String type, String src, String dst, JsonNode payload) {
+    private void relay(PeerClient client, PeerJsSocketHandler socket, PeerJsScanner scan, PeerJsType type) {
+        String dst = scan.dst();
         if (dst == null) {
             observer.ignored();
             return; // nowhere to go (peerjs-server: a LEAVE without dst drops the sender; we keep it connected)
         }
-        route(type, src, dst, PeerJsMessages.relayed(type, src, dst, payload));
+        ByteBuf frame = socket.buffer(scan.relayedLength(client.srcValue()));
+        scan.writeRelayed(client.srcValue(), frame);
+        route(type.wireName, client.id(), dst, frame);
+    }
+
+    /** The server's own {@code type} (EXPIRE, LEAVE) from {@code src} to {@code dst}, by the same rules. */
+    private void transmit(String type, String src, String dst) {
+        route(type, src, dst, utf8(PeerJsMessages.relayed(type, src, dst)));
     }
 
     /**
@@ -183,19 +194,21 @@ final class PeerJsRealm {
      * being admitted here, or that others already wait for, gets it queued behind them (in order); else the
      * hub delivers it by id on whichever node holds {@code dst}, and an id held nowhere has it queued.
      */
-    private void route(String type, String src, String dst, String json) {
+    private void route(String type, String src, String dst, ByteBuf frame) {
         PeerClient target = clients.get(dst);
         if (target != null && target.ready()) {
-            deliver(target, type, src, json);
+            deliver(target, type, src, frame);
             return;
         }
+        String json = frame.toString(StandardCharsets.UTF_8); // kept for the queue, which holds text
         if (target != null || queues.containsKey(dst)) {
+            frame.release();
             if (waits(type)) {
                 enqueue(type, src, dst, json);
             }
             return;
         }
-        hub.deliver(PeerJsConfig.HUB_SCOPE, dst, Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)))
+        hub.deliver(PeerJsConfig.HUB_SCOPE, dst, frame) // takes the frame
                 .whenComplete((delivery, error) -> {
                     if (delivery == Hub.Delivery.DELIVERED) {
                         return; // the receiving node counts it
@@ -218,23 +231,31 @@ final class PeerJsRealm {
      * A message the hub delivered to {@code client} by id (sent from another node, or raced with its
      * admission here): handed to its socket once it is open, else queued for it like any other.
      */
-    void fromHub(PeerClient client, String json) {
-        Optional<PeerJsMessages.Header> header = PeerJsMessages.header(json);
-        if (header.isEmpty()) {
+    void fromHub(PeerClient client, ByteBuf frame) {
+        PeerJsScanner scan = PeerJsScanner.forThisThread();
+        String src = scan.scan(ByteBufUtil.getBytes(frame), frame.readableBytes())
+                        && scan.type().relayed()
+                ? scan.src()
+                : null;
+        if (src == null) { // not a frame this server wrote
+            frame.release();
             observer.ignored();
             return;
         }
-        String type = header.get().type();
-        String src = header.get().src();
+        String type = scan.type().wireName;
         if (clients.get(client.id()) == client && client.ready() && !queues.containsKey(client.id())) {
-            deliver(client, type, src, json);
-        } else if (waits(type)) {
+            deliver(client, type, src, frame);
+            return;
+        }
+        String json = frame.toString(StandardCharsets.UTF_8);
+        frame.release();
+        if (waits(type)) {
             enqueue(type, src, client.id(), json);
         }
     }
 
-    private void deliver(PeerClient target, String type, String src, String json) {
-        if (target.deliver(json)) {
+    private void deliver(PeerClient target, String type, String src, ByteBuf frame) {
+        if (target.deliver(frame)) {
             observer.relayed(type);
             return;
         }
@@ -244,7 +265,7 @@ final class PeerJsRealm {
             s.close(CloseCodes.GOING_AWAY, "delivery failed");
         }
         if (waits(type)) {
-            transmit("LEAVE", target.id(), src, null);
+            transmit("LEAVE", target.id(), src);
         }
     }
 
@@ -253,7 +274,7 @@ final class PeerJsRealm {
         if (queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES) {
             queuedBytes.addAndGet(-bytes);
             observer.expired();
-            transmit("EXPIRE", dst, src, null);
+            transmit("EXPIRE", dst, src);
             return;
         }
         OfflineQueue.Waiting waiting = new OfflineQueue.Waiting(src, type, json);
@@ -277,13 +298,13 @@ final class PeerJsRealm {
             case FULL -> {
                 queuedBytes.addAndGet(-bytes);
                 observer.expired();
-                transmit("EXPIRE", dst, src, null);
+                transmit("EXPIRE", dst, src);
             }
             case DRAINED -> {
                 // Lost the race with arrival (here or elsewhere) or expiry: route it again.
                 queuedBytes.addAndGet(-bytes);
                 queues.remove(dst, q);
-                route(type, src, dst, json);
+                route(type, src, dst, utf8(json));
             }
         }
     }
@@ -304,7 +325,7 @@ final class PeerJsRealm {
         List<OfflineQueue.Waiting> waiting = q.drain();
         waiting.forEach(w -> queuedBytes.addAndGet(-w.json().length()));
         for (OfflineQueue.Waiting w : waiting) {
-            if (client.deliver(w.json())) {
+            if (client.deliver(utf8(w.json()))) {
                 observer.relayed(w.type());
             } else {
                 break; // its socket went away again: the sender hears LEAVE on its next message
@@ -327,7 +348,7 @@ final class PeerJsRealm {
         List<OfflineQueue.Waiting> waiting = q.drain();
         for (OfflineQueue.Waiting w : waiting) {
             queuedBytes.addAndGet(-w.json().length());
-            route(w.type(), w.src(), id, w.json());
+            route(w.type(), w.src(), id, utf8(w.json()));
         }
     }
 
@@ -341,8 +362,13 @@ final class PeerJsRealm {
         }
         for (String src : senders) {
             observer.expired();
-            transmit("EXPIRE", q.dst(), src, null);
+            transmit("EXPIRE", q.dst(), src);
         }
+    }
+
+    /** Text off the hot path (queued, or made by the server) as a frame buffer. */
+    private static ByteBuf utf8(String json) {
+        return Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Closes every PeerJS socket of this process with 1001 (server shutdown). */

@@ -18,9 +18,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Optional;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -51,8 +50,8 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     private final String token;
     private final Outbound out;
     private final RateLimiter limiter;
-    /** Event loop only. */
-    private final ArrayDeque<PeerJsMessages.Inbound> early = new ArrayDeque<>();
+    /** Copies of the frames that came before admission; event loop only. */
+    private final ArrayDeque<byte[]> early = new ArrayDeque<>();
     /** Set once admitted (written from any thread, acted on the loop). */
     private volatile PeerClient client;
 
@@ -150,8 +149,12 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     void admitted(PeerClient c) {
         this.client = c;
         channel.eventLoop().execute(() -> {
+            PeerJsScanner scan = PeerJsScanner.forThisThread();
             while (!early.isEmpty() && isOpen()) {
-                endpoint.realm().onMessage(c, this, early.poll());
+                byte[] frame = early.poll();
+                if (scan.scan(frame, frame.length)) { // it passed once, when it came
+                    endpoint.realm().onMessage(c, this, scan);
+                }
             }
         });
     }
@@ -171,10 +174,21 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
      * client stopped reading (then it is closed with 4029 — the server's memory never grows for it).
      */
     boolean send(String json) {
+        return isOpen() && out.send(out.utf8(json));
+    }
+
+    /** As {@link #send(String)}, for the UTF-8 JSON in {@code utf8Json}, which it takes (released when not sent). */
+    boolean send(ByteBuf utf8Json) {
         if (!isOpen()) {
+            utf8Json.release();
             return false;
         }
-        return out.send(out.utf8(json));
+        return out.send(utf8Json);
+    }
+
+    /** A buffer for a frame of up to {@code jsonBytes} (framed in place when sent through {@link #send(ByteBuf)}). */
+    ByteBuf buffer(int jsonBytes) {
+        return out.buffer(jsonBytes);
     }
 
     /** Sends a close frame and drops the connection once answered (or after a grace period); once; any thread. */
@@ -288,22 +302,21 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
         if (out.closing() || !admitFrame(length)) {
             return;
         }
-        Optional<PeerJsMessages.Inbound> parsed =
-                PeerJsMessages.parse(new String(utf8, 0, length, StandardCharsets.UTF_8));
-        if (parsed.isEmpty()) {
+        PeerJsScanner scan = PeerJsScanner.forThisThread();
+        if (!scan.scan(utf8, length)) {
             ignored("not a JSON object with a string type");
             return;
         }
         PeerClient c = client;
         if (c == null || !early.isEmpty()) {
             if (early.size() < MAX_EARLY_FRAMES) {
-                early.add(parsed.get());
+                early.add(Arrays.copyOf(utf8, length)); // the reader's array is reused after this call
             } else {
                 ignored("too many frames before admission");
             }
             return;
         }
-        endpoint.realm().onMessage(c, this, parsed.get());
+        endpoint.realm().onMessage(c, this, scan);
     }
 
     @Override

@@ -8,8 +8,10 @@
  * <p>Shape: {@link dev.rendezvous.server.peerjs.PeerJsEndpoint} routes HTTP and upgrades;
  * {@link dev.rendezvous.server.peerjs.PeerJsSocketHandler} is one WebSocket's Netty end;
  * {@link dev.rendezvous.server.peerjs.PeerJsRealm} holds the PeerJS clients, the queues of messages for
- * ids not connected yet, and the relay. Messages are parsed and written with Jackson: this is a
- * signaling path, not the v1 relay's hot path.
+ * ids not connected yet, and the relay. A client message is read in one pass over its bytes
+ * ({@link dev.rendezvous.server.peerjs.PeerJsScanner}, the v1 relay's grammar) and the relayed frame spliced
+ * from them ({@link dev.rendezvous.server.peerjs.PeerJsScanner#writeRelayed}), as the v1 relay does: no tree,
+ * the payload byte for byte. Each event-loop thread has its own scanner.
  *
  * <p>Threading: a {@code PeerJsSocketHandler} is confined to its channel's event loop. The realm is
  * shared by every loop: its maps are concurrent, each {@link dev.rendezvous.server.peerjs.OfflineQueue}

@@ -133,7 +133,7 @@ final class FrameScanner extends JsonGrammar {
                     ? new Inbound.Invalid(ErrorCode.INVALID_MESSAGE, "a message must be a JSON object")
                     : new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame holds more than one JSON value");
         }
-        if (!scanTopLevelObject()) {
+        if (!scanObjectMembers()) {
             return new Inbound.Invalid(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
         }
         if (skipBlanks(pos) != len) {
@@ -232,53 +232,13 @@ final class FrameScanner extends JsonGrammar {
         return kind[i] == USERNAME;
     }
 
-    /** From the top-level '{' at {@link #pos} to just after its '}': records members and known fields. */
-    private boolean scanTopLevelObject() {
-        byte[] b = data;
-        pos = skipBlanks(pos + 1);
-        if (pos >= length) {
-            return false;
-        }
-        if (b[pos] == '}') {
-            pos++;
-            return true;
-        }
-        while (true) {
-            int start = pos;
-            if (!skipNameAndColon()) {
-                return false;
-            }
-            int nameEnd = lastNameEnd;
-            boolean nameEscaped = lastStringEscaped;
-            int valueStart = pos;
-            if (!skipValue(1)) {
-                return false;
-            }
-            member(start, nameEnd, nameEscaped, valueStart, pos);
-            pos = skipBlanks(pos);
-            if (pos >= length) {
-                return false;
-            }
-            if (b[pos] == '}') {
-                pos++;
-                return true;
-            }
-            if (b[pos] != ',') {
-                return false;
-            }
-            pos = skipBlanks(pos + 1);
-            if (pos >= length) {
-                return false;
-            }
-        }
-    }
-
     /**
      * Records the top-level member whose name is the string {@code [nameStart, nameEnd)} (quotes included,
      * length already checked) and whose value is {@code [valueStart, valueEnd)}; picks out the fields the server acts on. A name
      * repeated in one object: the last one wins, as in Jackson's tree.
      */
-    private void member(int nameStart, int nameEnd, boolean nameEscaped, int valueStart, int valueEnd) {
+    @Override
+    protected void member(int nameStart, int nameEnd, boolean nameEscaped, int valueStart, int valueEnd) {
         String name = nameEscaped ? decodeString(nameStart, nameEnd) : null; // decoded only when it holds escapes
         int from = nameStart + 1;
         int len = nameEnd - 1 - from;
@@ -309,22 +269,6 @@ final class FrameScanner extends JsonGrammar {
             clientId = isString ? decodeString(valueStart, valueEnd) : null;
         }
         addMember(nameStart, valueEnd, memberKind);
-    }
-
-    /** Whether the member name is {@code ascii}: the decoded name when it had escapes, else the raw bytes. */
-    private boolean is(String decoded, int from, int len, String ascii) {
-        if (decoded != null) {
-            return decoded.equals(ascii);
-        }
-        if (len != ascii.length()) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (data[from + i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The protocol type the JSON string {@code [valueStart, valueEnd)} names, or null. */

@@ -8,14 +8,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * Strict JSON (RFC 8259) over UTF-8 bytes, as a cursor that skips values without building anything:
  * no comments, no trailing commas, no leading zeros, no control characters in strings, and Jackson's
- * default {@code StreamReadConstraints} as limits. {@link FrameScanner} walks a frame's top-level object
- * with it.
+ * default {@code StreamReadConstraints} as limits. {@link FrameScanner} (v1 frames) and the PeerJS
+ * endpoint's scanner walk a frame's top-level object with it ({@link #scanObjectMembers}), each picking out the
+ * members it acts on in {@link #member}.
  *
  * <p>A base class rather than a field of the scanner on purpose: the cursor ({@link #pos}) and the bytes
  * are read and written per byte by both, and as fields of one object they cost no indirection on the
  * relay's hot path. Not thread-safe; the bytes must be valid UTF-8 (checked before, once).
  */
-abstract class JsonGrammar {
+public abstract class JsonGrammar {
     /** Deepest nesting of objects and arrays, the top-level object counting as 1 (Jackson's default). */
     static final int MAX_DEPTH = 1000;
     /** Most digits in a number: integer digits, or integer + fraction + exponent digits (Jackson's default). */
@@ -40,20 +41,20 @@ abstract class JsonGrammar {
     }
 
     /** The bytes of the last scan: the scanner's copy or the caller's array. */
-    byte[] data;
+    protected byte[] data;
 
-    int length;
+    protected int length;
     /** The cursor of the scan in progress. */
-    int pos;
+    protected int pos;
     /** Whether the string last skipped by {@link #skipString} held an escape sequence. */
-    boolean lastStringEscaped;
+    protected boolean lastStringEscaped;
     /** Just after the closing quote of the name last skipped by {@link #skipNameAndColon}. */
-    int lastNameEnd;
+    protected int lastNameEnd;
     /** The open containers of a nested value being skipped: '{' or '[' per depth. */
     private final byte[] containers = new byte[MAX_DEPTH + 1];
 
     /** The Java string of the JSON string {@code [start, end)} (quotes included), escapes resolved. */
-    final String decodeString(int start, int end) {
+    protected final String decodeString(int start, int end) {
         int from = start + 1;
         int to = end - 1;
         int backslash = -1;
@@ -99,10 +100,75 @@ abstract class JsonGrammar {
         return out.toString();
     }
 
+    /**
+     * Called by {@link #scanObjectMembers} for each top-level member: its name is the JSON string
+     * {@code [nameStart, nameEnd)} (quotes included, {@code nameEscaped} when it holds escapes) and its value
+     * {@code [valueStart, valueEnd)}. A name repeated in one object comes again: the last one wins, as in
+     * Jackson's tree.
+     */
+    protected abstract void member(int nameStart, int nameEnd, boolean nameEscaped, int valueStart, int valueEnd);
+
+    /** Whether the member name is {@code ascii}: the decoded name when it had escapes, else the raw bytes. */
+    protected final boolean is(String decoded, int from, int len, String ascii) {
+        if (decoded != null) {
+            return decoded.equals(ascii);
+        }
+        if (len != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (data[from + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** From the top-level '{' at {@link #pos} to just after its '}', telling {@link #member} each member. */
+    protected final boolean scanObjectMembers() {
+        byte[] b = data;
+        pos = skipBlanks(pos + 1);
+        if (pos >= length) {
+            return false;
+        }
+        if (b[pos] == '}') {
+            pos++;
+            return true;
+        }
+        while (true) {
+            int start = pos;
+            if (!skipNameAndColon()) {
+                return false;
+            }
+            int nameEnd = lastNameEnd;
+            boolean nameEscaped = lastStringEscaped;
+            int valueStart = pos;
+            if (!skipValue(1)) {
+                return false;
+            }
+            member(start, nameEnd, nameEscaped, valueStart, pos);
+            pos = skipBlanks(pos);
+            if (pos >= length) {
+                return false;
+            }
+            if (b[pos] == '}') {
+                pos++;
+                return true;
+            }
+            if (b[pos] != ',') {
+                return false;
+            }
+            pos = skipBlanks(pos + 1);
+            if (pos >= length) {
+                return false;
+            }
+        }
+    }
+
     // ---- the grammar ---------------------------------------------------------------------------------
 
     /** Skips one value at {@link #pos} (not a blank) inside {@code depth} open containers; false if it is not JSON. */
-    final boolean skipValue(int depth) {
+    protected final boolean skipValue(int depth) {
         if (pos >= length) {
             return false;
         }
@@ -121,7 +187,7 @@ abstract class JsonGrammar {
      * Skips the object or array at {@link #pos} and everything inside it, without recursion (a frame may
      * nest a thousand levels): {@link #containers} holds the open brackets.
      */
-    final boolean skipNested(int depth) {
+    protected final boolean skipNested(int depth) {
         final int floor = depth;
         final byte[] b = data;
         final int end = length;
@@ -181,7 +247,7 @@ abstract class JsonGrammar {
      * sets {@link #lastNameEnd} and {@link #lastStringEscaped}. A decoded name is never longer than its
      * raw bytes, so only a raw name over the limit needs decoding.
      */
-    final boolean skipNameAndColon() {
+    protected final boolean skipNameAndColon() {
         if (data[pos] != '"') {
             return false;
         }
@@ -204,7 +270,7 @@ abstract class JsonGrammar {
     }
 
     /** From the opening quote at {@link #pos} to just after the closing one; sets {@link #lastStringEscaped}. */
-    final boolean skipString() {
+    protected final boolean skipString() {
         final byte[] b = data;
         final int end = length;
         int i = pos + 1;
@@ -351,7 +417,7 @@ abstract class JsonGrammar {
         return c >= '0' && c <= '9';
     }
 
-    final int skipBlanks(int i) {
+    protected final int skipBlanks(int i) {
         final byte[] b = data;
         while (i < length && isBlank(b[i])) {
             i++;

@@ -9,13 +9,13 @@ import java.nio.ByteOrder;
  * ASCII fast path eight bytes at a time — text frames are relayed byte for byte, so a frame that is not
  * UTF-8 must be refused here, or a browser receiving it would fail its WebSocket (close 1007).
  */
-final class Utf8 {
+public final class Utf8 {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8() {}
 
-    static boolean valid(byte[] b, int len) {
+    public static boolean valid(byte[] b, int len) {
         int i = 0;
         while (i + 8 <= len && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
             i += 8;

@@ -89,9 +89,14 @@ public final class Outbound {
 
     /** A buffer for {@code text} as UTF-8, with the headroom for its frame header (framed in place). */
     public ByteBuf utf8(String text) {
-        ByteBuf out = TextFrames.buffer(channel.alloc(), ByteBufUtil.utf8MaxBytes(text));
+        ByteBuf out = buffer(ByteBufUtil.utf8MaxBytes(text));
         ByteBufUtil.writeUtf8(out, text);
         return out;
+    }
+
+    /** A buffer for up to {@code jsonBytes} of JSON, with the headroom for its frame header (framed in place). */
+    public ByteBuf buffer(int jsonBytes) {
+        return TextFrames.buffer(channel.alloc(), jsonBytes);
     }
 
     /**
