@@ -8,8 +8,15 @@ RSS (VmRSS) at the start, after each round, and while it sits idle afterwards (e
 Everything stays on 127.0.0.1; only the server this script started is stopped (by PID).
 
   RENDEZVOUS_JAVA_OPTS="-XX:G1PeriodicGCInterval=15000" bench/scripts/churn-rss.py 28911 5 10000 60
+
+CHURN_DIAG=1 also prints, at the start, after the last round and at the end, where the memory is: the heap
+(jcmd GC.heap_info), glibc's malloc (jcmd System.native_heap_info: what its arenas hold from the OS and how
+much of it is free), and, when RENDEZVOUS_JAVA_OPTS has -XX:NativeMemoryTracking=summary, the JVM's own
+accounting by category (jcmd VM.native_memory summary). CHURN_TRIM=1 then asks glibc to give its free
+memory back (jcmd System.trim_native_heap) and prints the RSS after it. CHURN_HISTO=1 at last prints the
+live objects by class (jcmd GC.class_histogram, which runs a full GC: what the churn left that is still live).
 """
-import json, os, socket, subprocess, sys, time, urllib.request
+import json, os, re, socket, subprocess, sys, time, urllib.request
 
 from loopback_ws import recv_until, rss_kb, send_upgrade
 
@@ -19,6 +26,41 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def rss_mb(pid):
     return rss_kb(pid) / 1024
+
+
+def jcmd(pid, *command):
+    java_bin = os.path.dirname(os.readlink(f"/proc/{pid}/exe"))
+    return subprocess.run([os.path.join(java_bin, "jcmd"), str(pid), *command],
+                          capture_output=True, text=True, timeout=60).stdout
+
+
+def diag(pid, label):
+    """Where the resident memory is (CHURN_DIAG=1): RSS split, heap, glibc arenas, NMT categories."""
+    if os.environ.get("CHURN_DIAG") != "1":
+        return
+    with open(f"/proc/{pid}/status") as f:
+        status = {l.split(":")[0]: l.split()[1] for l in f if l.startswith(("VmRSS", "RssAnon", "RssFile"))}
+    print(f"  [{label}] rss={int(status['VmRSS']) // 1024} MB (anon {int(status['RssAnon']) // 1024},"
+          f" file {int(status['RssFile']) // 1024})")
+    heap = jcmd(pid, "GC.heap_info")
+    m = re.search(r"committed (\d+)K, used (\d+)K", heap)
+    if m:
+        print(f"  [{label}] heap committed={int(m.group(1)) // 1024} MB used={int(m.group(2)) // 1024} MB")
+    info = jcmd(pid, "System.native_heap_info")
+    arenas = len(re.findall(r"<heap nr=", info))
+    tail = info[info.rfind("</heap>"):]  # the totals over all arenas follow the last arena
+    current = re.search(r'<system type="current" size="(\d+)"', tail)
+    free = sum(int(x) for x in re.findall(r'<total type="(?:fast|rest)" count="\d+" size="(\d+)"', tail))
+    mmapped = re.search(r'<total type="mmap" count="\d+" size="(\d+)"', tail)
+    if current:
+        print(f"  [{label}] glibc arenas={arenas} from-OS={int(current.group(1)) >> 20} MB free-inside={free >> 20} MB"
+              f" mmapped-blocks={int(mmapped.group(1)) >> 20 if mmapped else 0} MB")
+    nmt = jcmd(pid, "VM.native_memory", "summary", "scale=MB")
+    total = re.search(r"Total: reserved=\d+MB, committed=(\d+)MB", nmt)
+    if total:
+        cats = re.findall(r"-\s+([A-Za-z][A-Za-z ]*?) \(reserved=\d+MB, committed=(\d+)MB", nmt)
+        print(f"  [{label}] NMT committed={total.group(1)} MB: "
+              + ", ".join(f"{n} {c}" for n, c in cats if int(c) > 0))
 
 
 def server_pid():
@@ -61,6 +103,7 @@ try:
     time.sleep(3)
     print(f"opts={os.environ.get('RENDEZVOUS_JAVA_OPTS', '')!r} load={os.getloadavg()[0]:.1f}")
     print(f"start rss={rss_mb(pid):.0f} MB")
+    diag(pid, "start")
     for r in range(1, ROUNDS + 1):
         socks = []
         for start in range(0, CLIENTS, 500):  # 500 upgrades in flight, then their your_id
@@ -75,9 +118,20 @@ try:
             time.sleep(0.1)
         time.sleep(2)
         print(f"round {r}: held {held:.0f} MB, after leaving rss={rss_mb(pid):.0f} MB")
+    diag(pid, "after churn")
     for t in range(10, IDLE + 1, 10):
         time.sleep(10)
         print(f"idle {t}s rss={rss_mb(pid):.0f} MB")
+    diag(pid, "idle end")
+    if os.environ.get("CHURN_TRIM") == "1":
+        jcmd(pid, "System.trim_native_heap")
+        print(f"after jcmd System.trim_native_heap rss={rss_mb(pid):.0f} MB")
+        diag(pid, "trimmed")
+    if os.environ.get("CHURN_HISTO") == "1":  # the live objects; jcmd's histogram runs a full GC first
+        histo = jcmd(pid, "GC.class_histogram").splitlines()
+        print(f"after the full GC of jcmd GC.class_histogram rss={rss_mb(pid):.0f} MB; live objects:")
+        print("\n".join(histo[:14] + histo[-1:]))
+        diag(pid, "full GC")
 finally:
     proc.terminate()
     proc.wait(timeout=30)

@@ -186,8 +186,8 @@ public final class SignalingServer implements AutoCloseable {
                 config.connectionRatePerSecond(),
                 config.connectionBurst(),
                 config.trustedProxies().stream().map(AddressRange::parse).toList());
-        if (!limits.any()) {
-            return null;
+        if (!limits.any() && limits.trustedProxies().isEmpty()) {
+            return null; // nothing to count, and no forwarded address to believe (for the logs)
         }
         AddressGate gate = new AddressGate(limits, System::nanoTime);
         group.next().scheduleAtFixedRate(gate::sweep, 10, 10, TimeUnit.SECONDS);

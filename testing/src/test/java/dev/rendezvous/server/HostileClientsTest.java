@@ -2,10 +2,6 @@ package dev.rendezvous.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.server.logging.LogBudget;
@@ -24,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * The attacks of issue 16, replayed on real sockets: each one refused, while a normal pair next to the
@@ -34,33 +29,6 @@ class HostileClientsTest {
     /** The default settings; a test that needs its own sets them with {@code restartWith}. */
     @RegisterExtension
     final ServerExtension server = ServerExtension.create();
-
-    /** Records the server's log lines at INFO, whatever the test log level. */
-    private static final class LogLines implements AutoCloseable {
-        private final Logger logger = (Logger) LoggerFactory.getLogger("dev.rendezvous");
-        private final Level before = logger.getLevel();
-        final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-        LogLines() {
-            appender.start();
-            logger.addAppender(appender);
-            logger.setLevel(Level.INFO);
-        }
-
-        List<String> lines() {
-            synchronized (appender) { // AppenderBase.doAppend holds this monitor
-                return appender.list.stream()
-                        .map(ILoggingEvent::getFormattedMessage)
-                        .toList();
-            }
-        }
-
-        @Override
-        public void close() {
-            logger.detachAppender(appender);
-            logger.setLevel(before);
-        }
-    }
 
     @Test
     void aNewlineInAClientStringCannotForgeALogLine() {

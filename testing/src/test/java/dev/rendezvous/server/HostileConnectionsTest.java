@@ -204,6 +204,45 @@ class HostileConnectionsTest {
         }
     }
 
+    @Test
+    void logLinesNameTheForwardedClientOnlyFromATrustedProxy() throws Exception {
+        // The per-address limits off: the forwarded address is believed for the log lines all the same.
+        server.restartWith(
+                c -> c.maxConnectionsPerAddress(0).connectionRate(0, 1).trustedProxies(List.of(PROXY + "/32")));
+        Neighbours pair = new Neighbours(server);
+        List<Socket> open = new ArrayList<>();
+        try (LogLines log = new LogLines()) {
+            // 198.51.100.1, left of the proxy's own entry, is the client's own writing: not believed.
+            assertThat(upgradeFrom(PROXY, "198.51.100.1, 203.0.113.7", open)).startsWith("HTTP/1.1 101");
+            assertThat(upgradeFrom(ATTACKER, "203.0.113.20", open)).startsWith("HTTP/1.1 101");
+            // An unmasked frame is a protocol violation: an error line for each, and the session ends.
+            for (Socket s : open) {
+                s.getOutputStream().write(RawWebSocket.frame(0x81, new byte[] {'{', '}'}, false));
+            }
+            String proxiedClient =
+                    "remote=203.0.113.7 via=127.0.0.3:" + open.get(0).getLocalPort();
+            String directPeer = "remote=/127.0.0.2:" + open.get(1).getLocalPort();
+            Awaitility.await() // the server waits out its close grace for the client's close frame
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> log.lines().stream()
+                                    .filter(l -> l.startsWith("disconnect ")
+                                            && (l.contains(proxiedClient + " ") || l.contains(directPeer + " ")))
+                                    .count()
+                            == 2);
+            assertThat(log.lines())
+                    .anyMatch(l -> l.startsWith("admit ") && l.endsWith(proxiedClient))
+                    .anyMatch(l -> l.startsWith("admit ") && l.endsWith(directPeer))
+                    .anyMatch(l -> l.startsWith("protocol violation " + proxiedClient + ":"))
+                    .anyMatch(l -> l.startsWith("protocol violation " + directPeer + ":"))
+                    .noneMatch(l -> l.contains("198.51.100.1") || l.contains("203.0.113.20"));
+            pair.chat();
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
     /** The same deadline for a v1 session and a PeerJS socket (the one frame reader of every WebSocket). */
     @ParameterizedTest
     @ValueSource(strings = {"v1", "peerjs"})

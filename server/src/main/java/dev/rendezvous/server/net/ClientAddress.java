@@ -1,7 +1,11 @@
 package dev.rendezvous.server.net;
 
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
@@ -11,10 +15,42 @@ import java.util.List;
  * that is not one is the client. Any client can write the header, so only the entries the trusted proxies
  * appended are believed: everything left of the first untrusted entry is ignored. Without the header, or
  * with an entry that is not an IP literal, the answer is the last address believed (at worst the proxy's
- * own). Stateless.
+ * own).
+ *
+ * <p>The log lines of a connection name this address too ({@link #forLogs}): the transport records it on the
+ * channel at each request from a trusted proxy ({@link #forwarded}), on the channel's event loop.
  */
 public final class ClientAddress {
+    /** The client behind the trusted proxy a channel comes from, as its latest request named it. */
+    private static final AttributeKey<Forwarded> FORWARDED = AttributeKey.valueOf("rendezvous.forwarded-client");
+
     private ClientAddress() {}
+
+    /**
+     * What the log lines of {@code ch} name as its remote end: the client behind a trusted proxy (with the
+     * proxy, {@code 203.0.113.7 via=10.0.0.5:41234}) once {@link #forwarded} recorded it, else the TCP peer.
+     * Formatted only when a line is written.
+     */
+    public static Object forLogs(Channel ch) {
+        Forwarded f = ch.hasAttr(FORWARDED) ? ch.attr(FORWARDED).get() : null;
+        return f != null ? f : ch.remoteAddress();
+    }
+
+    /** Records {@code client}, the address {@link #of} found behind the trusted proxy {@code ch} is from. */
+    public static void forwarded(Channel ch, InetAddress client) {
+        ch.attr(FORWARDED).set(new Forwarded(client, ch.remoteAddress()));
+    }
+
+    /** A client behind a proxy, as a log line names it. */
+    record Forwarded(InetAddress client, SocketAddress proxy) {
+        @Override
+        public String toString() {
+            String via = proxy instanceof InetSocketAddress a && a.getAddress() != null
+                    ? a.getAddress().getHostAddress() + ":" + a.getPort()
+                    : String.valueOf(proxy);
+            return client.getHostAddress() + " via=" + via;
+        }
+    }
 
     /**
      * @param peer the TCP peer (a trusted proxy, or the answer is {@code peer} itself)

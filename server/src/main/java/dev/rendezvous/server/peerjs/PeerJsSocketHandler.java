@@ -4,6 +4,7 @@ import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.logging.LogText;
+import dev.rendezvous.server.net.ClientAddress;
 import dev.rendezvous.server.peerjs.PeerJsRealm.CloseCodes;
 import dev.rendezvous.server.session.RateLimiter;
 import dev.rendezvous.server.transport.Outbound;
@@ -111,7 +112,10 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
                             case null -> String.valueOf(error);
                         };
                         if (LogBudget.CLIENTS.tryLine()) {
-                            log.info("peerjs key refused remote={}: {}", channel.remoteAddress(), LogText.of(why));
+                            log.info(
+                                    "peerjs key refused remote={}: {}",
+                                    ClientAddress.forLogs(channel),
+                                    LogText.of(why));
                         }
                         endpoint.observer().authFailed(dev.rendezvous.protocol.ErrorCode.AUTH_FAILED);
                         endpoint.peerJsObserver().refused("invalid_key");
@@ -382,7 +386,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof IOException)) {
-            log.warn("peerjs unexpected error remote={}", channel.remoteAddress(), cause);
+            log.warn("peerjs unexpected error remote={}", ClientAddress.forLogs(channel), cause);
         }
         channel.close();
     }

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * the channel closes. A direct client is counted at accept, before a byte is read, and a refused one is
  * closed there. A connection from a trusted proxy is counted at its first request, against the address in
  * {@code X-Forwarded-For} (a refusal is a 429 then), so the proxy itself is never capped; the later
- * requests of a kept-alive proxy connection stay counted against that first address.
+ * requests of a kept-alive proxy connection stay counted against that first address. The log lines of a
+ * session from a trusted proxy name the client of its own request ({@link ClientAddress#forLogs}), with
+ * the limits on or off.
  *
  * <p>Thread-safe (the gate is); the per-channel mark is a channel attribute, set on its event loop.
  */
@@ -38,22 +40,24 @@ final class AddressAccounting {
     /** At accept: false when the direct client is over its limits (the caller closes the channel). */
     boolean accepted(Channel ch) {
         InetAddress peer = peer(ch);
-        if (peer == null || gate.trustedProxy(peer)) {
-            return true; // counted at the first request, against the forwarded address
+        if (peer == null || gate.trustedProxy(peer) || !gate.limits().any()) {
+            return true; // a proxy's connections count at their first request, against the forwarded address
         }
         return count(ch, peer);
     }
 
     /** At each request: false when a proxied client is over its limits (the caller answers 429 and closes). */
     boolean request(Channel ch, HttpHeaders headers) {
-        if (ch.hasAttr(COUNTED) && ch.attr(COUNTED).get() != null) {
-            return true;
-        }
         InetAddress peer = peer(ch);
         if (peer == null || !gate.trustedProxy(peer)) {
             return true; // counted at accept
         }
-        return count(ch, ClientAddress.of(peer, headers.getAll("X-Forwarded-For"), gate));
+        InetAddress client = ClientAddress.of(peer, headers.getAll("X-Forwarded-For"), gate);
+        ClientAddress.forwarded(ch, client);
+        if (!gate.limits().any() || ch.hasAttr(COUNTED) && ch.attr(COUNTED).get() != null) {
+            return true;
+        }
+        return count(ch, client);
     }
 
     private boolean count(Channel ch, InetAddress client) {

@@ -46,7 +46,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final PeerJsEndpoint peerJs;
 
     private final HttpSite site;
-    /** Null when no per-address limit is on. */
+    /** Null when no per-address limit is on and no proxy is trusted. */
     private final AddressAccounting accounting;
 
     HttpRequestHandler(

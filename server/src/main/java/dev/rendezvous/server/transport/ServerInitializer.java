@@ -55,7 +55,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final SslContext ssl;
     private final WebSocketLimits limits;
-    /** Null when no per-address limit is on. */
+    /** Null when no per-address limit is on and no proxy is trusted. */
     private final AddressAccounting accounting;
 
     private final SessionRegistry registry;

@@ -1,5 +1,6 @@
 package dev.rendezvous.server.transport;
 
+import dev.rendezvous.server.net.ClientAddress;
 import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
@@ -55,7 +56,7 @@ record SignalingRoute(ConnectionSettings settings, int maxMessageBytes) implemen
                 room,
                 clientId,
                 username == null || username.isEmpty() ? null : username,
-                channel.remoteAddress(),
+                ClientAddress.forLogs(channel), // behind a trusted proxy: the client it names
                 "1".equals(first(uri, "resumable")),
                 "1".equals(first(uri, "resume")));
         return new Upgrade.Accepted(new WebSocketSessionHandler(channel, settings, maxMessageBytes, request));

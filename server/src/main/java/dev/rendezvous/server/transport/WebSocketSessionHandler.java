@@ -5,6 +5,7 @@ import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.hub.Link;
 import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.logging.LogText;
+import dev.rendezvous.server.net.ClientAddress;
 import dev.rendezvous.server.session.ConnectRequest;
 import dev.rendezvous.server.session.Connection;
 import dev.rendezvous.server.session.ConnectionSettings;
@@ -113,7 +114,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void onProtocolError(WebSocketCloseStatus status, String why) {
         if (LogBudget.CLIENTS.tryLine()) {
-            log.info("protocol violation remote={}: {}", channel.remoteAddress(), LogText.of(why));
+            log.info("protocol violation remote={}: {}", ClientAddress.forLogs(channel), LogText.of(why));
         }
         out.close(status.code(), "protocol error");
     }
@@ -152,7 +153,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
         if (cause instanceof IOException) {
             channel.close(); // reset by peer and friends: the client is gone
         } else {
-            log.warn("unexpected error remote={}", channel.remoteAddress(), cause);
+            log.warn("unexpected error remote={}", ClientAddress.forLogs(channel), cause);
             channel.close();
         }
     }
