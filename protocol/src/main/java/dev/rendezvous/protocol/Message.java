@@ -175,7 +175,51 @@ public sealed interface Message {
         ObjectNode payload();
 
         /** The same message addressed to {@code to}. */
-        Relay withTo(String to);
+        default Relay withTo(String to) {
+            return of(type(), to, from(), username(), payload());
+        }
+
+        @Override
+        default MessageType type() {
+            return switch (this) {
+                case Offer o -> MessageType.OFFER;
+                case Answer a -> MessageType.ANSWER;
+                case Candidate c -> MessageType.CANDIDATE;
+                case IceCandidate c -> MessageType.ICE_CANDIDATE;
+            };
+        }
+
+        /**
+         * The relayed message of {@code type}: the one place that maps a relayed wire type to its record.
+         *
+         * @throws IllegalArgumentException if {@code type} is not one of the four relayed types
+         */
+        static Relay of(MessageType type, String to, String from, String username, ObjectNode payload) {
+            return switch (type) {
+                case OFFER -> new Offer(to, from, username, payload);
+                case ANSWER -> new Answer(to, from, username, payload);
+                case CANDIDATE -> new Candidate(to, from, username, payload);
+                case ICE_CANDIDATE -> new IceCandidate(to, from, username, payload);
+                default -> throw new IllegalArgumentException(type.wireName() + " is not a relayed type");
+            };
+        }
+
+        /** {@code payload}, or an empty object for a message with no fields of its own. */
+        private static ObjectNode orEmpty(ObjectNode payload) {
+            return payload == null ? JsonNodeFactory.instance.objectNode() : payload;
+        }
+
+        /** The stage-dialect payload of an offer or answer: {@code {"sdp":".."}}. */
+        private static ObjectNode sdpPayload(String sdp) {
+            return JsonNodeFactory.instance.objectNode().put("sdp", sdp);
+        }
+
+        /** The payload of a trickled candidate: {@code {"candidate":{..}}}. */
+        private static ObjectNode candidatePayload(IceCandidateInit candidate) {
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.set("candidate", candidate.toJson());
+            return p;
+        }
 
         /**
          * The SDP of an offer or answer in either dialect: top-level {@code sdp} (stage dialect), or
@@ -232,94 +276,48 @@ public sealed interface Message {
     /** An SDP offer. {@link #of(String)} builds the stage dialect {@code {"type":"offer","sdp":".."}}. */
     record Offer(String to, String from, String username, ObjectNode payload) implements Relay {
         public Offer {
-            payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload;
+            payload = Relay.orEmpty(payload);
         }
 
         /** A stage-dialect offer to the paired peer. */
         public static Offer of(String sdp) {
-            return new Offer(
-                    null, null, null, JsonNodeFactory.instance.objectNode().put("sdp", sdp));
-        }
-
-        @Override
-        public MessageType type() {
-            return MessageType.OFFER;
-        }
-
-        @Override
-        public Offer withTo(String newTo) {
-            return new Offer(newTo, from, username, payload);
+            return new Offer(null, null, null, Relay.sdpPayload(sdp));
         }
     }
 
     /** An SDP answer. {@link #of(String)} builds the stage dialect {@code {"type":"answer","sdp":".."}}. */
     record Answer(String to, String from, String username, ObjectNode payload) implements Relay {
         public Answer {
-            payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload;
+            payload = Relay.orEmpty(payload);
         }
 
         /** A stage-dialect answer to the paired peer. */
         public static Answer of(String sdp) {
-            return new Answer(
-                    null, null, null, JsonNodeFactory.instance.objectNode().put("sdp", sdp));
-        }
-
-        @Override
-        public MessageType type() {
-            return MessageType.ANSWER;
-        }
-
-        @Override
-        public Answer withTo(String newTo) {
-            return new Answer(newTo, from, username, payload);
+            return new Answer(null, null, null, Relay.sdpPayload(sdp));
         }
     }
 
     /** A trickled ICE candidate, stage dialect: {@code {"type":"candidate","candidate":{..}}}. */
     record Candidate(String to, String from, String username, ObjectNode payload) implements Relay {
         public Candidate {
-            payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload;
+            payload = Relay.orEmpty(payload);
         }
 
         /** A stage-dialect candidate to the paired peer. */
         public static Candidate of(IceCandidateInit candidate) {
-            ObjectNode p = JsonNodeFactory.instance.objectNode();
-            p.set("candidate", candidate.toJson());
-            return new Candidate(null, null, null, p);
-        }
-
-        @Override
-        public MessageType type() {
-            return MessageType.CANDIDATE;
-        }
-
-        @Override
-        public Candidate withTo(String newTo) {
-            return new Candidate(newTo, from, username, payload);
+            return new Candidate(null, null, null, Relay.candidatePayload(candidate));
         }
     }
 
     /** A trickled ICE candidate, seed-004 dialect: {@code {"type":"ice_candidate","candidate":{..},"to":..}}. */
     record IceCandidate(String to, String from, String username, ObjectNode payload) implements Relay {
         public IceCandidate {
-            payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload;
+            payload = Relay.orEmpty(payload);
         }
 
         /** A seed-004-dialect candidate to {@code to} (null: the paired peer or the whole room). */
         public static IceCandidate of(IceCandidateInit candidate, String to) {
-            ObjectNode p = JsonNodeFactory.instance.objectNode();
-            p.set("candidate", candidate.toJson());
-            return new IceCandidate(to, null, null, p);
-        }
-
-        @Override
-        public MessageType type() {
-            return MessageType.ICE_CANDIDATE;
-        }
-
-        @Override
-        public IceCandidate withTo(String newTo) {
-            return new IceCandidate(newTo, from, username, payload);
+            return new IceCandidate(to, null, null, Relay.candidatePayload(candidate));
         }
     }
 

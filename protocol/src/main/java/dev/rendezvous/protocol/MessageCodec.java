@@ -102,26 +102,9 @@ public final class MessageCodec {
             case USERS_IN_ROOM -> new Message.UsersInRoom(f.roomUsers());
             case USER_JOINED -> new Message.UserJoined(f.string("client_id"), f.optionalString("username"));
             case USER_LEFT -> new Message.UserLeft(f.string("client_id"), f.optionalString("username"));
-            case OFFER ->
-                new Message.Offer(
-                        f.optionalString("to"),
-                        f.optionalString("from"),
-                        f.optionalString("username"),
-                        payload(object));
-            case ANSWER ->
-                new Message.Answer(
-                        f.optionalString("to"),
-                        f.optionalString("from"),
-                        f.optionalString("username"),
-                        payload(object));
-            case CANDIDATE ->
-                new Message.Candidate(
-                        f.optionalString("to"),
-                        f.optionalString("from"),
-                        f.optionalString("username"),
-                        payload(object));
-            case ICE_CANDIDATE ->
-                new Message.IceCandidate(
+            case OFFER, ANSWER, CANDIDATE, ICE_CANDIDATE ->
+                Message.Relay.of(
+                        type,
                         f.optionalString("to"),
                         f.optionalString("from"),
                         f.optionalString("username"),
