@@ -65,15 +65,6 @@ class ResumeOnOtherNodeTest {
         return c;
     }
 
-    /** Bob, admitted on node 1, pairs with {@code alice}; both hear {@code paired}. */
-    private WsRecorder pairedOnNode1(ResumingClient alice) throws IOException {
-        WsRecorder bob = admittedAt(1, "/ws");
-        bob.send(new Message.PairRequest(alice.id));
-        bob.next(Message.Paired.class);
-        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
-        return bob;
-    }
-
     private int detached() {
         return cluster.nodes().stream()
                 .mapToInt(SignalingServer::detachedSessions)
@@ -99,18 +90,12 @@ class ResumeOnOtherNodeTest {
         int[] bobOn = {1};
         ResumingClient alice = ResumingClient.admit(aliceVia[0].uri("/ws?resumable=1"));
         ResumingClient bob = ResumingClient.admit(bobVia[1].uri("/ws?resumable=1"));
-        bob.send("{\"type\":\"pair_request\",\"target_id\":\"" + alice.id + "\"}");
-        assertThat(bob.next().get("type").asText()).isEqualTo("paired");
-        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
+        bob.pairWith(alice);
         int aliceGot = 0;
         int bobGot = 0;
         int resumes = 0;
         for (int batch = 0; batch < FRAMES / WINDOW; batch++) {
-            for (int i = 0; i < WINDOW; i++) {
-                int n = batch * WINDOW + i;
-                bob.send("{\"type\":\"offer\",\"sdp\":\"" + n + "\"}");
-                alice.send("{\"type\":\"answer\",\"sdp\":\"" + n + "\"}");
-            }
+            ResumingClient.exchangeNumbered(bob, alice, batch * WINDOW, WINDOW);
             if (batch % 10 == 3) { // a drop with frames in flight both ways; the resume goes to the other node
                 boolean aliceDrops = batch % 20 == 3;
                 ResumingClient dropped = aliceDrops ? alice : bob;
@@ -125,8 +110,8 @@ class ResumeOnOtherNodeTest {
                         .isEqualTo("resumed");
                 resumes++;
             }
-            aliceGot = readInOrder(alice, "offer", aliceGot, (batch + 1) * WINDOW);
-            bobGot = readInOrder(bob, "answer", bobGot, (batch + 1) * WINDOW);
+            aliceGot = alice.readInOrderSkippingPings("offer", aliceGot, (batch + 1) * WINDOW);
+            bobGot = bob.readInOrderSkippingPings("answer", bobGot, (batch + 1) * WINDOW);
         }
         assertThat(aliceGot).isEqualTo(FRAMES);
         assertThat(bobGot).isEqualTo(FRAMES);
@@ -142,20 +127,6 @@ class ResumeOnOtherNodeTest {
         alice.closeCleanly();
         assertThat(bob.next().get("type").asText()).isEqualTo("peer_disconnected");
         bob.closeCleanly();
-    }
-
-    /** Reads {@code type} frames numbered {@code from} … {@code upTo - 1}: any other number is a loss, a duplicate or a reordering. */
-    private static int readInOrder(ResumingClient c, String type, int from, int upTo) throws IOException {
-        int next = from;
-        while (next < upTo) {
-            JsonNode f = c.nextNotPing();
-            assertThat(f.get("type").asText()).isEqualTo(type);
-            assertThat(f.get("sdp").asInt())
-                    .as("frame number (0 lost, 0 duplicated, 0 reordered)")
-                    .isEqualTo(next);
-            next++;
-        }
-        return next;
     }
 
     @Test
@@ -207,16 +178,15 @@ class ResumeOnOtherNodeTest {
         assertThat(carol.next(Message.Paired.class).peerId()).isEqualTo(alice.id);
         alice.send("{\"type\":\"offer\",\"sdp\":\"to carol\"}");
         assertThat(carol.nextJson().get("from").asText()).isEqualTo(alice.id);
-        alice.closeCleanly();
-        assertThat(carol.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
+        alice.closeCleanlySeenBy(carol);
     }
 
     @Test
     void aSecondDropAfterATunnelledResumeDetachesAgainAndResumesOnTheOwner() throws IOException {
         TcpProxy toNode0 = proxyTo(0);
         TcpProxy toNode1 = proxyTo(1);
-        ResumingClient alice = ResumingClient.admit(toNode0.uri("/ws?resumable=1"));
-        WsRecorder bob = pairedOnNode1(alice);
+        WsRecorder bob = admittedAt(1, "/ws");
+        ResumingClient alice = ResumingClient.pairedWith(bob, toNode0.uri("/ws?resumable=1"));
         toNode0.last().cut();
         awaitDetached(1);
         assertThat(alice.resume(toNode1.uri("/ws?resume=1")).get("type").asText())
@@ -230,8 +200,7 @@ class ResumeOnOtherNodeTest {
         assertThat(resumed.get("type").asText()).isEqualTo("resumed");
         assertThat(resumed.get("replayed").asInt()).isEqualTo(1);
         assertThat(alice.next().get("sdp").asText()).isEqualTo("while away");
-        alice.closeCleanly();
-        assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
+        alice.closeCleanlySeenBy(bob);
     }
 
     @Test
@@ -241,10 +210,8 @@ class ResumeOnOtherNodeTest {
         toNode0.last().cut();
         awaitDetached(1);
         assertThat(alice.resume(direct(1, "/ws?resume=1")).get("type").asText()).isEqualTo("resumed");
-        RawWebSocket stillOpen = alice.socket(); // to node 1, which carries the session of node 0
-        JsonNode again = alice.resume(direct(0, "/ws?resume=1"));
-        assertThat(again.get("type").asText()).isEqualTo("resumed");
-        assertThat(stillOpen.awaitClose(Duration.ofSeconds(5))).isEqualTo(4009);
+        // the connection to node 1, which carries the session of node 0, is still open
+        RawWebSocket stillOpen = alice.resumeReplacingOpenConnection(direct(0, "/ws?resume=1"));
         alice.send("{\"type\":\"ping\"}");
         assertThat(alice.nextNotPing().get("type").asText()).isEqualTo("pong");
         alice.closeCleanly();
@@ -254,8 +221,8 @@ class ResumeOnOtherNodeTest {
     @Test
     void twoResumesAtOnceOnTwoNodesResumeOnce() throws Exception {
         TcpProxy toNode0 = proxyTo(0);
-        ResumingClient alice = ResumingClient.admit(toNode0.uri("/ws?resumable=1"));
-        WsRecorder bob = pairedOnNode1(alice);
+        WsRecorder bob = admittedAt(1, "/ws");
+        ResumingClient alice = ResumingClient.pairedWith(bob, toNode0.uri("/ws?resumable=1"));
         toNode0.last().cut();
         awaitDetached(1);
         String frame = "{\"type\":\"resume\",\"id\":\"" + alice.id + "\",\"resume_token\":\"" + alice.token
@@ -279,11 +246,9 @@ class ResumeOnOtherNodeTest {
         assertThat(fresh.get("id").asText()).isNotEqualTo(alice.id);
         winner.sendText("{\"type\":\"offer\",\"sdp\":\"x\"}");
         assertThat(bob.nextJson().get("from").asText()).isEqualTo(alice.id);
-        winner.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-        winner.awaitClose(Duration.ofSeconds(5));
+        winner.closeCleanly();
         assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
-        loser.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-        loser.awaitClose(Duration.ofSeconds(5));
+        loser.closeCleanly();
         winner.close();
         loser.close();
     }
@@ -301,8 +266,8 @@ class ResumeOnOtherNodeTest {
     void aPeerLeavingWhileDetachedIsReplayedOnTheOtherNodeAndABadTokenThereLeavesTheSessionAsItWas()
             throws IOException {
         TcpProxy toNode0 = proxyTo(0);
-        ResumingClient alice = ResumingClient.admit(toNode0.uri("/ws?resumable=1"));
-        WsRecorder bob = pairedOnNode1(alice);
+        WsRecorder bob = admittedAt(1, "/ws");
+        ResumingClient alice = ResumingClient.pairedWith(bob, toNode0.uri("/ws?resumable=1"));
         toNode0.last().cut();
         awaitDetached(1);
         bob.close(1000, "bye");

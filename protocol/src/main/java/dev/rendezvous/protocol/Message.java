@@ -21,18 +21,37 @@ import java.util.Objects;
  */
 public sealed interface Message {
 
-    /** The wire type of this message. */
-    MessageType type();
+    /**
+     * The wire type of this message: the records name no type of their own, so the mapping stands here
+     * once and the compiler checks it covers every record ({@link MessageType} maps back).
+     */
+    default MessageType type() {
+        return switch (this) {
+            case AuthRequired m -> MessageType.AUTH_REQUIRED;
+            case AuthToken m -> MessageType.AUTH_TOKEN;
+            case AuthSuccess m -> MessageType.AUTH_SUCCESS;
+            case YourId m -> MessageType.YOUR_ID;
+            case PairRequest m -> MessageType.PAIR_REQUEST;
+            case Paired m -> MessageType.PAIRED;
+            case Unpair m -> MessageType.UNPAIR;
+            case PeerDisconnected m -> MessageType.PEER_DISCONNECTED;
+            case UsersInRoom m -> MessageType.USERS_IN_ROOM;
+            case UserJoined m -> MessageType.USER_JOINED;
+            case UserLeft m -> MessageType.USER_LEFT;
+            case Offer m -> MessageType.OFFER;
+            case Answer m -> MessageType.ANSWER;
+            case Candidate m -> MessageType.CANDIDATE;
+            case IceCandidate m -> MessageType.ICE_CANDIDATE;
+            case Ping m -> MessageType.PING;
+            case Pong m -> MessageType.PONG;
+            case Error m -> MessageType.ERROR;
+        };
+    }
 
     // ---- admission ----------------------------------------------------------------------------
 
     /** Server → client, auth mode: the client must now send {@link AuthToken}. */
-    record AuthRequired() implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.AUTH_REQUIRED;
-        }
-    }
+    record AuthRequired() implements Message {}
 
     /**
      * Client → server, auth mode: the bearer token (wire: {@code token}, {@code clientId}).
@@ -45,23 +64,13 @@ public sealed interface Message {
         }
 
         @Override
-        public MessageType type() {
-            return MessageType.AUTH_TOKEN;
-        }
-
-        @Override
         public String toString() {
             return "AuthToken[token=<redacted>, clientId=" + clientId + "]"; // never log a token
         }
     }
 
     /** Server → client, auth mode: the token was accepted (wire: {@code user}, {@code client_id}). */
-    record AuthSuccess(String user, String clientId) implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.AUTH_SUCCESS;
-        }
-    }
+    record AuthSuccess(String user, String clientId) implements Message {}
 
     /**
      * Server → client: admission is complete (wire: {@code id}, {@code ice_servers},
@@ -72,11 +81,6 @@ public sealed interface Message {
             Objects.requireNonNull(id, "id");
             iceServers = List.copyOf(iceServers);
         }
-
-        @Override
-        public MessageType type() {
-            return MessageType.YOUR_ID;
-        }
     }
 
     // ---- lobby pairing ------------------------------------------------------------------------
@@ -86,39 +90,19 @@ public sealed interface Message {
         public PairRequest {
             Objects.requireNonNull(targetId, "targetId");
         }
-
-        @Override
-        public MessageType type() {
-            return MessageType.PAIR_REQUEST;
-        }
     }
 
     /**
      * Server → both clients of a new pair (wire: {@code peer_id}, {@code initiator}). The initiator
      * creates the {@code chat} data channel and the offer.
      */
-    record Paired(String peerId, boolean initiator) implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.PAIRED;
-        }
-    }
+    record Paired(String peerId, boolean initiator) implements Message {}
 
     /** Client → server, lobby: end the current pairing; only the peer is told. */
-    record Unpair() implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.UNPAIR;
-        }
-    }
+    record Unpair() implements Message {}
 
     /** Server → client, lobby: the peer left or unpaired (wire: {@code peer_id}). */
-    record PeerDisconnected(String peerId) implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.PEER_DISCONNECTED;
-        }
-    }
+    record PeerDisconnected(String peerId) implements Message {}
 
     // ---- room presence ------------------------------------------------------------------------
 
@@ -130,28 +114,13 @@ public sealed interface Message {
         public UsersInRoom {
             users = List.copyOf(users);
         }
-
-        @Override
-        public MessageType type() {
-            return MessageType.USERS_IN_ROOM;
-        }
     }
 
     /** Server → every other member: someone joined (wire: {@code client_id}, {@code username}). */
-    record UserJoined(String clientId, String username) implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.USER_JOINED;
-        }
-    }
+    record UserJoined(String clientId, String username) implements Message {}
 
     /** Server → every remaining member: someone left (wire: {@code client_id}, {@code username}). */
-    record UserLeft(String clientId, String username) implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.USER_LEFT;
-        }
-    }
+    record UserLeft(String clientId, String username) implements Message {}
 
     // ---- relay --------------------------------------------------------------------------------
 
@@ -179,42 +148,49 @@ public sealed interface Message {
             return of(type(), to, from(), username(), payload());
         }
 
-        @Override
-        default MessageType type() {
-            return switch (this) {
-                case Offer o -> MessageType.OFFER;
-                case Answer a -> MessageType.ANSWER;
-                case Candidate c -> MessageType.CANDIDATE;
-                case IceCandidate c -> MessageType.ICE_CANDIDATE;
-            };
-        }
-
         /**
-         * The relayed message of {@code type}: the one place that maps a relayed wire type to its record.
+         * The relay record of a relayed {@code type}: the one way the codec, {@link #withTo} and the
+         * factories below build one.
          *
-         * @throws IllegalArgumentException if {@code type} is not one of the four relayed types
+         * @param payload the opaque fields; null for none (an empty object)
+         * @throws IllegalArgumentException when {@code type} is not {@linkplain MessageType#relayed() relayed}
          */
         static Relay of(MessageType type, String to, String from, String username, ObjectNode payload) {
+            ObjectNode p = payload == null ? JsonNodeFactory.instance.objectNode() : payload;
             return switch (type) {
-                case OFFER -> new Offer(to, from, username, payload);
-                case ANSWER -> new Answer(to, from, username, payload);
-                case CANDIDATE -> new Candidate(to, from, username, payload);
-                case ICE_CANDIDATE -> new IceCandidate(to, from, username, payload);
+                case OFFER -> new Offer(to, from, username, p);
+                case ANSWER -> new Answer(to, from, username, p);
+                case CANDIDATE -> new Candidate(to, from, username, p);
+                case ICE_CANDIDATE -> new IceCandidate(to, from, username, p);
                 default -> throw new IllegalArgumentException(type.wireName() + " is not a relayed type");
             };
         }
 
-        /** {@code payload}, or an empty object for a message with no fields of its own. */
-        private static ObjectNode orEmpty(ObjectNode payload) {
-            return payload == null ? JsonNodeFactory.instance.objectNode() : payload;
+        /** A stage-dialect offer to the paired peer: {@code {"type":"offer","sdp":".."}}. */
+        static Relay offer(String sdp) {
+            return of(MessageType.OFFER, null, null, null, sdpPayload(sdp));
         }
 
-        /** The stage-dialect payload of an offer or answer: {@code {"sdp":".."}}. */
+        /** A stage-dialect answer to the paired peer: {@code {"type":"answer","sdp":".."}}. */
+        static Relay answer(String sdp) {
+            return of(MessageType.ANSWER, null, null, null, sdpPayload(sdp));
+        }
+
+        /** A stage-dialect candidate to the paired peer. */
+        static Relay candidate(IceCandidateInit candidate) {
+            return of(MessageType.CANDIDATE, null, null, null, candidatePayload(candidate));
+        }
+
+        /** A seed-004-dialect candidate to {@code to} (null: the paired peer or the whole room). */
+        static Relay iceCandidate(IceCandidateInit candidate, String to) {
+            return of(MessageType.ICE_CANDIDATE, to, null, null, candidatePayload(candidate));
+        }
+
         private static ObjectNode sdpPayload(String sdp) {
             return JsonNodeFactory.instance.objectNode().put("sdp", sdp);
         }
 
-        /** The payload of a trickled candidate: {@code {"candidate":{..}}}. */
+        /** The payload of either candidate dialect: {@code {"candidate":{..}}}. */
         private static ObjectNode candidatePayload(IceCandidateInit candidate) {
             ObjectNode p = JsonNodeFactory.instance.objectNode();
             p.set("candidate", candidate.toJson());
@@ -273,71 +249,25 @@ public sealed interface Message {
         }
     }
 
-    /** An SDP offer. {@link #of(String)} builds the stage dialect {@code {"type":"offer","sdp":".."}}. */
-    record Offer(String to, String from, String username, ObjectNode payload) implements Relay {
-        public Offer {
-            payload = Relay.orEmpty(payload);
-        }
+    /** An SDP offer; {@link Relay#offer(String)} builds the stage dialect {@code {"type":"offer","sdp":".."}}. */
+    record Offer(String to, String from, String username, ObjectNode payload) implements Relay {}
 
-        /** A stage-dialect offer to the paired peer. */
-        public static Offer of(String sdp) {
-            return new Offer(null, null, null, Relay.sdpPayload(sdp));
-        }
-    }
-
-    /** An SDP answer. {@link #of(String)} builds the stage dialect {@code {"type":"answer","sdp":".."}}. */
-    record Answer(String to, String from, String username, ObjectNode payload) implements Relay {
-        public Answer {
-            payload = Relay.orEmpty(payload);
-        }
-
-        /** A stage-dialect answer to the paired peer. */
-        public static Answer of(String sdp) {
-            return new Answer(null, null, null, Relay.sdpPayload(sdp));
-        }
-    }
+    /** An SDP answer; {@link Relay#answer(String)} builds the stage dialect {@code {"type":"answer","sdp":".."}}. */
+    record Answer(String to, String from, String username, ObjectNode payload) implements Relay {}
 
     /** A trickled ICE candidate, stage dialect: {@code {"type":"candidate","candidate":{..}}}. */
-    record Candidate(String to, String from, String username, ObjectNode payload) implements Relay {
-        public Candidate {
-            payload = Relay.orEmpty(payload);
-        }
-
-        /** A stage-dialect candidate to the paired peer. */
-        public static Candidate of(IceCandidateInit candidate) {
-            return new Candidate(null, null, null, Relay.candidatePayload(candidate));
-        }
-    }
+    record Candidate(String to, String from, String username, ObjectNode payload) implements Relay {}
 
     /** A trickled ICE candidate, seed-004 dialect: {@code {"type":"ice_candidate","candidate":{..},"to":..}}. */
-    record IceCandidate(String to, String from, String username, ObjectNode payload) implements Relay {
-        public IceCandidate {
-            payload = Relay.orEmpty(payload);
-        }
-
-        /** A seed-004-dialect candidate to {@code to} (null: the paired peer or the whole room). */
-        public static IceCandidate of(IceCandidateInit candidate, String to) {
-            return new IceCandidate(to, null, null, Relay.candidatePayload(candidate));
-        }
-    }
+    record IceCandidate(String to, String from, String username, ObjectNode payload) implements Relay {}
 
     // ---- keepalive and errors -----------------------------------------------------------------
 
     /** Either direction: are you there? The receiver answers {@link Pong}. */
-    record Ping() implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.PING;
-        }
-    }
+    record Ping() implements Message {}
 
     /** Either direction: the answer to {@link Ping}. */
-    record Pong() implements Message {
-        @Override
-        public MessageType type() {
-            return MessageType.PONG;
-        }
-    }
+    record Pong() implements Message {}
 
     /**
      * Server → client: a refusal or failure.
@@ -349,11 +279,6 @@ public sealed interface Message {
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
-        }
-
-        @Override
-        public MessageType type() {
-            return MessageType.ERROR;
         }
     }
 }

@@ -23,10 +23,10 @@ class MessageCodecTest {
                 new Message.UsersInRoom(List.of(new Message.RoomUser("a", "Alice"), new Message.RoomUser("b", null))),
                 new Message.UserJoined("a", "Alice"),
                 new Message.UserLeft("a", null),
-                Message.Offer.of("v=0"),
-                Message.Answer.of("v=0").withTo("x"),
-                Message.Candidate.of(new Message.IceCandidateInit("candidate:1", "0", 0)),
-                Message.IceCandidate.of(new Message.IceCandidateInit("candidate:2", null, null), "bob"),
+                Message.Relay.offer("v=0"),
+                Message.Relay.answer("v=0").withTo("x"),
+                Message.Relay.candidate(new Message.IceCandidateInit("candidate:1", "0", 0)),
+                Message.Relay.iceCandidate(new Message.IceCandidateInit("candidate:2", null, null), "bob"),
                 new Message.Ping(),
                 new Message.Pong(),
                 new Message.Error(ErrorCode.PEER_BUSY, "bob is already paired", "pair_request"));
@@ -72,6 +72,22 @@ class MessageCodecTest {
                 MessageCodec.decode(
                         "{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMLineIndex\":1}}");
         assertThat(c.candidate()).isEqualTo(new Message.IceCandidateInit("c", "0", 1));
+    }
+
+    @Test
+    void eachRelayedTypeBuildsItsOwnRecordAndNoOtherTypeIsARelay() {
+        for (MessageType type : MessageType.values()) {
+            if (type.relayed()) {
+                Message.Relay r = Message.Relay.of(type, "b", null, null, null);
+                assertThat(r.type()).isEqualTo(type);
+                assertThat(r.payload().isEmpty()).isTrue();
+                assertThat(r.withTo("c")).isEqualTo(Message.Relay.of(type, "c", null, null, null));
+            } else {
+                assertThatThrownBy(() -> Message.Relay.of(type, "b", null, null, null))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(type.wireName());
+            }
+        }
     }
 
     @Test

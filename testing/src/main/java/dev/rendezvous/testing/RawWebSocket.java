@@ -215,6 +215,15 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * A clean end from this side: sends a close frame (1000) and waits up to 5 s for the server's; returns its
+     * code. The socket stays open for the caller to {@link #close()}.
+     */
+    public int closeCleanly() throws IOException {
+        sendFrame(CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
+        return awaitClose(Duration.ofSeconds(5));
+    }
+
     /** The raw input stream (e.g. to read nothing at all while the server fills our buffers). */
     public InputStream input() {
         return in;

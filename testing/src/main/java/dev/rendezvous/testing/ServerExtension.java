@@ -21,6 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * After each test it drops every client made through it and checks that the server holds no session,
  * pairing or room any more (a leak fails the test).
  *
+ * <p>A test that needs settings of its own among tests sharing the class's server calls
+ * {@link #restartWith} first.
+ *
  * <p>When the test classpath provides {@link ClusterNodes}, each test gets that many nodes of one
  * cluster instead, and {@link #uri} (so every client helper) picks them in turn — except a {@code resume=1}
  * URI, which goes to the node holding the fewest resumable sessions: in a test with one resumable
@@ -66,6 +69,26 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
+        start(customizer);
+    }
+
+    /**
+     * Restarts the server with {@code settings} applied after this extension's own, for the one test of a
+     * class that needs settings of its own: the test states them in its first line, beside what it checks.
+     *
+     * @throws IllegalStateException when a client or closeable was already made through this extension
+     */
+    public void restartWith(Consumer<ServerConfig.Builder> settings) throws InterruptedException {
+        synchronized (clients) {
+            if (!clients.isEmpty() || !closeables.isEmpty()) {
+                throw new IllegalStateException("restartWith must come before the test makes any client");
+            }
+        }
+        nodes.forEach(SignalingServer::close);
+        start(customizer.andThen(settings));
+    }
+
+    private void start(Consumer<ServerConfig.Builder> settings) throws InterruptedException {
         nodes.clear();
         ClusterNodes cluster = ClusterNodes.fromClasspath();
         int count = cluster == null ? 1 : cluster.nodes();
@@ -74,7 +97,7 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
         }
         for (int i = 0; i < count; i++) {
             ServerConfig.Builder b = ServerConfig.builder();
-            customizer.accept(b);
+            settings.accept(b);
             if (cluster != null) {
                 cluster.configure(i, b);
             }

@@ -133,6 +133,13 @@ public final class WsRecorder implements AutoCloseable {
         return sendText(MessageCodec.encode(message));
     }
 
+    /** Asks to pair with {@code peer} (both admitted lobby clients) and reads {@code paired} on both. */
+    public void pairWith(WsRecorder peer) {
+        send(new Message.PairRequest(peer.id()));
+        next(Message.Paired.class);
+        peer.next(Message.Paired.class);
+    }
+
     public WsRecorder sendText(String text) {
         await(socket.sendText(text, true));
         return this;
@@ -282,6 +289,16 @@ public final class WsRecorder implements AutoCloseable {
     public void assertNothingBeforePong() {
         send(new Message.Ping());
         assertThat(next()).as("the next frame on %s after our ping", uri).isEqualTo(new Message.Pong());
+    }
+
+    /**
+     * {@link #assertNothingBeforePong()} on each client in the order given: list a client whose frames the
+     * others could receive before them.
+     */
+    public static void assertNothingBeforePongOnEach(WsRecorder... clients) {
+        for (WsRecorder c : clients) {
+            c.assertNothingBeforePong();
+        }
     }
 
     /** Asserts nothing arrives within {@code quiet} (for connections that cannot answer a ping). */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,11 +37,7 @@ class AdminApiTest {
         try (SignalingServer plain = SignalingServer.start(
                 ServerConfig.builder().host("127.0.0.1").port(0).build())) {
             for (String path : List.of("/admin/api/nodes", "/admin/api/rooms", "/admin/api/sessions", "/admin/")) {
-                HttpResponse<String> r = HTTP.send(
-                        HttpRequest.newBuilder(plain.httpUri().resolve(path))
-                                .header("Authorization", "Bearer " + TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = getFrom(plain, path, TOKEN);
                 assertThat(r.statusCode()).as(path).isEqualTo(404);
             }
         }
@@ -54,27 +51,20 @@ class AdminApiTest {
                 .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(get("/admin/api/sessions", TOKEN + "x").statusCode()).isEqualTo(401);
         assertThat(get("/admin/api/rooms", "short").statusCode()).isEqualTo(401);
-        HttpResponse<String> basic = HTTP.send(
-                HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
-                        .header("Authorization", "Basic " + TOKEN)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> basic =
+                getWithHeaders(server.httpUri("/admin/api/nodes"), "Authorization", "Basic " + TOKEN);
         assertThat(basic.statusCode()).isEqualTo(401);
 
-        HttpResponse<String> foreign = HTTP.send(
-                HttpRequest.newBuilder(server.httpUri("/admin/api/nodes"))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .header("Origin", "http://evil.example")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> foreign = getWithHeaders(
+                server.httpUri("/admin/api/nodes"),
+                "Authorization",
+                "Bearer " + TOKEN,
+                "Origin",
+                "http://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
-        HttpResponse<String> crossSite = HTTP.send(
-                HttpRequest.newBuilder(server.httpUri("/admin/api/rooms"))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .header("Sec-Fetch-Site", "cross-site")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> crossSite = getWithHeaders(
+                server.httpUri("/admin/api/rooms"), "Authorization", "Bearer " + TOKEN, "Sec-Fetch-Site", "cross-site");
         assertThat(crossSite.statusCode()).isEqualTo(403);
 
         HttpResponse<String> ok = get("/admin/api/nodes", TOKEN);
@@ -188,11 +178,7 @@ class AdminApiTest {
     }
 
     private static HttpResponse<String> getFrom(SignalingServer node, String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(node.httpUri().resolve(path));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return getWithHeaders(node.httpUri().resolve(path), bearer(token));
     }
 
     @Test
@@ -247,9 +233,19 @@ class AdminApiTest {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.httpUri(path));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+        return getWithHeaders(server.httpUri(path), bearer(token));
+    }
+
+    /** The {@code Authorization} header for {@code token}, or none for null. */
+    private static String[] bearer(String token) {
+        return token == null ? new String[0] : new String[] {"Authorization", "Bearer " + token};
+    }
+
+    /** GET {@code uri} with the given headers, as names and values in turn. */
+    private static HttpResponse<String> getWithHeaders(URI uri, String... namesAndValues) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.header(namesAndValues[i], namesAndValues[i + 1]);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -9,6 +9,7 @@ import dev.rendezvous.protocol.Message;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.Tokens;
 import dev.rendezvous.testing.WsRecorder;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -66,17 +67,9 @@ class AuthTest {
 
     @Test
     void theUserNameIsStampedOnRelays() {
-        WsRecorder a = server.client(server.roomUri("r"));
-        a.next(Message.AuthRequired.class);
-        a.send(new Message.AuthToken(token(valid("alice")), "a1"));
-        a.next(Message.AuthSuccess.class);
-        a.next(Message.YourId.class);
+        WsRecorder a = admittedAt(server.roomUri("r"), token(valid("alice")), "a1");
         a.next(Message.UsersInRoom.class);
-        WsRecorder b = server.client(server.roomUri("r"));
-        b.next(Message.AuthRequired.class);
-        b.send(new Message.AuthToken(token(valid("bob")), "b1"));
-        b.next(Message.AuthSuccess.class);
-        b.next(Message.YourId.class);
+        WsRecorder b = admittedAt(server.roomUri("r"), token(valid("bob")), "b1");
         assertThat(b.next(Message.UsersInRoom.class).users()).containsExactly(new Message.RoomUser("a1", "alice"));
         assertThat(a.next(Message.UserJoined.class)).isEqualTo(new Message.UserJoined("b1", "bob"));
         b.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"to\":\"a1\"}");
@@ -122,8 +115,7 @@ class AuthTest {
 
     @Test
     void silenceIsAuthTimeout() {
-        WsRecorder c = server.client(server.lobbyUri());
-        c.next(Message.AuthRequired.class);
+        WsRecorder c = awaitingToken(server.lobbyUri());
         long start = System.nanoTime();
         c.nextError(ErrorCode.AUTH_TIMEOUT);
         assertThat(c.awaitClose()).isEqualTo(4001);
@@ -133,25 +125,19 @@ class AuthTest {
     @Test
     void aRoomOutsideTheRoomsClaimIsForbidden() {
         String t = token(valid("a").claim("rooms", List.of("blue", "green")));
-        WsRecorder c = server.client(server.roomUri("red"));
-        c.next(Message.AuthRequired.class);
+        WsRecorder c = awaitingToken(server.roomUri("red"));
         c.send(new Message.AuthToken(t, null));
         c.nextError(ErrorCode.ROOM_FORBIDDEN);
         assertThat(c.awaitClose()).isEqualTo(4001);
 
-        WsRecorder ok = server.client(server.roomUri("green"));
-        ok.next(Message.AuthRequired.class);
-        ok.send(new Message.AuthToken(t, null));
-        ok.next(Message.AuthSuccess.class);
-        ok.next(Message.YourId.class);
+        WsRecorder ok = admittedAt(server.roomUri("green"), t, null);
         ok.next(Message.UsersInRoom.class);
     }
 
     @Test
     void anIdInUseIsRefusedWith4002() {
         admit(valid("alice"), "same");
-        WsRecorder c = server.client(server.lobbyUri());
-        c.next(Message.AuthRequired.class);
+        WsRecorder c = awaitingToken(server.lobbyUri());
         c.send(new Message.AuthToken(token(valid("mallory")), "same"));
         c.nextError(ErrorCode.ID_TAKEN);
         assertThat(c.awaitClose()).isEqualTo(4002);
@@ -160,23 +146,17 @@ class AuthTest {
     @Test
     void framesBeforeAdmissionAreNeverRelayedAndCloseWith4001() {
         admit(valid("alice"), "alice");
-        WsRecorder member = server.client(server.roomUri("m"));
-        member.next(Message.AuthRequired.class);
-        member.send(new Message.AuthToken(token(valid("m")), "member"));
-        member.next(Message.AuthSuccess.class);
-        member.next(Message.YourId.class);
+        WsRecorder member = admittedAt(server.roomUri("m"), token(valid("m")), "member");
         member.next(Message.UsersInRoom.class);
 
-        WsRecorder intruder = server.client(server.roomUri("m"));
-        intruder.next(Message.AuthRequired.class);
+        WsRecorder intruder = awaitingToken(server.roomUri("m"));
         intruder.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"to\":\"member\"}");
         Message.Error e = intruder.nextError(ErrorCode.AUTH_FAILED);
         assertThat(e.ref()).isEqualTo("offer");
         assertThat(intruder.awaitClose()).isEqualTo(4001);
         member.assertNothingBeforePong();
 
-        WsRecorder pairer = server.client(server.lobbyUri());
-        pairer.next(Message.AuthRequired.class);
+        WsRecorder pairer = awaitingToken(server.lobbyUri());
         pairer.send(new Message.PairRequest("alice"));
         pairer.nextError(ErrorCode.AUTH_FAILED);
         assertThat(pairer.awaitClose()).isEqualTo(4001);
@@ -185,39 +165,50 @@ class AuthTest {
 
     @Test
     void malformedFramesBeforeAdmissionAreOneAuthFailedThen4001() {
-        WsRecorder c = server.client(server.lobbyUri());
-        c.next(Message.AuthRequired.class);
+        WsRecorder c = awaitingToken(server.lobbyUri());
         c.sendText("{\"type\":\"auth_token\"}");
         Message.Error noToken = c.nextError(ErrorCode.AUTH_FAILED);
         assertThat(noToken.ref()).isEqualTo("auth_token");
         assertThat(noToken.message()).contains("token");
         assertThat(c.awaitClose()).as("nothing but the close follows the error").isEqualTo(4001);
 
-        WsRecorder d = server.client(server.lobbyUri());
-        d.next(Message.AuthRequired.class);
+        WsRecorder d = awaitingToken(server.lobbyUri());
         d.sendText("not json");
         assertThat(d.nextError(ErrorCode.AUTH_FAILED).ref()).isNull();
         assertThat(d.awaitClose()).isEqualTo(4001);
 
-        WsRecorder e = server.client(server.lobbyUri());
-        e.next(Message.AuthRequired.class);
+        WsRecorder e = awaitingToken(server.lobbyUri());
         e.sendText("{\"type\":\"auth_token\",\"token\":\"" + token(valid("e")) + "\",\"clientId\":\"not an id\"}");
         Message.Error badId = e.nextError(ErrorCode.AUTH_FAILED);
         assertThat(badId.ref()).isEqualTo("auth_token");
         assertThat(badId.message()).contains("clientId");
         assertThat(e.awaitClose()).isEqualTo(4001);
 
-        WsRecorder f = server.client(server.lobbyUri());
-        f.next(Message.AuthRequired.class);
+        WsRecorder f = awaitingToken(server.lobbyUri());
         f.sendBinary(new byte[] {1, 2, 3});
         assertThat(f.nextError(ErrorCode.AUTH_FAILED).ref()).isNull();
         assertThat(f.awaitClose()).isEqualTo(4001);
         assertThat(server.hubState().empty()).isTrue();
     }
 
-    private Message.AuthSuccess admit(JWTClaimsSet.Builder claims, String clientId) {
-        WsRecorder c = server.client(server.lobbyUri());
+    /** A client of {@code uri} that read {@code auth_required}. */
+    private WsRecorder awaitingToken(URI uri) {
+        WsRecorder c = server.client(uri);
         c.next(Message.AuthRequired.class);
+        return c;
+    }
+
+    /** A client of {@code uri} admitted with {@code token}: past {@code auth_success} and {@code your_id}. */
+    private WsRecorder admittedAt(URI uri, String token, String clientId) {
+        WsRecorder c = awaitingToken(uri);
+        c.send(new Message.AuthToken(token, clientId));
+        Message.AuthSuccess ok = c.next(Message.AuthSuccess.class);
+        assertThat(c.next(Message.YourId.class).id()).isEqualTo(ok.clientId());
+        return c;
+    }
+
+    private Message.AuthSuccess admit(JWTClaimsSet.Builder claims, String clientId) {
+        WsRecorder c = awaitingToken(server.lobbyUri());
         c.send(new Message.AuthToken(token(claims), clientId));
         Message.AuthSuccess ok = c.next(Message.AuthSuccess.class);
         assertThat(c.next(Message.YourId.class).id()).isEqualTo(ok.clientId());
@@ -225,8 +216,7 @@ class AuthTest {
     }
 
     private void refused(String token, ErrorCode code) {
-        WsRecorder c = server.client(server.lobbyUri());
-        c.next(Message.AuthRequired.class);
+        WsRecorder c = awaitingToken(server.lobbyUri());
         c.send(new Message.AuthToken(token, null));
         Message.Error e = c.nextError(code);
         assertThat(e.message()).doesNotContain(token.isEmpty() ? "\u0000" : token);

@@ -40,9 +40,7 @@ class BadInputTest {
         offender = server.admittedClient();
         left = server.admittedClient();
         right = server.admittedClient();
-        left.send(new Message.PairRequest(right.id()));
-        left.next(Message.Paired.class);
-        right.next(Message.Paired.class);
+        left.pairWith(right);
     }
 
     static Stream<Arguments> badFrames() {
@@ -164,20 +162,14 @@ class BadInputTest {
 
     @Test
     void exactly65536BytesIsAccepted() {
-        String prefix = "{\"type\":\"ping\",\"pad\":\"";
-        String frame = prefix + "p".repeat(65_536 - prefix.length() - 2) + "\"}";
-        assertThat(frame.getBytes(StandardCharsets.UTF_8)).hasSize(65_536);
-        offender.sendText(frame);
+        offender.sendText(pingOfSize(65_536));
         offender.next(Message.Pong.class);
         assertSessionAndNeighboursCarryOn();
     }
 
     @Test
     void oneByteMoreIsMessageTooLargeThenClose1009() {
-        String prefix = "{\"type\":\"ping\",\"pad\":\"";
-        String frame = prefix + "p".repeat(65_537 - prefix.length() - 2) + "\"}";
-        assertThat(frame.getBytes(StandardCharsets.UTF_8)).hasSize(65_537);
-        offender.sendText(frame);
+        offender.sendText(pingOfSize(65_537));
         JsonNode error = offender.nextJson();
         assertThat(error.get("code").asText()).isEqualTo("message_too_large");
         assertThat(offender.awaitClose()).isEqualTo(1009);
@@ -218,5 +210,13 @@ class BadInputTest {
         offender.assertNothingBeforePong();
         left.assertNothingBeforePong();
         right.assertNothingBeforePong();
+    }
+
+    /** A {@code ping} padded to exactly {@code bytes} bytes of UTF-8. */
+    private static String pingOfSize(int bytes) {
+        String prefix = "{\"type\":\"ping\",\"pad\":\"";
+        String frame = prefix + "p".repeat(bytes - prefix.length() - 2) + "\"}";
+        assertThat(frame.getBytes(StandardCharsets.UTF_8)).hasSize(bytes);
+        return frame;
     }
 }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,6 +27,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HostileConnectionsTest {
     private static final String ATTACKER = "127.0.0.2";
+    /** A reverse proxy in front of the server, trusted by the tests that say so. */
+    private static final String PROXY = "127.0.0.3";
+
+    /** The default settings; a test that attacks a limit of its own sets it with {@code restartWith}. */
+    @RegisterExtension
+    final ServerExtension server = ServerExtension.create();
 
     /** A TCP connection from {@code local} to the server, with a short read timeout. */
     private static Socket socketFrom(ServerExtension server, String local) throws IOException {
@@ -74,226 +79,181 @@ class HostileConnectionsTest {
         return line.isEmpty() ? "closed" : line.toString();
     }
 
-    @Nested
-    class DefaultCap {
-        @RegisterExtension
-        final ServerExtension server = ServerExtension.create();
-
-        @Test
-        void oneAddressHoldsAtMostAThousandHalfSentRequests() throws Exception {
-            Neighbours pair = new Neighbours(server);
-            List<Socket> held = new ArrayList<>();
-            long start = System.nanoTime();
-            try {
-                // The issue's attack: half-sent requests from one address, far more than one client needs.
-                for (int i = 0; i < 1_050; i++) {
-                    Socket s = socketFrom(server, ATTACKER);
-                    held.add(s);
-                    s.getOutputStream()
-                            .write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
-                }
-                Awaitility.await()
-                        .atMost(Duration.ofSeconds(8))
-                        .until(() -> held.stream()
-                                        .filter(HostileConnectionsTest::closedByServer)
-                                        .count()
-                                >= 50);
-                long refused = held.stream()
-                        .filter(HostileConnectionsTest::closedByServer)
-                        .count();
-                if (Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(9)) < 0) {
-                    // (later, the 10 s request deadline closes the held ones too)
-                    assertThat(refused)
-                            .as("connections over the default cap of 1 000, closed unread")
-                            .isEqualTo(50);
-                } else {
-                    assertThat(refused).isGreaterThanOrEqualTo(50);
-                }
-                // another address is not affected: a new neighbour connects, the pair chats
-                WsRecorder newcomer = server.admittedClient();
-                assertThat(newcomer.id()).isNotBlank();
-                pair.chat();
-            } finally {
-                for (Socket s : held) {
-                    s.close();
-                }
-            }
-        }
+    /**
+     * Opens a connection from {@code local} (kept in {@code open}, for the test to close) and sends an upgrade
+     * saying {@code X-Forwarded-For: forwardedFor}; returns the status line, or "closed".
+     */
+    private String upgradeFrom(String local, String forwardedFor, List<Socket> open) throws IOException {
+        Socket s = socketFrom(server, local);
+        open.add(s);
+        return statusLine(s, upgradeHead(server, "X-Forwarded-For: " + forwardedFor + "\r\n"));
     }
 
-    @Nested
-    class Cap {
-        @RegisterExtension
-        final ServerExtension server =
-                ServerExtension.create(c -> c.maxConnectionsPerAddress(5).connectionRate(0, 1));
-
-        @Test
-        void anAddressAtItsCapIsRefusedUntilOneOfItsConnectionsCloses() throws Exception {
-            Neighbours pair = new Neighbours(server);
-            List<RawWebSocket> sockets = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                sockets.add(server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)));
+    @Test
+    void oneAddressHoldsAtMostAThousandHalfSentRequests() throws Exception {
+        Neighbours pair = new Neighbours(server);
+        List<Socket> held = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            // The issue's attack: half-sent requests from one address, far more than one client needs.
+            for (int i = 0; i < 1_050; i++) {
+                Socket s = socketFrom(server, ATTACKER);
+                held.add(s);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
             }
-            assertThatThrownBy(() -> RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER))
-                    .isInstanceOf(IOException.class);
-            pair.chat();
-            sockets.getFirst().close();
             Awaitility.await()
-                    .atMost(Duration.ofSeconds(5))
-                    .ignoreExceptions()
-                    .until(() -> server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)) != null);
-            // the neighbours' address has its own count
-            for (int i = 0; i < 3; i++) {
-                server.admittedClient();
+                    .atMost(Duration.ofSeconds(8))
+                    .until(() -> held.stream()
+                                    .filter(HostileConnectionsTest::closedByServer)
+                                    .count()
+                            >= 50);
+            long refused =
+                    held.stream().filter(HostileConnectionsTest::closedByServer).count();
+            if (Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(9)) < 0) {
+                // (later, the 10 s request deadline closes the held ones too)
+                assertThat(refused)
+                        .as("connections over the default cap of 1 000, closed unread")
+                        .isEqualTo(50);
+            } else {
+                assertThat(refused).isGreaterThanOrEqualTo(50);
             }
+            // another address is not affected: a new neighbour connects, the pair chats
+            WsRecorder newcomer = server.admittedClient();
+            assertThat(newcomer.id()).isNotBlank();
             pair.chat();
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
         }
     }
 
-    @Nested
-    class Rate {
-        @RegisterExtension
-        final ServerExtension server =
-                ServerExtension.create(c -> c.maxConnectionsPerAddress(0).connectionRate(5, 10));
+    @Test
+    void anAddressAtItsCapIsRefusedUntilOneOfItsConnectionsCloses() throws Exception {
+        server.restartWith(c -> c.maxConnectionsPerAddress(5).connectionRate(0, 1));
+        Neighbours pair = new Neighbours(server);
+        List<RawWebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sockets.add(server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)));
+        }
+        assertThatThrownBy(() -> RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER))
+                .isInstanceOf(IOException.class);
+        pair.chat();
+        sockets.getFirst().close();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .ignoreExceptions()
+                .until(() -> server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)) != null);
+        // the neighbours' address has its own count
+        for (int i = 0; i < 3; i++) {
+            server.admittedClient();
+        }
+        pair.chat();
+    }
 
-        @Test
-        void aReconnectLoopIsCutToTheConnectionRate() throws Exception {
-            Neighbours pair = new Neighbours(server);
-            int opened = 0;
-            int refused = 0;
+    @Test
+    void aReconnectLoopIsCutToTheConnectionRate() throws Exception {
+        server.restartWith(c -> c.maxConnectionsPerAddress(0).connectionRate(5, 10));
+        Neighbours pair = new Neighbours(server);
+        int opened = 0;
+        int refused = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < 40; i++) {
+            try (RawWebSocket ws = RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)) {
+                ws.readText(); // your_id
+                opened++;
+            } catch (IOException e) {
+                refused++;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(refused).as("connections refused for the rate").isPositive();
+        assertThat(opened).as("opened in %.1f s", seconds).isLessThanOrEqualTo(10 + (int) Math.ceil(5 * seconds));
+        pair.chat();
+    }
+
+    @Test
+    void theForwardedAddressCountsOnlyFromATrustedProxy() throws Exception {
+        server.restartWith(
+                c -> c.maxConnectionsPerAddress(2).connectionRate(0, 1).trustedProxies(List.of(PROXY + "/32")));
+        Neighbours pair = new Neighbours(server);
+        List<Socket> open = new ArrayList<>();
+        try {
+            // Through the proxy: client 203.0.113.7 gets two connections, the third a 429; another client is
+            // served.
+            for (int i = 0; i < 2; i++) {
+                assertThat(upgradeFrom(PROXY, "203.0.113.7", open)).startsWith("HTTP/1.1 101");
+            }
+            assertThat(upgradeFrom(PROXY, "203.0.113.7", open)).startsWith("HTTP/1.1 429");
+            // a forged entry left of the proxy's own is not believed: the client is still 203.0.113.7
+            assertThat(upgradeFrom(PROXY, "203.0.113.8, 203.0.113.7", open)).startsWith("HTTP/1.1 429");
+            assertThat(upgradeFrom(PROXY, "203.0.113.9", open)).startsWith("HTTP/1.1 101");
+            // From an untrusted peer the header is ignored: it counts against its own address, and is cut at two.
+            for (int i = 0; i < 2; i++) {
+                assertThat(upgradeFrom(ATTACKER, "203.0.113." + (20 + i), open)).startsWith("HTTP/1.1 101");
+            }
+            assertThat(upgradeFrom(ATTACKER, "203.0.113.30", open)).isEqualTo("closed");
+            pair.chat();
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aFragmentHeldOpenByPingsIsClosedAtTheDeadline() throws Exception {
+        server.restartWith(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
+        Neighbours pair = new Neighbours(server);
+        RawWebSocket attacker = server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER));
+        attacker.readText(); // your_id
+        long start = System.nanoTime();
+        attacker.sendFrame(
+                RawWebSocket.TEXT,
+                ("{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(60_000)).getBytes(StandardCharsets.UTF_8),
+                false);
+        for (int i = 0; i < 5; i++) {
+            attacker.sendFrame(RawWebSocket.PING, new byte[] {1}, true); // liveness, so the keepalive never fires
+        }
+        assertThat(attacker.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+        // the default keepalive (45 s) would have let it live: the deadline closed it
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        pair.chat();
+    }
+
+    @Test
+    void aFragmentedMessageFinishedInTimeIsDelivered() throws Exception {
+        server.restartWith(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
+        Neighbours pair = new Neighbours(server);
+        RawWebSocket a = server.trackCloseable(RawWebSocket.connect(server.lobbyUri()));
+        a.readText();
+        a.sendFrame(RawWebSocket.TEXT, "{\"type\":\"pi".getBytes(StandardCharsets.UTF_8), false);
+        a.sendFrame(RawWebSocket.CONTINUATION, "ng\"}".getBytes(StandardCharsets.UTF_8), true);
+        assertThat(a.readText()).contains("pong");
+        pair.chat();
+    }
+
+    @Test
+    void theConnectionClosesRightAfterThe400() throws Exception {
+        Neighbours pair = new Neighbours(server);
+        try (Socket s = socketFrom(server, ATTACKER)) {
             long start = System.nanoTime();
-            for (int i = 0; i < 40; i++) {
-                try (RawWebSocket ws = RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)) {
-                    ws.readText(); // your_id
-                    opened++;
-                } catch (IOException e) {
-                    refused++;
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            assertThat(refused).as("connections refused for the rate").isPositive();
-            assertThat(opened).as("opened in %.1f s", seconds).isLessThanOrEqualTo(10 + (int) Math.ceil(5 * seconds));
-            pair.chat();
-        }
-    }
-
-    @Nested
-    class BehindAProxy {
-        private static final String PROXY = "127.0.0.3";
-
-        @RegisterExtension
-        final ServerExtension server = ServerExtension.create(
-                c -> c.maxConnectionsPerAddress(2).connectionRate(0, 1).trustedProxies(List.of("127.0.0.3/32")));
-
-        @Test
-        void theForwardedAddressCountsOnlyFromATrustedProxy() throws Exception {
-            Neighbours pair = new Neighbours(server);
-            List<Socket> open = new ArrayList<>();
+            String status =
+                    statusLine(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+            assertThat(status).startsWith("HTTP/1.1 4");
+            s.setSoTimeout(5_000);
+            InputStream in = s.getInputStream();
             try {
-                // Through the proxy: client 203.0.113.7 gets two connections, the third a 429; another client is
-                // served.
-                for (int i = 0; i < 2; i++) {
-                    Socket s = socketFrom(server, PROXY);
-                    open.add(s);
-                    assertThat(statusLine(s, upgradeHead(server, "X-Forwarded-For: 203.0.113.7\r\n")))
-                            .startsWith("HTTP/1.1 101");
+                while (in.read() >= 0) {
+                    // the rest of the 400
                 }
-                Socket third = socketFrom(server, PROXY);
-                open.add(third);
-                assertThat(statusLine(third, upgradeHead(server, "X-Forwarded-For: 203.0.113.7\r\n")))
-                        .startsWith("HTTP/1.1 429");
-                // a forged entry left of the proxy's own is not believed: the client is still 203.0.113.7
-                Socket forged = socketFrom(server, PROXY);
-                open.add(forged);
-                assertThat(statusLine(forged, upgradeHead(server, "X-Forwarded-For: 203.0.113.8, 203.0.113.7\r\n")))
-                        .startsWith("HTTP/1.1 429");
-                Socket other = socketFrom(server, PROXY);
-                open.add(other);
-                assertThat(statusLine(other, upgradeHead(server, "X-Forwarded-For: 203.0.113.9\r\n")))
-                        .startsWith("HTTP/1.1 101");
-                // From an untrusted peer the header is ignored: it counts against its own address, and is cut at two.
-                for (int i = 0; i < 2; i++) {
-                    Socket s = socketFrom(server, ATTACKER);
-                    open.add(s);
-                    assertThat(statusLine(s, upgradeHead(server, "X-Forwarded-For: 203.0.113." + (20 + i) + "\r\n")))
-                            .startsWith("HTTP/1.1 101");
-                }
-                Socket spoofer = socketFrom(server, ATTACKER);
-                open.add(spoofer);
-                assertThat(statusLine(spoofer, upgradeHead(server, "X-Forwarded-For: 203.0.113.30\r\n")))
-                        .isEqualTo("closed");
-                pair.chat();
-            } finally {
-                for (Socket s : open) {
-                    s.close();
-                }
+            } catch (java.net.SocketException reset) {
+                // closed with unread bytes of ours: a reset is a close too
             }
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("closed after the 400")
+                    .isLessThan(Duration.ofSeconds(3));
         }
-    }
-
-    @Nested
-    class UnfinishedMessage {
-        @RegisterExtension
-        final ServerExtension server = ServerExtension.create(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
-
-        @Test
-        void aFragmentHeldOpenByPingsIsClosedAtTheDeadline() throws Exception {
-            Neighbours pair = new Neighbours(server);
-            RawWebSocket attacker = server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER));
-            attacker.readText(); // your_id
-            long start = System.nanoTime();
-            attacker.sendFrame(
-                    RawWebSocket.TEXT,
-                    ("{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(60_000)).getBytes(StandardCharsets.UTF_8),
-                    false);
-            for (int i = 0; i < 5; i++) {
-                attacker.sendFrame(RawWebSocket.PING, new byte[] {1}, true); // liveness, so the keepalive never fires
-            }
-            assertThat(attacker.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
-            // the default keepalive (45 s) would have let it live: the deadline closed it
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            pair.chat();
-        }
-
-        @Test
-        void aFragmentedMessageFinishedInTimeIsDelivered() throws Exception {
-            Neighbours pair = new Neighbours(server);
-            RawWebSocket a = server.trackCloseable(RawWebSocket.connect(server.lobbyUri()));
-            a.readText();
-            a.sendFrame(RawWebSocket.TEXT, "{\"type\":\"pi".getBytes(StandardCharsets.UTF_8), false);
-            a.sendFrame(RawWebSocket.CONTINUATION, "ng\"}".getBytes(StandardCharsets.UTF_8), true);
-            assertThat(a.readText()).contains("pong");
-            pair.chat();
-        }
-    }
-
-    @Nested
-    class OversizedHead {
-        @RegisterExtension
-        final ServerExtension server = ServerExtension.create();
-
-        @Test
-        void theConnectionClosesRightAfterThe400() throws Exception {
-            Neighbours pair = new Neighbours(server);
-            try (Socket s = socketFrom(server, ATTACKER)) {
-                long start = System.nanoTime();
-                String status =
-                        statusLine(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
-                assertThat(status).startsWith("HTTP/1.1 4");
-                s.setSoTimeout(5_000);
-                InputStream in = s.getInputStream();
-                try {
-                    while (in.read() >= 0) {
-                        // the rest of the 400
-                    }
-                } catch (java.net.SocketException reset) {
-                    // closed with unread bytes of ours: a reset is a close too
-                }
-                assertThat(Duration.ofNanos(System.nanoTime() - start))
-                        .as("closed after the 400")
-                        .isLessThan(Duration.ofSeconds(3));
-            }
-            pair.chat();
-        }
+        pair.chat();
     }
 }

@@ -45,10 +45,7 @@ class JwksAuthTest {
 
         @Test
         void rs256AndEs256Admit() {
-            assertThat(admit(server, Tokens.rs256(RSA, Tokens.claims("rita").build())))
-                    .isEqualTo("rita");
-            assertThat(admit(server, Tokens.es256(EC, Tokens.claims("eddie").build())))
-                    .isEqualTo("eddie");
+            assertRs256AndEs256Admit(server);
         }
 
         @Test
@@ -75,11 +72,16 @@ class JwksAuthTest {
 
         @Test
         void rs256AndEs256Admit() {
-            assertThat(admit(server, Tokens.rs256(RSA, Tokens.claims("rita").build())))
-                    .isEqualTo("rita");
-            assertThat(admit(server, Tokens.es256(EC, Tokens.claims("eddie").build())))
-                    .isEqualTo("eddie");
+            assertRs256AndEs256Admit(server);
         }
+    }
+
+    /** A token signed with either key of the set admits its subject, whichever source the set comes from. */
+    private static void assertRs256AndEs256Admit(ServerExtension server) {
+        assertThat(admit(server, Tokens.rs256(RSA, Tokens.claims("rita").build())))
+                .isEqualTo("rita");
+        assertThat(admit(server, Tokens.es256(EC, Tokens.claims("eddie").build())))
+                .isEqualTo("eddie");
     }
 
     private static String admit(ServerExtension server, String token) {

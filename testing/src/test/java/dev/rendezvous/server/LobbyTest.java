@@ -47,9 +47,7 @@ class LobbyTest {
     void anIdInUseIsRefusedWith4002AndTheHolderKeepsIt() {
         WsRecorder first = server.client(server.uri("/ws?client_id=alice"));
         first.next(Message.YourId.class);
-        WsRecorder second = server.client(server.uri("/ws?client_id=alice"));
-        second.nextError(ErrorCode.ID_TAKEN);
-        assertThat(second.awaitClose()).isEqualTo(4002);
+        assertIdTaken("/ws?client_id=alice");
         // the holder is untouched and still reachable
         WsRecorder bob = server.admittedClient();
         bob.send(new Message.PairRequest("alice"));
@@ -60,12 +58,8 @@ class LobbyTest {
     void idsAreUniqueAcrossLobbyAndRooms() {
         WsRecorder inRoom = server.client(server.uri("/ws/r1?client_id=carol"));
         inRoom.next(Message.YourId.class);
-        WsRecorder lobby = server.client(server.uri("/ws?client_id=carol"));
-        lobby.nextError(ErrorCode.ID_TAKEN);
-        assertThat(lobby.awaitClose()).isEqualTo(4002);
-        WsRecorder otherRoom = server.client(server.uri("/ws/r2?client_id=carol"));
-        otherRoom.nextError(ErrorCode.ID_TAKEN);
-        assertThat(otherRoom.awaitClose()).isEqualTo(4002);
+        assertIdTaken("/ws?client_id=carol");
+        assertIdTaken("/ws/r2?client_id=carol");
     }
 
     @Test
@@ -109,8 +103,7 @@ class LobbyTest {
         assertThat(a.next(Message.Paired.class)).isEqualTo(new Message.Paired(b.id(), true));
         assertThat(b.next(Message.Paired.class)).isEqualTo(new Message.Paired(a.id(), false));
         assertThat(server.hubState().pairs()).isEqualTo(1);
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
     }
 
     @Test
@@ -124,9 +117,7 @@ class LobbyTest {
         a.send(new Message.PairRequest(a.id()));
         assertThat(a.nextError(ErrorCode.SELF_PAIR).ref()).isEqualTo("pair_request");
 
-        a.send(new Message.PairRequest(b.id()));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        a.pairWith(b);
 
         c.send(new Message.PairRequest(a.id()));
         assertThat(c.nextError(ErrorCode.PEER_BUSY).ref()).isEqualTo("pair_request");
@@ -135,8 +126,7 @@ class LobbyTest {
 
         // refusals changed nothing
         assertThat(server.hubState().pairs()).isEqualTo(1);
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
         c.assertNothingBeforePong();
     }
 
@@ -152,9 +142,7 @@ class LobbyTest {
     void unpairTellsOnlyThePeerAndBothCanPairAgain() {
         WsRecorder a = server.admittedClient();
         WsRecorder b = server.admittedClient();
-        a.send(new Message.PairRequest(b.id()));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        a.pairWith(b);
 
         a.send(new Message.Unpair());
         assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo(a.id());
@@ -175,9 +163,8 @@ class LobbyTest {
 
     @Test
     void relayStageDialectArrivesIntactWithFromStampedAndToRemoved() {
-        WsRecorder[] pair = pair();
-        WsRecorder a = pair[0];
-        WsRecorder b = pair[1];
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = pairedWith(a);
         a.sendText("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"from\":\"liar\",\"to\":\""
                 + b.id() + "\"}");
         assertThat(b.nextText())
@@ -190,15 +177,13 @@ class LobbyTest {
         a.sendText("{\"type\":\"candidate\",\"candidate\":" + candidate + "}");
         assertThat(b.nextText())
                 .isEqualTo("{\"type\":\"candidate\",\"candidate\":" + candidate + ",\"from\":\"" + a.id() + "\"}");
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
     }
 
     @Test
     void relaySeed004DialectAndUnknownFieldsTravelUnchanged() {
-        WsRecorder[] pair = pair();
-        WsRecorder a = pair[0];
-        WsRecorder b = pair[1];
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = pairedWith(a);
         String offer = "{ \"type\" : \"offer\" , \"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"}, \"to\":\"" + b.id()
                 + "\", \"extra\": [1, 2.50, true, null, {\"é\":\"\\u00e9 \\\" \\\\\"}] , \"username\":\"Al\" }";
         a.sendText(offer);
@@ -223,9 +208,7 @@ class LobbyTest {
         WsRecorder a = server.client(server.uri("/ws?username=Alice%20A."));
         String aId = a.next(Message.YourId.class).id();
         WsRecorder b = server.admittedClient();
-        a.send(new Message.PairRequest(b.id()));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        a.pairWith(b);
         a.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"username\":\"Mallory\"}");
         JsonNode got = b.nextJson();
         assertThat(got.get("from").asText()).isEqualTo(aId);
@@ -244,22 +227,18 @@ class LobbyTest {
 
         WsRecorder b = server.admittedClient();
         WsRecorder c = server.admittedClient();
-        a.send(new Message.PairRequest(b.id()));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        a.pairWith(b);
         a.sendText("{\"type\":\"answer\",\"sdp\":\"x\",\"to\":\"" + c.id() + "\"}");
         assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
         a.sendText("{\"type\":\"answer\",\"sdp\":\"x\",\"to\":\"" + a.id() + "\"}");
         assertThat(a.nextError(ErrorCode.TARGET_NOT_FOUND).ref()).isEqualTo("answer");
-        b.assertNothingBeforePong();
-        c.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(b, c);
     }
 
     @Test
     void orderIsPreservedPerSenderAndNothingIsEchoed() {
-        WsRecorder[] pair = pair();
-        WsRecorder a = pair[0];
-        WsRecorder b = pair[1];
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = pairedWith(a);
         int n = 500;
         for (int i = 0; i < n; i++) {
             a.sendText("{\"type\":\"candidate\",\"seq\":" + i + "}");
@@ -269,27 +248,28 @@ class LobbyTest {
             assertThat(b.nextJson().get("seq").asInt()).isEqualTo(i);
             assertThat(a.nextJson().get("seq").asInt()).isEqualTo(i);
         }
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
     }
 
     @Test
     void cleanCloseTellsThePeerWhichCanPairAgain() {
-        WsRecorder[] pair = pair();
-        pair[0].close(1000, "bye");
-        assertThat(pair[0].awaitClose()).isEqualTo(1000);
-        assertThat(pair[1].next(Message.PeerDisconnected.class).peerId()).isEqualTo(pair[0].id());
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = pairedWith(a);
+        a.close(1000, "bye");
+        assertThat(a.awaitClose()).isEqualTo(1000);
+        assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo(a.id());
         WsRecorder c = server.admittedClient();
-        pair[1].send(new Message.PairRequest(c.id()));
-        assertThat(pair[1].next(Message.Paired.class).peerId()).isEqualTo(c.id());
+        b.send(new Message.PairRequest(c.id()));
+        assertThat(b.next(Message.Paired.class).peerId()).isEqualTo(c.id());
     }
 
     @Test
     void abruptCloseTellsThePeer() {
-        WsRecorder[] pair = pair();
-        pair[0].abort();
-        assertThat(pair[1].next(Message.PeerDisconnected.class).peerId()).isEqualTo(pair[0].id());
-        pair[1].assertNothingBeforePong();
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = pairedWith(a);
+        a.abort();
+        assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo(a.id());
+        b.assertNothingBeforePong();
     }
 
     @Test
@@ -314,22 +294,28 @@ class LobbyTest {
 
     @Test
     void aLargeRelayWithinTheLimitArrivesWhole() {
-        WsRecorder[] pair = pair();
+        WsRecorder a = server.admittedClient();
+        WsRecorder b = pairedWith(a);
         String prefix = "{\"type\":\"offer\",\"sdp\":\"";
         String suffix = "\"}";
         String body = "a".repeat(65_536 - prefix.length() - suffix.length());
-        pair[0].sendText(prefix + body + suffix);
-        JsonNode got = pair[1].nextJson();
+        a.sendText(prefix + body + suffix);
+        JsonNode got = b.nextJson();
         assertThat(got.get("sdp").asText()).isEqualTo(body);
-        pair[0].assertNothingBeforePong();
+        a.assertNothingBeforePong();
     }
 
-    private WsRecorder[] pair() {
-        WsRecorder a = server.admittedClient();
+    /** A new admitted client, paired with {@code a} at {@code a}'s request. */
+    private WsRecorder pairedWith(WsRecorder a) {
         WsRecorder b = server.admittedClient();
-        a.send(new Message.PairRequest(b.id()));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
-        return new WsRecorder[] {a, b};
+        a.pairWith(b);
+        return b;
+    }
+
+    /** A client of {@code pathAndQuery} is refused {@code id_taken}, then closed 4002. */
+    private void assertIdTaken(String pathAndQuery) {
+        WsRecorder c = server.client(server.uri(pathAndQuery));
+        c.nextError(ErrorCode.ID_TAKEN);
+        assertThat(c.awaitClose()).isEqualTo(4002);
     }
 }

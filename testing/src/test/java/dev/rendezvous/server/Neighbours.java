@@ -24,9 +24,7 @@ final class Neighbours {
     Neighbours(WsRecorder a, WsRecorder b) {
         this.a = a;
         this.b = b;
-        a.send(new Message.PairRequest(b.id()));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        a.pairWith(b);
     }
 
     /** One offer a → b, delivered. */

@@ -36,9 +36,7 @@ class ResumeGraceTest {
     @Test
     void aDetachedSessionDepartsOnceAtGraceExpiryAndCannotBeResumedAfter() throws IOException {
         WsRecorder bob = server.admittedClient();
-        ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
-        bob.send(new Message.PairRequest(alice.id));
-        bob.next(Message.Paired.class);
+        ResumingClient alice = ResumingClient.pairedWith(bob, proxy.uri("/ws?resumable=1"));
         long cut = System.nanoTime();
         proxy.last().cut();
         assertThat(bob.await(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
@@ -65,9 +63,7 @@ class ResumeGraceTest {
         WsRecorder bob = server.admittedClient();
         int resumed = 0;
         for (int round = 0; round < 6; round++) {
-            ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
-            bob.send(new Message.PairRequest(alice.id));
-            bob.next(Message.Paired.class);
+            ResumingClient alice = ResumingClient.pairedWith(bob, proxy.uri("/ws?resumable=1"));
             proxy.last().cut();
             await().atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(1))

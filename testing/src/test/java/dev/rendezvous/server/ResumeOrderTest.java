@@ -30,17 +30,11 @@ class ResumeOrderTest {
                 TcpProxy bobProxy = TcpProxy.to(server.port())) {
             ResumingClient alice = ResumingClient.admit(aliceProxy.uri("/ws?resumable=1"));
             ResumingClient bob = ResumingClient.admit(bobProxy.uri("/ws?resumable=1"));
-            bob.send("{\"type\":\"pair_request\",\"target_id\":\"" + alice.id + "\"}");
-            assertThat(bob.next().get("type").asText()).isEqualTo("paired");
-            assertThat(alice.next().get("type").asText()).isEqualTo("paired");
+            bob.pairWith(alice);
             int aliceGot = 0; // offers from Bob, in order
             int bobGot = 0; // answers from Alice, in order
             for (int batch = 0; batch < FRAMES / WINDOW; batch++) {
-                for (int i = 0; i < WINDOW; i++) {
-                    int n = batch * WINDOW + i;
-                    bob.send("{\"type\":\"offer\",\"sdp\":\"" + n + "\"}");
-                    alice.send("{\"type\":\"answer\",\"sdp\":\"" + n + "\"}");
-                }
+                ResumingClient.exchangeNumbered(bob, alice, batch * WINDOW, WINDOW);
                 if (batch % 20 == 7) { // a drop with frames in flight both ways, on one side or the other
                     ResumingClient dropped = batch % 40 == 7 ? alice : bob;
                     TcpProxy proxy = dropped == alice ? aliceProxy : bobProxy;
@@ -51,8 +45,8 @@ class ResumeOrderTest {
                             .as("resume after batch %d", batch)
                             .isEqualTo("resumed");
                 }
-                aliceGot = readInOrder(alice, "offer", aliceGot, (batch + 1) * WINDOW);
-                bobGot = readInOrder(bob, "answer", bobGot, (batch + 1) * WINDOW);
+                aliceGot = alice.readInOrder("offer", aliceGot, (batch + 1) * WINDOW);
+                bobGot = bob.readInOrder("answer", bobGot, (batch + 1) * WINDOW);
             }
             assertThat(aliceGot).isEqualTo(FRAMES);
             assertThat(bobGot).isEqualTo(FRAMES);
@@ -65,19 +59,5 @@ class ResumeOrderTest {
     private void awaitDetachedOrGone() {
         IntSupplier detached = () -> server.server().detachedSessions();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> detached.getAsInt() == 1);
-    }
-
-    /** Reads {@code type} frames numbered {@code from} … {@code upTo - 1}: any other number is a loss, a duplicate or a reordering. */
-    private static int readInOrder(ResumingClient c, String type, int from, int upTo) throws IOException {
-        int next = from;
-        while (next < upTo) {
-            JsonNode f = c.next();
-            assertThat(f.get("type").asText()).isEqualTo(type);
-            assertThat(f.get("sdp").asInt())
-                    .as("frame number (0 lost, 0 duplicated, 0 reordered)")
-                    .isEqualTo(next);
-            next++;
-        }
-        return next;
     }
 }

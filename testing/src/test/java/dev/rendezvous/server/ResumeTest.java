@@ -42,11 +42,19 @@ class ResumeTest {
 
     /** Alice (resumable, through the proxy) paired with Bob (v1). */
     private ResumingClient pairedAlice(WsRecorder bob) throws IOException {
-        ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
-        bob.send(new Message.PairRequest(alice.id));
-        bob.next(Message.Paired.class);
-        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
-        return alice;
+        return ResumingClient.pairedWith(bob, proxy.uri("/ws?resumable=1"));
+    }
+
+    /** Alice, admitted through the proxy (resumable) and on her own. */
+    private ResumingClient aloneAlice() {
+        return ResumingClient.admit(proxy.uri("/ws?resumable=1"));
+    }
+
+    /** Cuts {@code c}'s connection at the proxy, without a close frame, and waits until its session is detached. */
+    private ResumingClient detach(ResumingClient c) {
+        proxy.last().cut();
+        awaitDetached(1);
+        return c;
     }
 
     @Test
@@ -66,9 +74,7 @@ class ResumeTest {
     @Test
     void aDropIsInvisibleToThePeerAndTheResumeReplaysWhatWasMissedInOrder() throws IOException {
         WsRecorder bob = server.admittedClient();
-        ResumingClient alice = pairedAlice(bob);
-        proxy.last().cut();
-        awaitDetached(1);
+        ResumingClient alice = detach(pairedAlice(bob));
         for (int i = 0; i < 3; i++) {
             bob.sendText("{\"type\":\"offer\",\"sdp\":\"" + i + "\"}");
         }
@@ -90,8 +96,7 @@ class ResumeTest {
         assertThat(bob.nextJson().get("sdp").asText()).isEqualTo("a");
         bob.sendText("{\"type\":\"offer\",\"sdp\":\"live\"}");
         assertThat(alice.next().get("sdp").asText()).isEqualTo("live");
-        alice.closeCleanly();
-        assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
+        alice.closeCleanlySeenBy(bob);
     }
 
     @Test
@@ -115,7 +120,7 @@ class ResumeTest {
 
     @Test
     void theServerCountsInvalidRefusedAndPongFramesToo() throws IOException {
-        ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
+        ResumingClient alice = aloneAlice();
         alice.send("not json");
         assertThat(alice.next().get("code").asText()).isEqualTo("invalid_json");
         alice.send("{\"type\":\"offer\",\"sdp\":\"x\"}");
@@ -137,8 +142,7 @@ class ResumeTest {
     void aCloseFrameEndsAResumableSessionAtOnce() throws IOException {
         WsRecorder bob = server.admittedClient();
         ResumingClient alice = pairedAlice(bob);
-        alice.closeCleanly();
-        assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
+        alice.closeCleanlySeenBy(bob);
         JsonNode failed = alice.resume(server.uri("/ws?resume=1"));
         assertThat(failed.get("code").asText()).isEqualTo(ErrorCode.RESUME_FAILED.wireName());
         alice.close();
@@ -147,9 +151,7 @@ class ResumeTest {
     @Test
     void aWrongTokenFailsAndLeavesTheDetachedSessionAsItWas() throws IOException {
         WsRecorder bob = server.admittedClient();
-        ResumingClient alice = pairedAlice(bob);
-        proxy.last().cut();
-        awaitDetached(1);
+        ResumingClient alice = detach(pairedAlice(bob));
         JsonNode failed = alice.resume(server.uri("/ws?resume=1"), "A" + alice.token.substring(1), alice.received);
         assertThat(failed.get("code").asText()).isEqualTo("resume_failed");
         assertThat(failed.get("message").asText()).contains("token");
@@ -163,16 +165,13 @@ class ResumeTest {
         // the real token still works
         assertThat(alice.resume(server.uri("/ws?resume=1")).get("type").asText())
                 .isEqualTo("resumed");
-        alice.closeCleanly();
-        assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
+        alice.closeCleanlySeenBy(bob);
     }
 
     @Test
     void eachTokenWorksOnce() throws IOException {
-        ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
+        ResumingClient alice = detach(aloneAlice());
         String first = alice.token;
-        proxy.last().cut();
-        awaitDetached(1);
         assertThat(alice.resume(proxy.uri("/ws?resume=1")).get("type").asText()).isEqualTo("resumed");
         assertThat(alice.token).isNotEqualTo(first);
         proxy.last().cut();
@@ -206,20 +205,13 @@ class ResumeTest {
     @Test
     void aHalfOpenOldConnectionIsClosedWith4009AndTheNewOneCarriesTheSession() throws IOException {
         WsRecorder bob = server.admittedClient();
-        ResumingClient alice = ResumingClient.admit(server.uri("/ws?resumable=1"));
-        bob.send(new Message.PairRequest(alice.id));
-        bob.next(Message.Paired.class);
-        alice.next();
-        RawWebSocket old = alice.socket();
-        JsonNode resumed = alice.resume(server.uri("/ws?resume=1"));
-        assertThat(resumed.get("type").asText()).isEqualTo("resumed");
-        assertThat(old.awaitClose(Duration.ofSeconds(5))).isEqualTo(4009);
+        ResumingClient alice = ResumingClient.pairedWith(bob, server.uri("/ws?resumable=1"));
+        RawWebSocket old = alice.resumeReplacingOpenConnection(server.uri("/ws?resume=1"));
         bob.sendText("{\"type\":\"offer\",\"sdp\":\"after\"}");
         assertThat(alice.next().get("sdp").asText()).isEqualTo("after");
         bob.assertNothingBeforePong();
         old.close();
-        alice.closeCleanly();
-        assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id);
+        alice.closeCleanlySeenBy(bob);
     }
 
     @Test
@@ -243,9 +235,7 @@ class ResumeTest {
     @Test
     void aDetachedSessionWhoseBufferOverflowsDepartsAndItsSenderOnlySeesThat() throws IOException {
         WsRecorder bob = server.admittedClient();
-        ResumingClient alice = pairedAlice(bob);
-        proxy.last().cut();
-        awaitDetached(1);
+        ResumingClient alice = detach(pairedAlice(bob));
         for (int i = 0; i < 300; i++) { // more than the 256 frames kept
             bob.sendText("{\"type\":\"candidate\",\"candidate\":{\"candidate\":\"" + i + "\"}}");
         }
@@ -259,9 +249,7 @@ class ResumeTest {
     @Test
     void thePeerLeavingWhileDetachedIsReplayedAsPeerDisconnected() throws IOException {
         WsRecorder bob = server.admittedClient();
-        ResumingClient alice = pairedAlice(bob);
-        proxy.last().cut();
-        awaitDetached(1);
+        ResumingClient alice = detach(pairedAlice(bob));
         bob.close(1000, "bye");
         await().atMost(Duration.ofSeconds(5)).until(() -> server.hubState().pairs() == 0);
         JsonNode resumed = alice.resume(server.uri("/ws?resume=1"));
@@ -272,9 +260,7 @@ class ResumeTest {
 
     @Test
     void twoResumesAtOnceResumeOnceAndTheOtherFails() throws Exception {
-        ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
-        proxy.last().cut();
-        awaitDetached(1);
+        ResumingClient alice = detach(aloneAlice());
         List<CompletableFuture<String>> attempts = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             String token = alice.token;
@@ -285,8 +271,7 @@ class ResumeTest {
                     String type =
                             ResumingClient.parse(ws.readText()).path("type").asText();
                     if (type.equals("resumed")) {
-                        ws.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-                        ws.awaitClose(Duration.ofSeconds(5));
+                        ws.closeCleanly();
                     }
                     return type;
                 } catch (IOException e) {
@@ -301,9 +286,7 @@ class ResumeTest {
 
     @Test
     void pairingCompletesAcrossADropOfTheRequestedSide() throws IOException {
-        ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
-        proxy.last().cut();
-        awaitDetached(1);
+        ResumingClient alice = detach(aloneAlice());
         WsRecorder bob = server.admittedClient();
         bob.send(new Message.PairRequest(alice.id)); // pairs with the detached session: nobody can tell
         bob.next(Message.Paired.class);
@@ -321,11 +304,9 @@ class ResumeTest {
     @Test
     void negotiationCompletesAcrossDropsMidOfferAndMidCandidatesOnEitherSide() throws IOException {
         TcpProxy bobProxy = server.trackCloseable(TcpProxy.to(server.port()));
-        ResumingClient alice = ResumingClient.admit(proxy.uri("/ws?resumable=1"));
+        ResumingClient alice = aloneAlice();
         ResumingClient bob = ResumingClient.admit(bobProxy.uri("/ws?resumable=1"));
-        bob.send("{\"type\":\"pair_request\",\"target_id\":\"" + alice.id + "\"}");
-        assertThat(bob.next().get("type").asText()).isEqualTo("paired");
-        assertThat(alice.next().get("type").asText()).isEqualTo("paired");
+        bob.pairWith(alice);
         // Bob's offer is cut off mid-way: stalled then cut, so it may or may not have reached the server
         bobProxy.last().stall();
         bob.send("{\"type\":\"offer\",\"sdp\":\"o\"}");

@@ -1,9 +1,13 @@
 package dev.rendezvous.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.protocol.Message;
 import dev.rendezvous.testing.RawWebSocket;
+import dev.rendezvous.testing.WsRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -60,6 +64,63 @@ final class ResumingClient implements AutoCloseable {
         graceMs = yourId.get("resume_grace_ms").asLong();
         received = 0;
         sent.clear();
+    }
+
+    /**
+     * A resumable client admitted at {@code uri} whom {@code peer} (a v1 client) asks to pair with: both read
+     * {@code paired}.
+     */
+    static ResumingClient pairedWith(WsRecorder peer, URI uri) throws IOException {
+        ResumingClient c = admit(uri);
+        peer.send(new Message.PairRequest(c.id));
+        peer.next(Message.Paired.class);
+        assertThat(c.next().get("type").asText()).isEqualTo("paired");
+        return c;
+    }
+
+    /** Asks to pair with {@code other}, another resumable client: both read {@code paired}. */
+    void pairWith(ResumingClient other) throws IOException {
+        send("{\"type\":\"pair_request\",\"target_id\":\"" + other.id + "\"}");
+        assertThat(next().get("type").asText()).isEqualTo("paired");
+        assertThat(other.next().get("type").asText()).isEqualTo("paired");
+    }
+
+    /**
+     * Sends frames numbered {@code from} … {@code from + count - 1} both ways, interleaved: each an
+     * {@code offer} from {@code offerer} and an {@code answer} from {@code answerer}, the number as the sdp.
+     */
+    static void exchangeNumbered(ResumingClient offerer, ResumingClient answerer, int from, int count)
+            throws IOException {
+        for (int n = from; n < from + count; n++) {
+            offerer.send("{\"type\":\"offer\",\"sdp\":\"" + n + "\"}");
+            answerer.send("{\"type\":\"answer\",\"sdp\":\"" + n + "\"}");
+        }
+    }
+
+    /**
+     * Reads {@code type} frames numbered {@code from} … {@code upTo - 1}: any other number is a loss, a
+     * duplicate or a reordering; so is any other frame.
+     */
+    int readInOrder(String type, int from, int upTo) throws IOException {
+        return readInOrder(type, from, upTo, false);
+    }
+
+    /** As {@link #readInOrder(String, int, int)}, passing over the server's keepalive pings. */
+    int readInOrderSkippingPings(String type, int from, int upTo) throws IOException {
+        return readInOrder(type, from, upTo, true);
+    }
+
+    private int readInOrder(String type, int from, int upTo, boolean skipPings) throws IOException {
+        int next = from;
+        while (next < upTo) {
+            JsonNode f = skipPings ? nextNotPing() : next();
+            assertThat(f.get("type").asText()).isEqualTo(type);
+            assertThat(f.get("sdp").asInt())
+                    .as("frame number (0 lost, 0 duplicated, 0 reordered)")
+                    .isEqualTo(next);
+            next++;
+        }
+        return next;
     }
 
     RawWebSocket socket() {
@@ -120,11 +181,27 @@ final class ResumingClient implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Resumes at {@code uri} while the current connection is still open: the resume succeeds and the server
+     * closes the old connection with 4009. Returns the old connection, for the test to close.
+     */
+    RawWebSocket resumeReplacingOpenConnection(URI uri) throws IOException {
+        RawWebSocket old = ws;
+        assertThat(resume(uri).get("type").asText()).isEqualTo("resumed");
+        assertThat(old.awaitClose(java.time.Duration.ofSeconds(5))).isEqualTo(4009);
+        return old;
+    }
+
     /** A clean end: a close frame, so the session departs at once. */
     void closeCleanly() throws IOException {
-        ws.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
-        ws.awaitClose(java.time.Duration.ofSeconds(5));
+        ws.closeCleanly();
         ws.close();
+    }
+
+    /** A clean end seen by {@code peer}, the v1 client paired with this one: it is told {@code peer_disconnected}. */
+    void closeCleanlySeenBy(WsRecorder peer) throws IOException {
+        closeCleanly();
+        assertThat(peer.next(Message.PeerDisconnected.class).peerId()).isEqualTo(id);
     }
 
     void reset() throws IOException {

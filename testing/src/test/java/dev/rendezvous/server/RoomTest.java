@@ -36,8 +36,7 @@ class RoomTest {
                 .containsExactlyInAnyOrder(new Message.RoomUser(aId, "Ann"), new Message.RoomUser("bob", "Bob"));
         assertThat(a.next(Message.UserJoined.class).clientId()).isEqualTo(cId);
         assertThat(b.next(Message.UserJoined.class).clientId()).isEqualTo(cId);
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
         c.assertNothingBeforePong();
         assertThat(server.hubState().rooms()).isEqualTo(1);
         assertThat(server.hubState().roomMembers()).isEqualTo(3);
@@ -70,8 +69,7 @@ class RoomTest {
     void roomsAreSeparate() {
         WsRecorder a = room("one");
         WsRecorder b = room("two");
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
         a.sendText("{\"type\":\"offer\",\"sdp\":\"x\"}");
         a.assertNothingBeforePong(); // a's offer was handled
         b.assertNothingBeforePong();
@@ -85,29 +83,22 @@ class RoomTest {
         WsRecorder a = server.client(server.uri("/ws/t?username=Ann"));
         String aId = a.next(Message.YourId.class).id();
         a.next(Message.UsersInRoom.class);
-        WsRecorder b = room("t");
-        WsRecorder c = room("t");
-        a.await(Message.UserJoined.class);
-        a.await(Message.UserJoined.class);
-        b.await(Message.UserJoined.class);
+        WsRecorder b = joins("t", a);
+        WsRecorder c = joins("t", a, b);
 
         a.sendText("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"to\":\"" + b.id()
                 + "\",\"from\":\"forged\"}");
         assertThat(b.nextText())
                 .isEqualTo("{\"type\":\"offer\",\"offer\":{\"type\":\"offer\",\"sdp\":\"v=0\"},\"from\":\"" + aId
                         + "\",\"username\":\"Ann\"}");
-        c.assertNothingBeforePong();
-        a.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(c, a);
     }
 
     @Test
     void withoutToARoomMessageGoesToEveryOtherMember() {
         WsRecorder a = room("b");
-        WsRecorder b = room("b");
-        WsRecorder c = room("b");
-        a.await(Message.UserJoined.class);
-        a.await(Message.UserJoined.class);
-        b.await(Message.UserJoined.class);
+        WsRecorder b = joins("b", a);
+        WsRecorder c = joins("b", a, b);
         a.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c1\"}}");
         assertThat(b.nextJson().get("from").asText()).isEqualTo(a.id());
         assertThat(c.nextJson().get("from").asText()).isEqualTo(a.id());
@@ -117,11 +108,9 @@ class RoomTest {
     @Test
     void aToNamingTheSenderIsNeverDeliveredBack() {
         WsRecorder a = room("s");
-        WsRecorder b = room("s");
-        a.await(Message.UserJoined.class);
+        WsRecorder b = joins("s", a);
         a.sendText("{\"type\":\"offer\",\"sdp\":\"x\",\"to\":\"" + a.id() + "\"}");
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
     }
 
     @Test
@@ -141,23 +130,18 @@ class RoomTest {
     @Test
     void roomClientsDoNotPair() {
         WsRecorder a = room("np");
-        WsRecorder b = room("np");
-        a.await(Message.UserJoined.class);
+        WsRecorder b = joins("np", a);
         a.send(new Message.PairRequest(b.id()));
         a.nextError(ErrorCode.PEER_NOT_FOUND);
         a.send(new Message.Unpair());
-        a.assertNothingBeforePong();
-        b.assertNothingBeforePong();
+        WsRecorder.assertNothingBeforePongOnEach(a, b);
     }
 
     @Test
     void leavingTellsTheOthersAndTheLastOneRemovesTheRoom() {
         WsRecorder a = room("l");
-        WsRecorder b = room("l");
-        WsRecorder c = room("l");
-        a.await(Message.UserJoined.class);
-        a.await(Message.UserJoined.class);
-        b.await(Message.UserJoined.class);
+        WsRecorder b = joins("l", a);
+        WsRecorder c = joins("l", a, b);
         b.close(1000, "");
         assertThat(a.next(Message.UserLeft.class).clientId()).isEqualTo(b.id());
         assertThat(c.next(Message.UserLeft.class).clientId()).isEqualTo(b.id());
@@ -190,6 +174,15 @@ class RoomTest {
         server.assertNoLeaks();
         WsRecorder b = server.admittedClient("again");
         assertThat(b.next(Message.UsersInRoom.class).users()).isEmpty();
+    }
+
+    /** A new member of room {@code name}, once each of the {@code earlier} members has read its {@code user_joined}. */
+    private WsRecorder joins(String name, WsRecorder... earlier) {
+        WsRecorder joiner = room(name);
+        for (WsRecorder member : earlier) {
+            member.await(Message.UserJoined.class);
+        }
+        return joiner;
     }
 
     /** A room member past its {@code your_id} and {@code users_in_room}. */

@@ -23,9 +23,7 @@ class ShutdownTest {
                 .build());
         WsRecorder a = WsRecorder.admitted(server.lobbyUri());
         WsRecorder b = WsRecorder.admitted(server.lobbyUri());
-        a.send(new Message.PairRequest(b.id()));
-        a.next(Message.Paired.class);
-        b.next(Message.Paired.class);
+        a.pairWith(b);
         WsRecorder r = WsRecorder.admitted(server.roomUri("x"));
         r.next(Message.UsersInRoom.class);
         // a client that never reads nor answers the close handshake
@@ -62,9 +60,7 @@ class ShutdownTest {
         for (int i = 0; i < 6; i++) { // several pairs and members, spread over the event loops
             WsRecorder a = WsRecorder.admitted(server.lobbyUri());
             WsRecorder b = WsRecorder.admitted(server.lobbyUri());
-            a.send(new Message.PairRequest(b.id()));
-            a.next(Message.Paired.class);
-            b.next(Message.Paired.class);
+            a.pairWith(b);
             clients.add(a);
             clients.add(b);
         }

@@ -206,16 +206,16 @@ public final class SignalingClient implements AutoCloseable {
 
     /** Sends an offer in the stage dialect ({@code {"type":"offer","sdp":..}}), to {@code to} if not null. */
     public CompletableFuture<Void> sendOffer(String to, String sdp) {
-        return send(Message.Offer.of(sdp).withTo(to));
+        return send(Message.Relay.offer(sdp).withTo(to));
     }
 
     public CompletableFuture<Void> sendAnswer(String to, String sdp) {
-        return send(Message.Answer.of(sdp).withTo(to));
+        return send(Message.Relay.answer(sdp).withTo(to));
     }
 
     /** Sends a candidate in the stage dialect ({@code {"type":"candidate","candidate":{..}}}). */
     public CompletableFuture<Void> sendCandidate(String to, String candidate, String sdpMid, int sdpMLineIndex) {
-        return send(Message.Candidate.of(new Message.IceCandidateInit(candidate, sdpMid, sdpMLineIndex))
+        return send(Message.Relay.candidate(new Message.IceCandidateInit(candidate, sdpMid, sdpMLineIndex))
                 .withTo(to));
     }
 

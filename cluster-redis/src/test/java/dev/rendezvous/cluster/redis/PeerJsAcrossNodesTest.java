@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.server.peerjs.PeerJsConfig;
+import dev.rendezvous.server.peerjs.PeerJsScenarios;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
@@ -106,14 +107,7 @@ class PeerJsAcrossNodesTest {
     void messagesForAnIdThatNeverComesExpireOncePerSenderOnEachNode() {
         WsRecorder a = open(0, "a");
         WsRecorder b = open(1, "b");
-        long start = System.nanoTime();
-        a.sendText("{\"type\":\"OFFER\",\"dst\":\"ghost\",\"payload\":{}}");
-        a.sendText("{\"type\":\"CANDIDATE\",\"dst\":\"ghost\",\"payload\":{}}");
-        b.sendText("{\"type\":\"OFFER\",\"dst\":\"ghost\",\"payload\":{}}");
-        assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"ghost\",\"dst\":\"a\"}"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(EXPIRE.minusMillis(50));
-        assertThat(json(b.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"ghost\",\"dst\":\"b\"}"));
-        barrier(a, "a"); // one EXPIRE for a's two messages
+        PeerJsScenarios.assertExpireOncePerSender(a, b, EXPIRE.minusMillis(50));
         barrier(b, "b");
     }
 
@@ -145,21 +139,7 @@ class PeerJsAcrossNodesTest {
         WsRecorder sender = open(0, "sender");
         try (RawWebSocket raw = RawWebSocket.connect(uri(1, "sleepy", "t"), 4_096)) {
             assertThat(raw.readText()).isEqualTo("{\"type\":\"OPEN\"}");
-            String big = "{\"type\":\"CANDIDATE\",\"dst\":\"sleepy\",\"payload\":\"" + "y".repeat(3_900) + "\"}";
-            boolean leave = false;
-            for (int i = 0; i < 2_000 && !leave; i++) { // bounded: ~8 MB at most, far past the 1 MiB outbound bound
-                sender.sendText(big);
-                if (i % 40 == 39) {
-                    sender.sendText("{\"type\":\"HEARTBEAT\"}");
-                    try {
-                        WsRecorder.Event e = sender.nextEvent(Duration.ofMillis(100));
-                        leave = e instanceof WsRecorder.Event.Text t
-                                && json(t.text()).path("type").asText().equals("LEAVE");
-                    } catch (AssertionError nothingYet) {
-                        // no answer within the pause: keep sending
-                    }
-                }
-            }
+            boolean leave = PeerJsScenarios.floodUntilLeave(sender, "sleepy");
             assertThat(leave)
                     .as("LEAVE from the other node for the failed delivery")
                     .isTrue();

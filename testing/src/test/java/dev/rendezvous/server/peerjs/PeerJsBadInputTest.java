@@ -30,20 +30,12 @@ class PeerJsBadInputTest {
             ServerExtension.create(c -> c.maxMessageBytes(4_096).rateLimit(200, 50));
 
     private WsRecorder offender;
-    private WsRecorder left;
-    private WsRecorder right;
+    private PeerJsNeighbours neighbours;
 
     @BeforeEach
     void neighbours() {
         offender = open(server, "offender", "t");
-        left = open(server, "left", "t");
-        right = open(server, "right", "t");
-    }
-
-    private void neighboursStillRelay() {
-        left.sendText("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":{\"ok\":true}}");
-        assertThat(json(right.nextText()))
-                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"left\",\"dst\":\"right\",\"payload\":{\"ok\":true}}"));
+        neighbours = new PeerJsNeighbours(server);
     }
 
     @ParameterizedTest
@@ -70,30 +62,30 @@ class PeerJsBadInputTest {
     void ignoredFramesLeaveTheSessionAndItsNeighboursAsTheyWere(String frame) {
         offender.sendText(frame);
         barrier(offender, "offender"); // handled, nothing came back, still open
-        right.assertNoMoreMessages(Duration.ofMillis(50));
-        neighboursStillRelay();
+        neighbours.right.assertNoMoreMessages(Duration.ofMillis(50));
+        neighbours.stillRelay();
     }
 
     @Test
     void binaryFramesAreIgnoredEvenWhenTheyHoldJson() {
         offender.sendBinary("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8));
         barrier(offender, "offender");
-        neighboursStillRelay();
-        right.assertNoMoreMessages(Duration.ofMillis(50));
+        neighbours.stillRelay();
+        neighbours.right.assertNoMoreMessages(Duration.ofMillis(50));
     }
 
     @Test
     void aForgedSrcIsOverwritten() {
         offender.sendText("{\"type\":\"OFFER\",\"src\":\"left\",\"dst\":\"right\",\"payload\":{}}");
-        assertThat(json(right.nextText()).path("src").asText()).isEqualTo("offender");
+        assertThat(json(neighbours.right.nextText()).path("src").asText()).isEqualTo("offender");
     }
 
     @Test
     void aTooLargeMessageClosesOnlyItsSender() {
         offender.sendText("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":\"" + "x".repeat(5_000) + "\"}");
         assertThat(offender.awaitClose()).isEqualTo(1009);
-        neighboursStillRelay();
-        right.assertNoMoreMessages(Duration.ofMillis(50));
+        neighbours.stillRelay();
+        neighbours.right.assertNoMoreMessages(Duration.ofMillis(50));
     }
 
     @Test
@@ -105,7 +97,7 @@ class PeerJsBadInputTest {
             raw.sendFrame(RawWebSocket.CONTINUATION, part, true);
             assertThat(raw.awaitClose(Duration.ofSeconds(5))).isEqualTo(1009);
         }
-        neighboursStillRelay();
+        neighbours.stillRelay();
     }
 
     @Test
@@ -118,6 +110,6 @@ class PeerJsBadInputTest {
             }
         }
         assertThat(offender.awaitClose()).isEqualTo(4029);
-        neighboursStillRelay();
+        neighbours.stillRelay();
     }
 }

@@ -1,14 +1,11 @@
 package dev.rendezvous.server.peerjs;
 
 import static dev.rendezvous.server.peerjs.PeerJsWire.barrier;
-import static dev.rendezvous.server.peerjs.PeerJsWire.json;
-import static dev.rendezvous.server.peerjs.PeerJsWire.open;
 import static dev.rendezvous.server.peerjs.PeerJsWire.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
-import dev.rendezvous.testing.WsRecorder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,19 +26,11 @@ class PeerJsLimitsParityTest {
     final ServerExtension server =
             ServerExtension.create(c -> c.rateLimit(200, 50).rateLimitBytes(64 * 1024));
 
-    private WsRecorder left;
-    private WsRecorder right;
+    private PeerJsNeighbours neighbours;
 
     @BeforeEach
     void neighbours() {
-        left = open(server, "left", "t");
-        right = open(server, "right", "t");
-    }
-
-    private void neighboursStillRelay() {
-        left.sendText("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":{\"ok\":true}}");
-        assertThat(json(right.nextText()))
-                .isEqualTo(json("{\"type\":\"OFFER\",\"src\":\"left\",\"dst\":\"right\",\"payload\":{\"ok\":true}}"));
+        neighbours = new PeerJsNeighbours(server);
     }
 
     @Test
@@ -69,7 +58,7 @@ class PeerJsLimitsParityTest {
             // from all 400 — the 100 refusals in a row that closed it went unanswered.
             assertThat(pongs).isGreaterThanOrEqualTo(50).isLessThanOrEqualTo(300);
         }
-        neighboursStillRelay();
+        neighbours.stillRelay();
     }
 
     @Test
@@ -87,9 +76,9 @@ class PeerJsLimitsParityTest {
             }
             assertThat(raw.awaitClose(Duration.ofSeconds(10))).isEqualTo(4029);
         }
-        left.sendText("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":{\"end\":true}}"); // marks the end
+        neighbours.left.sendText("{\"type\":\"OFFER\",\"dst\":\"right\",\"payload\":{\"end\":true}}"); // marks the end
         int delivered = 0;
-        while (!right.nextText().contains("\"src\":\"left\"")) {
+        while (!neighbours.right.nextText().contains("\"src\":\"left\"")) {
             delivered++; // one of bulky's, relayed before the limit refused the rest
         }
         assertThat(delivered).as("only what the byte burst let through").isLessThanOrEqualTo(8);
@@ -106,7 +95,7 @@ class PeerJsLimitsParityTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> server.hubState().sessions() == 2);
-        barrier(left, "left");
-        neighboursStillRelay();
+        barrier(neighbours.left, "left");
+        neighbours.stillRelay();
     }
 }

@@ -147,14 +147,7 @@ class PeerJsProtocolTest {
     void messagesForAnIdThatNeverComesExpireOncePerSender() {
         WsRecorder a = open(server, "a", "t");
         WsRecorder b = open(server, "b", "t");
-        long start = System.nanoTime();
-        a.sendText("{\"type\":\"OFFER\",\"dst\":\"ghost\",\"payload\":{}}");
-        a.sendText("{\"type\":\"CANDIDATE\",\"dst\":\"ghost\",\"payload\":{}}");
-        b.sendText("{\"type\":\"OFFER\",\"dst\":\"ghost\",\"payload\":{}}");
-        assertThat(json(a.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"ghost\",\"dst\":\"a\"}"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
-        assertThat(json(b.nextText())).isEqualTo(json("{\"type\":\"EXPIRE\",\"src\":\"ghost\",\"dst\":\"b\"}"));
-        barrier(a, "a"); // one EXPIRE for a's two messages
+        PeerJsScenarios.assertExpireOncePerSender(a, b, Duration.ofMillis(350));
         // LEAVE and EXPIRE for an absent id are dropped, not queued
         a.sendText("{\"type\":\"LEAVE\",\"dst\":\"ghost2\"}");
         a.assertNoMoreMessages(Duration.ofMillis(700));

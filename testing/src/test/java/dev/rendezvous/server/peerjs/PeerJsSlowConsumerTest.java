@@ -9,7 +9,6 @@ import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
 import java.io.IOException;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,21 +23,7 @@ class PeerJsSlowConsumerTest {
         WsRecorder sender = open(server, "sender", "t");
         try (RawWebSocket raw = RawWebSocket.connect(server.uri(query("peerjs", "sleepy", "t")), 4_096)) {
             assertThat(raw.readText()).isEqualTo("{\"type\":\"OPEN\"}");
-            String big = "{\"type\":\"CANDIDATE\",\"dst\":\"sleepy\",\"payload\":\"" + "y".repeat(3_900) + "\"}";
-            boolean leave = false;
-            for (int i = 0; i < 2_000 && !leave; i++) { // bounded: ~8 MB at most, far past the 1 MiB outbound bound
-                sender.sendText(big);
-                if (i % 40 == 39) {
-                    sender.sendText("{\"type\":\"HEARTBEAT\"}");
-                    try {
-                        WsRecorder.Event e = sender.nextEvent(Duration.ofMillis(100));
-                        leave = e instanceof WsRecorder.Event.Text t
-                                && json(t.text()).path("type").asText().equals("LEAVE");
-                    } catch (AssertionError nothingYet) {
-                        // no answer within the pause: keep sending
-                    }
-                }
-            }
+            boolean leave = PeerJsScenarios.floodUntilLeave(sender, "sleepy");
             assertThat(leave)
                     .as("LEAVE from the server for the failed delivery")
                     .isTrue();
