@@ -1,7 +1,5 @@
 package dev.rendezvous.client.rtc;
 
-import dev.onvoid.webrtc.RTCDataChannelState;
-
 /** The state of one {@link DataChannel}: connecting → open → closing → closed. */
 public enum ChannelState {
     /** Not open yet; messages sent now wait in the channel's bounded queue. */
@@ -12,13 +10,4 @@ public enum ChannelState {
     CLOSING,
     /** Closed. Final; every message still queued was refused. */
     CLOSED;
-
-    static ChannelState of(RTCDataChannelState state) {
-        return switch (state) {
-            case CONNECTING -> CONNECTING;
-            case OPEN -> OPEN;
-            case CLOSING -> CLOSING;
-            case CLOSED -> CLOSED;
-        };
-    }
 }

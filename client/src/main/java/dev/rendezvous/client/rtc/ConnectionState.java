@@ -1,7 +1,5 @@
 package dev.rendezvous.client.rtc;
 
-import dev.onvoid.webrtc.RTCPeerConnectionState;
-
 /** The state of the connection to one remote peer (the W3C {@code RTCPeerConnectionState}, as Rendezvous's own type). */
 public enum ConnectionState {
     /** Created; negotiation has not connected anything yet. */
@@ -16,15 +14,4 @@ public enum ConnectionState {
     FAILED,
     /** Closed by either side. Final. */
     CLOSED;
-
-    static ConnectionState of(RTCPeerConnectionState state) {
-        return switch (state) {
-            case NEW -> NEW;
-            case CONNECTING -> CONNECTING;
-            case CONNECTED -> CONNECTED;
-            case DISCONNECTED -> DISCONNECTED;
-            case FAILED -> FAILED;
-            case CLOSED -> CLOSED;
-        };
-    }
 }

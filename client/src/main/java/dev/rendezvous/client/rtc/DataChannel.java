@@ -160,7 +160,7 @@ public final class DataChannel {
         rtc = channel;
         channel.registerObserver(new Observer(channel));
         // The channel may have opened before the observer was registered.
-        stateChanged(ChannelState.of(channel.getState()));
+        stateChanged(EngineStates.of(channel.getState()));
     }
 
     private void stateChanged(ChannelState newState) {
@@ -381,7 +381,7 @@ public final class DataChannel {
             // On webrtc-java's thread the getter is a direct call; unregisterObserver (before dispose)
             // is marshalled to this same thread, so the channel is alive here.
             RTCDataChannelState now = observed.getState();
-            enqueue(new StateChanged(ChannelState.of(now)));
+            enqueue(new StateChanged(EngineStates.of(now)));
         }
 
         @Override

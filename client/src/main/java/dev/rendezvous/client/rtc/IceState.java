@@ -1,7 +1,5 @@
 package dev.rendezvous.client.rtc;
 
-import dev.onvoid.webrtc.RTCIceConnectionState;
-
 /** The ICE state of the connection to one remote peer (the W3C {@code RTCIceConnectionState}, as Rendezvous's own type). */
 public enum IceState {
     NEW,
@@ -16,16 +14,4 @@ public enum IceState {
     /** No pair works. */
     FAILED,
     CLOSED;
-
-    static IceState of(RTCIceConnectionState state) {
-        return switch (state) {
-            case NEW -> NEW;
-            case CHECKING -> CHECKING;
-            case CONNECTED -> CONNECTED;
-            case COMPLETED -> COMPLETED;
-            case DISCONNECTED -> DISCONNECTED;
-            case FAILED -> FAILED;
-            case CLOSED -> CLOSED;
-        };
-    }
 }

@@ -624,12 +624,12 @@ public final class PeerSession implements AutoCloseable {
 
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
-            post(() -> iceChanged(IceState.of(state)));
+            post(() -> iceChanged(EngineStates.of(state)));
         }
 
         @Override
         public void onConnectionChange(RTCPeerConnectionState state) {
-            post(() -> connectionChanged(ConnectionState.of(state)));
+            post(() -> connectionChanged(EngineStates.of(state)));
         }
 
         @Override

@@ -8,6 +8,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +135,7 @@ final class ClientTunnel implements RemoteResume.Downstream {
         early = null;
         if (waiting != null) {
             for (Object f : waiting) {
-                forward(f);
+                deliver(f, upstream::text, upstream::binary, upstream::tooLarge);
             }
         }
     }
@@ -160,13 +162,7 @@ final class ClientTunnel implements RemoteResume.Downstream {
             return;
         }
         for (Object f : waiting) {
-            if (f instanceof byte[] b) {
-                c.onText(b, b.length);
-            } else if (f instanceof Integer limit) {
-                c.onTooLarge(limit);
-            } else {
-                c.onBinary();
-            }
+            deliver(f, c::onText, c::onBinary, c::onTooLarge);
         }
     }
 
@@ -209,13 +205,17 @@ final class ClientTunnel implements RemoteResume.Downstream {
         early.addLast(frame);
     }
 
-    private void forward(Object f) {
+    /**
+     * Hands an {@link #early} frame to {@code text}, {@code binary} or {@code tooLarge} by its kind: the
+     * owner's {@link RemoteResume.Upstream} once resumed, or this connection itself after a failed resume.
+     */
+    private static void deliver(Object f, ObjIntConsumer<byte[]> text, Runnable binary, IntConsumer tooLarge) {
         if (f instanceof byte[] b) {
-            upstream.text(b, b.length);
+            text.accept(b, b.length);
         } else if (f instanceof Integer limit) {
-            upstream.tooLarge(limit);
+            tooLarge.accept(limit);
         } else {
-            upstream.binary();
+            binary.run();
         }
     }
 

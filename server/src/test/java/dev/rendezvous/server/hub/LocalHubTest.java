@@ -29,6 +29,18 @@ class LocalHubTest {
         return s;
     }
 
+    private record PairedAB(Session a, Session b) {}
+
+    /** Lobby clients a and b, paired (a asked), their {@code paired} frames drained. */
+    private PairedAB pairedAB() {
+        Session a = lobby("a");
+        Session b = lobby("b");
+        assertThat(pair(hub, a, "b")).isEqualTo(PAIRED_WITH_B);
+        link(a).drain();
+        link(b).drain();
+        return new PairedAB(a, b);
+    }
+
     private static boolean register(Hub hub, Session s) {
         return hub.register(s).toCompletableFuture().join();
     }
@@ -85,11 +97,9 @@ class LocalHubTest {
 
     @Test
     void unpairTellsOnlyThePeer() {
-        Session a = lobby("a");
-        Session b = lobby("b");
-        pair(hub, a, "b");
-        link(a).drain();
-        link(b).drain();
+        PairedAB p = pairedAB();
+        Session a = p.a();
+        Session b = p.b();
         assertThat(hub.unpair(a)).isTrue();
         assertThat(link(b).drainMessages()).containsExactly(new Message.PeerDisconnected("a"));
         assertThat(link(a).drain()).isEmpty();
@@ -148,10 +158,9 @@ class LocalHubTest {
 
     @Test
     void departureRunsOnceAndFreesEverything() {
-        Session a = lobby("a");
-        Session b = lobby("b");
-        pair(hub, a, "b");
-        link(b).drain();
+        PairedAB p = pairedAB();
+        Session a = p.a();
+        Session b = p.b();
         hub.depart(a);
         hub.depart(a);
         assertThat(link(b).drainMessages()).containsExactly(new Message.PeerDisconnected("a"));

@@ -28,15 +28,26 @@ class AddressGateTest {
         return InetAddress.getByName(literal); // literals only: never resolved
     }
 
+    /** The verdicts of opening a connection from each address in turn (none closed in between). */
+    private static List<AddressGate.Verdict> open(AddressGate g, String... literals) throws Exception {
+        List<AddressGate.Verdict> verdicts = new java.util.ArrayList<>();
+        for (String literal : literals) {
+            verdicts.add(g.open(ip(literal)));
+        }
+        return verdicts;
+    }
+
     @Test
     void theCapCountsOpenConnectionsPerAddress() throws Exception {
         AddressGate g = gate(2, 0, 1);
-        assertThat(g.open(ip("10.0.0.1"))).isEqualTo(AddressGate.Verdict.OPEN);
-        assertThat(g.open(ip("10.0.0.1"))).isEqualTo(AddressGate.Verdict.OPEN);
-        assertThat(g.open(ip("10.0.0.1"))).isEqualTo(AddressGate.Verdict.TOO_MANY);
-        assertThat(g.open(ip("10.0.0.2"))).isEqualTo(AddressGate.Verdict.OPEN);
+        assertThat(open(g, "10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2"))
+                .containsExactly(
+                        AddressGate.Verdict.OPEN,
+                        AddressGate.Verdict.OPEN,
+                        AddressGate.Verdict.TOO_MANY,
+                        AddressGate.Verdict.OPEN);
         g.close(ip("10.0.0.1"));
-        assertThat(g.open(ip("10.0.0.1"))).isEqualTo(AddressGate.Verdict.OPEN);
+        assertThat(open(g, "10.0.0.1")).containsExactly(AddressGate.Verdict.OPEN);
         assertThat(g.openConnections(ip("10.0.0.1"))).isEqualTo(2);
     }
 
@@ -76,9 +87,9 @@ class AddressGateTest {
     @Test
     void anIpv6ClientCountsByItsSlash64() throws Exception {
         AddressGate g = gate(1, 0, 1);
-        assertThat(g.open(ip("2001:db8:1:2::1"))).isEqualTo(AddressGate.Verdict.OPEN);
-        assertThat(g.open(ip("2001:db8:1:2:ffff::9"))).isEqualTo(AddressGate.Verdict.TOO_MANY);
-        assertThat(g.open(ip("2001:db8:1:3::1"))).isEqualTo(AddressGate.Verdict.OPEN);
+        assertThat(open(g, "2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1"))
+                .as("the second shares the first's /64; the third is another /64")
+                .containsExactly(AddressGate.Verdict.OPEN, AddressGate.Verdict.TOO_MANY, AddressGate.Verdict.OPEN);
     }
 
     @Test
