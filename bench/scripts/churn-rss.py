@@ -4,7 +4,8 @@
 Starts `./rendezvous serve` on 127.0.0.1 (per-address limits off: every client comes from 127.0.0.1) with
 RENDEZVOUS_JAVA_OPTS from the environment, then ROUNDS times opens CLIENTS WebSockets in rooms of 10
 (each reads its your_id), closes them all, and waits until the server holds no session. Prints the server's
-RSS (VmRSS) at the start, after each round, and while it sits idle afterwards (every 10 s for IDLE seconds).
+RSS (VmRSS) at the start, after each round, and while it sits idle afterwards (every 10 s for IDLE seconds, with
+the CPU time the idle server has used since the last round: what its collector and trimming cost).
 Everything stays on 127.0.0.1; only the server this script started is stopped (by PID).
 
   RENDEZVOUS_JAVA_OPTS="-XX:G1PeriodicGCInterval=15000" bench/scripts/churn-rss.py 28911 5 10000 60
@@ -26,6 +27,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def rss_mb(pid):
     return rss_kb(pid) / 1024
+
+
+def cpu_ms(pid):
+    """The process's CPU time so far (user + system, all threads) in ms, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
 
 
 def jcmd(pid, *command):
@@ -119,9 +127,10 @@ try:
         time.sleep(2)
         print(f"round {r}: held {held:.0f} MB, after leaving rss={rss_mb(pid):.0f} MB")
     diag(pid, "after churn")
+    idle_cpu = cpu_ms(pid)
     for t in range(10, IDLE + 1, 10):
         time.sleep(10)
-        print(f"idle {t}s rss={rss_mb(pid):.0f} MB")
+        print(f"idle {t}s rss={rss_mb(pid):.0f} MB cpu={cpu_ms(pid) - idle_cpu} ms")
     diag(pid, "idle end")
     if os.environ.get("CHURN_TRIM") == "1":
         jcmd(pid, "System.trim_native_heap")

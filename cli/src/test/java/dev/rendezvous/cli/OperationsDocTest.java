@@ -61,7 +61,7 @@ class OperationsDocTest {
 
         Matcher all = Pattern.compile("JVM_DEFAULTS=\\(([^)]*)\\)").matcher(options);
         assertThat(all.find()).as("JVM_DEFAULTS in dist/lib/jvm-options.sh").isTrue();
-        for (String array : List.of("HEAP_DEFAULTS", "GC_DEFAULTS")) {
+        for (String array : List.of("HEAP_DEFAULTS", "NATIVE_HEAP_DEFAULTS", "GC_DEFAULTS")) {
             Matcher defaults = Pattern.compile(array + "=\\(([^)]*)\\)").matcher(options);
             assertThat(defaults.find())
                     .as(array + " in dist/lib/jvm-options.sh")
