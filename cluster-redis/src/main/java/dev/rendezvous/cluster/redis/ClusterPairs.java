@@ -2,7 +2,6 @@ package dev.rendezvous.cluster.redis;
 
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
-import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.PairResult;
 import dev.rendezvous.server.hub.Pairing;
 import dev.rendezvous.server.hub.Session;
@@ -25,20 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #pair} and {@link #unpair} are called from event loops; everything else runs on the backplane loop.
  */
-final class ClusterPairs {
+final class ClusterPairs extends NodeJob {
     private static final Logger log = LoggerFactory.getLogger(ClusterPairs.class);
 
-    private final BackplaneConnection backplane;
     private final NodeLiveness liveness;
-    private final LocalClients clients;
-    private final HubObserver observer;
-    private final String node;
 
     ClusterPairs(NodeParts parts, NodeLiveness liveness) {
-        this.backplane = parts.backplane();
-        this.clients = parts.clients();
-        this.observer = parts.observer();
-        this.node = parts.node();
+        super(parts);
         this.liveness = liveness;
     }
 

@@ -5,7 +5,6 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Presence;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Resynced;
 import dev.rendezvous.protocol.Message;
-import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.Notices;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,13 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Written on the backplane loop only; the relay path reads {@link #members} from any thread.
  */
-final class RoomReplica {
+final class RoomReplica extends NodeJob {
     private static final Logger log = LoggerFactory.getLogger(RoomReplica.class);
 
-    private final BackplaneConnection backplane;
-    private final LocalClients clients;
-    private final HubObserver observer;
-    private final String node;
     /** Room → member id → member. */
     private final ConcurrentMap<String, ConcurrentMap<String, Member>> rooms = new ConcurrentHashMap<>();
 
@@ -47,10 +42,7 @@ final class RoomReplica {
     private final List<Presence> heldEvents = new ArrayList<>();
 
     RoomReplica(NodeParts parts) {
-        this.backplane = parts.backplane();
-        this.clients = parts.clients();
-        this.observer = parts.observer();
-        this.node = parts.node();
+        super(parts);
     }
 
     /** The members of {@code room} anywhere in the cluster, or null; any thread. */
