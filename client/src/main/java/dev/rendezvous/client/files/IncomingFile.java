@@ -39,15 +39,6 @@ final class IncomingFile {
     private volatile String workerError;
     private long workNanos; // EXPERIMENT
     private long chunksIn;
-    private static final long SYNC_EVERY = Long.getLong("rendezvous.exp.syncEveryMiB", 0) << 20; // EXPERIMENT
-    private static final java.util.concurrent.ExecutorService SYNCER =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "exp-file-sync");
-                t.setDaemon(true);
-                return t;
-            });
-    private java.util.concurrent.Future<?> syncing;
-    private long syncedAt;
     private long written; // worker thread only
     private long workerAcked; // worker thread only
 
@@ -242,17 +233,6 @@ final class IncomingFile {
             }
             workNanos += System.nanoTime() - t;
             chunksIn++;
-            if (SYNC_EVERY > 0 && received + length - syncedAt >= SYNC_EVERY && (syncing == null || syncing.isDone())) {
-                syncedAt = received + length;
-                FileChannel file = out;
-                syncing = SYNCER.submit(() -> {
-                    try {
-                        file.force(false);
-                    } catch (IOException ignored) {
-                        // the final force reports
-                    }
-                });
-            }
         } catch (IOException e) {
             refuse("receiver cannot write " + part.getFileName() + ": " + e.getMessage(), false);
             return;
@@ -294,18 +274,7 @@ final class IncomingFile {
             return;
         }
         try {
-            long ft = System.nanoTime();
-            if (syncing != null) {
-                try {
-                    syncing.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
             out.force(false);
-            if (Boolean.getBoolean("rendezvous.exp.stats")) {
-                System.err.printf("EXP receiver: final force %.3f s%n", (System.nanoTime() - ft) / 1e9);
-            }
             out.close();
             if (owner.overwrite()) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
