@@ -31,13 +31,13 @@ import java.util.function.Function;
  */
 public final class FileSender {
     /** Chunk size: 64 KiB moved ~130 MiB/s through webrtc-java here, well under SCTP's 256 KiB message limit. */
-    public static final int CHUNK = Integer.getInteger("rendezvous.exp.chunkKiB", 64) * 1024; // EXPERIMENT
+    public static final int CHUNK = 64 * 1024;
     /**
      * Bytes in flight beyond the receiver's last acknowledgement: bounds the receiver's memory. Twice
      * {@link dev.rendezvous.client.rtc.SendPolicy#BULK}'s high mark, so libwebrtc's buffer never waits
      * for an acknowledgement.
      */
-    public static final long WINDOW = Long.getLong("rendezvous.exp.windowMiB", 16) << 20; // EXPERIMENT
+    public static final long WINDOW = 16L << 20;
 
     /** A confirmed transfer: {@code resumedFrom} bytes the receiver already had, the rest sent now. */
     public record Sent(String name, long size, long resumedFrom, String sha256) {}
@@ -140,17 +140,10 @@ public final class FileSender {
         }
         long acked = offset;
         long position = offset;
-        long waitNanos = 0; // EXPERIMENT
-        int waits = 0;
-        int direct = 0;
-        long t0 = System.nanoTime();
         progress.progress(meta.name(), acked, meta.size());
         while (position < meta.size()) {
             while (position - acked >= WINDOW) {
-                long w = System.nanoTime();
                 acked = ack(next(), acked, meta, progress);
-                waitNanos += System.nanoTime() - w;
-                waits++;
             }
             Object waiting;
             while ((waiting = inbox.poll()) != null) {
@@ -167,20 +160,12 @@ public final class FileSender {
             Delivery delivery = channel.send(chunk);
             switch (delivery.outcome()) {
                 case SendOutcome.Refused r -> throw new FileTransferException("could not send: " + r.reason());
-                case SendOutcome.Sent s -> {
-                    chunks.give(chunk); // libwebrtc copied it during send
-                    direct++;
-                }
+                case SendOutcome.Sent s -> chunks.give(chunk); // libwebrtc copied it during send
                 case SendOutcome.Queued q -> delivery.settled().thenRun(() -> chunks.give(chunk));
             }
             position += length;
         }
         sendText(channel, new FileMessage.End());
-        if (Boolean.getBoolean("rendezvous.exp.stats")) {
-            System.err.printf(
-                    "EXP sender: chunk %d, window %d, %d chunks sent at once (not queued), %.2f s sending, %d waits for an ack, %.3f s waiting; unsent at end %d%n",
-                    CHUNK, WINDOW, direct, (System.nanoTime() - t0) / 1e9, waits, waitNanos / 1e9, channel.bufferedAmount());
-        }
         while (true) {
             switch (next()) {
                 case FileMessage.Ack a -> acked = ack(a, acked, meta, progress);

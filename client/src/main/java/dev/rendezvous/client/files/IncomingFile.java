@@ -27,20 +27,6 @@ import java.security.MessageDigest;
  */
 final class IncomingFile {
     static final long ACK_EVERY = 1 << 20;
-    private static final boolean DISCARD = Boolean.getBoolean("rendezvous.exp.discard"); // EXPERIMENT
-    private static final boolean WORKER = Boolean.getBoolean("rendezvous.exp.worker"); // EXPERIMENT
-    private final java.util.concurrent.ExecutorService worker = WORKER
-            ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "exp-file-writer");
-                t.setDaemon(true);
-                return t;
-            })
-            : null;
-    private volatile String workerError;
-    private long workNanos; // EXPERIMENT
-    private long chunksIn;
-    private long written; // worker thread only
-    private long workerAcked; // worker thread only
 
     /** Where replies go: the data channel in production, a recorder in logic tests. */
     interface Link {
@@ -188,51 +174,12 @@ final class IncomingFile {
             refuse("more bytes than the announced size " + meta.size(), true);
             return;
         }
-        if (DISCARD) {
-            received += length;
-            owner.progress(meta, received);
-            if (received - acked >= ACK_EVERY) {
-                acked = received;
-                link.send(new FileMessage.Ack(received).toJson());
-            }
-            return;
-        }
-        if (WORKER) {
-            if (workerError != null) {
-                refuse("receiver cannot write " + part.getFileName() + ": " + workerError, false);
-                return;
-            }
-            received += length;
-            owner.progress(meta, received);
-            FileChannel file = out;
-            worker.execute(() -> {
-                try {
-                    ByteBuffer view = chunk.duplicate();
-                    digest.update(chunk.duplicate());
-                    while (view.hasRemaining()) {
-                        file.write(view);
-                    }
-                } catch (IOException e) {
-                    workerError = e.getMessage();
-                    return;
-                }
-                written += length;
-                if (written - workerAcked >= ACK_EVERY) {
-                    workerAcked = written;
-                    link.send(new FileMessage.Ack(written).toJson());
-                }
-            });
-            return;
-        }
         try {
-            long t = System.nanoTime();
             ByteBuffer view = chunk.duplicate();
             digest.update(chunk.duplicate());
             while (view.hasRemaining()) {
                 out.write(view);
             }
-            workNanos += System.nanoTime() - t;
-            chunksIn++;
         } catch (IOException e) {
             refuse("receiver cannot write " + part.getFileName() + ": " + e.getMessage(), false);
             return;
@@ -249,24 +196,6 @@ final class IncomingFile {
         if (received != meta.size()) {
             refuse("the sender ended at " + received + " of the announced " + meta.size() + " bytes", true);
             return;
-        }
-        if (Boolean.getBoolean("rendezvous.exp.stats")) {
-            System.err.printf("EXP receiver: %d chunks, %.3f s hashing+writing on the event thread%n", chunksIn, workNanos / 1e9);
-        }
-        if (DISCARD) {
-            state = State.FINISHED;
-            closeQuietly();
-            link.send(new FileMessage.Done(meta.sha256()).toJson());
-            owner.finished(this, meta, true, null);
-            return;
-        }
-        if (WORKER) {
-            try {
-                worker.submit(() -> {}).get();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            worker.shutdown();
         }
         String actual = Hashing.hex(digest);
         if (!actual.equals(meta.sha256())) {

@@ -18,19 +18,6 @@ import java.util.function.LongSupplier;
  * webrtc-java marshals to its own thread; that thread never takes this monitor.
  */
 final class OutboundQueue {
-    // EXPERIMENT: what the paused polls find
-    static final java.util.concurrent.atomic.AtomicLong POLLS = new java.util.concurrent.atomic.AtomicLong();
-    static final java.util.concurrent.atomic.AtomicLong RESUMES = new java.util.concurrent.atomic.AtomicLong();
-    static final java.util.concurrent.atomic.AtomicLong RESUMED_AT_SUM = new java.util.concurrent.atomic.AtomicLong();
-    static final java.util.concurrent.atomic.AtomicLong DRY = new java.util.concurrent.atomic.AtomicLong();
-
-    static {
-        if (Boolean.getBoolean("rendezvous.exp.stats")) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.printf(
-                    "EXP queue: %d paused polls, %d resumes, mean buffered at resume %d B, %d resumes below 64 KiB%n",
-                    POLLS.get(), RESUMES.get(), RESUMES.get() == 0 ? 0 : RESUMED_AT_SUM.get() / RESUMES.get(), DRY.get())));
-        }
-    }
 
     /** The part of a data channel the queue needs; {@link PeerSession} adapts the real one. */
     interface Channel {
@@ -171,14 +158,8 @@ final class OutboundQueue {
             while (!queue.isEmpty() && channel != null) {
                 if (paused) {
                     bufferedEstimate = channel.bufferedAmount();
-                    POLLS.incrementAndGet();
                     if (bufferedEstimate > policy.lowWaterBytes()) {
                         break;
-                    }
-                    RESUMES.incrementAndGet();
-                    RESUMED_AT_SUM.addAndGet(bufferedEstimate);
-                    if (bufferedEstimate < 65536) {
-                        DRY.incrementAndGet();
                     }
                     paused = false;
                 }

@@ -33,13 +33,7 @@ public record SendPolicy(
      * stays far below the 16 MiB at which libwebrtc closes a channel.
      */
     public static final SendPolicy BULK =
-            new SendPolicy(
-            10_000,
-            32L << 20,
-            Duration.ofSeconds(30),
-            Long.getLong("rendezvous.exp.highKiB", 4096) << 10,
-            Long.getLong("rendezvous.exp.lowKiB", 2048) << 10,
-            SCTP_MAX_MESSAGE_BYTES); // EXPERIMENT
+            new SendPolicy(10_000, 32L << 20, Duration.ofSeconds(30), 4L << 20, 2L << 20, SCTP_MAX_MESSAGE_BYTES);
 
     /** The shortest interval between two polls of the buffered amount while paused. */
     static final long MIN_PAUSED_POLL_NANOS = 500_000;
