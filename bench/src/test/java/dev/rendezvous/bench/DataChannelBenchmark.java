@@ -181,6 +181,23 @@ class DataChannelBenchmark {
         return Files.readString(Path.of("/proc/loadavg")).trim();
     }
 
+    /**
+     * UDP datagrams the kernel dropped because a socket's receive buffer was full, machine-wide
+     * ({@code RcvbufErrors} in /proc/net/snmp; -1 where there is none): each one is an SCTP packet lost on
+     * loopback, which SCTP's congestion control answers by slowing down.
+     */
+    static long udpReceiveDrops() {
+        try {
+            List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                    .filter(line -> line.startsWith("Udp:"))
+                    .toList();
+            int column = List.of(udp.get(0).split(" ")).indexOf("RcvbufErrors");
+            return Long.parseLong(udp.get(1).split(" ")[column]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Writes {@code text} to target/benchmarks/{@code name}. */
     private static void writeReport(String name, String text) throws IOException {
         Path out = Path.of("target", "benchmarks", name);
@@ -294,27 +311,34 @@ class DataChannelBenchmark {
                         for (int size : SIZES) {
                             long count = VOLUME_BYTES / size;
                             double mib = VOLUME_BYTES / (double) (1 << 20);
+                            long drops = udpReceiveDrops();
                             double rawSeconds = raw.transfer(size, count, HIGH_WATER, LOW_WATER) / 1e9;
+                            long rawDrops = udpReceiveDrops() - drops;
                             double sdkSeconds = mib / binaryThroughput(initiator.chat("bench-b"), b, size);
+                            long sdkDrops = udpReceiveDrops() - drops - rawDrops;
                             String row = String.format(
                                     Locale.ROOT,
-                                    "| %d | %d KiB | %.1f MiB/s, %.0f msg/s | %.1f MiB/s, %.0f msg/s | %.0f %% |",
+                                    "| %d | %d KiB | %.1f MiB/s, %.0f msg/s, %d drops | %.1f MiB/s, %.0f msg/s, %d drops | %.0f %% |",
                                     round,
                                     size / 1024,
                                     mib / rawSeconds,
                                     count / rawSeconds,
+                                    rawDrops,
                                     mib / sdkSeconds,
                                     count / sdkSeconds,
+                                    sdkDrops,
                                     100 * rawSeconds / sdkSeconds);
                             if (sink != null) { // the SDK across two processes, as `rendezvous send` runs
+                                long before = udpReceiveDrops();
                                 double twoSeconds = mib
                                         / binaryThroughputToProcess(
                                                 toSink.chat("bench-sink"), sink, size, ++sinkRuns);
                                 row += String.format(
                                         Locale.ROOT,
-                                        " %.1f MiB/s, %.0f msg/s | %.0f %% |",
+                                        " %.1f MiB/s, %.0f msg/s, %d drops | %.0f %% |",
                                         mib / twoSeconds,
                                         count / twoSeconds,
+                                        udpReceiveDrops() - before,
                                         100 * sdkSeconds / twoSeconds);
                             }
                             report.add(row);
