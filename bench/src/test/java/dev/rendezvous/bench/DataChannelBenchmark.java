@@ -240,7 +240,9 @@ class DataChannelBenchmark {
     /** As {@link #binaryThroughput}, to the counting sink in its own JVM; {@code run} counts from 1. */
     private static double binaryThroughputToProcess(DataChannel channel, PeerProcess sink, int messageBytes, int run)
             throws Exception {
-        assertThat(VOLUME_BYTES % messageBytes).as("the sink counts whole volumes").isZero();
+        assertThat(VOLUME_BYTES % messageBytes)
+                .as("the sink counts whole volumes")
+                .isZero();
         long start = sendBinary(channel, messageBytes);
         sink.awaitLine("received " + run * VOLUME_BYTES);
         long end = System.nanoTime();
@@ -331,8 +333,7 @@ class DataChannelBenchmark {
                             if (sink != null) { // the SDK across two processes, as `rendezvous send` runs
                                 long before = udpReceiveDrops();
                                 double twoSeconds = mib
-                                        / binaryThroughputToProcess(
-                                                toSink.chat("bench-sink"), sink, size, ++sinkRuns);
+                                        / binaryThroughputToProcess(toSink.chat("bench-sink"), sink, size, ++sinkRuns);
                                 row += String.format(
                                         Locale.ROOT,
                                         " %.1f MiB/s, %.0f msg/s, %d drops | %.0f %% |",
@@ -351,7 +352,9 @@ class DataChannelBenchmark {
                 ? "send(byte[])"
                 : "send(direct ByteBuffer)";
         String table = "| round | message | raw webrtc-java | SDK (DataChannel." + sdk + ") | SDK / raw |"
-                + (twoJvms ? " SDK to a second JVM | two JVMs / one |\n|---|---|---|---|---|---|---|\n" : "\n|---|---|---|---|---|\n")
+                + (twoJvms
+                        ? " SDK to a second JVM | two JVMs / one |\n|---|---|---|---|---|---|---|\n"
+                        : "\n|---|---|---|---|---|\n")
                 + String.join("\n", report);
         System.out.println(table);
         writeReport(
