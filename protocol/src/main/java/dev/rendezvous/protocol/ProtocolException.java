@@ -5,25 +5,24 @@ package dev.rendezvous.protocol;
  * with; {@link #ref()} the frame's {@code type} when it was a string, else null.
  */
 public final class ProtocolException extends Exception {
-    private final ErrorCode code;
-    private final String ref;
+    /** What the server answers: the code, this exception's message and the ref, built once where the problem is found. */
+    private final Message.Error error;
 
     public ProtocolException(ErrorCode code, String message, String ref) {
         super(message, null, false, false); // expected on bad input: no stack trace
-        this.code = code;
-        this.ref = ref;
+        this.error = new Message.Error(code, message, ref);
     }
 
     public ErrorCode code() {
-        return code;
+        return error.code();
     }
 
     public String ref() {
-        return ref;
+        return error.ref();
     }
 
     /** The {@link Message.Error} the server sends for this problem. */
     public Message.Error toError() {
-        return new Message.Error(code, getMessage(), ref);
+        return error;
     }
 }

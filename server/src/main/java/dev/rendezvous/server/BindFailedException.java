@@ -17,26 +17,19 @@ public final class BindFailedException extends RuntimeException {
     }
 
     private final Reason reason;
-    private final String host;
-    private final int port;
 
+    /** The message names {@code host} and {@code port} as the reason needs them. */
     BindFailedException(String host, int port, Throwable cause) {
-        super(describe(reasonOf(cause), host, port, cause), cause);
-        this.reason = reasonOf(cause);
-        this.host = host;
-        this.port = port;
+        this(reasonOf(cause), host, port, cause);
+    }
+
+    private BindFailedException(Reason reason, String host, int port, Throwable cause) {
+        super(describe(reason, host, port, cause), cause);
+        this.reason = reason;
     }
 
     public Reason reason() {
         return reason;
-    }
-
-    public String host() {
-        return host;
-    }
-
-    public int port() {
-        return port;
     }
 
     private static Reason reasonOf(Throwable cause) {

@@ -119,20 +119,7 @@ public final class SignalingServer implements AutoCloseable {
                 resumes);
         this.resumeOwner = new ResumeOwner(settings, group);
         hub.serveResumes(resumeOwner);
-        this.peerJs = !config.peerJs().enabled()
-                ? null
-                : new PeerJsEndpoint(
-                        config.peerJs(),
-                        hub,
-                        group,
-                        config.authenticator(),
-                        authExecutor,
-                        config.iceServers(),
-                        config.observer(),
-                        settings.rateLimitPerSecond(),
-                        settings.rateLimitBurst(),
-                        settings.rateLimitBytesPerSecond(),
-                        settings.rateLimitBurstBytes());
+        this.peerJs = !config.peerJs().enabled() ? null : new PeerJsEndpoint(config.peerJs(), group, settings);
         HttpSite site = new HttpSite(
                 new StaticFiles("web", SignalingServer.class.getClassLoader()),
                 endpoints(config),

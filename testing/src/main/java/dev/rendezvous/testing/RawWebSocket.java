@@ -1,5 +1,9 @@
 package dev.rendezvous.testing;
 
+import static dev.rendezvous.server.transport.WebSocketOpcodes.CLOSE;
+import static dev.rendezvous.server.transport.WebSocketOpcodes.TEXT;
+
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -17,16 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client driven by hand over a plain socket, for what a well-behaved client library will
  * not do: send malformed or invalid-UTF-8 frames, fragment at will, stop reading, or reset the TCP
- * connection (RST). Blocking; use from the test thread. Reads time out after {@link WsRecorder#TIMEOUT}.
+ * connection (RST). Frames are sent and read by their opcodes ({@link WebSocketOpcodes}). Blocking; use from the test thread. Reads time out after {@link WsRecorder#TIMEOUT}.
  */
 public final class RawWebSocket implements AutoCloseable {
-    public static final int TEXT = 0x1;
-    public static final int BINARY = 0x2;
-    public static final int CONTINUATION = 0x0;
-    public static final int CLOSE = 0x8;
-    public static final int PING = 0x9;
-    public static final int PONG = 0xA;
-
     /** One received frame. */
     public record Frame(int opcode, byte[] payload) {
         public String text() {

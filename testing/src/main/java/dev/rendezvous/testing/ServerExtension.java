@@ -186,6 +186,11 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
         return URI.create("ws://127.0.0.1:" + node.port() + pathAndQuery);
     }
 
+    /** {@code ws://127.0.0.1:port} of node {@code node} + {@code pathAndQuery}: a client placed on that node. */
+    public URI uriAt(int node, String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + nodes.get(node).port() + pathAndQuery);
+    }
+
     private static boolean asksToResume(String pathAndQuery) {
         int q = pathAndQuery.indexOf('?');
         return q >= 0
@@ -201,6 +206,16 @@ public final class ServerExtension implements BeforeEachCallback, AfterEachCallb
     /** A connected client (not yet past {@code your_id}), dropped after the test. */
     public WsRecorder client(URI uri) {
         return track(WsRecorder.connect(uri));
+    }
+
+    /** A connected client on node {@code node} (not yet past {@code your_id}), dropped after the test. */
+    public WsRecorder clientAt(int node, String pathAndQuery) {
+        return client(uriAt(node, pathAndQuery));
+    }
+
+    /** A client on node {@code node} that has read its {@code your_id} (auth off), dropped after the test. */
+    public WsRecorder admittedAt(int node, String pathAndQuery) {
+        return track(WsRecorder.admitted(uriAt(node, pathAndQuery)));
     }
 
     /** A lobby client that has read its {@code your_id} (auth off). */

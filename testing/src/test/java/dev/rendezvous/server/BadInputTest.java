@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.protocol.MessageCodec;
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
@@ -110,7 +111,7 @@ class BadInputTest {
         try (RawWebSocket raw = RawWebSocket.connect(server.lobbyUri())) {
             raw.readText(); // your_id
             byte[] bad = "{\"type\":\"offer\",\"sdp\":\"\u00ff\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
-            raw.sendFrame(RawWebSocket.TEXT, bad, true);
+            raw.sendFrame(WebSocketOpcodes.TEXT, bad, true);
             assertThat(MessageCodec.decode(raw.readText()))
                     .isInstanceOfSatisfying(
                             Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON));
@@ -137,7 +138,7 @@ class BadInputTest {
             frame.writeBytes("{\"type\":\"offer\",\"sdp\":\"".getBytes(StandardCharsets.US_ASCII));
             frame.writeBytes(HexFormat.of().parseHex(hex));
             frame.writeBytes("\"}".getBytes(StandardCharsets.US_ASCII));
-            raw.sendFrame(RawWebSocket.TEXT, frame.toByteArray(), true);
+            raw.sendFrame(WebSocketOpcodes.TEXT, frame.toByteArray(), true);
             assertThat(MessageCodec.decode(raw.readText())).isInstanceOfSatisfying(Message.Error.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON);
                 assertThat(e.message()).isEqualTo("the frame is not valid UTF-8");
@@ -154,8 +155,8 @@ class BadInputTest {
     void fragmentedMessagesAreReassembled() throws Exception {
         try (RawWebSocket raw = RawWebSocket.connect(server.lobbyUri())) {
             raw.readText();
-            raw.sendFrame(RawWebSocket.TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), false);
-            raw.sendFrame(RawWebSocket.CONTINUATION, "\"ping\"}".getBytes(StandardCharsets.UTF_8), true);
+            raw.sendFrame(WebSocketOpcodes.TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), false);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, "\"ping\"}".getBytes(StandardCharsets.UTF_8), true);
             assertThat(raw.readText()).isEqualTo("{\"type\":\"pong\"}");
         }
     }
@@ -183,8 +184,8 @@ class BadInputTest {
             raw.readText();
             byte[] half = new byte[40_000];
             Arrays.fill(half, (byte) 'a');
-            raw.sendFrame(RawWebSocket.TEXT, half, false);
-            raw.sendFrame(RawWebSocket.CONTINUATION, half, true);
+            raw.sendFrame(WebSocketOpcodes.TEXT, half, false);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, half, true);
             assertThat(MessageCodec.decode(raw.readText()))
                     .isInstanceOfSatisfying(
                             Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));

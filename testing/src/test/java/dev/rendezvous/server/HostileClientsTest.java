@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.server.logging.LogBudget;
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
@@ -77,7 +78,7 @@ class HostileClientsTest {
                             ws.readText(); // your_id
                             for (int i = 0; i < 200 && System.nanoTime() < end; i++) {
                                 ws.sendText("{\"type\":\"bogus-" + i + "\"}");
-                                if (ws.readFrame().opcode() != RawWebSocket.TEXT) {
+                                if (ws.readFrame().opcode() != WebSocketOpcodes.TEXT) {
                                     break;
                                 }
                                 errors.incrementAndGet();
@@ -115,7 +116,7 @@ class HostileClientsTest {
         Neighbours pair = new Neighbours(server);
         long baseline = usedDirectMemory();
         RawWebSocket flooder = server.trackCloseable(RawWebSocket.connect(server.lobbyUri(), 4096));
-        byte[] ping = RawWebSocket.frame(0x80 | RawWebSocket.PING, new byte[125], true);
+        byte[] ping = RawWebSocket.frame(0x80 | WebSocketOpcodes.PING, new byte[125], true);
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
         for (int i = 0; i < 500; i++) {
             batch.write(ping);
@@ -171,7 +172,7 @@ class HostileClientsTest {
         RawWebSocket sender = server.trackCloseable(RawWebSocket.connect(server.roomUri("big")));
         sender.readText(); // your_id
         byte[] frame = RawWebSocket.frame(
-                0x80 | RawWebSocket.TEXT,
+                0x80 | WebSocketOpcodes.TEXT,
                 ("{\"type\":\"candidate\",\"pad\":\"" + "x".repeat(60_000) + "\"}").getBytes(StandardCharsets.UTF_8),
                 true);
         // 2 000 frames of 60 KB as fast as the socket takes them: far over the byte rate, under the frame rate.
@@ -186,7 +187,7 @@ class HostileClientsTest {
         int code;
         while (true) {
             RawWebSocket.Frame f = sender.readFrame();
-            if (f.opcode() == RawWebSocket.CLOSE) {
+            if (f.opcode() == WebSocketOpcodes.CLOSE) {
                 code = f.closeCode();
                 break;
             }

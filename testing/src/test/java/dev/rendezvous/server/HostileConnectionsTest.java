@@ -3,6 +3,7 @@ package dev.rendezvous.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,9 +35,21 @@ class HostileConnectionsTest {
     /** A reverse proxy in front of the server, trusted by the tests that say so. */
     private static final String PROXY = "127.0.0.3";
 
-    /** The default settings; a test that attacks a limit of its own sets it with {@code restartWith}. */
+    /** The default settings; a test that attacks a limit of its own sets it with {@link #neighboursUnder}. */
     @RegisterExtension
     final ServerExtension server = ServerExtension.create();
+
+    /** The connections {@link #upgradeFrom} opened in this test, in order. */
+    private final List<Socket> upgrades = new ArrayList<>();
+
+    /**
+     * Restarts the server with the {@code limits} a test attacks and connects the neighbours, who must keep
+     * chatting through the attack.
+     */
+    private Neighbours neighboursUnder(Consumer<ServerConfig.Builder> limits) throws InterruptedException {
+        server.restartWith(limits);
+        return new Neighbours(server);
+    }
 
     /** A TCP connection from {@code local} to the server, with a short read timeout. */
     private static Socket socketFrom(ServerExtension server, String local) throws IOException {
@@ -83,12 +97,12 @@ class HostileConnectionsTest {
     }
 
     /**
-     * Opens a connection from {@code local} (kept in {@code open}, for the test to close) and sends an upgrade
-     * saying {@code X-Forwarded-For: forwardedFor}; returns the status line, or "closed".
+     * Opens a connection from {@code local} (added to {@link #upgrades}; the extension closes it after the test)
+     * and sends an upgrade saying {@code X-Forwarded-For: forwardedFor}; returns the status line, or "closed".
      */
-    private String upgradeFrom(String local, String forwardedFor, List<Socket> open) throws IOException {
-        Socket s = socketFrom(server, local);
-        open.add(s);
+    private String upgradeFrom(String local, String forwardedFor) throws IOException {
+        Socket s = server.trackCloseable(socketFrom(server, local));
+        upgrades.add(s);
         return statusLine(s, upgradeHead(server, "X-Forwarded-For: " + forwardedFor + "\r\n"));
     }
 
@@ -133,8 +147,7 @@ class HostileConnectionsTest {
 
     @Test
     void anAddressAtItsCapIsRefusedUntilOneOfItsConnectionsCloses() throws Exception {
-        server.restartWith(c -> c.maxConnectionsPerAddress(5).connectionRate(0, 1));
-        Neighbours pair = new Neighbours(server);
+        Neighbours pair = neighboursUnder(c -> c.maxConnectionsPerAddress(5).connectionRate(0, 1));
         List<RawWebSocket> sockets = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sockets.add(server.trackCloseable(RawWebSocket.connectFrom(server.lobbyUri(), ATTACKER)));
@@ -156,8 +169,7 @@ class HostileConnectionsTest {
 
     @Test
     void aReconnectLoopIsCutToTheConnectionRate() throws Exception {
-        server.restartWith(c -> c.maxConnectionsPerAddress(0).connectionRate(5, 10));
-        Neighbours pair = new Neighbours(server);
+        Neighbours pair = neighboursUnder(c -> c.maxConnectionsPerAddress(0).connectionRate(5, 10));
         int opened = 0;
         int refused = 0;
         long start = System.nanoTime();
@@ -177,51 +189,40 @@ class HostileConnectionsTest {
 
     @Test
     void theForwardedAddressCountsOnlyFromATrustedProxy() throws Exception {
-        server.restartWith(
+        Neighbours pair = neighboursUnder(
                 c -> c.maxConnectionsPerAddress(2).connectionRate(0, 1).trustedProxies(List.of(PROXY + "/32")));
-        Neighbours pair = new Neighbours(server);
-        List<Socket> open = new ArrayList<>();
-        try {
-            // Through the proxy: client 203.0.113.7 gets two connections, the third a 429; another client is
-            // served.
-            for (int i = 0; i < 2; i++) {
-                assertThat(upgradeFrom(PROXY, "203.0.113.7", open)).startsWith("HTTP/1.1 101");
-            }
-            assertThat(upgradeFrom(PROXY, "203.0.113.7", open)).startsWith("HTTP/1.1 429");
-            // a forged entry left of the proxy's own is not believed: the client is still 203.0.113.7
-            assertThat(upgradeFrom(PROXY, "203.0.113.8, 203.0.113.7", open)).startsWith("HTTP/1.1 429");
-            assertThat(upgradeFrom(PROXY, "203.0.113.9", open)).startsWith("HTTP/1.1 101");
-            // From an untrusted peer the header is ignored: it counts against its own address, and is cut at two.
-            for (int i = 0; i < 2; i++) {
-                assertThat(upgradeFrom(ATTACKER, "203.0.113." + (20 + i), open)).startsWith("HTTP/1.1 101");
-            }
-            assertThat(upgradeFrom(ATTACKER, "203.0.113.30", open)).isEqualTo("closed");
-            pair.chat();
-        } finally {
-            for (Socket s : open) {
-                s.close();
-            }
+        // Through the proxy: client 203.0.113.7 gets two connections, the third a 429; another client is served.
+        for (int i = 0; i < 2; i++) {
+            assertThat(upgradeFrom(PROXY, "203.0.113.7")).startsWith("HTTP/1.1 101");
         }
+        assertThat(upgradeFrom(PROXY, "203.0.113.7")).startsWith("HTTP/1.1 429");
+        // a forged entry left of the proxy's own is not believed: the client is still 203.0.113.7
+        assertThat(upgradeFrom(PROXY, "203.0.113.8, 203.0.113.7")).startsWith("HTTP/1.1 429");
+        assertThat(upgradeFrom(PROXY, "203.0.113.9")).startsWith("HTTP/1.1 101");
+        // From an untrusted peer the header is ignored: it counts against its own address, and is cut at two.
+        for (int i = 0; i < 2; i++) {
+            assertThat(upgradeFrom(ATTACKER, "203.0.113." + (20 + i))).startsWith("HTTP/1.1 101");
+        }
+        assertThat(upgradeFrom(ATTACKER, "203.0.113.30")).isEqualTo("closed");
+        pair.chat();
     }
 
     @Test
     void logLinesNameTheForwardedClientOnlyFromATrustedProxy() throws Exception {
         // The per-address limits off: the forwarded address is believed for the log lines all the same.
-        server.restartWith(
+        Neighbours pair = neighboursUnder(
                 c -> c.maxConnectionsPerAddress(0).connectionRate(0, 1).trustedProxies(List.of(PROXY + "/32")));
-        Neighbours pair = new Neighbours(server);
-        List<Socket> open = new ArrayList<>();
         try (LogLines log = new LogLines()) {
             // 198.51.100.1, left of the proxy's own entry, is the client's own writing: not believed.
-            assertThat(upgradeFrom(PROXY, "198.51.100.1, 203.0.113.7", open)).startsWith("HTTP/1.1 101");
-            assertThat(upgradeFrom(ATTACKER, "203.0.113.20", open)).startsWith("HTTP/1.1 101");
+            assertThat(upgradeFrom(PROXY, "198.51.100.1, 203.0.113.7")).startsWith("HTTP/1.1 101");
+            assertThat(upgradeFrom(ATTACKER, "203.0.113.20")).startsWith("HTTP/1.1 101");
             // An unmasked frame is a protocol violation: an error line for each, and the session ends.
-            for (Socket s : open) {
+            for (Socket s : upgrades) {
                 s.getOutputStream().write(RawWebSocket.frame(0x81, new byte[] {'{', '}'}, false));
             }
             String proxiedClient =
-                    "remote=203.0.113.7 via=127.0.0.3:" + open.get(0).getLocalPort();
-            String directPeer = "remote=/127.0.0.2:" + open.get(1).getLocalPort();
+                    "remote=203.0.113.7 via=127.0.0.3:" + upgrades.get(0).getLocalPort();
+            String directPeer = "remote=/127.0.0.2:" + upgrades.get(1).getLocalPort();
             Awaitility.await() // the server waits out its close grace for the client's close frame
                     .atMost(Duration.ofSeconds(10))
                     .until(() -> log.lines().stream()
@@ -236,10 +237,6 @@ class HostileConnectionsTest {
                     .anyMatch(l -> l.startsWith("protocol violation " + directPeer + ":"))
                     .noneMatch(l -> l.contains("198.51.100.1") || l.contains("203.0.113.20"));
             pair.chat();
-        } finally {
-            for (Socket s : open) {
-                s.close();
-            }
         }
     }
 
@@ -247,8 +244,7 @@ class HostileConnectionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"v1", "peerjs"})
     void aFragmentHeldOpenByPingsIsClosedAtTheDeadline(String protocol) throws Exception {
-        server.restartWith(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
-        Neighbours pair = new Neighbours(server);
+        Neighbours pair = neighboursUnder(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
         URI uri = protocol.equals("v1")
                 ? server.lobbyUri()
                 : server.uri("/peerjs?key=peerjs&id=attacker&token=t&version=1.5.5");
@@ -256,11 +252,11 @@ class HostileConnectionsTest {
         attacker.readText(); // your_id, or PeerJS's OPEN
         long start = System.nanoTime();
         attacker.sendFrame(
-                RawWebSocket.TEXT,
+                WebSocketOpcodes.TEXT,
                 ("{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(60_000)).getBytes(StandardCharsets.UTF_8),
                 false);
         for (int i = 0; i < 5; i++) {
-            attacker.sendFrame(RawWebSocket.PING, new byte[] {1}, true); // liveness, so the keepalive never fires
+            attacker.sendFrame(WebSocketOpcodes.PING, new byte[] {1}, true); // liveness, so the keepalive never fires
         }
         assertThat(attacker.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
         // the default keepalive (45 s) would have let it live: the deadline closed it
@@ -270,12 +266,11 @@ class HostileConnectionsTest {
 
     @Test
     void aFragmentedMessageFinishedInTimeIsDelivered() throws Exception {
-        server.restartWith(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
-        Neighbours pair = new Neighbours(server);
+        Neighbours pair = neighboursUnder(c -> c.unfinishedMessageTimeout(Duration.ofMillis(500)));
         RawWebSocket a = server.trackCloseable(RawWebSocket.connect(server.lobbyUri()));
         a.readText();
-        a.sendFrame(RawWebSocket.TEXT, "{\"type\":\"pi".getBytes(StandardCharsets.UTF_8), false);
-        a.sendFrame(RawWebSocket.CONTINUATION, "ng\"}".getBytes(StandardCharsets.UTF_8), true);
+        a.sendFrame(WebSocketOpcodes.TEXT, "{\"type\":\"pi".getBytes(StandardCharsets.UTF_8), false);
+        a.sendFrame(WebSocketOpcodes.CONTINUATION, "ng\"}".getBytes(StandardCharsets.UTF_8), true);
         assertThat(a.readText()).contains("pong");
         pair.chat();
     }

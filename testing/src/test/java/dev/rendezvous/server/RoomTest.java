@@ -96,13 +96,11 @@ class RoomTest {
 
     @Test
     void withoutToARoomMessageGoesToEveryOtherMember() {
-        WsRecorder a = room("b");
-        WsRecorder b = joins("b", a);
-        WsRecorder c = joins("b", a, b);
-        a.sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c1\"}}");
-        assertThat(b.nextJson().get("from").asText()).isEqualTo(a.id());
-        assertThat(c.nextJson().get("from").asText()).isEqualTo(a.id());
-        a.assertNothingBeforePong();
+        Three room = threeJoin("b");
+        room.a().sendText("{\"type\":\"ice_candidate\",\"candidate\":{\"candidate\":\"c1\"}}");
+        assertThat(room.b().nextJson().get("from").asText()).isEqualTo(room.a().id());
+        assertThat(room.c().nextJson().get("from").asText()).isEqualTo(room.a().id());
+        room.a().assertNothingBeforePong();
     }
 
     @Test
@@ -139,9 +137,10 @@ class RoomTest {
 
     @Test
     void leavingTellsTheOthersAndTheLastOneRemovesTheRoom() {
-        WsRecorder a = room("l");
-        WsRecorder b = joins("l", a);
-        WsRecorder c = joins("l", a, b);
+        Three room = threeJoin("l");
+        WsRecorder a = room.a();
+        WsRecorder b = room.b();
+        WsRecorder c = room.c();
         b.close(1000, "");
         assertThat(a.next(Message.UserLeft.class).clientId()).isEqualTo(b.id());
         assertThat(c.next(Message.UserLeft.class).clientId()).isEqualTo(b.id());
@@ -174,6 +173,16 @@ class RoomTest {
         server.assertNoLeaks();
         WsRecorder b = server.admittedClient("again");
         assertThat(b.next(Message.UsersInRoom.class).users()).isEmpty();
+    }
+
+    /** Three members of one room, in the order they joined. */
+    private record Three(WsRecorder a, WsRecorder b, WsRecorder c) {}
+
+    /** Three clients join room {@code name} one after the other; each has read the later ones' {@code user_joined}. */
+    private Three threeJoin(String name) {
+        WsRecorder a = room(name);
+        WsRecorder b = joins(name, a);
+        return new Three(a, b, joins(name, a, b));
     }
 
     /** A new member of room {@code name}, once each of the {@code earlier} members has read its {@code user_joined}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.protocol.MessageCodec;
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
@@ -45,8 +46,8 @@ class WebSocketFramingTest {
         try (RawWebSocket raw = admittedRaw()) {
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
             stream.writeBytes(RawWebSocket.frame(
-                    0x80 | RawWebSocket.TEXT, utf8("{\"type\":\"ping\",\"a\":\"" + "x".repeat(300) + "\"}"), true));
-            stream.writeBytes(RawWebSocket.frame(0x80 | RawWebSocket.TEXT, utf8("{\"type\":\"ping\"}"), true));
+                    0x80 | WebSocketOpcodes.TEXT, utf8("{\"type\":\"ping\",\"a\":\"" + "x".repeat(300) + "\"}"), true));
+            stream.writeBytes(RawWebSocket.frame(0x80 | WebSocketOpcodes.TEXT, utf8("{\"type\":\"ping\"}"), true));
             for (byte b : stream.toByteArray()) {
                 raw.sendRaw(new byte[] {b});
             }
@@ -60,7 +61,7 @@ class WebSocketFramingTest {
         try (RawWebSocket raw = admittedRaw()) {
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
             for (int i = 0; i < 50; i++) {
-                stream.writeBytes(RawWebSocket.frame(0x80 | RawWebSocket.TEXT, utf8("{\"type\":\"ping\"}"), true));
+                stream.writeBytes(RawWebSocket.frame(0x80 | WebSocketOpcodes.TEXT, utf8("{\"type\":\"ping\"}"), true));
             }
             raw.sendRaw(stream.toByteArray());
             for (int i = 0; i < 50; i++) {
@@ -78,7 +79,7 @@ class WebSocketFramingTest {
             // The same message with a (legal, non-minimal) 64-bit length field.
             byte[] payload = utf8("{\"type\":\"ping\"}");
             ByteArrayOutputStream f = new ByteArrayOutputStream();
-            f.write(0x80 | RawWebSocket.TEXT);
+            f.write(0x80 | WebSocketOpcodes.TEXT);
             f.write(0x80 | 127);
             for (int i = 7; i >= 0; i--) {
                 f.write((int) ((long) payload.length >>> (8 * i)));
@@ -96,12 +97,12 @@ class WebSocketFramingTest {
     @Test
     void aPingBetweenFragmentsIsAnsweredAndTheMessageStillAssembles() throws Exception {
         try (RawWebSocket raw = admittedRaw()) {
-            raw.sendFrame(RawWebSocket.TEXT, utf8("{\"type\""), false);
-            raw.sendFrame(RawWebSocket.PING, utf8("are you there"), true);
-            raw.sendFrame(RawWebSocket.CONTINUATION, utf8(":"), false);
-            raw.sendFrame(RawWebSocket.CONTINUATION, utf8("\"ping\"}"), true);
+            raw.sendFrame(WebSocketOpcodes.TEXT, utf8("{\"type\""), false);
+            raw.sendFrame(WebSocketOpcodes.PING, utf8("are you there"), true);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, utf8(":"), false);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, utf8("\"ping\"}"), true);
             RawWebSocket.Frame pong = raw.readFrame();
-            assertThat(pong.opcode()).isEqualTo(RawWebSocket.PONG);
+            assertThat(pong.opcode()).isEqualTo(WebSocketOpcodes.PONG);
             assertThat(pong.text()).isEqualTo("are you there");
             assertThat(raw.readText()).isEqualTo("{\"type\":\"pong\"}");
         }
@@ -110,9 +111,9 @@ class WebSocketFramingTest {
     @Test
     void aFragmentedBinaryMessageIsRefusedOnceAndTheSessionCarriesOn() throws Exception {
         try (RawWebSocket raw = admittedRaw()) {
-            raw.sendFrame(RawWebSocket.BINARY, new byte[] {1, 2}, false);
-            raw.sendFrame(RawWebSocket.CONTINUATION, new byte[] {3}, false);
-            raw.sendFrame(RawWebSocket.CONTINUATION, new byte[] {4}, true);
+            raw.sendFrame(WebSocketOpcodes.BINARY, new byte[] {1, 2}, false);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, new byte[] {3}, false);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, new byte[] {4}, true);
             raw.sendText("{\"type\":\"ping\"}");
             assertThat(MessageCodec.decode(raw.readText()))
                     .isInstanceOfSatisfying(
@@ -126,24 +127,25 @@ class WebSocketFramingTest {
     static Stream<Arguments> violations() {
         byte[] ping = utf8("{\"type\":\"ping\"}");
         return Stream.of(
-                Arguments.of("unmasked frame", RawWebSocket.frame(0x80 | RawWebSocket.TEXT, ping, false)),
-                Arguments.of("reserved bit set", RawWebSocket.frame(0x80 | 0x40 | RawWebSocket.TEXT, ping, true)),
+                Arguments.of("unmasked frame", RawWebSocket.frame(0x80 | WebSocketOpcodes.TEXT, ping, false)),
+                Arguments.of("reserved bit set", RawWebSocket.frame(0x80 | 0x40 | WebSocketOpcodes.TEXT, ping, true)),
                 Arguments.of("unknown data opcode", RawWebSocket.frame(0x80 | 0x3, ping, true)),
                 Arguments.of("unknown control opcode", RawWebSocket.frame(0x80 | 0xB, new byte[0], true)),
                 Arguments.of("continuation outside a message", RawWebSocket.frame(0x80, ping, true)),
-                Arguments.of("fragmented ping", RawWebSocket.frame(RawWebSocket.PING, new byte[0], true)),
-                Arguments.of("ping over 125 bytes", RawWebSocket.frame(0x80 | RawWebSocket.PING, new byte[126], true)),
+                Arguments.of("fragmented ping", RawWebSocket.frame(WebSocketOpcodes.PING, new byte[0], true)),
+                Arguments.of(
+                        "ping over 125 bytes", RawWebSocket.frame(0x80 | WebSocketOpcodes.PING, new byte[126], true)),
                 Arguments.of(
                         "close with a one-byte payload",
-                        RawWebSocket.frame(0x80 | RawWebSocket.CLOSE, new byte[] {3}, true)),
+                        RawWebSocket.frame(0x80 | WebSocketOpcodes.CLOSE, new byte[] {3}, true)),
                 Arguments.of(
                         "close with an invalid code",
-                        RawWebSocket.frame(0x80 | RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xED}, true)),
+                        RawWebSocket.frame(0x80 | WebSocketOpcodes.CLOSE, new byte[] {0x03, (byte) 0xED}, true)),
                 Arguments.of(
                         "text inside a fragmented message",
                         concat(
-                                RawWebSocket.frame(RawWebSocket.TEXT, utf8("{"), true),
-                                RawWebSocket.frame(0x80 | RawWebSocket.TEXT, ping, true))));
+                                RawWebSocket.frame(WebSocketOpcodes.TEXT, utf8("{"), true),
+                                RawWebSocket.frame(0x80 | WebSocketOpcodes.TEXT, ping, true))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -166,7 +168,7 @@ class WebSocketFramingTest {
     @Test
     void theClientsCloseCodeIsEchoedAndTheConnectionEnds() throws Exception {
         try (RawWebSocket raw = admittedRaw()) {
-            raw.sendFrame(RawWebSocket.CLOSE, new byte[] {0x0F, (byte) 0xA0, 'b', 'y', 'e'}, true); // 4000
+            raw.sendFrame(WebSocketOpcodes.CLOSE, new byte[] {0x0F, (byte) 0xA0, 'b', 'y', 'e'}, true); // 4000
             assertThat(raw.awaitClose(WsRecorder.TIMEOUT)).isEqualTo(4000);
             assertThat(raw.input().read())
                     .as("then the server closes the TCP connection")
@@ -181,7 +183,7 @@ class WebSocketFramingTest {
             // header alone, without waiting for (or buffering) the rest.
             long huge = 10_000_000;
             byte[] withLength = new byte[14 + 100];
-            withLength[0] = (byte) (0x80 | RawWebSocket.TEXT);
+            withLength[0] = (byte) (0x80 | WebSocketOpcodes.TEXT);
             withLength[1] = (byte) (0x80 | 127);
             for (int i = 0; i < 8; i++) {
                 withLength[2 + i] = (byte) (huge >>> (8 * (7 - i)));
@@ -191,7 +193,7 @@ class WebSocketFramingTest {
                     .isInstanceOfSatisfying(
                             Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
             RawWebSocket.Frame close = raw.readFrame();
-            assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(close.opcode()).isEqualTo(WebSocketOpcodes.CLOSE);
             assertThat(close.closeCode()).isEqualTo(1009);
         }
     }
@@ -200,7 +202,7 @@ class WebSocketFramingTest {
     @Test
     void aContinuationWithA63BitLengthIsTooLargeNotAnOverflow() throws Exception {
         try (RawWebSocket raw = admittedRaw()) {
-            raw.sendFrame(RawWebSocket.TEXT, utf8("x"), false);
+            raw.sendFrame(WebSocketOpcodes.TEXT, utf8("x"), false);
             byte[] header = new byte[14]; // FIN + continuation, masked, 64-bit length 2^63 - 1, zero mask
             header[0] = (byte) 0x80;
             header[1] = (byte) (0x80 | 127);
@@ -220,14 +222,14 @@ class WebSocketFramingTest {
     void afterAnOversizeFragmentTheClientsCloseFrameStillEndsTheConnectionPromptly() throws Exception {
         try (RawWebSocket raw = admittedRaw()) {
             byte[] big = new byte[40_000];
-            raw.sendFrame(RawWebSocket.TEXT, big, false);
-            raw.sendFrame(RawWebSocket.CONTINUATION, big, false); // over 64 KiB together: refused, skipped
+            raw.sendFrame(WebSocketOpcodes.TEXT, big, false);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, big, false); // over 64 KiB together: refused, skipped
             assertThat(MessageCodec.decode(raw.readText()))
                     .isInstanceOfSatisfying(
                             Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE));
             assertThat(raw.readFrame().closeCode()).isEqualTo(1009);
-            raw.sendFrame(RawWebSocket.CONTINUATION, big, true); // the rest still arrives; skipped too
-            raw.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xF1}, true); // 1009 back
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, big, true); // the rest still arrives; skipped too
+            raw.sendFrame(WebSocketOpcodes.CLOSE, new byte[] {0x03, (byte) 0xF1}, true); // 1009 back
             // The server saw our close frame through the skipped bytes: it closes at once, not after its
             // close grace period (2 s).
             assertThat(readEofWithin(raw, PROMPT)).isTrue();

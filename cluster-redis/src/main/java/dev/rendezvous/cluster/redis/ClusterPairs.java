@@ -2,7 +2,6 @@ package dev.rendezvous.cluster.redis;
 
 import dev.rendezvous.cluster.redis.BackplaneMessage.Paired;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Unpaired;
-import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.PairResult;
 import dev.rendezvous.server.hub.Pairing;
 import dev.rendezvous.server.hub.Session;
@@ -25,20 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #pair} and {@link #unpair} are called from event loops; everything else runs on the backplane loop.
  */
-final class ClusterPairs {
+final class ClusterPairs extends NodeJob {
     private static final Logger log = LoggerFactory.getLogger(ClusterPairs.class);
 
-    private final BackplaneConnection backplane;
     private final NodeLiveness liveness;
-    private final LocalClients clients;
-    private final HubObserver observer;
-    private final String node;
 
     ClusterPairs(NodeParts parts, NodeLiveness liveness) {
-        this.backplane = parts.backplane();
-        this.clients = parts.clients();
-        this.observer = parts.observer();
-        this.node = parts.node();
+        super(parts);
         this.liveness = liveness;
     }
 
@@ -47,7 +39,7 @@ final class ClusterPairs {
         if (local == null) {
             return CompletableFuture.completedFuture(Pairing.peerNotFound(targetId)); // left meanwhile
         }
-        PairResult refused = Pairing.precheck(requester, targetId, local.peerId());
+        PairResult refused = Pairing.precheck(requester, targetId, local.settledPeerId());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
@@ -130,7 +122,7 @@ final class ClusterPairs {
         if (local == null) {
             return false;
         }
-        ClusterPeer peer = local.peer.getAndSet(null);
+        ClusterPeer peer = local.unpairSelf();
         if (peer == null) {
             return false;
         }
@@ -154,12 +146,15 @@ final class ClusterPairs {
         if (target == null) {
             return false;
         }
-        ClusterPeer p = target.peer.get();
-        if (p == null || !p.id().equals(from) || !p.token().equals(token) || !target.peer.compareAndSet(p, null)) {
-            return false;
+        boolean tell = !clients.isGoingAway(); // shutting down: this node's own sessions are all being closed
+        synchronized (target) { // the target's own unpair or departure waits: the notice and the end are one step
+            ClusterPeer p = target.peer.get();
+            if (p == null || !p.id().equals(from) || !p.token().equals(token)) {
+                return false;
+            }
+            Pairing.end(target.session.link(), from, tell, () -> target.peer.set(null));
         }
-        if (!clients.isGoingAway()) { // shutting down: this node's own sessions are all being closed, tell them nothing
-            Pairing.tellEnded(target.session.link(), from);
+        if (tell) {
             log.info("peer_disconnected client={} peer={}", targetId, from);
         }
         return true;

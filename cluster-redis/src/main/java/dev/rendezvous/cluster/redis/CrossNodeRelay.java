@@ -16,16 +16,11 @@ import java.util.Set;
  *
  * <p>{@link #relay} runs on event loops and reads the replicas; the {@code on…} methods run on the backplane loop.
  */
-final class CrossNodeRelay {
-    private final BackplaneConnection backplane;
-    private final LocalClients clients;
+final class CrossNodeRelay extends NodeJob {
     private final RoomReplica rooms;
-    private final String node;
 
     CrossNodeRelay(NodeParts parts, RoomReplica rooms) {
-        this.backplane = parts.backplane();
-        this.clients = parts.clients();
-        this.node = parts.node();
+        super(parts);
         this.rooms = rooms;
     }
 

@@ -29,18 +29,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #deliver} and {@link #watch} run on event loops (one connection: one sender's deliveries keep
  * their order); the {@code on…} methods and {@link #registered} on the backplane loop.
  */
-final class DirectDelivery {
+final class DirectDelivery extends NodeJob {
     private static final Logger log = LoggerFactory.getLogger(DirectDelivery.class);
 
-    private final BackplaneConnection backplane;
-    private final LocalClients clients;
-    private final String node;
     private final ConcurrentMap<String, Consumer<String>> arrivals = new ConcurrentHashMap<>();
 
     DirectDelivery(NodeParts parts) {
-        this.backplane = parts.backplane();
-        this.clients = parts.clients();
-        this.node = parts.node();
+        super(parts);
     }
 
     /** See {@code Hub.deliver}; takes ownership of {@code frame}. */

@@ -2,7 +2,6 @@ package dev.rendezvous.cluster.redis;
 
 import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.protocol.ErrorCode;
-import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.Refusal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,15 +17,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the backplane loop, but {@link #write}, which may be called from any thread.
  */
-final class NodeLiveness {
+final class NodeLiveness extends NodeJob {
     private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
 
-    private final BackplaneConnection backplane;
     private final RedisHubConfig config;
-    private final String node;
-    private final LocalClients clients;
     private final RoomReplica replica;
-    private final HubObserver observer;
 
     /** A write failed or Redis came back: this node's state must be written again. Any thread writes it. */
     private volatile boolean needResync = true;
@@ -35,10 +30,7 @@ final class NodeLiveness {
     private long upSinceNanos;
 
     NodeLiveness(NodeParts parts, RedisHubConfig config, RoomReplica replica) {
-        this.backplane = parts.backplane();
-        this.clients = parts.clients();
-        this.observer = parts.observer();
-        this.node = parts.node();
+        super(parts);
         this.config = config;
         this.replica = replica;
     }

@@ -4,8 +4,8 @@ import dev.rendezvous.server.hub.HubObserver;
 
 /**
  * What every job of one node's {@link RedisHub} works with: the connection to Redis, the clients this
- * node holds, the observer its counts go to, and the node's id. Built once by the hub; each job keeps the
- * parts it uses in fields of its own.
+ * node holds, the observer its counts go to, and the node's id. Built once by the hub; each job takes it
+ * apart once, as a {@link NodeJob}.
  *
  * @param node this node's id in the cluster
  */

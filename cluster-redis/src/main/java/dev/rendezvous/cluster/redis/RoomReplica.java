@@ -5,7 +5,6 @@ import dev.rendezvous.cluster.redis.BackplaneMessage.Left;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Presence;
 import dev.rendezvous.cluster.redis.BackplaneMessage.Resynced;
 import dev.rendezvous.protocol.Message;
-import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.Notices;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,13 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Written on the backplane loop only; the relay path reads {@link #members} from any thread.
  */
-final class RoomReplica {
+final class RoomReplica extends NodeJob {
     private static final Logger log = LoggerFactory.getLogger(RoomReplica.class);
 
-    private final BackplaneConnection backplane;
-    private final LocalClients clients;
-    private final HubObserver observer;
-    private final String node;
     /** Room → member id → member. */
     private final ConcurrentMap<String, ConcurrentMap<String, Member>> rooms = new ConcurrentHashMap<>();
 
@@ -47,10 +42,7 @@ final class RoomReplica {
     private final List<Presence> heldEvents = new ArrayList<>();
 
     RoomReplica(NodeParts parts) {
-        this.backplane = parts.backplane();
-        this.clients = parts.clients();
-        this.observer = parts.observer();
-        this.node = parts.node();
+        super(parts);
     }
 
     /** The members of {@code room} anywhere in the cluster, or null; any thread. */
@@ -120,16 +112,18 @@ final class RoomReplica {
         if (members == null) {
             return;
         }
-        Member gone = members.remove(id);
+        Member gone = members.get(id);
         if (gone == null) {
             return;
         }
+        // Told before the member goes: a relay to it that then fails is refused after user_left (see Pairing.end).
+        try (Notices.Fanout left = Notices.userLeft(id, gone.username())) {
+            tellMembers(members, id, left);
+        }
+        members.remove(id);
         if (members.isEmpty()) {
             rooms.remove(room, members);
             observer.roomRemoved(room);
-        }
-        try (Notices.Fanout left = Notices.userLeft(id, gone.username())) {
-            tellMembers(members, id, left);
         }
         if (gone.node().equals(node)) {
             log.info("leave room={} client={} members={}", room, id, members.size());

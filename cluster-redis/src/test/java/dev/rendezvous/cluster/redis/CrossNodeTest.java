@@ -34,20 +34,9 @@ class CrossNodeTest {
     @RegisterExtension
     final ServerExtension cluster = ServerExtension.create();
 
-    private WsRecorder at(int node, String pathAndQuery) {
-        URI uri = URI.create("ws://127.0.0.1:" + cluster.nodes().get(node).port() + pathAndQuery);
-        return cluster.track(WsRecorder.connect(uri));
-    }
-
-    private WsRecorder admittedAt(int node, String pathAndQuery) {
-        WsRecorder c = at(node, pathAndQuery);
-        c.rememberId(c.next(Message.YourId.class).id());
-        return c;
-    }
-
     /** A client admitted into {@code room} on {@code node} that has read its {@code users_in_room}. */
     private WsRecorder member(int node, String room, String id) {
-        WsRecorder m = admittedAt(node, "/ws/" + room + "?client_id=" + id);
+        WsRecorder m = cluster.admittedAt(node, "/ws/" + room + "?client_id=" + id);
         m.next(Message.UsersInRoom.class);
         return m;
     }
@@ -68,31 +57,10 @@ class CrossNodeTest {
         return members;
     }
 
-    /** {@code requester} pairs with {@code target}; both hear {@code paired}. */
-    private static void pair(WsRecorder requester, WsRecorder target) {
-        requester.send(new Message.PairRequest(target.id()));
-        requester.next(Message.Paired.class);
-        target.next(Message.Paired.class);
-    }
-
-    @Test
-    void anIdHeldOnOneNodeIsRefusedOnTheOtherAndFreeAgainOnceItsHolderLeft() {
-        WsRecorder holder = admittedAt(0, "/ws?client_id=alice");
-        WsRecorder second = at(1, "/ws/team?client_id=alice");
-        second.nextError(ErrorCode.ID_TAKEN);
-        assertThat(second.awaitClose()).isEqualTo(4002);
-
-        holder.close(1000, "bye");
-        holder.awaitClose();
-        cluster.assertNoLeaks();
-        WsRecorder again = at(1, "/ws?client_id=alice");
-        assertThat(again.next(Message.YourId.class).id()).isEqualTo("alice");
-    }
-
     @Test
     void clientsOnTwoNodesPairRelayInOrderAndUnpair() {
-        WsRecorder a = admittedAt(0, "/ws?client_id=a");
-        WsRecorder b = admittedAt(1, "/ws?client_id=b");
+        WsRecorder a = cluster.admittedAt(0, "/ws?client_id=a");
+        WsRecorder b = cluster.admittedAt(1, "/ws?client_id=b");
         a.send(new Message.PairRequest("b"));
         assertThat(a.next(Message.Paired.class)).isEqualTo(new Message.Paired("b", true));
         assertThat(b.next(Message.Paired.class)).isEqualTo(new Message.Paired("a", false));
@@ -124,15 +92,15 @@ class CrossNodeTest {
 
     @Test
     void pairingRefusalsHoldAcrossNodes() {
-        WsRecorder a = admittedAt(0, "/ws?client_id=a");
-        WsRecorder b = admittedAt(1, "/ws?client_id=b");
-        WsRecorder c = admittedAt(1, "/ws?client_id=c");
-        admittedAt(1, "/ws/room1?client_id=r").next(Message.UsersInRoom.class);
+        WsRecorder a = cluster.admittedAt(0, "/ws?client_id=a");
+        WsRecorder b = cluster.admittedAt(1, "/ws?client_id=b");
+        WsRecorder c = cluster.admittedAt(1, "/ws?client_id=c");
+        cluster.admittedAt(1, "/ws/room1?client_id=r").next(Message.UsersInRoom.class);
         a.send(new Message.PairRequest("nobody"));
         a.nextError(ErrorCode.PEER_NOT_FOUND);
         a.send(new Message.PairRequest("r"));
         a.nextError(ErrorCode.PEER_NOT_FOUND); // a room client, on the other node
-        pair(a, b);
+        a.pairWith(b);
         c.send(new Message.PairRequest("a"));
         c.nextError(ErrorCode.PEER_BUSY);
         a.send(new Message.PairRequest("c"));
@@ -147,12 +115,12 @@ class CrossNodeTest {
 
     @Test
     void aDepartureOnOneNodeReachesThePeerOnTheOther() {
-        WsRecorder a = admittedAt(0, "/ws?client_id=a");
-        WsRecorder b = admittedAt(1, "/ws?client_id=b");
-        pair(a, b);
+        WsRecorder a = cluster.admittedAt(0, "/ws?client_id=a");
+        WsRecorder b = cluster.admittedAt(1, "/ws?client_id=b");
+        a.pairWith(b);
         a.abort();
         assertThat(b.next(Message.PeerDisconnected.class).peerId()).isEqualTo("a");
-        WsRecorder c = admittedAt(0, "/ws?client_id=c");
+        WsRecorder c = cluster.admittedAt(0, "/ws?client_id=c");
         c.send(new Message.PairRequest("b"));
         assertThat(b.next(Message.Paired.class).peerId()).isEqualTo("c");
     }
@@ -163,8 +131,8 @@ class CrossNodeTest {
         List<WsRecorder> left = new ArrayList<>();
         List<WsRecorder> right = new ArrayList<>();
         for (int i = 0; i < couples; i++) {
-            left.add(admittedAt(0, "/ws?client_id=l" + i));
-            right.add(admittedAt(1, "/ws?client_id=r" + i));
+            left.add(cluster.admittedAt(0, "/ws?client_id=l" + i));
+            right.add(cluster.admittedAt(1, "/ws?client_id=r" + i));
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<?>> sends = new ArrayList<>();
@@ -191,10 +159,10 @@ class CrossNodeTest {
 
     @Test
     void manyRequestersOnBothNodesRaceForOneTargetAndExactlyOneWins() throws Exception {
-        WsRecorder target = admittedAt(0, "/ws?client_id=target");
+        WsRecorder target = cluster.admittedAt(0, "/ws?client_id=target");
         List<WsRecorder> requesters = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            requesters.add(admittedAt(i % 2, "/ws?client_id=q" + i));
+            requesters.add(cluster.admittedAt(i % 2, "/ws?client_id=q" + i));
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletableFuture.allOf(requesters.stream()
@@ -222,12 +190,12 @@ class CrossNodeTest {
 
     @Test
     void roomPresenceAndRelaySpanBothNodes() {
-        WsRecorder ann = admittedAt(0, "/ws/team?client_id=ann&username=Ann");
+        WsRecorder ann = cluster.admittedAt(0, "/ws/team?client_id=ann&username=Ann");
         assertThat(ann.next(Message.UsersInRoom.class).users()).isEmpty();
-        WsRecorder bob = admittedAt(1, "/ws/team?client_id=bob&username=Bob");
+        WsRecorder bob = cluster.admittedAt(1, "/ws/team?client_id=bob&username=Bob");
         assertThat(bob.next(Message.UsersInRoom.class).users()).containsExactly(new Message.RoomUser("ann", "Ann"));
         assertThat(ann.next(Message.UserJoined.class)).isEqualTo(new Message.UserJoined("bob", "Bob"));
-        WsRecorder cat = admittedAt(0, "/ws/team?client_id=cat");
+        WsRecorder cat = cluster.admittedAt(0, "/ws/team?client_id=cat");
         assertThat(cat.next(Message.UsersInRoom.class).users())
                 .containsExactlyInAnyOrder(new Message.RoomUser("ann", "Ann"), new Message.RoomUser("bob", "Bob"));
         assertThat(ann.next(Message.UserJoined.class).clientId()).isEqualTo("cat");
@@ -246,7 +214,7 @@ class CrossNodeTest {
         assertThat(cat.nextJson().get("from").asText()).isEqualTo("bob");
         bob.assertNoMoreMessages();
         // a client of another room, or of the lobby, on the other node is not a target
-        admittedAt(1, "/ws/other?client_id=dan").next(Message.UsersInRoom.class);
+        cluster.admittedAt(1, "/ws/other?client_id=dan").next(Message.UsersInRoom.class);
         ann.sendText("{\"type\":\"answer\",\"sdp\":\"x\",\"to\":\"dan\"}");
         ann.nextError(ErrorCode.TARGET_NOT_FOUND);
 
@@ -294,7 +262,8 @@ class CrossNodeTest {
             List<CompletableFuture<WsRecorder>> joins = new ArrayList<>();
             for (int i = 0; i < members; i++) {
                 int k = i;
-                joins.add(CompletableFuture.supplyAsync(() -> admittedAt(k % 2, "/ws/storm?client_id=m" + k), pool));
+                joins.add(CompletableFuture.supplyAsync(
+                        () -> cluster.admittedAt(k % 2, "/ws/storm?client_id=m" + k), pool));
             }
             for (CompletableFuture<WsRecorder> j : joins) {
                 clients.add(j.join());
@@ -316,9 +285,9 @@ class CrossNodeTest {
 
     @Test
     void aNodeTakenForDeadWhileAliveWritesItsStateAgainAndItsClientsCarryOn() throws Exception {
-        WsRecorder c = admittedAt(0, "/ws?client_id=c");
-        WsRecorder d = admittedAt(1, "/ws?client_id=d");
-        pair(c, d);
+        WsRecorder c = cluster.admittedAt(0, "/ws?client_id=c");
+        WsRecorder d = cluster.admittedAt(1, "/ws?client_id=d");
+        c.pairWith(d);
         WsRecorder m0 = member(0, "team", "m0");
         WsRecorder m1 = member(1, "team", "m1");
         m0.next(Message.UserJoined.class);
@@ -343,7 +312,7 @@ class CrossNodeTest {
         assertThat(d.next(Message.PeerDisconnected.class).peerId())
                 .as("its pairing ended cluster-wide")
                 .isEqualTo("c");
-        WsRecorder dup = at(0, "/ws?client_id=d");
+        WsRecorder dup = cluster.clientAt(0, "/ws?client_id=d");
         dup.nextError(ErrorCode.ID_TAKEN);
         assertThat(dup.awaitClose()).isEqualTo(4002);
         m0.sendText("{\"type\":\"offer\",\"sdp\":\"again\",\"to\":\"m1\"}");
@@ -377,12 +346,12 @@ class CrossNodeTest {
      */
     @Test
     void aNodeShuttingDownTellsItsOwnClientsNothingAndTheOtherNodeEverything() {
-        WsRecorder a = admittedAt(0, "/ws?client_id=a");
-        WsRecorder b = admittedAt(1, "/ws?client_id=b");
-        WsRecorder c = admittedAt(0, "/ws?client_id=c");
-        WsRecorder d = admittedAt(0, "/ws?client_id=d");
-        pair(a, b);
-        pair(c, d);
+        WsRecorder a = cluster.admittedAt(0, "/ws?client_id=a");
+        WsRecorder b = cluster.admittedAt(1, "/ws?client_id=b");
+        WsRecorder c = cluster.admittedAt(0, "/ws?client_id=c");
+        WsRecorder d = cluster.admittedAt(0, "/ws?client_id=d");
+        a.pairWith(b);
+        c.pairWith(d);
         List<WsRecorder> team = roomOnBothNodes("team", "r0", "r1", "r2");
         WsRecorder r0 = team.get(0);
         WsRecorder r1 = team.get(1);

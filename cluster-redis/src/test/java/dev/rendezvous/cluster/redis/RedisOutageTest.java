@@ -74,12 +74,6 @@ class RedisOutageTest {
         return (RedisHub) nodes.get(node).hub();
     }
 
-    private static void pair(WsRecorder requester, WsRecorder target) {
-        requester.send(new Message.PairRequest(target.id()));
-        requester.next(Message.Paired.class);
-        target.next(Message.Paired.class);
-    }
-
     private static void assertRelayed(WsRecorder from, WsRecorder to, String sdp) {
         from.sendText("{\"type\":\"offer\",\"sdp\":\"" + sdp + "\"}");
         assertThat(to.nextJson().get("sdp").asText()).isEqualTo(sdp);
@@ -96,8 +90,8 @@ class RedisOutageTest {
         WsRecorder m1 = admitted(1, "/ws/team?client_id=m1");
         m1.next(Message.UsersInRoom.class);
         m0.next(Message.UserJoined.class);
-        pair(a, b);
-        pair(c, d);
+        a.pairWith(b);
+        c.pairWith(d);
         assertRelayed(c, d, "before");
         assertThat(metrics.scrape()).contains("rendezvous_backplane_up{kind=\"redis\"} 1.0");
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.protocol.Message;
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.TcpProxy;
@@ -115,7 +116,7 @@ class ResumeNodeDeathTest {
         RawWebSocket again = alice.resumeAt(port(1), 1, answer);
         assertThat(answer[0].get("code").asText()).isEqualTo("resume_failed");
         assertThat(JSON.readTree(again.readText()).get("type").asText()).isEqualTo("your_id"); // a fresh session
-        again.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true); // which ends at once
+        again.sendFrame(WebSocketOpcodes.CLOSE, new byte[] {0x03, (byte) 0xE8}, true); // which ends at once
         again.awaitClose(Duration.ofSeconds(5));
         again.close();
         alice.ws().close();
@@ -173,7 +174,7 @@ class ResumeNodeDeathTest {
         assertThat(answer[0].get("type").asText()).isEqualTo("resumed");
         assertThat(answer[0].get("replayed").asInt()).isEqualTo(1);
         assertThat(JSON.readTree(back.readText()).get("sdp").asText()).isEqualTo("while away");
-        back.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
+        back.sendFrame(WebSocketOpcodes.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
         back.awaitClose(Duration.ofSeconds(5));
         assertThat(bob.next(Message.PeerDisconnected.class).peerId()).isEqualTo(alice.id());
         back.close();

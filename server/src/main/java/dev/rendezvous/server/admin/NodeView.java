@@ -28,20 +28,9 @@ final class NodeView {
         int admitted = 0;
         int peerJs = 0;
         for (SessionSnapshot s : sessions) {
-            ObjectNode o = list.addObject();
-            o.put("id", s.id());
-            o.put("username", s.username());
-            o.put("room", s.room());
-            o.put("peer", s.peer());
-            o.put("state", s.state());
-            o.put("connected_since", s.connectedAtMillis());
-            o.put("frames_in", s.framesIn());
-            o.put("frames_out", s.framesOut());
-            o.put("bytes_in", s.bytesIn());
-            o.put("bytes_out", s.bytesOut());
-            o.put("remote_address", s.remote());
+            ObjectNode o = JSON.valueToTree(s); // the snapshot's members, under the names it declares
             o.put("node", node.id());
-            o.put("protocol", s.protocol());
+            list.add(o);
             if ("admitted".equals(s.state())) {
                 admitted++;
                 if (SessionSnapshot.PEERJS.equals(s.protocol())) {

@@ -2,10 +2,9 @@ package dev.rendezvous.server.hub;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -17,15 +16,8 @@ import java.util.function.Consumer;
  * <p>Immutable but for the entry, which is set once ({@link #attach}) and read by any thread.
  */
 public final class Session {
-    private static final VarHandle ENTRY;
-
-    static {
-        try {
-            ENTRY = MethodHandles.lookup().findVarHandle(Session.class, "entry", Entry.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final AtomicReferenceFieldUpdater<Session, Entry> ENTRY =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, Entry.class, "entry");
 
     private final String id;
     private final String username;
@@ -119,7 +111,7 @@ public final class Session {
     /** Attaches the registering hub's entry: a session is registered at most once. */
     public void attach(Entry hubEntry) {
         Objects.requireNonNull(hubEntry, "hubEntry");
-        if (!ENTRY.compareAndSet(this, (Entry) null, hubEntry)) {
+        if (!ENTRY.compareAndSet(this, null, hubEntry)) {
             throw new IllegalStateException(this + " is registered already");
         }
     }

@@ -1,37 +1,30 @@
 package dev.rendezvous.server.peerjs;
 
+import static dev.rendezvous.server.http.HttpResponses.respond;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.protocol.IceServer;
 import dev.rendezvous.server.admin.SessionSnapshot;
 import dev.rendezvous.server.auth.AuthResult;
 import dev.rendezvous.server.auth.Authenticator;
-import dev.rendezvous.server.hub.Hub;
-import dev.rendezvous.server.hub.HubObserver;
+import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.ice.IceServerSource;
 import dev.rendezvous.server.session.ConnectionSettings;
-import dev.rendezvous.server.session.RateLimiter;
 import dev.rendezvous.server.transport.WebSocketSession;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
@@ -50,15 +43,8 @@ public final class PeerJsEndpoint {
             + "connections between PeerJS clients.\",\"website\":\"https://peerjs.com/\"}";
 
     private final PeerJsRealm realm;
-    private final Authenticator authenticator;
-    private final Executor verifier;
-    private final Function<String, List<IceServer>> iceServers;
-    private final HubObserver observer;
-    private final PeerJsObserver peerJsObserver;
-    private final double rateLimitPerSecond;
-    private final double rateLimitBurst;
-    private final double rateLimitBytesPerSecond;
-    private final double rateLimitBurstBytes;
+    /** The v1 sessions' settings, which PeerJS sockets share: auth, ICE servers, rate limits, observer. */
+    private final ConnectionSettings settings;
 
     /**
      * What the HTTP router lends the upgrade: the server's one WebSocket stage (its 101, its frame reader, its
@@ -73,65 +59,16 @@ public final class PeerJsEndpoint {
     }
 
     /**
-     * @param authenticator null: auth off, the key must equal {@link PeerJsConfig#key()}
-     * @param verifier where token checks run (may block on a JWKS fetch)
      * @param scheduler runs the offline queues' expiry (an event loop group)
-     * @param observer the server's observer; if it is also a {@link PeerJsObserver}, it hears the PeerJS events
-     * @param rateLimitPerSecond as for v1 sessions (frames, bytes, bursts: the server's one rate limit)
+     * @param settings the v1 sessions' settings, shared: the authenticator (null: auth off, the key must equal
+     *     {@link PeerJsConfig#key()}), where token checks run, the ICE servers, the rate limits (frames, bytes,
+     *     bursts: the server's one rate limit) and the observer (if it is also a {@link PeerJsObserver}, it hears
+     *     the PeerJS events)
      */
-    public PeerJsEndpoint(
-            PeerJsConfig config,
-            Hub hub,
-            ScheduledExecutorService scheduler,
-            Authenticator authenticator,
-            Executor verifier,
-            Function<String, List<IceServer>> iceServers,
-            HubObserver observer,
-            double rateLimitPerSecond,
-            double rateLimitBurst,
-            double rateLimitBytesPerSecond,
-            double rateLimitBurstBytes) {
-        this.peerJsObserver = observer instanceof PeerJsObserver p ? p : PeerJsObserver.NONE;
-        this.realm = new PeerJsRealm(config, hub, scheduler, peerJsObserver);
-        this.authenticator = authenticator;
-        this.verifier = verifier;
-        this.iceServers = iceServers;
-        this.observer = observer;
-        this.rateLimitPerSecond = rateLimitPerSecond;
-        this.rateLimitBurst = rateLimitBurst;
-        this.rateLimitBytesPerSecond = rateLimitBytesPerSecond;
-        this.rateLimitBurstBytes = rateLimitBurstBytes;
-    }
-
-    PeerJsRealm realm() {
-        return realm;
-    }
-
-    Authenticator authenticator() {
-        return authenticator;
-    }
-
-    Executor verifier() {
-        return verifier;
-    }
-
-    HubObserver observer() {
-        return observer;
-    }
-
-    PeerJsObserver peerJsObserver() {
-        return peerJsObserver;
-    }
-
-    /** A fresh limiter for one socket, full at {@code now}: the v1 sessions' limits. */
-    RateLimiter rateLimiter(long now) {
-        return new RateLimiter(
-                rateLimitPerSecond,
-                rateLimitBurst,
-                rateLimitBytesPerSecond,
-                rateLimitBurstBytes,
-                ConnectionSettings.RATE_LIMIT_STRIKES,
-                now);
+    public PeerJsEndpoint(PeerJsConfig config, ScheduledExecutorService scheduler, ConnectionSettings settings) {
+        PeerJsObserver peerJsObserver = settings.observer() instanceof PeerJsObserver p ? p : PeerJsObserver.NONE;
+        this.realm = new PeerJsRealm(config, settings.hub(), scheduler, peerJsObserver);
+        this.settings = settings;
     }
 
     /** The admin view of the PeerJS socket on {@code channel}, or null when it holds none; on its event loop. */
@@ -260,7 +197,7 @@ public final class PeerJsEndpoint {
 
     private String iceJson(String subject, Instant notAfter) {
         ArrayNode a = PeerJsMessages.JSON.createArrayNode();
-        for (IceServer s : IceServerSource.serversFor(iceServers, subject, notAfter)) {
+        for (IceServer s : IceServerSource.serversFor(settings.iceServers(), subject, notAfter)) {
             ObjectNode o = a.addObject();
             s.urls().forEach(o.putArray("urls")::add);
             if (s.username() != null) {
@@ -282,54 +219,31 @@ public final class PeerJsEndpoint {
             FullHttpRequest request,
             String key,
             Function<AuthResult.Admitted, FullHttpResponse> answer) {
+        Authenticator authenticator = settings.authenticator();
         if (authenticator == null) {
             respond(ctx, request, cors(request, answer.apply(null)));
             return;
         }
         request.retain(); // released once answered
-        CompletableFuture<FullHttpResponse> verified;
-        try {
-            verified = CompletableFuture.supplyAsync(
-                    () -> {
-                        AuthResult result;
-                        try {
-                            result = authenticator.authenticate(key);
-                        } catch (RuntimeException e) {
-                            result = new AuthResult.Refused("the token could not be verified");
-                        }
-                        return switch (result) {
-                            case AuthResult.Admitted admitted -> answer.apply(admitted);
-                            case AuthResult.Refused refused ->
-                                text(
-                                        HttpResponseStatus.UNAUTHORIZED,
-                                        "text/plain; charset=utf-8",
-                                        PeerJsMessages.INVALID_KEY);
-                        };
-                    },
-                    verifier);
-        } catch (RejectedExecutionException e) {
-            verified = CompletableFuture.completedFuture(text(
-                    HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "text/plain; charset=utf-8",
-                    "the server is shutting down"));
-        }
-        verified.whenComplete((response, error) -> ctx.executor().execute(() -> {
-            try {
-                respond(
-                        ctx,
-                        request,
-                        cors(
-                                request,
-                                response != null
-                                        ? response
-                                        : text(
-                                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                                                "text/plain; charset=utf-8",
-                                                "internal error")));
-            } finally {
-                request.release();
-            }
-        }));
+        CompletionStage<FullHttpResponse> verified = HttpResponses.offLoop(
+                () -> {
+                    AuthResult result;
+                    try {
+                        result = authenticator.authenticate(key);
+                    } catch (RuntimeException e) {
+                        result = new AuthResult.Refused("the token could not be verified");
+                    }
+                    return switch (result) {
+                        case AuthResult.Admitted admitted -> answer.apply(admitted);
+                        case AuthResult.Refused refused ->
+                            text(
+                                    HttpResponseStatus.UNAUTHORIZED,
+                                    "text/plain; charset=utf-8",
+                                    PeerJsMessages.INVALID_KEY);
+                    };
+                },
+                settings.authExecutor());
+        HttpResponses.respondLater(ctx, request, verified, response -> cors(request, response));
     }
 
     private void upgrade(
@@ -338,7 +252,8 @@ public final class PeerJsEndpoint {
                 ctx,
                 request,
                 uri.path(),
-                new PeerJsSocketHandler(ctx.channel(), this, first(uri, "key"), first(uri, "id"), first(uri, "token")));
+                new PeerJsSocketHandler(
+                        ctx.channel(), realm, settings, first(uri, "key"), first(uri, "id"), first(uri, "token")));
     }
 
     private static String first(QueryStringDecoder uri, String name) {
@@ -346,12 +261,9 @@ public final class PeerJsEndpoint {
         return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
+    /** {@code body} as it is, as peerjs-server writes it (no newline added). */
     private static FullHttpResponse text(HttpResponseStatus status, String contentType, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        return r;
+        return HttpResponses.of(status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** peerjs-server's {@code cors({origin: true})}: the request's origin is reflected. */
@@ -374,20 +286,5 @@ public final class PeerJsEndpoint {
             r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
         }
         return r;
-    }
-
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        if (request.method() == HttpMethod.HEAD) {
-            response.content().clear();
-        }
-        dev.rendezvous.server.http.SecurityHeaders.apply(
-                response.headers(), request.headers().get(HttpHeaderNames.HOST));
-        if (HttpUtil.isKeepAlive(request)) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
     }
 }

@@ -53,6 +53,11 @@ final class PeerJsRealm {
         hub.onArrival(PeerJsConfig.HUB_SCOPE, this::arrivedElsewhere);
     }
 
+    /** Who hears the PeerJS events (refusals, relays, queued, expired, ignored frames). */
+    PeerJsObserver observer() {
+        return observer;
+    }
+
     PeerJsConfig config() {
         return config;
     }

@@ -6,17 +6,14 @@ import dev.rendezvous.server.logging.LogBudget;
 import dev.rendezvous.server.logging.LogText;
 import dev.rendezvous.server.net.ClientAddress;
 import dev.rendezvous.server.peerjs.PeerJsRealm.CloseCodes;
+import dev.rendezvous.server.session.ConnectionSettings;
 import dev.rendezvous.server.session.RateLimiter;
+import dev.rendezvous.server.transport.AbstractWebSocketSession;
 import dev.rendezvous.server.transport.Outbound;
-import dev.rendezvous.server.transport.WebSocketSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -38,17 +35,16 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the frame callbacks, timers and admission completion run on the channel's event loop;
  * {@link #send} and {@link #close} may be called from any thread.
  */
-final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements WebSocketSession {
+final class PeerJsSocketHandler extends AbstractWebSocketSession {
     private static final Logger log = LoggerFactory.getLogger(PeerJsSocketHandler.class);
     /** Frames a client may send before its admission completes (auth runs off the loop). */
     private static final int MAX_EARLY_FRAMES = 64;
 
-    private final Channel channel;
-    private final PeerJsEndpoint endpoint;
+    private final PeerJsRealm realm;
+    private final ConnectionSettings settings;
     private final String key;
     private final String id;
     private final String token;
-    private final Outbound out;
     private final RateLimiter limiter;
     /** Copies of the frames that came before admission; event loop only. */
     private final ArrayDeque<byte[]> early = new ArrayDeque<>();
@@ -65,14 +61,16 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     private long bytesIn;
     private boolean refusing;
 
-    PeerJsSocketHandler(Channel channel, PeerJsEndpoint endpoint, String key, String id, String token) {
-        this.channel = channel;
-        this.endpoint = endpoint;
+    /** @param settings the v1 sessions' settings, which PeerJS sockets share (auth, rate limits, observer) */
+    PeerJsSocketHandler(
+            Channel channel, PeerJsRealm realm, ConnectionSettings settings, String key, String id, String token) {
+        super(channel, log);
+        this.realm = realm;
+        this.settings = settings;
         this.key = key;
         this.id = id;
         this.token = token;
-        this.out = new Outbound(channel, this::onSlowConsumer);
-        this.limiter = endpoint.rateLimiter(System.nanoTime());
+        this.limiter = settings.newRateLimiter(System.nanoTime());
     }
 
     /** On the loop, once the 101 is out: check the query and admit. */
@@ -82,26 +80,26 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         started = true;
-        endpoint.observer().connectionOpened();
-        scheduleAliveCheck(endpoint.realm().config().aliveTimeout().toNanos());
+        settings.observer().connectionOpened();
+        scheduleAliveCheck(realm.config().aliveTimeout().toNanos());
         if (isBlank(id) || isBlank(token) || isBlank(key)) {
-            endpoint.peerJsObserver().refused("missing_parameters");
+            realm.observer().refused("missing_parameters");
             refuse(
                     PeerJsMessages.error(PeerJsMessages.INVALID_WS_PARAMETERS),
                     CloseCodes.POLICY,
                     "missing id, token or key");
             return;
         }
-        if (endpoint.authenticator() == null) {
-            if (!key.equals(endpoint.realm().config().key())) {
-                endpoint.peerJsObserver().refused("invalid_key");
+        if (settings.authenticator() == null) {
+            if (!key.equals(realm.config().key())) {
+                realm.observer().refused("invalid_key");
                 refuse(PeerJsMessages.error(PeerJsMessages.INVALID_KEY), CloseCodes.POLICY, "invalid key");
                 return;
             }
             admitId();
             return;
         }
-        CompletableFuture.supplyAsync(this::verifyKey, endpoint.verifier())
+        CompletableFuture.supplyAsync(this::verifyKey, settings.authExecutor())
                 .whenComplete((result, error) -> channel.eventLoop().execute(() -> {
                     if (result instanceof AuthResult.Admitted admitted && admitted.mayTake(id)) {
                         admitId();
@@ -117,8 +115,8 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
                                     ClientAddress.forLogs(channel),
                                     LogText.of(why));
                         }
-                        endpoint.observer().authFailed(dev.rendezvous.protocol.ErrorCode.AUTH_FAILED);
-                        endpoint.peerJsObserver().refused("invalid_key");
+                        settings.observer().authFailed(dev.rendezvous.protocol.ErrorCode.AUTH_FAILED);
+                        realm.observer().refused("invalid_key");
                         refuse(PeerJsMessages.error(PeerJsMessages.INVALID_KEY), CloseCodes.POLICY, "invalid key");
                     }
                 }));
@@ -126,7 +124,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
 
     private AuthResult verifyKey() {
         try {
-            return endpoint.authenticator().authenticate(key);
+            return settings.authenticator().authenticate(key);
         } catch (RuntimeException e) { // the contract says never; answer "Invalid key" all the same
             return new AuthResult.Refused("the token could not be verified");
         }
@@ -134,11 +132,11 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
 
     private void admitId() {
         if (!PeerJsIds.valid(id)) {
-            endpoint.peerJsObserver().refused("invalid_id");
+            realm.observer().refused("invalid_id");
             refuse(PeerJsMessages.error(PeerJsMessages.INVALID_ID), CloseCodes.POLICY, "invalid id");
             return;
         }
-        endpoint.realm().admit(this, id, token);
+        realm.admit(this, id, token);
     }
 
     private static boolean isBlank(String s) {
@@ -153,7 +151,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
             while (!early.isEmpty() && isOpen()) {
                 byte[] frame = early.poll();
                 if (scan.scan(frame, frame.length)) { // it passed once, when it came
-                    endpoint.realm().onMessage(c, this, scan);
+                    realm.onMessage(c, this, scan);
                 }
             }
         });
@@ -197,11 +195,12 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     /** On the loop: the outbound bound was hit (the shared path dropped a frame). */
-    private void onSlowConsumer() {
+    @Override
+    protected void onSlowConsumer() {
         if (LogBudget.CLIENTS.tryLine()) {
             log.info("peerjs id={} is not reading: closing", LogText.of(id));
         }
-        endpoint.observer().throttled(id);
+        settings.observer().throttled(id);
         close(CloseCodes.RATE_LIMITED, "not reading");
     }
 
@@ -210,7 +209,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     void ignored(String why) {
-        endpoint.peerJsObserver().ignored();
+        realm.observer().ignored();
         if (log.isDebugEnabled()) {
             log.debug("peerjs frame ignored id={}: {}", LogText.of(id), LogText.of(why));
         }
@@ -225,10 +224,10 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
         if (!channel.isActive()) {
             return;
         }
-        long timeout = endpoint.realm().config().aliveTimeout().toNanos();
+        long timeout = realm.config().aliveTimeout().toNanos();
         long silent = System.nanoTime() - lastHeartbeatNanos;
         if (silent >= timeout) {
-            endpoint.observer().keepaliveTimedOut(id);
+            settings.observer().keepaliveTimedOut(id);
             if (LogBudget.CLIENTS.tryLine()) {
                 log.info(
                         "peerjs id={} sent no HEARTBEAT for {} ms: closing",
@@ -245,6 +244,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     SessionSnapshot snapshot() {
         String state = client != null ? (isOpen() ? "admitted" : "closed") : isOpen() ? "authenticating" : "closed";
         var remote = channel.remoteAddress();
+        Outbound.Sent sent = out.sent();
         return new SessionSnapshot(
                 id,
                 null,
@@ -253,9 +253,9 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
                 state,
                 connectedAtMillis,
                 framesIn,
-                out.framesOut(),
+                sent.frames(),
                 bytesIn,
-                out.bytesOut(),
+                sent.bytes(),
                 remote instanceof InetSocketAddress a && a.getAddress() != null
                         ? a.getAddress().getHostAddress() + ":" + a.getPort()
                         : String.valueOf(remote),
@@ -263,11 +263,6 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     // ---- inbound (the server's frame reader) --------------------------------------------------
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg); // frames come through the Sink methods; nothing else is expected here
-    }
 
     /** The rate limit for one frame of {@code bytes}; false when it must be dropped (and maybe the socket closed). */
     private boolean admitFrame(int bytes) {
@@ -287,7 +282,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
                 if (LogBudget.CLIENTS.tryLine()) {
                     log.info("peerjs id={} stayed over the rate limit: closing", LogText.of(id));
                 }
-                endpoint.observer().throttled(id);
+                settings.observer().throttled(id);
                 close(CloseCodes.RATE_LIMITED, "rate limit");
                 return false;
             }
@@ -316,7 +311,7 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
             }
             return;
         }
-        endpoint.realm().onMessage(c, this, scan);
+        realm.onMessage(c, this, scan);
     }
 
     @Override
@@ -362,32 +357,16 @@ final class PeerJsSocketHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        out.inactive();
+    protected void onChannelClosed() {
         if (aliveCheck != null) {
             aliveCheck.cancel(false);
         }
         PeerClient c = client;
         if (c != null) {
-            endpoint.realm().left(c, this);
+            realm.left(c, this);
         }
         if (started) {
-            endpoint.observer().connectionClosed();
+            settings.observer().connectionClosed();
         }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        out.writabilityChanged();
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
-            log.warn("peerjs unexpected error remote={}", ClientAddress.forLogs(channel), cause);
-        }
-        channel.close();
     }
 }

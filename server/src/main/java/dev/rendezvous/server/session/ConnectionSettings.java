@@ -58,6 +58,17 @@ public record ConnectionSettings(
         }
     }
 
+    /** A fresh inbound limiter for one connection (v1 or PeerJS), its buckets full at {@code now}. */
+    public RateLimiter newRateLimiter(long now) {
+        return new RateLimiter(
+                rateLimitPerSecond,
+                rateLimitBurst,
+                rateLimitBytesPerSecond,
+                rateLimitBurstBytes,
+                RATE_LIMIT_STRIKES,
+                now);
+    }
+
     /** Some inbound limit is on: frames per second or bytes per second. */
     boolean rateLimited() {
         return rateLimitPerSecond > 0 || rateLimitBytesPerSecond > 0;

@@ -21,13 +21,7 @@ final class RateLimitHandler {
 
     /** The bucket starts full at {@code now}, as it would have at open. */
     RateLimitHandler(ConnectionSettings settings, long now) {
-        this.limiter = new RateLimiter(
-                settings.rateLimitPerSecond(),
-                settings.rateLimitBurst(),
-                settings.rateLimitBytesPerSecond(),
-                settings.rateLimitBurstBytes(),
-                ConnectionSettings.RATE_LIMIT_STRIKES,
-                now);
+        this.limiter = settings.newRateLimiter(now);
     }
 
     /** Applies the limit to {@code frame} of {@code bytes} payload bytes (null: a binary frame); false when it must not be processed. */

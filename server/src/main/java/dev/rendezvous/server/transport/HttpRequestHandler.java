@@ -1,12 +1,12 @@
 package dev.rendezvous.server.transport;
 
+import static dev.rendezvous.server.http.HttpResponses.respond;
+
 import dev.rendezvous.server.http.HttpEndpoint;
 import dev.rendezvous.server.http.HttpResponses;
 import dev.rendezvous.server.http.HttpSite;
 import dev.rendezvous.server.http.OriginPolicy;
-import dev.rendezvous.server.http.SecurityHeaders;
 import dev.rendezvous.server.peerjs.PeerJsEndpoint;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -209,7 +209,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         return false;
     }
 
-    /** Runs an endpoint that may answer later; the request is retained until then, the answer written on the loop. */
     /** CORS for an allowed origin only (the caller checked it): that origin, never {@code *}. */
     private static FullHttpResponse cors(FullHttpResponse response, String origin) {
         if (origin != null) {
@@ -219,6 +218,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         return response;
     }
 
+    /** Runs an endpoint that may answer later; the request is retained until then, the answer written on the loop. */
     private static void respondLater(
             ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint, String origin) {
         request.retain(); // SimpleChannelInboundHandler releases it when channelRead0 returns
@@ -228,40 +228,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
-            try {
-                respond(
-                        ctx,
-                        request,
-                        cors(
-                                response != null
-                                        ? response
-                                        : HttpResponses.text(
-                                                HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"),
-                                origin));
-            } finally {
-                request.release();
-            }
-        }));
-    }
-
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (request.method() == HttpMethod.HEAD) {
-            response.content().clear();
-        }
-        if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            response.headers()
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        }
-        SecurityHeaders.apply(response.headers(), request.headers().get(HttpHeaderNames.HOST));
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.respondLater(ctx, request, answer, response -> cors(response, origin));
     }
 
     @Override

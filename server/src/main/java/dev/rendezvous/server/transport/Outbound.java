@@ -79,13 +79,13 @@ public final class Outbound {
         return closing;
     }
 
-    public long framesOut() {
-        return framesOut;
+    /** What this channel has written so far, for the admin view; on the event loop. */
+    public Sent sent() {
+        return new Sent(framesOut, bytesOut);
     }
 
-    public long bytesOut() {
-        return bytesOut;
-    }
+    /** Text frames written and their payload bytes. */
+    public record Sent(long frames, long bytes) {}
 
     /** A buffer for {@code text} as UTF-8, with the headroom for its frame header (framed in place). */
     public ByteBuf utf8(String text) {

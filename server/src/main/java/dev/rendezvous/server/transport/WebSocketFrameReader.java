@@ -1,5 +1,12 @@
 package dev.rendezvous.server.transport;
 
+import static dev.rendezvous.server.transport.WebSocketOpcodes.BINARY;
+import static dev.rendezvous.server.transport.WebSocketOpcodes.CLOSE;
+import static dev.rendezvous.server.transport.WebSocketOpcodes.CONTINUATION;
+import static dev.rendezvous.server.transport.WebSocketOpcodes.PING;
+import static dev.rendezvous.server.transport.WebSocketOpcodes.PONG;
+import static dev.rendezvous.server.transport.WebSocketOpcodes.TEXT;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,12 +46,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebSocketFrameReader extends ByteToMessageDecoder implements WebSocketFrameDecoder {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int OP_CONTINUATION = 0x0;
-    private static final int OP_TEXT = 0x1;
-    private static final int OP_BINARY = 0x2;
-    private static final int OP_CLOSE = 0x8;
-    private static final int OP_PING = 0x9;
-    private static final int OP_PONG = 0xA;
     private static final int MAX_CONTROL_PAYLOAD = 125;
 
     /** Per event-loop thread: where text frames are unmasked; grows to the largest frame seen. */
@@ -180,8 +181,8 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
         if ((b1 & 0x80) == 0) {
             return violation(WebSocketCloseStatus.PROTOCOL_ERROR, "client frames must be masked");
         }
-        if (opcode >= OP_CLOSE) {
-            if (opcode > OP_PONG) {
+        if (opcode >= CLOSE) {
+            if (opcode > PONG) {
                 return violation(WebSocketCloseStatus.PROTOCOL_ERROR, "unknown control opcode " + opcode);
             }
             if (!fin) {
@@ -190,12 +191,12 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
             if (length > MAX_CONTROL_PAYLOAD) {
                 return violation(WebSocketCloseStatus.PROTOCOL_ERROR, "control frame over 125 bytes");
             }
-        } else if (opcode == OP_CONTINUATION) {
+        } else if (opcode == CONTINUATION) {
             if (!inMessage) {
                 return violation(
                         WebSocketCloseStatus.PROTOCOL_ERROR, "continuation frame outside a fragmented message");
             }
-        } else if (opcode == OP_TEXT || opcode == OP_BINARY) {
+        } else if (opcode == TEXT || opcode == BINARY) {
             if (inMessage) {
                 return violation(WebSocketCloseStatus.PROTOCOL_ERROR, "new message inside a fragmented one");
             }
@@ -208,7 +209,7 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
         }
         int mask = in.getInt(start + header - 4);
 
-        if (opcode < OP_CLOSE) {
+        if (opcode < CLOSE) {
             return dataFrame(in, start, header, opcode, fin, length, mask);
         }
         if (available < header + length) {
@@ -221,9 +222,9 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
 
     /** A text, binary or continuation frame whose header is complete; false when its payload is not. */
     private boolean dataFrame(ByteBuf in, int start, int header, int opcode, boolean fin, long length, int mask) {
-        boolean first = opcode != OP_CONTINUATION;
+        boolean first = opcode != CONTINUATION;
         if (first) {
-            messageIsText = opcode == OP_TEXT;
+            messageIsText = opcode == TEXT;
             messageTooLarge = false;
             messageLength = 0;
         }
@@ -290,8 +291,8 @@ public final class WebSocketFrameReader extends ByteToMessageDecoder implements 
         in.getBytes(payload, bytes);
         unmask(bytes, 0, length, mask);
         switch (opcode) {
-            case OP_PING -> sink.onPing(Unpooled.wrappedBuffer(bytes));
-            case OP_PONG -> sink.onPong();
+            case PING -> sink.onPing(Unpooled.wrappedBuffer(bytes));
+            case PONG -> sink.onPong();
             default -> closeFrame(bytes);
         }
     }

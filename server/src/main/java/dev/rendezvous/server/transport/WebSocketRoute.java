@@ -3,7 +3,6 @@ package dev.rendezvous.server.transport;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.Objects;
 
 /**
  * One WebSocket endpoint of the server: the paths it serves, and the session of a connection upgraded
@@ -26,19 +25,10 @@ interface WebSocketRoute {
 
     /** A route's answer to an upgrade request. */
     sealed interface Upgrade {
-        /** Upgrade, and hand the connection to {@code session}. */
-        record Accepted(WebSocketSession session) implements Upgrade {
-            public Accepted {
-                Objects.requireNonNull(session);
-            }
-        }
+        /** Upgrade, and hand the connection to {@code session} (a new one, never null). */
+        record Accepted(WebSocketSession session) implements Upgrade {}
 
-        /** Answer {@code status} with the plain-text {@code reason} instead (a bad parameter: 400). */
-        record Refused(HttpResponseStatus status, String reason) implements Upgrade {
-            public Refused {
-                Objects.requireNonNull(status);
-                Objects.requireNonNull(reason);
-            }
-        }
+        /** Answer {@code status} with the plain-text {@code reason} instead (a bad parameter: 400); both set. */
+        record Refused(HttpResponseStatus status, String reason) implements Upgrade {}
     }
 }

@@ -13,10 +13,7 @@ import dev.rendezvous.server.session.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,18 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Bridges one upgraded WebSocket channel and its {@link Connection}: inbound frames to the connection,
  * the connection's output ({@link Link}) and timers ({@link Transport}) to the channel. Output goes through
- * the channel's {@link Outbound} (the bound, the flush batching, the close handshake), which the PeerJS
- * socket shares.
+ * the channel's {@link Outbound} (the bound, the flush batching, the close handshake), owned and followed
+ * as for the PeerJS socket ({@link AbstractWebSocketSession}).
  */
-final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements Link, Transport, WebSocketSession {
+final class WebSocketSessionHandler extends AbstractWebSocketSession implements Link, Transport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     /** User event asking a session to close with 1001 (server shutdown). */
     static final Object SHUTDOWN = new Object();
 
-    private final Channel channel;
     private final Connection connection;
-    private final Outbound out;
     private final int maxMessageBytes;
     /** Event-loop only. */
     private boolean started;
@@ -48,10 +43,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
 
     /** @param request what the client asked for; its remote is this channel's */
     WebSocketSessionHandler(Channel channel, ConnectionSettings settings, int maxMessageBytes, ConnectRequest request) {
-        this.channel = channel;
+        super(channel, log);
         this.maxMessageBytes = maxMessageBytes;
         this.connection = new Connection(settings, this, this, request);
-        this.out = new Outbound(channel, connection::onSlowConsumer);
     }
 
     /** Called on the event loop once the 101 response is out (or before the first frame, whichever is first). */
@@ -65,15 +59,11 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
 
     /** This session for the admin view; on the event loop. */
     SessionSnapshot snapshot() {
-        return connection.snapshot(connectedAtMillis, framesIn, out.framesOut(), bytesIn, out.bytesOut());
+        Outbound.Sent sent = out.sent();
+        return connection.snapshot(connectedAtMillis, framesIn, sent.frames(), bytesIn, sent.bytes());
     }
 
     // ---- inbound ------------------------------------------------------------------------------
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg); // frames come through the Sink methods; nothing else is expected here
-    }
 
     @Override
     public void onText(byte[] utf8, int length) {
@@ -127,16 +117,13 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        out.inactive();
-        connection.onClosed();
-        ctx.fireChannelInactive();
+    protected void onSlowConsumer() {
+        connection.onSlowConsumer();
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        out.writabilityChanged();
-        ctx.fireChannelWritabilityChanged();
+    protected void onChannelClosed() {
+        connection.onClosed();
     }
 
     @Override
@@ -145,16 +132,6 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             connection.onShutdown();
         } else {
             ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            channel.close(); // reset by peer and friends: the client is gone
-        } else {
-            log.warn("unexpected error remote={}", ClientAddress.forLogs(channel), cause);
-            channel.close();
         }
     }
 

@@ -6,6 +6,7 @@ import static dev.rendezvous.server.peerjs.PeerJsWire.open;
 import static dev.rendezvous.server.peerjs.PeerJsWire.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import dev.rendezvous.testing.WsRecorder;
@@ -93,8 +94,8 @@ class PeerJsBadInputTest {
         try (RawWebSocket raw = RawWebSocket.connect(server.uri(query("peerjs", "frag", "t")))) {
             assertThat(raw.readText()).isEqualTo("{\"type\":\"OPEN\"}");
             byte[] part = "x".repeat(3_000).getBytes(StandardCharsets.UTF_8);
-            raw.sendFrame(RawWebSocket.TEXT, part, false);
-            raw.sendFrame(RawWebSocket.CONTINUATION, part, true);
+            raw.sendFrame(WebSocketOpcodes.TEXT, part, false);
+            raw.sendFrame(WebSocketOpcodes.CONTINUATION, part, true);
             assertThat(raw.awaitClose(Duration.ofSeconds(5))).isEqualTo(1009);
         }
         neighbours.stillRelay();

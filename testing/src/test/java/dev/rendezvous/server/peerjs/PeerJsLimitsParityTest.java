@@ -4,6 +4,7 @@ import static dev.rendezvous.server.peerjs.PeerJsWire.barrier;
 import static dev.rendezvous.server.peerjs.PeerJsWire.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.server.transport.WebSocketOpcodes;
 import dev.rendezvous.testing.RawWebSocket;
 import dev.rendezvous.testing.ServerExtension;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,7 @@ class PeerJsLimitsParityTest {
     void aPingFloodIsAnsweredOnlyWithinTheRateLimitThenClosed4029() throws IOException {
         try (RawWebSocket raw = RawWebSocket.connect(server.uri(query("peerjs", "pinger", "t")))) {
             assertThat(raw.readText()).isEqualTo("{\"type\":\"OPEN\"}");
-            byte[] ping = RawWebSocket.frame(0x80 | RawWebSocket.PING, new byte[] {1, 2, 3}, true);
+            byte[] ping = RawWebSocket.frame(0x80 | WebSocketOpcodes.PING, new byte[] {1, 2, 3}, true);
             ByteArrayOutputStream batch = new ByteArrayOutputStream();
             for (int i = 0; i < 400; i++) { // bounded: 50 answered (the burst), then 100 refusals, then 4029
                 batch.write(ping);
@@ -46,11 +47,11 @@ class PeerJsLimitsParityTest {
             int pongs = 0;
             while (true) {
                 RawWebSocket.Frame f = raw.readFrame(Duration.ofSeconds(5));
-                if (f.opcode() == RawWebSocket.PONG) {
+                if (f.opcode() == WebSocketOpcodes.PONG) {
                     pongs++;
                     continue;
                 }
-                assertThat(f.opcode()).isEqualTo(RawWebSocket.CLOSE);
+                assertThat(f.opcode()).isEqualTo(WebSocketOpcodes.CLOSE);
                 assertThat(f.closeCode()).isEqualTo(4029);
                 break;
             }
@@ -89,7 +90,7 @@ class PeerJsLimitsParityTest {
         try (RawWebSocket raw = RawWebSocket.connect(server.uri(query("peerjs", "sloppy", "t")))) {
             assertThat(raw.readText()).isEqualTo("{\"type\":\"OPEN\"}");
             raw.sendRaw(RawWebSocket.frame(
-                    0x80 | RawWebSocket.TEXT, "{\"type\":\"HEARTBEAT\"}".getBytes(StandardCharsets.UTF_8), false));
+                    0x80 | WebSocketOpcodes.TEXT, "{\"type\":\"HEARTBEAT\"}".getBytes(StandardCharsets.UTF_8), false));
             assertThat(raw.awaitClose(Duration.ofSeconds(5))).isEqualTo(1002);
         }
         Awaitility.await()
