@@ -201,8 +201,7 @@ final class PeerJsRealm {
      */
     private void route(String type, String src, String dst, ByteBuf frame) {
         PeerClient target = clients.get(dst);
-        if (target != null && target.ready()) {
-            deliver(target, type, src, frame);
+        if (target != null && deliverIfNothingWaits(target, type, src, frame)) {
             return;
         }
         String json = frame.toString(StandardCharsets.UTF_8); // kept for the queue, which holds text
@@ -248,8 +247,7 @@ final class PeerJsRealm {
             return;
         }
         String type = scan.type().wireName;
-        if (clients.get(client.id()) == client && client.ready() && !queues.containsKey(client.id())) {
-            deliver(client, type, src, frame);
+        if (clients.get(client.id()) == client && deliverIfNothingWaits(client, type, src, frame)) {
             return;
         }
         String json = frame.toString(StandardCharsets.UTF_8);
@@ -259,11 +257,29 @@ final class PeerJsRealm {
         }
     }
 
-    private void deliver(PeerClient target, String type, String src, ByteBuf frame) {
-        if (target.deliver(frame)) {
-            observer.relayed(type);
-            return;
+    /**
+     * Delivers {@code frame} to {@code target} if it is open and nothing waits for it in a queue; else leaves the
+     * frame to the caller (to queue behind what waits) and returns false. Under the target's monitor, as the
+     * hand-over of its queue at admission ({@link #deliverQueued}) is: a message that arrives on another thread
+     * while the queue is written out can neither overtake it nor be queued behind a queue already drained.
+     */
+    private boolean deliverIfNothingWaits(PeerClient target, String type, String src, ByteBuf frame) {
+        boolean delivered;
+        synchronized (target) {
+            if (!target.ready() || queues.containsKey(target.id())) {
+                return false;
+            }
+            delivered = target.deliver(frame);
         }
+        if (delivered) {
+            observer.relayed(type);
+        } else {
+            undeliverable(target, type, src); // outside the monitor: it sends LEAVE, to another client
+        }
+        return true;
+    }
+
+    private void undeliverable(PeerClient target, String type, String src) {
         // The target's socket is gone or not reading: tell the sender to stop trying (never for LEAVE itself).
         PeerJsSocketHandler s = target.socket();
         if (s != null) {
@@ -322,18 +338,21 @@ final class PeerJsRealm {
         return q;
     }
 
+    /** Writes out what waits for {@code client}, in order; see {@link #deliverIfNothingWaits} for the monitor. */
     private void deliverQueued(PeerClient client) {
-        OfflineQueue q = queues.remove(client.id());
-        if (q == null) {
-            return;
-        }
-        List<OfflineQueue.Waiting> waiting = q.drain();
-        waiting.forEach(w -> queuedBytes.addAndGet(-w.json().length()));
-        for (OfflineQueue.Waiting w : waiting) {
-            if (client.deliver(utf8(w.json()))) {
-                observer.relayed(w.type());
-            } else {
-                break; // its socket went away again: the sender hears LEAVE on its next message
+        synchronized (client) {
+            OfflineQueue q = queues.remove(client.id());
+            if (q == null) {
+                return;
+            }
+            List<OfflineQueue.Waiting> waiting = q.drain();
+            waiting.forEach(w -> queuedBytes.addAndGet(-w.json().length()));
+            for (OfflineQueue.Waiting w : waiting) {
+                if (client.deliver(utf8(w.json()))) {
+                    observer.relayed(w.type());
+                } else {
+                    break; // its socket went away again: the sender hears LEAVE on its next message
+                }
             }
         }
     }
