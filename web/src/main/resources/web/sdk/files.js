@@ -208,7 +208,9 @@ function receiveOn(channel, { onStart, onProgress, onFile, onFailed, maxBytes, s
       await stored.write(chunk);
       written += chunk.byteLength;
       onProgress({ name: meta.name, bytes: written, size: meta.size });
-      if (written - acked >= ACK_EVERY && state === 'receiving') {
+      // A cut channel may not have fired 'close' yet: no acknowledgement then (send would throw and turn the
+      // interruption into a write failure); the 'close' handler keeps the bytes written for a resume.
+      if (written - acked >= ACK_EVERY && state === 'receiving' && channel.readyState === 'open') {
         acked = written;
         channel.send(JSON.stringify({ type: 'ack', bytes: written }));
       }

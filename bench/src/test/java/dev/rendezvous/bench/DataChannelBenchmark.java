@@ -181,6 +181,23 @@ class DataChannelBenchmark {
         return Files.readString(Path.of("/proc/loadavg")).trim();
     }
 
+    /**
+     * UDP datagrams the kernel dropped because a socket's receive buffer was full, machine-wide
+     * ({@code RcvbufErrors} in /proc/net/snmp; -1 where there is none): each one is an SCTP packet lost on
+     * loopback, which SCTP's congestion control answers by slowing down.
+     */
+    static long udpReceiveDrops() {
+        try {
+            List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                    .filter(line -> line.startsWith("Udp:"))
+                    .toList();
+            int column = List.of(udp.get(0).split(" ")).indexOf("RcvbufErrors");
+            return Long.parseLong(udp.get(1).split(" ")[column]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Writes {@code text} to target/benchmarks/{@code name}. */
     private static void writeReport(String name, String text) throws IOException {
         Path out = Path.of("target", "benchmarks", name);
@@ -214,17 +231,35 @@ class DataChannelBenchmark {
      * {@code DataChannel.send(byte[])} of one reused array.
      */
     private static double binaryThroughput(DataChannel channel, Timing receiver, int messageBytes) throws Exception {
+        receiver.expect((VOLUME_BYTES / messageBytes) * messageBytes);
+        long start = sendBinary(channel, messageBytes);
+        long end = receiver.allReceived.get(120, TimeUnit.SECONDS);
+        return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+    }
+
+    /** As {@link #binaryThroughput}, to the counting sink in its own JVM; {@code run} counts from 1. */
+    private static double binaryThroughputToProcess(DataChannel channel, PeerProcess sink, int messageBytes, int run)
+            throws Exception {
+        assertThat(VOLUME_BYTES % messageBytes)
+                .as("the sink counts whole volumes")
+                .isZero();
+        long start = sendBinary(channel, messageBytes);
+        sink.awaitLine("received " + run * VOLUME_BYTES);
+        long end = System.nanoTime();
+        return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+    }
+
+    /** Sends the volume as binary messages of {@code messageBytes}; returns when it started (nanoTime). */
+    private static long sendBinary(DataChannel channel, int messageBytes) throws Exception {
         boolean array = "array".equals(System.getProperty("rendezvous.bench.sdkBuffer"));
         byte[] bytes = new byte[messageBytes];
         java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(messageBytes);
         long count = VOLUME_BYTES / messageBytes;
-        receiver.expect(count * messageBytes);
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
             paced(array ? channel.send(bytes) : channel.send(direct)); // SENT: libwebrtc has copied it: reused
         }
-        long end = receiver.allReceived.get(120, TimeUnit.SECONDS);
-        return (VOLUME_BYTES / (double) (1 << 20)) / ((end - start) / 1e9);
+        return start;
     }
 
     private static double throughputToProcess(Peer sender, PeerProcess sink, int messageBytes, int round)
@@ -248,6 +283,7 @@ class DataChannelBenchmark {
     @Test
     void sdkVersusRaw() throws Exception {
         int rounds = Integer.getInteger("rendezvous.bench.rounds", 2);
+        boolean twoJvms = Boolean.getBoolean("rendezvous.bench.twoJvms");
         List<String> report = new ArrayList<>();
         String uptimeBefore = loadAverage();
         try (ServerFixture server = ServerFixture.start();
@@ -255,29 +291,58 @@ class DataChannelBenchmark {
                 RtcRuntime rawB = RtcRuntime.create()) {
             Timing a = new Timing();
             Timing b = new Timing();
+            Timing c = new Timing();
             try (Peer initiator = connect(server, "bench-a", a);
-                    Peer answerer = connect(server, "bench-b", b)) {
+                    Peer answerer = connect(server, "bench-b", b);
+                    Peer toSink = twoJvms ? connect(server, "bench-c", c) : null;
+                    PeerProcess sink = twoJvms
+                            ? PeerProcess.start(server.lobby(), "bench-sink", List.of(Long.toString(VOLUME_BYTES)))
+                            : null) {
                 initiator.pair("bench-b");
                 a.open.get(20, TimeUnit.SECONDS);
                 b.open.get(20, TimeUnit.SECONDS);
+                if (sink != null) {
+                    sink.awaitLine("id bench-sink");
+                    toSink.pair("bench-sink");
+                    c.open.get(20, TimeUnit.SECONDS);
+                    sink.awaitLine("open bench-c");
+                }
+                int sinkRuns = 0;
                 try (RawChannelPair raw = RawChannelPair.open(rawA, rawB)) {
                     for (int round = 1; round <= rounds; round++) {
                         for (int size : SIZES) {
                             long count = VOLUME_BYTES / size;
-                            double rawSeconds = raw.transfer(size, count, HIGH_WATER, LOW_WATER) / 1e9;
-                            double sdkSeconds = (VOLUME_BYTES / (double) (1 << 20))
-                                    / binaryThroughput(initiator.chat("bench-b"), b, size);
                             double mib = VOLUME_BYTES / (double) (1 << 20);
-                            report.add(String.format(
+                            long drops = udpReceiveDrops();
+                            double rawSeconds = raw.transfer(size, count, HIGH_WATER, LOW_WATER) / 1e9;
+                            long rawDrops = udpReceiveDrops() - drops;
+                            double sdkSeconds = mib / binaryThroughput(initiator.chat("bench-b"), b, size);
+                            long sdkDrops = udpReceiveDrops() - drops - rawDrops;
+                            String row = String.format(
                                     Locale.ROOT,
-                                    "| %d | %d KiB | %.1f MiB/s, %.0f msg/s | %.1f MiB/s, %.0f msg/s | %.0f %% |",
+                                    "| %d | %d KiB | %.1f MiB/s, %.0f msg/s, %d drops | %.1f MiB/s, %.0f msg/s, %d drops | %.0f %% |",
                                     round,
                                     size / 1024,
                                     mib / rawSeconds,
                                     count / rawSeconds,
+                                    rawDrops,
                                     mib / sdkSeconds,
                                     count / sdkSeconds,
-                                    100 * rawSeconds / sdkSeconds));
+                                    sdkDrops,
+                                    100 * rawSeconds / sdkSeconds);
+                            if (sink != null) { // the SDK across two processes, as `rendezvous send` runs
+                                long before = udpReceiveDrops();
+                                double twoSeconds = mib
+                                        / binaryThroughputToProcess(toSink.chat("bench-sink"), sink, size, ++sinkRuns);
+                                row += String.format(
+                                        Locale.ROOT,
+                                        " %.1f MiB/s, %.0f msg/s, %d drops | %.0f %% |",
+                                        mib / twoSeconds,
+                                        count / twoSeconds,
+                                        udpReceiveDrops() - before,
+                                        100 * sdkSeconds / twoSeconds);
+                            }
+                            report.add(row);
                         }
                     }
                 }
@@ -286,8 +351,11 @@ class DataChannelBenchmark {
         String sdk = "array".equals(System.getProperty("rendezvous.bench.sdkBuffer"))
                 ? "send(byte[])"
                 : "send(direct ByteBuffer)";
-        String table = "| round | message | raw webrtc-java | SDK (DataChannel." + sdk
-                + ") | SDK / raw |\n|---|---|---|---|---|\n" + String.join("\n", report);
+        String table = "| round | message | raw webrtc-java | SDK (DataChannel." + sdk + ") | SDK / raw |"
+                + (twoJvms
+                        ? " SDK to a second JVM | two JVMs / one |\n|---|---|---|---|---|---|---|\n"
+                        : "\n|---|---|---|---|---|\n")
+                + String.join("\n", report);
         System.out.println(table);
         writeReport(
                 "sdk-vs-raw.md",

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -25,6 +26,12 @@ class DoctorStoppedServerTest {
         return cli.execute(args);
     }
 
+    /** Runs the doctor, which must find a failed check (exit status 1); returns its output to check further. */
+    private AbstractStringAssert<?> failingDoctor(String... args) {
+        assertThat(doctor(args)).as(out.toString()).isEqualTo(1);
+        return assertThat(out.toString());
+    }
+
     private static int closedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -35,10 +42,7 @@ class DoctorStoppedServerTest {
     void stoppedServerFailsWithConnectionRefusedAndExitsNonZero() throws Exception {
         int port = closedPort();
 
-        int exit = doctor("http://127.0.0.1:" + port, "--timeout", "2s");
-
-        assertThat(exit).isEqualTo(1);
-        assertThat(out.toString())
+        failingDoctor("http://127.0.0.1:" + port, "--timeout", "2s")
                 .contains("✗ HTTP reachable")
                 .contains("connection refused at 127.0.0.1:" + port + ": is `rendezvous serve` running there?")
                 .contains("✗ WebSocket admission")
@@ -49,11 +53,8 @@ class DoctorStoppedServerTest {
 
     @Test
     void jsonOutputCarriesTheSameVerdict() throws Exception {
-        int port = closedPort();
+        failingDoctor("http://127.0.0.1:" + closedPort(), "--json", "--timeout", "2s");
 
-        int exit = doctor("http://127.0.0.1:" + port, "--json", "--timeout", "2s");
-
-        assertThat(exit).isEqualTo(1);
         JsonNode root = new ObjectMapper().readTree(out.toString());
         assertThat(root.path("ok").asBoolean(true)).isFalse();
         assertThat(root.path("checks").get(0).path("name").asText()).isEqualTo("HTTP reachable");
@@ -77,10 +78,7 @@ class DoctorStoppedServerTest {
     void aBareHostAndPortIsTheServerToo() throws Exception {
         int port = closedPort();
 
-        int exit = doctor("127.0.0.1:" + port, "--timeout", "2s");
-
-        assertThat(exit).isEqualTo(1);
-        assertThat(out.toString())
+        failingDoctor("127.0.0.1:" + port, "--timeout", "2s")
                 .contains("rendezvous doctor http://127.0.0.1:" + port)
                 .contains("connection refused at 127.0.0.1:" + port);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -30,6 +31,18 @@ final class ServeRun {
     void assertRefused(String error, Map<String, String> env, String... args) {
         assertThat(serve(env, args)).as("exit status; stderr: %s", err).isEqualTo(2);
         assertThat(err()).contains(error);
+    }
+
+    /**
+     * Serve prints its configuration ({@code args} then {@code --print-config}): exit status 0.
+     *
+     * @return everything printed on stdout so far
+     */
+    String printConfig(Map<String, String> env, String... args) {
+        String[] all = Arrays.copyOf(args, args.length + 1);
+        all[args.length] = "--print-config";
+        assertThat(serve(env, all)).as("exit status; stderr: %s", err).isZero();
+        return out();
     }
 
     /** Everything printed on stdout so far. */

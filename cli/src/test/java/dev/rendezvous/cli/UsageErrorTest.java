@@ -18,29 +18,31 @@ class UsageErrorTest {
         return cli.execute(args);
     }
 
+    /** Runs a command line that must be a usage error (exit status 2), told without the usage text. */
+    private String usageError(String... args) {
+        assertThat(run(args)).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString()).doesNotContain("Usage:");
+        return err.toString();
+    }
+
     @Test
     void aSwappedLetterInAnOptionSuggestsTheOptionMeant() {
-        assertThat(run("serve", "--prot", "9000")).isEqualTo(2);
-        assertThat(err.toString())
+        assertThat(usageError("serve", "--prot", "9000"))
                 .startsWith("rendezvous serve: unknown option --prot (did you mean --port?)")
                 .contains("Run `rendezvous serve --help` for every option.")
-                .doesNotContain("--print-config")
-                .doesNotContain("Usage:");
+                .doesNotContain("--print-config");
     }
 
     @Test
     void aMistypedCommandSuggestsTheCommand() {
-        assertThat(run("serv")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("rendezvous: unknown command serv (did you mean serve?)");
+        assertThat(usageError("serv")).startsWith("rendezvous: unknown command serv (did you mean serve?)");
     }
 
     @Test
     void aBadServerAddressInChatIsOneSentence() {
-        assertThat(run("chat", "--server", "ftp://127.0.0.1:1")).isEqualTo(2);
-        assertThat(err.toString())
+        assertThat(usageError("chat", "--server", "ftp://127.0.0.1:1"))
                 .contains("rendezvous chat: Invalid value for option '--server': unsupported scheme \"ftp\"")
-                .doesNotContain("Exception")
-                .doesNotContain("Usage:");
+                .doesNotContain("Exception");
     }
 
     @Test

@@ -68,7 +68,7 @@ class ForeignDialectTest {
         public void onPaired(SignalingClient client, String peerId, boolean initiator) {
             SessionConfig config = SessionConfig.loopbackDefaults().withTrickle(trickle);
             boolean offer = initiator || alwaysOffer;
-            session = PeerSession.create(foreignRtc, peerId, offer, config, this, this);
+            session = PeerSession.create(foreignRtc, peerId, offer, config, this, this, null);
             if (offer) {
                 session.start();
             }

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Java peer in its own JVM, for tests that kill a peer's process. Args: {@code <lobby-url> <client-id>
  * [<bytes>]}; with {@code bytes} it is a counting sink (for the benchmark): it prints {@code received <n>}
- * once that many message bytes arrived (then again for each further {@code bytes}), instead of each message.
+ * once that many message bytes (text or binary) arrived (then again for each further {@code bytes}), instead of
+ * each message.
  * Loopback ICE mode. Stdin: {@code /pair <id>}, {@code /quit}, or a line to send. Stdout, one event per
  * line: {@code id <id>}, {@code msg <peer> <text>}, and the lines of {@link PeerEventLines} ({@code paired <peer>
  * <initiator>}, {@code connected <peer>}, {@code open <peer>}, {@code left <peer>}, {@code error <code>}...).
@@ -28,7 +29,18 @@ public final class PeerProcessMain {
                     out.println("msg " + peerId + " " + text);
                     return;
                 }
-                long total = received.addAndGet(text.length());
+                count(text.length());
+            }
+
+            @Override
+            public void onMessage(String peerId, java.nio.ByteBuffer data) {
+                if (sinkBytes > 0) {
+                    count(data.remaining());
+                }
+            }
+
+            private void count(long bytes) {
+                long total = received.addAndGet(bytes);
                 if (total % sinkBytes == 0) {
                     out.println("received " + total);
                 }

@@ -89,8 +89,8 @@ class PeerRelayTest {
                     }
                 }
             };
-            pair[0] = PeerSession.create(rtc, "b", true, relay, sink(() -> pair[1], candidates), onOpen);
-            pair[1] = PeerSession.create(rtc, "a", false, relay, sink(() -> pair[0], candidates), onOpen);
+            pair[0] = PeerSession.create(rtc, "b", true, relay, sink(() -> pair[1], candidates), onOpen, null);
+            pair[1] = PeerSession.create(rtc, "a", false, relay, sink(() -> pair[0], candidates), onOpen, null);
             pair[0].start();
             bothOpen.get(30, TimeUnit.SECONDS);
             assertThat(candidates).isNotEmpty().allMatch(c -> c.contains(" typ relay ") && c.contains(" 127.0.0.1 "));

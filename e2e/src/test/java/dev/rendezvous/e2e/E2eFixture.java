@@ -1,5 +1,6 @@
 package dev.rendezvous.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.BrowserContext;
@@ -216,13 +217,29 @@ public final class E2eFixture
         return ChatPage.open(context, server().httpUri("/"), extraQuery);
     }
 
+    /** A test of a lobby pair whose alice reaches the server through {@code proxy} ({@link #withPairThroughProxy}). */
+    @FunctionalInterface
+    interface PairThroughProxyTest {
+        void run(TcpProxy proxy, ChatPage.Pair pair) throws Exception;
+    }
+
     /**
-     * Two chat pages paired in the lobby as {@link #connectedPair}, alice's page served through {@code proxy}
-     * (and so her signaling WebSocket going through it), bob's straight from the server.
+     * Runs {@code test} on two chat pages paired in the lobby as {@link #connectedPair}, a first line from
+     * alice already through: alice's page served through a fresh {@link TcpProxy} to this test's server (and
+     * so her signaling WebSocket going through it), bob's straight from the server. Afterwards alice leaves
+     * with a close frame (page unload) on her live connection and the server lets her go, before the proxy
+     * goes: a connection the proxy reset instead would leave her session detached for the grace.
      */
-    ChatPage.Pair connectedPairThrough(TcpProxy proxy) {
-        ChatPage alice = ChatPage.open(newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
-        return ChatPage.connect(alice, openChat(""));
+    void withPairThroughProxy(PairThroughProxyTest test) throws Exception {
+        try (TcpProxy proxy = TcpProxy.to(server().port())) {
+            ChatPage alice = ChatPage.open(newContext(), URI.create("http://127.0.0.1:" + proxy.port() + "/"), "");
+            ChatPage.Pair pair = ChatPage.connect(alice, openChat(""));
+            pair.aliceSays("before the fault");
+            test.run(proxy, pair);
+            alice.close();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server().hubState().sessions() == 1);
+        }
     }
 
     /** Two chat pages (with {@code extraQuery}) paired in the lobby, alice offering, both connected. */

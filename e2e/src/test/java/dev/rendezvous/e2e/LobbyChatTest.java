@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two pages meet in the lobby: one pairs with the other's id, both chat; the dashboard shows the
- * connection live and exports its log; when one leaves, the other is ready for a new peer.
+ * Two pages meet in the lobby: one pairs with the other's id, both chat, and neither ever shows the "no
+ * usable candidate" hint (the other side of {@link CandidateHintTest}: this suite's usual browser gathers
+ * 127.0.0.1 in loopback mode); the dashboard shows the connection live and exports its log; when one leaves,
+ * the other is ready for a new peer.
  */
 class LobbyChatTest {
 
@@ -26,7 +28,7 @@ class LobbyChatTest {
     static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(15));
 
     @Test
-    void twoPagesPairInTheLobbyAndChatBothWays() {
+    void twoPagesPairInTheLobbyAndChatBothWaysWithoutACandidateHint() {
         ChatPage.Pair pair = e2e.connectedPair("");
         pair.aliceSays("hello from alice ✓");
         pair.bobSays("hi alice 👋 — ünïcödé");
@@ -34,10 +36,28 @@ class LobbyChatTest {
 
         ChatPage alice = pair.alice();
         ChatPage bob = pair.bob();
+        String bobId = pair.bobId();
         assertThat(alice.outgoing("hello from alice ✓").locator(".status")).hasText("Sent");
         alice.screenshot(Artifacts.screenshot("chat-lobby"));
+        // The warning's deadline (4 s after the connection was built) passes with the channel open: still no hint.
+        alice.page()
+                .waitForFunction("() => window.rendezvous.snapshot().peers.every((p) => p.state.channel === 'open')"
+                        + " && performance.now() - window.rendezvous.sdk().connection(" + json(bobId)
+                        + ").createdAt > 4500");
+        assertThat(alice.page().getByTestId("ice-hint")).isHidden();
+        assertThat(
+                        alice.page()
+                                .evaluate(
+                                        "() => window.rendezvous.events().filter((e) => e.kind === 'no_usable_candidates').length"))
+                .isEqualTo(0);
+        assertThat(bob.page().getByTestId("ice-hint")).isHidden();
+        assertThat(pair.aliceId()).isNotEqualTo(bobId);
         assertThat(alice.consoleErrors()).isEmpty();
         assertThat(bob.consoleErrors()).isEmpty();
+    }
+
+    private static String json(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.rendezvous.e2e;
 
+import static dev.rendezvous.e2e.ModuleHarness.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Page;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,14 +47,6 @@ class SafeSendInBrowserTest {
 
     @RegisterExtension
     static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(5));
-
-    private Page page;
-
-    @BeforeEach
-    void openHarness() {
-        page = e2e.openPage("/css/rendezvous.css");
-        page.evaluate(HARNESS);
-    }
 
     @Test
     void messagesSentBeforeOpenAreQueuedAndFlushedInOrderOnOpen() {
@@ -193,12 +184,7 @@ class SafeSendInBrowserTest {
                         .containsEntry("code", code));
     }
 
-    private Map<String, Object> run(String body) {
-        return map(page.evaluate("() => {\n" + body + "\n}"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return (Map<String, Object>) value;
+    private static Map<String, Object> run(String body) {
+        return ModuleHarness.run(e2e, HARNESS, body);
     }
 }

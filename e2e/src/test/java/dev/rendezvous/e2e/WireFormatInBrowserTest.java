@@ -1,11 +1,10 @@
 package dev.rendezvous.e2e;
 
+import static dev.rendezvous.e2e.ModuleHarness.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Page;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -15,15 +14,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WireFormatInBrowserTest {
 
+    /** The module under test, as the global {@code wire}. */
+    private static final String IMPORT_WIRE = "async () => { window.wire = await import('/js/wire.js'); }";
+
     @RegisterExtension
     static final E2eFixture e2e = E2eFixture.chromium(Duration.ofSeconds(5));
-
-    private Page page;
-
-    @BeforeEach
-    void open() {
-        page = e2e.openPage("/css/rendezvous.css");
-    }
 
     @Test
     void readsTheStageAndTheSeed004Dialects() {
@@ -114,12 +109,7 @@ class WireFormatInBrowserTest {
                 .containsEntry("lo", true);
     }
 
-    private Map<String, Object> run(String body) {
-        return map(page.evaluate("async () => {\nconst wire = await import('/js/wire.js');\n" + body + "\n}"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return (Map<String, Object>) value;
+    private static Map<String, Object> run(String body) {
+        return ModuleHarness.run(e2e, IMPORT_WIRE, body);
     }
 }

@@ -13,34 +13,19 @@ public final class Bench {
         if (!o.host().startsWith("127.")) {
             throw new IllegalArgumentException("bench only targets 127.0.0.0/8, not " + o.host());
         }
+        Scenario scenario = switch (o.scenario()) {
+            case "relay" -> new PairScenario(o, false, progress);
+            case "latency" -> new PairScenario(o, true, progress);
+            case "capacity" -> new CapacityScenario(o, progress);
+            case "fanout" -> new FanoutScenario(o, progress);
+            default -> throw new IllegalArgumentException("unknown scenario " + o.scenario());
+        };
         EventLoopGroup group = WsClient.newGroup(Math.max(1, o.threads()));
         try {
-            return switch (o.scenario()) {
-                case "relay" -> runPairs(o, false, progress, group);
-                case "latency" -> runPairs(o, true, progress, group);
-                case "capacity" -> new CapacityScenario(o, progress).run(group);
-                case "fanout" -> {
-                    FanoutScenario f = new FanoutScenario(o, progress);
-                    try {
-                        yield f.run(group);
-                    } finally {
-                        f.close();
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown scenario " + o.scenario());
-            };
+            return scenario.run(group);
         } finally {
+            scenario.close();
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static BenchResult runPairs(BenchOptions o, boolean openLoop, PrintStream progress, EventLoopGroup group)
-            throws InterruptedException {
-        PairScenario s = new PairScenario(o, openLoop, progress);
-        try {
-            return s.run(group);
-        } finally {
-            s.close();
         }
     }
 

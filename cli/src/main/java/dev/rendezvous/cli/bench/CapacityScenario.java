@@ -5,7 +5,6 @@ import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,44 +15,31 @@ import java.util.concurrent.atomic.LongAdder;
  * connection as a slope between K/2 and K (so the JVM's fixed costs do not count); then holds them for
  * {@code hold}, answering pings, and counts survivors.
  */
-final class CapacityScenario {
+final class CapacityScenario extends Scenario {
 
-    private final BenchOptions o;
-    private final PrintStream progress;
     private final List<WsClient> clients = new ArrayList<>();
     private final AtomicInteger welcomed = new AtomicInteger();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder closed = new LongAdder();
     private final LongAdder pings = new LongAdder();
-    private final Semaphore inFlight;
-    private volatile boolean closing;
+    private final Admission admission = new Admission(o.concurrency());
 
     CapacityScenario(BenchOptions o, PrintStream progress) {
-        this.o = o;
-        this.progress = progress;
-        this.inFlight = new Semaphore(Math.max(1, o.concurrency()));
+        super(o, progress);
     }
 
-    private final WsClient.Listener listener = new WsClient.Listener() {
+    private final WsClient.Listener listener = new AdmittedClient(admission) {
         @Override
         public void onText(WsClient c, ByteBuf f) {
             if (FrameType.YOUR_ID.of(f)) {
                 welcomed.incrementAndGet();
-                inFlight.release();
+                admitted();
             } else if (FrameType.PING.of(f)) {
                 pings.increment();
                 c.send("{\"type\":\"pong\"}");
             }
         }
-
-        @Override
-        public void onClosed(WsClient c, int code) {
-            if (!closing) {
-                closed.increment();
-            }
-        }
     };
 
+    @Override
     BenchResult run(EventLoopGroup group) throws InterruptedException {
         long pid = Bench.serverPid(o);
         long rss0 = pid > 0 ? ProcStats.rssBytes(pid) : -1;
@@ -78,16 +64,13 @@ final class CapacityScenario {
 
         long holdEnd = System.nanoTime() + o.hold().toNanos();
         while (System.nanoTime() < holdEnd) {
-            progress.printf("\r[capacity] holding %,d connections, %,d closed by the server   ", opened, closed.sum());
+            progress.printf(
+                    "\r[capacity] holding %,d connections, %,d closed by the server   ", opened, closedEarly.sum());
             progress.flush();
             Thread.sleep(250);
         }
-        long survivors = opened - closed.sum();
+        long survivors = opened - closedEarly.sum();
         long rssHeld = pid > 0 ? ProcStats.rssBytes(pid) : -1;
-        closing = true;
-        for (WsClient c : clients) {
-            c.close();
-        }
         progress.print("\r");
 
         int second = o.connections() - half;
@@ -95,7 +78,7 @@ final class CapacityScenario {
                 .put("scenario", "capacity")
                 .put("connections", o.connections())
                 .put("welcomed", opened)
-                .put("failed", failed.sum())
+                .put("failed", failedConnects.sum())
                 .put("connects_per_s", Math.round(o.connections() / (halfSeconds + secondSeconds)))
                 .put("survived_hold", survivors)
                 .put("hold_s", o.hold().toSeconds())
@@ -123,17 +106,11 @@ final class CapacityScenario {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long lastTick = 0;
         for (int i = from; i < to; i++) {
-            if (!inFlight.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            WsClient c = admission.connect(group.next(), o.uri(o.path()), o.sourceAddress(i), listener, deadline);
+            if (c == null) {
                 throw new IllegalStateException("handshakes stalled at " + welcomed.get() + " connections");
             }
-            WsClient c = WsClient.connect(group.next(), o.uri(o.path()), o.sourceAddress(i), listener);
             clients.add(c);
-            c.connectFuture().addListener(f -> {
-                if (!f.isSuccess()) {
-                    failed.increment();
-                    inFlight.release();
-                }
-            });
             long now = System.nanoTime();
             if (now - lastTick > 250_000_000L) {
                 progress.printf(
@@ -143,8 +120,16 @@ final class CapacityScenario {
                 lastTick = now;
             }
         }
-        while (welcomed.get() + failed.sum() < to && System.nanoTime() < deadline) {
+        while (welcomed.get() + failedConnects.sum() < to && System.nanoTime() < deadline) {
             Thread.sleep(5);
+        }
+    }
+
+    @Override
+    void close() {
+        closingClients();
+        for (WsClient c : clients) {
+            c.close();
         }
     }
 

@@ -6,37 +6,27 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Rooms of {@code roomSize} members; at a fixed total rate, members take turns broadcasting a
  * candidate (no {@code to}: every other member receives it). Every receiver checks, per sender, that
  * messages come from that member, once each, in order. One room lives on one event loop.
  */
-final class FanoutScenario {
+final class FanoutScenario extends Scenario {
     private static final byte[] CLIENT_ID = Frames.bytes("\"client_id\"");
 
-    private final BenchOptions o;
-    private final PrintStream progress;
     private final List<Room> rooms = new ArrayList<>();
-    private final LongAdder sentTotal = new LongAdder();
-    private final LongAdder deliveredTotal = new LongAdder();
-    private final LongAdder measured = new LongAdder();
-    private final LongAdder unexpected = new LongAdder();
-    private final LongAdder refused = new LongAdder();
-    private final Recorder latency = new Recorder(3_600_000_000L, 3);
+    private final Traffic traffic = new Traffic();
     private final CountDownLatch ready;
     private volatile boolean sending;
-    private volatile boolean measuring;
 
     FanoutScenario(BenchOptions o, PrintStream progress) {
-        this.o = o;
-        this.progress = progress;
+        super(o, progress);
         this.ready = new CountDownLatch(o.rooms() * o.roomSize());
     }
 
@@ -52,6 +42,16 @@ final class FanoutScenario {
             this.loop = loop;
             this.members = new Member[o.roomSize()];
             this.ids = new String[o.roomSize()];
+        }
+
+        /** Flushes the members that queued a broadcast since the last flush. */
+        void flush() {
+            for (Member m : members) {
+                if (m.dirty) {
+                    m.dirty = false;
+                    m.client.flush();
+                }
+            }
         }
     }
 
@@ -97,9 +97,9 @@ final class FanoutScenario {
             } else if (FrameType.PING.of(f)) {
                 c.send("{\"type\":\"pong\"}");
             } else if (FrameType.ERROR.of(f) && Frames.isRateLimited(f)) {
-                refused.increment(); // one of this member's broadcasts, refused by the server: not a loss
+                traffic.refused.increment(); // one of this member's broadcasts, refused by the server: not a loss
             } else {
-                unexpected.increment();
+                traffic.unexpected.increment();
             }
         }
 
@@ -127,32 +127,25 @@ final class FanoutScenario {
             }
             next[m] = seq + 1;
             delivered++;
-            deliveredTotal.increment();
-            if (measuring) {
-                measured.increment();
-                latency.recordValue(Math.max(0, now - Frames.t(f)));
-            }
+            traffic.arrived(Frames.t(f), now);
         }
 
         void sendOne() {
-            ByteBuf out = client.channel().alloc().buffer(prefix.length + 40);
-            out.writeBytes(prefix);
-            Frames.writeLong(out, sent++);
-            out.writeBytes(Frames.T_SEP);
-            Frames.writeLong(out, System.nanoTime());
-            out.writeByte('}');
-            client.send(out);
-            sentTotal.increment();
+            client.send(Frames.candidate(client.alloc(), prefix, sent++));
+            traffic.sent.increment();
             dirty = true;
         }
     }
 
+    @Override
     BenchResult run(EventLoopGroup group) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int n = 0;
+        Map<EventLoop, List<Room>> byLoop = new IdentityHashMap<>();
         for (int r = 0; r < o.rooms(); r++) {
             Room room = new Room(r, group.next());
             rooms.add(room);
+            byLoop.computeIfAbsent(room.loop, l -> new ArrayList<>()).add(room);
             for (int m = 0; m < o.roomSize(); m++) {
                 Member member = new Member(room, m);
                 room.members[m] = member;
@@ -165,81 +158,44 @@ final class FanoutScenario {
         long pid = Bench.serverPid(o);
         sending = true;
         long start = System.nanoTime();
-        List<ScheduledFuture<?>> tickers = new ArrayList<>();
-        List<List<Room>> byLoop = new ArrayList<>();
-        java.util.Map<EventLoop, List<Room>> map = new java.util.IdentityHashMap<>();
-        for (Room room : rooms) {
-            map.computeIfAbsent(room.loop, l -> new ArrayList<>()).add(room);
-        }
-        byLoop.addAll(map.values());
-        double perLoopPerNano = o.rate() / 1e9 / byLoop.size();
-        for (List<Room> mine : byLoop) {
-            long[] state = new long[2];
-            tickers.add(mine.get(0)
-                    .loop
-                    .scheduleAtFixedRate(
-                            () -> {
-                                if (!sending) {
-                                    return;
-                                }
-                                long due = (long) ((System.nanoTime() - start) * perLoopPerNano) - state[0];
-                                int size = o.roomSize();
-                                for (long k = 0; k < due; k++) {
-                                    long slot = state[1]++;
-                                    Room room = mine.get((int) (slot % mine.size()));
-                                    room.members[(int) ((slot / mine.size()) % size)].sendOne();
-                                    state[0]++;
-                                }
-                                for (Room room : mine) {
-                                    for (Member m : room.members) {
-                                        if (m.dirty) {
-                                            m.dirty = false;
-                                            m.client.flush();
-                                        }
-                                    }
-                                }
-                            },
-                            0,
-                            1,
-                            TimeUnit.MILLISECONDS));
-        }
+        int size = o.roomSize();
+        List<ScheduledFuture<?>> tickers = FixedRate.schedule(
+                byLoop,
+                o.rate(),
+                start,
+                () -> sending,
+                (mine, slot) -> { // the loop's rooms in turn, and in each room its members in turn
+                    Room room = mine.get((int) (slot % mine.size()));
+                    room.members[(int) ((slot / mine.size()) % size)].sendOne();
+                },
+                mine -> mine.forEach(Room::flush));
         long warmupEnd = start + o.warmup().toNanos();
         long end = warmupEnd + o.duration().toNanos();
-        long cpu0 = 0;
-        long self0 = 0;
-        long mStart = 0;
+        long mStart = start;
         long lastTick = System.nanoTime();
         boolean in = false;
         while (System.nanoTime() < end) {
             long now = System.nanoTime();
             if (!in && now >= warmupEnd) {
                 in = true;
-                latency.reset();
-                measuring = true;
+                traffic.openWindow(pid);
                 mStart = now;
-                cpu0 = ProcStats.cpuNanos(pid);
-                self0 = ProcStats.selfCpuNanos();
             }
             if (now - lastTick > 1_000_000_000L) {
                 progress.printf(
                         "\r[fanout] %4.0fs  sent %,d  delivered %,d  refused %,d   ",
-                        (now - start) / 1e9, sentTotal.sum(), deliveredTotal.sum(), refused.sum());
+                        (now - start) / 1e9, traffic.sent.sum(), traffic.received.sum(), traffic.refused.sum());
                 progress.flush();
                 lastTick = now;
             }
             Thread.sleep(20);
         }
-        measuring = false;
-        long mNanos = System.nanoTime() - mStart;
-        long cpu = pid > 0 ? ProcStats.cpuNanos(pid) - cpu0 : -1;
-        long self = ProcStats.selfCpuNanos() - self0;
-        Histogram h = latency.getIntervalHistogram();
-        long deliveredMeasured = measured.sum();
+        Traffic.Window window = traffic.closeWindow(System.nanoTime() - mStart, pid);
         sending = false;
         tickers.forEach(t -> t.cancel(false));
-        long expected = (sentTotal.sum() - refused.sum()) * (o.roomSize() - 1);
+        long expected = (traffic.sent.sum() - traffic.refused.sum()) * (o.roomSize() - 1);
         long drainDeadline = System.nanoTime() + o.drain().toNanos();
-        while (deliveredTotal.sum() < expected && System.nanoTime() < drainDeadline) {
+        while (traffic.received.sum() < expected && System.nanoTime() < drainDeadline) {
             Thread.sleep(10);
         }
         long[] t = totals();
@@ -249,18 +205,17 @@ final class FanoutScenario {
                 .put("rooms", o.rooms())
                 .put("room_size", o.roomSize())
                 .put("rate", o.rate())
-                .put("measured_s", PairScenario.round(mNanos / 1e9))
-                .put("deliveries_per_s", Math.round(deliveredMeasured / (mNanos / 1e9)))
+                .put("measured_s", PairScenario.round(window.seconds()))
+                .put("deliveries_per_s", Math.round(window.delivered() / window.seconds()))
                 .put("sent", t[0])
                 .put("delivered", t[1])
-                .put("refused_by_server", refused.sum())
-                .put("lost", (t[0] - refused.sum()) * (o.roomSize() - 1) - t[1])
+                .put("refused_by_server", traffic.refused.sum())
+                .put("lost", (t[0] - traffic.refused.sum()) * (o.roomSize() - 1) - t[1])
                 .put("duplicated_or_reordered", t[2])
                 .put("gaps", t[3])
                 .put("wrong_sender", t[4])
-                .put("unexpected_frames", unexpected.sum())
-                .latency(h);
-        Bench.cpu(r, pid, cpu, self, mNanos, deliveredMeasured);
+                .put("unexpected_frames", traffic.unexpected.sum());
+        window.addTo(r, pid);
         return r;
     }
 
@@ -268,15 +223,12 @@ final class FanoutScenario {
     private long[] totals() throws InterruptedException {
         return LoopTotals.sum(rooms, room -> room.loop, 5, (room, t) -> {
             for (Member m : room.members) {
-                t[0] += m.sent;
-                t[1] += m.delivered;
-                t[2] += m.duplicatesOrReordered;
-                t[3] += m.gaps;
-                t[4] += m.wrongSender;
+                LoopTotals.add(t, m.sent, m.delivered, m.duplicatesOrReordered, m.gaps, m.wrongSender);
             }
         });
     }
 
+    @Override
     void close() {
         for (Room room : rooms) {
             for (Member m : room.members) {

@@ -1,6 +1,7 @@
 package dev.rendezvous.cli.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -145,7 +146,7 @@ final class Frames {
 
     /**
      * A candidate-shaped relayed message of about {@code size} bytes before its {@code seq} and {@code t}:
-     * the bytes before the sequence number; the caller writes {@code seq}, then {@code ,"t":}, {@code t}, {@code }}.
+     * the bytes before the sequence number, which {@link #candidate} completes.
      */
     static byte[] candidatePrefix(int size, String extraMembers) {
         String head =
@@ -155,5 +156,19 @@ final class Frames {
         return bytes(head + " ".repeat(0) + "x".repeat(pad) + tail);
     }
 
-    static final byte[] T_SEP = bytes(",\"t\":");
+    private static final byte[] T_SEP = bytes(",\"t\":");
+
+    /**
+     * One candidate-shaped message in a buffer from {@code alloc}: {@code prefix} (see {@link #candidatePrefix}),
+     * then {@code seq} and the send time as {@code t} (read back by {@link #seq} and {@link #t}).
+     */
+    static ByteBuf candidate(ByteBufAllocator alloc, byte[] prefix, long seq) {
+        ByteBuf out = alloc.buffer(prefix.length + 40);
+        out.writeBytes(prefix);
+        writeLong(out, seq);
+        out.writeBytes(T_SEP);
+        writeLong(out, System.nanoTime());
+        out.writeByte('}');
+        return out;
+    }
 }

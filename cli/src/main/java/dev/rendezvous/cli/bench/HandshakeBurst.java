@@ -6,7 +6,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
@@ -20,18 +19,24 @@ import java.util.function.IntFunction;
  * is the admission half of what production sees, for the AOT training run; the relay half is
  * {@link PairScenario} and {@link FanoutScenario}.
  *
- * <p>Threading: each client is confined to its event loop; the caller waits on a latch.
+ * <p>Threading: each client is confined to its event loop; the caller waits on a latch. One instance is one
+ * burst.
  */
 public final class HandshakeBurst {
 
     private final URI uri;
     private final int connections;
-    private final int concurrency;
     private final IntFunction<String> token;
     private final int badFrameEvery;
+    /** A client holds a place from its connect until it is admitted or gone. */
+    private final Admission admission;
+    /** Counts down once per client, when it has done its part or failed. */
+    private final CountDownLatch done;
+
     private final LongAdder admitted = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private boolean ran;
 
     /**
      * @param uri ws://127.0.0.1:port/ws or …/ws/{room}
@@ -41,30 +46,29 @@ public final class HandshakeBurst {
     public HandshakeBurst(URI uri, int connections, int concurrency, IntFunction<String> token, int badFrameEvery) {
         this.uri = uri;
         this.connections = connections;
-        this.concurrency = concurrency;
         this.token = token;
         this.badFrameEvery = badFrameEvery;
+        this.admission = new Admission(concurrency);
+        this.done = new CountDownLatch(connections);
     }
 
-    /** Runs the burst; returns how many were admitted. Throws if not all were within {@code timeout}. */
+    /**
+     * Runs the burst (once per instance); returns how many were admitted. Throws if not all were within
+     * {@code timeout}.
+     */
     public long run(EventLoopGroup group, long timeout, TimeUnit unit) throws InterruptedException {
+        if (ran) {
+            throw new IllegalStateException("a burst runs once");
+        }
+        ran = true;
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        Semaphore inFlight = new Semaphore(Math.max(1, concurrency));
-        CountDownLatch done = new CountDownLatch(connections);
         List<WsClient> clients = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
-            if (!inFlight.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            WsClient c = admission.connect(group.next(), uri, null, new Client(i), deadline);
+            if (c == null) {
                 break;
             }
-            WsClient c = WsClient.connect(group.next(), uri, null, new Client(i, inFlight, done));
             clients.add(c);
-            c.connectFuture().addListener(f -> {
-                if (!f.isSuccess()) {
-                    failed.increment();
-                    inFlight.release();
-                    done.countDown();
-                }
-            });
         }
         boolean complete = done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         for (WsClient c : clients) {
@@ -82,17 +86,19 @@ public final class HandshakeBurst {
         return errors.sum();
     }
 
+    /** Where a client is: waiting for its {@code your_id}, admitted, or done (its part played, or gone). */
+    private enum Stage {
+        CONNECTING,
+        ADMITTED,
+        DONE
+    }
+
     private final class Client implements WsClient.Listener {
         private final int index;
-        private final Semaphore inFlight;
-        private final CountDownLatch done;
-        private boolean welcomed;
-        private boolean finished;
+        private Stage stage = Stage.CONNECTING;
 
-        Client(int index, Semaphore inFlight, CountDownLatch done) {
+        Client(int index) {
             this.index = index;
-            this.inFlight = inFlight;
-            this.done = done;
         }
 
         @Override
@@ -100,19 +106,19 @@ public final class HandshakeBurst {
             if (FrameType.AUTH_REQUIRED.of(f)) {
                 String jwt = token == null ? null : token.apply(index);
                 c.sendNow("{\"type\":\"auth_token\",\"token\":\"" + jwt + "\"}");
-            } else if (FrameType.YOUR_ID.of(f) && !welcomed) {
-                welcomed = true;
+            } else if (FrameType.YOUR_ID.of(f) && stage == Stage.CONNECTING) {
+                stage = Stage.ADMITTED;
                 admitted.increment();
-                inFlight.release();
+                admission.release();
                 if (badFrameEvery > 0 && index % badFrameEvery == 0) {
                     c.sendNow(index % (2 * badFrameEvery) == 0 ? "{\"type\":\"no_such_type\"}" : "{\"type\":");
                 } else {
                     c.sendNow("{\"type\":\"ping\"}");
                 }
-            } else if (FrameType.ERROR.of(f) && welcomed) {
+            } else if (FrameType.ERROR.of(f) && stage != Stage.CONNECTING) {
                 errors.increment();
                 finish(c);
-            } else if (FrameType.PONG.of(f) && welcomed) {
+            } else if (FrameType.PONG.of(f) && stage != Stage.CONNECTING) {
                 finish(c);
             } else if (FrameType.PING.of(f)) {
                 c.sendNow("{\"type\":\"pong\"}");
@@ -121,8 +127,8 @@ public final class HandshakeBurst {
 
         /** This client has done its part: close it now, so a burst never holds more than its concurrency. */
         private void finish(WsClient c) {
-            if (!finished) {
-                finished = true;
+            if (stage != Stage.DONE) {
+                stage = Stage.DONE;
                 c.close();
                 done.countDown();
             }
@@ -130,14 +136,19 @@ public final class HandshakeBurst {
 
         @Override
         public void onClosed(WsClient c, int closeCode) {
-            if (!finished) {
-                finished = true;
+            if (stage != Stage.DONE) {
                 failed.increment();
-                if (!welcomed) {
-                    inFlight.release();
+                if (stage == Stage.CONNECTING) {
+                    admission.release();
                 }
+                stage = Stage.DONE;
                 done.countDown();
             }
+        }
+
+        @Override
+        public void onConnectFailed(WsClient c, Throwable cause) {
+            onClosed(c, -1); // gone before admission, like a connection closed then
         }
     }
 }

@@ -41,4 +41,11 @@ final class LoopTotals {
             return totals.clone();
         }
     }
+
+    /** Adds one owner's {@code counts} into {@code totals}, in order: for {@code add} of {@link #sum}. */
+    static void add(long[] totals, long... counts) {
+        for (int i = 0; i < counts.length; i++) {
+            totals[i] += counts[i];
+        }
+    }
 }

@@ -11,11 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Lobby pairs: A relays candidate-sized messages carrying {@code seq} and a send timestamp to B. Relay
@@ -23,37 +19,26 @@ import org.HdrHistogram.Recorder;
  * both on one event loop, so no ack crosses the server); latency mode sends at a fixed total rate (open
  * loop, the window only caps a stuck pair). B checks every message: from A, never seen before, in order.
  */
-final class PairScenario {
+final class PairScenario extends Scenario {
 
-    private final BenchOptions o;
     private final boolean openLoop;
-    private final PrintStream progress;
     private final byte[] prefix;
     private final List<Pair> pairs = new ArrayList<>();
-    private final LongAdder sentTotal = new LongAdder();
-    private final LongAdder receivedTotal = new LongAdder();
-    private final LongAdder measured = new LongAdder();
-    private final LongAdder unexpected = new LongAdder();
-    private final LongAdder closedEarly = new LongAdder();
-    private final LongAdder refused = new LongAdder();
-    private final Recorder latency = new Recorder(3_600_000_000L, 3);
+    private final Traffic traffic = new Traffic();
     private final CountDownLatch ready;
-    private final Semaphore handshakes;
+    private final Admission admission;
     private volatile boolean sending;
-    private volatile boolean measuring;
-    private volatile boolean finished;
 
     PairScenario(BenchOptions o, boolean openLoop, PrintStream progress) {
-        this.o = o;
+        super(o, progress);
         this.openLoop = openLoop;
-        this.progress = progress;
         this.prefix = Frames.candidatePrefix(o.messageBytes(), "");
         this.ready = new CountDownLatch(o.pairs());
-        this.handshakes = new Semaphore(Math.max(2, o.concurrency()));
+        this.admission = new Admission(Math.max(2, o.concurrency()));
     }
 
     /** One sender→receiver pair; every field is confined to the pair's event loop. */
-    final class Pair implements WsClient.Listener {
+    final class Pair extends AdmittedClient {
         final int index;
         volatile WsClient a;
         volatile WsClient b;
@@ -76,6 +61,7 @@ final class PairScenario {
         final BitSet seen = new BitSet();
 
         Pair(int index) {
+            super(admission);
             this.index = index;
         }
 
@@ -84,7 +70,7 @@ final class PairScenario {
             if (c == b && FrameType.CANDIDATE.of(f)) {
                 onRelayed(f);
             } else if (FrameType.YOUR_ID.of(f)) {
-                handshakes.release();
+                admitted();
                 String id = Frames.id(f);
                 if (c == a) {
                     aId = id;
@@ -106,10 +92,10 @@ final class PairScenario {
                 // server's limit, not the server, so it stops sending; its messages in flight still settle
                 // (relayed or refused), which keeps its refusals under the server's allowance and the pair open.
                 refusedBySender++;
-                refused.increment();
+                traffic.refused.increment();
                 stoppedByRefusal = true;
             } else {
-                unexpected.increment();
+                traffic.unexpected.increment();
             }
         }
 
@@ -140,11 +126,7 @@ final class PairScenario {
                 maxSeen = seq;
             }
             received++;
-            receivedTotal.increment();
-            if (measuring) {
-                measured.increment();
-                latency.recordValue(Math.max(0, now - t));
-            }
+            traffic.arrived(t, now);
             if (!openLoop) {
                 topUp();
             }
@@ -161,14 +143,8 @@ final class PairScenario {
         }
 
         void sendOne() {
-            ByteBuf out = a.channel().alloc().buffer(prefix.length + 40);
-            out.writeBytes(prefix);
-            Frames.writeLong(out, sent++);
-            out.writeBytes(Frames.T_SEP);
-            Frames.writeLong(out, System.nanoTime());
-            out.writeByte('}');
-            a.send(out);
-            sentTotal.increment();
+            a.send(Frames.candidate(a.alloc(), prefix, sent++));
+            traffic.sent.increment();
             dirty = true;
         }
 
@@ -179,15 +155,9 @@ final class PairScenario {
                 a.flush();
             }
         }
-
-        @Override
-        public void onClosed(WsClient c, int code) {
-            if (!finished) {
-                closedEarly.increment();
-            }
-        }
     }
 
+    @Override
     BenchResult run(EventLoopGroup group) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Map<EventLoop, List<Pair>> byLoop = new IdentityHashMap<>();
@@ -198,21 +168,15 @@ final class PairScenario {
             byLoop.computeIfAbsent(loop, l -> new ArrayList<>()).add(p);
             pairs.add(p);
             for (int side = 0; side < 2; side++) {
-                if (!handshakes.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                WsClient c = admission.connect(loop, o.uri(o.path()), o.sourceAddress(2 * i + side), p, deadline);
+                if (c == null) {
                     throw new IllegalStateException("connections are not being admitted (server down or saturated?)");
                 }
-                WsClient c = WsClient.connect(loop, o.uri(o.path()), o.sourceAddress(2 * i + side), p);
                 if (side == 0) {
                     p.a = c;
                 } else {
                     p.b = c;
                 }
-                c.connectFuture().addListener(f -> {
-                    if (!f.isSuccess()) {
-                        handshakes.release();
-                        closedEarly.increment();
-                    }
-                });
             }
         }
         if (!ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -226,32 +190,18 @@ final class PairScenario {
         List<ScheduledFuture<?>> tickers = new ArrayList<>();
         long start = System.nanoTime();
         if (openLoop) {
-            double perLoopPerNano = o.rate() / 1e9 / byLoop.size();
-            for (Map.Entry<EventLoop, List<Pair>> e : byLoop.entrySet()) {
-                List<Pair> mine = e.getValue();
-                long[] state = new long[2]; // sent by this loop, round-robin cursor
-                tickers.add(e.getKey()
-                        .scheduleAtFixedRate(
-                                () -> {
-                                    if (!sending) {
-                                        return;
-                                    }
-                                    long due = (long) ((System.nanoTime() - start) * perLoopPerNano) - state[0];
-                                    for (long k = 0; k < due; k++) {
-                                        Pair p = mine.get((int) (state[1]++ % mine.size()));
-                                        state[0]++;
-                                        if (!p.stoppedByRefusal && p.inFlight() < o.window()) {
-                                            p.sendOne();
-                                        }
-                                    }
-                                    for (Pair p : mine) {
-                                        p.onReadComplete(p.a);
-                                    }
-                                },
-                                0,
-                                1,
-                                TimeUnit.MILLISECONDS));
-            }
+            tickers.addAll(FixedRate.schedule(
+                    byLoop,
+                    o.rate(),
+                    start,
+                    () -> sending,
+                    (mine, slot) -> { // the loop's pairs in turn; a slot of a pair at its window is skipped
+                        Pair p = mine.get((int) (slot % mine.size()));
+                        if (!p.stoppedByRefusal && p.inFlight() < o.window()) {
+                            p.sendOne();
+                        }
+                    },
+                    mine -> mine.forEach(p -> p.onReadComplete(p.a))));
         } else {
             for (Pair p : pairs) {
                 p.a.eventLoop().execute(() -> {
@@ -266,8 +216,6 @@ final class PairScenario {
         long end =
                 warmupEnd + (counted ? TimeUnit.HOURS.toNanos(1) : o.duration().toNanos());
         long expected = counted ? o.messagesPerPair() * o.pairs() : Long.MAX_VALUE;
-        long cpuServer0 = 0;
-        long cpuSelf0 = 0;
         long measuredStart = start; // moved to the warm-up's end once it is reached
         long measuredEnd;
         boolean inWindow = false;
@@ -276,7 +224,7 @@ final class PairScenario {
         long progressMark = -1;
         while (true) {
             long now = System.nanoTime();
-            long settled = receivedTotal.sum() + refused.sum();
+            long settled = traffic.received.sum() + traffic.refused.sum();
             if (settled != progressMark) {
                 progressMark = settled;
                 lastProgress = now;
@@ -288,11 +236,8 @@ final class PairScenario {
             }
             if (!inWindow && now >= warmupEnd) {
                 inWindow = true;
-                measuring = true;
-                latency.reset();
+                traffic.openWindow(serverPid);
                 measuredStart = now;
-                cpuServer0 = ProcStats.cpuNanos(serverPid);
-                cpuSelf0 = ProcStats.selfCpuNanos();
             }
             if (now >= end || settled >= expected) {
                 measuredEnd = now;
@@ -302,38 +247,34 @@ final class PairScenario {
                 // One rate throughout: the average over the measured window so far (over the warm-up
                 // while it lasts), the same figure the summary's delivered_per_s ends on.
                 double rate = inWindow
-                        ? measured.sum() / ((now - measuredStart) / 1e9)
-                        : receivedTotal.sum() / ((now - start) / 1e9);
+                        ? traffic.measured() / ((now - measuredStart) / 1e9)
+                        : traffic.received.sum() / ((now - start) / 1e9);
                 progress.printf(
                         "\r[%s] %4.0fs  %s %,9d msg/s  sent %,d  received %,d  refused %,d   ",
                         o.scenario(),
                         (now - start) / 1e9,
                         inWindow ? "avg" : "warm-up",
                         (long) rate,
-                        sentTotal.sum(),
-                        receivedTotal.sum(),
-                        refused.sum());
+                        traffic.sent.sum(),
+                        traffic.received.sum(),
+                        traffic.refused.sum());
                 progress.flush();
                 lastTick = now;
             }
             Thread.sleep(20);
         }
-        measuring = false;
-        long measuredNanos = Math.max(1, measuredEnd - measuredStart);
-        long cpuServer = serverPid > 0 ? ProcStats.cpuNanos(serverPid) - cpuServer0 : -1;
-        long cpuSelf = ProcStats.selfCpuNanos() - cpuSelf0;
-        long delivered = measured.sum();
-        Histogram h = latency.getIntervalHistogram();
+        Traffic.Window window = traffic.closeWindow(Math.max(1, measuredEnd - measuredStart), serverPid);
         sending = false;
         tickers.forEach(t -> t.cancel(false));
 
         // Drain: everything sent must arrive.
         long drainDeadline = System.nanoTime() + o.drain().toNanos();
-        while (receivedTotal.sum() + refused.sum() < sentTotal.sum() && System.nanoTime() < drainDeadline) {
+        while (traffic.received.sum() + traffic.refused.sum() < traffic.sent.sum()
+                && System.nanoTime() < drainDeadline) {
             Thread.sleep(10);
         }
         long[] totals = totals();
-        finished = true;
+        closingClients();
         progress.print("\r");
         progress.flush();
 
@@ -343,8 +284,8 @@ final class PairScenario {
                 .put(openLoop ? "rate" : "window", openLoop ? o.rate() : o.window())
                 .put("message_bytes", prefix.length + 30)
                 .put("setup_s", round(setupSeconds))
-                .put("measured_s", round(measuredNanos / 1e9))
-                .put("delivered_per_s", Math.round(delivered / (measuredNanos / 1e9)))
+                .put("measured_s", round(window.seconds()))
+                .put("delivered_per_s", Math.round(window.delivered() / window.seconds()))
                 .put("sent", totals[0])
                 .put("received", totals[1])
                 .put("refused_by_server", totals[6])
@@ -353,29 +294,25 @@ final class PairScenario {
                 .put("reordered", totals[3])
                 .put("gaps", totals[4])
                 .put("wrong_sender", totals[5])
-                .put("unexpected_frames", unexpected.sum())
-                .put("closed_early", closedEarly.sum())
-                .latency(h);
-        Bench.cpu(r, serverPid, cpuServer, cpuSelf, measuredNanos, delivered);
+                .put("unexpected_frames", traffic.unexpected.sum())
+                .put("closed_early", closedEarly.sum() + failedConnects.sum());
+        window.addTo(r, serverPid);
         return r;
     }
 
     /** sent, received, duplicated, reordered, gaps, wrong sender, refused — read on each pair's loop. */
     private long[] totals() throws InterruptedException {
-        return LoopTotals.sum(pairs, p -> p.a.eventLoop(), 7, (p, t) -> {
-            t[0] += p.sent;
-            t[1] += p.received;
-            t[2] += p.duplicates;
-            t[3] += p.reordered;
-            t[4] += p.gaps;
-            t[5] += p.wrongSender;
-            t[6] += p.refusedBySender;
-        });
+        return LoopTotals.sum(
+                pairs,
+                p -> p.a.eventLoop(),
+                7,
+                (p, t) -> LoopTotals.add(
+                        t, p.sent, p.received, p.duplicates, p.reordered, p.gaps, p.wrongSender, p.refusedBySender));
     }
 
-    /** Closes every client (clean close frames) and waits a little for the server to see it. */
+    @Override
     void close() {
-        finished = true;
+        closingClients();
         for (Pair p : pairs) {
             if (p.a != null) {
                 p.a.close();

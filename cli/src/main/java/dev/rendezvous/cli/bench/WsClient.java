@@ -2,6 +2,7 @@ package dev.rendezvous.cli.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -55,12 +56,14 @@ public final class WsClient {
 
         /** The connection ended; {@code closeCode} is the server's close code, or -1 without a close frame. */
         default void onClosed(WsClient client, int closeCode) {}
+
+        /** The TCP connect failed: nothing else is heard from this client. */
+        default void onConnectFailed(WsClient client, Throwable cause) {}
     }
 
     private final EventLoop loop;
     private final Listener listener;
     private volatile Channel channel;
-    private volatile ChannelFuture connectFuture;
     private int closeCode = -1;
 
     private WsClient(EventLoop loop, Listener listener) {
@@ -76,7 +79,7 @@ public final class WsClient {
 
     /**
      * Connects on {@code loop} to {@code uri} (ws://127.0.0.1… only), from {@code localAddress} when not
-     * null. {@link #connectFuture()} completes once TCP is up; {@link Listener#onOpen} tells the upgrade.
+     * null. {@link Listener#onOpen} tells the upgrade; {@link Listener#onConnectFailed} a failed TCP connect.
      */
     public static WsClient connect(EventLoop loop, URI uri, String localAddress, Listener listener) {
         String host = uri.getHost();
@@ -111,27 +114,23 @@ public final class WsClient {
                     }
                 });
         InetSocketAddress remote = new InetSocketAddress(host, uri.getPort());
-        client.connectFuture =
+        ChannelFuture connected =
                 localAddress == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(localAddress, 0));
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                listener.onConnectFailed(client, f.cause());
+            }
+        });
         return client;
     }
 
-    public Channel channel() {
-        return channel;
+    /** The allocator of this client's channel, for frames written straight into a buffer. */
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
     }
 
     public EventLoop eventLoop() {
         return loop;
-    }
-
-    /** Completes when the TCP connection is up (or failed). */
-    public ChannelFuture connectFuture() {
-        return connectFuture;
-    }
-
-    /** The server's close code once closed, else -1. */
-    public int closeCode() {
-        return closeCode;
     }
 
     /** Queues a text frame (not flushed). */

@@ -116,12 +116,12 @@ class ChaosTest {
             URI uri = room == null ? server.lobbyUri() : server.roomUri(room);
             EventLoopGroup g = kind == Kind.FLOODER || kind == Kind.STALLER ? floodGroup : group;
             client = WsClient.connect(g.next(), uri, null, this);
-            client.connectFuture().addListener(f -> {
-                if (!f.isSuccess()) {
-                    violations.add("connect failed: " + f.cause());
-                    pendingConnects.decrementAndGet();
-                }
-            });
+        }
+
+        @Override
+        public void onConnectFailed(WsClient c, Throwable cause) {
+            violations.add("connect failed: " + cause);
+            pendingConnects.decrementAndGet();
         }
 
         @Override

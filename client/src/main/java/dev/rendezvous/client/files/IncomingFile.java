@@ -14,8 +14,9 @@ import java.security.MessageDigest;
 /**
  * The receiving side of one transfer (one channel): a state machine fed the channel's messages. It
  * writes each chunk to {@code name.part} in the target directory as it arrives (nothing of the file is
- * held in memory beyond one chunk), acknowledges every {@value #ACK_EVERY} bytes, and on {@code end}
- * checks size and SHA-256 before renaming the part file to its name.
+ * held in memory beyond one chunk), has it flushed to disk in the background as it grows
+ * ({@link BackgroundSync}), acknowledges every {@value #ACK_EVERY} bytes, and on {@code end} checks size
+ * and SHA-256, flushes the rest and renames the part file to its name.
  *
  * <p>A sender that breaks the protocol gets a {@link FileMessage.Refuse} saying why, the channel closes,
  * and nothing outside the target directory is touched: names are checked by {@link SafeFileName}, the
@@ -48,6 +49,7 @@ final class IncomingFile {
     private Path target;
     private Path part;
     private FileChannel out;
+    private BackgroundSync flushes;
     private MessageDigest digest;
     private long received;
     private long acked;
@@ -158,6 +160,7 @@ final class IncomingFile {
             received = have;
             acked = have;
             resumedFrom = have;
+            flushes = new BackgroundSync(out, have);
         } catch (IOException e) {
             closeQuietly();
             refuse("receiver cannot write " + part.getFileName() + ": " + e.getMessage(), false);
@@ -185,6 +188,7 @@ final class IncomingFile {
             return;
         }
         received += length;
+        flushes.written(received);
         owner.progress(meta, received);
         if (received - acked >= ACK_EVERY) {
             acked = received;
@@ -203,7 +207,7 @@ final class IncomingFile {
             return;
         }
         try {
-            out.force(false);
+            flushes.finish();
             out.close();
             if (owner.overwrite()) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -103,20 +103,10 @@ public final class PeerSession implements AutoCloseable {
     }
 
     /**
-     * A standalone session with its own event thread (ended at close). Nothing is signalled until
-     * {@link #start()} (initiator) or {@link #acceptOffer} (answerer).
+     * A session living on {@code events}, which the caller owns (a peer's sessions share one thread), or,
+     * where {@code events} is null, a standalone session with its own event thread (ended at close). Nothing
+     * is signalled until {@link #start()} (initiator) or {@link #acceptOffer} (answerer).
      */
-    public static PeerSession create(
-            RtcRuntime rtc,
-            String remoteId,
-            boolean initiator,
-            SessionConfig config,
-            SignalSink signals,
-            PeerSessionListener listener) {
-        return create(rtc, remoteId, initiator, config, signals, listener, null);
-    }
-
-    /** A session living on {@code events}, which the caller owns (a peer's sessions share one thread). */
     public static PeerSession create(
             RtcRuntime rtc,
             String remoteId,

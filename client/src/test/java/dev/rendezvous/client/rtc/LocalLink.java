@@ -26,7 +26,7 @@ final class LocalLink {
             RtcRuntime rtc, String remoteId, boolean initiator, SessionConfig config, PeerSessionListener listener) {
         LocalLink nobody = new LocalLink();
         SignalSink sink = initiator ? nobody.initiatorSink() : nobody.answererSink();
-        return PeerSession.create(rtc, remoteId, initiator, config, sink, listener);
+        return PeerSession.create(rtc, remoteId, initiator, config, sink, listener, null);
     }
 
     SignalSink initiatorSink() {

@@ -46,8 +46,8 @@ class PeerSessionTest {
     private static Pair pair(SessionConfig config, LocalLink link) {
         SessionRecorder a = new SessionRecorder();
         SessionRecorder b = new SessionRecorder();
-        link.initiator = PeerSession.create(rtc, "b", true, config, link.initiatorSink(), a);
-        link.answerer = PeerSession.create(rtc, "a", false, config, link.answererSink(), b);
+        link.initiator = PeerSession.create(rtc, "b", true, config, link.initiatorSink(), a, null);
+        link.answerer = PeerSession.create(rtc, "a", false, config, link.answererSink(), b, null);
         return new Pair(link.initiator, a, link.answerer, b, link);
     }
 
@@ -245,9 +245,9 @@ class PeerSessionTest {
         LocalLink link = new LocalLink();
         SessionRecorder otherEvents = new SessionRecorder();
         link.initiator = PeerSession.create(
-                rtc, "throwing-listener", true, SessionConfig.loopbackDefaults(), link.initiatorSink(), throwing);
-        link.answerer =
-                PeerSession.create(rtc, "a", false, SessionConfig.loopbackDefaults(), link.answererSink(), otherEvents);
+                rtc, "throwing-listener", true, SessionConfig.loopbackDefaults(), link.initiatorSink(), throwing, null);
+        link.answerer = PeerSession.create(
+                rtc, "a", false, SessionConfig.loopbackDefaults(), link.answererSink(), otherEvents, null);
         try {
             link.initiator.start();
             answererEvents.open.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();

@@ -39,7 +39,7 @@ class RtcRuntimeTest {
         };
         SessionRecorder events = new SessionRecorder();
         PeerSession session =
-                PeerSession.create(rtc, "stuck", true, SessionConfig.loopbackDefaults(), blockingSink, events);
+                PeerSession.create(rtc, "stuck", true, SessionConfig.loopbackDefaults(), blockingSink, events, null);
         try {
             session.start();
             stuck.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -51,7 +51,13 @@ class RtcRuntimeTest {
                     .as("disposing under an open connection would crash the JVM")
                     .isFalse();
             assertThatThrownBy(() -> PeerSession.create(
-                            rtc, "late", true, SessionConfig.loopbackDefaults(), blockingSink, new SessionRecorder()))
+                            rtc,
+                            "late",
+                            true,
+                            SessionConfig.loopbackDefaults(),
+                            blockingSink,
+                            new SessionRecorder(),
+                            null))
                     .isInstanceOf(IllegalStateException.class);
         } finally {
             release.countDown();

@@ -47,7 +47,7 @@ final class ClusterPairs {
         if (local == null) {
             return CompletableFuture.completedFuture(Pairing.peerNotFound(targetId)); // left meanwhile
         }
-        PairResult refused = Pairing.precheck(requester, targetId, local.peerId());
+        PairResult refused = Pairing.precheck(requester, targetId, local.settledPeerId());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
@@ -130,7 +130,7 @@ final class ClusterPairs {
         if (local == null) {
             return false;
         }
-        ClusterPeer peer = local.peer.getAndSet(null);
+        ClusterPeer peer = local.unpairSelf();
         if (peer == null) {
             return false;
         }
@@ -154,12 +154,15 @@ final class ClusterPairs {
         if (target == null) {
             return false;
         }
-        ClusterPeer p = target.peer.get();
-        if (p == null || !p.id().equals(from) || !p.token().equals(token) || !target.peer.compareAndSet(p, null)) {
-            return false;
+        boolean tell = !clients.isGoingAway(); // shutting down: this node's own sessions are all being closed
+        synchronized (target) { // the target's own unpair or departure waits: the notice and the end are one step
+            ClusterPeer p = target.peer.get();
+            if (p == null || !p.id().equals(from) || !p.token().equals(token)) {
+                return false;
+            }
+            Pairing.end(target.session.link(), from, tell, () -> target.peer.set(null));
         }
-        if (!clients.isGoingAway()) { // shutting down: this node's own sessions are all being closed, tell them nothing
-            Pairing.tellEnded(target.session.link(), from);
+        if (tell) {
             log.info("peer_disconnected client={} peer={}", targetId, from);
         }
         return true;

@@ -246,7 +246,7 @@ public final class RedisHub implements Hub {
         if (!local.admitted) {
             return;
         }
-        ClusterPeer peer = local.peer.getAndSet(null);
+        ClusterPeer peer = local.unpairSelf();
         backplane.onLoop(() -> {
             boolean sent = backplane.up()
                     && liveness.write(Script.DEPART, node, session.id(), BackplaneCodec.nullToEmpty(session.room()));

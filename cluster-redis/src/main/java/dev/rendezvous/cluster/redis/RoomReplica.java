@@ -120,16 +120,18 @@ final class RoomReplica {
         if (members == null) {
             return;
         }
-        Member gone = members.remove(id);
+        Member gone = members.get(id);
         if (gone == null) {
             return;
         }
+        // Told before the member goes: a relay to it that then fails is refused after user_left (see Pairing.end).
+        try (Notices.Fanout left = Notices.userLeft(id, gone.username())) {
+            tellMembers(members, id, left);
+        }
+        members.remove(id);
         if (members.isEmpty()) {
             rooms.remove(room, members);
             observer.roomRemoved(room);
-        }
-        try (Notices.Fanout left = Notices.userLeft(id, gone.username())) {
-            tellMembers(members, id, left);
         }
         if (gone.node().equals(node)) {
             log.info("leave room={} client={} members={}", room, id, members.size());

@@ -7,6 +7,7 @@ import dev.rendezvous.protocol.CloseCode;
 import dev.rendezvous.protocol.ErrorCode;
 import dev.rendezvous.protocol.Message;
 import dev.rendezvous.protocol.MessageCodec;
+import dev.rendezvous.server.hub.Hub;
 import dev.rendezvous.server.hub.HubObserver;
 import dev.rendezvous.server.hub.JoinResult;
 import dev.rendezvous.server.hub.Link;
@@ -15,10 +16,12 @@ import dev.rendezvous.server.hub.Refusal;
 import dev.rendezvous.server.hub.Session;
 import dev.rendezvous.testing.redis.RedisServer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,9 +55,15 @@ class RedisHubTest {
     private static final class QueueLink implements Link {
         final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
         final AtomicReference<CloseCode> closed = new AtomicReference<>();
+        /** Run once, on the hub's thread, when the next frame is handed over (before it is taken). */
+        final AtomicReference<Runnable> atNextHandOver = new AtomicReference<>();
 
         @Override
         public void send(ByteBuf utf8Json) {
+            Runnable step = atNextHandOver.getAndSet(null);
+            if (step != null) {
+                step.run();
+            }
             try {
                 received.add(MessageCodec.decode(utf8Json.toString(StandardCharsets.UTF_8)));
             } catch (Exception e) {
@@ -123,6 +132,51 @@ class RedisHubTest {
             assertThat(l.received).isEmpty();
             assertThat(l.closed.get()).isNull();
         });
+    }
+
+    private static ByteBuf candidate(String to) {
+        String json = "{\"type\":\"candidate\"" + (to == null ? "" : ",\"to\":\"" + to + "\"") + "}";
+        return Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A departure, decided on any node, is told before the told client's own thread (which relays without a
+     * lock) can find it: at the moment the notice is handed over, that client's relay still reaches the one
+     * leaving, so a {@code not_paired} or {@code target_not_found} it answers later is queued behind the notice.
+     */
+    @Test
+    void aDepartureIsToldBeforeThePeersOwnRelayCanFindItGone() throws Exception {
+        Session remote = registered(node1, "remote", null);
+        Session b = registered(node0, "b", null);
+        Session local = registered(node0, "local", null);
+        Session d = registered(node0, "d", null);
+        Session r = registered(node1, "r", "room");
+        Session s = registered(node0, "s", "room");
+        assertThat(pair(node1, remote, "b")).isEqualTo(new PairResult.Paired("b"));
+        assertThat(pair(node0, local, "d")).isEqualTo(new PairResult.Paired("d"));
+        node1.join(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        node0.join(s).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(link(b).next()).isEqualTo(new Message.Paired("remote", false));
+        assertThat(link(d).next()).isEqualTo(new Message.Paired("local", false));
+        assertThat(link(s).next()).isEqualTo(new Message.UsersInRoom(List.of(new Message.RoomUser("r", null))));
+        List<Hub.RelayResult> atHandOver = new CopyOnWriteArrayList<>();
+        link(b).atNextHandOver.set(() -> atHandOver.add(node0.relay(b, null, candidate(null))));
+        link(d).atNextHandOver.set(() -> atHandOver.add(node0.relay(d, null, candidate(null))));
+        link(s).atNextHandOver.set(() -> atHandOver.add(node0.relay(s, "r", candidate("r"))));
+
+        node1.depart(remote); // a peer on another node
+        node0.depart(local); // a peer on this node
+        node1.depart(r); // a room member on another node
+        assertThat(link(b).next()).isEqualTo(new Message.PeerDisconnected("remote"));
+        assertThat(link(d).next()).isEqualTo(new Message.PeerDisconnected("local"));
+        assertThat(link(s).next()).isEqualTo(new Message.UserLeft("r", null));
+        assertThat(atHandOver)
+                .containsExactly(Hub.RelayResult.DELIVERED, Hub.RelayResult.DELIVERED, Hub.RelayResult.DELIVERED);
+        await("the departures made visible, right after their notices")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> node0.relay(b, null, candidate(null)) == Hub.RelayResult.NOT_PAIRED
+                        && node0.relay(d, null, candidate(null)) == Hub.RelayResult.NOT_PAIRED
+                        && node0.relay(s, "r", candidate("r")) == Hub.RelayResult.TARGET_NOT_FOUND);
     }
 
     @Test

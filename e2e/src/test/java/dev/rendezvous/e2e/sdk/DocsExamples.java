@@ -3,11 +3,11 @@ package dev.rendezvous.e2e.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.rendezvous.testing.ServerExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +25,11 @@ final class DocsExamples implements AutoCloseable {
     static final String DOC_SERVER = "http://127.0.0.1:8765";
 
     private final HttpServer site;
+    private final String name;
 
-    private DocsExamples(HttpServer site) {
+    private DocsExamples(HttpServer site, String name) {
         this.site = site;
+        this.name = name;
     }
 
     /** The first html block under the doc's heading {@code heading}, exactly as written. */
@@ -46,12 +48,13 @@ final class DocsExamples implements AutoCloseable {
      * Serves the html block under {@code heading} at {@code /<name>}, with {@code server}'s address in place
      * of the doc's; the block must be at most {@code maxLines} long (the length its heading promises).
      */
-    static DocsExamples serveExample(String heading, int maxLines, String name, URI server) throws IOException {
+    static DocsExamples serveExample(ServerExtension server, String heading, int maxLines, String name)
+            throws IOException {
         String html = htmlBlock(heading);
         assertThat(html.lines().count())
                 .as("the length of the example \"%s\"", heading)
                 .isLessThanOrEqualTo(maxLines);
-        String origin = server.toString().replaceAll("/$", "");
+        String origin = server.httpUri("/").toString().replaceAll("/$", "");
         return serve(name, html.replace(DOC_SERVER, origin));
     }
 
@@ -68,10 +71,11 @@ final class DocsExamples implements AutoCloseable {
             }
         });
         site.start();
-        return new DocsExamples(site);
+        return new DocsExamples(site, name);
     }
 
-    String url(String name) {
+    /** The page's address. */
+    String url() {
         return "http://127.0.0.1:" + site.getAddress().getPort() + "/" + name;
     }
 

@@ -139,7 +139,11 @@ public final class LocalHub implements Hub {
 
     private PairResult pairNow(Session requesterSession, String targetId) {
         Entry requester = entry(requesterSession);
-        PairResult refused = Pairing.precheck(requesterSession, targetId, requester.peerId());
+        String currentPeer;
+        synchronized (requester) { // an end under way completes first: its peer_disconnected may be out already
+            currentPeer = requester.peerId();
+        }
+        PairResult refused = Pairing.precheck(requesterSession, targetId, currentPeer);
         if (refused != null) {
             return refused;
         }
@@ -193,12 +197,11 @@ public final class LocalHub implements Hub {
                     if (entry.peer != peer) {
                         continue; // changed while we took the locks: look again
                     }
-                    entry.peer = null;
-                    peer.peer = null;
+                    Pairing.end(peer.session.link(), entry.id(), tellPeer, () -> {
+                        entry.peer = null;
+                        peer.peer = null;
+                    });
                     pairs.decrementAndGet();
-                    if (tellPeer) {
-                        Pairing.tellEnded(peer.session.link(), entry.id());
-                    }
                 }
             }
             observer.unpaired(entry.id(), peer.id());
@@ -299,13 +302,18 @@ public final class LocalHub implements Hub {
         }
         int remaining;
         synchronized (room) {
-            if (room.members.remove(entry.id(), entry)) {
-                roomMembers.decrementAndGet();
-                if (tellMembers) {
+            if (room.members.get(entry.id()) == entry) {
+                if (tellMembers) { // before the member goes: a relay to it that fails then is answered after user_left
                     try (Notices.Fanout left = Notices.userLeft(entry.id(), entry.session.username())) {
-                        room.members.values().forEach(m -> left.to(m.session.link()));
+                        room.members.values().forEach(m -> {
+                            if (m != entry) {
+                                left.to(m.session.link());
+                            }
+                        });
                     }
                 }
+                room.members.remove(entry.id(), entry);
+                roomMembers.decrementAndGet();
             }
             remaining = room.members.size();
             if (remaining == 0) {

@@ -8,8 +8,8 @@ import dev.rendezvous.protocol.ErrorCode;
  * and what the two sides are told ({@code paired}, {@code peer_disconnected}). A hub runs
  * {@link #precheck} first, then its own atomic step (under two monitors in-process, one Lua script on
  * Redis) answering with the results built here; it announces a success with {@link #announce} and an end
- * with {@link #tellEnded}. Only the hub's state and its locking are its own. {@code Connection} only
- * turns a {@link Refusal} into an error.
+ * with {@link #end}, which also orders the end's notice before the end itself. Only the hub's state and its
+ * locking are its own. {@code Connection} only turns a {@link Refusal} into an error.
  */
 public final class Pairing {
     private static final Refusal SELF_PAIR = Refusal.of(ErrorCode.SELF_PAIR, "you cannot pair with yourself");
@@ -74,9 +74,23 @@ public final class Pairing {
         return new PairResult.Paired(targetId);
     }
 
-    /** Tells {@code peerLink} that its pairing with {@code leftId} ended (an unpair or a departure). */
-    public static void tellEnded(Link peerLink, String leftId) {
-        Notices.peerDisconnected(peerLink, leftId);
+    /**
+     * Ends a pairing as its peer sees it (an unpair or a departure, decided on any thread): when {@code tell},
+     * {@code peer_disconnected} naming {@code leftId} is handed to {@code peerLink} first, then {@code clear}
+     * makes the end visible. Call it where the pairing's changes are ordered (under the pair's monitors, on the
+     * backplane loop), with {@code clear} the only write that unpairs the peer.
+     *
+     * <p>Why this order: the peer's own thread reads its pairing without a lock (the relay), and answers
+     * {@code not_paired} the moment it sees the end. Told first, that answer is sent after the notice was
+     * handed over, and {@link Link#send} keeps it behind the notice (a send that happens before another arrives
+     * first). Cleared first, the peer's thread could see the end, answer at once on its own channel, and the
+     * notice, still on its way from this thread, arrive after the refusal it explains.
+     */
+    public static void end(Link peerLink, String leftId, boolean tell, Runnable clear) {
+        if (tell) {
+            Notices.peerDisconnected(peerLink, leftId);
+        }
+        clear.run();
     }
 
     /** Tells a pairing's target that {@code requesterId} paired with it (the requester is the initiator). */

@@ -16,6 +16,9 @@
  * that describe a state change (paired, peer_disconnected, users_in_room, user_joined, user_left) are
  * handed to the transport while that monitor is held, so every client sees changes in the order the
  * hub made them. {@link dev.rendezvous.server.hub.Link#send} never blocks, so holding a monitor across
- * it is cheap.
+ * it is cheap. A departure (peer_disconnected, user_left) is announced before it is made visible
+ * (for pairings, {@link dev.rendezvous.server.hub.Pairing#end}), because the told client's own thread reads
+ * pairings and rooms without a lock and refuses at once (not_paired, target_not_found) what it no longer
+ * finds: the notice is then queued ahead of that refusal, whichever thread decided the departure.
  */
 package dev.rendezvous.server.hub;

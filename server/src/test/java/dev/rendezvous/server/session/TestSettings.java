@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * {@link ConnectionSettings} for the logic tests of {@link Connection}: v1 (no resume), no byte-rate limit,
- * no ICE servers, pings every 100 ms with a 300 ms timeout, 1 s to authenticate.
+ * {@link ConnectionSettings} for the logic tests of {@link Connection}: v1 (no resume, unless asked for), no
+ * byte-rate limit, no ICE servers, pings every 100 ms with a 300 ms timeout, 1 s to authenticate.
  */
 final class TestSettings {
     private TestSettings() {}
@@ -21,6 +21,17 @@ final class TestSettings {
      */
     static ConnectionSettings of(
             Hub hub, HubObserver observer, Authenticator auth, Executor authExecutor, double rate) {
+        return of(hub, observer, auth, authExecutor, rate, Duration.ZERO);
+    }
+
+    /** As the other {@code of}, with resume (v1.1) on when {@code resumeGrace} is above 0. */
+    static ConnectionSettings of(
+            Hub hub,
+            HubObserver observer,
+            Authenticator auth,
+            Executor authExecutor,
+            double rate,
+            Duration resumeGrace) {
         return new ConnectionSettings(
                 hub,
                 observer,
@@ -34,7 +45,7 @@ final class TestSettings {
                 rate * 2,
                 0,
                 0,
-                Duration.ZERO,
+                resumeGrace,
                 new ResumeDirectory());
     }
 }
