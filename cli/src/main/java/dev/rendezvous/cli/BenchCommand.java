@@ -25,99 +25,68 @@ import picocli.CommandLine.Parameters;
         })
 final class BenchCommand implements Callable<Integer> {
     private static final int MAX_CONNECTIONS = 60_000;
+    /** Every option's default is {@link BenchOptions}' own (the fields' initial values), written once, there. */
+    private static final BenchOptions DEFAULTS = BenchOptions.defaults();
 
     @Parameters(index = "0", description = "relay | latency | capacity | fanout")
     String scenario;
 
-    @Option(
-            names = "--host",
-            defaultValue = "127.0.0.1",
-            description = "Server address, 127.0.0.0/8 only (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Option(names = "--host", description = "Server address, 127.0.0.0/8 only (default: ${DEFAULT-VALUE}).")
+    String host = DEFAULTS.host();
 
-    @Option(names = "--port", defaultValue = "8765", description = "Server port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
+    int port = DEFAULTS.port();
 
-    @Option(names = "--pairs", defaultValue = "1000", description = "relay/latency: pairs (default: ${DEFAULT-VALUE}).")
-    int pairs;
+    @Option(names = "--pairs", description = "relay/latency: pairs (default: ${DEFAULT-VALUE}).")
+    int pairs = DEFAULTS.pairs();
 
     @Option(
             names = "--window",
-            defaultValue = "64",
             description = "relay: messages in flight per pair; latency: per-pair cap (default: ${DEFAULT-VALUE}).")
-    int window;
+    int window = DEFAULTS.window();
 
-    @Option(
-            names = "--message-bytes",
-            defaultValue = "300",
-            description = "Size of a relayed frame (default: ${DEFAULT-VALUE}).")
-    int messageBytes;
+    @Option(names = "--message-bytes", description = "Size of a relayed frame (default: ${DEFAULT-VALUE}).")
+    int messageBytes = DEFAULTS.messageBytes();
 
-    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-    int durationSeconds;
+    @Option(names = "--duration", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+    int durationSeconds = seconds(DEFAULTS.duration());
 
-    @Option(
-            names = "--warmup",
-            defaultValue = "2",
-            description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
-    int warmupSeconds;
+    @Option(names = "--warmup", description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds = seconds(DEFAULTS.warmup());
 
     @Option(
             names = "--messages-per-pair",
-            defaultValue = "0",
             description = "relay: send exactly this many per pair instead of running for --duration.")
-    long messagesPerPair;
+    long messagesPerPair = DEFAULTS.messagesPerPair();
 
     @Option(
             names = "--rate",
-            defaultValue = "5000",
             description = "latency/fanout: messages sent per second in total (default: ${DEFAULT-VALUE}).")
-    int rate;
+    int rate = DEFAULTS.rate();
 
-    @Option(
-            names = "--conns",
-            defaultValue = "10000",
-            description = "capacity: idle connections (default: ${DEFAULT-VALUE}).")
-    int connections;
+    @Option(names = "--conns", description = "capacity: idle connections (default: ${DEFAULT-VALUE}).")
+    int connections = DEFAULTS.connections();
 
-    @Option(
-            names = "--concurrency",
-            defaultValue = "200",
-            description = "Handshakes in flight (default: ${DEFAULT-VALUE}).")
-    int concurrency;
+    @Option(names = "--concurrency", description = "Handshakes in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency = DEFAULTS.concurrency();
 
-    @Option(
-            names = "--src-addrs",
-            defaultValue = "1",
-            description = "Bind client sockets to 127.0.0.1..N (default: ${DEFAULT-VALUE}).")
-    int sourceAddresses;
+    @Option(names = "--src-addrs", description = "Bind client sockets to 127.0.0.1..N (default: ${DEFAULT-VALUE}).")
+    int sourceAddresses = DEFAULTS.sourceAddresses();
 
-    @Option(
-            names = "--hold",
-            defaultValue = "10",
-            description = "capacity: seconds to hold the connections (default: ${DEFAULT-VALUE}).")
-    int holdSeconds;
+    @Option(names = "--hold", description = "capacity: seconds to hold the connections (default: ${DEFAULT-VALUE}).")
+    int holdSeconds = seconds(DEFAULTS.hold());
 
-    @Option(names = "--rooms", defaultValue = "100", description = "fanout: rooms (default: ${DEFAULT-VALUE}).")
-    int rooms;
+    @Option(names = "--rooms", description = "fanout: rooms (default: ${DEFAULT-VALUE}).")
+    int rooms = DEFAULTS.rooms();
 
-    @Option(
-            names = "--room-size",
-            defaultValue = "8",
-            description = "fanout: members per room (default: ${DEFAULT-VALUE}).")
-    int roomSize;
+    @Option(names = "--room-size", description = "fanout: members per room (default: ${DEFAULT-VALUE}).")
+    int roomSize = DEFAULTS.roomSize();
 
-    @Option(
-            names = "--threads",
-            defaultValue = "1",
-            description = "Load generator event loops (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Option(names = "--threads", description = "Load generator event loops (default: ${DEFAULT-VALUE}).")
+    int threads = DEFAULTS.threads();
 
-    @Option(
-            names = "--server-pid",
-            defaultValue = "0",
-            description = "Server pid for CPU/RSS; 0 finds the process listening on --port.")
-    long serverPid;
+    @Option(names = "--server-pid", description = "Server pid for CPU/RSS; 0 finds the process listening on --port.")
+    long serverPid = DEFAULTS.serverPid();
 
     @Option(names = "--json", description = "Print one JSON object instead of the summary.")
     boolean json;
@@ -129,8 +98,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("rendezvous bench: " + problem);
             return 2;
         }
-        BenchOptions o = BenchOptions.defaults()
-                .withScenario(scenario)
+        BenchOptions o = DEFAULTS.withScenario(scenario)
                 .withPort(port)
                 .withLoad(pairs, window, messagesPerPair, threads)
                 .withTiming(
@@ -170,6 +138,10 @@ final class BenchCommand implements Callable<Integer> {
                 && result.count("wrong_sender") <= 0
                 && result.count("duplicated_or_reordered") <= 0;
         return clean ? 0 : 1;
+    }
+
+    private static int seconds(Duration d) {
+        return Math.toIntExact(d.toSeconds());
     }
 
     private String validate() {

@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,18 +118,14 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         if (!iceServerUrls.isEmpty()) {
             options = options.withIceServers(List.of(new IceServer(iceServerUrls, iceUsername, iceCredential)));
         }
-        try {
-            peer = Peer.connect(options, new ChatEvents(console, outbox, room == null))
-                    .get(30, TimeUnit.SECONDS);
-            outbox.connected(peer);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            console.status(JoinFailure.describe(options.signaling().server(), room, cause));
+        peer = PeerFlags.join(
+                options,
+                new ChatEvents(console, outbox, room == null),
+                cause -> console.status(JoinFailure.describe(peerFlags.server.lobby(), room, cause)));
+        if (peer == null) {
             return 1;
         }
+        outbox.connected(peer);
         try {
             console.status("your id: " + peer.id() + (room != null ? " (room " + room + ")" : " (lobby)"));
             if (room == null) {

@@ -81,18 +81,13 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
             out.failed(null, "cannot use " + dir + " as the target directory: " + e.getMessage());
             return TransferFlags.BAD_ARGUMENTS;
         }
-        FileReceiver files = new FileReceiver(dir, force, new Report(out));
+        Reception reception = new Reception(out);
         String ownId = code == null && room == null ? (id != null ? id : TransferCode.next()) : null;
-        Peer peer;
-        try {
-            peer = Peer.connect(flags.options(ownId, room), new Events(out, files))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return TransferFlags.NOT_CONNECTED;
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            out.failed(null, JoinFailure.describe(flags.server.lobby(), null, cause));
+        Peer peer = PeerFlags.join(
+                flags.options(ownId, room),
+                reception,
+                cause -> out.failed(null, JoinFailure.describe(flags.server.lobby(), null, cause)));
+        if (peer == null) {
             return TransferFlags.NOT_CONNECTED;
         }
         try {
@@ -139,58 +134,17 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    /** Transfer events, on the peer's event thread. */
-    private final class Report implements FileReceiver.Events {
-        private final TransferOutput out;
-
-        Report(TransferOutput out) {
-            this.out = out;
-        }
-
-        @Override
-        public void started(String name, long size, long offset) {
-            synchronized (ReceiveCommand.this) {
-                active.add(name);
-            }
-            out.started(name, size, offset);
-            out.progress(name, offset, size);
-        }
-
-        @Override
-        public void progress(String name, long bytes, long size) {
-            out.progress(name, bytes, size);
-        }
-
-        @Override
-        public void completed(String name, Path path, long size, String sha256) {
-            synchronized (ReceiveCommand.this) {
-                active.remove(name);
-                completed++;
-            }
-            out.done(name, size, sha256, path.toString());
-            maybeFinish();
-        }
-
-        @Override
-        public void failed(String name, String reason) {
-            synchronized (ReceiveCommand.this) {
-                if (name != null) {
-                    active.remove(name);
-                }
-                failures++;
-            }
-            out.failed(name, reason);
-            maybeFinish();
-        }
-    }
-
-    private final class Events implements PeerListener {
+    /**
+     * What the receive hears, on the peer's event thread: the sender's comings and goings and each file's
+     * progress, which together say when the run is over ({@code maybeFinish}).
+     */
+    private final class Reception implements PeerListener, FileReceiver.Events {
         private final TransferOutput out;
         private final FileReceiver files;
 
-        Events(TransferOutput out, FileReceiver files) {
+        Reception(TransferOutput out) {
             this.out = out;
-            this.files = files;
+            this.files = new FileReceiver(dir, force, this);
         }
 
         @Override
@@ -241,6 +195,42 @@ final class ReceiveCommand implements java.util.concurrent.Callable<Integer> {
             synchronized (ReceiveCommand.this) {
                 senderLeft = true;
             }
+            maybeFinish();
+        }
+
+        @Override
+        public void started(String name, long size, long offset) {
+            synchronized (ReceiveCommand.this) {
+                active.add(name);
+            }
+            out.started(name, size, offset);
+            out.progress(name, offset, size);
+        }
+
+        @Override
+        public void progress(String name, long bytes, long size) {
+            out.progress(name, bytes, size);
+        }
+
+        @Override
+        public void completed(String name, Path path, long size, String sha256) {
+            synchronized (ReceiveCommand.this) {
+                active.remove(name);
+                completed++;
+            }
+            out.done(name, size, sha256, path.toString());
+            maybeFinish();
+        }
+
+        @Override
+        public void failed(String name, String reason) {
+            synchronized (ReceiveCommand.this) {
+                if (name != null) {
+                    active.remove(name);
+                }
+                failures++;
+            }
+            out.failed(name, reason);
             maybeFinish();
         }
     }

@@ -16,10 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -124,29 +123,30 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
             String id = lobbyCode ? (code != null ? code : TransferCode.next()) : null;
             PeerOptions options = flags.options(id, room);
             options = options.withSession(options.session().withSendPolicy(SendPolicy.BULK)); // a file sender
-            try {
-                Peer peer = Peer.connect(options, events).get(30, TimeUnit.SECONDS);
-                if (lobbyCode) {
-                    out.code(peer.id(), "rendezvous receive " + peer.id() + flags.forOtherSide());
-                } else if (room != null) {
-                    out.status("in room " + room + " as " + peer.id() + "; waiting for a member to connect");
-                } else {
-                    out.status("asking " + pairWith + " to pair...");
-                    peer.pair(pairWith);
+            AtomicReference<Throwable> refused = new AtomicReference<>();
+            Peer peer = PeerFlags.join(options, events, refused::set);
+            if (peer == null) {
+                Throwable cause = refused.get();
+                if (cause == null) {
+                    return null; // interrupted
                 }
-                return peer;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            } catch (ExecutionException | TimeoutException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                String message = String.valueOf(cause.getMessage());
-                if (lobbyCode && code == null && message.contains("id_taken")) {
+                if (lobbyCode
+                        && code == null
+                        && String.valueOf(cause.getMessage()).contains("id_taken")) {
                     continue; // that code is in use on this server: draw another
                 }
                 out.failed(null, JoinFailure.describe(flags.server.lobby(), null, cause));
                 return null;
             }
+            if (lobbyCode) {
+                out.code(peer.id(), "rendezvous receive " + peer.id() + flags.forOtherSide());
+            } else if (room != null) {
+                out.status("in room " + room + " as " + peer.id() + "; waiting for a member to connect");
+            } else {
+                out.status("asking " + pairWith + " to pair...");
+                peer.pair(pairWith);
+            }
+            return peer;
         }
         out.failed(null, "could not find a free code on " + flags.server.lobby());
         return null;

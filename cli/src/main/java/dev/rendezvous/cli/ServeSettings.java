@@ -454,7 +454,7 @@ final class ServeSettings {
                     PING_TIMEOUT_MS.key(),
                     pingTimeout + " must be greater than " + PING_INTERVAL_MS.key() + " (" + pingInterval + ")");
         }
-        adminToken(layers).ifPresent(builder::adminToken);
+        token(layers, ADMIN_TOKEN, " (it is all that guards the admin API)").ifPresent(builder::adminToken);
         layers.value(TRUSTED_PROXIES).forEach(proxy -> check(TRUSTED_PROXIES, () -> AddressRange.parse(proxy)));
         Authenticator authenticator = authenticator(layers);
         cluster(layers).ifPresent(c -> builder.hubFactory(RedisHub.factory(c)));
@@ -480,8 +480,9 @@ final class ServeSettings {
         Optional<ServerMetrics> metrics = Optional.empty();
         if (layers.value(METRICS)) {
             ServerMetrics m = new ServerMetrics();
-            builder.observer(m)
-                    .httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(m, blockingWork, metricsToken(layers)));
+            AdminToken scrapers =
+                    token(layers, METRICS_TOKEN, "").map(AdminToken::new).orElse(null);
+            builder.observer(m).httpEndpoint(MetricsEndpoint.PATH, new MetricsEndpoint(m, blockingWork, scrapers));
             metrics = Optional.of(m);
         }
         Path cert = layers.value(TLS_CERT);
@@ -504,32 +505,20 @@ final class ServeSettings {
         }
     }
 
-    /** The admin token when set; a short one is refused here, naming its key (it is all that guards the admin API). */
-    private static Optional<String> adminToken(ConfigLayers layers) {
-        String token = layers.value(ADMIN_TOKEN);
+    /**
+     * A bearer token setting's value (admin, metrics), stripped, when set; one shorter than 16 characters is
+     * refused naming its key, the message completed by {@code why} (e.g. what the token alone guards).
+     */
+    private static Optional<String> token(ConfigLayers layers, Setting<String> setting, String why) {
+        String token = layers.value(setting);
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
         if (token.strip().length() < 16) {
             throw new InvalidConfigException(
-                    ADMIN_TOKEN.key(),
-                    "must be at least 16 characters (it is all that guards the"
-                            + " admin API): e.g. openssl rand -hex 24");
+                    setting.key(), "must be at least 16 characters" + why + ": e.g. openssl rand -hex 24");
         }
         return Optional.of(token.strip());
-    }
-
-    /** The metrics token when set; a short one is refused, naming its key. */
-    private static AdminToken metricsToken(ConfigLayers layers) {
-        String token = layers.value(METRICS_TOKEN);
-        if (token == null || token.isBlank()) {
-            return null;
-        }
-        if (token.strip().length() < 16) {
-            throw new InvalidConfigException(
-                    METRICS_TOKEN.key(), "must be at least 16 characters: e.g. openssl rand -hex 24");
-        }
-        return new AdminToken(token.strip());
     }
 
     /** The cluster to join when {@code cluster.redis} is set; each problem names its own key. */

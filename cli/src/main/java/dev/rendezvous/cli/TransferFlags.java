@@ -42,7 +42,7 @@ final class TransferFlags extends PeerFlags {
     /** The flags the other side needs to reach the same server the same way, as typed on a command line. */
     String forOtherSide() {
         List<String> args = new ArrayList<>();
-        if (!server.lobby().toString().equals("ws://127.0.0.1:8765/ws")) {
+        if (!server.lobby().toString().equals(DEFAULT_SERVER)) {
             args.add("--server " + server.lobby());
         }
         if (iceLoopback) {
