@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +72,7 @@ public final class PeerSession implements AutoCloseable {
     private final AtomicInteger earlyCandidatesApplied = new AtomicInteger();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private final ConnectionObserver observer = new ConnectionObserver();
+    private final UdpReceiveBuffers udpBuffers;
     private volatile List<RemoteCandidate> unappliedRemoteCandidates = List.of(); // set by closeNow
 
     // Confined to the event thread.
@@ -95,6 +97,7 @@ public final class PeerSession implements AutoCloseable {
         this.remoteId = remoteId;
         this.initiator = initiator;
         this.config = config;
+        this.udpBuffers = new UdpReceiveBuffers(config.udpReceiveBufferBytes());
         this.ownsEvents = shared == null;
         this.events =
                 shared != null ? shared : new EventThread("rtc-session-" + SEQUENCE.incrementAndGet() + "-" + remoteId);
@@ -158,6 +161,11 @@ public final class PeerSession implements AutoCloseable {
 
     public IceState iceState() {
         return iceState;
+    }
+
+    /** The kernel receive buffer each of this session's UDP sockets got, by local port (see {@link UdpReceiveBuffers}). */
+    Map<Integer, Integer> udpReceiveBuffers() {
+        return udpBuffers.granted();
     }
 
     /** What libwebrtc calls back on (for tests that play libwebrtc's part). */
@@ -419,6 +427,9 @@ public final class PeerSession implements AutoCloseable {
     }
 
     private void localCandidate(RTCIceCandidate candidate) {
+        if (!closed) {
+            udpBuffers.localCandidate(candidate.sdp);
+        }
         if (closed || !config.trickle()) {
             return;
         }
