@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -25,9 +27,13 @@ import java.util.function.Function;
  * {@value #WINDOW} bytes beyond what the receiver has acknowledged as written, then {@code end}.
  *
  * <p>Blocks the calling thread (never call it from a listener: the replies arrive on the peer's event
- * thread). Reads the file one {@value #CHUNK}-byte chunk at a time into reused direct buffers, which
- * webrtc-java hands to libwebrtc as they are: the chunk's only copy on the way out is libwebrtc's own
- * (a {@code byte[]} would cost a read into a temporary buffer, a copy into the array and JNI's copy).
+ * thread). Reads the file one {@value #CHUNK}-byte chunk at a time into one reused direct buffer, which
+ * webrtc-java hands to libwebrtc as it is: the chunk's only copy on the way out is libwebrtc's own (a
+ * {@code byte[]} would cost a read into a temporary buffer, a copy into the array and JNI's copy). A chunk
+ * that flow control queues is waited for before the next is read: reading ahead into the channel's queue
+ * (up to the window, 256 buffers) made the 1 GiB send 4-7 % slower, its 16 MiB of buffers cycling through
+ * the caches and the reading thread contending with the sending one for the queue
+ * (docs/benchmarks.md, "Files between two processes").
  */
 public final class FileSender {
     /** Chunk size: 64 KiB moved ~130 MiB/s through webrtc-java here, well under SCTP's 256 KiB message limit. */
@@ -47,7 +53,7 @@ public final class FileSender {
     private record Failure(String reason) {}
 
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-    private final ChunkPool chunks = new ChunkPool(CHUNK);
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
     private final Duration idle;
 
     private FileSender(Duration idle) {
@@ -150,19 +156,14 @@ public final class FileSender {
                 acked = ack(reply(waiting), acked, meta, progress);
             }
             int length = (int) Math.min(CHUNK, meta.size() - position);
-            ByteBuffer chunk = length == CHUNK ? chunks.take() : ByteBuffer.allocate(length);
+            ByteBuffer chunk = buffer.clear().limit(length);
             while (chunk.hasRemaining()) {
                 if (in.read(chunk, position + chunk.position()) < 0) {
                     throw new FileTransferException(meta.name() + " got shorter while it was being sent");
                 }
             }
             chunk.flip();
-            Delivery delivery = channel.send(chunk);
-            switch (delivery.outcome()) {
-                case SendOutcome.Refused r -> throw new FileTransferException("could not send: " + r.reason());
-                case SendOutcome.Sent s -> chunks.give(chunk); // libwebrtc copied it during send
-                case SendOutcome.Queued q -> delivery.settled().thenRun(() -> chunks.give(chunk));
-            }
+            sendChunk(channel.send(chunk)); // once it returns, libwebrtc has copied the chunk: the buffer is free
             position += length;
         }
         sendText(channel, new FileMessage.End());
@@ -191,6 +192,24 @@ public final class FileSender {
             return a.bytes();
         }
         return acked;
+    }
+
+    /** Returns once the chunk is with libwebrtc (at once, or when flow control let it go). */
+    private void sendChunk(Delivery delivery) throws FileTransferException {
+        SendOutcome outcome = delivery.outcome();
+        if (outcome instanceof SendOutcome.Queued) {
+            try {
+                outcome = delivery.settled().toCompletableFuture().get(idle.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FileTransferException("interrupted");
+            } catch (ExecutionException | TimeoutException e) {
+                throw new FileTransferException("the channel took no data for " + idle.toSeconds() + " s");
+            }
+        }
+        if (outcome instanceof SendOutcome.Refused r) {
+            throw new FileTransferException("could not send: " + r.reason());
+        }
     }
 
     private static void sendText(DataChannel channel, FileMessage message) throws FileTransferException {
