@@ -308,7 +308,9 @@ class DataChannelBenchmark {
                     sink.awaitLine("open bench-c");
                 }
                 int sinkRuns = 0;
-                try (RawChannelPair raw = RawChannelPair.open(rawA, rawB)) {
+                // -Drendezvous.bench.rawUdpBufferKiB=4096: raw webrtc-java with the SDK's socket tuning too.
+                int rawUdpBuffer = Integer.getInteger("rendezvous.bench.rawUdpBufferKiB", 0) << 10;
+                try (RawChannelPair raw = RawChannelPair.open(rawA, rawB, rawUdpBuffer)) {
                     for (int round = 1; round <= rounds; round++) {
                         for (int size : SIZES) {
                             long count = VOLUME_BYTES / size;
@@ -360,7 +362,11 @@ class DataChannelBenchmark {
         writeReport(
                 "sdk-vs-raw.md",
                 table + "\n\n" + (VOLUME_BYTES >> 20) + " MiB per run; flow control " + (HIGH_WATER >> 10) + "/"
-                        + (LOW_WATER >> 10) + " KiB; /proc/loadavg before: " + uptimeBefore + ", after: "
+                        + (LOW_WATER >> 10) + " KiB; raw's UDP receive buffers: "
+                        + (Integer.getInteger("rendezvous.bench.rawUdpBufferKiB", 0) == 0
+                                ? "the system's"
+                                : Integer.getInteger("rendezvous.bench.rawUdpBufferKiB") + " KiB asked for")
+                        + "; /proc/loadavg before: " + uptimeBefore + ", after: "
                         + loadAverage() + "\n");
     }
 

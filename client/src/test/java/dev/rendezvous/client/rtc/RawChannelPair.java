@@ -31,7 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code onBufferedAmountChange}) until the low mark, and sends one reused direct buffer (one copy, made
  * by libwebrtc); the receiver copies each message out of the callback's
  * native buffer, as any application must, and counts bytes. Each side has its own runtime (factory and
- * libwebrtc threads), as two {@code Peer}s do.
+ * libwebrtc threads), as two {@code Peer}s do. Its UDP sockets keep the system's receive buffer unless
+ * {@link #open(RtcRuntime, RtcRuntime, int)} is given one (the SDK's {@link UdpReceiveBuffers} tuning, to
+ * compare like with like).
  */
 public final class RawChannelPair implements AutoCloseable {
     private static final long WAIT_SECONDS = 20;
@@ -49,7 +51,10 @@ public final class RawChannelPair implements AutoCloseable {
     private final List<Runnable> pendingCandidates = new ArrayList<>();
     private boolean described;
 
-    private RawChannelPair(RtcRuntime offering, RtcRuntime answering) throws Exception {
+    private final UdpReceiveBuffers udpBuffers;
+
+    private RawChannelPair(RtcRuntime offering, RtcRuntime answering, int udpReceiveBufferBytes) throws Exception {
+        udpBuffers = new UdpReceiveBuffers(udpReceiveBufferBytes);
         offerer = offering.createPeerConnection(loopback(), candidateTo(() -> answerer()));
         answerer = answering.createPeerConnection(loopback(), new PeerConnectionObserver() {
             @Override
@@ -96,7 +101,13 @@ public final class RawChannelPair implements AutoCloseable {
 
     /** Connects the pair and waits until the channel is open on both sides. */
     public static RawChannelPair open(RtcRuntime offering, RtcRuntime answering) throws Exception {
-        return new RawChannelPair(offering, answering);
+        return new RawChannelPair(offering, answering, 0);
+    }
+
+    /** As above, each UDP socket's receive buffer raised to {@code udpReceiveBufferBytes} (0: the system's). */
+    public static RawChannelPair open(RtcRuntime offering, RtcRuntime answering, int udpReceiveBufferBytes)
+            throws Exception {
+        return new RawChannelPair(offering, answering, udpReceiveBufferBytes);
     }
 
     private RTCPeerConnection answerer() {
@@ -167,6 +178,7 @@ public final class RawChannelPair implements AutoCloseable {
     }
 
     private void relay(RTCIceCandidate candidate, RTCPeerConnection to) {
+        udpBuffers.localCandidate(candidate.sdp);
         LoopbackCandidates.rewrite(candidate.sdp).ifPresent(line -> {
             RTCIceCandidate rewritten = new RTCIceCandidate(candidate.sdpMid, candidate.sdpMLineIndex, line);
             Runnable add = () -> to.addIceCandidate(rewritten);
