@@ -13,5 +13,7 @@
  * right there, as neither call waits on webrtc-java's thread). {@code send} may be called from any thread;
  * a channel's outbound queue is guarded by its own monitor, which no webrtc callback takes. The runtime's
  * lock (register, create a connection, close, dispose) is never taken on webrtc-java's thread either.
+ * Raising a socket's receive buffer ({@link dev.rendezvous.client.rtc.UdpReceiveBuffers}) reads {@code /proc}
+ * on a virtual thread of its own, never on the event thread or webrtc-java's.
  */
 package dev.rendezvous.client.rtc;
