@@ -35,7 +35,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        NativeExitNoise.silenceStdoutBeforeExit();
+        System.exit(code);
     }
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */

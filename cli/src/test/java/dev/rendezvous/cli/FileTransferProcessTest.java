@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +40,13 @@ class FileTransferProcessTest {
         }
     }
 
+    private static void assertOnlyJsonEvents(List<String> lines) {
+        assertThat(lines)
+                .allSatisfy(line -> assertThat(JSON.readTree(line).path("event").isTextual())
+                        .as("a JSON event: %s", line)
+                        .isTrue());
+    }
+
     @Test
     void sendPrintsACodeAndReceiveFetchesEveryFileVerified() throws Exception {
         Path out = Files.createDirectories(root.resolve("out"));
@@ -64,6 +72,9 @@ class FileTransferProcessTest {
                 assertThat(nextEvent(send, "done").path("name").asText()).isEqualTo("random.bin");
                 assertThat(send.awaitExit()).isZero();
                 assertThat(receive.awaitExit()).isZero();
+                // Up to the end of the stream, exit included, --json prints JSON events and nothing else
+                // (webrtc-java prints "VM attach current thread failed" to stdout as the JVM exits).
+                assertOnlyJsonEvents(send.stdoutAfterExit());
             }
         }
         for (Path file : new Path[] {big, empty, unicode}) {
@@ -90,6 +101,7 @@ class FileTransferProcessTest {
                 assertThat(nextEvent(receive, "done").path("path").asText())
                         .isEqualTo(in.resolve("one.txt").toAbsolutePath().toString());
                 assertThat(receive.awaitExit()).isZero();
+                assertOnlyJsonEvents(receive.stdoutAfterExit());
             }
         }
         assertThat(Files.readString(in.resolve("one.txt"))).isEqualTo("x");

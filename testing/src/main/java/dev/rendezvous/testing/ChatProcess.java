@@ -29,13 +29,14 @@ public final class ChatProcess implements AutoCloseable {
     private final Writer stdin;
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> stderr = new LinkedBlockingQueue<>();
+    private final Thread stdoutReader;
     /** Status lines read past by earlier waits, still available to later ones. Guarded by this. */
     private final List<String> statusSeen = new ArrayList<>();
 
     private ChatProcess(Process process) {
         this.process = process;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        pump(process.getInputStream(), stdout, "chat-stdout");
+        stdoutReader = pump(process.getInputStream(), stdout, "chat-stdout");
         pump(process.getErrorStream(), stderr, "chat-stderr");
     }
 
@@ -64,7 +65,7 @@ public final class ChatProcess implements AutoCloseable {
         return new ChatProcess(new ProcessBuilder(command).start());
     }
 
-    private static void pump(InputStream stream, BlockingQueue<String> into, String name) {
+    private static Thread pump(InputStream stream, BlockingQueue<String> into, String name) {
         Thread reader = new Thread(
                 () -> {
                     try (BufferedReader lines =
@@ -80,6 +81,7 @@ public final class ChatProcess implements AutoCloseable {
                 name);
         reader.setDaemon(true);
         reader.start();
+        return reader;
     }
 
     /** Types one line (a message, or a command such as {@code /quit}). */
@@ -107,6 +109,18 @@ public final class ChatProcess implements AutoCloseable {
         List<String> rest = new ArrayList<>();
         stdout.drainTo(rest);
         return rest;
+    }
+
+    /**
+     * Every stdout line not read yet, up to the end of the stream: call after {@link #awaitExit()} (it waits
+     * until the whole output, including what the process wrote while it exited, has been read).
+     */
+    public List<String> stdoutAfterExit() throws InterruptedException {
+        stdoutReader.join(WAIT.toMillis());
+        if (stdoutReader.isAlive()) {
+            throw new AssertionError("stdout did not end within " + WAIT);
+        }
+        return unreadMessages();
     }
 
     /** Waits for a status line containing {@code fragment} and returns it whole (with its {@code "* "}). */

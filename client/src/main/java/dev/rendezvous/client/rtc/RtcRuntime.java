@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class RtcRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtcRuntime.class);
     private static final Duration SESSION_CLOSE_WAIT = Duration.ofSeconds(10);
+    private static volatile boolean everCreated;
 
     private final HeadlessAudioDeviceModule audio;
     private final PeerConnectionFactory factory;
@@ -41,6 +42,7 @@ public final class RtcRuntime implements AutoCloseable {
     private boolean disposed;
 
     private RtcRuntime(Duration sessionCloseWait) {
+        everCreated = true;
         this.sessionCloseWait = sessionCloseWait;
         audio = new HeadlessAudioDeviceModule();
         factory = new PeerConnectionFactory(audio);
@@ -49,6 +51,14 @@ public final class RtcRuntime implements AutoCloseable {
     /** Loads libwebrtc (first use unpacks it to {@code java.io.tmpdir}) and creates the factory. */
     public static RtcRuntime create() {
         return new RtcRuntime(SESSION_CLOSE_WAIT);
+    }
+
+    /**
+     * Whether this process ever loaded libwebrtc through a runtime (then webrtc-java's native threads may
+     * print to stdout while the JVM exits, see the CLI's {@code NativeExitNoise}).
+     */
+    public static boolean everCreated() {
+        return everCreated;
     }
 
     /** For tests: how long {@link #close()} waits for each session before it leaves the disposal to it. */
