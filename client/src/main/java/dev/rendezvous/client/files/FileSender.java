@@ -33,7 +33,7 @@ import java.util.function.Function;
  * that flow control queues is waited for before the next is read: reading ahead into the channel's queue
  * (up to the window, 256 buffers) made the 1 GiB send 4-7 % slower, its 16 MiB of buffers cycling through
  * the caches and the reading thread contending with the sending one for the queue
- * (docs/benchmarks.md, "Files between two processes").
+ * (docs/benchmarks.md, "`rendezvous send` of 1 GiB between two processes").
  */
 public final class FileSender {
     /** Chunk size: 64 KiB moved ~130 MiB/s through webrtc-java here, well under SCTP's 256 KiB message limit. */

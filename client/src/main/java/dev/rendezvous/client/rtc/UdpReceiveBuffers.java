@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * default ({@code net.core.rmem_default}, 208 KiB on Linux): at ~100 MiB/s that is ~1 ms of packets, so
  * whenever the receiving process's network thread waits that long for a core, the kernel drops what
  * arrives and SCTP's congestion control halves its window. A 1 GiB transfer between two processes on 2
- * cores lost ~15 000 packets that way; with a 4 MiB buffer ~2 500, and it ran 15-25 % faster
- * (docs/benchmarks.md, "Files between two processes"). webrtc-java has no socket options, so the socket is
- * found the way {@code ss} finds it (its local port in {@code /proc/net/udp}, its inode among this
- * process's descriptors) and set with {@code setsockopt} through JNA.
+ * cores lost 10 000-15 000 packets that way; with a 4 MiB buffer (8 MiB granted) a few hundred, and its
+ * rate went from 67 to 96 MiB/s (medians of 3; docs/benchmarks.md, "`rendezvous send` of 1 GiB between two
+ * processes"). webrtc-java has no socket options, so the socket is found the way {@code ss} finds it (its
+ * local port in {@code /proc/net/udp}, its inode among this process's descriptors) and set with
+ * {@code setsockopt} through JNA.
  *
  * <p>The kernel caps the request at {@code net.core.rmem_max} (208 KiB on many distributions); the first
  * capped socket is logged once with the sysctl that lifts the cap. Never {@code SO_RCVBUFFORCE}: an
