@@ -36,8 +36,11 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = run(args);
-        NativeExitNoise.silenceStdoutBeforeExit();
-        System.exit(code);
+        try {
+            NativeExitNoise.silenceStdoutBeforeExit();
+        } finally {
+            System.exit(code);
+        }
     }
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */

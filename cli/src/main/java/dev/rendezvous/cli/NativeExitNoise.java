@@ -42,8 +42,9 @@ final class NativeExitNoise {
             if (devNull >= 0) {
                 c.dup2(devNull, 1);
             }
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // Leave stdout alone: the noise is cosmetic, the command's result is already out.
+        } catch (LinkageError | RuntimeException e) {
+            // Leave stdout alone: the noise is cosmetic, the command's result is already out. (LinkageError:
+            // JNA's native part may be missing or may have failed to load before, on this platform.)
         }
     }
 }

@@ -31,7 +31,7 @@ import java.util.function.Function;
  * webrtc-java hands to libwebrtc as it is: the chunk's only copy on the way out is libwebrtc's own (a
  * {@code byte[]} would cost a read into a temporary buffer, a copy into the array and JNI's copy). A chunk
  * that flow control queues is waited for before the next is read: reading ahead into the channel's queue
- * (up to the window, 256 buffers) made the 1 GiB send 4-7 % slower, its 16 MiB of buffers cycling through
+ * (up to the window, 256 buffers) made the 1 GiB send 6 % slower (medians of 3), its 16 MiB of buffers cycling through
  * the caches and the reading thread contending with the sending one for the queue
  * (docs/benchmarks.md, "`rendezvous send` of 1 GiB between two processes").
  */
@@ -194,7 +194,11 @@ public final class FileSender {
         return acked;
     }
 
-    /** Returns once the chunk is with libwebrtc (at once, or when flow control let it go). */
+    /**
+     * Returns once the chunk is with libwebrtc (at once, or when flow control let it go). If it cannot be
+     * sent, the receiver's own reason wins when it gave one: a receiver that refuses (say, its disk is full)
+     * says why and then closes the channel, which is what refuses the chunk.
+     */
     private void sendChunk(Delivery delivery) throws FileTransferException {
         SendOutcome outcome = delivery.outcome();
         if (outcome instanceof SendOutcome.Queued) {
@@ -204,11 +208,21 @@ public final class FileSender {
                 Thread.currentThread().interrupt();
                 throw new FileTransferException("interrupted");
             } catch (ExecutionException | TimeoutException e) {
+                throwWhatTheReceiverSaid();
                 throw new FileTransferException("the channel took no data for " + idle.toSeconds() + " s");
             }
         }
         if (outcome instanceof SendOutcome.Refused r) {
+            throwWhatTheReceiverSaid();
             throw new FileTransferException("could not send: " + r.reason());
+        }
+    }
+
+    /** Reads what already arrived: a refusal, a failure or a close becomes the exception; acks are passed over. */
+    private void throwWhatTheReceiverSaid() throws FileTransferException {
+        Object item;
+        while ((item = inbox.poll()) != null) {
+            reply(item);
         }
     }
 

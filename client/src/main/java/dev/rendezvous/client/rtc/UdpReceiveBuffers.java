@@ -64,7 +64,7 @@ final class UdpReceiveBuffers {
             }
             try {
                 return Native.load("c", LibC.class);
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
+            } catch (LinkageError | RuntimeException e) { // JNA's native part missing, or not for this platform
                 log.debug("no setsockopt through JNA: {}", e.toString());
                 return null;
             }
@@ -90,9 +90,19 @@ final class UdpReceiveBuffers {
         }
         socketPort(candidate).ifPresent(port -> {
             if (granted.putIfAbsent(port, 0) == null) {
-                Thread.ofVirtual().name("rendezvous-udp-buffer").start(() -> granted.put(port, raise(port, bytes)));
+                Thread.ofVirtual().name("rendezvous-udp-buffer").start(() -> granted.put(port, raiseQuietly(port)));
             }
         });
+    }
+
+    /** {@link #raise}, with any failure (a platform JNA cannot serve, say) meaning "not possible": -1. */
+    private int raiseQuietly(int port) {
+        try {
+            return raise(port, bytes);
+        } catch (LinkageError | RuntimeException e) {
+            log.debug("cannot raise the receive buffer of UDP port {}: {}", port, e.toString());
+            return -1;
+        }
     }
 
     /** What each raised socket got so far, by local port (0: still being raised; -1: not possible). */
@@ -149,12 +159,15 @@ final class UdpReceiveBuffers {
         }
         int smallest = -1;
         for (int fd : descriptorsOf(sockets)) {
-            if (lib.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, new IntByReference(bytes), Integer.BYTES) != 0) {
-                continue; // closed meanwhile
+            int now = receiveBuffer(lib, fd);
+            // Never shrink one: a host whose default is larger than the request keeps its default.
+            if (now >= 0
+                    && now < 2L * bytes
+                    && lib.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, new IntByReference(bytes), Integer.BYTES) == 0) {
+                now = receiveBuffer(lib, fd);
             }
-            IntByReference granted = new IntByReference();
-            if (lib.getsockopt(fd, SOL_SOCKET, SO_RCVBUF, granted, new IntByReference(Integer.BYTES)) == 0) {
-                smallest = smallest < 0 ? granted.getValue() : Math.min(smallest, granted.getValue());
+            if (now >= 0) {
+                smallest = smallest < 0 ? now : Math.min(smallest, now);
             }
         }
         if (smallest >= 0 && smallest < 2L * bytes && cappedReported.compareAndSet(false, true)) {
@@ -167,6 +180,14 @@ final class UdpReceiveBuffers {
                     bytes);
         }
         return smallest;
+    }
+
+    /** The socket's receive buffer as the kernel reports it (twice what it grants), or -1 (closed meanwhile). */
+    private static int receiveBuffer(LibC lib, int fd) {
+        IntByReference value = new IntByReference();
+        return lib.getsockopt(fd, SOL_SOCKET, SO_RCVBUF, value, new IntByReference(Integer.BYTES)) == 0
+                ? value.getValue()
+                : -1;
     }
 
     /** Inodes of the UDP sockets (IPv4 and IPv6, any process) bound to {@code port} on any address. */
