@@ -140,6 +140,10 @@ final class UdpReceiveBuffers {
 
     /**
      * Asks for a receive buffer of {@code bytes} on this process's UDP socket(s) bound to {@code port}.
+     * Matched by port alone, on any address: in a peer process libwebrtc's sockets are the only UDP ones,
+     * and two sockets of one process on one port number are rare. A descriptor closed and reused between
+     * the scan and {@code setsockopt} would get the setting instead; that takes microseconds of bad luck,
+     * and a larger receive buffer harms no socket.
      *
      * @return the buffer the kernel now gives the socket (as {@code getsockopt} reports it: twice what it
      *     grants, the other half being its bookkeeping), the smallest if several share the port; -1 if no
