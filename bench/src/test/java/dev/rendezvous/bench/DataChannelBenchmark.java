@@ -43,8 +43,11 @@ class DataChannelBenchmark {
             .toArray();
     private static final long HIGH_WATER =
             Long.getLong("rendezvous.bench.highKiB", SendPolicy.DEFAULT.highWaterBytes() >> 10) << 10;
+
     private static final long LOW_WATER =
             Long.getLong("rendezvous.bench.lowKiB", SendPolicy.DEFAULT.lowWaterBytes() >> 10) << 10;
+    /** -Drendezvous.bench.rawUdpBufferKiB=4096: raw webrtc-java with the SDK's socket tuning too (0: the system's). */
+    private static final int RAW_UDP_BUFFER_KIB = Integer.getInteger("rendezvous.bench.rawUdpBufferKiB", 0);
 
     /** Timestamps of one pairing, taken on the event threads. */
     private static final class Timing implements PeerListener {
@@ -308,9 +311,7 @@ class DataChannelBenchmark {
                     sink.awaitLine("open bench-c");
                 }
                 int sinkRuns = 0;
-                // -Drendezvous.bench.rawUdpBufferKiB=4096: raw webrtc-java with the SDK's socket tuning too.
-                int rawUdpBuffer = Integer.getInteger("rendezvous.bench.rawUdpBufferKiB", 0) << 10;
-                try (RawChannelPair raw = RawChannelPair.open(rawA, rawB, rawUdpBuffer)) {
+                try (RawChannelPair raw = RawChannelPair.open(rawA, rawB, RAW_UDP_BUFFER_KIB << 10)) {
                     for (int round = 1; round <= rounds; round++) {
                         for (int size : SIZES) {
                             long count = VOLUME_BYTES / size;
@@ -363,9 +364,7 @@ class DataChannelBenchmark {
                 "sdk-vs-raw.md",
                 table + "\n\n" + (VOLUME_BYTES >> 20) + " MiB per run; flow control " + (HIGH_WATER >> 10) + "/"
                         + (LOW_WATER >> 10) + " KiB; raw's UDP receive buffers: "
-                        + (Integer.getInteger("rendezvous.bench.rawUdpBufferKiB", 0) == 0
-                                ? "the system's"
-                                : Integer.getInteger("rendezvous.bench.rawUdpBufferKiB") + " KiB asked for")
+                        + (RAW_UDP_BUFFER_KIB == 0 ? "the system's" : RAW_UDP_BUFFER_KIB + " KiB asked for")
                         + "; /proc/loadavg before: " + uptimeBefore + ", after: "
                         + loadAverage() + "\n");
     }

@@ -427,10 +427,11 @@ public final class PeerSession implements AutoCloseable {
     }
 
     private void localCandidate(RTCIceCandidate candidate) {
-        if (!closed) {
-            udpBuffers.localCandidate(candidate.sdp);
+        if (closed) {
+            return;
         }
-        if (closed || !config.trickle()) {
+        udpBuffers.localCandidate(candidate.sdp); // every candidate, trickled or not: its socket is bound now
+        if (!config.trickle()) {
             return;
         }
         Optional<String> line =
