@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * default ({@code net.core.rmem_default}, 208 KiB on Linux): at ~100 MiB/s that is ~1 ms of packets, so
  * whenever the receiving process's network thread waits that long for a core, the kernel drops what
  * arrives and SCTP's congestion control halves its window. A 1 GiB transfer between two processes on 2
- * cores lost 10 000-15 000 packets that way; with a 4 MiB buffer (8 MiB granted) a few hundred, and its
+ * cores lost 9 400-12 900 packets that way; with a 4 MiB buffer (8 MiB granted) a few hundred, and its
  * rate went from 67 to 96 MiB/s (medians of 3; docs/benchmarks.md, "`rendezvous send` of 1 GiB between two
  * processes"). webrtc-java has no socket options, so the socket is found the way {@code ss} finds it (its
  * local port in {@code /proc/net/udp}, its inode among this process's descriptors) and set with
